@@ -1,0 +1,50 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Config } from './config.js';
+import { registerGraphQL } from './graphql/index.js';
+import { PasswordHasher } from './modules/accounts/passwords.js';
+import type { Deps } from './modules/context.js';
+import { registerWeb } from './plugins/web.js';
+import './policies/index.js';
+
+/** Builds the HTTP app around an open ORM. main.ts and the tests both start it this way. */
+export async function buildApp(config: Config, orm: MikroORM): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: { level: config.logLevel },
+    trustProxy: config.trustProxy,
+    bodyLimit: 1024 * 1024,
+  });
+  const deps: Deps = { config, hasher: new PasswordHasher(config.login.hashConcurrency, config.login.hashQueueLimit) };
+
+  await app.register(fastifyCookie);
+  // CSP is set per route family in plugins/web.ts.
+  await app.register(fastifyHelmet, { contentSecurityPolicy: false, crossOriginEmbedderPolicy: false });
+
+  // Errors outside GraphQL (bad JSON, CSRF refusal, unknown route): a code and Chinese text, nothing internal.
+  app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
+    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
+    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    const csrf = error.code === 'MER_ERR_GQL_CSRF_PREVENTION';
+    const message = csrf
+      ? '请求被拒绝：疑似跨站请求伪造（CSRF）。请使用 application/json 提交'
+      : status === 413
+        ? '请求内容过大'
+        : status < 500
+          ? '请求格式不正确'
+          : '服务器内部错误，请稍后重试';
+    const code = csrf ? 'FORBIDDEN' : status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR';
+    reply.code(status).send({ data: null, errors: [{ message, extensions: { code } }] });
+  });
+  app.setNotFoundHandler((_, reply) => reply.code(404).send({ errors: [{ message: '页面不存在', extensions: { code: 'NOT_FOUND' } }] }));
+
+  app.get('/healthz', async () => {
+    await orm.em.getConnection().execute('select 1');
+    return { ok: true };
+  });
+
+  await registerGraphQL(app, orm, deps);
+  await registerWeb(app);
+  return app;
+}

@@ -1,0 +1,48 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { AuditEntry } from '../db/entities/index.js';
+
+/** Every auditable action, named. Later areas (moderation, files) add theirs here. */
+export type AuditAction =
+  | 'user.registered'
+  | 'user.registration_approved'
+  | 'user.registration_rejected'
+  | 'user.created'
+  | 'user.profile_changed'
+  | 'user.identity_changed'
+  | 'user.status_changed'
+  | 'user.password_changed'
+  | 'user.unit_admin_granted'
+  | 'user.unit_admin_revoked'
+  | 'user.system_admin_changed';
+
+export interface AuditRecord {
+  actorId: string | null;
+  action: AuditAction;
+  targetType: 'user' | 'org_unit';
+  targetId: string;
+  unitId?: string | null;
+  reason?: string | null;
+  before?: Record<string, unknown> | null;
+  after?: Record<string, unknown> | null;
+  ip?: string | null;
+}
+
+/**
+ * Queues an audit row on the caller's EntityManager, so it commits or rolls back
+ * together with the change it describes.
+ */
+export function audit(em: EntityManager, record: AuditRecord): void {
+  const entry = new AuditEntry();
+  Object.assign(entry, {
+    actorId: record.actorId,
+    action: record.action,
+    targetType: record.targetType,
+    targetId: record.targetId,
+    unitId: record.unitId ?? null,
+    reason: record.reason ?? null,
+    before: record.before ?? null,
+    after: record.after ?? null,
+    ip: record.ip ?? null,
+  });
+  em.persist(entry);
+}

@@ -1,0 +1,74 @@
+import path from 'node:path';
+
+/** Every setting Jiaoliu reads from the environment, parsed once. README lists them. */
+export interface Config {
+  port: number;
+  host: string;
+  production: boolean;
+  /** PostgreSQL URL; when empty, main.ts starts embedded PostgreSQL. */
+  databaseUrl: string | undefined;
+  /** Folder for embedded PostgreSQL data and other local state. */
+  dataDir: string;
+  /** Load demo data at start when the database has none. */
+  demoData: boolean;
+  trustProxy: boolean;
+  /** Force the Secure flag on cookies (otherwise set when the request came over https). */
+  cookieSecure: boolean;
+  sessionTtlHours: number;
+  login: {
+    /** Failed logins for one login name within the window before it is locked. */
+    maxFailuresPerAccount: number;
+    /** Failed logins from one address within the window before it is refused. */
+    maxFailuresPerAddress: number;
+    windowMinutes: number;
+    /** Concurrent password hashes; more wait in a bounded queue. */
+    hashConcurrency: number;
+    hashQueueLimit: number;
+  };
+  graphql: {
+    maxDepth: number;
+    /** Maximum number of field selections (aliases included) in one operation. */
+    maxFields: number;
+    maxAliases: number;
+  };
+  logLevel: string;
+}
+
+function int(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`环境变量 ${name} 必须是非负整数，当前为 "${raw}"`);
+  return value;
+}
+
+function bool(name: string, fallback: boolean): boolean {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  return ['1', 'true', 'yes', 'on'].includes(raw.toLowerCase());
+}
+
+export function loadConfig(overrides: Partial<Config> = {}): Config {
+  const production = process.env.NODE_ENV === 'production';
+  const base: Config = {
+    port: int('PORT', 3000),
+    host: process.env.HOST || '0.0.0.0',
+    production,
+    databaseUrl: process.env.DATABASE_URL || undefined,
+    dataDir: path.resolve(process.env.JIAOLIU_DATA_DIR || '.data'),
+    demoData: bool('DEMO_DATA', true),
+    trustProxy: bool('TRUST_PROXY', false),
+    cookieSecure: bool('COOKIE_SECURE', false),
+    sessionTtlHours: int('SESSION_TTL_HOURS', 24 * 7),
+    login: {
+      maxFailuresPerAccount: int('LOGIN_MAX_FAILURES', 5),
+      maxFailuresPerAddress: int('LOGIN_MAX_FAILURES_PER_ADDRESS', 50),
+      windowMinutes: int('LOGIN_LOCK_MINUTES', 15),
+      hashConcurrency: int('PASSWORD_HASH_CONCURRENCY', 2),
+      hashQueueLimit: 100,
+    },
+    graphql: { maxDepth: 8, maxFields: 300, maxAliases: 30 },
+    logLevel: process.env.LOG_LEVEL || (production ? 'info' : 'warn'),
+  };
+  return { ...base, ...overrides, login: { ...base.login, ...overrides.login }, graphql: { ...base.graphql, ...overrides.graphql } };
+}

@@ -1,0 +1,54 @@
+import { randomUUID } from 'node:crypto';
+import { Collection, EntitySchema, type Ref } from '@mikro-orm/core';
+import { OrgUnit } from './OrgUnit.js';
+
+export type UserStatus = 'pending' | 'active' | 'rejected' | 'disabled';
+
+/** An official, always known by real name and unit. */
+export class User {
+  id: string = randomUUID();
+  /** Lower-case, unique. */
+  loginName!: string;
+  realName!: string;
+  unit!: Ref<OrgUnit>;
+  title!: string;
+  phone: string | null = null;
+  status: UserStatus = 'pending';
+  /** Why an admin rejected the registration or disabled the account; shown to the person. */
+  statusReason: string | null = null;
+  /** What the applicant wrote to the approving admin. */
+  applicationNote: string | null = null;
+  isSystemAdmin = false;
+  passwordHash!: string;
+  /** Units this user administers (their whole subtrees). */
+  adminUnits = new Collection<OrgUnit>(this);
+  reviewedBy: Ref<User> | null = null;
+  reviewedAt: Date | null = null;
+  passwordChangedAt: Date = new Date();
+  createdAt: Date = new Date();
+  updatedAt: Date = new Date();
+}
+
+export const UserSchema = new EntitySchema<User>({
+  class: User,
+  tableName: 'app_user',
+  properties: {
+    id: { type: 'uuid', primary: true },
+    loginName: { type: 'string', length: 32, unique: 'app_user_login_name_unique' },
+    realName: { type: 'string', length: 60, index: 'app_user_real_name_index' },
+    unit: { kind: 'm:1', entity: () => OrgUnit, ref: true, deleteRule: 'restrict', index: 'app_user_unit_id_index' },
+    title: { type: 'string', length: 60 },
+    phone: { type: 'string', length: 20, nullable: true },
+    status: { type: 'string', length: 16, index: 'app_user_status_index' },
+    statusReason: { type: 'string', length: 200, nullable: true },
+    applicationNote: { type: 'string', length: 200, nullable: true },
+    isSystemAdmin: { type: 'boolean', default: false },
+    passwordHash: { type: 'text', hidden: true, lazy: true },
+    adminUnits: { kind: 'm:n', entity: () => OrgUnit, owner: true, pivotTable: 'unit_admin', joinColumn: 'user_id', inverseJoinColumn: 'unit_id' },
+    reviewedBy: { kind: 'm:1', entity: () => User, ref: true, nullable: true, deleteRule: 'set null' },
+    reviewedAt: { type: 'datetime', columnType: 'timestamptz', nullable: true },
+    passwordChangedAt: { type: 'datetime', columnType: 'timestamptz' },
+    createdAt: { type: 'datetime', columnType: 'timestamptz' },
+    updatedAt: { type: 'datetime', columnType: 'timestamptz', onUpdate: () => new Date() },
+  },
+});

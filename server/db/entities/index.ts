@@ -1,0 +1,13 @@
+import { AuditEntrySchema } from './AuditEntry.js';
+import { LoginAttemptSchema } from './LoginAttempt.js';
+import { OrgUnitSchema } from './OrgUnit.js';
+import { SessionSchema } from './Session.js';
+import { UserSchema } from './User.js';
+
+export { AuditEntry } from './AuditEntry.js';
+export { LoginAttempt } from './LoginAttempt.js';
+export { OrgUnit, type UnitLevel } from './OrgUnit.js';
+export { Session } from './Session.js';
+export { User, type UserStatus } from './User.js';
+
+export const entities = [OrgUnitSchema, UserSchema, SessionSchema, LoginAttemptSchema, AuditEntrySchema];

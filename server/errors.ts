@@ -1,0 +1,40 @@
+/** Error codes a client can rely on (extensions.code). */
+export type ErrorCode =
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'BAD_USER_INPUT'
+  | 'CONFLICT'
+  | 'RATE_LIMITED'
+  | 'CONFIRMATION_REQUIRED'
+  | 'INTERNAL_SERVER_ERROR';
+
+/**
+ * An error meant for the person using Jiaoliu: a code and a Chinese message.
+ * Anything else that escapes a resolver is reported as INTERNAL_SERVER_ERROR.
+ */
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}
+
+export const badInput = (message: string, field?: string) =>
+  new AppError('BAD_USER_INPUT', message, field ? { field } : {});
+
+/** Same answer for "does not exist" and "you may not see it". */
+export const notFound = (what = '对象') => new AppError('NOT_FOUND', `${what}不存在或无权查看`);
+
+export const forbidden = (message = '没有权限执行此操作') => new AppError('FORBIDDEN', message);
+
+export const unauthenticated = (message = '请先登录') => new AppError('UNAUTHENTICATED', message);
+
+export const conflict = (message: string) => new AppError('CONFLICT', message);
+
+export const rateLimited = (message: string, retryAfterSeconds?: number) =>
+  new AppError('RATE_LIMITED', message, retryAfterSeconds ? { retryAfterSeconds } : {});

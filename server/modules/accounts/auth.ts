@@ -1,0 +1,101 @@
+import { User } from '../../db/entities/index.js';
+import { audit } from '../../audit/logger.js';
+import { AppError, badInput, forbidden } from '../../errors.js';
+import type { Actor } from '../../policies/index.js';
+import { requireActor, type DomainContext } from '../context.js';
+import { endAllSessions, endSession, openSession } from './sessions.js';
+import { assertLoginAllowed, recordLoginAttempt } from './throttle.js';
+import * as valid from './validation.js';
+
+const WRONG_CREDENTIALS = '登录名或密码错误';
+
+export interface LoginResult {
+  user: User;
+  token: string;
+  expiresAt: Date;
+  /** The new session as an actor, so the rest of this request runs as the signed-in user. */
+  actor: Actor;
+}
+
+/**
+ * Login: throttle first (no hashing for a locked name), then one argon2 verification
+ * whether or not the user exists, so unknown names and wrong passwords look alike.
+ */
+export async function login(ctx: DomainContext, rawLoginName: unknown, rawPassword: unknown): Promise<LoginResult> {
+  const typed = String(rawLoginName ?? '').trim().toLowerCase();
+  const password = String(rawPassword ?? '');
+  if (!typed) throw badInput('请输入登录名', 'loginName');
+  if (!password) throw badInput('请输入密码', 'password');
+  if (typed.length > 64) throw new AppError('UNAUTHENTICATED', WRONG_CREDENTIALS);
+  if ([...password].length > valid.PASSWORD_MAX) throw badInput(`密码不能超过 ${valid.PASSWORD_MAX} 个字符`, 'password');
+
+  const { em, deps, ip } = ctx;
+  await assertLoginAllowed(em, deps.config, typed, ip);
+
+  const user = await em.findOne(User, { loginName: typed }, { populate: ['passwordHash', 'unit', 'adminUnits'] });
+  const ok = await deps.hasher.verify(user?.passwordHash ?? null, password);
+  if (!ok || !user) {
+    await recordLoginAttempt(em, typed, ip, false);
+    throw new AppError('UNAUTHENTICATED', WRONG_CREDENTIALS);
+  }
+  await recordLoginAttempt(em, typed, ip, true);
+
+  // The password was right: now it is safe to say why the account cannot sign in.
+  if (user.status === 'pending') throw forbidden('您的注册申请正在等待单位管理员审核，审核通过后即可登录');
+  if (user.status === 'rejected') {
+    throw new AppError('FORBIDDEN', `您的注册申请未通过审核${user.statusReason ? `：${user.statusReason}` : ''}`, { status: 'REJECTED', reason: user.statusReason });
+  }
+  if (user.status === 'disabled') {
+    throw new AppError('FORBIDDEN', `账号已停用${user.statusReason ? `：${user.statusReason}` : ''}`, { status: 'DISABLED' });
+  }
+
+  return em.transactional(async (tem) => {
+    if (deps.hasher.needsRehash(user.passwordHash)) {
+      user.passwordHash = await deps.hasher.hash(password);
+    }
+    const { token, session } = openSession(tem, user, deps.config.sessionTtlHours, ip, ctx.userAgent);
+    await tem.flush();
+    const actor: Actor = {
+      userId: user.id,
+      sessionId: session.id,
+      unitId: user.unit.id,
+      isSystemAdmin: user.isSystemAdmin,
+      adminUnitPaths: user.adminUnits.getItems().map((unit) => unit.path),
+    };
+    return { user, token, expiresAt: session.expiresAt, actor };
+  });
+}
+
+export async function logout(ctx: DomainContext): Promise<void> {
+  if (ctx.actor) await endSession(ctx.em, ctx.actor.sessionId);
+}
+
+export async function logoutEverywhere(ctx: DomainContext): Promise<number> {
+  const actor = requireActor(ctx);
+  return endAllSessions(ctx.em, actor.userId);
+}
+
+/** Changing the password ends every other session of the account; the current one stays. */
+export async function changePassword(ctx: DomainContext, current: unknown, next: unknown): Promise<number> {
+  const actor = requireActor(ctx);
+  const { em, deps, ip } = ctx;
+  const user = await em.findOneOrFail(User, { id: actor.userId }, { populate: ['passwordHash'] });
+  const currentPassword = String(current ?? '');
+  if (!currentPassword) throw badInput('请输入当前密码', 'currentPassword');
+  if ([...currentPassword].length > valid.PASSWORD_MAX) throw badInput('当前密码不正确', 'currentPassword');
+  const newPassword = valid.newPassword(next, user.loginName);
+  await assertLoginAllowed(em, deps.config, user.loginName, ip);
+  if (!(await deps.hasher.verify(user.passwordHash, currentPassword))) {
+    await recordLoginAttempt(em, user.loginName, ip, false);
+    throw badInput('当前密码不正确', 'currentPassword');
+  }
+  if (newPassword === currentPassword) throw badInput('新密码不能与当前密码相同', 'newPassword');
+  const hash = await deps.hasher.hash(newPassword);
+  return em.transactional(async (tem) => {
+    user.passwordHash = hash;
+    user.passwordChangedAt = new Date();
+    audit(tem, { actorId: actor.userId, action: 'user.password_changed', targetType: 'user', targetId: user.id, unitId: actor.unitId, ip });
+    await tem.flush();
+    return endAllSessions(tem, user.id, actor.sessionId);
+  });
+}

@@ -1,0 +1,70 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Session, User } from '../../db/entities/index.js';
+import type { Actor } from '../../policies/index.js';
+import { hashToken, newSessionToken } from './tokens.js';
+
+const RENEW_AFTER_MS = 5 * 60_000;
+
+/** Creates a session row (flushed by the caller's transaction) and returns the bearer token. */
+export function openSession(em: EntityManager, user: User, ttlHours: number, ip: string, userAgent: string | null): { token: string; session: Session } {
+  const token = newSessionToken();
+  const session = new Session();
+  session.user = em.getReference(User, user.id, { wrapped: true });
+  session.tokenHash = hashToken(token);
+  session.expiresAt = new Date(Date.now() + ttlHours * 3600_000);
+  session.ip = ip.slice(0, 64);
+  session.userAgent = userAgent?.slice(0, 300) ?? null;
+  em.persist(session);
+  return { token, session };
+}
+
+/**
+ * Turns a presented token into the actor, or null when it is unknown, expired, or the
+ * account is no longer active. Sliding expiry: use renews it, at most every few minutes.
+ */
+export async function resolveSession(em: EntityManager, token: string, ttlHours: number): Promise<Actor | null> {
+  if (!token || token.length > 100) return null;
+  const rows = await em.execute<
+    Array<{ session_id: string; user_id: string; unit_id: string; is_system_admin: boolean; last_used_at: Date; admin_paths: string[] }>
+  >(
+    `select s.id as session_id, u.id as user_id, u.unit_id, u.is_system_admin, s.last_used_at,
+            array(select o.path from unit_admin ua join org_unit o on o.id = ua.unit_id where ua.user_id = u.id) as admin_paths
+       from session s join app_user u on u.id = s.user_id
+      where s.token_hash = ? and s.expires_at > now() and u.status = 'active'`,
+    [hashToken(token)],
+  );
+  const row = rows[0];
+  if (!row) return null;
+  if (Date.now() - new Date(row.last_used_at).getTime() > RENEW_AFTER_MS) {
+    await em.execute(`update session set last_used_at = now(), expires_at = now() + make_interval(hours => ?) where id = ?`, [ttlHours, row.session_id]);
+  }
+  return {
+    userId: row.user_id,
+    sessionId: row.session_id,
+    unitId: row.unit_id,
+    isSystemAdmin: row.is_system_admin,
+    adminUnitPaths: row.admin_paths ?? [],
+  };
+}
+
+export async function endSession(em: EntityManager, sessionId: string): Promise<void> {
+  await em.nativeDelete(Session, { id: sessionId });
+}
+
+/** Ends every session of the user, optionally keeping one (the one changing the password). */
+export async function endAllSessions(em: EntityManager, userId: string, keepSessionId?: string): Promise<number> {
+  return em.nativeDelete(Session, keepSessionId ? { user: userId, id: { $ne: keepSessionId } } : { user: userId });
+}
+
+export async function pruneExpiredSessions(em: EntityManager): Promise<number> {
+  return em.nativeDelete(Session, { expiresAt: { $lt: new Date() } });
+}
+
+export async function listSessions(em: EntityManager, userId: string): Promise<Session[]> {
+  return em.find(Session, { user: userId, expiresAt: { $gt: new Date() } }, { orderBy: { createdAt: 'desc' } });
+}
+
+/** Ends one of the user's own sessions; another user's id is answered as not found. */
+export async function revokeOwnSession(em: EntityManager, userId: string, sessionId: string): Promise<boolean> {
+  return (await em.nativeDelete(Session, { id: sessionId, user: userId })) > 0;
+}

@@ -1,0 +1,28 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Config } from '../config.js';
+import { unauthenticated } from '../errors.js';
+import type { Actor, MaybeActor } from '../policies/index.js';
+import type { PasswordHasher } from './accounts/passwords.js';
+
+/** Long-lived collaborators of the domain services, built once at start. */
+export interface Deps {
+  config: Config;
+  hasher: PasswordHasher;
+}
+
+/**
+ * What a domain service gets for one request: its own EntityManager, the actor and the
+ * client address (for audit and throttling). No fastify or mercurius types cross this line.
+ */
+export interface DomainContext {
+  em: EntityManager;
+  actor: MaybeActor;
+  ip: string;
+  userAgent: string | null;
+  deps: Deps;
+}
+
+export function requireActor(ctx: DomainContext): Actor {
+  if (!ctx.actor) throw unauthenticated();
+  return ctx.actor;
+}

@@ -1,0 +1,42 @@
+import { User } from '../db/entities/index.js';
+import { administers, administersStrictlyBelow, type MaybeActor } from './actor.js';
+import { allow, can } from './engine.js';
+
+/** Policies of the User entity. The subject must have `unit` (and for `manage*`, `adminUnits`) loaded. */
+
+const unitPath = (user: User) => user.unit.getEntity().path;
+const isSelf = (actor: MaybeActor, user: User) => !!actor && actor.userId === user.id;
+
+/** Admin over the user's unit, and not acting on themselves or on someone at or above their own rank. */
+function outranks(actor: MaybeActor, user: User): boolean {
+  if (!actor || isSelf(actor, user)) return false;
+  if (user.isSystemAdmin) return false;
+  if (!administers(actor, unitPath(user))) return false;
+  if (actor.isSystemAdmin) return true;
+  // A unit admin manages another unit admin only when all that admin's units lie strictly below theirs.
+  return user.adminUnits.getItems().every((unit) => administersStrictlyBelow(actor, unit.path));
+}
+
+allow(User, 'read', (actor, user) => {
+  if (!actor) return false;
+  if (isSelf(actor, user)) return true;
+  if (user.status === 'active' || user.status === 'disabled') return true;
+  return administers(actor, unitPath(user));
+});
+
+/** Phone number in full, account status and the review history. */
+allow(User, 'readPrivate', (actor, user) => isSelf(actor, user) || administers(actor, unitPath(user)));
+
+allow(User, 'review', (actor, user) => !isSelf(actor, user) && administers(actor, unitPath(user)));
+
+/** Title and phone: the person themselves, or an admin of their unit. */
+allow(User, 'updateProfile', (actor, user) => isSelf(actor, user) || administers(actor, unitPath(user)));
+
+/** Real name and unit only change by an admin's hand (no self-service nicknames). */
+allow(User, 'updateIdentity', (actor, user) => !isSelf(actor, user) && administers(actor, unitPath(user)));
+
+allow(User, 'manageStatus', (actor, user) => outranks(actor, user));
+
+allow(User, 'manageRoles', (actor, user) => outranks(actor, user) || (!!actor?.isSystemAdmin && !isSelf(actor, user)));
+
+export const canReadPrivate = (actor: MaybeActor, user: User) => can(actor, 'readPrivate', user);

@@ -1,0 +1,57 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { MikroORM } from '@mikro-orm/postgresql';
+import { inject } from 'vitest';
+import { buildApp } from '../../server/app.js';
+import { loadConfig, type Config } from '../../server/config.js';
+import { ormOptions } from '../../server/db/orm.js';
+import { TEMPLATE_DB } from './names.js';
+
+export interface TestApp {
+  /** Base URL, e.g. http://127.0.0.1:40123 */
+  url: string;
+  app: FastifyInstance;
+  orm: MikroORM;
+  databaseUrl: string;
+  close: () => Promise<void>;
+}
+
+function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
+
+/** A fresh database cloned from the migrated, demo-seeded template. */
+export async function freshDatabase(): Promise<string> {
+  const adminUrl = inject('adminDatabaseUrl');
+  const name = `jiaoliu_test_${randomBytes(6).toString('hex')}`;
+  const admin = await MikroORM.init({ ...ormOptions(adminUrl), entities: [], discovery: { warnWhenNoEntities: false }, allowGlobalContext: true });
+  try {
+    await admin.em.getConnection().execute(`create database "${name}" template "${TEMPLATE_DB}"`);
+  } finally {
+    await admin.close(true);
+  }
+  return withDatabase(adminUrl, name);
+}
+
+/** The real app on an ephemeral port, against its own fresh database. */
+export async function startTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
+  const databaseUrl = await freshDatabase();
+  const orm = await MikroORM.init(ormOptions(databaseUrl));
+  const config = loadConfig({ port: 0, host: '127.0.0.1', logLevel: 'fatal', demoData: false, ...overrides });
+  const app = await buildApp(config, orm);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    app,
+    orm,
+    databaseUrl,
+    close: async () => {
+      await app.close();
+      await orm.close(true);
+    },
+  };
+}

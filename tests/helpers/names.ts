@@ -1,0 +1,1 @@
+export const TEMPLATE_DB = 'jiaoliu_test_template';

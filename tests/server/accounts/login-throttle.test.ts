@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../../helpers/app.js';
+import { count, sql } from '../../helpers/demo.js';
+import { Client, DEMO_PASSWORD } from '../../helpers/graphql.js';
+
+const LOGIN = `mutation($l: String!, $p: String!) { login(loginName: $l, password: $p) { token } }`;
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp({ login: { maxFailuresPerAccount: 5, maxFailuresPerAddress: 1000, windowMinutes: 15, hashConcurrency: 2, hashQueueLimit: 100 } });
+});
+afterAll(() => t.close());
+
+describe('login answers', () => {
+  it('gives the same code and message for an unknown user and a wrong password', async () => {
+    const anon = new Client(t.url);
+    const unknown = await anon.errors(LOGIN, { l: 'nosuchperson', p: 'whatever-password' });
+    const wrong = await anon.errors(LOGIN, { l: 'huangwei', p: 'whatever-password' });
+    expect(unknown).toEqual(wrong);
+    expect(wrong[0]).toMatchObject({ message: '登录名或密码错误', extensions: { code: 'UNAUTHENTICATED' } });
+  });
+
+  it('refuses an overlong password before hashing and records no attempt', async () => {
+    const before = await count(t.orm, 'login_attempt');
+    const errors = await new Client(t.url).errors(LOGIN, { l: 'huangwei', p: 'x'.repeat(10_000) });
+    expect(errors[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(await count(t.orm, 'login_attempt')).toBe(before);
+  });
+
+  it('accepts the login name in any case', async () => {
+    const { login } = await new Client(t.url).request(LOGIN, { l: '  ZhouLi ', p: DEMO_PASSWORD });
+    expect(login.token).toMatch(/^[\w-]{40,}$/);
+  });
+});
+
+describe('lockout per account', () => {
+  it('locks a name after 5 failures, even for the right password, without touching other accounts', async () => {
+    const anon = new Client(t.url);
+    for (let i = 0; i < 5; i++) expect(await anon.errorCode(LOGIN, { l: 'guojing', p: `wrong-password-${i}` })).toBe('UNAUTHENTICATED');
+    const locked = await anon.errors(LOGIN, { l: 'guojing', p: DEMO_PASSWORD });
+    expect(locked[0].extensions?.code).toBe('RATE_LIMITED');
+    expect(locked[0].message).toContain('锁定');
+    expect(Number(locked[0].extensions?.retryAfterSeconds)).toBeGreaterThan(0);
+    await expect(anon.request(LOGIN, { l: 'linxiaofeng', p: DEMO_PASSWORD })).resolves.toBeTruthy();
+  });
+
+  it('locks an unknown name exactly like a known one (no account enumeration)', async () => {
+    const anon = new Client(t.url);
+    for (let i = 0; i < 5; i++) await anon.errors(LOGIN, { l: 'ghost-account', p: `wrong-password-${i}` });
+    const locked = await anon.errors(LOGIN, { l: 'ghost-account', p: 'anything-at-all' });
+    const known = await anon.errors(LOGIN, { l: 'guojing', p: 'anything-at-all' });
+    expect(locked[0].extensions?.code).toBe('RATE_LIMITED');
+    expect(locked[0].message).toBe(known[0].message);
+  });
+
+  it('unlocks when the window has passed', async () => {
+    await sql(t.orm, `update login_attempt set at = at - interval '16 minutes' where login_name = 'guojing'`);
+    await expect(new Client(t.url).request(LOGIN, { l: 'guojing', p: DEMO_PASSWORD })).resolves.toBeTruthy();
+  });
+
+  it('counts each aliased login in one request as its own attempt', async () => {
+    const before = await count(t.orm, 'login_attempt');
+    // Mutations run in order; the failing one comes last because a failed non-null field stops the rest.
+    const names = ['luoyu', 'heping', 'majun'];
+    const aliased = `mutation { ${names.map((n, i) => `a${i}: login(loginName: "${n}", password: "${DEMO_PASSWORD}") { token }`).join(' ')} bad: login(loginName: "luoyu", password: "wrong-password") { token } }`;
+    const errors = await new Client(t.url).errors(aliased);
+    expect(errors).toHaveLength(1);
+    expect(await count(t.orm, 'login_attempt')).toBe(before + 4);
+    expect(await count(t.orm, 'login_attempt', `login_name = 'luoyu' and not succeeded`)).toBe(1);
+  });
+
+  it('refuses 100 aliased logins before any of them runs', async () => {
+    const before = await count(t.orm, 'login_attempt');
+    const aliased = `mutation { ${Array.from({ length: 100 }, (_, i) => `a${i}: login(loginName: "liangshan", password: "guess-${i}-xxxxx") { token }`).join(' ')} }`;
+    const errors = await new Client(t.url).errors(aliased);
+    expect(errors[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(errors[0].message).toContain('别名');
+    expect(await count(t.orm, 'login_attempt')).toBe(before);
+  });
+});
+
+describe('rate limit per address', () => {
+  it('refuses further tries from an address after many failures across names', async () => {
+    const limited = await startTestApp({ login: { maxFailuresPerAccount: 100, maxFailuresPerAddress: 6, windowMinutes: 15, hashConcurrency: 2, hashQueueLimit: 100 } });
+    try {
+      const anon = new Client(limited.url);
+      for (let i = 0; i < 6; i++) await anon.errors(LOGIN, { l: `spray-${i}`, p: 'Jiaoliu@2025' });
+      const errors = await anon.errors(LOGIN, { l: 'lijinsong', p: DEMO_PASSWORD });
+      expect(errors[0].extensions?.code).toBe('RATE_LIMITED');
+      expect(errors[0].message).toContain('网络');
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
+describe('password hashing upgrades', () => {
+  it('rehashes a weaker stored hash on the next successful login', async () => {
+    const argon2 = (await import('argon2')).default;
+    const weak = await argon2.hash(DEMO_PASSWORD, { type: argon2.argon2id, memoryCost: 4096, timeCost: 1, parallelism: 1 });
+    await sql(t.orm, `update app_user set password_hash = ? where login_name = 'caolin'`, [weak]);
+    await new Client(t.url).request(LOGIN, { l: 'caolin', p: DEMO_PASSWORD });
+    const [row] = await sql(t.orm, `select password_hash from app_user where login_name = 'caolin'`);
+    expect(row.password_hash).not.toBe(weak);
+    expect(row.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
+    await expect(new Client(t.url).request(LOGIN, { l: 'caolin', p: DEMO_PASSWORD })).resolves.toBeTruthy();
+  });
+});
