@@ -22,19 +22,13 @@ export async function buildApp(config: Config, orm: MikroORM): Promise<FastifyIn
   // CSP is set per route family in plugins/web.ts.
   await app.register(fastifyHelmet, { contentSecurityPolicy: false, crossOriginEmbedderPolicy: false });
 
-  // Errors outside GraphQL (bad JSON, CSRF refusal, unknown route): a code and Chinese text, nothing internal.
-  app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
+  // Errors outside GraphQL execution (bad JSON, oversize body): a code and Chinese text, nothing internal.
+  // (mercurius formats its own, CSRF refusals included, through graphql/errors.ts.)
+  app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
     if (status >= 500) request.log.error({ err: error }, 'request failed');
-    const csrf = error.code === 'MER_ERR_GQL_CSRF_PREVENTION';
-    const message = csrf
-      ? '请求被拒绝：疑似跨站请求伪造（CSRF）。请使用 application/json 提交'
-      : status === 413
-        ? '请求内容过大'
-        : status < 500
-          ? '请求格式不正确'
-          : '服务器内部错误，请稍后重试';
-    const code = csrf ? 'FORBIDDEN' : status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR';
+    const message = status === 413 ? '请求内容过大' : status < 500 ? '请求格式不正确' : '服务器内部错误，请稍后重试';
+    const code = status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR';
     reply.code(status).send({ data: null, errors: [{ message, extensions: { code } }] });
   });
   app.setNotFoundHandler((_, reply) => reply.code(404).send({ errors: [{ message: '页面不存在', extensions: { code: 'NOT_FOUND' } }] }));

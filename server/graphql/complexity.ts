@@ -5,7 +5,7 @@ import {
   type FragmentDefinitionNode,
   type SelectionSetNode,
   type ValidationContext,
-} from 'graphql';
+} from './graphqlModule.js';
 
 /**
  * Refuses an operation whose selections, fragments expanded, exceed maxFields, or that

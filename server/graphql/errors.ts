@@ -1,4 +1,4 @@
-import { GraphQLError, type ExecutionResult } from 'graphql';
+import { GraphQLError, type ExecutionResult, type GraphQLErrorInstance } from './graphqlModule.js';
 import { AppError } from '../errors.js';
 
 interface Log {
@@ -12,7 +12,7 @@ const INTERNAL = '服务器内部错误，请稍后重试';
  * Chinese message; GraphQL syntax/validation errors become GRAPHQL_VALIDATION_FAILED; anything
  * else is logged and answered as INTERNAL_SERVER_ERROR, without stack, SQL or ids.
  */
-export function formatError(error: GraphQLError, log: Log): GraphQLError {
+export function formatError(error: GraphQLErrorInstance, log: Log): GraphQLErrorInstance {
   const original = error.originalError;
   if (original instanceof AppError) {
     return new GraphQLError(original.message, {
@@ -25,20 +25,28 @@ export function formatError(error: GraphQLError, log: Log): GraphQLError {
   if (code === 'BAD_USER_INPUT' || code === 'GRAPHQL_VALIDATION_FAILED') {
     return new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, extensions: { code } });
   }
+  const depth = /query depth \(\d+\) exceeds the query depth limit of (\d+)/.exec(error.message);
+  if (depth) {
+    return new GraphQLError(`查询嵌套层数过多（上限 ${depth[1]} 层）`, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
+  }
+  if (code === 'MER_ERR_GQL_CSRF_PREVENTION') {
+    return new GraphQLError('请求被拒绝：疑似跨站请求伪造（CSRF）。请以 application/json 提交', { extensions: { code: 'FORBIDDEN' } });
+  }
+  if (!error.path && /^Variable "\$/.test(error.message)) {
+    // A variable missing or of the wrong type: bad input, as Apollo reports it.
+    return new GraphQLError(`参数无效：${error.message}`, { nodes: error.nodes, source: error.source, positions: error.positions, extensions: { code: 'BAD_USER_INPUT' } });
+  }
   if (!original || original instanceof GraphQLError) {
     // Parse and validation errors of the query itself: the text is graphql-js's (English), prefixed.
     return new GraphQLError(`查询语句无效：${error.message}`, { nodes: error.nodes, source: error.source, positions: error.positions, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
-  }
-  if (code === 'MER_ERR_GQL_QUERY_DEPTH') {
-    return new GraphQLError('查询嵌套层数过多', { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
   }
   log.error({ err: original, path: error.path }, 'unexpected error in resolver');
   return new GraphQLError(INTERNAL, { path: error.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
 }
 
 /** mercurius errorFormatter: formatted errors, HTTP 200 whenever there is data (graphql-over-http). */
-export function errorFormatter(execution: ExecutionResult & { errors: readonly GraphQLError[] }, log: Log) {
-  const flat: GraphQLError[] = [];
+export function errorFormatter(execution: ExecutionResult & { errors: readonly GraphQLErrorInstance[] }, log: Log) {
+  const flat: GraphQLErrorInstance[] = [];
   for (const error of execution.errors) {
     // mercurius wraps validation failures: one error holding the list.
     const nested = (error.originalError as { errors?: unknown[] } | undefined)?.errors;
@@ -48,6 +56,7 @@ export function errorFormatter(execution: ExecutionResult & { errors: readonly G
     else flat.push(error);
   }
   const errors = flat.map((e) => formatError(e, log).toJSON());
-  const invalidQuery = !execution.data && errors.every((e) => e.extensions?.code === 'GRAPHQL_VALIDATION_FAILED');
+  // Request errors (the document or its variables, found before execution) carry no path: 400.
+  const invalidQuery = !execution.data && errors.every((e) => !e.path);
   return { statusCode: invalidQuery ? 400 : 200, response: { data: execution.data ?? null, errors } };
 }

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
-import { NoSchemaIntrospectionCustomRule } from 'graphql';
+import { NoSchemaIntrospectionCustomRule } from './graphqlModule.js';
 import mercurius, { type IResolvers, type MercuriusLoaders } from 'mercurius';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Deps } from '../modules/context.js';

@@ -1,4 +1,4 @@
-import { GraphQLScalarType, Kind } from 'graphql';
+import { GraphQLScalarType, Kind } from './graphqlModule.js';
 
 /** DateTime: ISO 8601 in UTC on the wire. */
 export const DateTime = new GraphQLScalarType({

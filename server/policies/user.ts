@@ -29,11 +29,11 @@ allow(User, 'readPrivate', (actor, user) => isSelf(actor, user) || administers(a
 
 allow(User, 'review', (actor, user) => !isSelf(actor, user) && administers(actor, unitPath(user)));
 
-/** Title and phone: the person themselves, or an admin of their unit. */
-allow(User, 'updateProfile', (actor, user) => isSelf(actor, user) || administers(actor, unitPath(user)));
+/** Title and phone: the person themselves, or an admin who outranks them. */
+allow(User, 'updateProfile', (actor, user) => isSelf(actor, user) || outranks(actor, user));
 
-/** Real name and unit only change by an admin's hand (no self-service nicknames). */
-allow(User, 'updateIdentity', (actor, user) => !isSelf(actor, user) && administers(actor, unitPath(user)));
+/** Real name and unit only change by the hand of an admin who outranks the person (no self-service nicknames). */
+allow(User, 'updateIdentity', (actor, user) => outranks(actor, user));
 
 allow(User, 'manageStatus', (actor, user) => outranks(actor, user));
 

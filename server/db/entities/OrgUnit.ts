@@ -21,7 +21,7 @@ export const OrgUnitSchema = new EntitySchema<OrgUnit>({
   properties: {
     id: { type: 'uuid', primary: true },
     name: { type: 'string', length: 100, unique: 'org_unit_name_unique' },
-    level: { type: 'string', length: 16 },
+    level: { enum: true, items: ['province', 'city', 'county'] },
     parent: { kind: 'm:1', entity: () => OrgUnit, ref: true, nullable: true, deleteRule: 'restrict', index: 'org_unit_parent_id_index' },
     path: { type: 'text', index: 'org_unit_path_index' },
     sortOrder: { type: 'integer', default: 0 },

@@ -39,7 +39,7 @@ export const UserSchema = new EntitySchema<User>({
     unit: { kind: 'm:1', entity: () => OrgUnit, ref: true, deleteRule: 'restrict', index: 'app_user_unit_id_index' },
     title: { type: 'string', length: 60 },
     phone: { type: 'string', length: 20, nullable: true },
-    status: { type: 'string', length: 16, index: 'app_user_status_index' },
+    status: { enum: true, items: ['pending', 'active', 'rejected', 'disabled'], index: 'app_user_status_index' },
     statusReason: { type: 'string', length: 200, nullable: true },
     applicationNote: { type: 'string', length: 200, nullable: true },
     isSystemAdmin: { type: 'boolean', default: false },

@@ -5,13 +5,13 @@ export class Migration20261124000000Initial extends Migration {
   override async up(): Promise<void> {
     // Chinese names sort by pinyin in the directory.
     this.addSql(`create collation if not exists "pinyin" (provider = icu, locale = 'zh-u-co-pinyin');`);
-    this.addSql(`create table "org_unit" ("id" uuid not null, "name" varchar(100) not null, "level" varchar(16) not null, "parent_id" uuid null, "path" text not null, "sort_order" int not null default 0, "created_at" timestamptz not null, constraint "org_unit_pkey" primary key ("id"), constraint "org_unit_level_check" check ("level" in ('province', 'city', 'county')));`);
+    this.addSql(`create table "org_unit" ("id" uuid not null, "name" varchar(100) not null, "level" text check ("level" in ('province', 'city', 'county')) not null, "parent_id" uuid null, "path" text not null, "sort_order" int not null default 0, "created_at" timestamptz not null, constraint "org_unit_pkey" primary key ("id"));`);
     this.addSql(`alter table "org_unit" add constraint "org_unit_name_unique" unique ("name");`);
     this.addSql(`create index "org_unit_parent_id_index" on "org_unit" ("parent_id");`);
     this.addSql(`create index "org_unit_path_index" on "org_unit" ("path");`);
     this.addSql(`alter table "org_unit" add constraint "org_unit_parent_id_foreign" foreign key ("parent_id") references "org_unit" ("id") on update cascade on delete restrict;`);
 
-    this.addSql(`create table "app_user" ("id" uuid not null, "login_name" varchar(32) not null, "real_name" varchar(60) not null, "unit_id" uuid not null, "title" varchar(60) not null, "phone" varchar(20) null, "status" varchar(16) not null, "status_reason" varchar(200) null, "application_note" varchar(200) null, "is_system_admin" boolean not null default false, "password_hash" text not null, "reviewed_by_id" uuid null, "reviewed_at" timestamptz null, "password_changed_at" timestamptz not null, "created_at" timestamptz not null, "updated_at" timestamptz not null, constraint "app_user_pkey" primary key ("id"), constraint "app_user_status_check" check ("status" in ('pending', 'active', 'rejected', 'disabled')));`);
+    this.addSql(`create table "app_user" ("id" uuid not null, "login_name" varchar(32) not null, "real_name" varchar(60) not null, "unit_id" uuid not null, "title" varchar(60) not null, "phone" varchar(20) null, "status" text check ("status" in ('pending', 'active', 'rejected', 'disabled')) not null default 'pending', "status_reason" varchar(200) null, "application_note" varchar(200) null, "is_system_admin" boolean not null default false, "password_hash" text not null, "reviewed_by_id" uuid null, "reviewed_at" timestamptz null, "password_changed_at" timestamptz not null, "created_at" timestamptz not null, "updated_at" timestamptz not null, constraint "app_user_pkey" primary key ("id"));`);
     this.addSql(`alter table "app_user" add constraint "app_user_login_name_unique" unique ("login_name");`);
     this.addSql(`create index "app_user_real_name_index" on "app_user" ("real_name");`);
     this.addSql(`create index "app_user_unit_id_index" on "app_user" ("unit_id");`);

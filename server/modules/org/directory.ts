@@ -4,6 +4,7 @@ import { badInput } from '../../errors.js';
 import { authorize, isAnyAdmin } from '../../policies/index.js';
 import { requireActor, type DomainContext } from '../context.js';
 import { unitById } from '../accounts/access.js';
+import { isUuid } from '../ids.js';
 import { decodeCursor, emptyPage, pageSize, toPage, type Page, type PageArgs } from '../pagination.js';
 
 export interface DirectoryFilter {
@@ -33,6 +34,7 @@ async function pageOfUsers(
 ): Promise<Page<User>> {
   const size = pageSize(args.first);
   const cursor = decodeCursor(args.after, 2);
+  if (cursor && !isUuid(cursor[1])) throw badInput('分页游标无效', 'after');
   const conditions = [...where];
   const values = [...params];
   if (cursor) {

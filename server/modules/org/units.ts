@@ -15,12 +15,14 @@ export const pathIds = (unit: OrgUnit) => unit.path.split('/').filter(Boolean);
 
 /** Active officials per unit: directly in it, and in its whole subtree. */
 export async function memberCounts(em: EntityManager, unitIds: readonly string[]): Promise<Map<string, { direct: number; subtree: number }>> {
+  if (!unitIds.length) return new Map();
+  // knex expands an array parameter into a list: "in (?)" becomes "in ($1, $2, …)".
   const rows = await em.execute<Array<{ id: string; direct: string; subtree: string }>>(
     `select o.id,
             (select count(*) from app_user u where u.unit_id = o.id and u.status = 'active') as direct,
             (select count(*) from app_user u join org_unit c on c.id = u.unit_id
               where starts_with(c.path, o.path) and u.status = 'active') as subtree
-       from org_unit o where o.id = any(?)`,
+       from org_unit o where o.id in (?)`,
     [unitIds as string[]],
   );
   return new Map(rows.map((r) => [r.id, { direct: Number(r.direct), subtree: Number(r.subtree) }]));

@@ -1,0 +1,13 @@
+import { createRequire } from 'node:module';
+
+/**
+ * graphql-js, loaded the way mercurius loads it (CommonJS). Importing 'graphql' from ESM gets
+ * the .mjs build, a second copy whose classes fail instanceof checks inside mercurius
+ * ("Cannot use GraphQLNonNull from another module or realm"). Server code uses this one.
+ */
+const require = createRequire(import.meta.url);
+const graphql = require('graphql') as typeof import('graphql');
+
+export const { GraphQLError, GraphQLScalarType, Kind, NoSchemaIntrospectionCustomRule } = graphql;
+export type { ASTVisitor, ExecutionResult, FragmentDefinitionNode, SelectionSetNode, ValidationContext } from 'graphql';
+export type GraphQLErrorInstance = import('graphql').GraphQLError;

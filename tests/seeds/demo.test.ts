@@ -1,0 +1,51 @@
+import { MikroORM } from '@mikro-orm/postgresql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ormOptions } from '../../server/db/orm.js';
+import { PasswordHasher } from '../../server/modules/accounts/passwords.js';
+import { loadDemoData, PEOPLE } from '../../seeds/demo.js';
+import { generateSynthetic } from '../../seeds/synthetic.js';
+import { freshDatabase } from '../helpers/app.js';
+import { count, sql } from '../helpers/demo.js';
+
+let orm: MikroORM;
+beforeAll(async () => {
+  orm = await MikroORM.init(ormOptions(await freshDatabase()));
+});
+afterAll(() => orm.close(true));
+
+describe('demo data', () => {
+  it('holds the cast of the article with real names, units and titles', async () => {
+    const rows = await sql(orm, `select u.login_name, u.real_name, u.title, o.name as unit from app_user u join org_unit o on o.id = u.unit_id`);
+    const by = Object.fromEntries(rows.map((r) => [r.login_name, r]));
+    expect(by.lijinsong).toMatchObject({ real_name: '李劲松', unit: '巴中市政务服务中心', title: '督查科科长' });
+    expect(by.zhangkaifeng).toMatchObject({ real_name: '张凯峰', unit: '四川省政务服务中心', title: '督查处处长' });
+    expect(by.chengyong).toMatchObject({ real_name: '程永', unit: '巴中市政务服务中心', title: '副主任' });
+    expect(by.niujianping).toMatchObject({ real_name: '牛建平', unit: '四川省政务服务中心', title: '主任' });
+    expect(rows.length).toBeGreaterThanOrEqual(36);
+    const [admin] = await sql(orm, `select o.name from unit_admin ua join app_user u on u.id = ua.user_id join org_unit o on o.id = ua.unit_id where u.login_name = 'zhangkaifeng'`);
+    expect(admin.name).toBe('四川省政务服务中心');
+  });
+
+  it('loads once: a second load changes nothing', async () => {
+    const before = [await count(orm, 'app_user'), await count(orm, 'org_unit'), await count(orm, 'audit_log')];
+    expect(await loadDemoData(orm, new PasswordHasher(2, 100))).toBe(false);
+    expect([await count(orm, 'app_user'), await count(orm, 'org_unit'), await count(orm, 'audit_log')]).toEqual(before);
+    expect(await count(orm, 'app_user')).toBe(PEOPLE.length);
+  });
+});
+
+describe('synthetic data generator', () => {
+  it('adds N units in a valid tree and M active officials spread over them', async () => {
+    const units = await count(orm, 'org_unit');
+    const users = await count(orm, 'app_user');
+    const result = await generateSynthetic(orm, { units: 30, officials: 2500 });
+    expect(result).toEqual({ units: 30, officials: 2500 });
+    expect(await count(orm, 'org_unit')).toBe(units + 30);
+    expect(await count(orm, 'app_user')).toBe(users + 2500);
+    // Every path is its parent's path plus its own id.
+    const broken = await sql(orm, `select count(*) as n from org_unit c join org_unit p on p.id = c.parent_id where c.path <> p.path || c.id || '/'`);
+    expect(Number(broken[0].n)).toBe(0);
+    const spread = await sql(orm, `select count(distinct unit_id) as n from app_user where login_name like 'syn%'`);
+    expect(Number(spread[0].n)).toBeGreaterThan(20);
+  });
+});
