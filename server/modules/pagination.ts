@@ -14,7 +14,8 @@ export interface Page<T> {
   cursors: string[];
   hasNextPage: boolean;
   endCursor: string | null;
-  totalCount?: number;
+  /** A number, or a function so that the count query runs only when a client asks for it. */
+  totalCount?: number | (() => Promise<number>);
 }
 
 /** Server-side cap on every page: more than MAX_PAGE_SIZE is refused, not silently cut. */

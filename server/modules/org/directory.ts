@@ -47,14 +47,17 @@ async function pageOfUsers(
       order by u.real_name collate "pinyin", u.id limit ?`,
     [...values, size + 1],
   );
-  const [{ count }] = await em.execute<Array<{ count: string }>>(
-    `select count(*) from app_user u join org_unit o on o.id = u.unit_id ${where.length ? `where ${where.join(' and ')}` : ''}`,
-    params,
-  );
+  const totalCount = async () => {
+    const [{ count }] = await em.execute<Array<{ count: string }>>(
+      `select count(*) from app_user u join org_unit o on o.id = u.unit_id ${where.length ? `where ${where.join(' and ')}` : ''}`,
+      params,
+    );
+    return Number(count);
+  };
   const users = await em.find(User, { id: rows.map((r) => r.id) }, { populate: ['unit'] });
   const byId = new Map(users.map((u) => [u.id, u]));
   const page = toPage(rows, size, (r) => [r.real_name, r.id]);
-  return { ...page, nodes: page.nodes.map((r) => byId.get(r.id)!), totalCount: Number(count) };
+  return { ...page, nodes: page.nodes.map((r) => byId.get(r.id)!), totalCount };
 }
 
 export async function searchDirectory(ctx: DomainContext, filter: DirectoryFilter, args: PageArgs): Promise<Page<User>> {
