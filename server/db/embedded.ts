@@ -35,7 +35,8 @@ const isRoot = () => typeof process.getuid === 'function' && process.getuid() ==
  */
 export function reachableByPostgresUser(dir: string): boolean {
   if (!isRoot()) return true;
-  let current = path.resolve(dir);
+  // The data folder itself belongs to postgres (initdb makes it 0700); only the folders above matter.
+  let current = path.dirname(path.resolve(dir));
   while (!fs.existsSync(current)) current = path.dirname(current);
   for (;;) {
     const mode = fs.statSync(current).mode;
