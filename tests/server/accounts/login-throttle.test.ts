@@ -106,3 +106,19 @@ describe('password hashing upgrades', () => {
     await expect(new Client(t.url).request(LOGIN, { l: 'caolin', p: DEMO_PASSWORD })).resolves.toBeTruthy();
   });
 });
+
+describe('bounded password hashing', () => {
+  it('answers RATE_LIMITED instead of queueing a login flood without end, and keeps serving', async () => {
+    const tight = await startTestApp({ login: { maxFailuresPerAccount: 1000, maxFailuresPerAddress: 1000, windowMinutes: 15, hashConcurrency: 1, hashQueueLimit: 2 } });
+    try {
+      const attempts = Array.from({ length: 12 }, (_, i) => new Client(tight.url).errors(LOGIN, { l: `flood-${i}`, p: 'flooding-password' }));
+      const codes = (await Promise.all(attempts)).map((errors) => errors[0].extensions?.code);
+      expect(codes).toContain('RATE_LIMITED');
+      expect(codes).toContain('UNAUTHENTICATED');
+      // The server still answers other requests.
+      expect((await new Client(tight.url).request(`{ ok }`)).ok).toBe(true);
+    } finally {
+      await tight.close();
+    }
+  });
+});
