@@ -28,13 +28,13 @@ export const badInput = (message: string, field?: string) =>
   new AppError('BAD_USER_INPUT', message, field ? { field } : {});
 
 /** Same answer for "does not exist" and "you may not see it". */
-export const notFound = (what = '对象') => new AppError('NOT_FOUND', `${what}不存在或无权查看`);
+export const notFound = (what = '对象', field?: string) => new AppError('NOT_FOUND', `${what}不存在或无权查看`, field ? { field } : {});
 
 export const forbidden = (message = '没有权限执行此操作') => new AppError('FORBIDDEN', message);
 
 export const unauthenticated = (message = '请先登录') => new AppError('UNAUTHENTICATED', message);
 
-export const conflict = (message: string) => new AppError('CONFLICT', message);
+export const conflict = (message: string, field?: string) => new AppError('CONFLICT', message, field ? { field } : {});
 
 export const rateLimited = (message: string, retryAfterSeconds?: number) =>
   new AppError('RATE_LIMITED', message, retryAfterSeconds ? { retryAfterSeconds } : {});

@@ -1,5 +1,5 @@
 import { OrgUnit } from '../db/entities/index.js';
-import { administers } from './actor.js';
+import { administers, administersStrictlyBelow } from './actor.js';
 import { allow } from './engine.js';
 
 /** Anyone, signed in or not, may see the tree (registration needs it). */
@@ -11,5 +11,9 @@ allow(OrgUnit, 'listMembers', (actor) => !!actor);
 /** Creating accounts in, and approving registrations for, this unit. */
 allow(OrgUnit, 'administer', (actor, unit) => administers(actor, unit.path));
 
-/** Appointing an admin of this unit: an admin of the unit itself or above, or a system admin. */
-allow(OrgUnit, 'appointAdmin', (actor, unit) => administers(actor, unit.path));
+/**
+ * Appointing (or removing) an admin of this unit: a system admin anywhere; a unit admin only
+ * strictly below their own units. Peers come from above, so nobody creates an admin they then
+ * cannot manage.
+ */
+allow(OrgUnit, 'appointAdmin', (actor, unit) => administersStrictlyBelow(actor, unit.path));

@@ -5,7 +5,10 @@ import type { GraphQLContext } from '../context.js';
 
 export const orgUnitResolvers = {
   level: (unit: OrgUnit) => unit.level.toUpperCase(),
-  viewerCan: (unit: OrgUnit, _: unknown, ctx: GraphQLContext) => ({ administer: can(ctx.domain.actor, 'administer', unit) }),
+  viewerCan: (unit: OrgUnit, _: unknown, ctx: GraphQLContext) => ({
+    administer: can(ctx.domain.actor, 'administer', unit),
+    appointAdmin: can(ctx.domain.actor, 'appointAdmin', unit),
+  }),
 };
 
 export const orgUnitLoaders = {

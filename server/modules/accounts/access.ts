@@ -15,9 +15,9 @@ export async function userForActor(em: EntityManager, actor: MaybeActor, id: unk
   return user;
 }
 
-export async function unitById(em: EntityManager, id: unknown, label = '单位'): Promise<OrgUnit> {
-  if (!isUuid(id)) throw notFound(label);
+export async function unitById(em: EntityManager, id: unknown, label = '单位', field?: string): Promise<OrgUnit> {
+  if (!isUuid(id)) throw notFound(label, field);
   const unit = await em.findOne(OrgUnit, { id });
-  if (!unit) throw notFound(label);
+  if (!unit) throw notFound(label, field);
   return unit;
 }

@@ -83,7 +83,7 @@ export async function changePassword(ctx: DomainContext, current: unknown, next:
   const currentPassword = String(current ?? '');
   if (!currentPassword) throw badInput('请输入当前密码', 'currentPassword');
   if ([...currentPassword].length > valid.PASSWORD_MAX) throw badInput('当前密码不正确', 'currentPassword');
-  const newPassword = valid.newPassword(next, user.loginName);
+  const newPassword = valid.newPassword(next, user.loginName, 'newPassword');
   await assertLoginAllowed(em, deps.config, user.loginName, ip);
   if (!(await deps.hasher.verify(user.passwordHash, currentPassword))) {
     await recordLoginAttempt(em, user.loginName, ip, false);

@@ -29,8 +29,8 @@ async function checkAccount(em: EntityManager, input: AccountInput) {
     phone: valid.phone(input.phone),
     applicationNote: valid.optionalText(input.applicationNote, 'applicationNote', '申请说明', 200),
   };
-  const unit = await unitById(em, input.unitId);
-  if (await em.count(User, { loginName })) throw conflict('该登录名已被使用，请换一个');
+  const unit = await unitById(em, input.unitId, '单位', 'unitId');
+  if (await em.count(User, { loginName })) throw conflict('该登录名已被使用，请换一个', 'loginName');
   return { ...fields, unit };
 }
 
@@ -69,7 +69,7 @@ async function writeAccount(ctx: DomainContext, fields: Awaited<ReturnType<typeo
     });
   } catch (error) {
     // Two registrations racing for one login name: the unique index decides.
-    if (error instanceof UniqueConstraintViolationException) throw conflict('该登录名已被使用，请换一个');
+    if (error instanceof UniqueConstraintViolationException) throw conflict('该登录名已被使用，请换一个', 'loginName');
     throw error;
   }
 }

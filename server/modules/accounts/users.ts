@@ -84,7 +84,7 @@ export async function setUnitAdmin(ctx: DomainContext, userId: unknown, unitId: 
   const actor = requireActor(ctx);
   const user = await userForActor(ctx.em, actor, userId);
   const unit = await unitById(ctx.em, unitId);
-  authorize(actor, 'appointAdmin', unit, '只能任命您管理范围内单位的管理员');
+  authorize(actor, 'appointAdmin', unit, '单位管理员只能任命下级单位的管理员；同级管理员由上级或系统管理员任命');
   authorize(actor, 'manageRoles', user, '您不能更改此人的管理员身份');
   if (user.status !== 'active') throw conflict('只能任命已启用的账号为管理员');
   if (!user.unit.getEntity().path.startsWith(unit.path)) throw badInput('单位管理员必须属于该单位或其下级单位', 'unitId');

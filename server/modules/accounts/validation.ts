@@ -36,12 +36,12 @@ export const PASSWORD_MIN = 10;
 export const PASSWORD_MAX = 256;
 
 /** Checked before any hashing, so an overlong password costs nothing. */
-export function newPassword(raw: unknown, login?: string): string {
+export function newPassword(raw: unknown, login?: string, field = 'password'): string {
   const value = String(raw ?? '');
   const length = [...value].length;
-  if (length < PASSWORD_MIN) throw badInput(`密码至少 ${PASSWORD_MIN} 个字符`, 'password');
-  if (length > PASSWORD_MAX) throw badInput(`密码不能超过 ${PASSWORD_MAX} 个字符`, 'password');
-  if (login && value.toLowerCase() === login.toLowerCase()) throw badInput('密码不能与登录名相同', 'password');
+  if (length < PASSWORD_MIN) throw badInput(`密码至少 ${PASSWORD_MIN} 个字符`, field);
+  if (length > PASSWORD_MAX) throw badInput(`密码不能超过 ${PASSWORD_MAX} 个字符`, field);
+  if (login && value.toLowerCase() === login.toLowerCase()) throw badInput('密码不能与登录名相同', field);
   return value;
 }
 

@@ -146,6 +146,22 @@ describe('unit admins', () => {
     expect(await count(t.orm, 'audit_log', `target_id = ? and action in ('user.unit_admin_granted', 'user.unit_admin_revoked')`, [hulin])).toBe(2);
   });
 
+  it('lets unit admins appoint only below their own units, so they never create a peer they cannot manage', async () => {
+    const bazhong = await unitId(t.orm, '巴中市政务服务中心');
+    const province = await unitId(t.orm, '四川省政务服务中心');
+    const units = await clients.chengyong.request(`query($a: ID!, $b: ID!) { a: orgUnit(id: $a) { viewerCan { administer appointAdmin } } b: orgUnit(id: $b) { viewerCan { appointAdmin } } }`, { a: bazhong, b: await unitId(t.orm, '南江县政务服务中心') });
+    expect(units.a.viewerCan).toEqual({ administer: true, appointAdmin: false });
+    expect(units.b.viewerCan).toEqual({ appointAdmin: true });
+    expect(await clients.chengyong.errorCode(GRANT, { id: ids.lijinsong, u: bazhong })).toBe('FORBIDDEN');
+    expect(await clients.zhangkaifeng.errorCode(GRANT, { id: await userId(t.orm, 'niujianping'), u: province })).toBe('FORBIDDEN');
+    // A system admin appoints peers at any level, and can remove them again.
+    await clients.zhaomin.request(GRANT, { id: ids.lijinsong, u: bazhong });
+    const { user } = await clients.chengyong.request(ABILITIES, { id: ids.lijinsong });
+    expect(user.viewerCan.manageStatus).toBe(false); // now 程永's peer
+    const { revokeUnitAdmin } = await clients.zhaomin.request(REVOKE, { id: ids.lijinsong, u: bazhong });
+    expect(revokeUnitAdmin.adminUnits).toEqual([]);
+  });
+
   it('creates accounts only inside the admin\'s subtree', async () => {
     const input = (unit: string, login: string) => ({ loginName: login, password: 'Initial-pass-01', realName: '秦岭', unitId: unit, title: '科员' });
     const CREATE = `mutation($input: CreateUserInput!) { createUser(input: $input) { realName status unit { name } } }`;

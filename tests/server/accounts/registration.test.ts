@@ -142,7 +142,8 @@ describe('registration input', () => {
   });
 
   it('refuses a login name already taken with CONFLICT, case-insensitively', async () => {
-    expect(await new Client(t.url).errorCode(REGISTER, { input: applicant({ loginName: 'LiJinSong' }) })).toBe('CONFLICT');
+    const errors = await new Client(t.url).errors(REGISTER, { input: applicant({ loginName: 'LiJinSong' }) });
+    expect(errors[0].extensions).toMatchObject({ code: 'CONFLICT', field: 'loginName' });
   });
 
   it('refuses an unknown unit with NOT_FOUND', async () => {

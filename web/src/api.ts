@@ -1,0 +1,80 @@
+/**
+ * GraphQL over POST /graphql as application/json (the server refuses other content types:
+ * CSRF prevention). The session is an HttpOnly cookie the browser sends by itself; the UI
+ * never sees or stores the token.
+ */
+
+export type ErrorCode =
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'BAD_USER_INPUT'
+  | 'CONFLICT'
+  | 'RATE_LIMITED'
+  | 'CONFIRMATION_REQUIRED'
+  | 'INTERNAL_SERVER_ERROR'
+  | 'GRAPHQL_VALIDATION_FAILED'
+  | 'NETWORK_ERROR'
+  | string;
+
+/** An error the UI can show: the server's Chinese message, its code and, for input errors, the field. */
+export class ApiError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly field?: string,
+    readonly extensions: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+interface GraphQLErrorBody {
+  message?: string;
+  extensions?: Record<string, unknown> & { code?: string; field?: string };
+}
+
+/** Turns anything thrown into an ApiError with a Chinese message. */
+export function toApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  if (error instanceof DOMException && error.name === 'AbortError') return new ApiError('ABORTED', '请求已取消');
+  return new ApiError('INTERNAL_SERVER_ERROR', '页面出现意外错误，请刷新后重试');
+}
+
+export function isAbort(error: unknown): boolean {
+  return (error instanceof DOMException && error.name === 'AbortError') || (error instanceof ApiError && error.code === 'ABORTED');
+}
+
+/** Runs one operation; resolves with `data` or rejects with the first error as an ApiError. */
+export async function gql<T>(query: string, variables: Record<string, unknown> = {}, signal?: AbortSignal): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch('/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      credentials: 'same-origin',
+      body: JSON.stringify({ query, variables }),
+      signal,
+    });
+  } catch (error) {
+    if (isAbort(error)) throw error;
+    throw new ApiError('NETWORK_ERROR', '无法连接服务器，请检查网络后重试');
+  }
+  let body: { data?: T | null; errors?: GraphQLErrorBody[] };
+  try {
+    body = await response.json();
+  } catch (error) {
+    if (isAbort(error)) throw error;
+    throw new ApiError('INTERNAL_SERVER_ERROR', response.status >= 500 ? '服务器暂时不可用，请稍后重试' : '服务器返回了无法识别的内容');
+  }
+  const first = body.errors?.[0];
+  if (first) {
+    const ext = first.extensions ?? {};
+    throw new ApiError(String(ext.code ?? 'INTERNAL_SERVER_ERROR'), first.message || '请求失败，请稍后重试', typeof ext.field === 'string' ? ext.field : undefined, ext);
+  }
+  if (!response.ok || body.data === undefined || body.data === null) {
+    throw new ApiError('INTERNAL_SERVER_ERROR', '服务器暂时不可用，请稍后重试');
+  }
+  return body.data;
+}

@@ -1,0 +1,125 @@
+/**
+ * Entry point: asks who is signed in, then renders the page for the current hash route
+ * inside the shell. Pages that need login send a signed-out visitor to #/login.
+ */
+import { toApiError } from './api.js';
+import { rememberReturn } from './auth.js';
+import { h, replaceChildren } from './dom.js';
+import { toastRegion } from './notify.js';
+import { directoryPage } from './pages/directory.js';
+import { loginPage } from './pages/login.js';
+import { mePage } from './pages/me.js';
+import { pendingPage } from './pages/pending.js';
+import { profilePage } from './pages/profile.js';
+import { registerPage } from './pages/register.js';
+import { currentHash, navigate, Router } from './router.js';
+import { isAdmin, loadViewer, onViewerChange, viewer } from './session.js';
+import { Shell, type NavKey } from './shell.js';
+import { errorBox, loading, pageTitle, type Page, type PageContext } from './ui.js';
+
+interface RouteDef {
+  /** Routes with the same key share one page instance (the page updates in place). */
+  key: string;
+  access: 'guest' | 'user' | 'admin';
+  nav: NavKey;
+  render: (ctx: PageContext) => Page;
+}
+
+const router = new Router()
+  .add('home', '/')
+  .add('login', '/login')
+  .add('register', '/register')
+  .add('directory', '/directory')
+  .add('directoryUnit', '/directory/:unitId')
+  .add('user', '/users/:id')
+  .add('me', '/me')
+  .add('pending', '/admin/pending');
+
+const ROUTES: Record<string, RouteDef> = {
+  login: { key: 'login', access: 'guest', nav: null, render: () => loginPage() },
+  register: { key: 'register', access: 'guest', nav: null, render: (ctx) => registerPage(ctx) },
+  directory: { key: 'directory', access: 'user', nav: 'directory', render: (ctx) => directoryPage(ctx) },
+  directoryUnit: { key: 'directory', access: 'user', nav: 'directory', render: (ctx) => directoryPage(ctx) },
+  user: { key: 'user', access: 'user', nav: 'directory', render: (ctx) => profilePage(ctx) },
+  me: { key: 'me', access: 'user', nav: 'me', render: (ctx) => mePage(ctx) },
+  pending: { key: 'pending', access: 'admin', nav: 'pending', render: (ctx) => pendingPage(ctx) },
+};
+
+let shell: Shell;
+let active: { key: string; hash: string; page: Page; controller: AbortController } | null = null;
+
+function show(key: string, title: string, el: HTMLElement, nav: NavKey = null): void {
+  active?.controller.abort();
+  active = { key, hash: currentHash(), page: { title, el }, controller: new AbortController() };
+  mount(active.page, nav);
+}
+
+function mount(page: Page, nav: NavKey): void {
+  replaceChildren(shell.main, page.el);
+  document.title = `${page.title} - 交流 · 政务服务工作交流平台`;
+  shell.setActive(nav);
+  window.scrollTo(0, 0);
+  const target = page.el.querySelector<HTMLElement>('[data-autofocus]') ?? page.el.querySelector<HTMLElement>('h1') ?? shell.main;
+  target.focus({ preventScroll: true });
+}
+
+function render(): void {
+  const hash = currentHash();
+  const match = router.match(hash);
+  const v = viewer();
+  if (!match) {
+    show('notfound', '页面不存在', h('section', { class: 'card empty' }, pageTitle('页面不存在'), h('p', null, h('a', { href: v ? '#/directory' : '#/login' }, v ? '返回通讯录' : '前往登录'))));
+    return;
+  }
+  if (match.name === 'home') {
+    navigate(v ? '#/directory' : '#/login', true);
+    return;
+  }
+  const def = ROUTES[match.name];
+  if (def.access !== 'guest' && !v) {
+    rememberReturn(hash);
+    navigate('#/login', true);
+    return;
+  }
+  if (def.access === 'guest' && v) {
+    navigate('#/directory', true);
+    return;
+  }
+  if (def.access === 'admin' && !isAdmin(v)) {
+    show('forbidden', '没有权限', h('section', { class: 'card empty', 'data-testid': 'forbidden' }, pageTitle('没有权限'), h('p', null, '只有单位管理员可以审核注册申请。'), h('p', null, h('a', { href: '#/directory' }, '返回通讯录'))), def.nav);
+    return;
+  }
+  if (active && active.key === def.key && active.page.update) {
+    active.hash = hash;
+    active.page.update(match.params);
+    shell.setActive(def.nav);
+    return;
+  }
+  active?.controller.abort();
+  const controller = new AbortController();
+  const page = def.render({ params: match.params, signal: controller.signal });
+  active = { key: def.key, hash, page, controller };
+  mount(page, def.nav);
+}
+
+async function start(): Promise<void> {
+  const root = document.getElementById('app')!;
+  shell = new Shell();
+  replaceChildren(root, shell.el, toastRegion());
+  replaceChildren(shell.main, loading('正在连接服务器…'));
+  try {
+    await loadViewer();
+  } catch (error) {
+    replaceChildren(shell.main, h('section', { class: 'card' }, pageTitle('无法连接服务器'), errorBox(toApiError(error), () => void start())));
+    return;
+  }
+  onViewerChange((v) => {
+    shell.update(v);
+    // Signed out while on a page that needs login: leave it.
+    if (!v && active && ROUTES[router.match(active.hash)?.name ?? '']?.access !== 'guest') navigate('#/login', true);
+  });
+  window.addEventListener('hashchange', render);
+  render();
+}
+
+void start();

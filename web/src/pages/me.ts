@@ -1,0 +1,195 @@
+/** #/me: own profile, title/phone, password change, signed-in devices. */
+import { gql } from '../api.js';
+import { pageError, sessionEnded } from '../auth.js';
+import { h, replaceChildren, setText } from '../dom.js';
+import { field, FormState, input, onSubmit } from '../forms.js';
+import { describeDevice, formatDateTime } from '../format.js';
+import { notify } from '../notify.js';
+import { ActionPanel } from '../panel.js';
+import { profileFacts, profileHeader, PROFILE_FIELDS, type ProfileUser } from '../profileView.js';
+import { navigate } from '../router.js';
+import { loadViewer, setViewer } from '../session.js';
+import type { Session } from '../types.js';
+import { emptyState, errorBox, loading, type Page, type PageContext } from '../ui.js';
+import { profileForm } from '../userActions.js';
+
+const ME = `query Me { viewer { ${PROFILE_FIELDS} } mySessions { id current createdAt lastUsedAt expiresAt ip userAgent } }`;
+const SESSIONS = `query MySessions { mySessions { id current createdAt lastUsedAt expiresAt ip userAgent } }`;
+const CHANGE_PASSWORD = `mutation ChangePassword($currentPassword: String!, $newPassword: String!) { changePassword(currentPassword: $currentPassword, newPassword: $newPassword) }`;
+const REVOKE_SESSION = `mutation RevokeSession($id: ID!) { revokeSession(id: $id) }`;
+const LOGOUT_EVERYWHERE = `mutation LogoutEverywhere { logoutEverywhere }`;
+
+export function mePage(ctx: PageContext): Page {
+  const el = h('section', { class: 'me' }, loading('正在加载我的资料…'));
+
+  const load = async (focusHeading: boolean) => {
+    try {
+      const data = await gql<{ viewer: ProfileUser | null; mySessions: Session[] }>(ME, {}, ctx.signal);
+      if (ctx.signal.aborted) return;
+      if (!data.viewer) {
+        sessionEnded();
+        return;
+      }
+      render(data.viewer, data.mySessions);
+      if (focusHeading) el.querySelector<HTMLElement>('h1')?.focus();
+    } catch (error) {
+      const shown = pageError(error);
+      if (shown && !ctx.signal.aborted) replaceChildren(el, errorBox(shown, () => void load(false)));
+    }
+  };
+
+  function render(me: ProfileUser, sessions: Session[]): void {
+    const edit = new ActionPanel([
+      {
+        label: '修改职务/电话',
+        testid: 'action-profile',
+        render: (close) =>
+          profileForm(me, close, (message) => {
+            notify(message);
+            void loadViewer().catch(() => undefined);
+            void load(true);
+          }),
+      },
+    ]);
+    replaceChildren(
+      el,
+      h('div', { class: 'card profile-card', 'data-testid': 'profile' }, profileHeader(me), profileFacts(me), edit.el),
+      h('div', { class: 'me-grid' }, passwordCard(() => void reloadSessions()), sessionsSlot),
+    );
+    replaceChildren(sessionsSlot, sessionsCard(sessions));
+  }
+
+  const sessionsSlot = h('div', { class: 'sessions-slot' });
+  /** After a password change: the other sessions are gone, show the list again. */
+  async function reloadSessions(): Promise<void> {
+    try {
+      const data = await gql<{ mySessions: Session[] }>(SESSIONS, {}, ctx.signal);
+      if (!ctx.signal.aborted) replaceChildren(sessionsSlot, sessionsCard(data.mySessions));
+    } catch (error) {
+      const shown = pageError(error);
+      if (shown && !ctx.signal.aborted) replaceChildren(sessionsSlot, errorBox(shown, () => void reloadSessions()));
+    }
+  }
+
+  void load(false);
+  return { title: '我的资料', el };
+}
+
+function passwordCard(reload: () => void): HTMLElement {
+  const f = {
+    currentPassword: field({ label: '当前密码', control: input('currentPassword', { type: 'password', autocomplete: 'current-password', maxlength: 256 }) }),
+    newPassword: field({ label: '新密码', control: input('newPassword', { type: 'password', autocomplete: 'new-password', maxlength: 256 }), hint: '至少 10 个字符，不能与登录名相同' }),
+    confirm: field({ label: '确认新密码', control: input('confirmPassword', { type: 'password', autocomplete: 'new-password', maxlength: 256 }) }),
+  };
+  // The server names the new password "password" in its validation errors.
+  const state = new FormState(f, { password: 'newPassword' });
+  const done = h('div', { class: 'alert alert-success', role: 'status', hidden: true, 'data-testid': 'password-done' });
+  const submit = h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'password-submit' }, '修改密码');
+  const form = h('form', { class: 'form', novalidate: true, 'data-testid': 'password-form' }, state.alert, done, f.currentPassword.el, f.newPassword.el, f.confirm.el, h('div', { class: 'form-actions' }, submit));
+  onSubmit(
+    form,
+    submit,
+    '正在修改…',
+    async () => {
+      state.clear();
+      setText(done, null);
+      const current = f.currentPassword.control.value;
+      const next = f.newPassword.control.value;
+      if (!current) return state.fieldError('currentPassword', '请输入当前密码');
+      if ([...next].length < 10) return state.fieldError('newPassword', '新密码至少 10 个字符');
+      if (next !== f.confirm.control.value) return state.fieldError('confirm', '两次输入的新密码不一致');
+      const data = await gql<{ changePassword: number }>(CHANGE_PASSWORD, { currentPassword: current, newPassword: next });
+      form.reset();
+      const ended = data.changePassword;
+      setText(done, ended > 0 ? `密码已修改，已退出其他 ${ended} 个设备上的登录。` : '密码已修改。没有其他设备需要退出登录。');
+      notify('密码已修改');
+      reload();
+    },
+    (error) => {
+      if (pageError(error)) state.show(error);
+    },
+  );
+  return h('section', { class: 'card', 'aria-labelledby': 'pw-title' }, h('h2', { class: 'panel-title', id: 'pw-title' }, '修改密码'), form);
+}
+
+function sessionsCard(sessions: Session[]): HTMLElement {
+  const list = h('ul', { class: 'sessions', 'data-testid': 'sessions' });
+  const alert = h('div', { class: 'alert alert-error', role: 'alert', hidden: true });
+
+  const row = (s: Session): HTMLElement => {
+    const li = h(
+      'li',
+      { class: `session${s.current ? ' session-current' : ''}`, 'data-testid': 'session-row' },
+      h(
+        'div',
+        { class: 'session-main' },
+        h('span', { class: 'session-device', title: s.userAgent ?? '' }, describeDevice(s.userAgent)),
+        s.current ? h('span', { class: 'badge badge-current', 'data-testid': 'session-current' }, '当前') : null,
+      ),
+      h('div', { class: 'session-meta muted' }, `IP ${s.ip ?? '未知'} · 登录于 ${formatDateTime(s.createdAt)} · 最近使用 ${formatDateTime(s.lastUsedAt)}`),
+    );
+    if (!s.current) {
+      const btn = h('button', { type: 'button', class: 'btn btn-secondary btn-small', 'data-testid': 'session-revoke', 'aria-label': `退出 ${describeDevice(s.userAgent)}（IP ${s.ip ?? '未知'}）的登录` }, '退出');
+      btn.addEventListener('click', async () => {
+        btn.disabled = true;
+        setText(alert, null);
+        try {
+          await gql(REVOKE_SESSION, { id: s.id });
+          li.remove();
+          notify('已退出该设备上的登录');
+          if (!list.children.length) list.replaceWith(emptyState('没有其他登录设备'));
+        } catch (error) {
+          const shown = pageError(error);
+          if (!shown) return;
+          if (shown.code === 'NOT_FOUND') {
+            li.remove();
+            notify('该设备已经退出登录', 'info');
+          } else {
+            setText(alert, shown.message);
+            btn.disabled = false;
+          }
+        }
+      });
+      li.appendChild(btn);
+    }
+    return li;
+  };
+  replaceChildren(list, sessions.map(row));
+
+  const everywhere = h('div', { class: 'everywhere' });
+  const showButton = () =>
+    replaceChildren(
+      everywhere,
+      h('button', { type: 'button', class: 'btn btn-danger', 'data-testid': 'logout-everywhere', onclick: () => showConfirm() }, '退出所有设备'),
+    );
+  const showConfirm = () => {
+    const confirm = h('button', { type: 'button', class: 'btn btn-danger', 'data-testid': 'logout-everywhere-confirm' }, '确认退出所有设备');
+    confirm.addEventListener('click', async () => {
+      confirm.disabled = true;
+      try {
+        const data = await gql<{ logoutEverywhere: number }>(LOGOUT_EVERYWHERE);
+        setViewer(null);
+        notify(`已退出全部 ${data.logoutEverywhere} 个设备上的登录`, 'info');
+        navigate('#/login', true);
+      } catch (error) {
+        const shown = pageError(error);
+        if (shown) setText(alert, shown.message);
+        confirm.disabled = false;
+      }
+    });
+    const cancel = h('button', { type: 'button', class: 'btn btn-link', onclick: () => (showButton(), everywhere.querySelector('button')?.focus()) }, '取消');
+    replaceChildren(everywhere, h('p', { class: 'warn', role: 'alert' }, '将退出包括本设备在内的所有登录，之后需要重新登录。确定吗？'), h('div', { class: 'form-actions' }, confirm, cancel));
+    confirm.focus();
+  };
+  showButton();
+
+  return h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'sessions-title' },
+    h('h2', { class: 'panel-title', id: 'sessions-title' }, '登录设备'),
+    h('p', { class: 'muted' }, '以下是您的账号当前有效的登录。如发现不认识的设备，请立即退出并修改密码。'),
+    alert,
+    list,
+    everywhere,
+  );
+}

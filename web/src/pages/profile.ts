@@ -1,0 +1,72 @@
+/** #/users/<id>: an official's profile, with the actions the viewer is allowed to take. */
+import { gql } from '../api.js';
+import { pageError } from '../auth.js';
+import { h, replaceChildren } from '../dom.js';
+import { notify } from '../notify.js';
+import { profileFacts, profileHeader, PROFILE_FIELDS, type ProfileUser } from '../profileView.js';
+import { reviewControls } from '../review.js';
+import { loadViewer, viewer } from '../session.js';
+import { errorBox, loading, type Page, type PageContext } from '../ui.js';
+import { userActions } from '../userActions.js';
+
+const USER = `query User($id: ID!) { user(id: $id) { ${PROFILE_FIELDS} } }`;
+
+export function profilePage(ctx: PageContext): Page {
+  const el = h('section', { class: 'profile' }, loading('正在加载人员资料…'));
+  const id = ctx.params.id;
+
+  const load = async (focusHeading: boolean) => {
+    try {
+      const data = await gql<{ user: ProfileUser }>(USER, { id }, ctx.signal);
+      if (ctx.signal.aborted) return;
+      render(data.user);
+      document.title = `${data.user.realName} - 交流`;
+      if (focusHeading) el.querySelector<HTMLElement>('h1')?.focus();
+    } catch (error) {
+      const shown = pageError(error);
+      if (!shown || ctx.signal.aborted) return;
+      if (shown.code === 'NOT_FOUND') {
+        replaceChildren(
+          el,
+          h('div', { class: 'card empty', 'data-testid': 'not-found' }, h('h1', { tabindex: '-1', class: 'page-title' }, '该用户不存在或无权查看'), h('p', null, h('a', { href: '#/directory' }, '返回通讯录'))),
+        );
+      } else {
+        replaceChildren(el, errorBox(shown, () => void load(false)));
+      }
+    }
+  };
+
+  const saved = (message: string) => {
+    notify(message);
+    if (viewer()?.id === id) void loadViewer().catch(() => undefined);
+    void load(true);
+  };
+
+  function render(user: ProfileUser): void {
+    const actions = userActions(user, saved);
+    const review = user.viewerCan.review
+      ? h(
+          'section',
+          { class: 'card', 'aria-label': '注册审核' },
+          h('h2', { class: 'panel-title' }, '注册审核'),
+          h('p', { class: 'muted' }, '该注册申请正在等待审核。'),
+          reviewControls(user, (_, message) => saved(message)),
+        )
+      : null;
+    replaceChildren(
+      el,
+      h('nav', { class: 'breadcrumb', 'aria-label': '位置' }, h('a', { href: '#/directory' }, '通讯录'), h('span', { class: 'sep', 'aria-hidden': 'true' }, '›'), h('span', null, user.realName)),
+      h(
+        'div',
+        { class: 'card profile-card', 'data-testid': 'profile' },
+        profileHeader(user, viewer()?.id === user.id ? h('p', null, h('a', { href: '#/me' }, '这是您本人，前往“我的资料”')) : null),
+        profileFacts(user),
+      ),
+      review,
+      actions ? h('section', { class: 'card', 'aria-label': '管理操作' }, h('h2', { class: 'panel-title' }, '管理操作'), actions) : null,
+    );
+  }
+
+  void load(false);
+  return { title: '人员资料', el };
+}
