@@ -229,4 +229,35 @@ describe('web UI', () => {
     expect(errors.filter((e) => /Content Security Policy|Refused to/i.test(e))).toEqual([]);
     expect(errors).toEqual([]);
   });
+
+  test('程永 creates an account in a county of 巴中; units outside his scope cannot be chosen', async () => {
+    const page = await openPage();
+    await login(page, 'chengyong', '程永');
+    await page.getByTestId('nav-createUser').click();
+    const select = page.getByTestId('input-unitId');
+    await select.waitFor();
+    const chengdu = select.locator('option', { hasText: '成都市政务服务中心' });
+    expect(await chengdu.isDisabled()).toBe(true);
+    expect(await select.locator('option', { hasText: '平昌县政务服务中心' }).isDisabled()).toBe(false);
+
+    await page.getByTestId('input-realName').fill('任小川');
+    await select.selectOption({ label: (await select.locator('option', { hasText: '平昌县政务服务中心' }).textContent())! });
+    await page.getByTestId('input-title').fill('窗口工作人员');
+    await page.getByTestId('input-loginName').fill('renxiaochuan');
+    await page.getByTestId('input-password').fill('Initial-pass-01');
+    await page.getByTestId('input-confirm').fill('Initial-pass-01');
+    await page.getByTestId('create-submit').click();
+    await page.getByTestId('profile-name').filter({ hasText: '任小川' }).waitFor();
+    expect(page.url()).toContain('#/users/');
+
+    const result = await graphql<{ login: { user: { realName: string; unit: { name: string } } } }>(
+      `mutation { login(loginName: "renxiaochuan", password: "Initial-pass-01") { user { realName unit { name } } } }`,
+    );
+    expect(result.data?.login.user).toEqual({ realName: '任小川', unit: { name: '平昌县政务服务中心' } });
+
+    // An ordinary member has no such page.
+    const member = await openPage();
+    await login(member, 'lijinsong', '李劲松');
+    expect(await member.getByTestId('nav-createUser').count()).toBe(0);
+  });
 });

@@ -10,6 +10,7 @@ import { directoryPage } from './pages/directory.js';
 import { loginPage } from './pages/login.js';
 import { mePage } from './pages/me.js';
 import { pendingPage } from './pages/pending.js';
+import { createUserPage } from './pages/createUser.js';
 import { profilePage } from './pages/profile.js';
 import { registerPage } from './pages/register.js';
 import { currentHash, navigate, Router } from './router.js';
@@ -33,7 +34,8 @@ const router = new Router()
   .add('directoryUnit', '/directory/:unitId')
   .add('user', '/users/:id')
   .add('me', '/me')
-  .add('pending', '/admin/pending');
+  .add('pending', '/admin/pending')
+  .add('createUser', '/admin/users/new');
 
 const ROUTES: Record<string, RouteDef> = {
   login: { key: 'login', access: 'guest', nav: null, render: () => loginPage() },
@@ -43,6 +45,7 @@ const ROUTES: Record<string, RouteDef> = {
   user: { key: 'user', access: 'user', nav: 'directory', render: (ctx) => profilePage(ctx) },
   me: { key: 'me', access: 'user', nav: 'me', render: (ctx) => mePage(ctx) },
   pending: { key: 'pending', access: 'admin', nav: 'pending', render: (ctx) => pendingPage(ctx) },
+  createUser: { key: 'createUser', access: 'admin', nav: 'createUser', render: (ctx) => createUserPage(ctx) },
 };
 
 let shell: Shell;

@@ -6,12 +6,13 @@ import { navigate } from './router.js';
 import { isAdmin, setViewer, viewer } from './session.js';
 import type { Viewer } from './types.js';
 
-export type NavKey = 'directory' | 'me' | 'pending' | null;
+export type NavKey = 'directory' | 'me' | 'pending' | 'createUser' | null;
 
 const NAV: Array<{ key: Exclude<NavKey, null>; label: string; href: string; adminOnly?: boolean }> = [
   { key: 'directory', label: '通讯录', href: '#/directory' },
   { key: 'me', label: '我的资料', href: '#/me' },
   { key: 'pending', label: '审核注册', href: '#/admin/pending', adminOnly: true },
+  { key: 'createUser', label: '新建账号', href: '#/admin/users/new', adminOnly: true },
 ];
 
 export class Shell {

@@ -1,13 +1,13 @@
 /** #/register: apply for an account; it stays pending until an admin of the unit approves. */
 import { gql, toApiError } from '../api.js';
 import { h, replaceChildren } from '../dom.js';
-import { field, FormState, input, onSubmit, textarea } from '../forms.js';
+import { accountFields, accountInput } from '../accountForm.js';
+import { field, FormState, onSubmit, textarea } from '../forms.js';
 import type { OrgUnit } from '../types.js';
 import { errorBox, loading, type Page, type PageContext } from '../ui.js';
-import { fetchUnits, unitOptions } from '../units.js';
+import { fetchUnits } from '../units.js';
 
 const REGISTER = `mutation Register($input: RegisterInput!) { register(input: $input) { id realName unit { id name } } }`;
-const PASSWORD_MIN = 10;
 
 export function registerPage(ctx: PageContext): Page {
   const body = h('div', null, loading('正在加载单位列表…'));
@@ -43,24 +43,7 @@ export function registerPage(ctx: PageContext): Page {
 
 function registerForm(units: OrgUnit[], container: HTMLElement): HTMLElement {
   const f = {
-    loginName: field({
-      label: '登录名',
-      control: input('loginName', { autocomplete: 'username', required: true, maxlength: 32, autocapitalize: 'none', spellcheck: 'false' }),
-      hint: '3 至 32 位，以字母开头，可含字母、数字、下划线、点或连字符',
-    }),
-    password: field({
-      label: '密码',
-      control: input('password', { type: 'password', autocomplete: 'new-password', required: true, minlength: PASSWORD_MIN, maxlength: 256 }),
-      hint: `至少 ${PASSWORD_MIN} 个字符，不能与登录名相同`,
-    }),
-    confirm: field({ label: '确认密码', control: input('confirm', { type: 'password', autocomplete: 'new-password', required: true, maxlength: 256 }) }),
-    realName: field({ label: '真实姓名', control: input('realName', { autocomplete: 'name', required: true, maxlength: 60 }), hint: '请填写真实姓名，不得使用昵称' }),
-    unitId: field({
-      label: '所在单位',
-      control: h('select', { name: 'unitId', required: true, 'data-testid': 'input-unitId' }, h('option', { value: '' }, '请选择所在单位'), unitOptions(units)),
-    }),
-    title: field({ label: '职务', control: input('title', { required: true, maxlength: 30, placeholder: '例如：督查科科长' }) }),
-    phone: field({ label: '联系电话', control: input('phone', { type: 'tel', autocomplete: 'tel', maxlength: 20 }), hint: '11 位手机号，或“区号-号码”格式的固定电话', optional: true }),
+    ...accountFields(units),
     applicationNote: field({
       label: '申请说明',
       control: textarea('applicationNote', { maxlength: 200 }),
@@ -78,7 +61,6 @@ function registerForm(units: OrgUnit[], container: HTMLElement): HTMLElement {
     h('fieldset', null, h('legend', null, '实名信息'), f.realName.el, f.unitId.el, f.title.el, f.phone.el, f.applicationNote.el),
     submit,
   );
-  const value = (name: keyof typeof f) => f[name].control.value.trim();
 
   onSubmit(
     form,
@@ -86,40 +68,15 @@ function registerForm(units: OrgUnit[], container: HTMLElement): HTMLElement {
     '正在提交…',
     async () => {
       state.clear();
-      const required: Array<[keyof typeof f, string]> = [
-        ['loginName', '请填写登录名'],
-        ['password', '请设置密码'],
-        ['confirm', '请再次输入密码'],
-        ['realName', '请填写真实姓名'],
-        ['unitId', '请选择所在单位'],
-        ['title', '请填写职务'],
-      ];
-      for (const [name, message] of required) {
-        if (!f[name].control.value.trim()) return state.fieldError(name, message);
-      }
-      const password = f.password.control.value;
-      if ([...password].length < PASSWORD_MIN) return state.fieldError('password', `密码至少 ${PASSWORD_MIN} 个字符`);
-      if (password !== f.confirm.control.value) return state.fieldError('confirm', '两次输入的密码不一致');
+      const account = accountInput(f, state);
+      if (!account) return;
       const data = await gql<{ register: { realName: string; unit: { name: string } } }>(REGISTER, {
-        input: {
-          loginName: value('loginName'),
-          password,
-          realName: value('realName'),
-          unitId: value('unitId'),
-          title: value('title'),
-          phone: value('phone') || null,
-          applicationNote: value('applicationNote') || null,
-        },
+        input: { ...account, applicationNote: f.applicationNote.control.value.trim() || null },
       });
       replaceChildren(container, submitted(data.register.realName, data.register.unit.name));
       container.querySelector<HTMLElement>('h2')?.focus();
     },
-    (error) => {
-      const apiError = toApiError(error);
-      // "Login name taken" comes as CONFLICT without a field: it belongs to the login name.
-      if (apiError.code === 'CONFLICT') state.fieldError('loginName', apiError.message);
-      else state.show(apiError);
-    },
+    (error) => state.show(toApiError(error)),
   );
   return form;
 }
