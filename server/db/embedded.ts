@@ -70,7 +70,7 @@ async function packagedBinaries(): Promise<Binaries> {
 }
 
 /** The binaries, copied to /var/tmp/jiaoliu-postgres-<version> when postgres cannot reach them. */
-async function reachableBinaries(log: (line: string) => void): Promise<Binaries> {
+async function reachableBinaries(): Promise<Binaries> {
   const { initdb, postgres } = await packagedBinaries();
   if (reachableByPostgresUser(postgres)) return { initdb, postgres };
   const nativeDir = path.resolve(path.dirname(postgres), '..');
@@ -78,7 +78,7 @@ async function reachableBinaries(log: (line: string) => void): Promise<Binaries>
   const home = path.join('/var/tmp', `jiaoliu-postgres-${version}`);
   const copy = path.join(home, 'native');
   if (!fs.existsSync(path.join(home, '.complete'))) {
-    log(`[jiaoliu] PostgreSQL 程序所在目录不允许 postgres 用户访问，复制到 ${copy}（仅首次）`);
+    console.warn(`[jiaoliu] PostgreSQL 程序所在目录不允许 postgres 用户访问，复制到 ${copy}（仅首次）`);
     fs.rmSync(home, { recursive: true, force: true });
     fs.mkdirSync(home, { recursive: true, mode: 0o755 });
     fs.chmodSync(home, 0o755);
@@ -149,7 +149,7 @@ async function initialise(bin: Binaries, dataDir: string, passwordFile: string, 
  * dataDir. The folder is reused on the next start.
  */
 export async function startEmbeddedPostgres(dataDir: string, log: (line: string) => void = () => {}): Promise<EmbeddedDatabase> {
-  const bin = await reachableBinaries(log);
+  const bin = await reachableBinaries();
   const ids = postgresIds();
   const passwordFile = path.join(path.dirname(dataDir), `${path.basename(dataDir)}.password`);
   if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
