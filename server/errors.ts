@@ -7,7 +7,11 @@ export type ErrorCode =
   | 'CONFLICT'
   | 'RATE_LIMITED'
   | 'CONFIRMATION_REQUIRED'
-  | 'INTERNAL_SERVER_ERROR';
+  | 'INTERNAL_SERVER_ERROR'
+  /** The query document or its variables are invalid (graphql/errors.ts). */
+  | 'GRAPHQL_VALIDATION_FAILED'
+  /** A request that is not GraphQL at all: bad JSON, oversize body (app.ts). */
+  | 'BAD_REQUEST';
 
 /**
  * An error meant for the person using Jiaoliu: a code and a Chinese message.

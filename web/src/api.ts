@@ -4,18 +4,10 @@
  * never sees or stores the token.
  */
 
-export type ErrorCode =
-  | 'UNAUTHENTICATED'
-  | 'FORBIDDEN'
-  | 'NOT_FOUND'
-  | 'BAD_USER_INPUT'
-  | 'CONFLICT'
-  | 'RATE_LIMITED'
-  | 'CONFIRMATION_REQUIRED'
-  | 'INTERNAL_SERVER_ERROR'
-  | 'GRAPHQL_VALIDATION_FAILED'
-  | 'NETWORK_ERROR'
-  | string;
+import type { ErrorCode as ServerErrorCode } from '../../server/errors.js';
+
+/** The server's codes (type-only import: nothing of the server enters the bundle), plus the client's own. */
+export type ErrorCode = ServerErrorCode | 'NETWORK_ERROR' | 'ABORTED';
 
 /** An error the UI can show: the server's Chinese message, its code and, for input errors, the field. */
 export class ApiError extends Error {
@@ -71,7 +63,7 @@ export async function gql<T>(query: string, variables: Record<string, unknown> =
   const first = body.errors?.[0];
   if (first) {
     const ext = first.extensions ?? {};
-    throw new ApiError(String(ext.code ?? 'INTERNAL_SERVER_ERROR'), first.message || '请求失败，请稍后重试', typeof ext.field === 'string' ? ext.field : undefined, ext);
+    throw new ApiError((ext.code ?? 'INTERNAL_SERVER_ERROR') as ErrorCode, first.message || '请求失败，请稍后重试', typeof ext.field === 'string' ? ext.field : undefined, ext);
   }
   if (!response.ok || body.data === undefined || body.data === null) {
     throw new ApiError('INTERNAL_SERVER_ERROR', '服务器暂时不可用，请稍后重试');
