@@ -89,6 +89,10 @@ export async function generateSynthetic(orm: MikroORM, options: SyntheticOptions
       );
     }
     return { units: units.length, officials: options.officials };
+  }).then(async (result) => {
+    // Fresh statistics, or the planner guesses badly on the first queries over the new rows.
+    await conn.execute('analyze org_unit, app_user');
+    return result;
   });
 }
 

@@ -15,6 +15,8 @@ export interface Config {
   /** Force the Secure flag on cookies (otherwise set when the request came over https). */
   cookieSecure: boolean;
   sessionTtlHours: number;
+  /** Absolute session age limit, however busy the session. */
+  sessionMaxDays: number;
   login: {
     /** Failed logins for one login name within the window before it is locked. */
     maxFailuresPerAccount: number;
@@ -60,6 +62,7 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     trustProxy: bool('TRUST_PROXY', false),
     cookieSecure: bool('COOKIE_SECURE', false),
     sessionTtlHours: int('SESSION_TTL_HOURS', 24 * 7),
+    sessionMaxDays: int('SESSION_MAX_DAYS', 30),
     login: {
       maxFailuresPerAccount: int('LOGIN_MAX_FAILURES', 5),
       maxFailuresPerAddress: int('LOGIN_MAX_FAILURES_PER_ADDRESS', 50),

@@ -28,12 +28,17 @@ export function presentedToken(request: FastifyRequest): string | null {
 export async function buildContext(orm: MikroORM, deps: Deps, request: FastifyRequest, reply: FastifyReply): Promise<JiaoliuContext> {
   const em = orm.em.fork();
   const token = presentedToken(request);
-  const actor = token ? await resolveSession(em, token, deps.config.sessionTtlHours) : null;
+  const session = token ? await resolveSession(em, token, sessionLifetime(deps)) : null;
   const secure = deps.config.cookieSecure || request.protocol === 'https';
+  const setSessionCookie = (value: string, expiresAt: Date) =>
+    reply.setCookie(SESSION_COOKIE, value, { httpOnly: true, sameSite: 'lax', secure, path: '/', expires: expiresAt });
+  // The cookie lives as long as the session it carries: renew it when the session was renewed.
+  if (session?.renewedUntil && token && request.cookies?.[SESSION_COOKIE] === token) setSessionCookie(token, session.renewedUntil);
   return {
-    domain: { em, actor, ip: request.ip, userAgent: request.headers['user-agent'] ?? null, deps },
-    setSessionCookie: (value, expiresAt) =>
-      reply.setCookie(SESSION_COOKIE, value, { httpOnly: true, sameSite: 'lax', secure, path: '/', expires: expiresAt }),
+    domain: { em, actor: session?.actor ?? null, ip: request.ip, userAgent: request.headers['user-agent'] ?? null, deps },
+    setSessionCookie,
     clearSessionCookie: () => reply.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'lax', secure, path: '/' }),
   };
 }
+
+export const sessionLifetime = (deps: Deps) => ({ ttlHours: deps.config.sessionTtlHours, maxDays: deps.config.sessionMaxDays });

@@ -40,7 +40,10 @@ export function formatError(error: GraphQLErrorInstance, log: Log): GraphQLError
     // Parse and validation errors of the query itself: the text is graphql-js's (English), prefixed.
     return new GraphQLError(`查询语句无效：${error.message}`, { nodes: error.nodes, source: error.source, positions: error.positions, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
   }
-  log.error({ err: original, path: error.path }, 'unexpected error in resolver');
+  // Driver errors carry the SQL with its values (password hashes among them): log only their kind.
+  const driver = original as { name?: string; code?: string; sqlState?: string };
+  const loggable = /Exception$/.test(driver.name ?? '') ? { name: driver.name, code: driver.code ?? driver.sqlState } : original;
+  log.error({ err: loggable, path: error.path }, 'unexpected error in resolver');
   return new GraphQLError(INTERNAL, { path: error.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
 }
 

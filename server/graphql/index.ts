@@ -7,6 +7,7 @@ import mercurius, { type IResolvers, type MercuriusLoaders } from 'mercurius';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Deps } from '../modules/context.js';
 import { complexityRule } from './complexity.js';
+import { noControlCharactersRule, refuseControlCharactersInVariables } from './controlCharacters.js';
 import { buildContext } from './context.js';
 import { errorFormatter } from './errors.js';
 import { orgUnitLoaders, orgUnitResolvers } from './presenters/orgUnit.js';
@@ -45,10 +46,11 @@ export async function registerGraphQL(app: FastifyInstance, orm: MikroORM, deps:
     graphiql: !deps.config.production,
     queryDepth: maxDepth,
     // Introspection is for development tools only.
-    validationRules: [complexityRule(maxFields, maxAliases), ...(deps.config.production ? [NoSchemaIntrospectionCustomRule] : [])],
+    validationRules: [complexityRule(maxFields, maxAliases), noControlCharactersRule, ...(deps.config.production ? [NoSchemaIntrospectionCustomRule] : [])],
     allowBatchedQueries: false,
     csrfPrevention: true,
     context: (request, reply) => buildContext(orm, deps, request, reply),
     errorFormatter: (execution, context) => errorFormatter(execution, context.reply?.log ?? app.log),
   });
+  refuseControlCharactersInVariables(app);
 }

@@ -1,6 +1,6 @@
 import { User } from '../db/entities/index.js';
 import { administers, administersStrictlyBelow, type MaybeActor } from './actor.js';
-import { allow, can } from './engine.js';
+import { allow } from './engine.js';
 
 /** Policies of the User entity. The subject must have `unit` (and for `manage*`, `adminUnits`) loaded. */
 
@@ -39,4 +39,5 @@ allow(User, 'manageStatus', (actor, user) => outranks(actor, user));
 
 allow(User, 'manageRoles', (actor, user) => outranks(actor, user) || (!!actor?.isSystemAdmin && !isSelf(actor, user)));
 
-export const canReadPrivate = (actor: MaybeActor, user: User) => can(actor, 'readPrivate', user);
+/** Only a system admin makes or unmakes another system admin (never themselves: someone must remain). */
+allow(User, 'manageSystemAdmin', (actor, user) => !!actor?.isSystemAdmin && !isSelf(actor, user));

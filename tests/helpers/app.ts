@@ -22,6 +22,17 @@ function withDatabase(url: string, database: string): string {
   return parsed.toString();
 }
 
+/** Drops a database made by freshDatabase (connections closed first). */
+export async function dropDatabase(url: string): Promise<void> {
+  const name = new URL(url).pathname.slice(1);
+  const admin = await MikroORM.init({ ...ormOptions(inject('adminDatabaseUrl')), entities: [], discovery: { warnWhenNoEntities: false }, allowGlobalContext: true });
+  try {
+    await admin.em.getConnection().execute(`drop database if exists "${name}" with (force)`);
+  } finally {
+    await admin.close(true);
+  }
+}
+
 /** A fresh database cloned from the migrated, demo-seeded template. */
 export async function freshDatabase(): Promise<string> {
   const adminUrl = inject('adminDatabaseUrl');
@@ -52,6 +63,7 @@ export async function startTestApp(overrides: Partial<Config> = {}): Promise<Tes
     close: async () => {
       await app.close();
       await orm.close(true);
+      await dropDatabase(databaseUrl);
     },
   };
 }

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { startEmbeddedPostgres, tempDataDir, type EmbeddedDatabase } from '../../server/db/embedded.js';
@@ -34,7 +36,15 @@ export default async function setup(project: TestProject) {
 
   project.provide('adminDatabaseUrl', adminUrl);
   return async () => {
-    await embedded?.stop();
+    if (embedded) {
+      await embedded.stop();
+      // tempDataDir made <tmp>/jiaoliu-test-XXXX/postgres: remove the whole folder.
+      fs.rmSync(path.dirname(embedded.dataDir), { recursive: true, force: true });
+    } else {
+      const admin = await MikroORM.init({ ...ormOptions(adminUrl), entities: [], discovery: { warnWhenNoEntities: false }, allowGlobalContext: true });
+      await admin.em.getConnection().execute(`drop database if exists "${TEMPLATE_DB}" with (force)`);
+      await admin.close(true);
+    }
   };
 }
 

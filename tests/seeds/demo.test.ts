@@ -4,14 +4,18 @@ import { ormOptions } from '../../server/db/orm.js';
 import { PasswordHasher } from '../../server/modules/accounts/passwords.js';
 import { loadDemoData, PEOPLE } from '../../seeds/demo.js';
 import { generateSynthetic } from '../../seeds/synthetic.js';
-import { freshDatabase } from '../helpers/app.js';
+import { dropDatabase, freshDatabase } from '../helpers/app.js';
 import { count, sql } from '../helpers/demo.js';
 
 let orm: MikroORM;
+let url: string;
 beforeAll(async () => {
-  orm = await MikroORM.init(ormOptions(await freshDatabase()));
+  orm = await MikroORM.init(ormOptions((url = await freshDatabase())));
 });
-afterAll(() => orm.close(true));
+afterAll(async () => {
+  await orm.close(true);
+  await dropDatabase(url);
+});
 
 describe('demo data', () => {
   it('holds the cast of the article with real names, units and titles', async () => {

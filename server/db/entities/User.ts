@@ -32,6 +32,13 @@ export class User {
 export const UserSchema = new EntitySchema<User>({
   class: User,
   tableName: 'app_user',
+  indexes: [
+    {
+      name: 'app_user_directory_index',
+      // The directory lists active officials in pinyin order (collation created by the migration).
+      expression: `create index "app_user_directory_index" on "app_user" ("real_name" collate "pinyin", "id") where "status" = 'active'`,
+    },
+  ],
   properties: {
     id: { type: 'uuid', primary: true },
     loginName: { type: 'string', length: 32, unique: 'app_user_login_name_unique' },

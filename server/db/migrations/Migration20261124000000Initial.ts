@@ -16,6 +16,7 @@ export class Migration20261124000000Initial extends Migration {
     this.addSql(`create index "app_user_real_name_index" on "app_user" ("real_name");`);
     this.addSql(`create index "app_user_unit_id_index" on "app_user" ("unit_id");`);
     this.addSql(`create index "app_user_status_index" on "app_user" ("status");`);
+    this.addSql(`create index "app_user_directory_index" on "app_user" ("real_name" collate "pinyin", "id") where "status" = 'active';`);
     this.addSql(`alter table "app_user" add constraint "app_user_unit_id_foreign" foreign key ("unit_id") references "org_unit" ("id") on update cascade on delete restrict;`);
     this.addSql(`alter table "app_user" add constraint "app_user_reviewed_by_id_foreign" foreign key ("reviewed_by_id") references "app_user" ("id") on update cascade on delete set null;`);
 

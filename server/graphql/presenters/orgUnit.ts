@@ -32,12 +32,20 @@ export const orgUnitLoaders = {
   },
   memberCount: async (queries: Array<{ obj: OrgUnit }>, ctx: GraphQLContext) => {
     if (!ctx.domain.actor) return queries.map(() => null);
-    const counts = await memberCounts(ctx.domain.em, queries.map((q) => q.obj.id));
+    const counts = await countsForRequest(ctx);
     return queries.map((q) => counts.get(q.obj.id)?.direct ?? 0);
   },
   subtreeMemberCount: async (queries: Array<{ obj: OrgUnit }>, ctx: GraphQLContext) => {
     if (!ctx.domain.actor) return queries.map(() => null);
-    const counts = await memberCounts(ctx.domain.em, queries.map((q) => q.obj.id));
+    const counts = await countsForRequest(ctx);
     return queries.map((q) => counts.get(q.obj.id)?.subtree ?? 0);
   },
 };
+
+/** Both count fields share one computation per request. */
+const requestCounts = new WeakMap<object, ReturnType<typeof memberCounts>>();
+function countsForRequest(ctx: GraphQLContext): ReturnType<typeof memberCounts> {
+  let counts = requestCounts.get(ctx.domain);
+  if (!counts) requestCounts.set(ctx.domain, (counts = memberCounts(ctx.domain.em)));
+  return counts;
+}

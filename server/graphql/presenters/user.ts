@@ -22,17 +22,21 @@ export const userResolvers = {
   statusReason: (user: User, _: unknown, ctx: GraphQLContext) => (isPrivateVisible(user, ctx) ? user.statusReason : null),
   applicationNote: (user: User, _: unknown, ctx: GraphQLContext) => (isPrivateVisible(user, ctx) ? user.applicationNote : null),
   reviewedAt: (user: User, _: unknown, ctx: GraphQLContext) => (isPrivateVisible(user, ctx) ? user.reviewedAt : null),
-  reviewedBy: async (user: User, _: unknown, ctx: GraphQLContext) => {
-    if (!isPrivateVisible(user, ctx) || !user.reviewedBy) return null;
-    const reviewer = await ctx.domain.em.findOne(User, { id: user.reviewedBy.id }, { populate: ['unit'] });
-    return reviewer && can(actorOf(ctx), 'read', reviewer) ? reviewer : null;
-  },
   phone: (user: User, _: unknown, ctx: GraphQLContext) => (isPrivateVisible(user, ctx) ? user.phone : maskPhone(user.phone)),
   unit: (user: User) => user.unit.getEntity(),
 };
 
 /** Batched (mercurius loaders): one query for the whole list instead of one per user. */
 export const userLoaders = {
+  reviewedBy: async (queries: Array<{ obj: User }>, ctx: GraphQLContext) => {
+    const ids = [...new Set(queries.map((q) => (isPrivateVisible(q.obj, ctx) ? q.obj.reviewedBy?.id : undefined)).filter((id): id is string => !!id))];
+    const reviewers = ids.length ? await ctx.domain.em.find(User, { id: ids }, { populate: ['unit'] }) : [];
+    const byId = new Map(reviewers.map((r) => [r.id, r]));
+    return queries.map((q) => {
+      const reviewer = isPrivateVisible(q.obj, ctx) && q.obj.reviewedBy ? byId.get(q.obj.reviewedBy.id) : undefined;
+      return reviewer && can(actorOf(ctx), 'read', reviewer) ? reviewer : null;
+    });
+  },
   adminUnits: async (queries: Array<{ obj: User }>, ctx: GraphQLContext) => {
     const users = await withRelations(ctx.domain.em, queries.map((q) => q.obj));
     return users.map((u) => u.adminUnits.getItems());

@@ -5,7 +5,7 @@ import { userForActor } from '../../modules/accounts/access.js';
 import * as auth from '../../modules/accounts/auth.js';
 import { createAccount, register, reviewRegistration, type AccountInput } from '../../modules/accounts/registration.js';
 import { listSessions, revokeOwnSession } from '../../modules/accounts/sessions.js';
-import { setStatus, setUnitAdmin, updateIdentity, updateProfile } from '../../modules/accounts/users.js';
+import { setStatus, setSystemAdmin, setUnitAdmin, updateIdentity, updateProfile } from '../../modules/accounts/users.js';
 import { requireActor } from '../../modules/context.js';
 import { pendingRegistrations } from '../../modules/org/directory.js';
 import type { GraphQLContext } from '../context.js';
@@ -46,6 +46,7 @@ export const accountMutations = {
   },
   logoutEverywhere: async (_: unknown, __: unknown, ctx: Ctx) => {
     const ended = await auth.logoutEverywhere(ctx.domain);
+    ctx.domain.actor = null;
     ctx.clearSessionCookie();
     return ended;
   },
@@ -69,4 +70,5 @@ export const accountMutations = {
   enableUser: (_: unknown, args: { userId: string; reason: string }, { domain }: Ctx) => setStatus(domain, args.userId, 'active', args.reason),
   grantUnitAdmin: (_: unknown, args: { userId: string; unitId: string }, { domain }: Ctx) => setUnitAdmin(domain, args.userId, args.unitId, true),
   revokeUnitAdmin: (_: unknown, args: { userId: string; unitId: string }, { domain }: Ctx) => setUnitAdmin(domain, args.userId, args.unitId, false),
+  setSystemAdmin: (_: unknown, args: { userId: string; value: boolean }, { domain }: Ctx) => setSystemAdmin(domain, args.userId, args.value),
 };

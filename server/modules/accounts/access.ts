@@ -1,3 +1,4 @@
+import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { OrgUnit, User } from '../../db/entities/index.js';
 import { notFound } from '../../errors.js';
@@ -20,4 +21,13 @@ export async function unitById(em: EntityManager, id: unknown, label = '单位',
   const unit = await em.findOne(OrgUnit, { id });
   if (!unit) throw notFound(label, field);
   return unit;
+}
+
+/**
+ * Inside a transaction: re-reads the user (state and admin units) under a row lock, so that a
+ * check made now still holds at commit. Two admins acting at once are serialised here.
+ */
+export async function lockUser(em: EntityManager, user: User): Promise<User> {
+  await em.refresh(user, { lockMode: LockMode.PESSIMISTIC_WRITE, populate: ['unit', 'adminUnits'] });
+  return user;
 }

@@ -4,7 +4,7 @@ import { AppError, badInput, forbidden } from '../../errors.js';
 import type { Actor } from '../../policies/index.js';
 import { requireActor, type DomainContext } from '../context.js';
 import { endAllSessions, endSession, openSession } from './sessions.js';
-import { assertLoginAllowed, recordLoginAttempt } from './throttle.js';
+import { beginLoginAttempt, markLoginSucceeded } from './throttle.js';
 import * as valid from './validation.js';
 
 const WRONG_CREDENTIALS = '登录名或密码错误';
@@ -30,15 +30,12 @@ export async function login(ctx: DomainContext, rawLoginName: unknown, rawPasswo
   if ([...password].length > valid.PASSWORD_MAX) throw badInput(`密码不能超过 ${valid.PASSWORD_MAX} 个字符`, 'password');
 
   const { em, deps, ip } = ctx;
-  await assertLoginAllowed(em, deps.config, typed, ip);
+  const attempt = await beginLoginAttempt(em, deps.config, typed, ip);
 
   const user = await em.findOne(User, { loginName: typed }, { populate: ['passwordHash', 'unit', 'adminUnits'] });
   const ok = await deps.hasher.verify(user?.passwordHash ?? null, password);
-  if (!ok || !user) {
-    await recordLoginAttempt(em, typed, ip, false);
-    throw new AppError('UNAUTHENTICATED', WRONG_CREDENTIALS);
-  }
-  await recordLoginAttempt(em, typed, ip, true);
+  if (!ok || !user) throw new AppError('UNAUTHENTICATED', WRONG_CREDENTIALS);
+  await markLoginSucceeded(em, attempt);
 
   // The password was right: now it is safe to say why the account cannot sign in.
   if (user.status === 'pending') throw forbidden('您的注册申请正在等待单位管理员审核，审核通过后即可登录');
@@ -84,11 +81,9 @@ export async function changePassword(ctx: DomainContext, current: unknown, next:
   if (!currentPassword) throw badInput('请输入当前密码', 'currentPassword');
   if ([...currentPassword].length > valid.PASSWORD_MAX) throw badInput('当前密码不正确', 'currentPassword');
   const newPassword = valid.newPassword(next, user.loginName, 'newPassword');
-  await assertLoginAllowed(em, deps.config, user.loginName, ip);
-  if (!(await deps.hasher.verify(user.passwordHash, currentPassword))) {
-    await recordLoginAttempt(em, user.loginName, ip, false);
-    throw badInput('当前密码不正确', 'currentPassword');
-  }
+  const attempt = await beginLoginAttempt(em, deps.config, user.loginName, ip);
+  if (!(await deps.hasher.verify(user.passwordHash, currentPassword))) throw badInput('当前密码不正确', 'currentPassword');
+  await markLoginSucceeded(em, attempt);
   if (newPassword === currentPassword) throw badInput('新密码不能与当前密码相同', 'newPassword');
   const hash = await deps.hasher.hash(newPassword);
   return em.transactional(async (tem) => {

@@ -5,7 +5,7 @@ import { audit } from '../../audit/logger.js';
 import { conflict } from '../../errors.js';
 import { authorize } from '../../policies/index.js';
 import { requireActor, type DomainContext } from '../context.js';
-import { unitById, userForActor } from './access.js';
+import { lockUser, unitById, userForActor } from './access.js';
 import * as valid from './validation.js';
 
 export interface AccountInput {
@@ -101,6 +101,8 @@ export async function reviewRegistration(ctx: DomainContext, userId: unknown, de
       : valid.optionalText(rawReason, 'reason', '审核意见', 200);
   if (user.status !== 'pending') throw conflict('该注册申请已经处理过了');
   return ctx.em.transactional(async (em) => {
+    await lockUser(em, user);
+    if (user.status !== 'pending') throw conflict('该注册申请已经处理过了');
     user.status = decision === 'approve' ? 'active' : 'rejected';
     user.statusReason = decision === 'reject' ? reason : null;
     user.reviewedBy = em.getReference(User, actor.userId, { wrapped: true });

@@ -18,11 +18,19 @@ export function openSession(em: EntityManager, user: User, ttlHours: number, ip:
   return { token, session };
 }
 
+export interface SessionLifetime {
+  /** Idle timeout: a session unused this long ends. */
+  ttlHours: number;
+  /** Absolute limit: no session lives longer, however busy. */
+  maxDays: number;
+}
+
 /**
- * Turns a presented token into the actor, or null when it is unknown, expired, or the
- * account is no longer active. Sliding expiry: use renews it, at most every few minutes.
+ * Turns a presented token into the actor, or null when it is unknown, expired, too old, or
+ * the account is no longer active. Sliding expiry: use renews it, at most every few minutes;
+ * `renewedUntil` then tells the caller to renew the cookie as well.
  */
-export async function resolveSession(em: EntityManager, token: string, ttlHours: number): Promise<Actor | null> {
+export async function resolveSession(em: EntityManager, token: string, lifetime: SessionLifetime): Promise<{ actor: Actor; renewedUntil: Date | null } | null> {
   if (!token || token.length > 100) return null;
   const rows = await em.execute<
     Array<{ session_id: string; user_id: string; unit_id: string; is_system_admin: boolean; last_used_at: Date; admin_paths: string[] }>
@@ -30,21 +38,29 @@ export async function resolveSession(em: EntityManager, token: string, ttlHours:
     `select s.id as session_id, u.id as user_id, u.unit_id, u.is_system_admin, s.last_used_at,
             array(select o.path from unit_admin ua join org_unit o on o.id = ua.unit_id where ua.user_id = u.id) as admin_paths
        from session s join app_user u on u.id = s.user_id
-      where s.token_hash = ? and s.expires_at > now() and u.status = 'active'`,
-    [hashToken(token)],
+      where s.token_hash = ? and s.expires_at > now() and s.created_at > now() - make_interval(days => ?) and u.status = 'active'`,
+    [hashToken(token), lifetime.maxDays],
   );
   const row = rows[0];
   if (!row) return null;
+  let renewedUntil: Date | null = null;
   if (Date.now() - new Date(row.last_used_at).getTime() > RENEW_AFTER_MS) {
-    await em.execute(`update session set last_used_at = now(), expires_at = now() + make_interval(hours => ?) where id = ?`, [ttlHours, row.session_id]);
+    const [renewed] = await em.execute<Array<{ expires_at: Date }>>(
+      `update session set last_used_at = now(),
+              expires_at = least(now() + make_interval(hours => ?), created_at + make_interval(days => ?))
+        where id = ? returning expires_at`,
+      [lifetime.ttlHours, lifetime.maxDays, row.session_id],
+    );
+    renewedUntil = renewed ? new Date(renewed.expires_at) : null;
   }
-  return {
+  const actor: Actor = {
     userId: row.user_id,
     sessionId: row.session_id,
     unitId: row.unit_id,
     isSystemAdmin: row.is_system_admin,
     adminUnitPaths: row.admin_paths ?? [],
   };
+  return { actor, renewedUntil };
 }
 
 export async function endSession(em: EntityManager, sessionId: string): Promise<void> {

@@ -4,7 +4,7 @@ import { audit } from '../../audit/logger.js';
 import { badInput, conflict } from '../../errors.js';
 import { authorize } from '../../policies/index.js';
 import { requireActor, type DomainContext } from '../context.js';
-import { unitById, userForActor } from './access.js';
+import { lockUser, unitById, userForActor } from './access.js';
 import { endAllSessions } from './sessions.js';
 import * as valid from './validation.js';
 
@@ -40,6 +40,11 @@ export async function updateIdentity(ctx: DomainContext, userId: unknown, input:
   const unit = input.unitId === undefined || input.unitId === null ? user.unit.getEntity() : await unitById(ctx.em, input.unitId);
   if (unit.id !== user.unit.id) authorize(actor, 'administer', unit, '不能把人员调入您管理范围以外的单位');
   if (realName === user.realName && unit.id === user.unit.id) throw badInput('没有需要修改的内容');
+  // An admin belongs to the units they administer: moving them out would leave the role behind.
+  const stranded = user.adminUnits.getItems().filter((adminUnit) => !unit.path.startsWith(adminUnit.path));
+  if (stranded.length) {
+    throw conflict(`此人是${stranded.map((u) => u.name).join('、')}的管理员，请先撤销其管理员身份再调动`, 'unitId');
+  }
   const before = { realName: user.realName, unitId: user.unit.id, unit: user.unit.getEntity().name };
   return ctx.em.transactional(async (em) => {
     user.realName = realName;
@@ -69,6 +74,8 @@ export async function setStatus(ctx: DomainContext, userId: unknown, status: 'ac
   if (user.status === 'pending' || user.status === 'rejected') throw conflict('该账号尚未通过注册审核');
   if (user.status === status) throw conflict(status === 'disabled' ? '该账号已经是停用状态' : '该账号已经是启用状态');
   return ctx.em.transactional(async (em) => {
+    await lockUser(em, user);
+    if (user.status === status) throw conflict(status === 'disabled' ? '该账号已经是停用状态' : '该账号已经是启用状态');
     const before = { status: user.status };
     user.status = status;
     user.statusReason = status === 'disabled' ? reason : null;
@@ -88,9 +95,11 @@ export async function setUnitAdmin(ctx: DomainContext, userId: unknown, unitId: 
   authorize(actor, 'manageRoles', user, '您不能更改此人的管理员身份');
   if (user.status !== 'active') throw conflict('只能任命已启用的账号为管理员');
   if (!user.unit.getEntity().path.startsWith(unit.path)) throw badInput('单位管理员必须属于该单位或其下级单位', 'unitId');
-  const has = user.adminUnits.getItems().some((u) => u.id === unit.id);
-  if (has === granted) throw conflict(granted ? '此人已经是该单位的管理员' : '此人不是该单位的管理员');
+  const holds = () => user.adminUnits.getItems().some((u) => u.id === unit.id);
+  if (holds() === granted) throw conflict(granted ? '此人已经是该单位的管理员' : '此人不是该单位的管理员');
   return ctx.em.transactional(async (em) => {
+    await lockUser(em, user);
+    if (holds() === granted) throw conflict(granted ? '此人已经是该单位的管理员' : '此人不是该单位的管理员');
     if (granted) user.adminUnits.add(unit);
     else user.adminUnits.remove(unit);
     audit(em, {
@@ -100,6 +109,31 @@ export async function setUnitAdmin(ctx: DomainContext, userId: unknown, unitId: 
       targetId: user.id,
       unitId: unit.id,
       after: { unitId: unit.id, unit: unit.name, granted },
+      ip: ctx.ip,
+    });
+    await em.flush();
+    return user;
+  });
+}
+
+/** Make or unmake a system admin (system admins only). */
+export async function setSystemAdmin(ctx: DomainContext, userId: unknown, value: boolean): Promise<User> {
+  const actor = requireActor(ctx);
+  const user = await userForActor(ctx.em, actor, userId);
+  authorize(actor, 'manageSystemAdmin', user, '只有系统管理员可以任免系统管理员，且不能更改自己的身份');
+  return ctx.em.transactional(async (em) => {
+    await lockUser(em, user);
+    if (user.status !== 'active') throw conflict('只能任命已启用的账号为系统管理员');
+    if (user.isSystemAdmin === value) throw conflict(value ? '此人已经是系统管理员' : '此人不是系统管理员');
+    user.isSystemAdmin = value;
+    audit(em, {
+      actorId: actor.userId,
+      action: 'user.system_admin_changed',
+      targetType: 'user',
+      targetId: user.id,
+      unitId: user.unit.id,
+      before: { isSystemAdmin: !value },
+      after: { isSystemAdmin: value },
       ip: ctx.ip,
     });
     await em.flush();

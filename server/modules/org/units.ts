@@ -13,19 +13,26 @@ const depth = (unit: OrgUnit) => unit.path.split('/').length;
 /** Ids of the unit's ancestors, root first, then its own: read from the materialised path. */
 export const pathIds = (unit: OrgUnit) => unit.path.split('/').filter(Boolean);
 
-/** Active officials per unit: directly in it, and in its whole subtree. */
-export async function memberCounts(em: EntityManager, unitIds: readonly string[]): Promise<Map<string, { direct: number; subtree: number }>> {
-  if (!unitIds.length) return new Map();
-  // knex expands an array parameter into a list: "in (?)" becomes "in ($1, $2, …)".
-  const rows = await em.execute<Array<{ id: string; direct: string; subtree: string }>>(
-    `select o.id,
-            (select count(*) from app_user u where u.unit_id = o.id and u.status = 'active') as direct,
-            (select count(*) from app_user u join org_unit c on c.id = u.unit_id
-              where starts_with(c.path, o.path) and u.status = 'active') as subtree
-       from org_unit o where o.id in (?)`,
-    [unitIds as string[]],
-  );
-  return new Map(rows.map((r) => [r.id, { direct: Number(r.direct), subtree: Number(r.subtree) }]));
+/**
+ * Active officials of every unit, directly and in its whole subtree: one grouped count, with the
+ * subtree sums added up along the materialised paths. Callers keep the result for one request.
+ */
+export async function memberCounts(em: EntityManager): Promise<Map<string, { direct: number; subtree: number }>> {
+  const [units, rows] = await Promise.all([
+    em.execute<Array<{ id: string; path: string }>>(`select id, path from org_unit`),
+    em.execute<Array<{ unit_id: string; n: string }>>(`select unit_id, count(*) as n from app_user where status = 'active' group by unit_id`),
+  ]);
+  const counts = new Map(units.map((u) => [u.id, { direct: 0, subtree: 0 }]));
+  const direct = new Map(rows.map((r) => [r.unit_id, Number(r.n)]));
+  for (const unit of units) {
+    const n = direct.get(unit.id) ?? 0;
+    counts.get(unit.id)!.direct = n;
+    for (const ancestorId of unit.path.split('/').filter(Boolean)) {
+      const ancestor = counts.get(ancestorId);
+      if (ancestor) ancestor.subtree += n;
+    }
+  }
+  return counts;
 }
 
 /** Builds a unit under a parent (or as a root), computing its path. Caller persists. */

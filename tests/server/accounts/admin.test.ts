@@ -162,6 +162,25 @@ describe('unit admins', () => {
     expect(revokeUnitAdmin.adminUnits).toEqual([]);
   });
 
+  it('will not move a unit admin out of the subtree they administer', async () => {
+    const bazhong = await unitId(t.orm, '巴中市政务服务中心');
+    const chengdu = await unitId(t.orm, '成都市政务服务中心');
+    const errors = await clients.zhangkaifeng.errors(IDENTITY, { id: ids.chengyong, input: { unitId: chengdu, reason: '调动' } });
+    expect(errors[0].extensions).toMatchObject({ code: 'CONFLICT', field: 'unitId' });
+    expect(errors[0].message).toContain('巴中市政务服务中心');
+    const [row] = await sql(t.orm, `select unit_id from app_user where id = ?`, [ids.chengyong]);
+    expect(row.unit_id).toBe(bazhong);
+  });
+
+  it('lets a system admin, and only a system admin, make another system admin', async () => {
+    const SYSTEM = `mutation($id: ID!, $v: Boolean!) { setSystemAdmin(userId: $id, value: $v) { isSystemAdmin } }`;
+    expect(await clients.zhangkaifeng.errorCode(SYSTEM, { id: ids.lijinsong, v: true })).toBe('FORBIDDEN');
+    expect(await clients.zhaomin.errorCode(SYSTEM, { id: ids.zhaomin, v: false })).toBe('FORBIDDEN');
+    expect((await clients.zhaomin.request(SYSTEM, { id: ids.songtao, v: true })).setSystemAdmin.isSystemAdmin).toBe(true);
+    expect((await clients.zhaomin.request(SYSTEM, { id: ids.songtao, v: false })).setSystemAdmin.isSystemAdmin).toBe(false);
+    expect(await count(t.orm, 'audit_log', `action = 'user.system_admin_changed' and target_id = ?`, [ids.songtao])).toBe(2);
+  });
+
   it('creates accounts only inside the admin\'s subtree', async () => {
     const input = (unit: string, login: string) => ({ loginName: login, password: 'Initial-pass-01', realName: '秦岭', unitId: unit, title: '科员' });
     const CREATE = `mutation($input: CreateUserInput!) { createUser(input: $input) { realName status unit { name } } }`;

@@ -44,6 +44,15 @@ describe('lockout per account', () => {
     await expect(anon.request(LOGIN, { l: 'linxiaofeng', p: DEMO_PASSWORD })).resolves.toBeTruthy();
   });
 
+  it('holds under parallel guessing: 30 wrong passwords at once get at most 5 verifications', async () => {
+    const anon = new Client(t.url);
+    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => anon.errors(LOGIN, { l: 'hulin', p: `parallel-guess-${i}` })));
+    const codes = results.map((errors) => errors[0].extensions?.code);
+    expect(codes.filter((c) => c === 'UNAUTHENTICATED')).toHaveLength(5);
+    expect(codes.filter((c) => c === 'RATE_LIMITED')).toHaveLength(25);
+    expect(await count(t.orm, 'login_attempt', `login_name = 'hulin'`)).toBe(5);
+  });
+
   it('locks an unknown name exactly like a known one (no account enumeration)', async () => {
     const anon = new Client(t.url);
     for (let i = 0; i < 5; i++) await anon.errors(LOGIN, { l: 'ghost-account', p: `wrong-password-${i}` });

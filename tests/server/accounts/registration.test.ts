@@ -108,6 +108,19 @@ describe('registration → approval → login', () => {
   });
 });
 
+describe('concurrent review', () => {
+  it('lets exactly one of two admins acting at once decide, with one audit row', async () => {
+    await new Client(t.url).request(REGISTER, { input: applicant({ loginName: 'racer', realName: '赛跑' }) });
+    const id = await userId(t.orm, 'racer');
+    const [chengyong, zhang] = await Promise.all([signedIn(t.url, 'chengyong'), signedIn(t.url, 'zhangkaifeng')]);
+    const outcomes = await Promise.allSettled([chengyong.request(APPROVE, { id }), zhang.request(REJECT, { id, reason: '同时处理' })]);
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    const failed = outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult;
+    expect(failed.reason.response.errors[0].extensions.code).toBe('CONFLICT');
+    expect(await count(t.orm, 'audit_log', `target_id = ? and action in ('user.registration_approved', 'user.registration_rejected')`, [id])).toBe(1);
+  });
+});
+
 describe('registration input', () => {
   const cases: Array<[string, Record<string, unknown>, string]> = [
     ['nickname with digits', { realName: '山鹰2006' }, 'realName'],
@@ -131,6 +144,15 @@ describe('registration input', () => {
     expect(errors[0].message).toMatch(/[\u4e00-\u9fa5]/);
     expect(await count(t.orm, 'app_user')).toBe(before);
     expect(await count(t.orm, 'audit_log')).toBe(auditBefore);
+  });
+
+  it('refuses NUL and other control characters anywhere with BAD_USER_INPUT, never a server error', async () => {
+    const anon = new Client(t.url);
+    expect(await anon.errorCode(REGISTER, { input: applicant({ loginName: 'nulperson', applicationNote: 'hi\u0000' }) })).toBe('BAD_USER_INPUT');
+    expect(await anon.errorCode(`mutation { login(loginName: "ab\\u0000c", password: "whatever-pass") { token } }`)).toBe('BAD_USER_INPUT');
+    const li = await signedIn(t.url, 'lijinsong');
+    expect(await li.errorCode(`query($q: String) { directory(filter: { query: $q }) { totalCount } }`, { q: '李\u0000' })).toBe('BAD_USER_INPUT');
+    expect(await count(t.orm, 'app_user', `login_name = 'nulperson'`)).toBe(0);
   });
 
   it('accepts minority names joined by · and Latin-script names', async () => {

@@ -117,6 +117,32 @@ describe('sessions', () => {
     expect(await bearer(token).errorCode(`{ directory { totalCount } }`)).toBe('UNAUTHENTICATED');
   });
 
+  it('renews the cookie together with the session it carries', async () => {
+    const loginResponse = await fetch(`${t.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: `mutation { login(loginName: "pengbo", password: "${DEMO_PASSWORD}") { token } }` }),
+    });
+    const token = (await loginResponse.json()).data.login.token;
+    // Pretend the session was last used an hour ago and ends soon.
+    await sql(t.orm, `update session set last_used_at = now() - interval '1 hour', expires_at = now() + interval '1 hour' where user_id = ?`, [await userId(t.orm, 'pengbo')]);
+    const response = await fetch(`${t.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: `jiaoliu_session=${token}` },
+      body: JSON.stringify({ query: VIEWER }),
+    });
+    expect((await response.json()).data.viewer.realName).toBe('彭博');
+    const expires = /Expires=([^;]+)/i.exec(response.headers.get('set-cookie') ?? '')?.[1];
+    expect(expires).toBeDefined();
+    expect(new Date(expires!).getTime()).toBeGreaterThan(Date.now() + 6 * 24 * 3600_000);
+  });
+
+  it('ends a session past the absolute age limit however busy it is', async () => {
+    const { token } = await new Client(t.url).login('xiemei');
+    await sql(t.orm, `update session set created_at = now() - interval '31 days' where user_id = ?`, [await userId(t.orm, 'xiemei')]);
+    expect((await bearer(token).request(VIEWER)).viewer).toBeNull();
+  });
+
   it('ignores garbage tokens and cookies', async () => {
     expect((await bearer('x'.repeat(5000)).request(VIEWER)).viewer).toBeNull();
     const response = await fetch(`${t.url}/graphql`, {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { reachableByPostgresUser } from '../../../server/db/embedded.js';
 
 const isRoot = process.getuid?.() === 0;
@@ -18,6 +18,7 @@ describe('embedded PostgreSQL data directory check', () => {
   const ownData = path.join(open, 'postgres');
   fs.mkdirSync(ownData, { mode: 0o700 });
   fs.chmodSync(ownData, 0o700);
+  afterAll(() => fs.rmSync(base, { recursive: true, force: true }));
 
   it(isRoot ? 'as root: refuses a data directory under a folder others cannot enter (like /root)' : 'not as root: every directory is fine (PostgreSQL runs as this user)', () => {
     expect(reachableByPostgresUser(path.join(closed, 'postgres'))).toBe(!isRoot);

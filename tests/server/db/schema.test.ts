@@ -1,14 +1,18 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ormOptions } from '../../../server/db/orm.js';
-import { freshDatabase } from '../../helpers/app.js';
+import { dropDatabase, freshDatabase } from '../../helpers/app.js';
 import { sql } from '../../helpers/demo.js';
 
 let orm: MikroORM;
+let url: string;
 beforeAll(async () => {
-  orm = await MikroORM.init(ormOptions(await freshDatabase()));
+  orm = await MikroORM.init(ormOptions((url = await freshDatabase())));
 });
-afterAll(() => orm.close(true));
+afterAll(async () => {
+  await orm.close(true);
+  await dropDatabase(url);
+});
 
 describe('migrations', () => {
   it('match the entity definitions exactly (no drift between code and checked-in SQL)', async () => {
