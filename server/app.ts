@@ -7,6 +7,9 @@ import { registerGraphQL } from './graphql/index.js';
 import { PasswordHasher } from './modules/accounts/passwords.js';
 import type { Deps } from './modules/context.js';
 import { registerWeb } from './plugins/web.js';
+import { registerWebsocket } from './graphql/subscriptions.js';
+import { RealtimeHub } from './realtime/hub.js';
+import mqemitter from 'mqemitter';
 import './policies/index.js';
 
 /** Builds the HTTP app around an open ORM. main.ts and the tests both start it this way. */
@@ -16,7 +19,10 @@ export async function buildApp(config: Config, orm: MikroORM): Promise<FastifyIn
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
   });
-  const deps: Deps = { config, hasher: new PasswordHasher(config.login.hashConcurrency, config.login.hashQueueLimit) };
+  // In-process emitter; a shared one (mqemitter-redis) lets several instances fan out together.
+  const emitter = mqemitter();
+  const hub = new RealtimeHub(emitter, orm);
+  const deps: Deps = { config, hasher: new PasswordHasher(config.login.hashConcurrency, config.login.hashQueueLimit), realtime: hub, presence: hub };
 
   await app.register(fastifyCookie);
   // CSP is set per route family in plugins/web.ts.
@@ -38,7 +44,8 @@ export async function buildApp(config: Config, orm: MikroORM): Promise<FastifyIn
     return { ok: true };
   });
 
-  await registerGraphQL(app, orm, deps);
+  await registerWebsocket(app, deps);
+  await registerGraphQL(app, orm, deps, hub, emitter);
   await registerWeb(app);
   return app;
 }

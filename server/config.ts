@@ -33,6 +33,12 @@ export interface Config {
     maxFields: number;
     maxAliases: number;
   };
+  realtime: {
+    /** A WebSocket that sends no connection_init within this time is closed. */
+    wsInitTimeoutMs: number;
+    /** Extra page origins allowed to open WebSockets (same-origin pages always may). */
+    allowedOrigins: string[];
+  };
   logLevel: string;
 }
 
@@ -71,7 +77,17 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
       hashQueueLimit: 100,
     },
     graphql: { maxDepth: 8, maxFields: 300, maxAliases: 30 },
+    realtime: {
+      wsInitTimeoutMs: int('WS_INIT_TIMEOUT_MS', 5000),
+      allowedOrigins: (process.env.ALLOWED_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
+    },
     logLevel: process.env.LOG_LEVEL || (production ? 'info' : 'warn'),
   };
-  return { ...base, ...overrides, login: { ...base.login, ...overrides.login }, graphql: { ...base.graphql, ...overrides.graphql } };
+  return {
+    ...base,
+    ...overrides,
+    login: { ...base.login, ...overrides.login },
+    graphql: { ...base.graphql, ...overrides.graphql },
+    realtime: { ...base.realtime, ...overrides.realtime },
+  };
 }

@@ -26,6 +26,11 @@ export class AppError extends Error {
     super(message);
     this.name = 'AppError';
   }
+
+  /** GraphQL's shape, so that paths that skip our formatter (e.g. subscription errors) still carry the code. */
+  get extensions(): Record<string, unknown> {
+    return { code: this.code, ...this.details };
+  }
 }
 
 export const badInput = (message: string, field?: string) =>

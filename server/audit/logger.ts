@@ -13,12 +13,20 @@ export type AuditAction =
   | 'user.password_changed'
   | 'user.unit_admin_granted'
   | 'user.unit_admin_revoked'
-  | 'user.system_admin_changed';
+  | 'user.system_admin_changed'
+  | 'group.created'
+  | 'group.updated'
+  | 'group.member_joined'
+  | 'group.member_left'
+  | 'group.member_removed'
+  | 'group.role_changed'
+  | 'group.ownership_transferred'
+  | 'group.application_rejected';
 
 export interface AuditRecord {
   actorId: string | null;
   action: AuditAction;
-  targetType: 'user' | 'org_unit';
+  targetType: 'user' | 'org_unit' | 'group';
   targetId: string;
   unitId?: string | null;
   reason?: string | null;

@@ -14,6 +14,10 @@ import { orgUnitLoaders, orgUnitResolvers } from './presenters/orgUnit.js';
 import { userLoaders, userResolvers } from './presenters/user.js';
 import { accountMutations, accountQueries } from './resolvers/accounts.js';
 import { orgQueries } from './resolvers/org.js';
+import { chatMutations, chatQueries, chatSubscriptions } from './resolvers/chat.js';
+import { applicationResolvers, chatEventResolvers, conversationLoaders, conversationResolvers, groupLoaders, groupResolvers, invitationResolvers, memberResolvers, messageResolvers, userChatLoaders } from './presenters/chat.js';
+import { subscriptionOptions } from './subscriptions.js';
+import type { RealtimeHub } from '../realtime/hub.js';
 import { DateTime } from './scalars.js';
 
 const schemaDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../schema');
@@ -28,15 +32,28 @@ export function loadSchema(): string {
     .join('\n');
 }
 
-export async function registerGraphQL(app: FastifyInstance, orm: MikroORM, deps: Deps): Promise<void> {
+export async function registerGraphQL(app: FastifyInstance, orm: MikroORM, deps: Deps, hub: RealtimeHub, emitter: object): Promise<void> {
   const resolvers: IResolvers = {
     DateTime,
-    Query: { ok: () => true, ...accountQueries, ...orgQueries },
-    Mutation: { noop: () => null, ...accountMutations },
+    Query: { ok: () => true, ...accountQueries, ...orgQueries, ...chatQueries },
+    Mutation: { noop: () => null, ...accountMutations, ...chatMutations },
+    Subscription: chatSubscriptions,
     User: userResolvers,
     OrgUnit: orgUnitResolvers,
+    Group: groupResolvers,
+    Conversation: conversationResolvers,
+    Message: messageResolvers,
+    ChatEvent: chatEventResolvers,
+    GroupMember: memberResolvers,
+    GroupApplication: applicationResolvers,
+    GroupInvitation: invitationResolvers,
   };
-  const loaders = { User: userLoaders, OrgUnit: orgUnitLoaders } as unknown as MercuriusLoaders;
+  const loaders = {
+    User: { ...userLoaders, ...userChatLoaders },
+    OrgUnit: orgUnitLoaders,
+    Group: groupLoaders,
+    Conversation: conversationLoaders,
+  } as unknown as MercuriusLoaders;
   const { maxDepth, maxFields, maxAliases } = deps.config.graphql;
   await app.register(mercurius, {
     schema: loadSchema(),
@@ -48,8 +65,14 @@ export async function registerGraphQL(app: FastifyInstance, orm: MikroORM, deps:
     // Introspection is for development tools only.
     validationRules: [complexityRule(maxFields, maxAliases), noControlCharactersRule, ...(deps.config.production ? [NoSchemaIntrospectionCustomRule] : [])],
     allowBatchedQueries: false,
-    csrfPrevention: true,
+    csrfPrevention: {
+      allowedContentTypes: ['application/json', 'application/graphql'],
+      // mercurius checks the WebSocket upgrade (GET /graphql) too. Browsers forbid pages to set
+      // Sec-* headers, so Sec-WebSocket-Key proves a real handshake, whose Origin is checked.
+      requiredHeaders: ['x-mercurius-operation-name', 'mercurius-require-preflight', 'sec-websocket-key'],
+    },
     context: (request, reply) => buildContext(orm, deps, request, reply),
+    subscription: subscriptionOptions(orm, deps, hub, emitter) as never,
     errorFormatter: (execution, context) => errorFormatter(execution, context.reply?.log ?? app.log),
   });
   refuseControlCharactersInVariables(app);

@@ -3,11 +3,14 @@ import type { Config } from '../config.js';
 import { unauthenticated } from '../errors.js';
 import type { Actor, MaybeActor } from '../policies/index.js';
 import type { PasswordHasher } from './accounts/passwords.js';
+import type { PresenceReader, RealtimePublisher } from './chat/realtime.js';
 
 /** Long-lived collaborators of the domain services, built once at start. */
 export interface Deps {
   config: Config;
   hasher: PasswordHasher;
+  realtime: RealtimePublisher;
+  presence: PresenceReader;
 }
 
 /**

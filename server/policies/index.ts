@@ -1,6 +1,8 @@
 // Importing this module registers every rule; callers use can/authorize from here.
 import './user.js';
 import './orgUnit.js';
+import './chat.js';
 
 export { allow, authorize, can } from './engine.js';
 export { administers, isAnyAdmin, type Actor, type MaybeActor } from './actor.js';
+export { MemberTarget } from './chat.js';

@@ -25,6 +25,8 @@ export class User {
   reviewedBy: Ref<User> | null = null;
   reviewedAt: Date | null = null;
   passwordChangedAt: Date = new Date();
+  /** When the last realtime connection of this user closed (presence). */
+  lastSeenAt: Date | null = null;
   createdAt: Date = new Date();
   updatedAt: Date = new Date();
 }
@@ -55,6 +57,7 @@ export const UserSchema = new EntitySchema<User>({
     reviewedBy: { kind: 'm:1', entity: () => User, ref: true, nullable: true, deleteRule: 'set null' },
     reviewedAt: { type: 'datetime', columnType: 'timestamptz', nullable: true },
     passwordChangedAt: { type: 'datetime', columnType: 'timestamptz' },
+    lastSeenAt: { type: 'datetime', columnType: 'timestamptz', nullable: true },
     createdAt: { type: 'datetime', columnType: 'timestamptz' },
     updatedAt: { type: 'datetime', columnType: 'timestamptz', onUpdate: () => new Date() },
   },

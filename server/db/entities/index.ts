@@ -3,6 +3,7 @@ import { LoginAttemptSchema } from './LoginAttempt.js';
 import { OrgUnitSchema } from './OrgUnit.js';
 import { SessionSchema } from './Session.js';
 import { UserSchema } from './User.js';
+import { chatEntities } from './Chat.js';
 
 export { AuditEntry } from './AuditEntry.js';
 export { LoginAttempt } from './LoginAttempt.js';
@@ -10,4 +11,6 @@ export { OrgUnit, type UnitLevel } from './OrgUnit.js';
 export { Session } from './Session.js';
 export { User, type UserStatus } from './User.js';
 
-export const entities = [OrgUnitSchema, UserSchema, SessionSchema, LoginAttemptSchema, AuditEntrySchema];
+export * from './Chat.js';
+
+export const entities = [OrgUnitSchema, UserSchema, SessionSchema, LoginAttemptSchema, AuditEntrySchema, ...chatEntities];

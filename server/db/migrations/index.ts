@@ -1,4 +1,8 @@
 import { Migration20261124000000Initial } from './Migration20261124000000Initial.js';
+import { Migration20261124200000Chat } from './Migration20261124200000Chat.js';
 
 /** Checked-in migrations, applied in order by the Migrator at start. */
-export const migrationsList = [{ name: 'Migration20261124000000Initial', class: Migration20261124000000Initial }];
+export const migrationsList = [
+  { name: 'Migration20261124000000Initial', class: Migration20261124000000Initial },
+  { name: 'Migration20261124200000Chat', class: Migration20261124200000Chat },
+];

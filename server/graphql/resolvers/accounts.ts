@@ -53,6 +53,7 @@ export const accountMutations = {
   revokeSession: async (_: unknown, args: { id: string }, { domain }: Ctx) => {
     const actor = requireActor(domain);
     if (!isUuid(args.id) || !(await revokeOwnSession(domain.em, actor.userId, args.id))) throw notFound('会话');
+    await domain.deps.realtime.endSessions(actor.userId, [args.id]);
     return true;
   },
   changePassword: (_: unknown, args: { currentPassword: string; newPassword: string }, { domain }: Ctx) =>

@@ -64,12 +64,16 @@ export async function login(ctx: DomainContext, rawLoginName: unknown, rawPasswo
 }
 
 export async function logout(ctx: DomainContext): Promise<void> {
-  if (ctx.actor) await endSession(ctx.em, ctx.actor.sessionId);
+  if (!ctx.actor) return;
+  await endSession(ctx.em, ctx.actor.sessionId);
+  await ctx.deps.realtime.endSessions(ctx.actor.userId, [ctx.actor.sessionId]);
 }
 
 export async function logoutEverywhere(ctx: DomainContext): Promise<number> {
   const actor = requireActor(ctx);
-  return endAllSessions(ctx.em, actor.userId);
+  const ended = await endAllSessions(ctx.em, actor.userId);
+  await ctx.deps.realtime.endSessions(actor.userId);
+  return ended;
 }
 
 /** Changing the password ends every other session of the account; the current one stays. */
@@ -86,11 +90,14 @@ export async function changePassword(ctx: DomainContext, current: unknown, next:
   await markLoginSucceeded(em, attempt);
   if (newPassword === currentPassword) throw badInput('新密码不能与当前密码相同', 'newPassword');
   const hash = await deps.hasher.hash(newPassword);
-  return em.transactional(async (tem) => {
+  const ended = await em.transactional(async (tem) => {
     user.passwordHash = hash;
     user.passwordChangedAt = new Date();
     audit(tem, { actorId: actor.userId, action: 'user.password_changed', targetType: 'user', targetId: user.id, unitId: actor.unitId, ip });
     await tem.flush();
     return endAllSessions(tem, user.id, actor.sessionId);
   });
+  // After commit: every other live connection of this account closes now.
+  await deps.realtime.endSessions(user.id, undefined, actor.sessionId);
+  return ended;
 }

@@ -73,7 +73,7 @@ export async function setStatus(ctx: DomainContext, userId: unknown, status: 'ac
   const reason = valid.requiredText(rawReason, 'reason', status === 'disabled' ? '停用原因' : '启用原因', 200);
   if (user.status === 'pending' || user.status === 'rejected') throw conflict('该账号尚未通过注册审核');
   if (user.status === status) throw conflict(status === 'disabled' ? '该账号已经是停用状态' : '该账号已经是启用状态');
-  return ctx.em.transactional(async (em) => {
+  await ctx.em.transactional(async (em) => {
     await lockUser(em, user);
     if (user.status === status) throw conflict(status === 'disabled' ? '该账号已经是停用状态' : '该账号已经是启用状态');
     const before = { status: user.status };
@@ -82,8 +82,10 @@ export async function setStatus(ctx: DomainContext, userId: unknown, status: 'ac
     audit(em, { actorId: actor.userId, action: 'user.status_changed', targetType: 'user', targetId: user.id, unitId: user.unit.id, reason, before, after: { status }, ip: ctx.ip });
     await em.flush();
     if (status === 'disabled') await endAllSessions(em, user.id);
-    return user;
   });
+  // A disabled account's sockets close at once (after commit).
+  if (status === 'disabled') await ctx.deps.realtime.endSessions(user.id);
+  return user;
 }
 
 /** Appoint or remove a unit admin. The appointer must administer that unit and outrank the person. */

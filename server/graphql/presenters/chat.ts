@@ -1,0 +1,194 @@
+import { ChatGroup, Conversation, GroupApplication, GroupInvitation, GroupMember, User } from '../../db/entities/index.js';
+
+import { blockedIds } from '../../modules/chat/direct.js';
+import { groupMembers, pendingApplications } from '../../modules/chat/groups.js';
+import { history, unreadCounts, type HistoryArgs } from '../../modules/chat/messages.js';
+import { loadMessageViews, type MessageView } from '../../modules/chat/messageViews.js';
+import { ConversationAccess, EDIT_WINDOW_MS, GroupAccess, RECALL_WINDOW_MS } from '../../modules/chat/subjects.js';
+import { requireActor } from '../../modules/context.js';
+import type { PageArgs } from '../../modules/pagination.js';
+import { can } from '../../policies/index.js';
+import type { ChatEventView } from '../../realtime/hub.js';
+import type { GraphQLContext } from '../context.js';
+import { connection } from './connection.js';
+
+type Ctx = GraphQLContext;
+const upper = (value: string) => value.toUpperCase();
+
+/** The viewer's access to many groups in two queries, cached for the request. */
+const accessCache = new WeakMap<object, Map<string, GroupAccess>>();
+async function accessFor(ctx: Ctx, groups: ChatGroup[]): Promise<GroupAccess[]> {
+  const actor = requireActor(ctx.domain);
+  let cache = accessCache.get(ctx.domain);
+  if (!cache) accessCache.set(ctx.domain, (cache = new Map()));
+  const missing = groups.filter((g) => !cache!.has(g.id)).map((g) => g.id);
+  if (missing.length) {
+    const [roles, invites] = await Promise.all([
+      ctx.domain.em.execute<Array<{ group_id: string; role: GroupAccess['role'] }>>(`select group_id, role from group_member where user_id = ? and group_id in (?)`, [actor.userId, missing]),
+      ctx.domain.em.execute<Array<{ group_id: string }>>(`select group_id from group_invitation where invitee_id = ? and status = 'pending' and group_id in (?)`, [actor.userId, missing]),
+    ]);
+    const role = new Map(roles.map((r) => [r.group_id, r.role]));
+    const invited = new Set(invites.map((r) => r.group_id));
+    for (const g of groups) if (!cache.has(g.id)) cache.set(g.id, new GroupAccess(g, role.get(g.id) ?? null, invited.has(g.id)));
+  }
+  return groups.map((g) => cache!.get(g.id)!);
+}
+
+const usersById = async (ctx: Ctx, ids: string[]) => {
+  const unique = [...new Set(ids)];
+  const users = unique.length ? await ctx.domain.em.find(User, { id: unique }, { populate: ['unit'] }) : [];
+  return new Map(users.map((u) => [u.id, u]));
+};
+
+export const groupResolvers = {
+  visibility: (g: ChatGroup) => upper(g.visibility),
+  members: async (g: ChatGroup, args: PageArgs, ctx: Ctx) => {
+    const [access] = await accessFor(ctx, [g]);
+    return connection(await groupMembers(ctx.domain.em, requireActor(ctx.domain), access, args));
+  },
+  applications: async (g: ChatGroup, args: PageArgs, ctx: Ctx) => {
+    const [access] = await accessFor(ctx, [g]);
+    return connection(await pendingApplications(ctx.domain.em, requireActor(ctx.domain), access, args));
+  },
+  viewerApplication: async (g: ChatGroup, _: unknown, ctx: Ctx) =>
+    ctx.domain.em.findOne(GroupApplication, { group: g.id, applicant: requireActor(ctx.domain).userId, status: 'pending' }),
+};
+
+export const groupLoaders = {
+  owner: async (queries: Array<{ obj: ChatGroup }>, ctx: Ctx) => {
+    const byId = await usersById(ctx, queries.map((q) => q.obj.owner.id));
+    return queries.map((q) => byId.get(q.obj.owner.id));
+  },
+  viewerRole: async (queries: Array<{ obj: ChatGroup }>, ctx: Ctx) =>
+    (await accessFor(ctx, queries.map((q) => q.obj))).map((a) => (a.role ? upper(a.role) : null)),
+  viewerCan: async (queries: Array<{ obj: ChatGroup }>, ctx: Ctx) => {
+    const actor = ctx.domain.actor;
+    return (await accessFor(ctx, queries.map((q) => q.obj))).map((a) => ({
+      post: can(actor, 'post', a),
+      update: can(actor, 'update', a),
+      manageMembers: can(actor, 'manageMembers', a),
+      manageAdmins: can(actor, 'manageAdmins', a),
+      mentionAll: can(actor, 'mentionAll', a),
+      apply: can(actor, 'apply', a),
+      leave: can(actor, 'leave', a),
+    }));
+  },
+  conversation: async (queries: Array<{ obj: ChatGroup }>, ctx: Ctx) => {
+    const accesses = await accessFor(ctx, queries.map((q) => q.obj));
+    const ids = accesses.filter((a) => a.role).map((a) => a.group.conversation.id);
+    const conversations = ids.length ? await ctx.domain.em.find(Conversation, { id: ids }) : [];
+    const byId = new Map(conversations.map((c) => [c.id, c]));
+    return accesses.map((a) => (a.role ? new ConversationAccess(byId.get(a.group.conversation.id)!, a.group, a.role, null) : null));
+  },
+};
+
+export const conversationResolvers = {
+  id: (c: ConversationAccess) => c.conversation.id,
+  kind: (c: ConversationAccess) => upper(c.conversation.kind),
+  group: (c: ConversationAccess) => c.group,
+  lastSeq: (c: ConversationAccess) => c.conversation.lastSeq,
+  messages: async (c: ConversationAccess, args: HistoryArgs, ctx: Ctx) => {
+    const page = await history(ctx.domain.em, c, args);
+    return {
+      edges: page.messages.map((m) => ({ node: m, cursor: String(m.seq) })),
+      pageInfo: {
+        hasPreviousPage: page.hasPreviousPage,
+        hasNextPage: page.hasNextPage,
+        startSeq: page.messages[0]?.seq ?? null,
+        endSeq: page.messages[page.messages.length - 1]?.seq ?? null,
+      },
+    };
+  },
+};
+
+/** Unread counts of every conversation in the list, in one query. */
+const countsFor = async (queries: Array<{ obj: ConversationAccess }>, ctx: Ctx) => {
+  const counts = await unreadCounts(ctx.domain.em, requireActor(ctx.domain).userId, queries.map((q) => conversationIdOf(q.obj)));
+  return queries.map((q) => counts.get(conversationIdOf(q.obj)) ?? { lastReadSeq: 0, unread: 0, mentions: 0 });
+};
+const conversationIdOf = (c: ConversationAccess) => c.conversation.id;
+
+export const conversationLoaders = {
+  peer: async (queries: Array<{ obj: ConversationAccess }>, ctx: Ctx) => {
+    const byId = await usersById(ctx, queries.map((q) => q.obj.peerId).filter((id): id is string => !!id));
+    return queries.map((q) => (q.obj.peerId ? byId.get(q.obj.peerId) ?? null : null));
+  },
+  lastMessage: async (queries: Array<{ obj: ConversationAccess }>, ctx: Ctx) => {
+    const ids = queries.map((q) => conversationIdOf(q.obj));
+    const rows = await ctx.domain.em.execute<Array<{ id: string; conversation_id: string }>>(
+      `select m.id, m.conversation_id from message m join conversation c on c.id = m.conversation_id and m.seq = c.last_seq where c.id in (?)`,
+      [ids],
+    );
+    const views = await loadMessageViews(ctx.domain.em, rows.map((r) => r.id));
+    const byConversation = new Map(rows.map((r) => [r.conversation_id, views.get(r.id) ?? null]));
+    return ids.map((id) => byConversation.get(id) ?? null);
+  },
+  lastReadSeq: async (queries: Array<{ obj: ConversationAccess }>, ctx: Ctx) => (await countsFor(queries, ctx)).map((c) => c.lastReadSeq),
+  unreadCount: async (queries: Array<{ obj: ConversationAccess }>, ctx: Ctx) => (await countsFor(queries, ctx)).map((c) => c.unread),
+  mentionCount: async (queries: Array<{ obj: ConversationAccess }>, ctx: Ctx) => (await countsFor(queries, ctx)).map((c) => c.mentions),
+};
+
+const isAuthor = (m: MessageView, ctx: Ctx) => ctx.domain.actor?.userId === m.authorId;
+
+/** Message fields come from the preloaded view: no query per message, or per subscriber. */
+export const messageResolvers = {
+  author: (m: MessageView) => m.author,
+  body: (m: MessageView) => (m.recalledAt ? null : m.body),
+  replyTo: (m: MessageView) => (m.replyTo && !m.replyTo.recalledAt ? m.replyTo : null),
+  mentions: (m: MessageView) => m.mentions,
+  reactions: (m: MessageView, _: unknown, ctx: Ctx) =>
+    m.recalledAt
+      ? []
+      : m.reactions.map((r) => ({ emoji: r.emoji, count: r.users.length, users: r.users, viewerReacted: r.users.some((u) => u.id === ctx.domain.actor?.userId) })),
+  clientMessageId: (m: MessageView, _: unknown, ctx: Ctx) => (isAuthor(m, ctx) ? m.clientMessageId : null),
+  viewerCan: (m: MessageView, _: unknown, ctx: Ctx) => {
+    const age = Date.now() - m.createdAt.getTime();
+    const mine = isAuthor(m, ctx) && !m.recalledAt;
+    return { edit: mine && age < EDIT_WINDOW_MS, recall: mine && age < RECALL_WINDOW_MS, react: !m.recalledAt };
+  },
+};
+
+export const chatEventResolvers = {
+  at: (e: ChatEventView) => e.at,
+};
+
+export const memberResolvers = {
+  user: (m: GroupMember) => m.user.getEntity(),
+  role: (m: GroupMember) => upper(m.role),
+};
+
+export const applicationResolvers = {
+  status: (a: GroupApplication) => upper(a.status),
+  group: (a: GroupApplication, _: unknown, ctx: Ctx) => ctx.domain.em.findOneOrFail(ChatGroup, { id: a.group.id }),
+  applicant: (a: GroupApplication, _: unknown, ctx: Ctx) => ctx.domain.em.findOneOrFail(User, { id: a.applicant.id }, { populate: ['unit'] }),
+};
+
+export const invitationResolvers = {
+  group: (i: GroupInvitation, _: unknown, ctx: Ctx) => ctx.domain.em.findOneOrFail(ChatGroup, { id: i.group.id }),
+  inviter: (i: GroupInvitation, _: unknown, ctx: Ctx) => ctx.domain.em.findOneOrFail(User, { id: i.inviter.id }, { populate: ['unit'] }),
+};
+
+/** Presence and blocking, batched over a list of users. */
+export const userChatLoaders = {
+  presence: async (queries: Array<{ obj: User }>, ctx: Ctx) => {
+    const actor = ctx.domain.actor;
+    if (!actor) return queries.map(() => null);
+    const ids = queries.map((q) => q.obj.id);
+    const rows = await ctx.domain.em.execute<Array<{ user_id: string }>>(
+      `select distinct b.user_id from group_member a join group_member b on b.group_id = a.group_id where a.user_id = ? and b.user_id in (?)`,
+      [actor.userId, ids],
+    );
+    const visible = new Set(rows.map((r) => r.user_id));
+    visible.add(actor.userId);
+    return queries.map((q) =>
+      visible.has(q.obj.id) ? { user: q.obj, online: ctx.domain.deps.presence.isOnline(q.obj.id), lastSeenAt: q.obj.lastSeenAt } : null,
+    );
+  },
+  blockedByViewer: async (queries: Array<{ obj: User }>, ctx: Ctx) => {
+    const actor = ctx.domain.actor;
+    if (!actor) return queries.map(() => false);
+    const blocked = await blockedIds(ctx.domain.em, actor.userId, queries.map((q) => q.obj.id));
+    return queries.map((q) => blocked.has(q.obj.id));
+  },
+};
+

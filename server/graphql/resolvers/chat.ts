@@ -1,0 +1,75 @@
+import { withFilter } from 'mercurius';
+import { acceptInvitation, applyToGroup, createGroup, declineInvitation, invite, leaveGroup, myGroups, myInvitations, removeMember, reviewApplication, searchGroups, setRole, transferOwnership, updateGroup, withdrawApplication, type GroupInput } from '../../modules/chat/groups.js';
+import { conversationForActor, groupForActor } from '../../modules/chat/access.js';
+import { currentCursor, eventsAfter } from '../../modules/chat/catchup.js';
+import { directConversations, openDirect, setBlocked } from '../../modules/chat/direct.js';
+import { editMessage, markRead, react, recallMessage, sendMessage, setTyping, unreadCounts, type SendInput } from '../../modules/chat/messages.js';
+import { requireActor } from '../../modules/context.js';
+import { eventViews, type ChatEventView } from '../../realtime/hub.js';
+import type { GraphQLContext } from '../context.js';
+import { connection } from '../presenters/connection.js';
+import { authenticateSubscriber } from '../subscriptions.js';
+
+type Ctx = GraphQLContext;
+
+export const chatQueries = {
+  myGroups: (_: unknown, __: unknown, { domain }: Ctx) => myGroups(domain),
+  groups: async (_: unknown, args: { query?: string; first?: number; after?: string }, { domain }: Ctx) => connection(await searchGroups(domain, args.query, args)),
+  group: async (_: unknown, args: { id: string }, { domain }: Ctx) => (await groupForActor(domain.em, requireActor(domain), args.id)).group,
+  conversation: (_: unknown, args: { id: string }, { domain }: Ctx) => conversationForActor(domain.em, requireActor(domain), args.id),
+  directConversations: (_: unknown, args: { first?: number }, { domain }: Ctx) => directConversations(domain, args.first ?? 50),
+  myInvitations: (_: unknown, __: unknown, { domain }: Ctx) => myInvitations(domain),
+  unreadSummary: async (_: unknown, __: unknown, { domain }: Ctx) => {
+    const counts = [...(await unreadCounts(domain.em, requireActor(domain).userId)).values()];
+    return { unreadCount: counts.reduce((n, c) => n + c.unread, 0), mentionCount: counts.reduce((n, c) => n + c.mentions, 0) };
+  },
+  chatEventCursor: (_: unknown, __: unknown, { domain }: Ctx) => currentCursor(domain),
+  chatEvents: async (_: unknown, args: { after: string }, { domain }: Ctx) => {
+    const page = await eventsAfter(domain, args.after);
+    return { ...page, events: await eventViews(domain.em, page.events) };
+  },
+};
+
+export const chatMutations = {
+  createGroup: (_: unknown, args: { input: GroupInput }, { domain }: Ctx) => createGroup(domain, args.input),
+  updateGroup: (_: unknown, args: { groupId: string; input: GroupInput }, { domain }: Ctx) => updateGroup(domain, args.groupId, args.input),
+  applyToGroup: (_: unknown, args: { groupId: string; message?: string; acceptRules: boolean }, { domain }: Ctx) => applyToGroup(domain, args.groupId, args.message, args.acceptRules),
+  withdrawApplication: (_: unknown, args: { applicationId: string }, { domain }: Ctx) => withdrawApplication(domain, args.applicationId),
+  approveApplication: (_: unknown, args: { applicationId: string }, { domain }: Ctx) => reviewApplication(domain, args.applicationId, true),
+  rejectApplication: (_: unknown, args: { applicationId: string; reason: string }, { domain }: Ctx) => reviewApplication(domain, args.applicationId, false, args.reason),
+  inviteToGroup: (_: unknown, args: { groupId: string; userId: string }, { domain }: Ctx) => invite(domain, args.groupId, args.userId),
+  acceptInvitation: (_: unknown, args: { invitationId: string; acceptRules: boolean }, { domain }: Ctx) => acceptInvitation(domain, args.invitationId, args.acceptRules),
+  declineInvitation: (_: unknown, args: { invitationId: string }, { domain }: Ctx) => declineInvitation(domain, args.invitationId),
+  leaveGroup: (_: unknown, args: { groupId: string }, { domain }: Ctx) => leaveGroup(domain, args.groupId),
+  removeMember: (_: unknown, args: { groupId: string; userId: string; reason: string }, { domain }: Ctx) => removeMember(domain, args.groupId, args.userId, args.reason),
+  setGroupRole: (_: unknown, args: { groupId: string; userId: string; role: string }, { domain }: Ctx) => setRole(domain, args.groupId, args.userId, args.role),
+  transferOwnership: (_: unknown, args: { groupId: string; userId: string }, { domain }: Ctx) => transferOwnership(domain, args.groupId, args.userId),
+  openDirectConversation: (_: unknown, args: { userId: string }, { domain }: Ctx) => openDirect(domain, args.userId),
+  sendMessage: (_: unknown, args: SendInput & { conversationId: string }, { domain }: Ctx) => sendMessage(domain, args.conversationId, args),
+  editMessage: (_: unknown, args: { messageId: string; body: string }, { domain }: Ctx) => editMessage(domain, args.messageId, args.body),
+  recallMessage: (_: unknown, args: { messageId: string }, { domain }: Ctx) => recallMessage(domain, args.messageId),
+  addReaction: (_: unknown, args: { messageId: string; emoji: string }, { domain }: Ctx) => react(domain, args.messageId, args.emoji, true),
+  removeReaction: (_: unknown, args: { messageId: string; emoji: string }, { domain }: Ctx) => react(domain, args.messageId, args.emoji, false),
+  markRead: (_: unknown, args: { conversationId: string; seq?: number }, { domain }: Ctx) => markRead(domain, args.conversationId, args.seq),
+  setTyping: (_: unknown, args: { conversationId: string }, { domain }: Ctx) => setTyping(domain, args.conversationId),
+  blockUser: (_: unknown, args: { userId: string }, { domain }: Ctx) => setBlocked(domain, args.userId, true),
+  unblockUser: (_: unknown, args: { userId: string }, { domain }: Ctx) => setBlocked(domain, args.userId, false),
+};
+
+export const chatSubscriptions = {
+  chatEvents: {
+    /**
+     * Authenticated here (token from connection_init, or the upgrade request's cookie), and a
+     * conversation filter is checked now: not a member answers NOT_FOUND at subscribe time.
+     */
+    subscribe: withFilter(
+      async (root: unknown, args: { conversationId?: string | null }, ctx: Ctx) => {
+        const topic = await authenticateSubscriber(ctx);
+        if (args.conversationId) await conversationForActor(ctx.domain.em, requireActor(ctx.domain), args.conversationId);
+        return ctx.pubsub.subscribe(topic);
+      },
+      (payload: { chatEvents: ChatEventView }, args: { conversationId?: string | null }) =>
+        !args.conversationId || payload.chatEvents.conversationId === args.conversationId,
+    ),
+  },
+};

@@ -1,0 +1,65 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { ChatGroup, Conversation, GroupMember, Message, type GroupRole } from '../../db/entities/index.js';
+import { notFound } from '../../errors.js';
+import { can, type Actor } from '../../policies/index.js';
+import { isUuid } from '../ids.js';
+import { ConversationAccess, GroupAccess, MessageAccess } from './subjects.js';
+
+/** The actor's role in a group, or null. */
+export async function roleIn(em: EntityManager, groupId: string, userId: string): Promise<GroupRole | null> {
+  const [row] = await em.execute<Array<{ role: GroupRole }>>(`select role from group_member where group_id = ? and user_id = ?`, [groupId, userId]);
+  return row?.role ?? null;
+}
+
+/** Loads a group the actor may see, or NOT_FOUND (same answer for hidden and missing). */
+export async function groupForActor(em: EntityManager, actor: Actor, id: unknown): Promise<GroupAccess> {
+  if (!isUuid(id)) throw notFound('群组');
+  const group = await em.findOne(ChatGroup, { id });
+  if (!group) throw notFound('群组');
+  const [row] = await em.execute<Array<{ role: GroupRole | null; invited: boolean }>>(
+    `select (select role from group_member where group_id = ? and user_id = ?) as role,
+            exists(select 1 from group_invitation where group_id = ? and invitee_id = ? and status = 'pending') as invited`,
+    [group.id, actor.userId, group.id, actor.userId],
+  );
+  const access = new GroupAccess(group, row?.role ?? null, !!row?.invited);
+  if (!can(actor, 'read', access)) throw notFound('群组');
+  return access;
+}
+
+/**
+ * Loads a conversation the actor is a member of, or NOT_FOUND: outsiders cannot tell a
+ * conversation they are not in from one that does not exist.
+ */
+export async function conversationForActor(em: EntityManager, actor: Actor, id: unknown): Promise<ConversationAccess> {
+  if (!isUuid(id)) throw notFound('会话');
+  const [row] = await em.execute<Array<{ member: boolean; group_id: string | null; role: GroupRole | null; peer_id: string | null }>>(
+    `select true as member, g.id as group_id, gm.role,
+            (select user_id from conversation_member o where o.conversation_id = cm.conversation_id and o.user_id <> cm.user_id and c.kind = 'direct' limit 1) as peer_id
+       from conversation_member cm
+       join conversation c on c.id = cm.conversation_id
+       left join chat_group g on g.conversation_id = c.id
+       left join group_member gm on gm.group_id = g.id and gm.user_id = cm.user_id
+      where cm.conversation_id = ? and cm.user_id = ?`,
+    [id, actor.userId],
+  );
+  if (!row) throw notFound('会话');
+  const conversation = await em.findOneOrFail(Conversation, { id });
+  const group = row.group_id ? await em.findOneOrFail(ChatGroup, { id: row.group_id }) : null;
+  return new ConversationAccess(conversation, group, row.role, row.peer_id);
+}
+
+/** A message in one of the actor's conversations, or NOT_FOUND. */
+export async function messageForActor(em: EntityManager, actor: Actor, id: unknown): Promise<MessageAccess> {
+  if (!isUuid(id)) throw notFound('消息');
+  const message = await em.findOne(Message, { id });
+  if (!message) throw notFound('消息');
+  try {
+    return new MessageAccess(message, await conversationForActor(em, actor, message.conversation.id));
+  } catch {
+    throw notFound('消息');
+  }
+}
+
+export async function memberOf(em: EntityManager, groupId: string, userId: string): Promise<GroupMember | null> {
+  return em.findOne(GroupMember, { group: groupId, user: userId });
+}

@@ -1,0 +1,303 @@
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { badInput, conflict, forbidden, notFound } from '../../errors.js';
+import { authorize, can } from '../../policies/index.js';
+import { requireActor, type DomainContext } from '../context.js';
+import { isUuid } from '../ids.js';
+import { MAX_PAGE_SIZE } from '../pagination.js';
+import { conversationForActor, messageForActor } from './access.js';
+import { conversationMemberIds, inTransaction, recordEvent } from './events.js';
+import { loadMessageView, loadMessageViews, type MessageView } from './messageViews.js';
+import { GroupAccess, type ConversationAccess } from './subjects.js';
+
+export const MAX_BODY = 4000;
+const CLIENT_ID = /^[A-Za-z0-9_-]{8,64}$/;
+
+/** Classic expressions (经典表情) usable as reactions; the web UI draws them, the server stores the code. */
+export const CLASSIC_EXPRESSIONS = ['[微笑]', '[大笑]', '[调皮]', '[害羞]', '[鼓掌]', '[点赞]', '[握手]', '[抱拳]', '[疑问]', '[思考]', '[加油]', '[辛苦了]', '[收到]', '[玫瑰]', '[OK]'];
+const EMOJI = /^(?:\p{Extended_Pictographic}|\p{Regional_Indicator})(?:\p{Emoji_Modifier}|\uFE0F|\u200D(?:\p{Extended_Pictographic})|\p{Regional_Indicator})*$/u;
+
+function validBody(raw: unknown): string {
+  const body = String(raw ?? '').normalize('NFC').replace(/\r\n?/g, '\n');
+  if (!body.trim()) throw badInput('消息内容不能为空', 'body');
+  if ([...body].length > MAX_BODY) throw badInput(`消息不能超过 ${MAX_BODY} 字`, 'body');
+  return body;
+}
+
+function validEmoji(raw: unknown): string {
+  const emoji = String(raw ?? '').trim();
+  if (CLASSIC_EXPRESSIONS.includes(emoji) || (emoji.length <= 16 && EMOJI.test(emoji))) return emoji;
+  throw badInput('请选择一个表情', 'emoji');
+}
+
+const publisher = (ctx: DomainContext) => (events: Parameters<DomainContext['deps']['realtime']['publish']>[0]) => ctx.deps.realtime.publish(events);
+
+export interface SendInput {
+  body: unknown;
+  clientMessageId: unknown;
+  replyToId?: unknown;
+  mentionUserIds?: unknown[] | null;
+  mentionAll?: boolean | null;
+}
+
+async function existingByClientId(em: EntityManager, authorId: string, clientMessageId: string) {
+  const [row] = await em.execute<Array<{ id: string; conversation_id: string }>>(
+    `select id, conversation_id from message where author_id = ? and client_message_id = ?`,
+    [authorId, clientMessageId],
+  );
+  return row;
+}
+
+/**
+ * Check, then do: everything is validated before the transaction; the transaction takes the
+ * next seq under the conversation's row lock, writes the message, its mentions and the event;
+ * the event is published after commit. A retry with the same clientMessageId returns the
+ * message already sent, also across restarts (the unique index decides).
+ */
+export async function sendMessage(ctx: DomainContext, conversationId: unknown, input: SendInput): Promise<MessageView> {
+  const actor = requireActor(ctx);
+  const { em } = ctx;
+  const access = await conversationForActor(em, actor, conversationId);
+  const clientMessageId = String(input.clientMessageId ?? '');
+  if (!CLIENT_ID.test(clientMessageId)) throw badInput('clientMessageId 应为 8 至 64 位字母、数字、下划线或连字符', 'clientMessageId');
+
+  const previous = await existingByClientId(em, actor.userId, clientMessageId);
+  if (previous) return replayed(em, previous, access.conversation.id);
+
+  const body = validBody(input.body);
+  await assertMayPost(em, ctx, access);
+  const replyToId = input.replyToId ?? null;
+  if (replyToId !== null) {
+    const [target] = isUuid(replyToId)
+      ? await em.execute<Array<{ id: string }>>(`select id from message where id = ? and conversation_id = ?`, [replyToId, access.conversation.id])
+      : [];
+    if (!target) throw badInput('只能回复本会话中的消息', 'replyToId');
+  }
+  const mentionIds = [...new Set((input.mentionUserIds ?? []).map(String))];
+  if (mentionIds.length > 50) throw badInput('一条消息最多提及 50 人', 'mentionUserIds');
+  if (mentionIds.length) {
+    const members = new Set(await conversationMemberIds(em, access.conversation.id));
+    if (!mentionIds.every((id) => members.has(id))) throw badInput('只能提及本会话的成员', 'mentionUserIds');
+  }
+  const mentionAll = !!input.mentionAll;
+  if (mentionAll) {
+    if (!access.group || !can(actor, 'mentionAll', new GroupAccess(access.group, access.role, false))) {
+      throw forbidden('只有群主和管理员可以@全体成员');
+    }
+  }
+
+  try {
+    const id = await inTransaction(em, publisher(ctx), async (tem, emit) => {
+      const [{ last_seq: seq }] = await tem.execute<Array<{ last_seq: number }>>(
+        `update conversation set last_seq = last_seq + 1, last_message_at = now() where id = ? returning last_seq`,
+        [access.conversation.id],
+      );
+      const [{ id: messageId }] = await tem.execute<Array<{ id: string }>>(
+        `insert into message (id, conversation_id, seq, author_id, body, reply_to_id, client_message_id, mentions_all, created_at)
+         values (gen_random_uuid(), ?, ?, ?, ?, ?, ?, ?, now()) returning id`,
+        [access.conversation.id, seq, actor.userId, body, replyToId, clientMessageId, mentionAll],
+      );
+      if (mentionIds.length) {
+        await tem.execute(`insert into message_mention (message_id, user_id) values ${mentionIds.map(() => '(?, ?)').join(', ')}`, mentionIds.flatMap((u) => [messageId, u]));
+      }
+      // The sender has read everything up to their own message.
+      await tem.execute(`update conversation_member set last_read_seq = ? where conversation_id = ? and user_id = ? and last_read_seq < ?`, [seq, access.conversation.id, actor.userId, seq]);
+      emit(await recordEvent(tem, { conversationId: access.conversation.id, type: 'MESSAGE_ADDED', messageId, userId: actor.userId }));
+      return messageId;
+    });
+    return (await loadMessageView(em, id))!;
+  } catch (error) {
+    if (error instanceof UniqueConstraintViolationException) {
+      // The same clientMessageId raced in from a retry: return the one that won.
+      const winner = await existingByClientId(em, actor.userId, clientMessageId);
+      if (winner) return replayed(em, winner, access.conversation.id);
+    }
+    throw error;
+  }
+}
+
+async function replayed(em: EntityManager, previous: { id: string; conversation_id: string }, conversationId: string): Promise<MessageView> {
+  if (previous.conversation_id !== conversationId) throw conflict('该 clientMessageId 已用于另一个会话的消息', 'clientMessageId');
+  return (await loadMessageView(em, previous.id))!;
+}
+
+/** Group members post; in private chats the other person must be active and not have blocked the sender. */
+async function assertMayPost(em: EntityManager, ctx: DomainContext, access: ConversationAccess): Promise<void> {
+  const actor = requireActor(ctx);
+  if (access.conversation.kind === 'group') {
+    authorize(actor, 'post', new GroupAccess(access.group!, access.role, false), '您不是该群成员，不能发言');
+    return;
+  }
+  const [row] = await em.execute<Array<{ status: string; blocked: boolean }>>(
+    `select u.status, exists(select 1 from user_block b where b.blocker_id = u.id and b.blocked_id = ?) as blocked from app_user u where u.id = ?`,
+    [actor.userId, access.peerId],
+  );
+  if (!row || row.status !== 'active') throw forbidden('对方账号已停用，无法发送私聊消息');
+  if (row.blocked) throw forbidden('对方已设置不接收您的私聊消息');
+}
+
+export async function editMessage(ctx: DomainContext, messageId: unknown, rawBody: unknown): Promise<MessageView> {
+  const actor = requireActor(ctx);
+  const access = await messageForActor(ctx.em, actor, messageId);
+  authorize(actor, 'edit', access, '只能在发送后 10 分钟内编辑自己的消息');
+  const body = validBody(rawBody);
+  if (body === access.message.body) throw badInput('内容没有变化', 'body');
+  await inTransaction(ctx.em, publisher(ctx), async (tem, emit) => {
+    const [current] = await tem.execute<Array<{ body: string; recalled_at: Date | null }>>(`select body, recalled_at from message where id = ? for update`, [access.message.id]);
+    if (current.recalled_at) throw conflict('消息已撤回，不能编辑');
+    await tem.execute(`insert into message_edit (message_id, previous_body, edited_at) values (?, ?, now())`, [access.message.id, current.body]);
+    await tem.execute(`update message set body = ?, edited_at = now() where id = ?`, [body, access.message.id]);
+    emit(await recordEvent(tem, { conversationId: access.conversation.conversation.id, type: 'MESSAGE_EDITED', messageId: access.message.id, userId: actor.userId }));
+  });
+  return (await loadMessageView(ctx.em, access.message.id))!;
+}
+
+/** 撤回: everyone then sees "<name> 撤回了一条消息"; the text stays only in the database. */
+export async function recallMessage(ctx: DomainContext, messageId: unknown): Promise<MessageView> {
+  const actor = requireActor(ctx);
+  const access = await messageForActor(ctx.em, actor, messageId);
+  if (access.message.recalledAt) throw conflict('消息已经撤回');
+  authorize(actor, 'recall', access, '只能在发送后 2 分钟内撤回自己的消息');
+  await inTransaction(ctx.em, publisher(ctx), async (tem, emit) => {
+    const changed = await tem.execute<Array<{ id: string }>>(`update message set recalled_at = now() where id = ? and recalled_at is null returning id`, [access.message.id]);
+    if (!changed.length) throw conflict('消息已经撤回');
+    emit(await recordEvent(tem, { conversationId: access.conversation.conversation.id, type: 'MESSAGE_RECALLED', messageId: access.message.id, userId: actor.userId }));
+  });
+  return (await loadMessageView(ctx.em, access.message.id))!;
+}
+
+export async function react(ctx: DomainContext, messageId: unknown, rawEmoji: unknown, add: boolean): Promise<MessageView> {
+  const actor = requireActor(ctx);
+  const access = await messageForActor(ctx.em, actor, messageId);
+  authorize(actor, 'react', access, '已撤回的消息不能回应');
+  const emoji = validEmoji(rawEmoji);
+  await inTransaction(ctx.em, publisher(ctx), async (tem, emit) => {
+    const changed = add
+      ? await tem.execute<Array<{ emoji: string }>>(
+          `insert into message_reaction (message_id, user_id, emoji, created_at) values (?, ?, ?, now()) on conflict do nothing returning emoji`,
+          [access.message.id, actor.userId, emoji],
+        )
+      : await tem.execute<Array<{ emoji: string }>>(`delete from message_reaction where message_id = ? and user_id = ? and emoji = ? returning emoji`, [access.message.id, actor.userId, emoji]);
+    if (!changed.length) throw conflict(add ? '您已经用这个表情回应过了' : '您没有用这个表情回应过');
+    emit(await recordEvent(tem, { conversationId: access.conversation.conversation.id, type: 'REACTION_CHANGED', messageId: access.message.id, userId: actor.userId }));
+  });
+  return (await loadMessageView(ctx.em, access.message.id))!;
+}
+
+export interface HistoryArgs {
+  before?: number | null;
+  after?: number | null;
+  around?: string | null;
+  first?: number | null;
+}
+
+export interface HistoryPage {
+  messages: MessageView[];
+  hasPreviousPage: boolean;
+  hasNextPage: boolean;
+}
+
+/**
+ * One page of history, oldest first. Seqs are gapless (taken under the conversation's lock in
+ * the sending transaction), so the page edges alone say whether more exist on either side.
+ */
+export async function history(em: EntityManager, access: ConversationAccess, args: HistoryArgs): Promise<HistoryPage> {
+  const size = args.first ?? 50;
+  if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) throw badInput(`每页数量应在 1 至 ${MAX_PAGE_SIZE} 之间`, 'first');
+  const given = [args.before, args.after, args.around].filter((v) => v !== null && v !== undefined).length;
+  if (given > 1) throw badInput('before、after 与 around 只能选一个');
+  const conversationId = access.conversation.id;
+  const [{ last_seq: lastSeq }] = await em.execute<Array<{ last_seq: number }>>(`select last_seq from conversation where id = ?`, [conversationId]);
+  const seqs = async (where: string, params: unknown[], order: 'asc' | 'desc', limit: number) =>
+    (await em.execute<Array<{ id: string; seq: number }>>(`select id, seq from message where conversation_id = ? and ${where} order by seq ${order} limit ?`, [conversationId, ...params, limit]));
+
+  let rows: Array<{ id: string; seq: number }>;
+  if (args.around !== null && args.around !== undefined) {
+    if (!isUuid(args.around)) throw notFound('消息');
+    const [target] = await em.execute<Array<{ seq: number }>>(`select seq from message where id = ? and conversation_id = ?`, [args.around, conversationId]);
+    if (!target) throw notFound('消息');
+    const older = await seqs('seq <= ?', [target.seq], 'desc', Math.ceil(size / 2));
+    const newer = await seqs('seq > ?', [target.seq], 'asc', size - older.length);
+    rows = [...older.reverse(), ...newer];
+  } else if (args.after !== null && args.after !== undefined) {
+    rows = await seqs('seq > ?', [args.after], 'asc', size);
+  } else {
+    const before = args.before ?? lastSeq + 1;
+    rows = (await seqs('seq < ?', [before], 'desc', size)).reverse();
+  }
+  const views = await loadMessageViews(em, rows.map((r) => r.id));
+  const messages = rows.map((r) => views.get(r.id)!).filter(Boolean);
+  const start = messages[0]?.seq;
+  const end = messages[messages.length - 1]?.seq;
+  return {
+    messages,
+    hasPreviousPage: start !== undefined ? start > 1 : (args.after ?? 0) > 0 && lastSeq > 0,
+    hasNextPage: end !== undefined ? end < lastSeq : args.before !== null && args.before !== undefined && args.before <= lastSeq,
+  };
+}
+
+export async function conversationHistory(ctx: DomainContext, conversationId: unknown, args: HistoryArgs): Promise<HistoryPage> {
+  const access = await conversationForActor(ctx.em, requireActor(ctx), conversationId);
+  return history(ctx.em, access, args);
+}
+
+/** Moves the viewer's read cursor forward (never back); the new state goes to the viewer only. */
+export async function markRead(ctx: DomainContext, conversationId: unknown, seq?: number | null): Promise<ConversationAccess> {
+  const actor = requireActor(ctx);
+  const access = await conversationForActor(ctx.em, actor, conversationId);
+  if (seq !== null && seq !== undefined && (!Number.isInteger(seq) || seq < 0)) throw badInput('seq 无效', 'seq');
+  await inTransaction(ctx.em, publisher(ctx), async (tem, emit) => {
+    const changed = await tem.execute<Array<{ last_read_seq: number }>>(
+      `update conversation_member cm set last_read_seq = least(coalesce(?, c.last_seq), c.last_seq)
+         from conversation c
+        where c.id = cm.conversation_id and cm.conversation_id = ? and cm.user_id = ?
+          and cm.last_read_seq < least(coalesce(?, c.last_seq), c.last_seq)
+        returning cm.last_read_seq`,
+      [seq ?? null, access.conversation.id, actor.userId, seq ?? null],
+    );
+    if (changed.length) {
+      emit(await recordEvent(tem, { conversationId: access.conversation.id, type: 'READ_STATE', onlyUserId: actor.userId, readSeq: changed[0].last_read_seq }));
+    }
+  });
+  return access;
+}
+
+export interface UnreadCounts {
+  lastReadSeq: number;
+  unread: number;
+  mentions: number;
+}
+
+/** Unread and mention counts of a user's conversations (all of them, or the ones given). */
+export async function unreadCounts(em: EntityManager, userId: string, conversationIds?: readonly string[]): Promise<Map<string, UnreadCounts>> {
+  if (conversationIds && !conversationIds.length) return new Map();
+  const rows = await em.execute<Array<{ conversation_id: string; last_read_seq: number; unread: string; mentions: string }>>(
+    `select cm.conversation_id, cm.last_read_seq,
+            count(m.id) as unread,
+            count(m.id) filter (where m.mentions_all or exists (select 1 from message_mention mm where mm.message_id = m.id and mm.user_id = cm.user_id)) as mentions
+       from conversation_member cm
+       left join message m on m.conversation_id = cm.conversation_id and m.seq > cm.last_read_seq
+                          and m.author_id <> cm.user_id and m.recalled_at is null
+      where cm.user_id = ? ${conversationIds ? 'and cm.conversation_id in (?)' : ''}
+      group by cm.conversation_id, cm.last_read_seq`,
+    conversationIds ? [userId, conversationIds as string[]] : [userId],
+  );
+  return new Map(rows.map((r) => [r.conversation_id, { lastReadSeq: Number(r.last_read_seq), unread: Number(r.unread), mentions: Number(r.mentions) }]));
+}
+
+const lastTyping = new Map<string, number>();
+
+/** Typing: sent to the other members now, never stored; at most one every 2 seconds per person. */
+export async function setTyping(ctx: DomainContext, conversationId: unknown): Promise<boolean> {
+  const actor = requireActor(ctx);
+  const access = await conversationForActor(ctx.em, actor, conversationId);
+  const key = `${access.conversation.id}:${actor.userId}`;
+  const now = Date.now();
+  if (now - (lastTyping.get(key) ?? 0) < 2000) return true;
+  lastTyping.set(key, now);
+  if (lastTyping.size > 10_000) lastTyping.clear();
+  const recipients = (await conversationMemberIds(ctx.em, access.conversation.id)).filter((id) => id !== actor.userId);
+  await ctx.deps.realtime.publish([{ event: { id: null, type: 'TYPING', conversationId: access.conversation.id, at: new Date(), userId: actor.userId }, recipients }]);
+  return true;
+}
+

@@ -1,0 +1,53 @@
+/**
+ * What the chat domain needs from the realtime layer, without knowing it is mercurius:
+ * deliver an event to some users, and end the live connections of sessions that ended.
+ * server/realtime/ implements it over mercurius's emitter (replaceable by a shared one).
+ */
+export interface StoredEventRef {
+  /** chat_event.id, the catch-up cursor; null for ephemeral events (typing, presence). */
+  id: string | null;
+  type: ChatEventType;
+  conversationId: string | null;
+  at: Date;
+  messageId?: string | null;
+  userId?: string | null;
+  readSeq?: number | null;
+  online?: boolean | null;
+}
+
+export type ChatEventType =
+  | 'MESSAGE_ADDED'
+  | 'MESSAGE_EDITED'
+  | 'MESSAGE_RECALLED'
+  | 'REACTION_CHANGED'
+  | 'READ_STATE'
+  | 'MEMBER_JOINED'
+  | 'MEMBER_LEFT'
+  | 'MEMBER_REMOVED'
+  | 'MEMBER_ROLE_CHANGED'
+  | 'GROUP_UPDATED'
+  | 'TYPING'
+  | 'PRESENCE';
+
+/** An event ready to publish: who receives it was decided inside the writing transaction. */
+export interface OutgoingEvent {
+  event: StoredEventRef;
+  recipients: string[];
+}
+
+export interface RealtimePublisher {
+  publish(events: OutgoingEvent[]): Promise<void>;
+  /** Close live connections: every one of the user's, or only those of the given sessions. */
+  endSessions(userId: string, sessionIds?: string[], exceptSessionId?: string): Promise<void>;
+}
+
+/** Who is connected right now (presence). */
+export interface PresenceReader {
+  isOnline(userId: string): boolean;
+}
+
+/** Publishes nothing: for scripts (seeding) that write chat rows without a server. */
+export const silentPublisher: RealtimePublisher = {
+  publish: async () => {},
+  endSessions: async () => {},
+};

@@ -1,0 +1,33 @@
+import type { ChatGroup, Conversation, GroupRole, Message } from '../../db/entities/index.js';
+
+/** A group as one actor sees it: their role (null when not a member) and whether they are invited. */
+export class GroupAccess {
+  constructor(
+    readonly group: ChatGroup,
+    readonly role: GroupRole | null,
+    readonly invited: boolean,
+  ) {}
+}
+
+/** A conversation the actor belongs to (access helpers never build one for outsiders). */
+export class ConversationAccess {
+  constructor(
+    readonly conversation: Conversation,
+    /** For group conversations: the group and the actor's role in it. */
+    readonly group: ChatGroup | null,
+    readonly role: GroupRole | null,
+    /** For private conversations: the other person. */
+    readonly peerId: string | null,
+  ) {}
+}
+
+/** A message in a conversation the actor belongs to. */
+export class MessageAccess {
+  constructor(
+    readonly message: Message,
+    readonly conversation: ConversationAccess,
+  ) {}
+}
+
+export const EDIT_WINDOW_MS = 10 * 60_000;
+export const RECALL_WINDOW_MS = 2 * 60_000;

@@ -1,0 +1,128 @@
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { MQEmitter } from 'mqemitter';
+import { User } from '../db/entities/index.js';
+import { loadMessageViews, type MessageView } from '../modules/chat/messageViews.js';
+import type { OutgoingEvent, PresenceReader, RealtimePublisher, StoredEventRef } from '../modules/chat/realtime.js';
+
+/** What a subscriber's resolver receives: the event with its message and person already loaded. */
+export interface ChatEventView {
+  id: string | null;
+  type: StoredEventRef['type'];
+  conversationId: string | null;
+  at: Date;
+  message: MessageView | null;
+  user: User | null;
+  readSeq: number | null;
+  online: boolean | null;
+}
+
+export const userTopic = (userId: string) => `user:${userId}`;
+
+/** Events with their messages and people loaded in a fixed number of queries (publish and catch-up share it). */
+export async function eventViews(em: EntityManager, events: StoredEventRef[]): Promise<ChatEventView[]> {
+  const messageIds = [...new Set(events.map((e) => e.messageId).filter((id): id is string => !!id))];
+  const userIds = [...new Set(events.map((e) => e.userId).filter((id): id is string => !!id))];
+  const [messages, users] = await Promise.all([
+    loadMessageViews(em, messageIds),
+    userIds.length ? em.find(User, { id: userIds }, { populate: ['unit'] }) : Promise.resolve([] as User[]),
+  ]);
+  const userById = new Map(users.map((u) => [u.id, u]));
+  return events.map((event) => ({
+    id: event.id,
+    type: event.type,
+    conversationId: event.conversationId,
+    at: event.at,
+    message: event.messageId ? messages.get(event.messageId) ?? null : null,
+    user: event.userId ? userById.get(event.userId) ?? null : null,
+    readSeq: event.readSeq ?? null,
+    online: event.online ?? null,
+  }));
+}
+const END_SESSIONS = 'jiaoliu:end-sessions';
+
+interface LiveConnection {
+  userId: string;
+  sessionId: string;
+  close: (code: number, reason: string) => void;
+}
+
+/**
+ * The realtime layer. Events go through the mqemitter that mercurius subscribes on, one topic
+ * per user: recipients were computed inside the writing transaction, so a member removed in it
+ * gets nothing more. Control messages (sessions ended) travel the same emitter, so a shared
+ * emitter (Redis) makes every instance close its own sockets.
+ */
+export class RealtimeHub implements RealtimePublisher, PresenceReader {
+  private readonly connections = new Map<string, Set<LiveConnection>>();
+
+  constructor(
+    private readonly emitter: MQEmitter,
+    private readonly orm: MikroORM,
+  ) {
+    emitter.on(END_SESSIONS, (message, done) => {
+      const { userId, sessionIds, exceptSessionId } = message as unknown as { userId: string; sessionIds?: string[]; exceptSessionId?: string };
+      for (const connection of [...(this.connections.get(userId) ?? [])]) {
+        if (sessionIds && !sessionIds.includes(connection.sessionId)) continue;
+        if (exceptSessionId && connection.sessionId === exceptSessionId) continue;
+        connection.close(4401, 'session ended');
+      }
+      done();
+    });
+  }
+
+  async publish(events: OutgoingEvent[]): Promise<void> {
+    // One load for the whole batch, shared by every recipient.
+    const views = await eventViews(this.orm.em.fork(), events.map((e) => e.event));
+    events.forEach(({ recipients }, i) => {
+      for (const recipient of recipients) this.emit(userTopic(recipient), { chatEvents: views[i] });
+    });
+  }
+
+  private emit(topic: string, payload: unknown): void {
+    this.emitter.emit({ topic, payload } as never);
+  }
+
+  async endSessions(userId: string, sessionIds?: string[], exceptSessionId?: string): Promise<void> {
+    this.emitter.emit({ topic: END_SESSIONS, userId, sessionIds, exceptSessionId } as never);
+  }
+
+  /** Registers a live connection; returns whether it is the user's first (they came online). */
+  register(connection: LiveConnection): boolean {
+    let set = this.connections.get(connection.userId);
+    if (!set) this.connections.set(connection.userId, (set = new Set()));
+    set.add(connection);
+    return set.size === 1;
+  }
+
+  /** Returns whether it was the user's last connection (they went offline). */
+  unregister(connection: LiveConnection): boolean {
+    const set = this.connections.get(connection.userId);
+    if (!set?.delete(connection)) return false;
+    if (set.size) return false;
+    this.connections.delete(connection.userId);
+    return true;
+  }
+
+  isOnline(userId: string): boolean {
+    return (this.connections.get(userId)?.size ?? 0) > 0;
+  }
+
+  connectionCount(): number {
+    let n = 0;
+    for (const set of this.connections.values()) n += set.size;
+    return n;
+  }
+
+  /** Presence goes to everyone who shares a group with the user; going offline stamps last seen. */
+  async presenceChanged(userId: string, online: boolean): Promise<void> {
+    const em = this.orm.em.fork();
+    if (!online) await em.execute(`update app_user set last_seen_at = now() where id = ?`, [userId]);
+    const rows = await em.execute<Array<{ user_id: string }>>(
+      `select distinct b.user_id from group_member a join group_member b on b.group_id = a.group_id where a.user_id = ? and b.user_id <> ?`,
+      [userId, userId],
+    );
+    const user = await em.findOne(User, { id: userId }, { populate: ['unit'] });
+    const view: ChatEventView = { id: null, type: 'PRESENCE', conversationId: null, at: new Date(), message: null, user, readSeq: null, online };
+    for (const row of rows) this.emit(userTopic(row.user_id), { chatEvents: view });
+  }
+}

@@ -1,0 +1,92 @@
+import { createClient, type Client as WsClient } from 'graphql-ws';
+import WebSocket from 'ws';
+
+/** A live event stream over a real WebSocket (graphql-transport-ws), collecting what arrives. */
+export interface Stream {
+  events: Array<Record<string, any>>;
+  errors: unknown[];
+  closed: { code: number; reason: string } | null;
+  /** Resolves once `predicate` matches an event that has arrived (or arrives within `ms`). */
+  waitFor: (predicate: (event: Record<string, any>) => boolean, ms?: number) => Promise<Record<string, any>>;
+  dispose: () => Promise<void>;
+}
+
+export const EVENT_FIELDS = `id type conversationId at readSeq online user { id realName } message { id seq body recalledAt editedAt author { id realName unit { name } } reactions { emoji count users { realName } } replyTo { id } mentionsAll mentions { id } clientMessageId }`;
+
+export interface StreamOptions {
+  token?: string;
+  cookie?: string;
+  origin?: string;
+  conversationId?: string;
+  connectionParams?: Record<string, unknown>;
+}
+
+export function openStream(baseUrl: string, options: StreamOptions = {}): Promise<Stream> {
+  const url = baseUrl.replace(/^http/, 'ws') + '/graphql';
+  const headers: Record<string, string> = {};
+  if (options.cookie) headers.cookie = options.cookie;
+  if (options.origin) headers.origin = options.origin;
+  const stream: Stream = {
+    events: [],
+    errors: [],
+    closed: null,
+    waitFor: (predicate, ms = 5000) =>
+      new Promise((resolve, reject) => {
+        const started = Date.now();
+        const check = () => {
+          const found = stream.events.find(predicate);
+          if (found) return resolve(found);
+          if (Date.now() - started > ms) return reject(new Error(`event not received within ${ms} ms; got ${JSON.stringify(stream.events.map((e) => e.type))}`));
+          setTimeout(check, 20);
+        };
+        check();
+      }),
+    dispose: async () => {
+      await client.dispose();
+    },
+  };
+  class HeaderWebSocket extends WebSocket {
+    constructor(address: string, protocols?: string | string[]) {
+      super(address, protocols, { headers });
+    }
+  }
+  const client: WsClient = createClient({
+    url,
+    webSocketImpl: HeaderWebSocket,
+    connectionParams: options.connectionParams ?? (options.token ? { token: options.token } : undefined),
+    retryAttempts: 0,
+    lazy: false,
+    on: {
+      closed: (event) => {
+        const e = event as { code: number; reason: string };
+        stream.closed = { code: e.code, reason: String(e.reason) };
+      },
+    },
+  });
+  return new Promise((resolve) => {
+    let settled = false;
+    const settle = () => {
+      if (!settled) {
+        settled = true;
+        resolve(stream);
+      }
+    };
+    client.subscribe(
+      { query: `subscription($c: ID) { chatEvents(conversationId: $c) { ${EVENT_FIELDS} } }`, variables: { c: options.conversationId ?? null } },
+      {
+        next: (value) => {
+          if (value.errors) stream.errors.push(...value.errors);
+          else if (value.data) stream.events.push((value.data as Record<string, any>).chatEvents);
+        },
+        error: (error) => {
+          stream.errors.push(error);
+          settle();
+        },
+        complete: () => settle(),
+      },
+    );
+    // The subscription is live once the server acknowledged it; a short pause covers the ack.
+    client.on('connected', () => setTimeout(settle, 150));
+    setTimeout(settle, 3000);
+  });
+}
