@@ -10,6 +10,7 @@ import { PasswordHasher } from './modules/accounts/passwords.js';
 import { pruneLoginAttempts } from './modules/accounts/throttle.js';
 import { pruneExpiredSessions } from './modules/accounts/sessions.js';
 import { loadDemoData } from '../seeds/demo.js';
+import { loadDemoChat } from '../seeds/demoChat.js';
 
 /**
  * `npm start`: embedded PostgreSQL unless DATABASE_URL is set, migrations, demo data once,
@@ -43,8 +44,10 @@ async function main() {
   const orm = await openOrm(databaseUrl);
   await migrate(orm);
   if (config.demoData) {
-    const loaded = await loadDemoData(orm, new PasswordHasher(os.availableParallelism(), 1000));
-    if (loaded) console.log('[jiaoliu] 已载入演示数据（密码见 README.md）');
+    const hasher = new PasswordHasher(os.availableParallelism(), 1000);
+    const loaded = await loadDemoData(orm, hasher);
+    const chat = await loadDemoChat(orm, hasher);
+    if (loaded || chat) console.log('[jiaoliu] 已载入演示数据（密码见 README.md）');
   }
   const app = await buildApp(config, orm);
 

@@ -6,6 +6,7 @@ import { startEmbeddedPostgres, tempDataDir, type EmbeddedDatabase } from '../..
 import { migrate, ormOptions } from '../../server/db/orm.js';
 import { PasswordHasher } from '../../server/modules/accounts/passwords.js';
 import { loadDemoData } from '../../seeds/demo.js';
+import { loadDemoChat } from '../../seeds/demoChat.js';
 import { TEMPLATE_DB } from './names.js';
 
 /**
@@ -31,7 +32,9 @@ export default async function setup(project: TestProject) {
   const templateUrl = withDatabase(adminUrl, TEMPLATE_DB);
   const orm = await MikroORM.init(ormOptions(templateUrl));
   await migrate(orm);
-  await loadDemoData(orm, new PasswordHasher(4, 1000));
+  const hasher = new PasswordHasher(4, 1000);
+  await loadDemoData(orm, hasher);
+  await loadDemoChat(orm, hasher);
   await orm.close(true);
 
   project.provide('adminDatabaseUrl', adminUrl);

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ormOptions } from '../../server/db/orm.js';
 import { PasswordHasher } from '../../server/modules/accounts/passwords.js';
 import { loadDemoData, PEOPLE } from '../../seeds/demo.js';
+import { loadDemoChat } from '../../seeds/demoChat.js';
 import { generateSynthetic } from '../../seeds/synthetic.js';
 import { dropDatabase, freshDatabase } from '../helpers/app.js';
 import { count, sql } from '../helpers/demo.js';
@@ -35,6 +36,35 @@ describe('demo data', () => {
     expect(await loadDemoData(orm, new PasswordHasher(2, 100))).toBe(false);
     expect([await count(orm, 'app_user'), await count(orm, 'org_unit'), await count(orm, 'audit_log')]).toEqual(before);
     expect(await count(orm, 'app_user')).toBe(PEOPLE.length);
+  });
+});
+
+describe('demo chat', () => {
+  it('has the group 政务服务工作交流 owned by 李劲松, 张凯峰 and 程永 as admins, members from every unit', async () => {
+    const roles = await sql(orm, `select u.login_name, gm.role from group_member gm join app_user u on u.id = gm.user_id join chat_group g on g.id = gm.group_id where g.name = '政务服务工作交流'`);
+    const role = Object.fromEntries(roles.map((r) => [r.login_name, r.role]));
+    expect(role).toMatchObject({ lijinsong: 'owner', zhangkaifeng: 'admin', chengyong: 'admin', ningzhiyuan: 'member', gouxiaoyan: 'member' });
+    const [units] = await sql(orm, `select count(distinct u.unit_id) as n from group_member gm join app_user u on u.id = gm.user_id join chat_group g on g.id = gm.group_id where g.name = '政务服务工作交流'`);
+    expect(Number(units.n)).toBe(await count(orm, 'org_unit'));
+    const [group] = await sql(orm, `select member_count from chat_group where name = '政务服务工作交流'`);
+    expect(group.member_count).toBe(roles.length);
+  });
+
+  it('holds the article\'s exchanges in order, with mentions and a quoted reply', async () => {
+    const messages = await sql(orm, `select m.seq, m.body, u.real_name, m.reply_to_id from message m join app_user u on u.id = m.author_id join chat_group g on g.conversation_id = m.conversation_id where g.name = '政务服务工作交流' order by m.seq`);
+    expect(messages.map((m) => m.seq)).toEqual(messages.map((_, i) => i + 1));
+    const question = messages.find((m) => m.body === '请教个问题，省级政府规章可以设定行政许可吗?');
+    const answer = messages.find((m) => m.body === '可以设定不超过一年的临时许可。');
+    expect(question && answer && question.seq < answer.seq).toBe(true);
+    expect(messages.find((m) => m.body.includes('召集三县一区'))?.real_name).toBe('程永');
+    expect(await count(orm, 'message_mention mm join app_user u on u.id = mm.user_id', `u.login_name = 'gouxiaoyan'`)).toBeGreaterThan(0);
+    expect(messages.filter((m) => m.reply_to_id).length).toBeGreaterThan(2);
+  });
+
+  it('loads once', async () => {
+    const before = await count(orm, 'message');
+    expect(await loadDemoChat(orm, new PasswordHasher(2, 100))).toBe(false);
+    expect(await count(orm, 'message')).toBe(before);
   });
 });
 
