@@ -56,6 +56,8 @@ export function openStream(baseUrl: string, options: StreamOptions = {}): Promis
     connectionParams: options.connectionParams ?? (options.token ? { token: options.token } : undefined),
     retryAttempts: 0,
     lazy: false,
+    // The close is recorded in stream.closed and asserted by the tests; no console noise.
+    onNonLazyError: () => {},
     on: {
       closed: (event) => {
         const e = event as { code: number; reason: string };
