@@ -153,8 +153,14 @@ export const chatEventResolvers = {
 };
 
 export const memberResolvers = {
-  user: (m: GroupMember) => m.user.getEntity(),
   role: (m: GroupMember) => upper(m.role),
+};
+
+export const memberLoaders = {
+  user: async (queries: Array<{ obj: GroupMember }>, ctx: Ctx) => {
+    const byId = await usersById(ctx, queries.map((q) => q.obj.user.id));
+    return queries.map((q) => byId.get(q.obj.user.id));
+  },
 };
 
 export const applicationResolvers = {
