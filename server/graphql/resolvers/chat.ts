@@ -1,4 +1,4 @@
-import { withFilter } from 'mercurius';
+import mercurius from 'mercurius';
 import { acceptInvitation, applyToGroup, createGroup, declineInvitation, invite, leaveGroup, myGroups, myInvitations, removeMember, reviewApplication, searchGroups, setRole, transferOwnership, updateGroup, withdrawApplication, type GroupInput } from '../../modules/chat/groups.js';
 import { conversationForActor, groupForActor } from '../../modules/chat/access.js';
 import { currentCursor, eventsAfter } from '../../modules/chat/catchup.js';
@@ -11,6 +11,8 @@ import { connection } from '../presenters/connection.js';
 import { authenticateSubscriber } from '../subscriptions.js';
 
 type Ctx = GraphQLContext;
+// mercurius is CommonJS: Node's ESM loader does not see withFilter as a named export.
+const { withFilter } = mercurius;
 
 export const chatQueries = {
   myGroups: (_: unknown, __: unknown, { domain }: Ctx) => myGroups(domain),
