@@ -111,6 +111,48 @@ describe('live group chat', () => {
   });
 });
 
+describe('presence, typing and history windows', () => {
+  it('shows presence to people sharing a group: online on connect, offline with last seen on disconnect', async () => {
+    // 黄伟 has no connection yet and shares the demo group with 程永.
+    const huang = await signedIn(t.url, 'huangwei');
+    huang.token = (await huang.login('huangwei')).token;
+    const watcher = await stream(cheng);
+    const huangStream = await openStream(t.url, { token: huang.token });
+    const online = await watcher.waitFor((e) => e.type === 'PRESENCE' && e.user?.id === huang.userId && e.online === true);
+    expect(online.conversationId).toBeNull();
+    const { user } = await cheng.request(`query($id: ID!) { user(id: $id) { presence { online } } }`, { id: huang.userId });
+    expect(user.presence.online).toBe(true);
+    await huangStream.dispose();
+    await watcher.waitFor((e) => e.type === 'PRESENCE' && e.user?.id === huang.userId && e.online === false);
+    const after = await cheng.request(`query($id: ID!) { user(id: $id) { presence { online lastSeenAt } } }`, { id: huang.userId });
+    expect(after.user.presence.online).toBe(false);
+    expect(new Date(after.user.presence.lastSeenAt).getTime()).toBeGreaterThan(Date.now() - 60_000);
+  });
+
+  it('sends typing to the others, not to the typist', async () => {
+    const chengStream = await stream(cheng);
+    const liStream = await stream(li);
+    await li.request(`mutation($c: ID!) { setTyping(conversationId: $c) }`, { c: conversationId });
+    const typing = await chengStream.waitFor((e) => e.type === 'TYPING' && e.user?.id === li.userId);
+    expect(typing).toMatchObject({ conversationId, id: null });
+    await new Promise((r) => setTimeout(r, 150));
+    expect(liStream.events.some((e) => e.type === 'TYPING')).toBe(false);
+  });
+
+  it('opens history around a message and continues after a seq', async () => {
+    const { conversation } = await li.request(HISTORY, { c: conversationId, first: 100 });
+    const middle = conversation.messages.edges[Math.floor(conversation.messages.edges.length / 2)].node;
+    const AROUND = `query($c: ID!, $m: ID!) { conversation(id: $c) { messages(around: $m, first: 4) { pageInfo { hasPreviousPage hasNextPage } edges { node { id seq } } } } }`;
+    const around = (await li.request(AROUND, { c: conversationId, m: middle.id })).conversation.messages;
+    expect(around.edges.map((e: any) => e.node.seq)).toEqual([middle.seq - 1, middle.seq, middle.seq + 1, middle.seq + 2]);
+    expect(around.pageInfo).toEqual({ hasPreviousPage: true, hasNextPage: true });
+    const after = (await li.request(HISTORY, { c: conversationId, after: middle.seq, first: 100 })).conversation.messages;
+    expect(after.edges[0].node.seq).toBe(middle.seq + 1);
+    expect(after.edges.at(-1).node.seq).toBe(conversation.lastSeq);
+    expect(await li.errorCode(AROUND, { c: conversationId, m: '00000000-0000-4000-8000-000000000000' })).toBe('NOT_FOUND');
+  });
+});
+
 describe('removal and catch-up', () => {
   it('stops a removed member\'s live stream at once and refuses their history and subscribe', async () => {
     const { inviteToGroup } = await li.request(INVITE, { g: groupId, u: await userId(t.orm, 'zhouli') });
