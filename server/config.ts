@@ -38,6 +38,8 @@ export interface Config {
     wsInitTimeoutMs: number;
     /** Extra page origins allowed to open WebSockets (same-origin pages always may). */
     allowedOrigins: string[];
+    /** Frames per second one socket may send before it is closed (flood). */
+    maxFramesPerSecond: number;
   };
   logLevel: string;
 }
@@ -80,6 +82,7 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     realtime: {
       wsInitTimeoutMs: int('WS_INIT_TIMEOUT_MS', 5000),
       allowedOrigins: (process.env.ALLOWED_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
+      maxFramesPerSecond: int('WS_MAX_FRAMES_PER_SECOND', 50),
     },
     logLevel: process.env.LOG_LEVEL || (production ? 'info' : 'warn'),
   };

@@ -47,7 +47,7 @@ function originAllowed(origin: string | undefined, host: string | undefined, all
  * sockets that do not send connection_init within the configured time.
  */
 export async function registerWebsocket(app: FastifyInstance, deps: Deps): Promise<void> {
-  const { wsInitTimeoutMs, allowedOrigins } = deps.config.realtime;
+  const { wsInitTimeoutMs, allowedOrigins, maxFramesPerSecond } = deps.config.realtime;
   await app.register(fastifyWebsocket, {
     options: {
       maxPayload: 64 * 1024,
@@ -58,6 +58,17 @@ export async function registerWebsocket(app: FastifyInstance, deps: Deps): Promi
   app.websocketServer.on('connection', (socket: WebSocket & { jiaoliuInitTimer?: NodeJS.Timeout }) => {
     socket.jiaoliuInitTimer = setTimeout(() => socket.close(4408, 'Connection initialisation timeout'), wsInitTimeoutMs);
     socket.once('close', () => clearTimeout(socket.jiaoliuInitTimer));
+    // A client sends a handful of frames (init, subscribe, pings); a flood closes that socket only.
+    let windowStart = Date.now();
+    let frames = 0;
+    socket.on('message', () => {
+      const now = Date.now();
+      if (now - windowStart > 1000) {
+        windowStart = now;
+        frames = 0;
+      }
+      if (++frames > maxFramesPerSecond) socket.close(1008, 'Too many messages');
+    });
   });
 }
 

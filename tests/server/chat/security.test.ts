@@ -11,7 +11,7 @@ const streams: Stream[] = [];
 const track = (s: Stream) => (streams.push(s), s);
 
 beforeAll(async () => {
-  t = await startTestApp({ realtime: { wsInitTimeoutMs: 400, allowedOrigins: [] } });
+  t = await startTestApp({ realtime: { wsInitTimeoutMs: 400, allowedOrigins: [], maxFramesPerSecond: 50 } });
   [{ id: demoConversation }] = await sql<{ id: string }>(t.orm, `select conversation_id as id from chat_group where name = '政务服务工作交流'`);
 });
 afterAll(async () => {
@@ -52,6 +52,14 @@ describe('WebSocket handshake and frames', () => {
     const { socket, closed } = await raw();
     socket.send(JSON.stringify({ type: 'connection_init', payload: { pad: 'x'.repeat(100 * 1024) } }));
     expect((await closed).code).toBe(1009);
+    expect((await new Client(t.url).request(`{ ok }`)).ok).toBe(true);
+  });
+
+  it('closes a socket that floods frames, and keeps serving others', async () => {
+    const { socket, closed } = await raw();
+    socket.send(JSON.stringify({ type: 'connection_init', payload: {} }));
+    for (let i = 0; i < 200; i++) socket.send(JSON.stringify({ type: 'ping' }));
+    expect((await closed).code).toBe(1008);
     expect((await new Client(t.url).request(`{ ok }`)).ok).toBe(true);
   });
 
