@@ -27,25 +27,48 @@ export async function groupForActor(em: EntityManager, actor: Actor, id: unknown
 }
 
 /**
+ * The actor's access to several conversations at once (only those they are a member of), in
+ * three queries whatever the number. Order follows `ids`.
+ */
+export async function conversationsForActor(em: EntityManager, actor: Actor, ids: readonly string[]): Promise<ConversationAccess[]> {
+  const valid = ids.filter(isUuid);
+  if (!valid.length) return [];
+  const rows = await em.execute<Array<{ conversation_id: string; group_id: string | null; role: GroupRole | null; peer_id: string | null }>>(
+    `select cm.conversation_id, g.id as group_id, gm.role,
+            (select o.user_id from conversation_member o where o.conversation_id = cm.conversation_id and o.user_id <> cm.user_id and c.kind = 'direct' limit 1) as peer_id
+       from conversation_member cm
+       join conversation c on c.id = cm.conversation_id
+       left join chat_group g on g.conversation_id = c.id
+       left join group_member gm on gm.group_id = g.id and gm.user_id = cm.user_id
+      where cm.conversation_id in (?) and cm.user_id = ?`,
+    [valid, actor.userId],
+  );
+  if (!rows.length) return [];
+  const groupIds = rows.map((r) => r.group_id).filter((id): id is string => !!id);
+  const [conversations, groups] = await Promise.all([
+    em.find(Conversation, { id: rows.map((r) => r.conversation_id) }),
+    groupIds.length ? em.find(ChatGroup, { id: groupIds }) : Promise.resolve([] as ChatGroup[]),
+  ]);
+  const conversationById = new Map(conversations.map((c) => [c.id, c]));
+  const groupById = new Map(groups.map((g) => [g.id, g]));
+  const rowById = new Map(rows.map((r) => [r.conversation_id, r]));
+  return valid
+    .filter((id) => rowById.has(id))
+    .map((id) => {
+      const row = rowById.get(id)!;
+      return new ConversationAccess(conversationById.get(id)!, row.group_id ? groupById.get(row.group_id)! : null, row.role, row.peer_id);
+    });
+}
+
+/**
  * Loads a conversation the actor is a member of, or NOT_FOUND: outsiders cannot tell a
  * conversation they are not in from one that does not exist.
  */
 export async function conversationForActor(em: EntityManager, actor: Actor, id: unknown): Promise<ConversationAccess> {
   if (!isUuid(id)) throw notFound('会话');
-  const [row] = await em.execute<Array<{ member: boolean; group_id: string | null; role: GroupRole | null; peer_id: string | null }>>(
-    `select true as member, g.id as group_id, gm.role,
-            (select user_id from conversation_member o where o.conversation_id = cm.conversation_id and o.user_id <> cm.user_id and c.kind = 'direct' limit 1) as peer_id
-       from conversation_member cm
-       join conversation c on c.id = cm.conversation_id
-       left join chat_group g on g.conversation_id = c.id
-       left join group_member gm on gm.group_id = g.id and gm.user_id = cm.user_id
-      where cm.conversation_id = ? and cm.user_id = ?`,
-    [id, actor.userId],
-  );
-  if (!row) throw notFound('会话');
-  const conversation = await em.findOneOrFail(Conversation, { id });
-  const group = row.group_id ? await em.findOneOrFail(ChatGroup, { id: row.group_id }) : null;
-  return new ConversationAccess(conversation, group, row.role, row.peer_id);
+  const [access] = await conversationsForActor(em, actor, [id]);
+  if (!access) throw notFound('会话');
+  return access;
 }
 
 /** A message in one of the actor's conversations, or NOT_FOUND. */

@@ -3,7 +3,7 @@ import { Conversation, User } from '../../db/entities/index.js';
 import { badInput, conflict } from '../../errors.js';
 import { userForActor } from '../accounts/access.js';
 import { requireActor, type DomainContext } from '../context.js';
-import { conversationForActor } from './access.js';
+import { conversationForActor, conversationsForActor } from './access.js';
 import type { ConversationAccess } from './subjects.js';
 
 const directKey = (a: string, b: string) => (a < b ? `${a}:${b}` : `${b}:${a}`);
@@ -43,7 +43,7 @@ export async function directConversations(ctx: DomainContext, first = 50): Promi
       order by coalesce(c.last_message_at, c.created_at) desc limit ?`,
     [actor.userId, limit],
   );
-  return Promise.all(rows.map((r) => conversationForActor(ctx.em, actor, r.id)));
+  return conversationsForActor(ctx.em, actor, rows.map((r) => r.id));
 }
 
 export async function setBlocked(ctx: DomainContext, userId: unknown, blocked: boolean): Promise<User> {
