@@ -215,6 +215,9 @@ describe('web UI', () => {
     expect(mainResponse?.headers()['content-security-policy']).toContain("script-src 'self'");
     await page.getByTestId('login-form').waitFor();
     await login(page, 'zhangkaifeng', '张凯峰');
+    // Signed in, the landing page is 消息 with the viewer's conversations.
+    await page.getByTestId('conversation-list').waitFor();
+    await page.getByTestId('nav-directory').click();
     await page.getByTestId('member-row').first().waitFor();
     await page.getByTestId('nav-me').click();
     await page.getByTestId('session-current').waitFor();

@@ -53,6 +53,7 @@ export async function gql<T>(query: string, variables: Record<string, unknown> =
     if (isAbort(error)) throw error;
     throw new ApiError('NETWORK_ERROR', '无法连接服务器，请检查网络后重试');
   }
+  noteServerDate(response.headers.get('date'));
   let body: { data?: T | null; errors?: GraphQLErrorBody[] };
   try {
     body = await response.json();
@@ -69,4 +70,21 @@ export async function gql<T>(query: string, variables: Record<string, unknown> =
     throw new ApiError('INTERNAL_SERVER_ERROR', '服务器暂时不可用，请稍后重试');
   }
   return body.data;
+}
+
+/** How far the server's clock is ahead of ours (from the Date header; one-second resolution). */
+let serverOffsetMs = 0;
+
+function noteServerDate(header: string | null): void {
+  const server = header ? Date.parse(header) : NaN;
+  // The header is truncated to the second: only correct when we are more than that off.
+  if (!Number.isNaN(server)) {
+    const offset = server - Date.now();
+    serverOffsetMs = Math.abs(offset) > 1500 ? offset : 0;
+  }
+}
+
+/** Now, on the server's clock (for time windows such as "recall within 2 minutes"). */
+export function serverNow(): number {
+  return Date.now() + serverOffsetMs;
 }

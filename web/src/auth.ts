@@ -11,7 +11,7 @@ export function rememberReturn(hash: string): void {
   if (!/^#\/(login|register)\b/.test(hash) && hash !== '#/') returnTo = hash;
 }
 
-export function takeReturn(fallback = '#/directory'): string {
+export function takeReturn(fallback = '#/chat'): string {
   const target = returnTo ?? fallback;
   returnTo = null;
   return target;

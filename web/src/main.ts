@@ -4,9 +4,14 @@
  */
 import { toApiError } from './api.js';
 import { rememberReturn } from './auth.js';
+import { closeEmojiPicker } from './chat/emoji.js';
+import { realtime } from './chat/realtime.js';
+import { chatStore } from './chat/store.js';
 import { h, replaceChildren } from './dom.js';
 import { toastRegion } from './notify.js';
 import { directoryPage } from './pages/directory.js';
+import { chatPage } from './pages/chat.js';
+import { groupsPage } from './pages/groups.js';
 import { loginPage } from './pages/login.js';
 import { mePage } from './pages/me.js';
 import { pendingPage } from './pages/pending.js';
@@ -16,6 +21,7 @@ import { registerPage } from './pages/register.js';
 import { currentHash, navigate, Router } from './router.js';
 import { isAdmin, loadViewer, onViewerChange, viewer } from './session.js';
 import { Shell, type NavKey } from './shell.js';
+import type { Viewer } from './types.js';
 import { errorBox, loading, pageTitle, type Page, type PageContext } from './ui.js';
 
 interface RouteDef {
@@ -24,10 +30,16 @@ interface RouteDef {
   access: 'guest' | 'user' | 'admin';
   nav: NavKey;
   render: (ctx: PageContext) => Page;
+  /** Fixed parameters of this route, merged into the matched ones (e.g. #/groups/new opens the form). */
+  params?: Record<string, string>;
 }
 
 const router = new Router()
   .add('home', '/')
+  .add('chat', '/chat')
+  .add('conversation', '/chat/:conversationId')
+  .add('groups', '/groups')
+  .add('groupsNew', '/groups/new')
   .add('login', '/login')
   .add('register', '/register')
   .add('directory', '/directory')
@@ -38,6 +50,10 @@ const router = new Router()
   .add('createUser', '/admin/users/new');
 
 const ROUTES: Record<string, RouteDef> = {
+  chat: { key: 'chat', access: 'user', nav: 'chat', render: (ctx) => chatPage(ctx) },
+  conversation: { key: 'chat', access: 'user', nav: 'chat', render: (ctx) => chatPage(ctx) },
+  groups: { key: 'groups', access: 'user', nav: 'groups', render: (ctx) => groupsPage(ctx) },
+  groupsNew: { key: 'groups', access: 'user', nav: 'groups', render: (ctx) => groupsPage(ctx), params: { create: '1' } },
   login: { key: 'login', access: 'guest', nav: null, render: () => loginPage() },
   register: { key: 'register', access: 'guest', nav: null, render: (ctx) => registerPage(ctx) },
   directory: { key: 'directory', access: 'user', nav: 'directory', render: (ctx) => directoryPage(ctx) },
@@ -58,6 +74,8 @@ function show(key: string, title: string, el: HTMLElement, nav: NavKey = null): 
 }
 
 function mount(page: Page, nav: NavKey): void {
+  closeEmojiPicker();
+  shell.setLayout(page.layout);
   replaceChildren(shell.main, page.el);
   document.title = `${page.title} - 交流 · 政务服务工作交流平台`;
   shell.setActive(nav);
@@ -71,21 +89,23 @@ function render(): void {
   const match = router.match(hash);
   const v = viewer();
   if (!match) {
-    show('notfound', '页面不存在', h('section', { class: 'card empty' }, pageTitle('页面不存在'), h('p', null, h('a', { href: v ? '#/directory' : '#/login' }, v ? '返回通讯录' : '前往登录'))));
+    show('notfound', '页面不存在', h('section', { class: 'card empty' }, pageTitle('页面不存在'), h('p', null, h('a', { href: v ? '#/chat' : '#/login' }, v ? '返回消息' : '前往登录'))));
     return;
   }
   if (match.name === 'home') {
-    navigate(v ? '#/directory' : '#/login', true);
+    // 消息 is where officials start: their groups and private chats.
+    navigate(v ? '#/chat' : '#/login', true);
     return;
   }
   const def = ROUTES[match.name];
+  const params = { ...match.params, ...def.params };
   if (def.access !== 'guest' && !v) {
     rememberReturn(hash);
     navigate('#/login', true);
     return;
   }
   if (def.access === 'guest' && v) {
-    navigate('#/directory', true);
+    navigate('#/chat', true);
     return;
   }
   if (def.access === 'admin' && !isAdmin(v)) {
@@ -94,15 +114,30 @@ function render(): void {
   }
   if (active && active.key === def.key && active.page.update) {
     active.hash = hash;
-    active.page.update(match.params);
+    active.page.update(params);
     shell.setActive(def.nav);
     return;
   }
   active?.controller.abort();
   const controller = new AbortController();
-  const page = def.render({ params: match.params, signal: controller.signal });
+  const page = def.render({ params, signal: controller.signal });
   active = { key: def.key, hash, page, controller };
   mount(page, def.nav);
+}
+
+let chatUserId: string | null = null;
+
+/** The live stream and conversation list belong to whoever is signed in. */
+function syncChat(v: Viewer | null): void {
+  if ((v?.id ?? null) !== chatUserId) {
+    realtime.stop();
+    chatStore.stop();
+    chatUserId = v?.id ?? null;
+  }
+  if (v) {
+    realtime.start();
+    chatStore.start();
+  }
 }
 
 async function start(): Promise<void> {
@@ -116,7 +151,10 @@ async function start(): Promise<void> {
     replaceChildren(shell.main, h('section', { class: 'card' }, pageTitle('无法连接服务器'), errorBox(toApiError(error), () => void start())));
     return;
   }
+  chatStore.onChange(() => shell.setUnread(chatStore.totalUnread()));
+  syncChat(viewer());
   onViewerChange((v) => {
+    syncChat(v);
     shell.update(v);
     // Signed out while on a page that needs login: leave it.
     if (!v && active && ROUTES[router.match(active.hash)?.name ?? '']?.access !== 'guest') navigate('#/login', true);

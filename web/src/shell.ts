@@ -6,9 +6,11 @@ import { navigate } from './router.js';
 import { isAdmin, setViewer, viewer } from './session.js';
 import type { Viewer } from './types.js';
 
-export type NavKey = 'directory' | 'me' | 'pending' | 'createUser' | null;
+export type NavKey = 'chat' | 'groups' | 'directory' | 'me' | 'pending' | 'createUser' | null;
 
 const NAV: Array<{ key: Exclude<NavKey, null>; label: string; href: string; adminOnly?: boolean }> = [
+  { key: 'chat', label: '消息', href: '#/chat' },
+  { key: 'groups', label: '群组', href: '#/groups' },
   { key: 'directory', label: '通讯录', href: '#/directory' },
   { key: 'me', label: '我的资料', href: '#/me' },
   { key: 'pending', label: '审核注册', href: '#/admin/pending', adminOnly: true },
@@ -22,11 +24,14 @@ export class Shell {
   private readonly userBox: HTMLElement;
   private activeKey: NavKey = null;
   private loggingOut = false;
+  /** Unread messages in all conversations, on the 消息 link. */
+  private readonly unreadBadge: HTMLElement;
 
   constructor() {
     this.main = h('main', { id: 'main', class: 'main', tabindex: '-1' });
     this.nav = h('nav', { class: 'nav', 'aria-label': '主导航' });
     this.userBox = h('div', { class: 'userbox' });
+    this.unreadBadge = h('span', { class: 'count-badge nav-badge', hidden: true, 'data-testid': 'nav-unread' });
     const skip = h('button', { type: 'button', class: 'skip-link', onclick: () => this.main.focus() }, '跳到主要内容');
     const header = h(
       'header',
@@ -47,6 +52,18 @@ export class Shell {
     const footer = h('footer', { class: 'footer' }, '交流 · 政务服务工作交流平台 — 实名交流，遵守保密守则，文明上网');
     this.el = h('div', { class: 'shell' }, skip, header, this.main, footer);
     this.update(viewer());
+  }
+
+  /** The total unread count next to 消息 (hidden at 0). */
+  setUnread(count: number): void {
+    this.unreadBadge.hidden = count === 0;
+    this.unreadBadge.textContent = count > 99 ? '99+' : String(count);
+    this.unreadBadge.title = `${count} 条未读消息`;
+  }
+
+  /** 'fill' pages (chat) take the window's height and scroll inside. */
+  setLayout(layout: 'fill' | undefined): void {
+    this.el.classList.toggle('shell-fill', layout === 'fill');
   }
 
   setActive(key: NavKey): void {
@@ -73,7 +90,12 @@ export class Shell {
           h(
             'li',
             null,
-            h('a', { href: item.href, class: 'nav-link', 'aria-current': item.key === this.activeKey ? 'page' : null, 'data-testid': `nav-${item.key}` }, item.label),
+            h(
+              'a',
+              { href: item.href, class: 'nav-link', 'aria-current': item.key === this.activeKey ? 'page' : null, 'data-testid': `nav-${item.key}` },
+              item.label,
+              item.key === 'chat' ? this.unreadBadge : null,
+            ),
           ),
         ),
       ),

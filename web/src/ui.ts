@@ -10,6 +10,8 @@ export interface Page {
   el: HTMLElement;
   /** Same route with new parameters: update in place (keeps focus) instead of rebuilding. */
   update?(params: Record<string, string>): void;
+  /** 'fill': the page takes the window's height and scrolls inside (chat), no footer. */
+  layout?: 'fill';
 }
 
 export interface PageContext {

@@ -3,6 +3,7 @@ import { gql } from '../api.js';
 import { pageError } from '../auth.js';
 import { h, replaceChildren } from '../dom.js';
 import { notify } from '../notify.js';
+import { navigate } from '../router.js';
 import { profileFacts, profileHeader, PROFILE_FIELDS, type ProfileUser } from '../profileView.js';
 import { reviewControls } from '../review.js';
 import { loadViewer, viewer } from '../session.js';
@@ -10,6 +11,25 @@ import { errorBox, loading, type Page, type PageContext } from '../ui.js';
 import { userActions } from '../userActions.js';
 
 const USER = `query User($id: ID!) { user(id: $id) { ${PROFILE_FIELDS} } }`;
+const OPEN_DIRECT = `mutation OpenDirect($userId: ID!) { openDirectConversation(userId: $userId) { id } }`;
+
+/** 发私信: opens (or finds) the private conversation and goes there. */
+function messageButton(user: ProfileUser): HTMLElement | null {
+  if (viewer()?.id === user.id || (user.status && user.status !== 'ACTIVE')) return null;
+  const button = h('button', { type: 'button', class: 'btn btn-primary', 'data-testid': 'send-direct' }, '发私信');
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    try {
+      const data = await gql<{ openDirectConversation: { id: string } }>(OPEN_DIRECT, { userId: user.id });
+      navigate(`#/chat/${encodeURIComponent(data.openDirectConversation.id)}`);
+    } catch (error) {
+      const shown = pageError(error);
+      if (shown) notify(shown.message, 'error');
+      button.disabled = false;
+    }
+  });
+  return h('p', { class: 'profile-actions' }, button);
+}
 
 export function profilePage(ctx: PageContext): Page {
   const el = h('section', { class: 'profile' }, loading('正在加载人员资料…'));
@@ -59,7 +79,7 @@ export function profilePage(ctx: PageContext): Page {
       h(
         'div',
         { class: 'card profile-card', 'data-testid': 'profile' },
-        profileHeader(user, viewer()?.id === user.id ? h('p', null, h('a', { href: '#/me' }, '这是您本人，前往“我的资料”')) : null),
+        profileHeader(user, viewer()?.id === user.id ? h('p', null, h('a', { href: '#/me' }, '这是您本人，前往“我的资料”')) : messageButton(user)),
         profileFacts(user),
       ),
       review,

@@ -1,0 +1,217 @@
+/**
+ * The message box: Enter sends, Shift+Enter starts a new line (and Enter while an input method
+ * is composing does neither), the emoji picker, @-mentions with autocomplete, a reply preview
+ * with cancel, a character count near the limit, "typing" signals, and a draft kept per
+ * conversation while the tab is open. Disabled, with the reason, when the viewer cannot post.
+ */
+import { h, setText } from '../dom.js';
+import { MENTION_ALL, previewText } from './body.js';
+import { openEmojiPicker } from './emoji.js';
+import { MentionPicker, type MentionSource } from './mentionPicker.js';
+import type { ChatUser, Message } from './types.js';
+
+export const MAX_LENGTH = 4000;
+const TYPING_EVERY_MS = 3000;
+const drafts = new Map<string, string>();
+
+export interface SendInput {
+  body: string;
+  replyTo: Message | null;
+  mentionUserIds: string[];
+  mentionAll: boolean;
+}
+
+export interface ComposerOptions {
+  conversationId: string;
+  mentions: MentionSource & {
+    /** Members already loaded (to recognise "@姓名" typed by hand), or null. */
+    known: () => ChatUser[] | null;
+  };
+  send: (input: SendInput) => void;
+  typing: () => void;
+}
+
+export class Composer {
+  readonly el: HTMLFormElement;
+  readonly textarea: HTMLTextAreaElement;
+  private readonly replyBox: HTMLElement;
+  private readonly counter: HTMLElement;
+  private readonly notice: HTMLElement;
+  private readonly buttons: HTMLButtonElement[];
+  private readonly picker: MentionPicker;
+  private replyTo: Message | null = null;
+  /** Chosen from the autocomplete: name → id. */
+  private readonly chosen = new Map<string, string>();
+  private lastTyping = 0;
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(private readonly options: ComposerOptions) {
+    this.textarea = h('textarea', {
+      class: 'composer-input',
+      name: 'body',
+      rows: 3,
+      placeholder: '输入消息，Enter 发送，Shift+Enter 换行，输入 @ 提及成员',
+      'aria-label': '消息内容',
+      'aria-describedby': 'composer-hint',
+      maxlength: MAX_LENGTH + 200,
+      'data-testid': 'composer-input',
+    });
+    this.textarea.value = drafts.get(options.conversationId) ?? '';
+    this.picker = new MentionPicker(this.textarea, options.mentions, (choice) => {
+      if (choice.id) this.chosen.set(choice.name, choice.id);
+    });
+    this.replyBox = h('div', { class: 'reply-preview', hidden: true, 'data-testid': 'reply-preview' });
+    this.counter = h('span', { class: 'composer-count', 'aria-live': 'polite', hidden: true });
+    this.notice = h('p', { class: 'composer-disabled', hidden: true, 'data-testid': 'composer-disabled' });
+    const emojiButton = h('button', { type: 'button', class: 'btn btn-ghost btn-icon', 'aria-haspopup': 'dialog', 'aria-expanded': 'false', title: '表情', 'data-testid': 'emoji-button' }, '☺ 表情');
+    emojiButton.addEventListener('click', () => openEmojiPicker(emojiButton, (code) => this.insert(code)));
+    const mentionButton = h('button', { type: 'button', class: 'btn btn-ghost btn-icon', title: '提及成员', 'data-testid': 'mention-button', onclick: () => this.insert('@', true) }, '@ 提及');
+    const send = h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'send' }, '发送');
+    this.buttons = [emojiButton, mentionButton, send];
+    this.el = h(
+      'form',
+      { class: 'composer', novalidate: true, 'aria-label': '发送消息', 'data-testid': 'composer' },
+      this.replyBox,
+      h('div', { class: 'composer-box' }, this.picker.el, this.textarea),
+      h(
+        'div',
+        { class: 'composer-bar' },
+        emojiButton,
+        mentionButton,
+        h('span', { class: 'composer-hint', id: 'composer-hint' }, 'Enter 发送 · Shift+Enter 换行'),
+        this.counter,
+        send,
+      ),
+      this.notice,
+    );
+    this.el.addEventListener('submit', (event) => {
+      event.preventDefault();
+      this.submit();
+    });
+    this.textarea.addEventListener('keydown', (event) => this.onKey(event));
+    this.textarea.addEventListener('input', () => this.onInput());
+    this.updateCount();
+  }
+
+  focus(): void {
+    this.textarea.focus();
+  }
+
+  /** Quote a message in the next one (null cancels). */
+  setReply(message: Message | null): void {
+    this.replyTo = message;
+    if (!message) {
+      this.replyBox.hidden = true;
+      this.replyBox.replaceChildren();
+      return;
+    }
+    this.replyBox.replaceChildren(
+      h('span', { class: 'reply-label' }, '回复 ', h('strong', null, message.author.realName), '：'),
+      h('span', { class: 'reply-text' }, previewText(message, 80)),
+      h('button', { type: 'button', class: 'btn btn-ghost btn-small', 'aria-label': '取消回复', 'data-testid': 'cancel-reply', onclick: () => (this.setReply(null), this.focus()) }, '×'),
+    );
+    this.replyBox.hidden = false;
+    this.focus();
+  }
+
+  /** The message being replied to was recalled. */
+  replyGone(messageId: string): void {
+    if (this.replyTo?.id === messageId) this.setReply(null);
+  }
+
+  setEnabled(enabled: boolean, reason = ''): void {
+    this.textarea.disabled = !enabled;
+    for (const b of this.buttons) b.disabled = !enabled;
+    setText(this.notice, enabled ? null : reason);
+    this.el.classList.toggle('composer-off', !enabled);
+  }
+
+  /** Inserts text at the caret (an emoji, or "@" to start a mention). */
+  insert(text: string, openMentions = false): void {
+    const t = this.textarea;
+    const start = t.selectionStart ?? t.value.length;
+    const end = t.selectionEnd ?? t.value.length;
+    t.value = t.value.slice(0, start) + text + t.value.slice(end);
+    const caret = start + text.length;
+    t.focus();
+    t.setSelectionRange(caret, caret);
+    this.onInput();
+    if (openMentions) void this.picker.update();
+  }
+
+  private onKey(event: KeyboardEvent): void {
+    // An input method is turning pinyin into characters: its Enter is not ours.
+    if (event.isComposing || event.keyCode === 229) return;
+    if (this.picker.handleKey(event)) {
+      event.preventDefault();
+      return;
+    }
+    if (event.key === 'Enter' && !event.shiftKey && !event.ctrlKey && !event.altKey && !event.metaKey) {
+      event.preventDefault();
+      this.submit();
+    } else if (event.key === 'Escape' && this.replyTo) {
+      event.preventDefault();
+      this.setReply(null);
+    }
+  }
+
+  private onInput(): void {
+    drafts.set(this.options.conversationId, this.textarea.value);
+    this.updateCount();
+    const now = Date.now();
+    if (this.textarea.value.trim() && now - this.lastTyping > TYPING_EVERY_MS) {
+      this.lastTyping = now;
+      this.options.typing();
+    }
+  }
+
+  private updateCount(): void {
+    const n = [...this.textarea.value].length;
+    this.counter.hidden = n < MAX_LENGTH - 500;
+    this.counter.textContent = `${n} / ${MAX_LENGTH}`;
+    this.counter.classList.toggle('over', n > MAX_LENGTH);
+  }
+
+  /**
+   * Who "@姓名" in the text means: names picked from the list, and any member whose name was
+   * typed by hand (members are loaded first when the text has an "@" and they are not yet).
+   */
+  private async resolveMentions(body: string, chosen: Map<string, string>): Promise<Pick<SendInput, 'mentionUserIds' | 'mentionAll'>> {
+    const { mentions } = this.options;
+    const ids = new Set<string>();
+    for (const [name, id] of chosen) if (body.includes(`@${name}`)) ids.add(id);
+    let members = mentions.known();
+    if (!members && body.includes('@')) members = await mentions.members().catch(() => []);
+    for (const m of members ?? []) {
+      if (m.id !== mentions.viewerId && body.includes(`@${m.realName}`)) ids.add(m.id);
+    }
+    return { mentionUserIds: [...ids].slice(0, 50), mentionAll: mentions.mentionAll() && body.includes(`@${MENTION_ALL}`) };
+  }
+
+  private submit(): void {
+    if (this.textarea.disabled) return;
+    const body = this.textarea.value;
+    if (!body.trim()) {
+      this.focus();
+      return;
+    }
+    if ([...body].length > MAX_LENGTH) {
+      setText(this.notice, `消息不能超过 ${MAX_LENGTH} 字，请分几条发送`);
+      this.focus();
+      return;
+    }
+    setText(this.notice, null);
+    const replyTo = this.replyTo;
+    const chosen = new Map(this.chosen);
+    this.textarea.value = '';
+    drafts.delete(this.options.conversationId);
+    this.chosen.clear();
+    this.setReply(null);
+    this.picker.close();
+    this.updateCount();
+    this.lastTyping = 0;
+    // In order, even when one message waits for the member list.
+    this.queue = this.queue.then(async () => this.options.send({ body, replyTo, ...(await this.resolveMentions(body, chosen)) }));
+    this.focus();
+  }
+}

@@ -1,0 +1,595 @@
+/**
+ * One open conversation (group or private): header, live message list, composer, typing line
+ * and side panel. It applies the event stream to what it shows, fills gaps, sends with a
+ * clientMessageId (retried with the same id after a network failure, so never twice), marks
+ * messages read when they can be seen, and leaves with a notice when the viewer is removed.
+ */
+import { gql, toApiError, type ApiError } from '../api.js';
+import { pageError } from '../auth.js';
+import { h, replaceChildren, setText } from '../dom.js';
+import { notify } from '../notify.js';
+import { navigate } from '../router.js';
+import { viewer } from '../session.js';
+import { errorBox, loading } from '../ui.js';
+import { Composer, type SendInput } from './composer.js';
+import { closeEmojiPicker, openEmojiPicker } from './emoji.js';
+import type { Peer } from './groupInfo.js';
+import type { MessageActions } from './messageItem.js';
+import { MessageList } from './messageList.js';
+import { MemberDirectory } from './members.js';
+import { realtime } from './realtime.js';
+import { SidePanel, type SideTab } from './sidePanel.js';
+import { chatStore } from './store.js';
+import { GROUP_FIELDS, MESSAGE_FIELDS, USER_FIELDS, type ChatEvent, type ChatUser, type ConversationKind, type GroupInfo, type Message } from './types.js';
+
+const PAGE = 50;
+const PAGE_INFO = `pageInfo { hasPreviousPage hasNextPage startSeq endSeq }`;
+const CONVERSATION = `query Conversation($id: ID!, $first: Int) { conversation(id: $id) {
+  id kind lastSeq lastReadSeq
+  group { ${GROUP_FIELDS} }
+  peer { ${USER_FIELDS} presence { online lastSeenAt } blockedByViewer }
+  messages(first: $first) { ${PAGE_INFO} edges { node { ${MESSAGE_FIELDS} } } }
+} }`;
+const HISTORY = `query History($id: ID!, $before: Int, $after: Int, $first: Int) { conversation(id: $id) { id
+  messages(before: $before, after: $after, first: $first) { ${PAGE_INFO} edges { node { ${MESSAGE_FIELDS} } } } } }`;
+const GROUP = `query GroupInfo($id: ID!) { group(id: $id) { ${GROUP_FIELDS} } }`;
+const SEND = `mutation Send($c: ID!, $body: String!, $key: String!, $reply: ID, $mentions: [ID!], $all: Boolean) {
+  sendMessage(conversationId: $c, body: $body, clientMessageId: $key, replyToId: $reply, mentionUserIds: $mentions, mentionAll: $all) { ${MESSAGE_FIELDS} } }`;
+const EDIT = `mutation Edit($id: ID!, $body: String!) { editMessage(messageId: $id, body: $body) { ${MESSAGE_FIELDS} } }`;
+const RECALL = `mutation Recall($id: ID!) { recallMessage(messageId: $id) { ${MESSAGE_FIELDS} } }`;
+const REACT = `mutation React($id: ID!, $emoji: String!) { addReaction(messageId: $id, emoji: $emoji) { ${MESSAGE_FIELDS} } }`;
+const UNREACT = `mutation Unreact($id: ID!, $emoji: String!) { removeReaction(messageId: $id, emoji: $emoji) { ${MESSAGE_FIELDS} } }`;
+const MARK_READ = `mutation MarkRead($c: ID!, $seq: Int) { markRead(conversationId: $c, seq: $seq) { id lastReadSeq } }`;
+const TYPING = `mutation Typing($c: ID!) { setTyping(conversationId: $c) }`;
+
+const TYPING_SHOWN_MS = 3000;
+
+interface MessagePage {
+  pageInfo: { hasPreviousPage: boolean; hasNextPage: boolean; startSeq: number | null; endSeq: number | null };
+  edges: Array<{ node: Message }>;
+}
+
+interface Loaded {
+  id: string;
+  kind: ConversationKind;
+  lastSeq: number;
+  lastReadSeq: number;
+  group: GroupInfo | null;
+  peer: Peer | null;
+  messages: MessagePage;
+}
+
+interface PendingSend {
+  input: SendInput;
+  state: 'sending' | 'failed';
+  /** Failed for lack of network: sent again (same id) when the connection is back. */
+  retryable: boolean;
+}
+
+/** A clientMessageId: crypto.randomUUID where the page is a secure context, random bytes elsewhere. */
+function newClientId(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+export class ConversationView {
+  readonly el: HTMLElement;
+  private readonly head: HTMLElement;
+  private readonly main: HTMLElement;
+  private readonly typingLine: HTMLElement;
+  private readonly side: SidePanel;
+  private readonly membersButton: HTMLButtonElement;
+  private readonly rulesButton: HTMLButtonElement;
+  private list: MessageList | null = null;
+  private composer: Composer | null = null;
+  private directory: MemberDirectory | null = null;
+  private data: Loaded | null = null;
+  private early: ChatEvent[] | null = [];
+  private readonly pending = new Map<string, PendingSend>();
+  private readonly typing = new Map<string, { name: string; timer: number }>();
+  private readonly viewerId = viewer()?.id;
+  private readSent = 0;
+  private readTimer: number | undefined;
+  private groupTimer: number | undefined;
+  private filling: Promise<void> = Promise.resolve();
+  private olderLoading = false;
+  private destroyed = false;
+  private readonly detach: Array<() => void> = [];
+
+  constructor(
+    private readonly id: string,
+    private readonly onTitle: (title: string) => void,
+  ) {
+    this.head = h('header', { class: 'conv-head' });
+    this.main = h('div', { class: 'conv-main' }, loading('正在加载会话…'));
+    this.typingLine = h('p', { class: 'typing', hidden: true, 'data-testid': 'typing' });
+    this.membersButton = h('button', { type: 'button', class: 'btn btn-small btn-secondary', 'aria-expanded': 'false', 'data-testid': 'toggle-members' }, '成员');
+    this.rulesButton = h('button', { type: 'button', class: 'btn btn-small btn-secondary', 'aria-expanded': 'false', 'data-testid': 'toggle-rules' }, '群规');
+    this.side = new SidePanel({
+      viewerId: this.viewerId,
+      onGroupChanged: () => void this.reloadGroup(),
+      onToggle: (tab) => this.sideToggled(tab),
+    });
+    this.membersButton.addEventListener('click', () => this.side.toggle(this.data?.kind === 'DIRECT' ? 'peer' : 'members', this.membersButton));
+    this.rulesButton.addEventListener('click', () => this.side.toggle('rules', this.rulesButton));
+    this.el = h(
+      'section',
+      { class: 'conv', 'data-testid': 'conversation', 'data-conversation-id': id, 'aria-label': '会话' },
+      this.head,
+      h('div', { class: 'conv-body' }, this.main, this.side.el),
+    );
+    this.detach.push(
+      realtime.onEvent((event) => this.onEvent(event)),
+      realtime.onResync(() => void this.load()),
+      realtime.onState((state, recovered) => {
+        if (recovered) this.recovered();
+        if (state === 'online') this.retrySends();
+      }),
+      chatStore.onPresence((userId, online) => {
+        this.side.presence(userId, online);
+        if (this.data?.peer?.id === userId) this.renderHead();
+      }),
+    );
+    const visibility = () => this.noteViewing();
+    document.addEventListener('visibilitychange', visibility);
+    window.addEventListener('focus', visibility);
+    this.detach.push(() => {
+      document.removeEventListener('visibilitychange', visibility);
+      window.removeEventListener('focus', visibility);
+    });
+    void this.load();
+  }
+
+  destroy(): void {
+    this.destroyed = true;
+    for (const off of this.detach) off();
+    this.list?.destroy();
+    for (const t of this.typing.values()) window.clearTimeout(t.timer);
+    window.clearTimeout(this.readTimer);
+    window.clearTimeout(this.groupTimer);
+    closeEmojiPicker();
+    chatStore.setViewing(null);
+  }
+
+  // ---------- loading ----------
+
+  private async load(): Promise<void> {
+    this.early ??= [];
+    try {
+      const { conversation } = await gql<{ conversation: Loaded }>(CONVERSATION, { id: this.id, first: PAGE });
+      if (this.destroyed) return;
+      this.show(conversation);
+    } catch (error) {
+      if (this.destroyed) return;
+      const shown = pageError(error);
+      if (!shown) return;
+      replaceChildren(this.head);
+      if (shown.code === 'NOT_FOUND') {
+        this.onTitle('会话不存在');
+        replaceChildren(
+          this.main,
+          h('div', { class: 'empty', 'data-testid': 'conversation-missing' }, h('h1', { class: 'page-title', tabindex: '-1' }, '会话不存在，或您已不在该群中'), h('p', null, h('a', { href: '#/chat' }, '返回消息列表'), ' · ', h('a', { href: '#/groups' }, '发现群组'))),
+        );
+      } else replaceChildren(this.main, errorBox(shown, () => void this.load()));
+    }
+  }
+
+  private show(c: Loaded): void {
+    const first = !this.data;
+    this.data = c;
+    if (c.group && !this.directory) this.directory = new MemberDirectory(c.group.id);
+    if (c.peer?.presence) chatStore.setOnline(c.peer.id, c.peer.presence.online);
+    if (first) {
+      this.list = new MessageList({ viewerId: this.viewerId, actions: this.actions(), loadOlder: () => void this.loadOlder(), onScroll: () => this.noteViewing() });
+      this.composer = new Composer({
+        conversationId: this.id,
+        mentions: {
+          viewerId: this.viewerId,
+          mentionAll: () => !!this.data?.group?.viewerCan.mentionAll,
+          members: async () => this.memberUsers(),
+          known: () => (this.directory ? (this.directory.known()?.map((m) => m.user) ?? null) : this.data?.peer ? [this.data.peer] : null),
+        },
+        send: (input) => this.send(input),
+        typing: () => void gql(TYPING, { c: this.id }).catch(() => undefined),
+      });
+      replaceChildren(this.main, this.list.el, h('div', { class: 'typing-row', 'aria-live': 'polite' }, this.typingLine), this.composer.el);
+    }
+    const page = c.messages;
+    this.list!.reset(page.edges.map((e) => e.node), page.pageInfo.hasPreviousPage, c.lastReadSeq);
+    this.readSent = c.lastReadSeq;
+    this.renderHead();
+    this.updateComposer();
+    if (c.group && this.directory) this.side.setGroup(c.group, this.directory);
+    if (c.peer) this.side.setPeer(c.peer);
+    const early = this.early ?? [];
+    this.early = null;
+    for (const event of early) this.onEvent(event);
+    // Messages that came in while the first page was on its way.
+    if (c.lastSeq > this.list!.lastSeq()) void this.fillGap();
+    if (first && this.composer && !this.composer.textarea.disabled) this.composer.focus();
+    this.noteViewing();
+  }
+
+  private async memberUsers(): Promise<ChatUser[]> {
+    if (this.directory) return (await this.directory.all()).map((m) => m.user);
+    return this.data?.peer ? [this.data.peer] : [];
+  }
+
+  private scheduleGroupReload(): void {
+    window.clearTimeout(this.groupTimer);
+    this.groupTimer = window.setTimeout(() => void this.reloadGroup(), 250);
+  }
+
+  private async reloadGroup(): Promise<void> {
+    const group = this.data?.group;
+    if (!group) return;
+    try {
+      const data = await gql<{ group: GroupInfo }>(GROUP, { id: group.id });
+      if (this.destroyed || !this.data) return;
+      this.data.group = data.group;
+      this.directory?.invalidate();
+      this.renderHead();
+      this.updateComposer();
+      if (this.directory) this.side.setGroup(data.group, this.directory);
+    } catch (error) {
+      const shown = pageError(error);
+      if (shown?.code === 'NOT_FOUND') this.leave(null);
+    }
+  }
+
+  /** Older history, 50 at a time, keeping the reading position. */
+  private async loadOlder(): Promise<void> {
+    const list = this.list;
+    const before = list?.firstSeq();
+    if (!list || !before || this.olderLoading) return;
+    this.olderLoading = true;
+    list.setLoadingOlder(true);
+    try {
+      const { conversation } = await gql<{ conversation: { messages: MessagePage } }>(HISTORY, { id: this.id, before, first: PAGE });
+      if (this.destroyed) return;
+      list.setLoadingOlder(false);
+      list.prepend(conversation.messages.edges.map((e) => e.node), conversation.messages.pageInfo.hasPreviousPage);
+    } catch (error) {
+      const shown = pageError(error);
+      if (shown) list.setLoadingOlder(false, shown.message);
+    } finally {
+      this.olderLoading = false;
+    }
+  }
+
+  /** Fetches what is missing after the newest message shown (one run at a time). */
+  private fillGap(): Promise<void> {
+    this.filling = this.filling.then(async () => {
+      for (let guard = 0; guard < 50 && !this.destroyed && this.list; guard += 1) {
+        const after = this.list.lastSeq();
+        try {
+          const { conversation } = await gql<{ conversation: { messages: MessagePage } }>(HISTORY, { id: this.id, after, first: 100 });
+          if (this.destroyed) return;
+          for (const e of conversation.messages.edges) this.applyMessage(e.node, true);
+          if (!conversation.messages.pageInfo.hasNextPage || !conversation.messages.edges.length) return;
+        } catch (error) {
+          pageError(error);
+          return;
+        }
+      }
+    });
+    return this.filling;
+  }
+
+  // ---------- events ----------
+
+  private onEvent(event: ChatEvent): void {
+    if (event.conversationId !== this.id || this.destroyed) return;
+    if (this.early) {
+      this.early.push(event);
+      return;
+    }
+    const m = event.message;
+    switch (event.type) {
+      case 'MESSAGE_ADDED':
+        if (!m) return;
+        this.stopTyping(m.author.id);
+        if (this.list && m.seq > this.list.lastSeq() + 1) void this.fillGap();
+        else this.applyMessage(m, true);
+        return;
+      case 'MESSAGE_EDITED':
+      case 'MESSAGE_RECALLED':
+      case 'REACTION_CHANGED':
+        if (m) this.applyMessage(m, false);
+        return;
+      case 'TYPING':
+        if (event.user && event.user.id !== this.viewerId) this.startTyping(event.user);
+        return;
+      case 'MEMBER_JOINED':
+      case 'MEMBER_LEFT':
+      case 'MEMBER_REMOVED': {
+        if (event.user?.id === this.viewerId && event.type !== 'MEMBER_JOINED') return this.leave(event.type);
+        // The count is refetched, not adjusted: the event may already be in what was loaded.
+        this.directory?.invalidate();
+        this.side.membersChanged();
+        this.scheduleGroupReload();
+        return;
+      }
+      case 'MEMBER_ROLE_CHANGED':
+      case 'GROUP_UPDATED':
+        this.scheduleGroupReload();
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** Shows a stored message: new ones at the bottom, changed ones in place. */
+  private applyMessage(m: Message, added: boolean): void {
+    if (!this.list) return;
+    if (m.clientMessageId && this.pending.has(m.clientMessageId)) {
+      this.pending.delete(m.clientMessageId);
+      this.list.removePending(m.clientMessageId);
+    }
+    // A change to a message not shown (older, or not fetched yet) waits for its own fetch.
+    const result = this.list.upsert(m, !added);
+    if (m.recalledAt) this.composer?.replyGone(m.id);
+    if (added && result === 'appended') this.noteViewing();
+  }
+
+  private startTyping(user: ChatUser): void {
+    const current = this.typing.get(user.id);
+    if (current) window.clearTimeout(current.timer);
+    this.typing.set(user.id, { name: user.realName, timer: window.setTimeout(() => this.stopTyping(user.id), TYPING_SHOWN_MS) });
+    this.renderTyping();
+  }
+
+  private stopTyping(userId: string): void {
+    const current = this.typing.get(userId);
+    if (!current) return;
+    window.clearTimeout(current.timer);
+    this.typing.delete(userId);
+    this.renderTyping();
+  }
+
+  private renderTyping(): void {
+    const names = [...this.typing.values()].map((t) => t.name);
+    setText(this.typingLine, names.length === 0 ? null : names.length <= 2 ? `${names.join('、')} 正在输入…` : `${names.slice(0, 2).join('、')} 等 ${names.length} 人正在输入…`);
+  }
+
+  /** Removed or left (here or in another tab): back to the list. */
+  private leave(type: 'MEMBER_LEFT' | 'MEMBER_REMOVED' | null): void {
+    const name = this.data?.group?.name ?? '';
+    if (type !== 'MEMBER_REMOVED') notify(type === 'MEMBER_LEFT' ? `您已退出“${name}”` : '您已不在该群中', 'info');
+    this.destroyed = true;
+    navigate('#/chat', true);
+  }
+
+  private recovered(): void {
+    if (!this.data) return;
+    void this.fillGap();
+    // Presence is not replayed: fetch the members (and their dots) again.
+    this.directory?.invalidate();
+    this.side.membersChanged();
+  }
+
+  // ---------- read state ----------
+
+  /** Tells the store whether new messages here are seen, and marks them read when they are. */
+  private noteViewing(): void {
+    if (!this.list || !this.data || this.destroyed) return;
+    const seen = document.visibilityState === 'visible' && this.list.atBottom();
+    chatStore.setViewing(seen ? this.id : null);
+    const last = this.list.lastSeq();
+    if (!seen || last <= this.readSent) return;
+    this.readSent = last;
+    chatStore.markedRead(this.id, last);
+    window.clearTimeout(this.readTimer);
+    this.readTimer = window.setTimeout(() => {
+      void gql(MARK_READ, { c: this.id, seq: this.readSent }).catch(() => {
+        // Not marked: try again the next time something is seen.
+        this.readSent = 0;
+      });
+    }, 300);
+  }
+
+  // ---------- sending ----------
+
+  private send(input: SendInput): void {
+    const key = newClientId();
+    this.pending.set(key, { input, state: 'sending', retryable: false });
+    this.showPending(key);
+    void this.trySend(key);
+  }
+
+  private showPending(key: string, error: ApiError | null = null): void {
+    const p = this.pending.get(key);
+    if (!p || !this.list) return;
+    this.list.setPending(
+      key,
+      p.input.body,
+      p.state,
+      error ? (error.code === 'NETWORK_ERROR' ? '网络已断开，恢复后自动重发' : error.message) : null,
+      () => {
+        p.state = 'sending';
+        this.showPending(key);
+        void this.trySend(key);
+      },
+      () => {
+        this.pending.delete(key);
+        this.list?.removePending(key);
+      },
+    );
+  }
+
+  private async trySend(key: string): Promise<void> {
+    const p = this.pending.get(key);
+    if (!p) return;
+    const { input } = p;
+    try {
+      const data = await gql<{ sendMessage: Message }>(SEND, {
+        c: this.id,
+        body: input.body,
+        key,
+        reply: input.replyTo?.id ?? null,
+        mentions: input.mentionUserIds.length ? input.mentionUserIds : null,
+        all: input.mentionAll || null,
+      });
+      if (this.destroyed) return;
+      this.applyMessage(data.sendMessage, true);
+      this.list?.scrollToBottom();
+    } catch (error) {
+      if (this.destroyed || !this.pending.has(key)) return;
+      const e = toApiError(error);
+      if (e.code === 'UNAUTHENTICATED') {
+        pageError(error);
+        return;
+      }
+      p.state = 'failed';
+      p.retryable = e.code === 'NETWORK_ERROR' || e.code === 'INTERNAL_SERVER_ERROR';
+      this.showPending(key, e);
+    }
+  }
+
+  /** The connection is back: send again what failed for lack of it (same clientMessageId). */
+  private retrySends(): void {
+    for (const [key, p] of this.pending) {
+      if (p.state !== 'failed' || !p.retryable) continue;
+      p.state = 'sending';
+      this.showPending(key);
+      void this.trySend(key);
+    }
+  }
+
+  // ---------- message actions ----------
+
+  private actions(): MessageActions {
+    const latest = (m: Message) => this.list?.get(m.id) ?? m;
+    const mutate = async (query: string, variables: Record<string, unknown>, field: string) => {
+      try {
+        const data = await gql<Record<string, Message>>(query, variables);
+        if (!this.destroyed) this.applyMessage(data[field], false);
+        return true;
+      } catch (error) {
+        const shown = pageError(error);
+        if (shown) notify(shown.message, 'error');
+        return false;
+      }
+    };
+    return {
+      reply: (m) => this.composer?.setReply(latest(m)),
+      toggleReaction: (m, emoji, add) => void mutate(add ? REACT : UNREACT, { id: m.id, emoji }, add ? 'addReaction' : 'removeReaction'),
+      pickReaction: (m, anchor) =>
+        openEmojiPicker(
+          anchor,
+          (code) => {
+            const current = latest(m).reactions.find((r) => r.emoji === code);
+            if (current?.viewerReacted) return;
+            void mutate(REACT, { id: m.id, emoji: code }, 'addReaction');
+          },
+          '选择回应表情',
+        ),
+      recall: (m) => void mutate(RECALL, { id: m.id }, 'recallMessage'),
+      edit: (m) => this.startEdit(latest(m)),
+      jumpTo: (messageId, seq) => void this.jumpTo(messageId, seq),
+    };
+  }
+
+  private startEdit(m: Message): void {
+    if (!this.list) return;
+    const box = h('textarea', { class: 'edit-input', rows: 3, 'aria-label': '编辑消息', maxlength: 4200, 'data-testid': 'edit-input' });
+    box.value = m.body ?? '';
+    const error = h('p', { class: 'field-error', role: 'alert', hidden: true });
+    const cancel = () => {
+      this.list?.setEditing(null);
+      this.list?.reveal(m.id);
+    };
+    const save = async () => {
+      const body = box.value;
+      if (body === m.body) return cancel();
+      if (!body.trim()) return setText(error, '消息内容不能为空');
+      saveButton.disabled = true;
+      try {
+        const data = await gql<{ editMessage: Message }>(EDIT, { id: m.id, body });
+        this.list?.setEditing(null);
+        this.applyMessage(data.editMessage, false);
+      } catch (e) {
+        const shown = pageError(e);
+        if (shown) setText(error, shown.message);
+        saveButton.disabled = false;
+      }
+    };
+    const saveButton = h('button', { type: 'button', class: 'btn btn-small btn-primary', 'data-testid': 'edit-save', onclick: () => void save() }, '保存');
+    box.addEventListener('keydown', (event) => {
+      if (event.isComposing || event.keyCode === 229) return;
+      if (event.key === 'Enter' && !event.shiftKey) {
+        event.preventDefault();
+        void save();
+      } else if (event.key === 'Escape') {
+        event.preventDefault();
+        cancel();
+      }
+    });
+    const editor = h(
+      'div',
+      { class: 'msg-editor', 'data-testid': 'message-editor' },
+      box,
+      error,
+      h('div', { class: 'actions' }, saveButton, h('button', { type: 'button', class: 'btn btn-small btn-link', onclick: cancel }, '取消'), h('span', { class: 'muted small' }, 'Enter 保存 · Esc 取消')),
+    );
+    this.list.setEditing(m.id, editor);
+    box.focus();
+    box.setSelectionRange(box.value.length, box.value.length);
+  }
+
+  private async jumpTo(messageId: string, seq: number): Promise<void> {
+    const list = this.list;
+    if (!list) return;
+    for (let guard = 0; guard < 20 && !list.reveal(messageId); guard += 1) {
+      const first = list.firstSeq();
+      if (first === null || first <= seq || !list.el.querySelector('[data-testid=load-older]')) {
+        notify('原消息已不可见', 'info');
+        return;
+      }
+      await this.loadOlder();
+    }
+  }
+
+  // ---------- header and composer ----------
+
+  private renderHead(): void {
+    const c = this.data;
+    if (!c) return;
+    const group = c.group;
+    const peer = c.peer;
+    const title = group ? group.name : peer ? peer.realName : '私聊';
+    this.onTitle(group ? title : `与${title}私聊`);
+    const online = peer ? chatStore.isOnline(peer.id) : undefined;
+    this.membersButton.textContent = group ? `成员 ${group.memberCount}` : '对方资料';
+    this.rulesButton.hidden = !group;
+    replaceChildren(
+      this.head,
+      h('a', { class: 'conv-back', href: '#/chat', 'aria-label': '返回消息列表' }, '‹'),
+      h(
+        'div',
+        { class: 'conv-title' },
+        h('h1', { class: 'page-title', tabindex: '-1', 'data-testid': 'conversation-title' }, title),
+        group
+          ? h('p', { class: 'conv-sub', 'data-testid': 'conversation-sub' }, `${group.memberCount} 人 · ${group.visibility === 'LISTED' ? '公开群' : '邀请制'}${group.purpose ? ` · ${group.purpose}` : ''}`)
+          : peer
+            ? h('p', { class: 'conv-sub' }, h('span', { class: online ? 'presence presence-on' : 'presence', 'aria-hidden': 'true' }), `${online ? '在线' : '离线'} · ${peer.unit.name} · ${peer.title}`)
+            : null,
+      ),
+      h('div', { class: 'conv-tools' }, this.membersButton, this.rulesButton),
+    );
+  }
+
+  private updateComposer(): void {
+    const group = this.data?.group;
+    if (!this.composer) return;
+    if (group && !group.viewerCan.post) this.composer.setEnabled(false, group.viewerRole ? '您当前不能在本群发言' : '您不是本群成员，不能发言');
+    else this.composer.setEnabled(true);
+  }
+
+  private sideToggled(tab: SideTab | null): void {
+    this.membersButton.setAttribute('aria-expanded', String(tab === 'members' || tab === 'peer'));
+    this.rulesButton.setAttribute('aria-expanded', String(tab === 'rules'));
+    this.el.classList.toggle('conv-side-open', tab !== null);
+  }
+}

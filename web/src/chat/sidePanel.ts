@@ -1,0 +1,115 @@
+/**
+ * The panel beside a conversation: for a group, tabs 成员 (members and admin tools) and 群规
+ * (purpose, rules, settings, leave); for a private chat, the other person. The header buttons
+ * open and close it; Escape closes it and returns focus.
+ */
+import { h, replaceChildren } from '../dom.js';
+import { groupInfoPanel, peerPanel, type Peer } from './groupInfo.js';
+import { MemberDirectory, MembersPanel, updatePresenceDots } from './members.js';
+import type { GroupInfo } from './types.js';
+
+export type SideTab = 'members' | 'rules' | 'peer';
+
+export interface SidePanelOptions {
+  viewerId: string | undefined;
+  onGroupChanged: () => void;
+  /** The panel opened or closed (the header buttons show it). */
+  onToggle: (tab: SideTab | null) => void;
+}
+
+export class SidePanel {
+  readonly el: HTMLElement;
+  private readonly body: HTMLElement;
+  private readonly tabs: HTMLElement;
+  private tab: SideTab | null = null;
+  private group: GroupInfo | null = null;
+  private peer: Peer | null = null;
+  private members: MembersPanel | null = null;
+  private returnFocus: HTMLElement | null = null;
+  private directory: MemberDirectory | null = null;
+
+  constructor(private readonly options: SidePanelOptions) {
+    this.tabs = h('div', { class: 'side-tabs', role: 'tablist', 'aria-label': '群资料' });
+    this.body = h('div', { class: 'side-body', role: 'tabpanel', tabindex: '-1' });
+    const close = h('button', { type: 'button', class: 'btn btn-ghost btn-small side-close', 'aria-label': '关闭侧栏', 'data-testid': 'side-close', onclick: () => this.show(null) }, '×');
+    this.el = h('aside', { class: 'conv-side', hidden: true, 'aria-label': '会话详情', 'data-testid': 'side-panel' }, h('div', { class: 'side-top' }, this.tabs, close), this.body);
+    this.el.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape' && !event.defaultPrevented) {
+        event.preventDefault();
+        this.show(null);
+      }
+    });
+  }
+
+  current(): SideTab | null {
+    return this.tab;
+  }
+
+  setGroup(group: GroupInfo, directory: MemberDirectory): void {
+    const rolesChanged = this.group && (this.group.viewerRole !== group.viewerRole || this.group.viewerCan.manageMembers !== group.viewerCan.manageMembers || this.group.viewerCan.manageAdmins !== group.viewerCan.manageAdmins);
+    this.group = group;
+    this.directory = directory;
+    if (rolesChanged) this.members = null;
+    if (this.tab === 'rules' || (this.tab === 'members' && !this.members)) this.render();
+    else this.renderTabs();
+  }
+
+  setPeer(peer: Peer): void {
+    this.peer = peer;
+    if (this.tab === 'peer') this.render();
+  }
+
+  /** Members joined, left or changed role: reload the list if it is showing. */
+  membersChanged(): void {
+    if (this.tab === 'members' && this.members) void this.members.reload();
+  }
+
+  presence(userId: string, online: boolean): void {
+    updatePresenceDots(this.el, userId, online);
+  }
+
+  /** Opens a tab (or closes the panel with null, or when that tab is already open). */
+  toggle(tab: SideTab, trigger: HTMLElement): void {
+    this.returnFocus = trigger;
+    this.show(this.tab === tab ? null : tab);
+  }
+
+  show(tab: SideTab | null): void {
+    const wasOpen = this.tab !== null;
+    this.tab = tab;
+    this.el.hidden = tab === null;
+    if (tab === null) {
+      this.members = null;
+      replaceChildren(this.body);
+      if (wasOpen) this.returnFocus?.focus();
+    } else {
+      this.render();
+      this.body.focus({ preventScroll: true });
+    }
+    this.options.onToggle(tab);
+  }
+
+  private renderTabs(): void {
+    const tab = this.tab;
+    if (this.group) {
+      const tabButton = (key: SideTab, label: string) =>
+        h('button', { type: 'button', role: 'tab', class: 'side-tab', 'aria-selected': String(tab === key), 'data-testid': `side-tab-${key}`, onclick: () => this.show(key) }, label);
+      replaceChildren(this.tabs, tabButton('members', `成员 ${this.group.memberCount}`), tabButton('rules', '群规'));
+    } else replaceChildren(this.tabs, h('span', { class: 'side-title' }, '对方资料'));
+  }
+
+  private render(): void {
+    const tab = this.tab;
+    if (!tab) return;
+    this.renderTabs();
+    if (tab === 'members' && this.group && this.directory) {
+      this.members ??= new MembersPanel({ group: this.group, directory: this.directory, viewerId: this.options.viewerId, onGroupChanged: this.options.onGroupChanged });
+      replaceChildren(this.body, this.members.el);
+    } else if (tab === 'rules' && this.group) {
+      this.members = null;
+      replaceChildren(this.body, groupInfoPanel(this.group, this.options.onGroupChanged));
+    } else if (this.peer) {
+      replaceChildren(this.body, peerPanel(this.peer));
+    }
+  }
+}

@@ -1,0 +1,306 @@
+/**
+ * The viewer's conversations (groups and private chats) with unread and mention counts, pending
+ * invitations, and who is online: loaded once, then kept current from the event stream.
+ * The sidebar, the nav badge and the conversation page read from here.
+ */
+import { gql, toApiError, type ApiError } from '../api.js';
+import { pageError } from '../auth.js';
+import { notify } from '../notify.js';
+import { viewer } from '../session.js';
+import { realtime } from './realtime.js';
+import { GROUP_FIELDS, SUMMARY_FIELDS, USER_FIELDS, type ChatEvent, type ChatUser, type ConversationSummary, type GroupInfo, type Invitation, type Message } from './types.js';
+
+export interface ConversationItem {
+  id: string;
+  kind: 'GROUP' | 'DIRECT';
+  title: string;
+  group: GroupInfo | null;
+  peer: ChatUser | null;
+  lastSeq: number;
+  lastReadSeq: number;
+  unread: number;
+  mentions: number;
+  lastMessage: Message | null;
+  /** For sorting: the newest message, else when the group was made. */
+  activityAt: string;
+}
+
+type GroupRow = GroupInfo & { conversation: ConversationSummary | null };
+type DirectRow = ConversationSummary & { peer: ChatUser | null };
+
+const HOME = `query ChatHome {
+  myGroups { ${GROUP_FIELDS} conversation { ${SUMMARY_FIELDS} } }
+  directConversations(first: 100) { ${SUMMARY_FIELDS} peer { ${USER_FIELDS} presence { online lastSeenAt } } }
+  myInvitations { id createdAt inviter { id realName } group { id name purpose rules memberCount visibility } }
+}`;
+const INVITATIONS = `query MyInvitations { myInvitations { id createdAt inviter { id realName } group { id name purpose rules memberCount visibility } } }`;
+/** Invitations are not in the event stream (the invitee is not in the conversation yet): ask now and then. */
+const INVITATION_POLL_MS = 60_000;
+const COUNTS = `query ConversationCounts($id: ID!) { conversation(id: $id) { id lastSeq lastReadSeq unreadCount mentionCount } }`;
+
+type Status = 'idle' | 'loading' | 'ready' | 'error';
+
+class ChatStore {
+  private readonly items = new Map<string, ConversationItem>();
+  invitations: Invitation[] = [];
+  status: Status = 'idle';
+  error: ApiError | null = null;
+  private readonly presence = new Map<string, boolean>();
+  private readonly listeners = new Set<() => void>();
+  private readonly presenceListeners = new Set<(userId: string, online: boolean) => void>();
+  private viewing: string | null = null;
+  private loadSeq = 0;
+  private reloadTimer: number | undefined;
+  private readonly countTimers = new Map<string, number>();
+  private started = false;
+  private detach: Array<() => void> = [];
+  private pollTimer: number | undefined;
+
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.detach = [
+      realtime.onEvent((event) => this.apply(event)),
+      realtime.onResync(() => void this.load()),
+      realtime.onState((_, recovered) => {
+        // Invitations and presence are not in the event log: refresh them after a drop.
+        if (recovered) void this.load();
+      }),
+    ];
+    this.pollTimer = window.setInterval(() => void this.pollInvitations(), INVITATION_POLL_MS);
+    void this.load();
+  }
+
+  private async pollInvitations(): Promise<void> {
+    if (document.visibilityState !== 'visible' || this.status !== 'ready') return;
+    try {
+      const data = await gql<{ myInvitations: Invitation[] }>(INVITATIONS);
+      const key = (list: Invitation[]) => list.map((i) => i.id).join(',');
+      if (key(data.myInvitations) === key(this.invitations)) return;
+      this.invitations = data.myInvitations;
+      this.changed();
+    } catch {
+      // Next time.
+    }
+  }
+
+  stop(): void {
+    this.started = false;
+    window.clearInterval(this.pollTimer);
+    for (const off of this.detach) off();
+    this.detach = [];
+    this.items.clear();
+    this.invitations = [];
+    this.presence.clear();
+    this.status = 'idle';
+    this.loadSeq += 1;
+    this.changed();
+  }
+
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  onPresence(listener: (userId: string, online: boolean) => void): () => void {
+    this.presenceListeners.add(listener);
+    return () => this.presenceListeners.delete(listener);
+  }
+
+  /** Conversations, newest activity first. */
+  list(): ConversationItem[] {
+    return [...this.items.values()].sort((a, b) => (a.activityAt < b.activityAt ? 1 : a.activityAt > b.activityAt ? -1 : a.title.localeCompare(b.title, 'zh-CN')));
+  }
+
+  get(id: string): ConversationItem | undefined {
+    return this.items.get(id);
+  }
+
+  totalUnread(): number {
+    let n = 0;
+    for (const item of this.items.values()) n += item.unread;
+    return n;
+  }
+
+  isOnline(userId: string): boolean | undefined {
+    return this.presence.get(userId);
+  }
+
+  setOnline(userId: string, online: boolean): void {
+    this.presence.set(userId, online);
+  }
+
+  /**
+   * The conversation the viewer is looking at, scrolled to the newest message (its new messages
+   * are read at once, so they do not count as unread), or null.
+   */
+  setViewing(conversationId: string | null): void {
+    this.viewing = conversationId;
+  }
+
+  /** The page marked messages read: update the badge without waiting for the server. */
+  markedRead(conversationId: string, seq: number): void {
+    const item = this.items.get(conversationId);
+    if (!item || seq <= item.lastReadSeq) return;
+    item.lastReadSeq = seq;
+    if (seq >= item.lastSeq) {
+      item.unread = 0;
+      item.mentions = 0;
+    } else this.refreshCounts(conversationId);
+    this.changed();
+  }
+
+  async load(): Promise<void> {
+    const seq = ++this.loadSeq;
+    if (this.status !== 'ready') {
+      this.status = 'loading';
+      this.changed();
+    }
+    try {
+      const data = await gql<{ myGroups: GroupRow[]; directConversations: DirectRow[]; myInvitations: Invitation[] }>(HOME);
+      if (seq !== this.loadSeq) return;
+      this.items.clear();
+      for (const g of data.myGroups) {
+        if (!g.conversation) continue;
+        const { conversation, ...group } = g;
+        this.items.set(conversation.id, this.item(conversation, group.name, group, null, group.createdAt));
+      }
+      for (const c of data.directConversations) {
+        if (c.peer?.presence) this.presence.set(c.peer.id, c.peer.presence.online);
+        this.items.set(c.id, this.item(c, c.peer?.realName ?? '私聊', null, c.peer, ''));
+      }
+      this.invitations = data.myInvitations;
+      this.status = 'ready';
+      this.error = null;
+    } catch (error) {
+      if (seq !== this.loadSeq) return;
+      const shown = pageError(error);
+      if (!shown) return;
+      this.error = toApiError(shown);
+      if (this.status !== 'ready') this.status = 'error';
+    }
+    this.changed();
+  }
+
+  private item(c: ConversationSummary, title: string, group: GroupInfo | null, peer: ChatUser | null, createdAt: string): ConversationItem {
+    return {
+      id: c.id,
+      kind: c.kind,
+      title,
+      group,
+      peer,
+      lastSeq: c.lastSeq,
+      lastReadSeq: c.lastReadSeq,
+      unread: c.unreadCount,
+      mentions: c.mentionCount,
+      lastMessage: c.lastMessage,
+      activityAt: c.lastMessage?.createdAt ?? createdAt,
+    };
+  }
+
+  /** Reloads everything soon (several triggers in a row make one request). */
+  scheduleReload(): void {
+    window.clearTimeout(this.reloadTimer);
+    this.reloadTimer = window.setTimeout(() => void this.load(), 200);
+  }
+
+  private refreshCounts(conversationId: string): void {
+    window.clearTimeout(this.countTimers.get(conversationId));
+    this.countTimers.set(
+      conversationId,
+      window.setTimeout(async () => {
+        this.countTimers.delete(conversationId);
+        try {
+          const { conversation: c } = await gql<{ conversation: { id: string; lastSeq: number; lastReadSeq: number; unreadCount: number; mentionCount: number } }>(COUNTS, { id: conversationId });
+          const item = this.items.get(conversationId);
+          if (!item) return;
+          item.lastReadSeq = c.lastReadSeq;
+          item.unread = c.unreadCount;
+          item.mentions = c.mentionCount;
+          this.changed();
+        } catch {
+          // The next event or reload corrects it.
+        }
+      }, 300),
+    );
+  }
+
+  private apply(event: ChatEvent): void {
+    const me = viewer()?.id;
+    if (event.type === 'PRESENCE') {
+      if (!event.user || event.online === null) return;
+      this.presence.set(event.user.id, event.online);
+      for (const listener of [...this.presenceListeners]) listener(event.user.id, event.online);
+      return;
+    }
+    if (event.type === 'TYPING' || !event.conversationId) return;
+    const item = this.items.get(event.conversationId);
+    const aboutMe = !!event.user && event.user.id === me;
+    switch (event.type) {
+      case 'MESSAGE_ADDED': {
+        const m = event.message;
+        if (!m) return;
+        if (!item) return this.scheduleReload();
+        // Already counted (the list was loaded after it was sent).
+        if (m.seq <= item.lastSeq) return;
+        item.lastSeq = Math.max(item.lastSeq, m.seq);
+        item.lastMessage = m;
+        item.activityAt = m.createdAt;
+        if (m.author.id === me) {
+          item.lastReadSeq = m.seq;
+          item.unread = 0;
+          item.mentions = 0;
+        } else if (this.viewing !== item.id && m.seq > item.lastReadSeq) {
+          item.unread += 1;
+          if (m.mentionsAll || m.mentions.some((u) => u.id === me)) item.mentions += 1;
+        }
+        break;
+      }
+      case 'MESSAGE_EDITED':
+      case 'MESSAGE_RECALLED':
+      case 'REACTION_CHANGED': {
+        const m = event.message;
+        if (!item || !m) return;
+        if (item.lastMessage?.id === m.id) item.lastMessage = m;
+        if (event.type === 'MESSAGE_RECALLED' && item.unread > 0 && m.seq > item.lastReadSeq) this.refreshCounts(item.id);
+        break;
+      }
+      case 'READ_STATE': {
+        if (!item || event.readSeq === null) return;
+        if (event.readSeq >= item.lastSeq) {
+          item.lastReadSeq = event.readSeq;
+          item.unread = 0;
+          item.mentions = 0;
+        } else if (event.readSeq > item.lastReadSeq) {
+          item.lastReadSeq = event.readSeq;
+          this.refreshCounts(item.id);
+        }
+        break;
+      }
+      case 'MEMBER_JOINED':
+        if (aboutMe || !item) return this.scheduleReload();
+        return;
+      case 'MEMBER_LEFT':
+      case 'MEMBER_REMOVED':
+        if (!item) return;
+        if (aboutMe) {
+          this.items.delete(item.id);
+          if (event.type === 'MEMBER_REMOVED') notify(`您已被移出群组“${item.title}”`, 'info', 10_000);
+          break;
+        }
+        return;
+      case 'MEMBER_ROLE_CHANGED':
+      case 'GROUP_UPDATED':
+        return this.scheduleReload();
+      default:
+        return;
+    }
+    this.changed();
+  }
+
+  private changed(): void {
+    for (const listener of [...this.listeners]) listener();
+  }
+}
+
+export const chatStore = new ChatStore();

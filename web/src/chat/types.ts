@@ -1,0 +1,150 @@
+/** Chat shapes as the UI selects them (schema/chat.graphql is the contract), and the shared field lists. */
+import type { UnitRef } from '../types.js';
+
+export type GroupRole = 'OWNER' | 'ADMIN' | 'MEMBER';
+export type GroupVisibility = 'LISTED' | 'INVITE_ONLY';
+export type ConversationKind = 'GROUP' | 'DIRECT';
+
+export interface Presence {
+  online: boolean;
+  lastSeenAt: string | null;
+}
+
+/** An official as chat shows them: real name, unit, title. */
+export interface ChatUser {
+  id: string;
+  realName: string;
+  title: string;
+  loginName?: string;
+  unit: UnitRef;
+  presence?: Presence | null;
+}
+
+export interface UserRef {
+  id: string;
+  realName: string;
+}
+
+export interface Reaction {
+  emoji: string;
+  count: number;
+  viewerReacted: boolean;
+  users: UserRef[];
+}
+
+export interface QuotedMessage {
+  id: string;
+  seq: number;
+  body: string | null;
+  author: UserRef;
+}
+
+export interface Message {
+  id: string;
+  conversationId: string;
+  seq: number;
+  author: ChatUser;
+  body: string | null;
+  replyTo: QuotedMessage | null;
+  mentions: UserRef[];
+  mentionsAll: boolean;
+  reactions: Reaction[];
+  createdAt: string;
+  editedAt: string | null;
+  recalledAt: string | null;
+  clientMessageId: string | null;
+  viewerCan: { edit: boolean; recall: boolean; react: boolean };
+}
+
+export interface GroupAbilities {
+  post: boolean;
+  update: boolean;
+  manageMembers: boolean;
+  manageAdmins: boolean;
+  mentionAll: boolean;
+  apply: boolean;
+  leave: boolean;
+}
+
+export interface GroupInfo {
+  id: string;
+  name: string;
+  purpose: string;
+  rules: string;
+  visibility: GroupVisibility;
+  memberCount: number;
+  maxMembers: number;
+  createdAt: string;
+  owner: UserRef;
+  viewerRole: GroupRole | null;
+  viewerCan: GroupAbilities;
+}
+
+export interface ConversationSummary {
+  id: string;
+  kind: ConversationKind;
+  lastSeq: number;
+  lastReadSeq: number;
+  unreadCount: number;
+  mentionCount: number;
+  lastMessage: Message | null;
+}
+
+export interface GroupMember {
+  user: ChatUser;
+  role: GroupRole;
+  joinedAt: string;
+}
+
+export interface Application {
+  id: string;
+  message: string | null;
+  createdAt: string;
+  applicant: ChatUser;
+}
+
+export interface Invitation {
+  id: string;
+  createdAt: string;
+  inviter: UserRef;
+  group: Pick<GroupInfo, 'id' | 'name' | 'purpose' | 'rules' | 'memberCount' | 'visibility'>;
+}
+
+export type ChatEventType =
+  | 'MESSAGE_ADDED'
+  | 'MESSAGE_EDITED'
+  | 'MESSAGE_RECALLED'
+  | 'REACTION_CHANGED'
+  | 'READ_STATE'
+  | 'MEMBER_JOINED'
+  | 'MEMBER_LEFT'
+  | 'MEMBER_REMOVED'
+  | 'MEMBER_ROLE_CHANGED'
+  | 'GROUP_UPDATED'
+  | 'TYPING'
+  | 'PRESENCE';
+
+export interface ChatEvent {
+  id: string | null;
+  type: ChatEventType;
+  conversationId: string | null;
+  at: string;
+  message: Message | null;
+  user: ChatUser | null;
+  readSeq: number | null;
+  online: boolean | null;
+}
+
+export const ROLE_LABELS: Record<GroupRole, string> = { OWNER: '群主', ADMIN: '管理员', MEMBER: '成员' };
+export const VISIBILITY_LABELS: Record<GroupVisibility, string> = { LISTED: '公开（可搜索、可申请）', INVITE_ONLY: '仅限邀请' };
+
+export const USER_FIELDS = `id realName title loginName unit { id name }`;
+export const MESSAGE_FIELDS = `id conversationId seq author { ${USER_FIELDS} } body
+  replyTo { id seq body author { id realName } }
+  mentions { id realName } mentionsAll
+  reactions { emoji count viewerReacted users { id realName } }
+  createdAt editedAt recalledAt clientMessageId viewerCan { edit recall react }`;
+export const EVENT_FIELDS = `id type conversationId at readSeq online user { ${USER_FIELDS} } message { ${MESSAGE_FIELDS} }`;
+export const GROUP_FIELDS = `id name purpose rules visibility memberCount maxMembers createdAt owner { id realName } viewerRole
+  viewerCan { post update manageMembers manageAdmins mentionAll apply leave }`;
+export const SUMMARY_FIELDS = `id kind lastSeq lastReadSeq unreadCount mentionCount lastMessage { ${MESSAGE_FIELDS} }`;
