@@ -134,7 +134,8 @@ const isAuthor = (m: MessageView, ctx: Ctx) => ctx.domain.actor?.userId === m.au
 export const messageResolvers = {
   author: (m: MessageView) => m.author,
   body: (m: MessageView) => (m.recalledAt ? null : m.body),
-  replyTo: (m: MessageView) => (m.replyTo && !m.replyTo.recalledAt ? m.replyTo : null),
+  // A recalled quote still says who and when; its body resolver hides the text.
+  replyTo: (m: MessageView) => m.replyTo,
   mentions: (m: MessageView) => m.mentions,
   reactions: (m: MessageView, _: unknown, ctx: Ctx) =>
     m.recalledAt

@@ -81,6 +81,19 @@ describe('bad input writes nothing', () => {
   });
 });
 
+describe('quotes', () => {
+  it('keeps a reply to a recalled message pointing at it, without its text', async () => {
+    const original = (await li.request(SEND, { c: demo, b: '这句话会被撤回', k: key() })).sendMessage;
+    const reply = (await cheng.request(SEND, { c: demo, b: '回复一下', k: key(), r: original.id })).sendMessage;
+    await li.request(`mutation($m: ID!) { recallMessage(messageId: $m) { id } }`, { m: original.id });
+    const { conversation } = await cheng.request(`query($c: ID!) { conversation(id: $c) { messages(first: 5) { edges { node { id replyTo { id body recalledAt author { realName } } } } } } }`, { c: demo });
+    const node = conversation.messages.edges.find((e: any) => e.node.id === reply.id).node;
+    expect(node.replyTo).toMatchObject({ id: original.id, body: null, author: { realName: '李劲松' } });
+    expect(node.replyTo.recalledAt).toBeTruthy();
+    expect(JSON.stringify(conversation)).not.toContain('这句话会被撤回');
+  });
+});
+
 describe('the event stream reproduces the state', () => {
   it('applied to the state fetched before, equals a fresh fetch after a series of actions', async () => {
     const stream = await openStream(t.url, { token: (await new Client(t.url).login('zhangkaifeng')).token, conversationId: demo });

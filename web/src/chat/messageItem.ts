@@ -25,7 +25,7 @@ export interface MessageActions {
 export interface ItemOptions {
   viewerId: string | undefined;
   actions: MessageActions;
-  /** The message it replied to was recalled (the server then sends replyTo: null). */
+  /** The message it replied to was recalled after this one was loaded (live); on load, replyTo.recalledAt says it. */
   quoteRecalled?: boolean;
   /** Inline editor to show instead of the body. */
   editor?: HTMLElement;
@@ -89,14 +89,14 @@ export function messageItem(m: Message, options: ItemOptions): HTMLLIElement {
     canRecall(m) ? actionButton('撤回', 'action-recall', () => actions.recall(m)) : null,
   );
 
-  const quote = m.replyTo
+  const quote = m.replyTo && !m.replyTo.recalledAt
     ? h(
         'button',
         { type: 'button', class: 'msg-quote', 'data-testid': 'message-quote', title: '查看原消息', onclick: () => actions.jumpTo(m.replyTo!.id, m.replyTo!.seq) },
         h('span', { class: 'quote-author' }, `${m.replyTo.author.realName}：`),
         h('span', { class: 'quote-text' }, previewText(m.replyTo, 80)),
       )
-    : options.quoteRecalled
+    : options.quoteRecalled || m.replyTo?.recalledAt
       ? h('div', { class: 'msg-quote msg-quote-gone', 'data-testid': 'message-quote' }, '引用的消息已撤回')
       : null;
 

@@ -35,7 +35,9 @@ export interface Reaction {
 export interface QuotedMessage {
   id: string;
   seq: number;
+  /** Null once recalled. */
   body: string | null;
+  recalledAt?: string | null;
   author: UserRef;
 }
 
@@ -140,7 +142,7 @@ export const VISIBILITY_LABELS: Record<GroupVisibility, string> = { LISTED: '公
 
 export const USER_FIELDS = `id realName title loginName unit { id name }`;
 export const MESSAGE_FIELDS = `id conversationId seq author { ${USER_FIELDS} } body
-  replyTo { id seq body author { id realName } }
+  replyTo { id seq body recalledAt author { id realName } }
   mentions { id realName } mentionsAll
   reactions { emoji count viewerReacted users { id realName } }
   createdAt editedAt recalledAt clientMessageId viewerCan { edit recall react }`;
