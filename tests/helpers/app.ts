@@ -67,3 +67,16 @@ export async function startTestApp(overrides: Partial<Config> = {}): Promise<Tes
     },
   };
 }
+
+/** An ORM on a fresh database (no HTTP server), for tests of data and seeds. Close drops it. */
+export async function freshOrm(): Promise<{ orm: MikroORM; close: () => Promise<void> }> {
+  const url = await freshDatabase();
+  const orm = await MikroORM.init(ormOptions(url));
+  return {
+    orm,
+    close: async () => {
+      await orm.close(true);
+      await dropDatabase(url);
+    },
+  };
+}

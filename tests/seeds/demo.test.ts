@@ -1,22 +1,18 @@
-import { MikroORM } from '@mikro-orm/postgresql';
+import type { MikroORM } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ormOptions } from '../../server/db/orm.js';
 import { PasswordHasher } from '../../server/modules/accounts/passwords.js';
 import { loadDemoData, PEOPLE } from '../../seeds/demo.js';
 import { loadDemoChat } from '../../seeds/demoChat.js';
 import { generateSynthetic } from '../../seeds/synthetic.js';
-import { dropDatabase, freshDatabase } from '../helpers/app.js';
+import { freshOrm } from '../helpers/app.js';
 import { count, sql } from '../helpers/demo.js';
 
 let orm: MikroORM;
-let url: string;
+let close: () => Promise<void>;
 beforeAll(async () => {
-  orm = await MikroORM.init(ormOptions((url = await freshDatabase())));
+  ({ orm, close } = await freshOrm());
 });
-afterAll(async () => {
-  await orm.close(true);
-  await dropDatabase(url);
-});
+afterAll(() => close());
 
 describe('demo data', () => {
   it('holds the cast of the article with real names, units and titles', async () => {

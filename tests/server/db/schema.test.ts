@@ -1,18 +1,14 @@
-import { MikroORM } from '@mikro-orm/postgresql';
+import type { MikroORM } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ormOptions } from '../../../server/db/orm.js';
-import { dropDatabase, freshDatabase } from '../../helpers/app.js';
+import { freshOrm } from '../../helpers/app.js';
 import { sql } from '../../helpers/demo.js';
 
 let orm: MikroORM;
-let url: string;
+let close: () => Promise<void>;
 beforeAll(async () => {
-  orm = await MikroORM.init(ormOptions((url = await freshDatabase())));
+  ({ orm, close } = await freshOrm());
 });
-afterAll(async () => {
-  await orm.close(true);
-  await dropDatabase(url);
-});
+afterAll(() => close());
 
 describe('migrations', () => {
   it('match the entity definitions exactly (no drift between code and checked-in SQL)', async () => {

@@ -112,19 +112,9 @@ export interface Invitation {
   group: Pick<GroupInfo, 'id' | 'name' | 'purpose' | 'rules' | 'memberCount' | 'visibility'>;
 }
 
-export type ChatEventType =
-  | 'MESSAGE_ADDED'
-  | 'MESSAGE_EDITED'
-  | 'MESSAGE_RECALLED'
-  | 'REACTION_CHANGED'
-  | 'READ_STATE'
-  | 'MEMBER_JOINED'
-  | 'MEMBER_LEFT'
-  | 'MEMBER_REMOVED'
-  | 'MEMBER_ROLE_CHANGED'
-  | 'GROUP_UPDATED'
-  | 'TYPING'
-  | 'PRESENCE';
+/** The server's event types (type-only import: nothing of the server enters the bundle). */
+export type { ChatEventType } from '../../../server/modules/chat/realtime.js';
+import type { ChatEventType } from '../../../server/modules/chat/realtime.js';
 
 export interface ChatEvent {
   id: string | null;
