@@ -13,7 +13,7 @@
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
-import { benchBody, parseBenchBody, percentiles, type ChildMessage, type ParentMessage, type RunResult, type SetupMessage } from './protocol.js';
+import { benchBody, parseBenchBody, percentiles, SLICE_SECONDS, type ChildMessage, type ParentMessage, type RunResult, type SetupMessage } from './protocol.js';
 
 const SUBSCRIPTION = 'subscription { chatEvents { type message { id seq body conversationId } } }';
 const SEND = 'mutation($c: ID!, $b: String!, $k: String!) { sendMessage(conversationId: $c, body: $b, clientMessageId: $k) { id seq } }';
@@ -54,6 +54,8 @@ let receipts = new Uint16Array(0);
 /** 1 accepted, 2 failed, 0 unanswered. */
 let sendState = new Uint8Array(0);
 let latencies = new Float64Array(0);
+/** The message n of each latency sample (for the timeline). */
+let latencyMessage = new Uint32Array(0);
 let latencyCount = 0;
 let misrouted = 0;
 let runStart = 0;
@@ -73,10 +75,15 @@ function onEvent(client: Client, event: { type?: string; message?: { body?: stri
   if (parsed.n >= receipts.length) return;
   receipts[parsed.n]++;
   if (latencyCount === latencies.length) {
-    const bigger = new Float64Array(Math.max(1024, latencies.length * 2));
+    const size = Math.max(1024, latencies.length * 2);
+    const bigger = new Float64Array(size);
     bigger.set(latencies);
     latencies = bigger;
+    const biggerN = new Uint32Array(size);
+    biggerN.set(latencyMessage);
+    latencyMessage = biggerN;
   }
+  latencyMessage[latencyCount] = parsed.n;
   latencies[latencyCount++] = now - parsed.intendedAt;
 }
 
@@ -240,6 +247,7 @@ async function run(): Promise<void> {
   let accepted = 0;
   let lastAcceptedAt = 0;
   latencies = new Float64Array(total * Math.max(1, ...setup.groups.map((g) => g.members.length)));
+  latencyMessage = new Uint32Array(latencies.length);
   latencyCount = 0;
   const cpuStart = process.cpuUsage();
 
@@ -304,6 +312,14 @@ async function run(): Promise<void> {
       duplicates += Math.max(0, receipts[n] - expectedFor(n));
     } else deliveriesOfFailedSends += receipts[n];
   }
+  // Before the overall percentiles, which sort the samples in place.
+  const perSlice = Math.max(1, Math.round(setup.rate * SLICE_SECONDS));
+  const slices: number[][] = Array.from({ length: Math.ceil(total / perSlice) }, () => []);
+  for (let i = 0; i < latencyCount; i++) slices[Math.floor(latencyMessage[i] / perSlice)].push(latencies[i]);
+  const timeline = slices.map((samples, k) => {
+    const p = percentiles(Float64Array.from(samples));
+    return { fromSecond: k * SLICE_SECONDS, p50: p.p50, p99: p.p99 };
+  });
   const result: RunResult = {
     scheduled: total,
     accepted,
@@ -319,6 +335,7 @@ async function run(): Promise<void> {
     sendSpanMs: lastAcceptedAt - runStart,
     deliverSpanMs: lastDeliveryAt - runStart,
     latency: percentiles(latencies.subarray(0, latencyCount)),
+    timeline,
     sendLatency: percentiles(sendLatencies.filter((_, n) => sendState[n] !== 0)),
     unexpectedCloses,
     protocolErrors,

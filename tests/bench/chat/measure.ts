@@ -7,6 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import inspector from 'node:inspector';
+import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -77,6 +78,28 @@ export function postgresCpuMs(dataDir: string): number | null {
   return total;
 }
 
+// --- The whole machine ----------------------------------------------------------------------
+
+/** Jiffies from the first line of /proc/stat: busy (all but idle and iowait), steal, and total. */
+function machineTicks(): { busy: number; steal: number; total: number } | null {
+  try {
+    const [, ...fields] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
+    const [user, nice, system, idle, iowait, irq, softirq, steal] = fields.map(Number);
+    const busy = user + nice + system + irq + softirq;
+    return { busy, steal, total: busy + idle + iowait + steal };
+  } catch {
+    return null;
+  }
+}
+
+/** Busy CPU of the whole machine over the next `ms`, % of one core; null without /proc. */
+export async function machineBusyPercent(ms: number): Promise<number | null> {
+  const start = machineTicks();
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  const end = machineTicks();
+  return start && end ? ((end.busy - start.busy) / (end.total - start.total || 1)) * os.cpus().length * 100 : null;
+}
+
 // --- One measured window ---------------------------------------------------------------------
 
 export interface WindowFigures {
@@ -90,6 +113,10 @@ export interface WindowFigures {
   loopDelayMax: number;
   /** Time in GC pauses, % of the window. */
   gcPercent: number;
+  /** All processes on the machine, % of one core (so up to 100 × cores); null without /proc. */
+  machineCpuPercent: number | null;
+  /** CPU the hypervisor gave to others, % of one core. */
+  stealPercent: number | null;
 }
 
 /** Starts measuring; the returned function stops and reports. */
@@ -97,6 +124,7 @@ export function startWindow(postgresDataDir?: string): () => WindowFigures {
   const started = performance.now();
   const cpu = process.cpuUsage();
   const pgStart = postgresDataDir ? postgresCpuMs(postgresDataDir) : null;
+  const machineStart = machineTicks();
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
   let gcMs = 0;
@@ -108,6 +136,9 @@ export function startWindow(postgresDataDir?: string): () => WindowFigures {
     const wallMs = performance.now() - started;
     const used = process.cpuUsage(cpu);
     const pgEnd = postgresDataDir ? postgresCpuMs(postgresDataDir) : null;
+    const machineEnd = machineTicks();
+    const machineShare = (pick: (t: { busy: number; steal: number; total: number }) => number) =>
+      machineStart && machineEnd ? ((pick(machineEnd) - pick(machineStart)) / (machineEnd.total - machineStart.total || 1)) * os.cpus().length * 100 : null;
     loop.disable();
     observer.disconnect();
     return {
@@ -117,6 +148,8 @@ export function startWindow(postgresDataDir?: string): () => WindowFigures {
       loopDelayP99: loop.percentile(99) / 1e6,
       loopDelayMax: loop.max / 1e6,
       gcPercent: (gcMs / wallMs) * 100,
+      machineCpuPercent: machineShare((t) => t.busy),
+      stealPercent: machineShare((t) => t.steal),
     };
   };
 }

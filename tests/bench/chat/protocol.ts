@@ -33,6 +33,9 @@ export interface SetupMessage {
   httpConnections: number;
 }
 
+/** Width of the latency timeline's slices (RunResult.timeline). */
+export const SLICE_SECONDS = 5;
+
 /** parent → client commands after setup. */
 export type ParentMessage = SetupMessage | { type: 'run' } | { type: 'close' };
 
@@ -73,6 +76,8 @@ export interface RunResult {
   deliverSpanMs: number;
   /** Intended send time → arrival at the member's socket, ms. */
   latency: Percentiles;
+  /** Delivery latency p50 / p99 (ms) of the messages meant to leave in each slice of the send window. */
+  timeline: Array<{ fromSecond: number; p50: number; p99: number }>;
   /** Intended send time → HTTP answer to the sender, ms. */
   sendLatency: Percentiles;
   /** WebSockets that closed during the run (should be 0). */
