@@ -18,15 +18,21 @@ export interface ChatEventView {
 
 export const userTopic = (userId: string) => `user:${userId}`;
 
-/** Events with their messages and people loaded in a fixed number of queries (publish and catch-up share it). */
-export async function eventViews(em: EntityManager, events: StoredEventRef[]): Promise<ChatEventView[]> {
-  const messageIds = [...new Set(events.map((e) => e.messageId).filter((id): id is string => !!id))];
-  const userIds = [...new Set(events.map((e) => e.userId).filter((id): id is string => !!id))];
-  const [messages, users] = await Promise.all([
-    loadMessageViews(em, messageIds),
+/**
+ * Events with their messages and people loaded in a fixed number of queries (publish and
+ * catch-up share it). Messages already loaded by the caller, and their authors, are reused.
+ */
+export async function eventViews(em: EntityManager, events: StoredEventRef[], preloaded: MessageView[] = []): Promise<ChatEventView[]> {
+  const known = new Map(preloaded.map((m) => [m.id, m]));
+  const knownUsers = new Map(preloaded.map((m) => [m.authorId, m.author]));
+  const messageIds = [...new Set(events.map((e) => e.messageId).filter((id): id is string => !!id && !known.has(id)))];
+  const userIds = [...new Set(events.map((e) => e.userId).filter((id): id is string => !!id && !knownUsers.has(id)))];
+  const [loaded, users] = await Promise.all([
+    messageIds.length ? loadMessageViews(em, messageIds) : Promise.resolve(new Map<string, MessageView>()),
     userIds.length ? em.find(User, { id: userIds }, { populate: ['unit'] }) : Promise.resolve([] as User[]),
   ]);
-  const userById = new Map(users.map((u) => [u.id, u]));
+  const messages = new Map([...known, ...loaded]);
+  const userById = new Map([...knownUsers, ...users.map((u) => [u.id, u] as const)]);
   return events.map((event) => ({
     id: event.id,
     type: event.type,
@@ -72,7 +78,8 @@ export class RealtimeHub implements RealtimePublisher, PresenceReader {
 
   async publish(events: OutgoingEvent[]): Promise<void> {
     // One load for the whole batch, shared by every recipient.
-    const views = await eventViews(this.orm.em.fork(), events.map((e) => e.event));
+    const preloaded = events.map((e) => e.message).filter((m): m is MessageView => !!m);
+    const views = await eventViews(this.orm.em.fork(), events.map((e) => e.event), preloaded);
     events.forEach(({ recipients }, i) => {
       for (const recipient of recipients) this.emit(userTopic(recipient), { chatEvents: views[i] });
     });

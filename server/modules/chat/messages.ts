@@ -8,6 +8,7 @@ import { MAX_PAGE_SIZE } from '../pagination.js';
 import { conversationForActor, messageForActor } from './access.js';
 import { conversationMemberIds, inTransaction, recordEvent } from './events.js';
 import { loadMessageView, loadMessageViews, type MessageView } from './messageViews.js';
+import type { OutgoingEvent } from './realtime.js';
 import { GroupAccess, type ConversationAccess } from './subjects.js';
 
 export const MAX_BODY = 4000;
@@ -31,6 +32,18 @@ function validEmoji(raw: unknown): string {
 }
 
 const publisher = (ctx: DomainContext) => (events: Parameters<DomainContext['deps']['realtime']['publish']>[0]) => ctx.deps.realtime.publish(events);
+
+/**
+ * One transaction that writes a message change and queues its events; after commit the message
+ * is loaded once and that view serves both the publish and the mutation's answer.
+ */
+async function commitMessageChange(ctx: DomainContext, work: (tem: EntityManager, emit: (event: OutgoingEvent) => void) => Promise<string>): Promise<MessageView> {
+  const queued: OutgoingEvent[] = [];
+  const messageId = await ctx.em.transactional((tem) => work(tem, (event) => queued.push(event)));
+  const view = (await loadMessageView(ctx.em, messageId))!;
+  await ctx.deps.realtime.publish(queued.map((e) => (e.event.messageId === messageId ? { ...e, message: view } : e)));
+  return view;
+}
 
 export interface SendInput {
   body: unknown;
@@ -87,7 +100,7 @@ export async function sendMessage(ctx: DomainContext, conversationId: unknown, i
   }
 
   try {
-    const id = await inTransaction(em, publisher(ctx), async (tem, emit) => {
+    return await commitMessageChange(ctx, async (tem, emit) => {
       const [{ last_seq: seq }] = await tem.execute<Array<{ last_seq: number }>>(
         `update conversation set last_seq = last_seq + 1, last_message_at = now() where id = ? returning last_seq`,
         [access.conversation.id],
@@ -105,7 +118,6 @@ export async function sendMessage(ctx: DomainContext, conversationId: unknown, i
       emit(await recordEvent(tem, { conversationId: access.conversation.id, type: 'MESSAGE_ADDED', messageId, userId: actor.userId }));
       return messageId;
     });
-    return (await loadMessageView(em, id))!;
   } catch (error) {
     if (error instanceof UniqueConstraintViolationException) {
       // The same clientMessageId raced in from a retry: return the one that won.
@@ -142,14 +154,14 @@ export async function editMessage(ctx: DomainContext, messageId: unknown, rawBod
   authorize(actor, 'edit', access, '只能在发送后 10 分钟内编辑自己的消息');
   const body = validBody(rawBody);
   if (body === access.message.body) throw badInput('内容没有变化', 'body');
-  await inTransaction(ctx.em, publisher(ctx), async (tem, emit) => {
+  return commitMessageChange(ctx, async (tem, emit) => {
     const [current] = await tem.execute<Array<{ body: string; recalled_at: Date | null }>>(`select body, recalled_at from message where id = ? for update`, [access.message.id]);
     if (current.recalled_at) throw conflict('消息已撤回，不能编辑');
     await tem.execute(`insert into message_edit (message_id, previous_body, edited_at) values (?, ?, now())`, [access.message.id, current.body]);
     await tem.execute(`update message set body = ?, edited_at = now() where id = ?`, [body, access.message.id]);
     emit(await recordEvent(tem, { conversationId: access.conversation.conversation.id, type: 'MESSAGE_EDITED', messageId: access.message.id, userId: actor.userId }));
+    return access.message.id;
   });
-  return (await loadMessageView(ctx.em, access.message.id))!;
 }
 
 /** 撤回: everyone then sees "<name> 撤回了一条消息"; the text stays only in the database. */
@@ -158,12 +170,12 @@ export async function recallMessage(ctx: DomainContext, messageId: unknown): Pro
   const access = await messageForActor(ctx.em, actor, messageId);
   if (access.message.recalledAt) throw conflict('消息已经撤回');
   authorize(actor, 'recall', access, '只能在发送后 2 分钟内撤回自己的消息');
-  await inTransaction(ctx.em, publisher(ctx), async (tem, emit) => {
+  return commitMessageChange(ctx, async (tem, emit) => {
     const changed = await tem.execute<Array<{ id: string }>>(`update message set recalled_at = now() where id = ? and recalled_at is null returning id`, [access.message.id]);
     if (!changed.length) throw conflict('消息已经撤回');
     emit(await recordEvent(tem, { conversationId: access.conversation.conversation.id, type: 'MESSAGE_RECALLED', messageId: access.message.id, userId: actor.userId }));
+    return access.message.id;
   });
-  return (await loadMessageView(ctx.em, access.message.id))!;
 }
 
 export async function react(ctx: DomainContext, messageId: unknown, rawEmoji: unknown, add: boolean): Promise<MessageView> {
@@ -171,7 +183,7 @@ export async function react(ctx: DomainContext, messageId: unknown, rawEmoji: un
   const access = await messageForActor(ctx.em, actor, messageId);
   authorize(actor, 'react', access, '已撤回的消息不能回应');
   const emoji = validEmoji(rawEmoji);
-  await inTransaction(ctx.em, publisher(ctx), async (tem, emit) => {
+  return commitMessageChange(ctx, async (tem, emit) => {
     const changed = add
       ? await tem.execute<Array<{ emoji: string }>>(
           `insert into message_reaction (message_id, user_id, emoji, created_at) values (?, ?, ?, now()) on conflict do nothing returning emoji`,
@@ -180,8 +192,8 @@ export async function react(ctx: DomainContext, messageId: unknown, rawEmoji: un
       : await tem.execute<Array<{ emoji: string }>>(`delete from message_reaction where message_id = ? and user_id = ? and emoji = ? returning emoji`, [access.message.id, actor.userId, emoji]);
     if (!changed.length) throw conflict(add ? '您已经用这个表情回应过了' : '您没有用这个表情回应过');
     emit(await recordEvent(tem, { conversationId: access.conversation.conversation.id, type: 'REACTION_CHANGED', messageId: access.message.id, userId: actor.userId }));
+    return access.message.id;
   });
-  return (await loadMessageView(ctx.em, access.message.id))!;
 }
 
 export interface HistoryArgs {

@@ -1,3 +1,5 @@
+import type { MessageView } from './messageViews.js';
+
 /**
  * What the chat domain needs from the realtime layer, without knowing it is mercurius:
  * deliver an event to some users, and end the live connections of sessions that ended.
@@ -33,6 +35,8 @@ export type ChatEventType =
 export interface OutgoingEvent {
   event: StoredEventRef;
   recipients: string[];
+  /** The message, already loaded after commit by the sender's request: the publisher need not load it again. */
+  message?: MessageView;
 }
 
 export interface RealtimePublisher {
