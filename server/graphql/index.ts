@@ -15,7 +15,7 @@ import { userLoaders, userResolvers } from './presenters/user.js';
 import { accountMutations, accountQueries } from './resolvers/accounts.js';
 import { orgQueries } from './resolvers/org.js';
 import { chatMutations, chatQueries, chatSubscriptions } from './resolvers/chat.js';
-import { applicationResolvers, chatEventResolvers, conversationLoaders, conversationResolvers, groupLoaders, groupResolvers, invitationResolvers, memberLoaders, memberResolvers, messageResolvers, userChatLoaders } from './presenters/chat.js';
+import { applicationLoaders, applicationResolvers, chatEventResolvers, conversationLoaders, conversationResolvers, groupLoaders, groupResolvers, invitationLoaders, memberLoaders, memberResolvers, messageResolvers, userChatLoaders } from './presenters/chat.js';
 import { subscriptionOptions } from './subscriptions.js';
 import type { RealtimeHub } from '../realtime/hub.js';
 import { DateTime } from './scalars.js';
@@ -46,7 +46,6 @@ export async function registerGraphQL(app: FastifyInstance, orm: MikroORM, deps:
     ChatEvent: chatEventResolvers,
     GroupMember: memberResolvers,
     GroupApplication: applicationResolvers,
-    GroupInvitation: invitationResolvers,
   };
   const loaders = {
     User: { ...userLoaders, ...userChatLoaders },
@@ -54,6 +53,8 @@ export async function registerGraphQL(app: FastifyInstance, orm: MikroORM, deps:
     Group: groupLoaders,
     Conversation: conversationLoaders,
     GroupMember: memberLoaders,
+    GroupApplication: applicationLoaders,
+    GroupInvitation: invitationLoaders,
   } as unknown as MercuriusLoaders;
   const { maxDepth, maxFields, maxAliases } = deps.config.graphql;
   await app.register(mercurius, {

@@ -1,5 +1,5 @@
 import { GroupMember } from '../db/entities/index.js';
-import { ConversationAccess, EDIT_WINDOW_MS, GroupAccess, MessageAccess, RECALL_WINDOW_MS } from '../modules/chat/subjects.js';
+import { EDIT_WINDOW_MS, GroupAccess, MessageAccess, RECALL_WINDOW_MS } from '../modules/chat/subjects.js';
 import { allow } from './engine.js';
 
 const isManager = (role: string | null) => role === 'owner' || role === 'admin';
@@ -30,9 +30,6 @@ allow(MemberTarget, 'remove', (actor, t) => {
   if (t.access.role === 'owner' || actor.isSystemAdmin) return true;
   return t.access.role === 'admin' && t.member.role === 'member';
 });
-
-allow(ConversationAccess, 'read', (actor) => !!actor);
-allow(ConversationAccess, 'post', (actor) => !!actor);
 
 allow(MessageAccess, 'edit', (actor, m) =>
   !!actor && m.message.author.id === actor.userId && !m.message.recalledAt && Date.now() - m.message.createdAt.getTime() < EDIT_WINDOW_MS);

@@ -166,13 +166,35 @@ export const memberLoaders = {
 
 export const applicationResolvers = {
   status: (a: GroupApplication) => upper(a.status),
-  group: (a: GroupApplication, _: unknown, ctx: Ctx) => ctx.domain.em.findOneOrFail(ChatGroup, { id: a.group.id }),
-  applicant: (a: GroupApplication, _: unknown, ctx: Ctx) => ctx.domain.em.findOneOrFail(User, { id: a.applicant.id }, { populate: ['unit'] }),
 };
 
-export const invitationResolvers = {
-  group: (i: GroupInvitation, _: unknown, ctx: Ctx) => ctx.domain.em.findOneOrFail(ChatGroup, { id: i.group.id }),
-  inviter: (i: GroupInvitation, _: unknown, ctx: Ctx) => ctx.domain.em.findOneOrFail(User, { id: i.inviter.id }, { populate: ['unit'] }),
+const groupsById = async (ctx: Ctx, ids: string[]) => {
+  const unique = [...new Set(ids)];
+  const groups = unique.length ? await ctx.domain.em.find(ChatGroup, { id: unique }) : [];
+  return new Map(groups.map((g) => [g.id, g]));
+};
+
+/** Lists of applications and invitations resolve their group and people in one query each. */
+export const applicationLoaders = {
+  group: async (queries: Array<{ obj: GroupApplication }>, ctx: Ctx) => {
+    const byId = await groupsById(ctx, queries.map((q) => q.obj.group.id));
+    return queries.map((q) => byId.get(q.obj.group.id));
+  },
+  applicant: async (queries: Array<{ obj: GroupApplication }>, ctx: Ctx) => {
+    const byId = await usersById(ctx, queries.map((q) => q.obj.applicant.id));
+    return queries.map((q) => byId.get(q.obj.applicant.id));
+  },
+};
+
+export const invitationLoaders = {
+  group: async (queries: Array<{ obj: GroupInvitation }>, ctx: Ctx) => {
+    const byId = await groupsById(ctx, queries.map((q) => q.obj.group.id));
+    return queries.map((q) => byId.get(q.obj.group.id));
+  },
+  inviter: async (queries: Array<{ obj: GroupInvitation }>, ctx: Ctx) => {
+    const byId = await usersById(ctx, queries.map((q) => q.obj.inviter.id));
+    return queries.map((q) => byId.get(q.obj.inviter.id));
+  },
 };
 
 /** Presence and blocking, batched over a list of users. */

@@ -1,10 +1,8 @@
 import { User } from '../../db/entities/index.js';
-import { notFound } from '../../errors.js';
-import { isUuid } from '../../modules/ids.js';
 import { userForActor } from '../../modules/accounts/access.js';
 import * as auth from '../../modules/accounts/auth.js';
 import { createAccount, register, reviewRegistration, type AccountInput } from '../../modules/accounts/registration.js';
-import { listSessions, revokeOwnSession } from '../../modules/accounts/sessions.js';
+import { listSessions } from '../../modules/accounts/sessions.js';
 import { setStatus, setSystemAdmin, setUnitAdmin, updateIdentity, updateProfile } from '../../modules/accounts/users.js';
 import { requireActor } from '../../modules/context.js';
 import { pendingRegistrations } from '../../modules/org/directory.js';
@@ -51,9 +49,7 @@ export const accountMutations = {
     return ended;
   },
   revokeSession: async (_: unknown, args: { id: string }, { domain }: Ctx) => {
-    const actor = requireActor(domain);
-    if (!isUuid(args.id) || !(await revokeOwnSession(domain.em, actor.userId, args.id))) throw notFound('会话');
-    await domain.deps.realtime.endSessions(actor.userId, [args.id]);
+    await auth.revokeSession(domain, args.id);
     return true;
   },
   changePassword: (_: unknown, args: { currentPassword: string; newPassword: string }, { domain }: Ctx) =>

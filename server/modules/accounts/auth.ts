@@ -1,9 +1,10 @@
 import { User } from '../../db/entities/index.js';
 import { audit } from '../../audit/logger.js';
-import { AppError, badInput, forbidden } from '../../errors.js';
+import { AppError, badInput, forbidden, notFound } from '../../errors.js';
 import type { Actor } from '../../policies/index.js';
 import { requireActor, type DomainContext } from '../context.js';
-import { endAllSessions, endSession, openSession } from './sessions.js';
+import { endAllSessions, endSession, openSession, revokeOwnSession } from './sessions.js';
+import { isUuid } from '../ids.js';
 import { beginLoginAttempt, markLoginSucceeded } from './throttle.js';
 import * as valid from './validation.js';
 
@@ -67,6 +68,13 @@ export async function logout(ctx: DomainContext): Promise<void> {
   if (!ctx.actor) return;
   await endSession(ctx.em, ctx.actor.sessionId);
   await ctx.deps.realtime.endSessions(ctx.actor.userId, [ctx.actor.sessionId]);
+}
+
+/** Ends one of the actor's own sessions (and its live connections); another user's id is NOT_FOUND. */
+export async function revokeSession(ctx: DomainContext, sessionId: unknown): Promise<void> {
+  const actor = requireActor(ctx);
+  if (!isUuid(sessionId) || !(await revokeOwnSession(ctx.em, actor.userId, sessionId))) throw notFound('会话');
+  await ctx.deps.realtime.endSessions(actor.userId, [sessionId]);
 }
 
 export async function logoutEverywhere(ctx: DomainContext): Promise<number> {

@@ -5,12 +5,6 @@ import { can, type Actor } from '../../policies/index.js';
 import { isUuid } from '../ids.js';
 import { ConversationAccess, GroupAccess, MessageAccess } from './subjects.js';
 
-/** The actor's role in a group, or null. */
-export async function roleIn(em: EntityManager, groupId: string, userId: string): Promise<GroupRole | null> {
-  const [row] = await em.execute<Array<{ role: GroupRole }>>(`select role from group_member where group_id = ? and user_id = ?`, [groupId, userId]);
-  return row?.role ?? null;
-}
-
 /** Loads a group the actor may see, or NOT_FOUND (same answer for hidden and missing). */
 export async function groupForActor(em: EntityManager, actor: Actor, id: unknown): Promise<GroupAccess> {
   if (!isUuid(id)) throw notFound('群组');

@@ -248,11 +248,6 @@ export async function history(em: EntityManager, access: ConversationAccess, arg
   };
 }
 
-export async function conversationHistory(ctx: DomainContext, conversationId: unknown, args: HistoryArgs): Promise<HistoryPage> {
-  const access = await conversationForActor(ctx.em, requireActor(ctx), conversationId);
-  return history(ctx.em, access, args);
-}
-
 /** Moves the viewer's read cursor forward (never back); the new state goes to the viewer only. */
 export async function markRead(ctx: DomainContext, conversationId: unknown, seq?: number | null): Promise<ConversationAccess> {
   const actor = requireActor(ctx);
