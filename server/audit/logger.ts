@@ -21,7 +21,20 @@ export type AuditAction =
   | 'group.member_removed'
   | 'group.role_changed'
   | 'group.ownership_transferred'
-  | 'group.application_rejected';
+  | 'group.application_rejected'
+  | 'forum.board_created'
+  | 'forum.board_renamed'
+  | 'forum.boards_reordered'
+  | 'forum.board_archived'
+  | 'forum.board_restored'
+  | 'forum.thread_pinned'
+  | 'forum.thread_essence'
+  | 'forum.thread_locked'
+  | 'discussion.created'
+  | 'discussion.members_added'
+  | 'discussion.left'
+  | 'discussion.archived'
+  | 'discussion.reopened';
 
 export interface AuditRecord {
   actorId: string | null;

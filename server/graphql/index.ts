@@ -15,6 +15,9 @@ import { userLoaders, userResolvers } from './presenters/user.js';
 import { accountMutations, accountQueries } from './resolvers/accounts.js';
 import { orgQueries } from './resolvers/org.js';
 import { chatMutations, chatQueries, chatSubscriptions } from './resolvers/chat.js';
+import { forumMutations, forumQueries } from './resolvers/forum.js';
+import { boardResolvers, conversationForumResolvers, discussionResolvers, groupForumResolvers, notificationLoaders, notificationResolvers, postEditLoaders, replyLoaders, replyResolvers, threadLoaders, threadResolvers } from './presenters/forum.js';
+import { searchResultLoaders, searchResultResolvers } from './presenters/search.js';
 import { applicationLoaders, applicationResolvers, chatEventResolvers, conversationLoaders, conversationResolvers, groupLoaders, groupResolvers, invitationLoaders, memberLoaders, memberResolvers, messageResolvers, userChatLoaders } from './presenters/chat.js';
 import { subscriptionOptions } from './subscriptions.js';
 import type { RealtimeHub } from '../realtime/hub.js';
@@ -35,14 +38,20 @@ export function loadSchema(): string {
 export async function registerGraphQL(app: FastifyInstance, orm: MikroORM, deps: Deps, hub: RealtimeHub, emitter: object): Promise<void> {
   const resolvers: IResolvers = {
     DateTime,
-    Query: { ok: () => true, ...accountQueries, ...orgQueries, ...chatQueries },
-    Mutation: { noop: () => null, ...accountMutations, ...chatMutations },
+    Query: { ok: () => true, ...accountQueries, ...orgQueries, ...chatQueries, ...forumQueries },
+    Mutation: { noop: () => null, ...accountMutations, ...chatMutations, ...forumMutations },
     Subscription: chatSubscriptions,
     User: userResolvers,
     OrgUnit: orgUnitResolvers,
-    Group: groupResolvers,
-    Conversation: conversationResolvers,
+    Group: { ...groupResolvers, ...groupForumResolvers },
+    Conversation: { ...conversationResolvers, ...conversationForumResolvers },
     Message: messageResolvers,
+    Board: boardResolvers,
+    Thread: threadResolvers,
+    ThreadReply: replyResolvers,
+    DiscussionGroup: discussionResolvers,
+    Notification: notificationResolvers,
+    SearchResult: searchResultResolvers,
     ChatEvent: chatEventResolvers,
     GroupMember: memberResolvers,
     GroupApplication: applicationResolvers,
@@ -55,6 +64,11 @@ export async function registerGraphQL(app: FastifyInstance, orm: MikroORM, deps:
     GroupMember: memberLoaders,
     GroupApplication: applicationLoaders,
     GroupInvitation: invitationLoaders,
+    Thread: threadLoaders,
+    ThreadReply: replyLoaders,
+    PostEdit: postEditLoaders,
+    Notification: notificationLoaders,
+    SearchResult: searchResultLoaders,
   } as unknown as MercuriusLoaders;
   const { maxDepth, maxFields, maxAliases } = deps.config.graphql;
   await app.register(mercurius, {

@@ -2,6 +2,7 @@
 import './user.js';
 import './orgUnit.js';
 import './chat.js';
+import './forum.js';
 
 export { allow, authorize, can } from './engine.js';
 export { administers, isAnyAdmin, type Actor, type MaybeActor } from './actor.js';

@@ -4,6 +4,7 @@ import { OrgUnitSchema } from './OrgUnit.js';
 import { SessionSchema } from './Session.js';
 import { UserSchema } from './User.js';
 import { chatEntities } from './Chat.js';
+import { forumEntities } from './Forum.js';
 
 export { AuditEntry } from './AuditEntry.js';
 export { LoginAttempt } from './LoginAttempt.js';
@@ -12,5 +13,6 @@ export { Session } from './Session.js';
 export { User, type UserStatus } from './User.js';
 
 export * from './Chat.js';
+export * from './Forum.js';
 
-export const entities = [OrgUnitSchema, UserSchema, SessionSchema, LoginAttemptSchema, AuditEntrySchema, ...chatEntities];
+export const entities = [OrgUnitSchema, UserSchema, SessionSchema, LoginAttemptSchema, AuditEntrySchema, ...chatEntities, ...forumEntities];

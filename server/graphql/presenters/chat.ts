@@ -34,7 +34,7 @@ async function accessFor(ctx: Ctx, groups: ChatGroup[]): Promise<GroupAccess[]> 
   return groups.map((g) => cache!.get(g.id)!);
 }
 
-const usersById = async (ctx: Ctx, ids: string[]) => {
+export const usersById = async (ctx: Ctx, ids: string[]) => {
   const unique = [...new Set(ids)];
   const users = unique.length ? await ctx.domain.em.find(User, { id: unique }, { populate: ['unit'] }) : [];
   return new Map(users.map((u) => [u.id, u]));
@@ -168,7 +168,7 @@ export const applicationResolvers = {
   status: (a: GroupApplication) => upper(a.status),
 };
 
-const groupsById = async (ctx: Ctx, ids: string[]) => {
+export const groupsById = async (ctx: Ctx, ids: string[]) => {
   const unique = [...new Set(ids)];
   const groups = unique.length ? await ctx.domain.em.find(ChatGroup, { id: unique }) : [];
   return new Map(groups.map((g) => [g.id, g]));

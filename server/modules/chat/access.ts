@@ -27,13 +27,14 @@ export async function groupForActor(em: EntityManager, actor: Actor, id: unknown
 export async function conversationsForActor(em: EntityManager, actor: Actor, ids: readonly string[]): Promise<ConversationAccess[]> {
   const valid = ids.filter(isUuid);
   if (!valid.length) return [];
-  const rows = await em.execute<Array<{ conversation_id: string; group_id: string | null; role: GroupRole | null; peer_id: string | null }>>(
-    `select cm.conversation_id, g.id as group_id, gm.role,
+  const rows = await em.execute<Array<{ conversation_id: string; group_id: string | null; role: GroupRole | null; peer_id: string | null; discussion_id: string | null; archived_at: Date | null }>>(
+    `select cm.conversation_id, coalesce(g.id, d.group_id) as group_id, gm.role, d.id as discussion_id, d.archived_at,
             (select o.user_id from conversation_member o where o.conversation_id = cm.conversation_id and o.user_id <> cm.user_id and c.kind = 'direct' limit 1) as peer_id
        from conversation_member cm
        join conversation c on c.id = cm.conversation_id
        left join chat_group g on g.conversation_id = c.id
-       left join group_member gm on gm.group_id = g.id and gm.user_id = cm.user_id
+       left join discussion_group d on d.conversation_id = c.id
+       left join group_member gm on gm.group_id = coalesce(g.id, d.group_id) and gm.user_id = cm.user_id
       where cm.conversation_id in (?) and cm.user_id = ?`,
     [valid, actor.userId],
   );
@@ -50,7 +51,8 @@ export async function conversationsForActor(em: EntityManager, actor: Actor, ids
     .filter((id) => rowById.has(id))
     .map((id) => {
       const row = rowById.get(id)!;
-      return new ConversationAccess(conversationById.get(id)!, row.group_id ? groupById.get(row.group_id)! : null, row.role, row.peer_id);
+      const discussion = row.discussion_id ? { id: row.discussion_id, archived: !!row.archived_at } : null;
+      return new ConversationAccess(conversationById.get(id)!, row.group_id ? groupById.get(row.group_id)! : null, row.role, row.peer_id, discussion);
     });
 }
 

@@ -5,6 +5,7 @@ import { authorize, can } from '../../policies/index.js';
 import { requireActor, type DomainContext } from '../context.js';
 import { isUuid } from '../ids.js';
 import { MAX_PAGE_SIZE } from '../pagination.js';
+import { toTsvectorLiteral } from '../search/segment.js';
 import { conversationForActor, messageForActor } from './access.js';
 import { conversationMemberIds, inTransaction, recordEvent } from './events.js';
 import { loadMessageView, loadMessageViews, type MessageView } from './messageViews.js';
@@ -106,9 +107,9 @@ export async function sendMessage(ctx: DomainContext, conversationId: unknown, i
         [access.conversation.id],
       );
       const [{ id: messageId }] = await tem.execute<Array<{ id: string }>>(
-        `insert into message (id, conversation_id, seq, author_id, body, reply_to_id, client_message_id, mentions_all, created_at)
-         values (gen_random_uuid(), ?, ?, ?, ?, ?, ?, ?, now()) returning id`,
-        [access.conversation.id, seq, actor.userId, body, replyToId, clientMessageId, mentionAll],
+        `insert into message (id, conversation_id, seq, author_id, body, reply_to_id, client_message_id, mentions_all, created_at, search_vector)
+         values (gen_random_uuid(), ?, ?, ?, ?, ?, ?, ?, now(), ?::tsvector) returning id`,
+        [access.conversation.id, seq, actor.userId, body, replyToId, clientMessageId, mentionAll, toTsvectorLiteral(body)],
       );
       if (mentionIds.length) {
         await tem.execute(`insert into message_mention (message_id, user_id) values ${mentionIds.map(() => '(?, ?)').join(', ')}`, mentionIds.flatMap((u) => [messageId, u]));
@@ -136,8 +137,8 @@ async function replayed(em: EntityManager, previous: { id: string; conversation_
 /** Group members post; in private chats the other person must be active and not have blocked the sender. */
 async function assertMayPost(em: EntityManager, ctx: DomainContext, access: ConversationAccess): Promise<void> {
   const actor = requireActor(ctx);
-  if (access.conversation.kind === 'group') {
-    authorize(actor, 'post', new GroupAccess(access.group!, access.role, false), '您不是该群成员，不能发言');
+  if (access.conversation.kind !== 'direct') {
+    authorize(actor, 'postInGroup', access, access.readOnly ? '讨论组已归档，只能查看' : '您不是该群成员，不能发言');
     return;
   }
   const [row] = await em.execute<Array<{ status: string; blocked: boolean }>>(
@@ -158,7 +159,7 @@ export async function editMessage(ctx: DomainContext, messageId: unknown, rawBod
     const [current] = await tem.execute<Array<{ body: string; recalled_at: Date | null }>>(`select body, recalled_at from message where id = ? for update`, [access.message.id]);
     if (current.recalled_at) throw conflict('消息已撤回，不能编辑');
     await tem.execute(`insert into message_edit (message_id, previous_body, edited_at) values (?, ?, now())`, [access.message.id, current.body]);
-    await tem.execute(`update message set body = ?, edited_at = now() where id = ?`, [body, access.message.id]);
+    await tem.execute(`update message set body = ?, edited_at = now(), search_vector = ?::tsvector where id = ?`, [body, toTsvectorLiteral(body), access.message.id]);
     emit(await recordEvent(tem, { conversationId: access.conversation.conversation.id, type: 'MESSAGE_EDITED', messageId: access.message.id, userId: actor.userId }));
     return access.message.id;
   });
@@ -171,7 +172,7 @@ export async function recallMessage(ctx: DomainContext, messageId: unknown): Pro
   if (access.message.recalledAt) throw conflict('消息已经撤回');
   authorize(actor, 'recall', access, '只能在发送后 2 分钟内撤回自己的消息');
   return commitMessageChange(ctx, async (tem, emit) => {
-    const changed = await tem.execute<Array<{ id: string }>>(`update message set recalled_at = now() where id = ? and recalled_at is null returning id`, [access.message.id]);
+    const changed = await tem.execute<Array<{ id: string }>>(`update message set recalled_at = now(), search_vector = null where id = ? and recalled_at is null returning id`, [access.message.id]);
     if (!changed.length) throw conflict('消息已经撤回');
     emit(await recordEvent(tem, { conversationId: access.conversation.conversation.id, type: 'MESSAGE_RECALLED', messageId: access.message.id, userId: actor.userId }));
     return access.message.id;
