@@ -22,13 +22,29 @@ const MAX_WORD_LENGTH = 200;
 
 const normalise = (text: string) => text.normalize('NFKC').toLowerCase();
 
-/** The words of a text for the index, in order (with repeats). */
+/**
+ * The words of a text for the index (with repeats): jieba's search mode, plus every dictionary
+ * word of two or more characters found anywhere (full mode). Search mode alone depends on
+ * context: it cuts 行政许可权 into 行政 / 许可 / 许可权 and never yields 行政许可, so the query
+ * 行政许可 would miss it. Full mode finds 行政许可 inside it, so a dictionary word in a query
+ * finds every text that contains it. Its single characters are left out (they would bloat the
+ * index and match almost anything).
+ */
 export function indexWords(text: string): string[] {
-  return segmenter()
-    .cutForSearch(normalise(text), true)
-    .map((w) => w.trim())
-    .filter((w) => w && WORD.test(w) && w.length <= MAX_WORD_LENGTH);
+  const normalised = normalise(text);
+  const jieba = segmenter();
+  const words = jieba.cutForSearch(normalised, true).map((w) => w.trim()).filter(usable);
+  const seen = new Set(words);
+  for (const word of jieba.cutAll(normalised)) {
+    if (word.length >= 2 && !seen.has(word) && usable(word)) {
+      seen.add(word);
+      words.push(word);
+    }
+  }
+  return words;
 }
+
+const usable = (w: string) => !!w && WORD.test(w) && w.length <= MAX_WORD_LENGTH && !/\s/.test(w);
 
 const quoteLexeme = (word: string) => `'${word.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
 
