@@ -134,7 +134,7 @@ describe('threads and floors', () => {
     const titles: string[] = [];
     let after: string | null = null;
     do {
-      const { board } = await li.request(THREADS, { b: createBoard.id, first: 2, after });
+      const { board }: any = await li.request(THREADS, { b: createBoard.id, first: 2, after });
       titles.push(...board.threads.edges.map((e: any) => e.node.title));
       after = board.threads.pageInfo.hasNextPage ? board.threads.pageInfo.endCursor : null;
     } while (after);
