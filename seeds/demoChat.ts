@@ -8,6 +8,7 @@ import { createGroup } from '../server/modules/chat/groups.js';
 import { openDirect } from '../server/modules/chat/direct.js';
 import { react, sendMessage } from '../server/modules/chat/messages.js';
 import { silentPublisher } from '../server/modules/chat/realtime.js';
+import { loadDemoForum } from './demoForum.js';
 
 export const DEMO_GROUP = '政务服务工作交流';
 
@@ -105,6 +106,8 @@ export async function loadDemoChat(orm: MikroORM, hasher: PasswordHasher): Promi
     rules: '围绕行政审批制度改革发言；引用文件请注明文号；遵守保密守则。',
     visibility: 'listed',
   });
+
+  await loadDemoForum(as, group.id);
 
   const direct = await openDirect(await as('lijinsong'), ids.get('gouxiaoyan'));
   await sendMessage(await as('lijinsong'), direct.conversation.id, { body: '小苟，上次说的那份窗口服务规范，方便时发我一份，谢谢。', clientMessageId: 'demo-direct-001' });
