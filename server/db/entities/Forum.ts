@@ -163,7 +163,20 @@ export const ThreadFollowSchema = new EntitySchema<ThreadFollow>({
   },
 });
 
-export type NotificationKind = 'thread_reply' | 'mention' | 'discussion_invite';
+export const NOTIFICATION_KINDS = [
+  'thread_reply',
+  'mention',
+  'discussion_invite',
+  'meeting_invite',
+  'meeting_changed',
+  'meeting_cancelled',
+  'meeting_reminder',
+  'meeting_nudge',
+  'announcement',
+  'document_request',
+  'document_request_answered',
+] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 /** Something for one user to look at: a reply in a followed thread, a mention, an invitation to a discussion group. */
 export class Notification {
@@ -175,6 +188,10 @@ export class Notification {
   thread: Ref<Thread> | null = null;
   reply: Ref<ThreadReply> | null = null;
   conversation: Ref<Conversation> | null = null;
+  /** For meetings, announcements and document requests: the id of the thing (its module resolves it). */
+  subjectId: string | null = null;
+  /** Details for the reader, e.g. what changed in a meeting notice. */
+  data: Record<string, unknown> | null = null;
   createdAt: Date = new Date();
   readAt: Date | null = null;
 }
@@ -189,12 +206,14 @@ export const NotificationSchema = new EntitySchema<Notification>({
   properties: {
     id: { type: 'bigint', primary: true, autoincrement: true },
     user: { kind: 'm:1', entity: () => User, ref: true, deleteRule: 'cascade' },
-    kind: { enum: true, items: ['thread_reply', 'mention', 'discussion_invite'] },
+    kind: { enum: true, items: [...NOTIFICATION_KINDS] },
     actor: { kind: 'm:1', entity: () => User, ref: true, deleteRule: 'cascade' },
     group: { kind: 'm:1', entity: () => ChatGroup, ref: true, deleteRule: 'cascade' },
     thread: { kind: 'm:1', entity: () => Thread, ref: true, nullable: true, deleteRule: 'cascade' },
     reply: { kind: 'm:1', entity: () => ThreadReply, ref: true, nullable: true, deleteRule: 'cascade' },
     conversation: { kind: 'm:1', entity: () => Conversation, ref: true, nullable: true, deleteRule: 'cascade' },
+    subjectId: { type: 'uuid', nullable: true },
+    data: { type: 'json', nullable: true },
     createdAt: { type: 'datetime', columnType: 'timestamptz' },
     readAt: { type: 'datetime', columnType: 'timestamptz', nullable: true },
   },

@@ -1,10 +1,12 @@
 import { Migration20261124000000Initial } from './Migration20261124000000Initial.js';
 import { Migration20261124200000Chat } from './Migration20261124200000Chat.js';
 import { Migration20261125000000Forum } from './Migration20261125000000Forum.js';
+import { Migration20261125010000NotificationSubjects } from './Migration20261125010000NotificationSubjects.js';
 
 /** Checked-in migrations, applied in order by the Migrator at start. */
 export const migrationsList = [
   { name: 'Migration20261124000000Initial', class: Migration20261124000000Initial },
   { name: 'Migration20261124200000Chat', class: Migration20261124200000Chat },
   { name: 'Migration20261125000000Forum', class: Migration20261125000000Forum },
+  { name: 'Migration20261125010000NotificationSubjects', class: Migration20261125010000NotificationSubjects },
 ];

@@ -181,6 +181,7 @@ export const conversationForumResolvers = {
 export const notificationResolvers = {
   kind: (n: NotificationRow) => upper(n.kind),
   read: (n: NotificationRow) => !!n.readAt,
+  details: (n: NotificationRow) => (n.data ? JSON.stringify(n.data) : null),
 };
 
 export const notificationLoaders = {

@@ -13,6 +13,8 @@ interface NewNotifications {
   threadId?: string | null;
   replyId?: string | null;
   conversationId?: string | null;
+  subjectId?: string | null;
+  data?: Record<string, unknown> | null;
 }
 
 /**
@@ -23,10 +25,10 @@ export async function notify(em: EntityManager, n: NewNotifications): Promise<Ou
   const userIds = [...new Set(n.userIds)].filter((id) => id !== n.actorId);
   if (!userIds.length) return [];
   const rows = await em.execute<Array<{ id: string; user_id: string; created_at: Date }>>(
-    `insert into notification (user_id, kind, actor_id, group_id, thread_id, reply_id, conversation_id, created_at)
-     select u, ?, ?, ?, ?, ?, ?, now() from unnest(?::uuid[]) as u
+    `insert into notification (user_id, kind, actor_id, group_id, thread_id, reply_id, conversation_id, subject_id, data, created_at)
+     select u, ?, ?, ?, ?, ?, ?, ?, ?, now() from unnest(?::uuid[]) as u
      returning id, user_id, created_at`,
-    [n.kind, n.actorId, n.groupId, n.threadId ?? null, n.replyId ?? null, n.conversationId ?? null, `{${userIds.join(',')}}`],
+    [n.kind, n.actorId, n.groupId, n.threadId ?? null, n.replyId ?? null, n.conversationId ?? null, n.subjectId ?? null, n.data ? JSON.stringify(n.data) : null, `{${userIds.join(',')}}`],
   );
   return rows.map((row) => ({
     event: { id: null, type: 'NOTIFICATION', conversationId: null, at: new Date(row.created_at), notificationId: String(row.id) },
@@ -42,12 +44,14 @@ export interface NotificationRow {
   threadId: string | null;
   replyId: string | null;
   conversationId: string | null;
+  subjectId: string | null;
+  data: Record<string, unknown> | null;
   createdAt: Date;
   readAt: Date | null;
 }
 
 const columns = `n.id::text as id, n.kind, n.actor_id as "actorId", n.group_id as "groupId", n.thread_id as "threadId", n.reply_id as "replyId",
-  n.conversation_id as "conversationId", n.created_at as "createdAt", n.read_at as "readAt"`;
+  n.conversation_id as "conversationId", n.subject_id as "subjectId", n.data, n.created_at as "createdAt", n.read_at as "readAt"`;
 
 /**
  * Only notifications about groups the viewer still belongs to are shown: leaving a group hides
