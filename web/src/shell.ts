@@ -6,11 +6,13 @@ import { navigate } from './router.js';
 import { isAdmin, setViewer, viewer } from './session.js';
 import type { Viewer } from './types.js';
 
-export type NavKey = 'chat' | 'groups' | 'directory' | 'me' | 'pending' | 'createUser' | null;
+export type NavKey = 'chat' | 'groups' | 'myThreads' | 'search' | 'notifications' | 'directory' | 'me' | 'pending' | 'createUser' | null;
 
-const NAV: Array<{ key: Exclude<NavKey, null>; label: string; href: string; adminOnly?: boolean }> = [
+const NAV: Array<{ key: Exclude<NavKey, null | 'notifications'>; label: string; href: string; adminOnly?: boolean }> = [
   { key: 'chat', label: '消息', href: '#/chat' },
   { key: 'groups', label: '群组', href: '#/groups' },
+  { key: 'myThreads', label: '我的帖子', href: '#/my/threads' },
+  { key: 'search', label: '搜索', href: '#/search' },
   { key: 'directory', label: '通讯录', href: '#/directory' },
   { key: 'me', label: '我的资料', href: '#/me' },
   { key: 'pending', label: '审核注册', href: '#/admin/pending', adminOnly: true },
@@ -26,12 +28,16 @@ export class Shell {
   private loggingOut = false;
   /** Unread messages in all conversations, on the 消息 link. */
   private readonly unreadBadge: HTMLElement;
+  /** Unread notifications, on the bell. */
+  private readonly bellBadge: HTMLElement;
+  private notificationCount = 0;
 
   constructor() {
     this.main = h('main', { id: 'main', class: 'main', tabindex: '-1' });
     this.nav = h('nav', { class: 'nav', 'aria-label': '主导航' });
     this.userBox = h('div', { class: 'userbox' });
     this.unreadBadge = h('span', { class: 'count-badge nav-badge', hidden: true, 'data-testid': 'nav-unread' });
+    this.bellBadge = h('span', { class: 'count-badge bell-badge', hidden: true, 'data-testid': 'bell-count' });
     const skip = h('button', { type: 'button', class: 'skip-link', onclick: () => this.main.focus() }, '跳到主要内容');
     const header = h(
       'header',
@@ -59,6 +65,16 @@ export class Shell {
     this.unreadBadge.hidden = count === 0;
     this.unreadBadge.textContent = count > 99 ? '99+' : String(count);
     this.unreadBadge.title = `${count} 条未读消息`;
+  }
+
+  /** Unread notifications on the bell (hidden at 0). */
+  setNotifications(count: number): void {
+    this.notificationCount = count;
+    this.bellBadge.hidden = count === 0;
+    this.bellBadge.textContent = count > 99 ? '99+' : String(count);
+    const bell = this.userBox.querySelector<HTMLElement>('[data-testid=bell]');
+    bell?.setAttribute('aria-label', count ? `通知，${count} 条未读` : '通知');
+    if (bell) bell.title = count ? `${count} 条未读通知` : '通知';
   }
 
   /** 'fill' pages (chat) take the window's height and scroll inside. */
@@ -100,8 +116,25 @@ export class Shell {
         ),
       ),
     );
+    const search = h('input', { type: 'search', class: 'topbar-search', name: 'q', maxlength: 50, placeholder: '搜索消息和帖子', 'aria-label': '搜索消息和帖子', autocomplete: 'off', 'data-testid': 'header-search' });
+    const searchForm = h('form', { class: 'topbar-search-form', role: 'search', novalidate: true }, search);
+    searchForm.addEventListener('submit', (event) => {
+      event.preventDefault();
+      const q = search.value.trim();
+      navigate(q ? `#/search?q=${encodeURIComponent(q)}` : '#/search');
+      search.value = '';
+      search.blur();
+    });
+    const bell = h(
+      'a',
+      { class: 'bell', href: '#/notifications', 'aria-current': this.activeKey === 'notifications' ? 'page' : null, 'data-testid': 'bell' },
+      h('span', { class: 'bell-icon', 'aria-hidden': 'true' }, '🔔'),
+      this.bellBadge,
+    );
     replaceChildren(
       this.userBox,
+      searchForm,
+      bell,
       h(
         'a',
         { class: 'viewer', href: '#/me', title: '我的资料' },
@@ -110,6 +143,7 @@ export class Shell {
       ),
       h('button', { type: 'button', class: 'btn btn-ghost', 'data-testid': 'logout', onclick: () => this.logout() }, '退出登录'),
     );
+    this.setNotifications(this.notificationCount);
   }
 
   private async logout(): Promise<void> {
