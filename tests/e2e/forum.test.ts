@@ -247,4 +247,120 @@ describe('BBS, notifications, search and discussion groups in the browser', () =
     expect(li.errors).toEqual([]);
     expect(cheng.errors).toEqual([]);
   });
+
+  test('search: 行政许可 from the header shows highlighted hits of every kind that open where they are', async () => {
+    const { page } = cheng;
+    await page.goto('/#/chat');
+    await page.getByTestId('header-search').fill('行政许可');
+    await page.getByTestId('header-search').press('Enter');
+    await page.getByTestId('search-page').waitFor();
+    expect(await page.getByTestId('search-input').inputValue()).toBe('行政许可');
+    await page.getByTestId('search-result').first().waitFor();
+    expect(await page.getByTestId('search-summary').textContent()).toContain('“行政许可”的搜索结果');
+    expect(await page.getByTestId('search-word').allTextContents()).toContain('行政许可');
+
+    // A message of the demo group, with the words marked (as <mark> text, not HTML).
+    const message = page.locator('[data-testid=search-result][data-type=GROUP_MESSAGE]').filter({ hasText: '省级政府规章可以设定行政许可吗' });
+    await message.waitFor();
+    expect(await message.getByTestId('result-group').textContent()).toBe(DEMO_GROUP);
+    const marks = await message.getByTestId('hit').allTextContents();
+    expect(marks.length).toBeGreaterThan(0);
+    for (const m of marks) expect(['行政', '许可', '行政许可']).toContain(m);
+
+    // The thread of the first test, its title marked too.
+    const thread = page.locator('[data-testid=search-result][data-type=THREAD]').filter({ hasText: '事项清单梳理经验' });
+    await thread.waitFor();
+    expect(await thread.getByTestId('result-title').textContent()).toContain('（修订）');
+    expect(await thread.getByTestId('result-title').getByTestId('hit').first().textContent()).toMatch(/行政|许可/);
+    expect(await page.locator('#main script').count()).toBe(0);
+
+    // Only threads, newest first: the filter lives in the address.
+    await page.getByTestId('search-type-THREAD').check();
+    await expect.poll(() => page.url()).toContain('types=THREAD');
+    await page.getByTestId('search-result').first().waitFor();
+    await expect.poll(async () => [...new Set(await page.getByTestId('search-result').evaluateAll((els) => els.map((e) => e.getAttribute('data-type'))))]).toEqual(['THREAD']);
+    await thread.getByTestId('result-link').click();
+    await page.getByTestId('thread-title').filter({ hasText: '事项清单梳理经验' }).waitFor();
+
+    // Back to the results; the message opens in its conversation, scrolled to and highlighted.
+    await page.goBack();
+    await page.getByTestId('search-type-THREAD').uncheck();
+    await message.getByTestId('result-link').click();
+    await page.getByTestId('conversation-title').filter({ hasText: DEMO_GROUP }).waitFor();
+    await page.locator('.msg-flash').filter({ hasText: '省级政府规章可以设定行政许可吗' }).waitFor();
+
+    // Nothing found: an empty state that names the query.
+    await page.goto(`/#/search?q=${encodeURIComponent('没有这样的词组合')}`);
+    await page.getByTestId('empty').filter({ hasText: '没有找到与“没有这样的词组合”相关的内容' }).waitFor();
+    expect(cheng.errors).toEqual([]);
+  });
+
+  test('a discussion group: 李劲松 invites 苟晓燕, they talk; 程永, in the group but not invited, never sees it', async () => {
+    const TOPIC = '行政许可清单专题';
+    const { page } = li;
+    await page.goto(`/#/chat/${groupConversationId}`);
+    await page.getByTestId('conversation-title').filter({ hasText: DEMO_GROUP }).waitFor();
+    await page.getByTestId('toggle-discussions').click();
+    // (The demo data already has him in 三县一区交流会议筹备.)
+    await page.getByTestId('discussions-panel').locator('[data-testid=discussion-item], [data-testid=empty]').first().waitFor();
+    await page.getByTestId('discussion-create-open').click();
+    await page.getByTestId('discussion-create-submit').click();
+    expect(await page.getByTestId('error-topic').textContent()).toBe('请填写讨论主题');
+    await page.getByTestId('discussion-topic-input').fill(TOPIC);
+    await page.getByTestId('discussion-member-filter').fill('苟晓燕');
+    await page.locator('.pick-item').filter({ hasText: '苟晓燕' }).getByTestId('discussion-member-option').check();
+    await page.getByTestId('discussion-create-submit').click();
+
+    // Its own conversation view: the topic, 讨论组, two members.
+    await page.getByTestId('conversation-title').filter({ hasText: TOPIC }).waitFor();
+    expect(await page.getByTestId('conversation-sub').textContent()).toContain('讨论组');
+    expect(await page.getByTestId('conversation-sub').textContent()).toContain(`2 人 · 所属群组 ${DEMO_GROUP}`);
+    const discussionUrl = page.url();
+    await page.getByTestId('toggle-members').click();
+    expect(await page.getByTestId('discussion-member').allTextContents()).toEqual([expect.stringContaining('李劲松'), expect.stringContaining('苟晓燕')]);
+    await page.getByTestId('side-close').click();
+
+    // 苟晓燕 finds it in 消息 (live) and they exchange messages.
+    const g = gou.page;
+    await g.goto('/#/chat');
+    const item = g.getByTestId('conversation-item').filter({ hasText: TOPIC });
+    await item.waitFor();
+    expect(await item.getAttribute('data-kind')).toBe('DISCUSSION');
+    await item.click();
+    await g.getByTestId('conversation-title').filter({ hasText: TOPIC }).waitFor();
+    await g.getByTestId('composer-input').waitFor();
+
+    await page.getByTestId('composer-input').fill('晓燕，通江县的许可清单这周能整理好吗？');
+    await page.getByTestId('composer-input').press('Enter');
+    await g.getByTestId('message-body').filter({ hasText: '晓燕，通江县的许可清单这周能整理好吗？' }).waitFor();
+    await g.getByTestId('composer-input').fill('周四前发给您。');
+    await g.getByTestId('composer-input').press('Enter');
+    await page.getByTestId('message-body').filter({ hasText: '周四前发给您。' }).waitFor();
+
+    // 程永 is in the group but not in the discussion: not in his list, not in the group's panel, not by address.
+    const c = cheng.page;
+    await c.goto(`/#/chat/${groupConversationId}`);
+    await c.getByTestId('conversation-title').filter({ hasText: DEMO_GROUP }).waitFor();
+    await c.getByTestId('conversation-item').first().waitFor();
+    expect(await c.getByTestId('conversation-name').allTextContents()).not.toContain(TOPIC);
+    await c.getByTestId('toggle-discussions').click();
+    await c.getByTestId('discussions-panel').locator('[data-testid=discussion-item], [data-testid=empty]').first().waitFor();
+    expect(await c.getByTestId('discussion-topic').allTextContents()).not.toContain(TOPIC);
+    await c.goto(discussionUrl.slice(discussionUrl.indexOf('#')).replace(/^/, '/'));
+    await c.getByTestId('conversation-missing').waitFor();
+
+    // Archived: read-only for both, the composer gone; reopened: writable again.
+    await page.getByTestId('toggle-members').click();
+    await page.getByTestId('discussion-archive').click();
+    await page.getByTestId('discussion-archived').waitFor();
+    expect(await page.getByTestId('composer').isHidden()).toBe(true);
+    await g.getByTestId('discussion-archived').waitFor();
+    expect(await g.getByTestId('composer').isHidden()).toBe(true);
+    await page.getByTestId('discussion-reopen').click();
+    await g.getByTestId('composer-input').waitFor();
+    expect(await g.getByTestId('discussion-archived').isHidden()).toBe(true);
+
+    expect(li.errors).toEqual([]);
+    expect(gou.errors).toEqual([]);
+  });
 });

@@ -279,7 +279,8 @@ export function discussionInfoPanel(d: Discussion, directory: () => MemberDirect
     h(
       'ul',
       { class: 'member-list', 'data-testid': 'discussion-members' },
-      d.members.map((m) =>
+      // The initiator first (members joined in one transaction share a join time).
+      [...d.members].sort((a, b) => Number(b.id === d.creator.id) - Number(a.id === d.creator.id)).map((m) =>
         h(
           'li',
           { class: 'member-item', 'data-testid': 'discussion-member', 'data-user-id': m.id },
