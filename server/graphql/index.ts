@@ -16,7 +16,7 @@ import { accountMutations, accountQueries } from './resolvers/accounts.js';
 import { orgQueries } from './resolvers/org.js';
 import { chatMutations, chatQueries, chatSubscriptions } from './resolvers/chat.js';
 import { forumMutations, forumQueries } from './resolvers/forum.js';
-import { boardResolvers, conversationForumResolvers, discussionResolvers, groupForumResolvers, notificationLoaders, notificationResolvers, postEditLoaders, replyLoaders, replyResolvers, threadLoaders, threadResolvers } from './presenters/forum.js';
+import { boardResolvers, conversationForumResolvers, discussionLoaders, discussionResolvers, groupForumResolvers, notificationLoaders, notificationResolvers, postEditLoaders, replyLoaders, replyResolvers, threadLoaders, threadResolvers } from './presenters/forum.js';
 import { searchResultLoaders, searchResultResolvers } from './presenters/search.js';
 import { applicationLoaders, applicationResolvers, chatEventResolvers, conversationLoaders, conversationResolvers, groupLoaders, groupResolvers, invitationLoaders, memberLoaders, memberResolvers, messageResolvers, userChatLoaders } from './presenters/chat.js';
 import { subscriptionOptions } from './subscriptions.js';
@@ -67,6 +67,7 @@ export async function registerGraphQL(app: FastifyInstance, orm: MikroORM, deps:
     Thread: threadLoaders,
     ThreadReply: replyLoaders,
     PostEdit: postEditLoaders,
+    DiscussionGroup: discussionLoaders,
     Notification: notificationLoaders,
     SearchResult: searchResultLoaders,
   } as unknown as MercuriusLoaders;

@@ -6,7 +6,7 @@ import { inTransaction } from '../chat/events.js';
 import type { OutgoingEvent } from '../chat/realtime.js';
 import { requireActor, type DomainContext } from '../context.js';
 import { isUuid } from '../ids.js';
-import { decodeCursor, pageSize, toPage, type Page, type PageArgs } from '../pagination.js';
+import { decodeTypedCursor, pageSize, toPage, type Page, type PageArgs } from '../pagination.js';
 import { toTsvectorLiteral } from '../search/segment.js';
 import { replyForActor, threadForActor } from './access.js';
 import { notify } from './notifications.js';
@@ -98,7 +98,7 @@ async function reloaded(em: EntityManager, id: string): Promise<ThreadReply> {
 /** Floors in order after a floor number. */
 export async function listReplies(em: EntityManager, access: ThreadAccess, args: PageArgs): Promise<Page<ThreadReply>> {
   const size = pageSize(args.first);
-  const cursor = decodeCursor(args.after, 1);
+  const cursor = decodeTypedCursor(args.after, ['int']);
   const after = cursor ? Number(cursor[0]) : 0;
   if (!Number.isInteger(after) || after < 0) throw badInput('分页游标无效', 'after');
   const replies = await em.find(ThreadReply, { thread: access.thread.id, floor: { $gt: after } }, { orderBy: { floor: 'asc' }, limit: size + 1 });

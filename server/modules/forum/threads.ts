@@ -7,7 +7,7 @@ import type { OutgoingEvent } from '../chat/realtime.js';
 import { inTransaction } from '../chat/events.js';
 import type { GroupAccess } from '../chat/subjects.js';
 import { requireActor, type DomainContext } from '../context.js';
-import { decodeCursor, pageSize, toPage, type Page, type PageArgs } from '../pagination.js';
+import { decodeTypedCursor, pageSize, toPage, type Page, type PageArgs } from '../pagination.js';
 import { toTsvectorLiteral } from '../search/segment.js';
 import { boardForActor, threadForActor } from './access.js';
 import { markThreadNotificationsRead, notify } from './notifications.js';
@@ -128,7 +128,7 @@ interface ThreadKeyRow {
  */
 export async function listThreads(em: EntityManager, scope: { boardId?: string; group: GroupAccess }, args: PageArgs & { essence?: boolean | null }): Promise<Page<Thread>> {
   const size = pageSize(args.first);
-  const cursor = decodeCursor(args.after, 3);
+  const cursor = decodeTypedCursor(args.after, ['int', 'timestamp', 'uuid']);
   const where = [scope.boardId ? 't.board_id = ?' : 't.group_id = ?'];
   const params: unknown[] = [scope.boardId ?? scope.group.group.id];
   if (!scope.boardId) where.push(`exists (select 1 from board b where b.id = t.board_id and b.archived_at is null)`);
@@ -160,7 +160,7 @@ async function threadPage(em: EntityManager, keys: ThreadKeyRow[], size: number)
 export async function myThreads(ctx: DomainContext, args: PageArgs): Promise<Page<Thread>> {
   const actor = requireActor(ctx);
   const size = pageSize(args.first);
-  const cursor = decodeCursor(args.after, 3);
+  const cursor = decodeTypedCursor(args.after, ['int', 'timestamp', 'uuid']);
   const keys = await ctx.em.execute<ThreadKeyRow[]>(
     `select t.id, (t.last_floor > f.last_seen_floor)::int as pinned, t.last_activity_at::text as activity
        from thread_follow f
