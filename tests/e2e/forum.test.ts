@@ -20,7 +20,7 @@ const THREAD_BODY = [
   '- 最后报市政府审定',
   '',
   '| 环节 | 用时 |',
-  '| --- | --- |',
+  '| --- | :-: |',
   '| 汇总 | 5 个工作日 |',
   '| 核对 | 10 个工作日 |',
   '',
@@ -150,6 +150,9 @@ describe('BBS, notifications, search and discussion groups in the browser', () =
     const body = page.getByTestId('thread-body');
     expect(await body.locator('table tr').count()).toBe(3);
     expect(await body.locator('td').first().textContent()).toBe('汇总');
+    // Column alignment arrives as a class: a style attribute would be refused (and reported) by the CSP.
+    expect(await body.locator('td.align-center').count()).toBe(2);
+    expect(await body.locator('[style]').count()).toBe(0);
     expect(await body.locator('ul > li').allTextContents()).toEqual(['先按部门汇总事项', '再逐项核对设定依据', '最后报市政府审定']);
     expect(await body.locator('strong').textContent()).toBe('行政许可');
     // The script and the image tag are shown as text, never as elements, and nothing ran.

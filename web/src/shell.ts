@@ -8,11 +8,10 @@ import type { Viewer } from './types.js';
 
 export type NavKey = 'chat' | 'groups' | 'myThreads' | 'search' | 'notifications' | 'directory' | 'me' | 'pending' | 'createUser' | null;
 
-const NAV: Array<{ key: Exclude<NavKey, null | 'notifications'>; label: string; href: string; adminOnly?: boolean }> = [
+const NAV: Array<{ key: Exclude<NavKey, null | 'notifications' | 'search'>; label: string; href: string; adminOnly?: boolean }> = [
   { key: 'chat', label: '消息', href: '#/chat' },
   { key: 'groups', label: '群组', href: '#/groups' },
   { key: 'myThreads', label: '我的帖子', href: '#/my/threads' },
-  { key: 'search', label: '搜索', href: '#/search' },
   { key: 'directory', label: '通讯录', href: '#/directory' },
   { key: 'me', label: '我的资料', href: '#/me' },
   { key: 'pending', label: '审核注册', href: '#/admin/pending', adminOnly: true },
@@ -49,7 +48,7 @@ export class Shell {
           'a',
           { class: 'brand', href: '#/', 'data-testid': 'brand' },
           h('span', { class: 'brand-mark', 'aria-hidden': 'true' }, '交'),
-          h('span', { class: 'brand-text' }, h('strong', null, '交流'), h('span', { class: 'brand-sep' }, ' · '), '政务服务工作交流平台'),
+          h('span', { class: 'brand-text' }, h('strong', null, '交流'), h('span', { class: 'brand-long' }, h('span', { class: 'brand-sep' }, ' · '), '政务服务工作交流平台')),
         ),
         this.nav,
         this.userBox,
@@ -117,7 +116,12 @@ export class Shell {
       ),
     );
     const search = h('input', { type: 'search', class: 'topbar-search', name: 'q', maxlength: 50, placeholder: '搜索消息和帖子', 'aria-label': '搜索消息和帖子', autocomplete: 'off', 'data-testid': 'header-search' });
-    const searchForm = h('form', { class: 'topbar-search-form', role: 'search', novalidate: true }, search);
+    // The search page's entry in the navigation: a box that opens #/search with what was typed.
+    const searchForm = h(
+      'form',
+      { class: `topbar-search-form${this.activeKey === 'search' ? ' is-current' : ''}`, role: 'search', 'aria-label': '搜索', novalidate: true, 'data-testid': 'nav-search' },
+      search,
+    );
     searchForm.addEventListener('submit', (event) => {
       event.preventDefault();
       const q = search.value.trim();
@@ -128,7 +132,7 @@ export class Shell {
     const bell = h(
       'a',
       { class: 'bell', href: '#/notifications', 'aria-current': this.activeKey === 'notifications' ? 'page' : null, 'data-testid': 'bell' },
-      h('span', { class: 'bell-icon', 'aria-hidden': 'true' }, '🔔'),
+      bellIcon(),
       this.bellBadge,
     );
     replaceChildren(
@@ -160,4 +164,26 @@ export class Shell {
       this.loggingOut = false;
     }
   }
+}
+
+/** A bell drawn as SVG (built with DOM calls: no markup strings, no emoji font needed). */
+function bellIcon(): SVGSVGElement {
+  const ns = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(ns, 'svg');
+  svg.setAttribute('viewBox', '0 0 24 24');
+  svg.setAttribute('width', '20');
+  svg.setAttribute('height', '20');
+  svg.setAttribute('aria-hidden', 'true');
+  svg.setAttribute('class', 'bell-icon');
+  for (const d of ['M6 8a6 6 0 0 1 12 0c0 7 3 9 3 9H3s3-2 3-9', 'M10.3 21a1.94 1.94 0 0 0 3.4 0']) {
+    const path = document.createElementNS(ns, 'path');
+    path.setAttribute('d', d);
+    path.setAttribute('fill', 'none');
+    path.setAttribute('stroke', 'currentColor');
+    path.setAttribute('stroke-width', '2');
+    path.setAttribute('stroke-linecap', 'round');
+    path.setAttribute('stroke-linejoin', 'round');
+    svg.appendChild(path);
+  }
+  return svg;
 }

@@ -16,17 +16,17 @@ import type { SnippetPart } from './types.js';
  * links are made to open outside the app.
  */
 export function markdownHtml(html: string, attrs: Record<string, string> = {}): HTMLElement {
+  // Table alignment comes as style="text-align:…", which the CSP refuses (and reports) even
+  // while parsing into a template: turn it into a class first. The sanitiser writes attributes
+  // double-quoted with quotes inside escaped, so these patterns cannot cut into other markup.
+  const styled = html
+    .replace(/ style="text-align:\s*(left|right|center);?"/g, ' class="align-$1"')
+    .replace(/ style="[^"]*"/g, '');
   const template = document.createElement('template');
-  template.innerHTML = html;
+  template.innerHTML = styled;
   for (const a of template.content.querySelectorAll('a[href]')) {
     a.setAttribute('target', '_blank');
     a.setAttribute('rel', 'noopener noreferrer nofollow');
-  }
-  // Table alignment comes as style="text-align:…", which the CSP refuses: make it a class.
-  for (const cell of template.content.querySelectorAll<HTMLElement>('[style]')) {
-    const align = /text-align:\s*(left|right|center)/.exec(cell.getAttribute('style') ?? '')?.[1];
-    cell.removeAttribute('style');
-    if (align) cell.classList.add(`align-${align}`);
   }
   const box = h('div', { class: 'md', ...attrs });
   box.appendChild(template.content);
