@@ -22,6 +22,22 @@ export function notificationText(n: Notification): string {
       return `${who} 在${n.reply ? `《${n.thread?.title ?? '帖子'}》的 ${n.reply.floor}楼` : `帖子《${n.thread?.title ?? '已不可见的帖子'}》`}中提到了您`;
     case 'DISCUSSION_INVITE':
       return `${who} 邀请您加入讨论组“${n.discussion?.topic ?? '已退出的讨论组'}”`;
+    case 'MEETING_INVITE':
+      return `${who} 邀请您参加“${n.group.name}”的会议`;
+    case 'MEETING_CHANGED':
+      return `${who} 修改了您受邀参加的会议`;
+    case 'MEETING_CANCELLED':
+      return `${who} 取消了您受邀参加的会议`;
+    case 'MEETING_REMINDER':
+      return `您受邀参加的会议即将开始（${n.group.name}）`;
+    case 'MEETING_NUDGE':
+      return `${who} 请您回复会议通知`;
+    case 'ANNOUNCEMENT':
+      return `${who} 在“${n.group.name}”发布了新公告`;
+    case 'DOCUMENT_REQUEST':
+      return `${who} 向您索要文件（${n.group.name}）`;
+    case 'DOCUMENT_REQUEST_ANSWERED':
+      return `${who} 回复了您的文件请求`;
     default:
       return `${who} 有新动态`;
   }

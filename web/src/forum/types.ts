@@ -88,7 +88,18 @@ export interface Discussion {
   members: ChatUser[];
 }
 
-export type NotificationKind = 'THREAD_REPLY' | 'MENTION' | 'DISCUSSION_INVITE';
+export type NotificationKind =
+  | 'THREAD_REPLY'
+  | 'MENTION'
+  | 'DISCUSSION_INVITE'
+  | 'MEETING_INVITE'
+  | 'MEETING_CHANGED'
+  | 'MEETING_CANCELLED'
+  | 'MEETING_REMINDER'
+  | 'MEETING_NUDGE'
+  | 'ANNOUNCEMENT'
+  | 'DOCUMENT_REQUEST'
+  | 'DOCUMENT_REQUEST_ANSWERED';
 
 export interface Notification {
   id: string;

@@ -16,7 +16,19 @@ import { emptyState, errorBox, loading, pageTitle, type Page, type PageContext }
 const LIST = `query Notifications($first: Int, $after: String, $unread: Boolean) { notifications(first: $first, after: $after, unreadOnly: $unread) {
   unreadCount pageInfo { hasNextPage endCursor } edges { cursor node { ${NOTIFICATION_FIELDS} } } } }`;
 const PAGE_SIZE = 30;
-const KIND_LABELS: Record<Notification['kind'], string> = { THREAD_REPLY: '回复', MENTION: '提及', DISCUSSION_INVITE: '讨论组' };
+const KIND_LABELS: Record<Notification['kind'], string> = {
+  THREAD_REPLY: '回复',
+  MENTION: '提及',
+  DISCUSSION_INVITE: '讨论组',
+  MEETING_INVITE: '会议',
+  MEETING_CHANGED: '会议',
+  MEETING_CANCELLED: '会议',
+  MEETING_REMINDER: '会议',
+  MEETING_NUDGE: '会议',
+  ANNOUNCEMENT: '公告',
+  DOCUMENT_REQUEST: '文件',
+  DOCUMENT_REQUEST_ANSWERED: '文件',
+};
 
 export function notificationsPage(ctx: PageContext): Page {
   const list = h('ul', { class: 'notification-list', 'data-testid': 'notification-list', 'aria-label': '通知' });
