@@ -34,12 +34,19 @@ export type AuditAction =
   | 'discussion.members_added'
   | 'discussion.left'
   | 'discussion.archived'
-  | 'discussion.reopened';
+  | 'discussion.reopened'
+  | 'document.uploaded'
+  | 'document.version_added'
+  | 'document.deleted'
+  | 'document.moved'
+  | 'document.folder_created'
+  | 'document.request_created'
+  | 'document.request_closed';
 
 export interface AuditRecord {
   actorId: string | null;
   action: AuditAction;
-  targetType: 'user' | 'org_unit' | 'group';
+  targetType: 'user' | 'org_unit' | 'group' | 'document';
   targetId: string;
   unitId?: string | null;
   reason?: string | null;

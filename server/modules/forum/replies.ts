@@ -8,6 +8,7 @@ import { requireActor, type DomainContext } from '../context.js';
 import { isUuid } from '../ids.js';
 import { decodeTypedCursor, pageSize, toPage, type Page, type PageArgs } from '../pagination.js';
 import { toTsvectorLiteral } from '../search/segment.js';
+import { checkAttachments, insertAttachments } from '../documents/attachments.js';
 import { replyForActor, threadForActor } from './access.js';
 import { notify } from './notifications.js';
 import { validMentions, validPostBody } from './posts.js';
@@ -19,7 +20,14 @@ const publisher = (ctx: DomainContext) => (events: OutgoingEvent[]) => ctx.deps.
  * A reply takes the next floor under the thread's row lock (so floors are gapless and a lock
  * set meanwhile is honoured); followers are told, mentioned members too (once each).
  */
-export async function replyToThread(ctx: DomainContext, threadId: unknown, rawBody: unknown, quoteReplyId: unknown, mentionUserIds: unknown[] | null | undefined): Promise<ThreadReply> {
+export async function replyToThread(
+  ctx: DomainContext,
+  threadId: unknown,
+  rawBody: unknown,
+  quoteReplyId: unknown,
+  mentionUserIds: unknown[] | null | undefined,
+  attachmentVersionIds: unknown[] | null = null,
+): Promise<ThreadReply> {
   const actor = requireActor(ctx);
   const access = await threadForActor(ctx.em, actor, threadId);
   authorize(actor, 'reply', access, access.thread.lockedAt ? '帖子已锁定，不能回复' : access.board.archivedAt ? '该版块已归档，不能回复' : '您不是该群成员，不能回复');
@@ -45,6 +53,7 @@ export async function replyToThread(ctx: DomainContext, threadId: unknown, rawBo
        values (gen_random_uuid(), ?, ?, ?, ?, ?, now(), ?::tsvector) returning id`,
       [access.thread.id, next.last_floor, actor.userId, body, quoteId, toTsvectorLiteral(body)],
     );
+    await insertAttachments(em, { replyId: id }, await checkAttachments(em, { groupId: access.group.group.id, conversationId: null }, attachmentVersionIds));
     // The replier has seen their own floor.
     await em.execute(`update thread_follow set last_seen_floor = ? where thread_id = ? and user_id = ?`, [next.last_floor, access.thread.id, actor.userId]);
     const followers = await em.execute<Array<{ user_id: string }>>(

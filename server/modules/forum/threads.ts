@@ -9,6 +9,7 @@ import type { GroupAccess } from '../chat/subjects.js';
 import { requireActor, type DomainContext } from '../context.js';
 import { decodeTypedCursor, pageSize, toPage, type Page, type PageArgs } from '../pagination.js';
 import { toTsvectorLiteral } from '../search/segment.js';
+import { checkAttachments, insertAttachments } from '../documents/attachments.js';
 import { boardForActor, threadForActor } from './access.js';
 import { markThreadNotificationsRead, notify } from './notifications.js';
 import { validMentions, validPostBody, validTitle } from './posts.js';
@@ -21,6 +22,7 @@ export interface ThreadInput {
   title: unknown;
   body: unknown;
   mentionUserIds?: unknown[] | null;
+  attachmentVersionIds?: unknown[] | null;
 }
 
 export async function createThread(ctx: DomainContext, input: ThreadInput): Promise<Thread> {
@@ -36,6 +38,7 @@ export async function createThread(ctx: DomainContext, input: ThreadInput): Prom
        values (gen_random_uuid(), ?, ?, ?, ?, ?, now(), now(), ?::tsvector) returning id`,
       [board.group.group.id, board.board.id, actor.userId, title, body, toTsvectorLiteral(title, body)],
     );
+    await insertAttachments(em, { threadId: id }, await checkAttachments(em, { groupId: board.group.group.id, conversationId: null }, input.attachmentVersionIds));
     await em.execute(`insert into thread_follow (thread_id, user_id, last_seen_floor, created_at) values (?, ?, 0, now())`, [id, actor.userId]);
     for (const event of await notify(em, { kind: 'mention', userIds: mentions, actorId: actor.userId, groupId: board.group.group.id, threadId: id })) emit(event);
     return id;
