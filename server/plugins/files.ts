@@ -40,8 +40,9 @@ function sendFile(reply: FastifyReply, file: DownloadFile, body: NodeJS.Readable
     .header('content-disposition', showInline ? attachmentDisposition(file.name).replace(/^attachment/, 'inline') : attachmentDisposition(file.name))
     .header('x-content-type-options', 'nosniff')
     .header('cache-control', 'private, no-store')
-    // A file never runs script in our origin, even if a browser chose to render it.
-    .header('content-security-policy', "default-src 'none'; img-src 'self'; object-src 'self'; sandbox; frame-ancestors 'self'")
+    // A file never runs script in our origin, even if a browser chose to render it. Shown PDFs
+    // skip the sandbox, which would stop the browser's PDF viewer; scripts stay forbidden.
+    .header('content-security-policy', showInline && file.mime === 'application/pdf' ? "default-src 'none'; object-src 'self'; frame-ancestors 'self'" : "default-src 'none'; img-src 'self'; sandbox; frame-ancestors 'self'")
     .send(body);
 }
 
