@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ThreadReply } from '../../db/entities/index.js';
-import { badInput, conflict, forbidden } from '../../errors.js';
+import { badInput, conflict, forbidden, notFound } from '../../errors.js';
 import { authorize } from '../../policies/index.js';
 import { inTransaction } from '../chat/events.js';
 import type { OutgoingEvent } from '../chat/realtime.js';
@@ -48,6 +48,14 @@ export async function replyToThread(
       [access.thread.id],
     );
     if (!next) throw forbidden('帖子已锁定，不能回复');
+    // Re-checked under the thread's lock: a removal or a board archive that committed meanwhile wins.
+    const [still] = await em.execute<Array<{ member: boolean; archived: boolean }>>(
+      `select exists(select 1 from group_member where group_id = ? and user_id = ?) as member,
+              exists(select 1 from board where id = ? and archived_at is not null) as archived`,
+      [access.group.group.id, actor.userId, access.board.id],
+    );
+    if (!still.member) throw notFound('帖子');
+    if (still.archived) throw forbidden('该版块已归档，不能回复');
     const [{ id }] = await em.execute<Array<{ id: string }>>(
       `insert into thread_reply (id, thread_id, floor, author_id, body, quote_id, created_at, search_vector)
        values (gen_random_uuid(), ?, ?, ?, ?, ?, now(), ?::tsvector) returning id`,

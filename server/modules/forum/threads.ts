@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { audit } from '../../audit/logger.js';
 import { Thread } from '../../db/entities/index.js';
-import { badInput, conflict } from '../../errors.js';
+import { badInput, conflict, forbidden, notFound } from '../../errors.js';
 import { authorize } from '../../policies/index.js';
 import type { OutgoingEvent } from '../chat/realtime.js';
 import { inTransaction } from '../chat/events.js';
@@ -33,6 +33,14 @@ export async function createThread(ctx: DomainContext, input: ThreadInput): Prom
   const body = validPostBody(input.body);
   const mentions = await validMentions(ctx.em, board.group.group.id, input.mentionUserIds);
   const id = await inTransaction(ctx.em, publisher(ctx), async (em, emit) => {
+    // Re-checked in the transaction, under a share lock on the membership and the board.
+    const [still] = await em.execute<Array<{ member: boolean; archived: boolean }>>(
+      `select exists(select 1 from group_member where group_id = ? and user_id = ? for share) as member,
+              (select archived_at is not null from board where id = ? for share) as archived`,
+      [board.group.group.id, actor.userId, board.board.id],
+    );
+    if (!still.member) throw notFound('版块');
+    if (still.archived) throw forbidden('该版块已归档，不能发新帖');
     const [{ id }] = await em.execute<Array<{ id: string }>>(
       `insert into thread (id, group_id, board_id, author_id, title, body, created_at, last_activity_at, search_vector)
        values (gen_random_uuid(), ?, ?, ?, ?, ?, now(), now(), ?::tsvector) returning id`,

@@ -207,6 +207,10 @@ describe('bad input and unsafe content', () => {
     expect(reply.bodyHtml).toContain('&lt;iframe');
     const { markdownPreview } = await li.request(`query($b: String!) { markdownPreview(body: $b) }`, { b: '**粗体** <svg onload=alert(1)>' });
     expect(markdownPreview).toBe('<p><strong>粗体</strong> &lt;svg onload=alert(1)&gt;</p>\n');
+    // Alignment comes as a class (the CSP refuses style attributes), never as a style.
+    const aligned = (await li.request(`query($b: String!) { markdownPreview(body: $b) }`, { b: '| 事项 |\n|:-:|\n| 登记 |' })).markdownPreview;
+    expect(aligned).toContain('<th class="align-center">事项</th>');
+    expect(aligned).not.toContain('style=');
   });
 });
 
