@@ -1,4 +1,4 @@
-import { Thread } from '../../db/entities/index.js';
+import { Document, Thread } from '../../db/entities/index.js';
 import { snippet } from '../../modules/search/segment.js';
 import type { SearchHit, SearchPage } from '../../modules/search/search.js';
 import type { GraphQLContext } from '../context.js';
@@ -27,6 +27,12 @@ export const searchResultLoaders = {
   group: async (queries: Batch, ctx: Ctx) => {
     const byId = await groupsById(ctx, queries.map((q) => q.obj.groupId).filter((id): id is string => !!id));
     return queries.map((q) => (q.obj.groupId ? byId.get(q.obj.groupId) ?? null : null));
+  },
+  document: async (queries: Batch, ctx: Ctx) => {
+    const ids = queries.filter((q) => q.obj.type === 'DOCUMENT').map((q) => q.obj.id);
+    const found = ids.length ? await ctx.domain.em.find(Document, { id: ids }) : [];
+    const byId = new Map(found.map((d) => [d.id, d]));
+    return queries.map((q) => (q.obj.type === 'DOCUMENT' ? byId.get(q.obj.id) ?? null : null));
   },
   thread: async (queries: Batch, ctx: Ctx) => {
     const ids = [...new Set(queries.map((q) => q.obj.threadId).filter((id): id is string => !!id))];

@@ -1,11 +1,11 @@
 import { badInput } from '../../errors.js';
 import { requireActor, type DomainContext } from '../context.js';
 import { isUuid } from '../ids.js';
-import { decodeCursor, pageSize, toPage, type Page } from '../pagination.js';
+import { decodeTypedCursor, pageSize, toPage, type Page } from '../pagination.js';
 import { queryWords, toTsqueryLiteral } from './segment.js';
 
-export type SearchType = 'GROUP_MESSAGE' | 'DISCUSSION_MESSAGE' | 'DIRECT_MESSAGE' | 'THREAD' | 'REPLY';
-const ALL_TYPES: SearchType[] = ['GROUP_MESSAGE', 'DISCUSSION_MESSAGE', 'DIRECT_MESSAGE', 'THREAD', 'REPLY'];
+export type SearchType = 'GROUP_MESSAGE' | 'DISCUSSION_MESSAGE' | 'DIRECT_MESSAGE' | 'THREAD' | 'REPLY' | 'DOCUMENT';
+const ALL_TYPES: SearchType[] = ['GROUP_MESSAGE', 'DISCUSSION_MESSAGE', 'DIRECT_MESSAGE', 'THREAD', 'REPLY', 'DOCUMENT'];
 /** Matches per conversation (and per BBS branch) that relevance ranks: the newest ones. */
 export const RELEVANCE_WINDOW = 200;
 const CONVERSATION_KIND: Partial<Record<SearchType, string>> = { GROUP_MESSAGE: 'group', DISCUSSION_MESSAGE: 'discussion', DIRECT_MESSAGE: 'direct' };
@@ -79,7 +79,7 @@ export async function search(ctx: DomainContext, args: SearchArgs): Promise<Sear
   if (authorId && !isUuid(authorId)) return { ...toPage([], size, () => []), words };
   const from = validDate(filter.from, 'from');
   const to = validDate(filter.to, 'to');
-  const cursor = decodeCursor(args.after, sort === 'TIME' ? 2 : 1);
+  const cursor = decodeTypedCursor(args.after, sort === 'TIME' ? ['timestamp', 'uuid'] : ['int']);
 
   const tsquery = toTsqueryLiteral(words);
   const offset = sort === 'RELEVANCE' && cursor ? Number(cursor[0]) : 0;
@@ -95,9 +95,9 @@ export async function search(ctx: DomainContext, args: SearchArgs): Promise<Sear
   // one by walking the viewer's conversations newest first until enough rows matched.
   const matches = (alias: string) => (params.push(tsquery), `${alias}.search_vector @@ ?::tsquery`);
   const rank = (alias: string) => (sort === 'TIME' ? `0::real` : (params.push(tsquery), `ts_rank(${alias}.search_vector, ?::tsquery)`));
-  const common = (alias: string) => {
+  const common = (alias: string, authorColumn = 'author_id') => {
     const parts: string[] = [];
-    if (authorId) (parts.push(`${alias}.author_id = ?`), params.push(authorId));
+    if (authorId) (parts.push(`${alias}.${authorColumn} = ?`), params.push(authorId));
     if (from) (parts.push(`${alias}.created_at >= ?::timestamptz`), params.push(from));
     if (to) (parts.push(`${alias}.created_at < ?::timestamptz`), params.push(to));
     if (sort === 'TIME' && cursor) (parts.push(`(${alias}.created_at, ${alias}.id) < (?::timestamptz, ?::uuid)`), params.push(String(cursor[0]), String(cursor[1])));
@@ -116,7 +116,9 @@ export async function search(ctx: DomainContext, args: SearchArgs): Promise<Sear
                    join conversation c on c.id = cm.conversation_id
                    left join chat_group g on g.conversation_id = c.id
                    left join discussion_group d on d.conversation_id = c.id
-                  where cm.user_id = ? and c.kind in (?)`;
+                  where cm.user_id = ? and c.kind in (?)
+                    -- A discussion group only while the viewer is still in its group.
+                    and (d.id is null or exists (select 1 from group_member gm where gm.group_id = d.group_id and gm.user_id = cm.user_id))`;
     if (groupId) (scope += ` and coalesce(g.id, d.group_id) = ?`), params.push(groupId);
     const where = matches('m');
     const filters = common('m');
@@ -169,6 +171,34 @@ export async function search(ctx: DomainContext, args: SearchArgs): Promise<Sear
         join thread t on t.id = r.thread_id
        where ${where} and r.deleted_at is null and t.group_id in (${scope})${filters}
        order by r.created_at desc, r.id desc
+       limit ?)`);
+  }
+  if (types.includes('DOCUMENT')) {
+    // Names of documents in libraries the viewer reads now: their groups' 群文件, and the files of
+    // the discussion groups and private chats they are in. Deleted documents have left the library.
+    const rankSql = rank('f');
+    const where = matches('f');
+    params.push(actor.userId);
+    let groups = `select gm.group_id from group_member gm where gm.user_id = ?`;
+    if (groupId) (groups += ` and gm.group_id = ?`), params.push(groupId);
+    params.push(actor.userId);
+    let conversations = `select cm.conversation_id from conversation_member cm
+                           join conversation c on c.id = cm.conversation_id
+                           left join discussion_group d on d.conversation_id = c.id
+                          where cm.user_id = ? and c.kind <> 'group'
+                            and (d.id is null or exists (select 1 from group_member gm where gm.group_id = d.group_id and gm.user_id = cm.user_id))`;
+    if (groupId) (conversations += ` and d.group_id = ?`), params.push(groupId);
+    const filters = common('f', 'uploader_id');
+    params.push(limit);
+    branches.push(`
+      (select 'DOCUMENT' as type, f.id, f.uploader_id as author_id, f.created_at, f.created_at::text as created_key,
+             coalesce(f.group_id, (select dg.group_id from discussion_group dg where dg.conversation_id = f.conversation_id)) as group_id,
+             f.conversation_id, null::int as seq, null::uuid as thread_id, null::int as floor, null::text as title, f.name as body,
+             ${rankSql} as rank
+        from document f
+       where ${where} and f.deleted_at is null
+         and (f.group_id in (${groups}) or f.conversation_id in (${conversations}))${filters}
+       order by f.created_at desc, f.id desc
        limit ?)`);
   }
   if (!branches.length) return { ...toPage([], size, () => []), words };

@@ -144,6 +144,17 @@ describe.each(stores)('documents on %s storage', (kind, setup) => {
     expect(outside.errors![0].extensions.code).toBe('NOT_FOUND');
   });
 
+  it('finds documents by name for members only, and not once deleted', async () => {
+    const { data } = await upload(s.t.url, { token: token.gouxiaoyan }, { groupId }, '并联审批工作规程.txt', Buffer.from('规程全文'));
+    const SEARCH = `query($q: String!) { search(query: $q, filter: { types: [DOCUMENT] }) { edges { node { type id document { id name } snippet { text match } group { id } } } } }`;
+    const found = (await li.request(SEARCH, { q: '并联审批' })).search.edges.map((e: any) => e.node);
+    expect(found).toEqual([expect.objectContaining({ type: 'DOCUMENT', id: data!.documentId, document: { id: data!.documentId, name: '并联审批工作规程.txt' }, group: { id: groupId } })]);
+    expect(found[0].snippet.filter((p: any) => p.match).map((p: any) => p.text).join('')).toBe('并联审批');
+    expect((await outsider.request(SEARCH, { q: '并联审批' })).search.edges).toEqual([]);
+    await gou.request(`mutation($d: ID!) { deleteDocument(documentId: $d) { id } }`, { d: data!.documentId });
+    expect((await li.request(SEARCH, { q: '并联审批' })).search.edges).toEqual([]);
+  });
+
   it('refuses downloads to outsiders, unknown ids, and a member the moment they are removed', async () => {
     const { data } = await upload(s.t.url, { token: token.gouxiaoyan }, { groupId }, '内部通报.pdf', Buffer.concat([SAMPLES.pdf(), Buffer.from('通报')]));
     expect((await download(data!.versionId, 'yuanhao')).status).toBe(404);
