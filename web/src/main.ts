@@ -16,6 +16,7 @@ import { threadPage } from './pages/thread.js';
 import { myThreadsPage } from './pages/myThreads.js';
 import { notificationsPage } from './pages/notifications.js';
 import { searchPage } from './pages/search.js';
+import { groupDocsPage, myRequestsPage } from './documents/pages.js';
 import { notificationStore } from './forum/notificationStore.js';
 import { groupsPage } from './pages/groups.js';
 import { loginPage } from './pages/login.js';
@@ -48,6 +49,9 @@ const router = new Router()
   .add('groupsNew', '/groups/new')
   .add('bbs', '/groups/:groupId/bbs')
   .add('bbsBoard', '/groups/:groupId/bbs/:boardId')
+  .add('groupFiles', '/groups/:groupId/files')
+  .add('groupRequests', '/groups/:groupId/requests')
+  .add('myRequests', '/my/requests')
   .add('thread', '/thread/:id')
   .add('myThreads', '/my/threads')
   .add('notifications', '/notifications')
@@ -68,6 +72,9 @@ const ROUTES: Record<string, RouteDef> = {
   groupsNew: { key: 'groups', access: 'user', nav: 'groups', render: (ctx) => groupsPage(ctx), params: { create: '1' } },
   bbs: { key: 'bbs', access: 'user', nav: 'chat', render: (ctx) => bbsPage(ctx) },
   bbsBoard: { key: 'bbs', access: 'user', nav: 'chat', render: (ctx) => bbsPage(ctx) },
+  groupFiles: { key: 'groupDocs', access: 'user', nav: 'chat', render: (ctx) => groupDocsPage(ctx), params: { tab: 'files' } },
+  groupRequests: { key: 'groupDocs', access: 'user', nav: 'chat', render: (ctx) => groupDocsPage(ctx), params: { tab: 'requests' } },
+  myRequests: { key: 'myRequests', access: 'user', nav: 'notifications', render: (ctx) => myRequestsPage(ctx) },
   thread: { key: 'thread', access: 'user', nav: null, render: (ctx) => threadPage(ctx) },
   myThreads: { key: 'myThreads', access: 'user', nav: 'myThreads', render: (ctx) => myThreadsPage(ctx) },
   notifications: { key: 'notifications', access: 'user', nav: 'notifications', render: (ctx) => notificationsPage(ctx) },

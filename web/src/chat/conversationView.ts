@@ -20,7 +20,7 @@ import { MemberDirectory } from './members.js';
 import { realtime } from './realtime.js';
 import { SidePanel, type SideTab } from './sidePanel.js';
 import { chatStore } from './store.js';
-import { GROUP_FIELDS, MESSAGE_FIELDS, USER_FIELDS, type ChatEvent, type ChatUser, type ConversationKind, type GroupInfo, type Message } from './types.js';
+import { GROUP_FIELDS, MESSAGE_ATTACHMENT_FIELDS, MESSAGE_FIELDS, USER_FIELDS, type ChatEvent, type ChatUser, type ConversationKind, type GroupInfo, type Message } from './types.js';
 import { DISCUSSION_FIELDS, type Discussion } from '../forum/types.js';
 
 const PAGE = 50;
@@ -30,10 +30,10 @@ const CONVERSATION = `query Conversation($id: ID!, $first: Int) { conversation(i
   group { ${GROUP_FIELDS} }
   peer { ${USER_FIELDS} presence { online lastSeenAt } blockedByViewer }
   discussion { ${DISCUSSION_FIELDS} }
-  messages(first: $first) { ${PAGE_INFO} edges { node { ${MESSAGE_FIELDS} } } }
+  messages(first: $first) { ${PAGE_INFO} edges { node { ${MESSAGE_FIELDS} ${MESSAGE_ATTACHMENT_FIELDS} } } }
 } }`;
 const HISTORY = `query History($id: ID!, $before: Int, $after: Int, $first: Int) { conversation(id: $id) { id
-  messages(before: $before, after: $after, first: $first) { ${PAGE_INFO} edges { node { ${MESSAGE_FIELDS} } } } } }`;
+  messages(before: $before, after: $after, first: $first) { ${PAGE_INFO} edges { node { ${MESSAGE_FIELDS} ${MESSAGE_ATTACHMENT_FIELDS} } } } } }`;
 const GROUP = `query GroupInfo($id: ID!) { group(id: $id) { ${GROUP_FIELDS} } }`;
 const DISCUSSION = `query DiscussionInfo($id: ID!) { discussion(id: $id) { ${DISCUSSION_FIELDS} } }`;
 const SEND = `mutation Send($c: ID!, $body: String!, $key: String!, $reply: ID, $mentions: [ID!], $all: Boolean) {
@@ -623,6 +623,7 @@ export class ConversationView {
     this.discussionsButton.hidden = !group || !!discussion || !group.viewerRole;
     const groupChat = discussion && group ? chatStore.list().find((item) => item.kind === 'GROUP' && item.group?.id === group.id) : undefined;
     const forumLink = group && group.viewerRole ? h('a', { class: 'btn btn-small btn-secondary', href: `#/groups/${encodeURIComponent(group.id)}/bbs`, 'data-testid': 'open-bbs' }, '论坛') : null;
+    const filesLink = group && group.viewerRole ? h('a', { class: 'btn btn-small btn-secondary', href: `#/groups/${encodeURIComponent(group.id)}/files`, 'data-testid': 'open-files' }, '群文件') : null;
     replaceChildren(
       this.head,
       h('a', { class: 'conv-back', href: '#/chat', 'aria-label': '返回消息列表' }, '‹'),
@@ -644,7 +645,7 @@ export class ConversationView {
             ? h('p', { class: 'conv-sub' }, h('span', { class: online ? 'presence presence-on' : 'presence', 'aria-hidden': 'true' }), `${online ? '在线' : '离线'} · ${peer.unit.name} · ${peer.title}`)
             : null,
       ),
-      h('div', { class: 'conv-tools' }, discussion ? null : forumLink, this.membersButton, discussion ? null : this.discussionsButton, this.rulesButton),
+      h('div', { class: 'conv-tools' }, discussion ? null : forumLink, discussion ? null : filesLink, this.membersButton, discussion ? null : this.discussionsButton, this.rulesButton),
     );
   }
 

@@ -4,6 +4,7 @@
  * and keyboard focus. A recalled message becomes the line "李劲松 撤回了一条消息".
  */
 import { serverNow } from '../api.js';
+import { attachmentList } from '../documents/preview.js';
 import { h } from '../dom.js';
 import { previewText, recalledText, renderBody } from './body.js';
 import { expression, expressionName, isClassic } from './emoji.js';
@@ -120,6 +121,7 @@ export function messageItem(m: Message, options: ItemOptions): HTMLLIElement {
       ),
       quote,
       body,
+      attachmentList(m.attachments, 'message-attachments'),
       m.reactions.length ? h('div', { class: 'msg-reactions', 'data-testid': 'reactions' }, m.reactions.map((r) => reactionChip(m, r, options))) : null,
     ),
     options.editor ? null : toolbar,

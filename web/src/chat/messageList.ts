@@ -140,6 +140,8 @@ export class MessageList {
     if (index < 0 && onlyIfShown) return 'ignored';
     if (index >= 0) {
       const previous = this.messages[index];
+      // Live events carry no attachments (they never change): keep the ones loaded with history.
+      if (message.attachments === undefined && previous.attachments) message = { ...message, attachments: previous.attachments };
       this.messages[index] = message;
       if (message.recalledAt && !previous.recalledAt) this.quotedChanged(message);
       else if (message.body !== previous.body) this.quotedChanged(message);

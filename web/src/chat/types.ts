@@ -1,4 +1,5 @@
 /** Chat shapes as the UI selects them (schema/chat.graphql is the contract), and the shared field lists. */
+import type { Attachment } from '../documents/types.js';
 import type { Notification } from '../forum/types.js';
 import type { UnitRef } from '../types.js';
 
@@ -57,6 +58,8 @@ export interface Message {
   recalledAt: string | null;
   clientMessageId: string | null;
   viewerCan: { edit: boolean; recall: boolean; react: boolean };
+  /** Files attached (selected with history pages only: live events leave it undefined). */
+  attachments?: Attachment[];
 }
 
 export interface GroupAbilities {
@@ -139,8 +142,13 @@ export const MESSAGE_FIELDS = `id conversationId seq author { ${USER_FIELDS} } b
   mentions { id realName } mentionsAll
   reactions { emoji count viewerReacted users { id realName } }
   createdAt editedAt recalledAt clientMessageId viewerCan { edit recall react }`;
+/**
+ * Attachments of messages, for history pages only: live events leave them out, since each
+ * subscriber would resolve them with a query of its own (see documents/types ATTACHMENT_FIELDS).
+ */
+export const MESSAGE_ATTACHMENT_FIELDS = `attachments { version { id documentId version name size mime createdAt downloadPath } }`;
 export const EVENT_FIELDS = `id type conversationId at readSeq online user { ${USER_FIELDS} } message { ${MESSAGE_FIELDS} }
-  notification { id kind createdAt read actor { id realName } group { id name } thread { id title } reply { id floor } discussion { id topic conversation { id } } }`;
+  notification { id kind createdAt read subjectId actor { id realName } group { id name } thread { id title } reply { id floor } discussion { id topic conversation { id } } }`;
 export const GROUP_FIELDS = `id name purpose rules visibility memberCount maxMembers createdAt owner { id realName } viewerRole
   viewerCan { post update manageMembers manageAdmins mentionAll apply leave }`;
 export const SUMMARY_FIELDS = `id kind lastSeq lastReadSeq unreadCount mentionCount lastMessage { ${MESSAGE_FIELDS} }`;

@@ -38,6 +38,10 @@ export interface EditorOptions {
   testid?: string;
   /** Extra controls at the start of the bar (e.g. the board select). */
   extra?: HTMLElement | null;
+  /** More tools after 预览 and @ (e.g. 添加附件). */
+  tools?: HTMLElement | null;
+  /** Shown under the body (e.g. the chosen attachments). */
+  below?: HTMLElement | null;
 }
 
 export class MarkdownEditor {
@@ -97,12 +101,14 @@ export class MarkdownEditor {
       this.quoteBox,
       h('div', { class: 'editor-box' }, picker?.el, h('label', { class: 'visually-hidden', for: this.textarea.id }, '正文'), this.textarea, this.preview),
       this.bodyError,
+      options.below ?? null,
       h(
         'div',
         { class: 'editor-bar' },
         options.extra ?? null,
         this.previewButton,
         mentionButton,
+        options.tools ?? null,
         h('span', { class: 'editor-hint muted small', id: `${id}-hint` }, '支持 Markdown · Ctrl+Enter 提交'),
         h('span', { class: 'spacer' }),
         options.cancel ? h('button', { type: 'button', class: 'btn btn-link', 'data-testid': 'editor-cancel', onclick: () => options.cancel?.() }, '取消') : null,

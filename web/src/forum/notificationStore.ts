@@ -47,6 +47,9 @@ export function notificationText(n: Notification): string {
 export function notificationHref(n: Notification): string | null {
   if (n.thread) return `#/thread/${encodeURIComponent(n.thread.id)}${n.reply ? `?floor=${n.reply.floor}` : ''}`;
   if (n.discussion) return `#/chat/${encodeURIComponent(n.discussion.conversation.id)}`;
+  if (n.kind === 'DOCUMENT_REQUEST' || n.kind === 'DOCUMENT_REQUEST_ANSWERED') {
+    return `#/groups/${encodeURIComponent(n.group.id)}/requests${n.subjectId ? `?request=${encodeURIComponent(n.subjectId)}` : ''}`;
+  }
   return null;
 }
 

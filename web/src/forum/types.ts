@@ -1,5 +1,6 @@
 /** BBS, discussion-group, notification and search shapes as the UI selects them (schema/forum.graphql and schema/search.graphql are the contract). */
 import { USER_FIELDS, type ChatUser, type GroupRole, type UserRef } from '../chat/types.js';
+import type { AttachedVersion, Attachment } from '../documents/types.js';
 
 export interface PageInfo {
   hasNextPage: boolean;
@@ -50,6 +51,8 @@ export interface Thread extends ThreadSummary {
   edits: PostEdit[];
   viewerCan: { reply: boolean; edit: boolean; moderate: boolean };
   group: { id: string; name: string; viewerRole: GroupRole | null; conversation: { id: string } | null };
+  /** Selected by the thread page only. */
+  attachments?: Attachment[];
 }
 
 export interface QuotedReply {
@@ -73,6 +76,8 @@ export interface Reply {
   deletedAt: string | null;
   edits: PostEdit[];
   viewerCan: { edit: boolean; delete: boolean };
+  /** Selected by the thread page only. */
+  attachments?: Attachment[];
 }
 
 export interface Discussion {
@@ -109,11 +114,13 @@ export interface Notification {
   thread: { id: string; title: string } | null;
   reply: { id: string; floor: number } | null;
   discussion: { id: string; topic: string; conversation: { id: string } } | null;
+  /** The meeting notice, announcement or document request concerned. */
+  subjectId?: string | null;
   createdAt: string;
   read: boolean;
 }
 
-export type SearchResultType = 'GROUP_MESSAGE' | 'DISCUSSION_MESSAGE' | 'DIRECT_MESSAGE' | 'THREAD' | 'REPLY';
+export type SearchResultType = 'GROUP_MESSAGE' | 'DISCUSSION_MESSAGE' | 'DIRECT_MESSAGE' | 'THREAD' | 'REPLY' | 'DOCUMENT';
 
 export interface SnippetPart {
   text: string;
@@ -132,6 +139,8 @@ export interface SearchResult {
   floor: number | null;
   title: SnippetPart[] | null;
   snippet: SnippetPart[];
+  /** DOCUMENT: the file (its name is the snippet). */
+  document?: { id: string; name: string; folder: { id: string; name: string } | null; latestVersion: AttachedVersion } | null;
 }
 
 export const SEARCH_TYPE_LABELS: Record<SearchResultType, string> = {
@@ -140,6 +149,7 @@ export const SEARCH_TYPE_LABELS: Record<SearchResultType, string> = {
   DIRECT_MESSAGE: '私聊消息',
   THREAD: '帖子',
   REPLY: '回帖',
+  DOCUMENT: '文件',
 };
 
 export const BOARD_FIELDS = `id name position archived`;
@@ -152,7 +162,7 @@ export const REPLY_FIELDS = `id threadId floor body bodyHtml createdAt editedAt 
   quote { id floor body deletedAt author { id realName } } edits { ${EDIT_FIELDS} } viewerCan { edit delete }`;
 export const DISCUSSION_FIELDS = `id topic createdAt archivedAt viewerCanInvite viewerCanArchive creator { id realName } group { id name }
   conversation { id } members { ${USER_FIELDS} }`;
-export const NOTIFICATION_FIELDS = `id kind createdAt read actor { id realName } group { id name } thread { id title } reply { id floor }
+export const NOTIFICATION_FIELDS = `id kind createdAt read subjectId actor { id realName } group { id name } thread { id title } reply { id floor }
   discussion { id topic conversation { id } }`;
 
 /** Group owners and admins (and system admins who are members) manage boards and moderate threads. */

@@ -8,6 +8,7 @@ import { gql } from '../api.js';
 import { pageError } from '../auth.js';
 import { MemberDirectory } from '../chat/members.js';
 import { h, replaceChildren, setText } from '../dom.js';
+import { AttachmentField } from '../documents/attachField.js';
 import { MarkdownEditor } from '../forum/editor.js';
 import { ThreadList, THREAD_PAGE } from '../forum/threadList.js';
 import { BOARD_FIELDS, managesForum, THREAD_SUMMARY_FIELDS, type Board, type Page as Connection, type ThreadSummary } from '../forum/types.js';
@@ -114,7 +115,13 @@ export function bbsPage(ctx: PageContext): Page {
       h('p', { class: 'breadcrumb' }, group.conversation ? h('a', { href: `#/chat/${encodeURIComponent(group.conversation.id)}` }, group.name) : group.name, h('span', { class: 'sep' }, ' › '), '论坛'),
       h('h1', { class: 'page-title', tabindex: '-1', 'data-testid': 'bbs-title' }, `${group.name} · 论坛`),
       group.purpose ? h('p', { class: 'muted' }, group.purpose) : null,
-      h('div', { class: 'actions' }, post, h('a', { class: 'btn btn-secondary', href: '#/my/threads' }, '我的帖子')),
+      h(
+        'div',
+        { class: 'actions' },
+        post,
+        h('a', { class: 'btn btn-secondary', href: '#/my/threads' }, '我的帖子'),
+        h('a', { class: 'btn btn-secondary', href: `#/groups/${encodeURIComponent(group.id)}/files`, 'data-testid': 'bbs-files' }, '群文件'),
+      ),
     );
   }
 
@@ -267,6 +274,7 @@ export function bbsPage(ctx: PageContext): Page {
       boards.map((b) => h('option', { value: b.id }, b.name)),
     );
     const dir = directory;
+    const attachments = new AttachmentField(group.id);
     const close = () => {
       composerBox.hidden = true;
       replaceChildren(composerBox);
@@ -278,12 +286,20 @@ export function bbsPage(ctx: PageContext): Page {
       submitLabel: '发布',
       busyLabel: '正在发布…',
       extra: h('label', { class: 'editor-board' }, '版块 ', select),
+      tools: attachments.button(),
+      below: attachments.el,
       mentions: { members: async () => (await dir.all()).map((m) => m.user), mentionAll: () => false, viewerId: viewer()?.id },
       cancel: close,
       testid: 'thread-editor',
       submit: async (value) => {
         const data = await gql<{ createThread: { id: string } }>(CREATE_THREAD, {
-          input: { boardId: select.value, title: value.title, body: value.body, mentionUserIds: value.mentionUserIds.length ? value.mentionUserIds : null },
+          input: {
+            boardId: select.value,
+            title: value.title,
+            body: value.body,
+            mentionUserIds: value.mentionUserIds.length ? value.mentionUserIds : null,
+            attachmentVersionIds: attachments.ids().length ? attachments.ids() : null,
+          },
         });
         notify('帖子已发布');
         navigate(`#/thread/${encodeURIComponent(data.createThread.id)}`);

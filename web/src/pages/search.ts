@@ -10,6 +10,8 @@ import { gql } from '../api.js';
 import { pageError } from '../auth.js';
 import { h, replaceChildren, setText, uid } from '../dom.js';
 import { snippet, timeEl } from '../forum/render.js';
+import { downloadLink, fileIcon, openPreview } from '../documents/preview.js';
+import { previewKind } from '../documents/types.js';
 import { SEARCH_TYPE_LABELS, type Page as Connection, type SearchResult, type SearchResultType } from '../forum/types.js';
 import { USER_FIELDS } from '../chat/types.js';
 import { hashQuery, navigate } from '../router.js';
@@ -19,13 +21,14 @@ const SEARCH = `query Search($q: String!, $filter: SearchFilter, $sort: SearchSo
   search(query: $q, filter: $filter, sort: $sort, first: $first, after: $after) {
     words pageInfo { hasNextPage endCursor }
     edges { cursor node { type id createdAt conversationId seq floor author { ${USER_FIELDS} } group { id name } thread { id title }
-      title { text match } snippet { text match } } } } }`;
+      title { text match } snippet { text match }
+      document { id name folder { id name } latestVersion { id documentId version name size mime createdAt downloadPath } } } } } }`;
 const GROUPS = `query SearchGroups { myGroups { id name } }`;
 const PEOPLE = `query SearchAuthors($q: String!) { directory(filter: { query: $q }, first: 8) { edges { node { id realName title unit { id name } } } } }`;
 
 const PAGE_SIZE = 20;
 const MAX_QUERY = 50;
-const TYPES: SearchResultType[] = ['GROUP_MESSAGE', 'DISCUSSION_MESSAGE', 'DIRECT_MESSAGE', 'THREAD', 'REPLY'];
+const TYPES: SearchResultType[] = ['GROUP_MESSAGE', 'DISCUSSION_MESSAGE', 'DIRECT_MESSAGE', 'THREAD', 'REPLY', 'DOCUMENT'];
 const DAY_MS = 86_400_000;
 
 interface Criteria {
@@ -77,6 +80,8 @@ function dayStart(day: string, next = false): string {
 
 /** Where a result opens. */
 export function resultHref(r: SearchResult): string | null {
+  // A file: its group's 群文件 (a discussion group's or private chat's files: that conversation).
+  if (r.type === 'DOCUMENT') return r.group && !r.conversationId ? `#/groups/${encodeURIComponent(r.group.id)}/files` : r.conversationId ? `#/chat/${encodeURIComponent(r.conversationId)}` : null;
   if (r.type === 'THREAD' && r.thread) return `#/thread/${encodeURIComponent(r.thread.id)}`;
   if (r.type === 'REPLY' && r.thread) return `#/thread/${encodeURIComponent(r.thread.id)}${r.floor ? `?floor=${r.floor}` : ''}`;
   if (r.conversationId) return `#/chat/${encodeURIComponent(r.conversationId)}?msg=${encodeURIComponent(r.id)}${r.seq ? `&seq=${r.seq}` : ''}`;
@@ -230,11 +235,22 @@ export function searchPage(ctx: PageContext): Page {
   function resultItem(r: SearchResult): HTMLElement {
     const href = resultHref(r);
     const where = r.group ? r.group.name : '私聊';
+    const doc = r.type === 'DOCUMENT' ? r.document : null;
     const heading =
-      r.type === 'THREAD' || r.type === 'REPLY'
+      doc
+        ? h('span', { class: 'result-title', 'data-testid': 'result-title' }, fileIcon(doc.name), ' ', snippet(r.snippet), doc.folder ? h('span', { class: 'muted' }, ` · 文件夹“${doc.folder.name}”`) : null)
+        : r.type === 'THREAD' || r.type === 'REPLY'
         ? h('span', { class: 'result-title', 'data-testid': 'result-title' }, r.title?.length ? snippet(r.title) : (r.thread?.title ?? '帖子'), r.type === 'REPLY' && r.floor ? h('span', { class: 'muted' }, ` · ${r.floor}楼`) : null)
         : null;
-    const body = h('p', { class: 'result-snippet', 'data-testid': 'result-snippet' }, snippet(r.snippet));
+    const body = doc ? null : h('p', { class: 'result-snippet', 'data-testid': 'result-snippet' }, snippet(r.snippet));
+    const fileActions = doc
+      ? h(
+          'div',
+          { class: 'row-actions result-file-actions' },
+          downloadLink(doc.latestVersion, '下载', 'btn btn-small btn-secondary', 'result-download'),
+          previewKind(doc.latestVersion.mime) ? h('button', { type: 'button', class: 'btn btn-small btn-ghost', 'data-testid': 'result-preview', onclick: () => openPreview(doc.latestVersion) }, '预览') : null,
+        )
+      : null;
     return h(
       'li',
       { class: 'search-result', 'data-testid': 'search-result', 'data-type': r.type, 'data-id': r.id },
@@ -250,6 +266,7 @@ export function searchPage(ctx: PageContext): Page {
         timeEl(r.createdAt),
       ),
       href ? h('a', { class: 'result-link', href, 'data-testid': 'result-link' }, heading, body) : h('div', null, heading, body),
+      fileActions,
     );
   }
 

@@ -10,6 +10,9 @@ import { gql } from '../api.js';
 import { pageError } from '../auth.js';
 import { MemberDirectory } from '../chat/members.js';
 import { h, replaceChildren, setText, type Child } from '../dom.js';
+import { AttachmentField } from '../documents/attachField.js';
+import { attachmentList } from '../documents/preview.js';
+import { ATTACHMENT_FIELDS } from '../documents/types.js';
 import { MarkdownEditor } from '../forum/editor.js';
 import { notificationStore } from '../forum/notificationStore.js';
 import { countText, dateTimeEl, markdownHtml } from '../forum/render.js';
@@ -21,12 +24,13 @@ import { viewer } from '../session.js';
 import { emptyState, errorBox, loading, type Page, type PageContext } from '../ui.js';
 
 const REPLY_PAGE = 50;
-const REPLIES_PART = `replies(first: $first, after: $after) { pageInfo { hasNextPage endCursor } edges { cursor node { ${REPLY_FIELDS} } } }`;
-const VIEW = `mutation ViewThread($id: ID!, $first: Int, $after: String) { viewThread(threadId: $id) { ${THREAD_FIELDS} ${REPLIES_PART} } }`;
+const REPLIES_PART = `replies(first: $first, after: $after) { pageInfo { hasNextPage endCursor } edges { cursor node { ${REPLY_FIELDS} ${ATTACHMENT_FIELDS} } } }`;
+const VIEW = `mutation ViewThread($id: ID!, $first: Int, $after: String) { viewThread(threadId: $id) { ${THREAD_FIELDS} ${ATTACHMENT_FIELDS} ${REPLIES_PART} } }`;
 const REPLIES = `query ThreadReplies($id: ID!, $first: Int, $after: String) { thread(id: $id) { id replyCount lastFloor ${REPLIES_PART} } }`;
-const REPLY = `mutation Reply($t: ID!, $body: String!, $quote: ID, $mentions: [ID!]) { replyToThread(threadId: $t, body: $body, quoteReplyId: $quote, mentionUserIds: $mentions) { id floor } }`;
+const REPLY = `mutation Reply($t: ID!, $body: String!, $quote: ID, $mentions: [ID!], $files: [ID!]) {
+  replyToThread(threadId: $t, body: $body, quoteReplyId: $quote, mentionUserIds: $mentions, attachmentVersionIds: $files) { id floor } }`;
 const EDIT_THREAD = `mutation EditThread($t: ID!, $title: String!, $body: String!) { editThread(threadId: $t, title: $title, body: $body) { ${THREAD_FIELDS} } }`;
-const EDIT_REPLY = `mutation EditReply($r: ID!, $body: String!) { editReply(replyId: $r, body: $body) { ${REPLY_FIELDS} } }`;
+const EDIT_REPLY = `mutation EditReply($r: ID!, $body: String!) { editReply(replyId: $r, body: $body) { ${REPLY_FIELDS} ${ATTACHMENT_FIELDS} } }`;
 const DELETE_REPLY = `mutation DeleteReply($r: ID!) { deleteReply(replyId: $r) { ${REPLY_FIELDS} } }`;
 const FOLLOW = `mutation Follow($t: ID!, $follow: Boolean!) { setThreadFollowed(threadId: $t, follow: $follow) { id viewerFollows } }`;
 const FLAGS: Record<'pinned' | 'essence' | 'locked', string> = {
@@ -234,6 +238,7 @@ export function threadPage(ctx: PageContext): Page {
       h('p', { class: 'muted small thread-counts' }, h('span', { 'data-testid': 'thread-view-count' }, `浏览 ${countText(t.viewCount)}`), ' · ', h('span', { 'data-testid': 'thread-reply-count' }, `回复 ${countText(t.replyCount)}`)),
       t.locked ? h('p', { class: 'alert thread-locked', role: 'note', 'data-testid': 'thread-locked-notice' }, '🔒 本帖已被管理员锁定，不能回复或编辑。') : null,
       bodyBox,
+      attachmentList(t.attachments, 'thread-attachments'),
       editBox,
       h('div', { class: 'actions thread-actions' }, follow, edit, moderate.length ? h('span', { class: 'mod-actions', role: 'group', 'aria-label': '管理操作' }, moderate) : null),
       alert,
@@ -399,7 +404,7 @@ export function threadPage(ctx: PageContext): Page {
         ),
         reply.deletedAt
           ? h('p', { class: 'floor-tombstone muted', 'data-testid': 'floor-deleted' }, '该楼层已删除')
-          : [quoteEl, reply.bodyHtml !== null ? markdownHtml(reply.bodyHtml, { 'data-testid': 'floor-body' }) : null],
+          : [quoteEl, reply.bodyHtml !== null ? markdownHtml(reply.bodyHtml, { 'data-testid': 'floor-body' }) : null, attachmentList(reply.attachments, 'floor-attachments')],
         editBox,
         reply.deletedAt ? null : actions,
         confirmBox,
@@ -430,8 +435,11 @@ export function threadPage(ctx: PageContext): Page {
     }
     for (const b of floorList.querySelectorAll<HTMLElement>('[data-testid=floor-quote-button]')) b.hidden = false;
     if (editor) return;
+    const attachments = new AttachmentField(t.group.id);
     const form = new MarkdownEditor({
       withTitle: false,
+      tools: attachments.button(),
+      below: attachments.el,
       submitLabel: '回复',
       busyLabel: '正在回复…',
       placeholder: '写下您的回复，支持 Markdown；输入 @ 提及成员。Ctrl+Enter 回复',
@@ -443,8 +451,10 @@ export function threadPage(ctx: PageContext): Page {
           body: value.body,
           quote: form.quoted(),
           mentions: value.mentionUserIds.length ? value.mentionUserIds : null,
+          files: attachments.ids().length ? attachments.ids() : null,
         });
         form.reset();
+        attachments.clear();
         notify(`回复成功（${data.replyToThread.floor}楼）`);
         await loadNewest();
         void scrollToFloor(data.replyToThread.floor);

@@ -1,0 +1,181 @@
+/**
+ * Choosing files from a group library (for BBS attachments and answers to document requests):
+ * a dialog that browses folders, lists documents with checkboxes (or radio buttons for one),
+ * and can upload a new file into the folder shown, which is then selected. The choice survives
+ * moving between folders.
+ */
+import { ApiError } from '../api.js';
+import { pageError } from '../auth.js';
+import { h, replaceChildren, setText, type Child } from '../dom.js';
+import { dateTimeEl } from '../forum/render.js';
+import { emptyState, errorBox, loading } from '../ui.js';
+import { fetchDocument, fetchDocuments, fetchFolderPath } from './api.js';
+import { formDialog, type Dialog } from './dialog.js';
+import { fileIcon } from './preview.js';
+import { formatSize, type DocumentVersion, type Folder, type LibraryDocument } from './types.js';
+import { fileButton, UploadQueue } from './uploadQueue.js';
+
+export interface PickerOptions {
+  groupId: string;
+  title: string;
+  submitLabel: string;
+  busyLabel: string;
+  multiple: boolean;
+  /** Already chosen (kept selected, e.g. attachments of the composer). */
+  selected?: DocumentVersion[];
+  /** More fields under the list (e.g. the answer's note). */
+  extra?: Child;
+  /** Throws an ApiError to show in the dialog; resolves to close it. */
+  submit: (versions: DocumentVersion[], form: HTMLFormElement) => Promise<void>;
+  testid?: string;
+}
+
+export function openPicker(options: PickerOptions): Dialog {
+  const chosen = new Map<string, DocumentVersion>((options.selected ?? []).map((v) => [v.id, v]));
+  let path: string[] = [];
+  let trail: Folder[] = [];
+  let endCursor: string | null = null;
+  let seq = 0;
+  const crumbs = h('nav', { class: 'breadcrumb picker-crumbs', 'aria-label': '文件夹路径', 'data-testid': 'picker-breadcrumb' });
+  const list = h('ul', { class: 'picker-list', 'data-testid': 'picker-list' });
+  const status = h('div');
+  const more = h('button', { type: 'button', class: 'btn btn-secondary btn-small', hidden: true, 'data-testid': 'picker-more', onclick: () => void loadDocs(false) }, '加载更多');
+  const summary = h('p', { class: 'muted small picker-summary', 'aria-live': 'polite', 'data-testid': 'picker-summary' });
+  const uploadError = h('p', { class: 'field-error', role: 'alert', hidden: true });
+  const queue = new UploadQueue((result) => {
+    void (async () => {
+      try {
+        const doc = await fetchDocument(result.documentId);
+        if (!options.multiple) chosen.clear();
+        chosen.set(doc.latestVersion.id, doc.latestVersion);
+        await loadDocs(true);
+      } catch (error) {
+        const shown = pageError(error);
+        if (shown) setText(uploadError, shown.message);
+      }
+    })();
+  });
+  const { button: uploadButton, input } = fileButton('上传新文件', (files) => void queue.add(options.multiple ? files : files.slice(0, 1), () => ({ groupId: options.groupId, folderId: path.at(-1) ?? null })), {
+    multiple: options.multiple,
+    kind: 'btn-secondary btn-small',
+    testid: 'picker-upload',
+  });
+
+  const renderSummary = () => {
+    summary.textContent = chosen.size ? `已选：${[...chosen.values()].map((v) => v.name).join('、')}` : options.multiple ? '勾选要添加的文件，可多选' : '请选择一个文件';
+  };
+
+  function renderCrumbs(): void {
+    const link = (label: string, depth: number) =>
+      depth === path.length
+        ? h('span', { 'aria-current': 'location' }, label)
+        : h('button', { type: 'button', class: 'btn btn-link btn-small', 'data-testid': 'picker-crumb', onclick: () => void go(path.slice(0, depth)) }, label);
+    replaceChildren(crumbs, link('群文件', 0), trail.map((f, i) => [h('span', { class: 'sep' }, '›'), link(f.name, i + 1)]));
+  }
+
+  function docRow(d: LibraryDocument): HTMLElement {
+    const v = d.latestVersion;
+    const control = h('input', {
+      type: options.multiple ? 'checkbox' : 'radio',
+      name: 'pick',
+      value: v.id,
+      checked: chosen.has(v.id) || [...chosen.values()].some((c) => c.documentId === d.id && c.id === v.id),
+      'data-testid': 'picker-choice',
+    });
+    control.addEventListener('change', () => {
+      if (!options.multiple) chosen.clear();
+      if (control.checked) chosen.set(v.id, v);
+      else chosen.delete(v.id);
+      renderSummary();
+    });
+    return h(
+      'li',
+      { class: 'picker-item', 'data-testid': 'picker-item', 'data-name': d.name },
+      h(
+        'label',
+        { class: 'picker-label' },
+        control,
+        fileIcon(d.name),
+        h('span', { class: 'picker-name' }, d.name),
+        h('span', { class: 'muted small' }, `${formatSize(d.size)} · ${d.uploader.realName} · `, dateTimeEl(d.updatedAt)),
+      ),
+    );
+  }
+
+  async function go(next: string[]): Promise<void> {
+    const current = ++seq;
+    replaceChildren(list);
+    replaceChildren(status, loading('正在加载…'));
+    more.hidden = true;
+    try {
+      const found = await fetchFolderPath(options.groupId, next);
+      if (current !== seq) return;
+      if (!found) throw new ApiError('NOT_FOUND', '文件夹不存在或已被移动');
+      path = next;
+      trail = found.trail;
+      renderCrumbs();
+      for (const f of found.children) {
+        list.appendChild(
+          h(
+            'li',
+            { class: 'picker-item picker-folder', 'data-testid': 'picker-folder', 'data-name': f.name },
+            h('button', { type: 'button', class: 'picker-open', onclick: () => void go([...path, f.id]) }, h('span', { class: 'file-icon file-folder', 'aria-hidden': 'true' }, '文件夹'), h('span', { class: 'picker-name' }, f.name)),
+          ),
+        );
+      }
+      await loadDocs(true, current);
+    } catch (error) {
+      if (current !== seq) return;
+      const shown = pageError(error);
+      if (shown) replaceChildren(status, errorBox(shown, () => void go(shown.code === 'NOT_FOUND' ? [] : next)));
+    }
+  }
+
+  async function loadDocs(reset: boolean, current = seq): Promise<void> {
+    if (reset) {
+      for (const item of list.querySelectorAll('[data-testid=picker-item]')) item.remove();
+      endCursor = null;
+    }
+    more.disabled = true;
+    try {
+      const page = await fetchDocuments(options.groupId, path.at(-1) ?? null, 'TIME', reset ? null : endCursor);
+      if (current !== seq) return;
+      for (const e of page.edges) list.appendChild(docRow(e.node));
+      renderSummary();
+      endCursor = page.pageInfo.endCursor;
+      more.hidden = !page.pageInfo.hasNextPage;
+      replaceChildren(status, list.children.length ? null : emptyState('这个文件夹是空的，可以上传新文件'));
+    } catch (error) {
+      if (current !== seq) return;
+      const shown = pageError(error);
+      if (shown) replaceChildren(status, errorBox(shown, () => void loadDocs(reset)));
+    } finally {
+      more.disabled = false;
+    }
+  }
+
+  const dialog = formDialog(
+    {
+      title: options.title,
+      testid: options.testid ?? 'picker-dialog',
+      size: 'wide',
+      submitLabel: options.submitLabel,
+      busyLabel: options.busyLabel,
+      submit: async (form) => {
+        if (queue.busy()) throw new ApiError('BAD_USER_INPUT', '文件还在上传，请稍候');
+        if (!chosen.size) throw new ApiError('BAD_USER_INPUT', options.multiple ? '请至少选择一个文件' : '请选择一个文件');
+        await options.submit([...chosen.values()], form);
+      },
+    },
+    h('div', { class: 'picker-bar' }, crumbs, h('span', { class: 'spacer' }), uploadButton, input),
+    queue.el,
+    uploadError,
+    h('div', { class: 'picker-scroll' }, list, status, h('div', { class: 'more-row' }, more)),
+    summary,
+    options.extra ?? null,
+  );
+  renderSummary();
+  renderCrumbs();
+  void go([]);
+  return dialog.open();
+}
