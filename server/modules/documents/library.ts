@@ -69,7 +69,13 @@ export async function listDocuments(em: EntityManager, library: LibraryAccess, a
 export async function listFolders(em: EntityManager, library: LibraryAccess, parentId: unknown): Promise<DocumentFolder[]> {
   if (!library.groupId) return [];
   if (parentId && !isUuid(parentId)) throw notFound('文件夹', 'folderId');
-  return em.find(DocumentFolder, { group: library.groupId, parent: (parentId as string) || null }, { orderBy: { name: 'asc' } });
+  const rows = await em.execute<Array<{ id: string }>>(
+    `select id from document_folder where group_id = ? and parent_id is not distinct from ? order by name collate "pinyin", id`,
+    [library.groupId, (parentId as string) || null],
+  );
+  const folders = rows.length ? await em.find(DocumentFolder, { id: rows.map((r) => r.id) }) : [];
+  const byId = new Map(folders.map((f) => [f.id, f]));
+  return rows.map((r) => byId.get(r.id)!);
 }
 
 export async function createFolder(ctx: DomainContext, library: LibraryAccess, rawName: unknown, parentId: unknown): Promise<DocumentFolder> {

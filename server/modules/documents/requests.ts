@@ -81,6 +81,7 @@ export async function answerDocumentRequest(ctx: DomainContext, requestId: unkno
     await em.execute(`insert into document_request_answer (request_id, version_id, answerer_id, note, created_at) values (?, ?, ?, ?, now())`, [request.id, version, actor.userId, note]);
     for (const event of await notify(em, { kind: 'document_request_answered', userIds: [request.requester.id], actorId: actor.userId, groupId: group.group.id, subjectId: request.id, data: { title: request.title } })) emit(event);
   });
+  await ctx.em.refresh(request);
   return request;
 }
 

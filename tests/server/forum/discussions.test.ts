@@ -141,8 +141,15 @@ describe('discussion groups', () => {
         ...[0, 1, 2].map(() => cheng.request(SEND, { c: d.conversation.id, b: '抢在归档前', k: key() })),
         li.request(`mutation($d: ID!) { setDiscussionArchived(discussionId: $d, archived: true) { id } }`, { d: d.id }),
       ]);
-      const late = await sql(t.orm, `select count(*)::int as n from message m join discussion_group g on g.conversation_id = m.conversation_id where g.id = ? and m.created_at > g.archived_at`, [d.id]);
+      // Sends and the archive both write their event while holding the conversation's row lock,
+      // so event ids give the order in which they held it: no message may follow the archive.
+      const late = await sql(t.orm,
+        `select count(*)::int as n from chat_event m
+          where m.conversation_id = ? and m.type = 'MESSAGE_ADDED'
+            and m.id > (select max(a.id) from chat_event a where a.conversation_id = ? and a.type = 'GROUP_UPDATED')`,
+        [d.conversation.id, d.conversation.id]);
       expect(late[0].n).toBe(0);
+      expect(await cheng.errorCode(SEND, { c: d.conversation.id, b: '归档之后', k: key() })).toBe('FORBIDDEN');
     }
   });
 });
