@@ -17,6 +17,8 @@ import { orgQueries } from './resolvers/org.js';
 import { chatMutations, chatQueries, chatSubscriptions } from './resolvers/chat.js';
 import { applicationLoaders, applicationResolvers, chatEventResolvers, conversationLoaders, conversationResolvers, groupLoaders, groupResolvers, invitationLoaders, memberLoaders, memberResolvers, messageResolvers, userChatLoaders } from './presenters/chat.js';
 import { subscriptionOptions } from './subscriptions.js';
+import { SharedLane } from './sharedSubscriptions.js';
+import type { MQEmitter } from 'mqemitter';
 import type { RealtimeHub } from '../realtime/hub.js';
 import { DateTime } from './scalars.js';
 
@@ -57,6 +59,12 @@ export async function registerGraphQL(app: FastifyInstance, orm: MikroORM, deps:
     GroupInvitation: invitationLoaders,
   } as unknown as MercuriusLoaders;
   const { maxDepth, maxFields, maxAliases } = deps.config.graphql;
+  const lane = new SharedLane({
+    emitter: emitter as MQEmitter,
+    viewerlessContext: () => ({ domain: { em: null, actor: null, ip: '', userAgent: null, deps }, app }),
+    formatErrors: (result) => errorFormatter(result as Parameters<typeof errorFormatter>[0], app.log),
+  });
+  app.decorate('sharedLane', lane);
   await app.register(mercurius, {
     schema: loadSchema(),
     resolvers,
@@ -74,7 +82,7 @@ export async function registerGraphQL(app: FastifyInstance, orm: MikroORM, deps:
       requiredHeaders: ['x-mercurius-operation-name', 'mercurius-require-preflight', 'sec-websocket-key'],
     },
     context: (request, reply) => buildContext(orm, deps, request, reply),
-    subscription: subscriptionOptions(orm, deps, hub, emitter) as never,
+    subscription: subscriptionOptions(orm, deps, hub, emitter, lane) as never,
     errorFormatter: (execution, context) => errorFormatter(execution, context.reply?.log ?? app.log),
   });
   refuseControlCharactersInVariables(app);

@@ -63,25 +63,13 @@ async function existingByClientId(em: EntityManager, authorId: string, clientMes
   return row;
 }
 
-/**
- * Check, then do: everything is validated before the transaction; the transaction takes the
- * next seq under the conversation's row lock, writes the message, its mentions and the event;
- * the event is published after commit. A retry with the same clientMessageId returns the
- * message already sent, also across restarts (the unique index decides).
- */
-export async function sendMessage(ctx: DomainContext, conversationId: unknown, input: SendInput): Promise<MessageView> {
+/** Check, then do: validates a send and computes what to write, writing nothing. */
+async function checkSend(ctx: DomainContext, access: ConversationAccess, input: SendInput): Promise<{ body: string; replyToId: string | null; mentionIds: string[]; mentionAll: boolean }> {
   const actor = requireActor(ctx);
   const { em } = ctx;
-  const access = await conversationForActor(em, actor, conversationId);
-  const clientMessageId = String(input.clientMessageId ?? '');
-  if (!CLIENT_ID.test(clientMessageId)) throw badInput('clientMessageId 应为 8 至 64 位字母、数字、下划线或连字符', 'clientMessageId');
-
-  const previous = await existingByClientId(em, actor.userId, clientMessageId);
-  if (previous) return replayed(em, previous, access.conversation.id);
-
   const body = validBody(input.body);
   await assertMayPost(em, ctx, access);
-  const replyToId = input.replyToId ?? null;
+  const replyToId = (input.replyToId ?? null) as string | null;
   if (replyToId !== null) {
     const [target] = isUuid(replyToId)
       ? await em.execute<Array<{ id: string }>>(`select id from message where id = ? and conversation_id = ?`, [replyToId, access.conversation.id])
@@ -101,8 +89,35 @@ export async function sendMessage(ctx: DomainContext, conversationId: unknown, i
     }
   }
 
+  return { body, replyToId, mentionIds, mentionAll };
+}
+
+/**
+ * Check, then do: everything is validated before the transaction; the transaction takes the
+ * next seq under the conversation's row lock, writes the message, its mentions and the event;
+ * the event is published after commit. A retry with the same clientMessageId returns the
+ * message already sent, also across restarts (the unique index decides).
+ */
+export async function sendMessage(ctx: DomainContext, conversationId: unknown, input: SendInput): Promise<MessageView> {
+  const actor = requireActor(ctx);
+  const { em } = ctx;
+  const access = await conversationForActor(em, actor, conversationId);
+  const clientMessageId = String(input.clientMessageId ?? '');
+  if (!CLIENT_ID.test(clientMessageId)) throw badInput('clientMessageId 应为 8 至 64 位字母、数字、下划线或连字符', 'clientMessageId');
+
+  // A retry is recognised by the write itself (it writes nothing), so the common case costs no
+  // lookup. Checks made before the write may refuse a retry that was fine the first time (the
+  // sender was blocked since, a mentioned member left): then the message already sent is the answer.
+  const checked = await checkSend(ctx, access, input).catch(async (error: unknown) => {
+    const earlier = await existingByClientId(em, actor.userId, clientMessageId);
+    if (earlier) return { replay: await replayed(em, earlier, access.conversation.id) };
+    throw error;
+  });
+  if ('replay' in checked) return checked.replay;
+  const { body, replyToId, mentionIds, mentionAll } = checked;
+
   try {
-    const sent = await writeMessage(em, { conversationId: access.conversation.id, authorId: actor.userId, body, replyToId: replyToId as string | null, clientMessageId, mentionAll, mentionIds });
+    const sent = await writeMessage(em, { conversationId: access.conversation.id, authorId: actor.userId, body, replyToId, clientMessageId, mentionAll, mentionIds });
     if (!sent) {
       // Nothing written: the clientMessageId was used before (a retry).
       const earlier = await existingByClientId(em, actor.userId, clientMessageId);

@@ -1,4 +1,5 @@
 import { MikroORM } from '@mikro-orm/postgresql';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../../server/app.js';
 import { loadConfig } from '../../../server/config.js';
@@ -164,6 +165,36 @@ describe('the send path', () => {
     expect(sent.mentions.map((m: { id: string }) => m.id).sort()).toEqual([cheng.userId, li.userId].sort());
     const live = await stream.waitFor((e) => e.type === 'MESSAGE_ADDED' && e.message.id === sent.id);
     expect(live.message).toMatchObject({ seq: sent.seq, body: sent.body, author: { id: li.userId, realName: '李劲松', unit: sent.author.unit && { name: sent.author.unit.name } }, replyTo: { id: target.id } });
+  });
+
+  it('costs three SQL round trips: session, access, and the one-statement-batch write', async () => {
+    await li.request(SEND, { c: demo, b: '预热', k: key() });
+    const statements: string[] = [];
+    const original = pg.Client.prototype.query;
+    pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+      const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text?: string })?.text;
+      if (text) statements.push(text);
+      return (original as (...a: unknown[]) => unknown).apply(this, args);
+    } as typeof original;
+    try {
+      await li.request(SEND, { c: demo, b: '数一数', k: key() });
+    } finally {
+      pg.Client.prototype.query = original;
+    }
+    expect(statements).toHaveLength(3);
+  });
+
+  it('answers a retry with the message already sent, even when the sender may no longer post', async () => {
+    const direct = (await cheng.request(`mutation($u: ID!) { openDirectConversation(userId: $u) { id } }`, { u: li.userId })).openDirectConversation;
+    const k = key();
+    const first = (await cheng.request(SEND, { c: direct.id, b: '屏蔽前发出', k })).sendMessage;
+    await li.request(`mutation($u: ID!) { blockUser(userId: $u) { blockedByViewer } }`, { u: cheng.userId });
+    try {
+      expect((await cheng.request(SEND, { c: direct.id, b: '屏蔽前发出', k })).sendMessage).toEqual(first);
+      expect(await cheng.errorCode(SEND, { c: direct.id, b: '屏蔽后新消息', k: key() })).toBe('FORBIDDEN');
+    } finally {
+      await li.request(`mutation($u: ID!) { unblockUser(userId: $u) { blockedByViewer } }`, { u: cheng.userId });
+    }
   });
 
   it('writes one message and takes one seq for concurrent retries of the same clientMessageId', async () => {
