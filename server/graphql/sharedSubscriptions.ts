@@ -103,7 +103,8 @@ export interface SharedLaneOptions {
 }
 
 /** The payload's serialised result per document key, for as long as the payload lives. */
-const resultsByPayload = new WeakMap<object, Map<string, string>>();
+const resultsByPayload = new WeakMap<object, Map<string, Buffer>>();
+const CLOSE_BRACE = Buffer.from('}');
 
 export class SharedLane {
   private executions = 0;
@@ -170,13 +171,21 @@ export class SharedLane {
     if (subscriber.socket.readyState !== 1 /* OPEN */) return;
     let results = resultsByPayload.get(payload);
     if (!results) resultsByPayload.set(payload, (results = new Map()));
-    let serialised = results.get(subscriber.key);
-    if (serialised === undefined) {
-      serialised = this.run(subscriber, payload);
-      results.set(subscriber.key, serialised);
+    // The frame's bytes, per document key and subscribe id (clients mostly use the same id):
+    // encoded once, written to every socket as a text frame.
+    const frameKey = `${subscriber.id}\u0000${subscriber.key}`;
+    let frame = results.get(frameKey);
+    if (frame === undefined) {
+      let serialised = results.get(subscriber.key);
+      if (serialised === undefined) {
+        serialised = Buffer.from(this.run(subscriber, payload));
+        results.set(subscriber.key, serialised);
+      }
+      // mercurius's frame: JSON.stringify({ type, id, payload }).
+      frame = Buffer.concat([Buffer.from(`{"type":"next","id":${JSON.stringify(subscriber.id)},"payload":`), serialised, CLOSE_BRACE]);
+      results.set(frameKey, frame);
     }
-    // mercurius's frame: JSON.stringify({ type, id, payload }).
-    subscriber.socket.send(`{"type":"next","id":${JSON.stringify(subscriber.id)},"payload":${serialised}}`);
+    subscriber.socket.send(frame, { binary: false });
     this.deliveries++;
   }
 

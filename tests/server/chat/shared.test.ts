@@ -34,13 +34,14 @@ function rawStream(url: string, token: string, query: string, variables: Record<
     const socket = new WebSocket(url.replace(/^http/, 'ws') + '/graphql', 'graphql-transport-ws');
     const stream: RawStream = { frames: [], close: () => socket.close() };
     socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: { token } })));
-    socket.on('message', (data) => {
-      const text = String(data);
-      const frame = JSON.parse(text) as { type: string };
-      if (frame.type === 'connection_ack') {
+    socket.on('message', (data, isBinary) => {
+      // A binary frame would not equal mercurius's text frame.
+      const text = (isBinary ? 'binary:' : '') + String(data);
+      const frame = isBinary ? null : (JSON.parse(text) as { type: string });
+      if (frame?.type === 'connection_ack') {
         socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query, variables } }));
         setTimeout(() => resolve(stream), 150);
-      } else if (frame.type === 'next' || frame.type === 'error') stream.frames.push(text);
+      } else if (!frame || frame.type === 'next' || frame.type === 'error') stream.frames.push(text);
     });
     socket.on('error', reject);
   });
