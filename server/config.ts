@@ -41,6 +41,10 @@ export interface Config {
     /** Frames per second one socket may send before it is closed (flood). */
     maxFramesPerSecond: number;
   };
+  scheduler: {
+    /** Milliseconds between polls of the job table (meeting reminders); 0 runs no scheduler in this instance. */
+    pollMs: number;
+  };
   logLevel: string;
 }
 
@@ -84,6 +88,7 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
       allowedOrigins: (process.env.ALLOWED_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
       maxFramesPerSecond: int('WS_MAX_FRAMES_PER_SECOND', 50),
     },
+    scheduler: { pollMs: int('SCHEDULER_POLL_MS', 5000) },
     logLevel: process.env.LOG_LEVEL || (production ? 'info' : 'warn'),
   };
   return {
@@ -92,5 +97,6 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     login: { ...base.login, ...overrides.login },
     graphql: { ...base.graphql, ...overrides.graphql },
     realtime: { ...base.realtime, ...overrides.realtime },
+    scheduler: { ...base.scheduler, ...overrides.scheduler },
   };
 }

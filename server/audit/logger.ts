@@ -34,12 +34,22 @@ export type AuditAction =
   | 'discussion.members_added'
   | 'discussion.left'
   | 'discussion.archived'
-  | 'discussion.reopened';
+  | 'discussion.reopened'
+  | 'group.meeting_policy_changed'
+  | 'meeting.issued'
+  | 'meeting.edited'
+  | 'meeting.cancelled'
+  | 'meeting.nudged'
+  | 'announcement.posted'
+  | 'announcement.edited'
+  | 'announcement.pinned'
+  | 'announcement.unpinned'
+  | 'announcement.bulletin_published';
 
 export interface AuditRecord {
   actorId: string | null;
   action: AuditAction;
-  targetType: 'user' | 'org_unit' | 'group';
+  targetType: 'user' | 'org_unit' | 'group' | 'meeting' | 'announcement';
   targetId: string;
   unitId?: string | null;
   reason?: string | null;

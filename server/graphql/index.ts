@@ -17,6 +17,8 @@ import { orgQueries } from './resolvers/org.js';
 import { chatMutations, chatQueries, chatSubscriptions } from './resolvers/chat.js';
 import { forumMutations, forumQueries } from './resolvers/forum.js';
 import { boardResolvers, conversationForumResolvers, discussionResolvers, groupForumResolvers, notificationLoaders, notificationResolvers, postEditLoaders, replyLoaders, replyResolvers, threadLoaders, threadResolvers } from './presenters/forum.js';
+import { meetingMutations, meetingQueries } from './resolvers/meetings.js';
+import { announcementLoaders, announcementResolvers, groupMeetingResolvers, invitationLoaders as meetingInvitationLoaders, invitationResolvers as meetingInvitationResolvers, meetingLoaders, meetingResolvers, notificationMeetingLoaders } from './presenters/meetings.js';
 import { searchResultLoaders, searchResultResolvers } from './presenters/search.js';
 import { applicationLoaders, applicationResolvers, chatEventResolvers, conversationLoaders, conversationResolvers, groupLoaders, groupResolvers, invitationLoaders, memberLoaders, memberResolvers, messageResolvers, userChatLoaders } from './presenters/chat.js';
 import { subscriptionOptions } from './subscriptions.js';
@@ -38,12 +40,12 @@ export function loadSchema(): string {
 export async function registerGraphQL(app: FastifyInstance, orm: MikroORM, deps: Deps, hub: RealtimeHub, emitter: object): Promise<void> {
   const resolvers: IResolvers = {
     DateTime,
-    Query: { ok: () => true, ...accountQueries, ...orgQueries, ...chatQueries, ...forumQueries },
-    Mutation: { noop: () => null, ...accountMutations, ...chatMutations, ...forumMutations },
+    Query: { ok: () => true, ...accountQueries, ...orgQueries, ...chatQueries, ...forumQueries, ...meetingQueries },
+    Mutation: { noop: () => null, ...accountMutations, ...chatMutations, ...forumMutations, ...meetingMutations },
     Subscription: chatSubscriptions,
     User: userResolvers,
     OrgUnit: orgUnitResolvers,
-    Group: { ...groupResolvers, ...groupForumResolvers },
+    Group: { ...groupResolvers, ...groupForumResolvers, ...groupMeetingResolvers },
     Conversation: { ...conversationResolvers, ...conversationForumResolvers },
     Message: messageResolvers,
     Board: boardResolvers,
@@ -55,6 +57,9 @@ export async function registerGraphQL(app: FastifyInstance, orm: MikroORM, deps:
     ChatEvent: chatEventResolvers,
     GroupMember: memberResolvers,
     GroupApplication: applicationResolvers,
+    MeetingNotice: meetingResolvers,
+    MeetingInvitation: meetingInvitationResolvers,
+    Announcement: announcementResolvers,
   };
   const loaders = {
     User: { ...userLoaders, ...userChatLoaders },
@@ -67,7 +72,10 @@ export async function registerGraphQL(app: FastifyInstance, orm: MikroORM, deps:
     Thread: threadLoaders,
     ThreadReply: replyLoaders,
     PostEdit: postEditLoaders,
-    Notification: notificationLoaders,
+    Notification: { ...notificationLoaders, ...notificationMeetingLoaders },
+    MeetingNotice: meetingLoaders,
+    MeetingInvitation: meetingInvitationLoaders,
+    Announcement: announcementLoaders,
     SearchResult: searchResultLoaders,
   } as unknown as MercuriusLoaders;
   const { maxDepth, maxFields, maxAliases } = deps.config.graphql;

@@ -5,6 +5,7 @@ import { SessionSchema } from './Session.js';
 import { UserSchema } from './User.js';
 import { chatEntities } from './Chat.js';
 import { forumEntities } from './Forum.js';
+import { meetingEntities } from './Meetings.js';
 
 export { AuditEntry } from './AuditEntry.js';
 export { LoginAttempt } from './LoginAttempt.js';
@@ -14,5 +15,6 @@ export { User, type UserStatus } from './User.js';
 
 export * from './Chat.js';
 export * from './Forum.js';
+export * from './Meetings.js';
 
-export const entities = [OrgUnitSchema, UserSchema, SessionSchema, LoginAttemptSchema, AuditEntrySchema, ...chatEntities, ...forumEntities];
+export const entities = [OrgUnitSchema, UserSchema, SessionSchema, LoginAttemptSchema, AuditEntrySchema, ...chatEntities, ...forumEntities, ...meetingEntities];
