@@ -9,6 +9,7 @@ import { openDirect } from '../server/modules/chat/direct.js';
 import { react, sendMessage } from '../server/modules/chat/messages.js';
 import { silentPublisher } from '../server/modules/chat/realtime.js';
 import { loadDemoForum } from './demoForum.js';
+import { loadDemoMeetings } from './demoMeetings.js';
 
 export const DEMO_GROUP = '政务服务工作交流';
 
@@ -108,6 +109,7 @@ export async function loadDemoChat(orm: MikroORM, hasher: PasswordHasher): Promi
   });
 
   await loadDemoForum(as, group.id);
+  await loadDemoMeetings(as, group.id);
 
   const direct = await openDirect(await as('lijinsong'), ids.get('gouxiaoyan'));
   await sendMessage(await as('lijinsong'), direct.conversation.id, { body: '小苟，上次说的那份窗口服务规范，方便时发我一份，谢谢。', clientMessageId: 'demo-direct-001' });

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Announcement, ChatGroup, MeetingInvitee, MeetingNotice, type GroupRole } from '../../db/entities/index.js';
-import { AppError, notFound } from '../../errors.js';
+import { notFound } from '../../errors.js';
 import { can, type Actor } from '../../policies/index.js';
 import { groupForActor } from '../chat/access.js';
 import { GroupAccess } from '../chat/subjects.js';
@@ -85,12 +85,4 @@ export async function bulletinTargetsForActor(em: EntityManager, actor: Actor, g
   );
   const groups = await groupAccesses(em, actor, rows.map((r) => r.group_id));
   return rows.map((r) => new BulletinTarget(groups.get(r.group_id)!, actor.isSystemAdmin || !r.outside));
-}
-
-/** Rethrows NOT_FOUND of a group as NOT_FOUND of the thing asked for. */
-export function asNotFound(what: string) {
-  return (error: unknown): never => {
-    if (error instanceof AppError && error.code === 'NOT_FOUND') throw notFound(what);
-    throw error;
-  };
 }
