@@ -380,10 +380,14 @@ export function meetingFormPage(ctx: PageContext): Page {
         h('label', { class: 'radio-row' }, h('input', { type: 'checkbox', value: u.id, checked: chosenUnits.has(u.id), 'data-testid': 'unit-option', 'data-name': u.name }), u.name),
       ),
     );
+    // Editing a notice for chosen members starts from those the organizer chose (not substitutes).
+    const chosenMembers = new Set(existing?.scope === 'MEMBERS' ? (existing.roster?.units ?? []).flatMap((u) => u.invitees.filter((i) => !i.substituteFor).map((i) => i.user.id)) : []);
     const memberBoxes = h(
       'div',
       { class: 'check-grid', 'data-testid': 'member-picker' },
-      people.map((p) => h('label', { class: 'radio-row' }, h('input', { type: 'checkbox', value: p.id, 'data-testid': 'member-option' }), `${p.realName}（${p.unit.name}）`)),
+      people
+        .filter((p) => p.id !== (existing?.organizer.id ?? null))
+        .map((p) => h('label', { class: 'radio-row' }, h('input', { type: 'checkbox', value: p.id, checked: chosenMembers.has(p.id), 'data-testid': 'member-option' }), `${p.realName}（${p.unit.name}）`)),
     );
     const scopeRadio = (value: Scope, label: string) =>
       h('label', { class: 'radio-row' }, h('input', { type: 'radio', name: 'scope', value, checked: scope === value, 'data-testid': `scope-${value.toLowerCase()}`, onchange: () => ((scope = value), sync()) }), label);
@@ -428,7 +432,9 @@ export function meetingFormPage(ctx: PageContext): Page {
           onlineUrl: fields.onlineUrl.control.value || null,
         };
         if (editingId) {
-          const sameInvitees = existing && scope === existing.scope && (scope !== 'UNITS' || checked(unitBoxes).sort().join() === [...chosenUnits].sort().join()) && scope !== 'MEMBERS';
+          const same = (now: string[], before: Set<string>) => now.sort().join() === [...before].sort().join();
+          const sameInvitees =
+            !!existing && scope === existing.scope && (scope === 'GROUP' || (scope === 'UNITS' ? same(checked(unitBoxes), chosenUnits) : same(checked(memberBoxes), chosenMembers)));
           await gql(EDIT, { m: editingId, i: { ...values, ...(sameInvitees ? {} : { invitees }) } });
           notify('会议通知已修改，已通知参会人员');
           navigate(`#/meetings/${editingId}`);
