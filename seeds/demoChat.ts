@@ -9,6 +9,8 @@ import { openDirect } from '../server/modules/chat/direct.js';
 import { react, sendMessage } from '../server/modules/chat/messages.js';
 import { silentPublisher } from '../server/modules/chat/realtime.js';
 import { loadDemoForum } from './demoForum.js';
+import { createObjectStore } from '../server/storage/index.js';
+import { DownloadLinks } from '../server/modules/documents/download.js';
 import { loadDemoMeetings } from './demoMeetings.js';
 
 export const DEMO_GROUP = '政务服务工作交流';
@@ -66,7 +68,8 @@ export async function loadDemoChat(orm: MikroORM, hasher: PasswordHasher): Promi
   const em = orm.em.fork();
   const [exists] = await em.execute<Array<{ id: string }>>(`select id from chat_group where name = ?`, [DEMO_GROUP]);
   if (exists) return false;
-  const deps = { config: loadConfig(), hasher, realtime: silentPublisher, presence: { isOnline: () => false } };
+  const config = loadConfig();
+  const deps = { config, hasher, realtime: silentPublisher, presence: { isOnline: () => false }, storage: createObjectStore(config), downloadLinks: new DownloadLinks(null) };
   const as = async (login: string): Promise<DomainContext> => ({ em: orm.em.fork(), actor: await actorOf(em, login), ip: '127.0.0.1', userAgent: 'demo-seed', deps });
 
   const group = await createGroup(await as('lijinsong'), { name: DEMO_GROUP, purpose: PURPOSE, rules: RULES, visibility: 'listed' });

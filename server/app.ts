@@ -7,6 +7,9 @@ import { registerGraphQL } from './graphql/index.js';
 import { PasswordHasher } from './modules/accounts/passwords.js';
 import type { Deps } from './modules/context.js';
 import { registerWeb } from './plugins/web.js';
+import { registerFiles } from './plugins/files.js';
+import { createObjectStore } from './storage/index.js';
+import { DownloadLinks } from './modules/documents/download.js';
 import { registerWebsocket } from './graphql/subscriptions.js';
 import { RealtimeHub } from './realtime/hub.js';
 import { registerCalendar } from './plugins/calendar.js';
@@ -32,7 +35,16 @@ export async function buildApp(config: Config, orm: MikroORM): Promise<FastifyIn
   // In-process emitter; a shared one (mqemitter-redis) lets several instances fan out together.
   const emitter = mqemitter();
   const hub = new RealtimeHub(emitter, orm);
-  const deps: Deps = { config, hasher: new PasswordHasher(config.login.hashConcurrency, config.login.hashQueueLimit), realtime: hub, presence: hub };
+  const storage = createObjectStore(config);
+  await storage.init();
+  const deps: Deps = {
+    config,
+    hasher: new PasswordHasher(config.login.hashConcurrency, config.login.hashQueueLimit),
+    realtime: hub,
+    presence: hub,
+    storage,
+    downloadLinks: new DownloadLinks(config.storage.linkSecret),
+  };
 
   await app.register(fastifyCookie);
   // CSP is set per route family in plugins/web.ts.
@@ -56,6 +68,7 @@ export async function buildApp(config: Config, orm: MikroORM): Promise<FastifyIn
 
   await registerWebsocket(app, deps);
   await registerGraphQL(app, orm, deps, hub, emitter);
+  await registerFiles(app, orm, deps);
   await registerCalendar(app, orm, deps);
   await registerWeb(app);
 

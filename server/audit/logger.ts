@@ -35,6 +35,13 @@ export type AuditAction =
   | 'discussion.left'
   | 'discussion.archived'
   | 'discussion.reopened'
+  | 'document.uploaded'
+  | 'document.version_added'
+  | 'document.deleted'
+  | 'document.moved'
+  | 'document.folder_created'
+  | 'document.request_created'
+  | 'document.request_closed'
   | 'group.meeting_policy_changed'
   | 'meeting.issued'
   | 'meeting.edited'
@@ -49,7 +56,7 @@ export type AuditAction =
 export interface AuditRecord {
   actorId: string | null;
   action: AuditAction;
-  targetType: 'user' | 'org_unit' | 'group' | 'meeting' | 'announcement';
+  targetType: 'user' | 'org_unit' | 'group' | 'document' | 'meeting' | 'announcement';
   targetId: string;
   unitId?: string | null;
   reason?: string | null;

@@ -16,10 +16,12 @@ import { accountMutations, accountQueries } from './resolvers/accounts.js';
 import { orgQueries } from './resolvers/org.js';
 import { chatMutations, chatQueries, chatSubscriptions } from './resolvers/chat.js';
 import { forumMutations, forumQueries } from './resolvers/forum.js';
-import { boardResolvers, conversationForumResolvers, discussionResolvers, groupForumResolvers, notificationLoaders, notificationResolvers, postEditLoaders, replyLoaders, replyResolvers, threadLoaders, threadResolvers } from './presenters/forum.js';
+import { boardResolvers, conversationForumResolvers, discussionLoaders, discussionResolvers, groupForumResolvers, notificationLoaders, notificationResolvers, postEditLoaders, replyLoaders, replyResolvers, threadLoaders, threadResolvers } from './presenters/forum.js';
 import { meetingMutations, meetingQueries } from './resolvers/meetings.js';
 import { announcementLoaders, announcementResolvers, groupMeetingResolvers, invitationLoaders as meetingInvitationLoaders, invitationResolvers as meetingInvitationResolvers, meetingLoaders, meetingResolvers, notificationMeetingLoaders } from './presenters/meetings.js';
 import { searchResultLoaders, searchResultResolvers } from './presenters/search.js';
+import { attachmentLoaders, conversationDocumentResolvers, documentLoaders, documentResolvers, folderResolvers, groupDocumentResolvers, requestLoaders, requestResolvers, versionLoaders, versionResolvers } from './presenters/documents.js';
+import { documentMutations, documentQueries } from './resolvers/documents.js';
 import { applicationLoaders, applicationResolvers, chatEventResolvers, conversationLoaders, conversationResolvers, groupLoaders, groupResolvers, invitationLoaders, memberLoaders, memberResolvers, messageResolvers, userChatLoaders } from './presenters/chat.js';
 import { subscriptionOptions } from './subscriptions.js';
 import type { RealtimeHub } from '../realtime/hub.js';
@@ -40,13 +42,17 @@ export function loadSchema(): string {
 export async function registerGraphQL(app: FastifyInstance, orm: MikroORM, deps: Deps, hub: RealtimeHub, emitter: object): Promise<void> {
   const resolvers: IResolvers = {
     DateTime,
-    Query: { ok: () => true, ...accountQueries, ...orgQueries, ...chatQueries, ...forumQueries, ...meetingQueries },
-    Mutation: { noop: () => null, ...accountMutations, ...chatMutations, ...forumMutations, ...meetingMutations },
+    Query: { ok: () => true, ...accountQueries, ...orgQueries, ...chatQueries, ...forumQueries, ...documentQueries, ...meetingQueries },
+    Mutation: { noop: () => null, ...accountMutations, ...chatMutations, ...forumMutations, ...documentMutations, ...meetingMutations },
     Subscription: chatSubscriptions,
     User: userResolvers,
     OrgUnit: orgUnitResolvers,
-    Group: { ...groupResolvers, ...groupForumResolvers, ...groupMeetingResolvers },
-    Conversation: { ...conversationResolvers, ...conversationForumResolvers },
+    Group: { ...groupResolvers, ...groupForumResolvers, ...groupDocumentResolvers, ...groupMeetingResolvers },
+    Conversation: { ...conversationResolvers, ...conversationForumResolvers, ...conversationDocumentResolvers },
+    Document: documentResolvers,
+    DocumentVersion: versionResolvers,
+    DocumentFolder: folderResolvers,
+    DocumentRequest: requestResolvers,
     Message: messageResolvers,
     Board: boardResolvers,
     Thread: threadResolvers,
@@ -69,9 +75,14 @@ export async function registerGraphQL(app: FastifyInstance, orm: MikroORM, deps:
     GroupMember: memberLoaders,
     GroupApplication: applicationLoaders,
     GroupInvitation: invitationLoaders,
-    Thread: threadLoaders,
-    ThreadReply: replyLoaders,
+    Thread: { ...threadLoaders, ...attachmentLoaders.thread },
     PostEdit: postEditLoaders,
+    DiscussionGroup: discussionLoaders,
+    Document: documentLoaders,
+    DocumentVersion: versionLoaders,
+    DocumentRequest: requestLoaders,
+    Message: attachmentLoaders.message,
+    ThreadReply: { ...replyLoaders, ...attachmentLoaders.reply },
     Notification: { ...notificationLoaders, ...notificationMeetingLoaders },
     MeetingNotice: meetingLoaders,
     MeetingInvitation: meetingInvitationLoaders,

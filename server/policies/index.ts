@@ -3,6 +3,7 @@ import './user.js';
 import './orgUnit.js';
 import './chat.js';
 import './forum.js';
+import './documents.js';
 import './meetings.js';
 
 export { allow, authorize, can } from './engine.js';

@@ -5,6 +5,7 @@ import { SessionSchema } from './Session.js';
 import { UserSchema } from './User.js';
 import { chatEntities } from './Chat.js';
 import { forumEntities } from './Forum.js';
+import { documentEntities } from './Documents.js';
 import { meetingEntities } from './Meetings.js';
 
 export { AuditEntry } from './AuditEntry.js';
@@ -15,6 +16,8 @@ export { User, type UserStatus } from './User.js';
 
 export * from './Chat.js';
 export * from './Forum.js';
+export * from './Documents.js';
+
 export * from './Meetings.js';
 
-export const entities = [OrgUnitSchema, UserSchema, SessionSchema, LoginAttemptSchema, AuditEntrySchema, ...chatEntities, ...forumEntities, ...meetingEntities];
+export const entities = [OrgUnitSchema, UserSchema, SessionSchema, LoginAttemptSchema, AuditEntrySchema, ...chatEntities, ...forumEntities, ...documentEntities, ...meetingEntities];

@@ -71,6 +71,8 @@ export const groupLoaders = {
       mentionAll: can(actor, 'mentionAll', a),
       apply: can(actor, 'apply', a),
       leave: can(actor, 'leave', a),
+      manageBoards: can(actor, 'manageBoards', a),
+      createDiscussion: can(actor, 'createDiscussion', a),
     }));
   },
   conversation: async (queries: Array<{ obj: ChatGroup }>, ctx: Ctx) => {

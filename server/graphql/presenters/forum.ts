@@ -1,6 +1,6 @@
 import { AppError } from '../../errors.js';
 import { Board, ChatGroup, DiscussionGroup, PostEdit, Thread, ThreadReply } from '../../db/entities/index.js';
-import { conversationForActor, groupForActor } from '../../modules/chat/access.js';
+import { conversationsForActor } from '../../modules/chat/access.js';
 import type { ConversationAccess } from '../../modules/chat/subjects.js';
 import { requireActor } from '../../modules/context.js';
 import { forumForActor } from '../../modules/forum/access.js';
@@ -60,7 +60,6 @@ export const threadResolvers = {
   pinned: (t: Thread) => !!t.pinnedAt,
   locked: (t: Thread) => !!t.lockedAt,
   replies: async (t: Thread, args: PageArgs, ctx: Ctx) => connection(await listReplies(ctx.domain.em, await threadAccess(ctx, t), args)),
-  edits: (t: Thread, _: unknown, ctx: Ctx) => ctx.domain.em.find(PostEdit, { thread: t.id, reply: null }, { orderBy: { id: 'desc' } }),
   viewerCan: async (t: Thread, _: unknown, ctx: Ctx) => {
     const access = await threadAccess(ctx, t);
     const actor = ctx.domain.actor;
@@ -70,7 +69,23 @@ export const threadResolvers = {
 
 const followFor = async (queries: Batch<Thread>, ctx: Ctx) => followStates(ctx.domain.em, requireActor(ctx.domain).userId, queries.map((q) => q.obj.id));
 
+/** Edit histories of a whole page of threads or floors in one query. */
+async function editsOf(ctx: Ctx, where: { thread: string[]; reply: null } | { reply: string[] }, keyOf: (e: PostEdit) => string): Promise<Map<string, PostEdit[]>> {
+  const edits = await ctx.domain.em.find(PostEdit, where as never, { orderBy: { id: 'desc' } });
+  const byKey = new Map<string, PostEdit[]>();
+  for (const edit of edits) {
+    const key = keyOf(edit);
+    if (!byKey.has(key)) byKey.set(key, []);
+    byKey.get(key)!.push(edit);
+  }
+  return byKey;
+}
+
 export const threadLoaders = {
+  edits: async (queries: Batch<Thread>, ctx: Ctx) => {
+    const byThread = await editsOf(ctx, { thread: queries.map((q) => q.obj.id), reply: null }, (e) => e.thread.id);
+    return queries.map((q) => byThread.get(q.obj.id) ?? []);
+  },
   author: async (queries: Batch<Thread>, ctx: Ctx) => {
     const byId = await usersById(ctx, queries.map((q) => q.obj.author.id));
     return queries.map((q) => byId.get(q.obj.author.id));
@@ -98,8 +113,6 @@ export const replyResolvers = {
   threadId: (r: ThreadReply) => r.thread.id,
   body: (r: ThreadReply) => (r.deletedAt ? null : r.body),
   bodyHtml: (r: ThreadReply) => (r.deletedAt ? null : renderMarkdown(r.body)),
-  // A deleted reply's earlier versions are gone with it.
-  edits: (r: ThreadReply, _: unknown, ctx: Ctx) => (r.deletedAt ? [] : ctx.domain.em.find(PostEdit, { reply: r.id }, { orderBy: { id: 'desc' } })),
   viewerCan: async (r: ThreadReply, _: unknown, ctx: Ctx) => {
     const thread = await ctx.domain.em.findOneOrFail(Thread, { id: r.thread.id });
     const access = new ReplyAccess(r, await threadAccess(ctx, thread));
@@ -108,6 +121,12 @@ export const replyResolvers = {
 };
 
 export const replyLoaders = {
+  // A deleted reply's earlier versions are gone with it.
+  edits: async (queries: Batch<ThreadReply>, ctx: Ctx) => {
+    const live = queries.filter((q) => !q.obj.deletedAt).map((q) => q.obj.id);
+    const byReply = live.length ? await editsOf(ctx, { reply: live }, (e) => e.reply!.id) : new Map<string, PostEdit[]>();
+    return queries.map((q) => byReply.get(q.obj.id) ?? []);
+  },
   author: async (queries: Batch<ThreadReply>, ctx: Ctx) => {
     const byId = await usersById(ctx, queries.map((q) => q.obj.author.id));
     return queries.map((q) => byId.get(q.obj.author.id));
@@ -133,16 +152,33 @@ async function discussionAccess(ctx: Ctx, d: DiscussionGroup): Promise<Discussio
 }
 
 export const discussionResolvers = {
-  group: async (d: DiscussionGroup, _: unknown, ctx: Ctx) => (await groupForActor(ctx.domain.em, requireActor(ctx.domain), d.group.id)).group,
-  creator: async (d: DiscussionGroup, _: unknown, ctx: Ctx) => (await usersById(ctx, [d.creator.id])).get(d.creator.id),
-  conversation: (d: DiscussionGroup, _: unknown, ctx: Ctx) => conversationForActor(ctx.domain.em, requireActor(ctx.domain), d.conversation.id),
-  members: async (d: DiscussionGroup, _: unknown, ctx: Ctx) => {
-    const rows = await ctx.domain.em.execute<Array<{ user_id: string }>>(`select user_id from conversation_member where conversation_id = ? order by joined_at, user_id`, [d.conversation.id]);
-    const byId = await usersById(ctx, rows.map((r) => r.user_id));
-    return rows.map((r) => byId.get(r.user_id)!).filter(Boolean);
-  },
   viewerCanInvite: async (d: DiscussionGroup, _: unknown, ctx: Ctx) => can(ctx.domain.actor, 'invite', await discussionAccess(ctx, d)),
   viewerCanArchive: async (d: DiscussionGroup, _: unknown, ctx: Ctx) => can(ctx.domain.actor, 'archive', await discussionAccess(ctx, d)),
+};
+
+/** A list of discussion groups resolves its groups, people and conversations in a fixed number of queries. */
+export const discussionLoaders = {
+  group: async (queries: Batch<DiscussionGroup>, ctx: Ctx) => {
+    const byId = await groupsById(ctx, queries.map((q) => q.obj.group.id));
+    return queries.map((q) => byId.get(q.obj.group.id));
+  },
+  creator: async (queries: Batch<DiscussionGroup>, ctx: Ctx) => {
+    const byId = await usersById(ctx, queries.map((q) => q.obj.creator.id));
+    return queries.map((q) => byId.get(q.obj.creator.id));
+  },
+  conversation: async (queries: Batch<DiscussionGroup>, ctx: Ctx) => {
+    const accesses = await conversationsForActor(ctx.domain.em, requireActor(ctx.domain), queries.map((q) => q.obj.conversation.id));
+    const byId = new Map(accesses.map((a) => [a.conversation.id, a]));
+    return queries.map((q) => byId.get(q.obj.conversation.id) ?? null);
+  },
+  members: async (queries: Batch<DiscussionGroup>, ctx: Ctx) => {
+    const rows = await ctx.domain.em.execute<Array<{ conversation_id: string; user_id: string }>>(
+      `select conversation_id, user_id from conversation_member where conversation_id in (?) order by joined_at, user_id`,
+      [queries.map((q) => q.obj.conversation.id)],
+    );
+    const byId = await usersById(ctx, rows.map((r) => r.user_id));
+    return queries.map((q) => rows.filter((r) => r.conversation_id === q.obj.conversation.id).map((r) => byId.get(r.user_id)!).filter(Boolean));
+  },
 };
 
 /** A listed group's non-members see the group but not its BBS or discussions: empty lists. */

@@ -73,5 +73,14 @@ export const chatSubscriptions = {
       (payload: { chatEvents: ChatEventView }, args: { conversationId?: string | null }) =>
         !args.conversationId || payload.chatEvents.conversationId === args.conversationId,
     ),
+    /**
+     * A socket keeps one context for its whole life: forget the entities loaded for the last
+     * event, so that nothing stale (a lock since lifted, a role since changed) is shown and
+     * the identity map does not grow for as long as the socket stays open.
+     */
+    resolve: (payload: { chatEvents: ChatEventView }, _args: unknown, ctx: Ctx) => {
+      ctx.domain.em.clear();
+      return payload.chatEvents;
+    },
   },
 };

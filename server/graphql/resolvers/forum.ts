@@ -43,8 +43,8 @@ export const forumMutations = {
   setThreadLocked: (_: unknown, args: { threadId: string; locked: boolean }, { domain }: Ctx) => setThreadFlag(domain, args.threadId, 'locked', args.locked),
   viewThread: (_: unknown, args: { threadId: string }, { domain }: Ctx) => viewThread(domain, args.threadId),
   setThreadFollowed: (_: unknown, args: { threadId: string; follow: boolean }, { domain }: Ctx) => setFollowed(domain, args.threadId, args.follow),
-  replyToThread: (_: unknown, args: { threadId: string; body: string; quoteReplyId?: string; mentionUserIds?: string[] }, { domain }: Ctx) =>
-    replyToThread(domain, args.threadId, args.body, args.quoteReplyId, args.mentionUserIds),
+  replyToThread: (_: unknown, args: { threadId: string; body: string; quoteReplyId?: string; mentionUserIds?: string[]; attachmentVersionIds?: string[] }, { domain }: Ctx) =>
+    replyToThread(domain, args.threadId, args.body, args.quoteReplyId, args.mentionUserIds, args.attachmentVersionIds),
   editReply: (_: unknown, args: { replyId: string; body: string }, { domain }: Ctx) => editReply(domain, args.replyId, args.body),
   deleteReply: (_: unknown, args: { replyId: string }, { domain }: Ctx) => deleteReply(domain, args.replyId),
   createDiscussion: (_: unknown, args: { groupId: string; topic: string; memberIds: string[] }, { domain }: Ctx) => createDiscussion(domain, args.groupId, args.topic, args.memberIds),

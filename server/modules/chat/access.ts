@@ -35,7 +35,9 @@ export async function conversationsForActor(em: EntityManager, actor: Actor, ids
        left join chat_group g on g.conversation_id = c.id
        left join discussion_group d on d.conversation_id = c.id
        left join group_member gm on gm.group_id = coalesce(g.id, d.group_id) and gm.user_id = cm.user_id
-      where cm.conversation_id in (?) and cm.user_id = ?`,
+      where cm.conversation_id in (?) and cm.user_id = ?
+        -- A discussion group is only for current members of its group.
+        and (d.id is null or gm.user_id is not null)`,
     [valid, actor.userId],
   );
   if (!rows.length) return [];

@@ -106,6 +106,11 @@ export async function sendMessage(ctx: DomainContext, conversationId: unknown, i
         `update conversation set last_seq = last_seq + 1, last_message_at = now() where id = ? returning last_seq`,
         [access.conversation.id],
       );
+      if (access.discussion) {
+        // Archiving takes this row lock too, so this read sees an archive committed before us.
+        const [d] = await tem.execute<Array<{ archived_at: Date | null }>>(`select archived_at from discussion_group where id = ?`, [access.discussion.id]);
+        if (d?.archived_at) throw forbidden('讨论组已归档，只能查看');
+      }
       const [{ id: messageId }] = await tem.execute<Array<{ id: string }>>(
         `insert into message (id, conversation_id, seq, author_id, body, reply_to_id, client_message_id, mentions_all, created_at, search_vector)
          values (gen_random_uuid(), ?, ?, ?, ?, ?, ?, ?, now(), ?::tsvector) returning id`,

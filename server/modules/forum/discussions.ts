@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { audit } from '../../audit/logger.js';
 import { DiscussionGroup } from '../../db/entities/index.js';
-import { badInput, conflict } from '../../errors.js';
+import { badInput, conflict, notFound } from '../../errors.js';
 import { authorize } from '../../policies/index.js';
 import * as valid from '../accounts/validation.js';
 import { inTransaction, recordEvent } from '../chat/events.js';
@@ -29,6 +29,14 @@ async function groupMembersAmong(em: EntityManager, groupId: string, raw: unknow
 
 /** Adds people to the discussion's conversation (they see its history), with events and notifications. */
 async function addToDiscussion(em: EntityManager, d: { id: string; groupId: string; conversationId: string }, actorId: string, userIds: string[], emit: (e: OutgoingEvent) => void) {
+  // Re-checked under a share lock in this transaction: a removal from the group running now
+  // either waits for this insert (and then deletes it with the person's other discussion
+  // rows) or commits first (and the person is not added).
+  const stillMembers = await em.execute<Array<{ user_id: string }>>(
+    `select user_id from group_member where group_id = ? and user_id in (?) for share`,
+    [d.groupId, userIds],
+  );
+  if (stillMembers.length !== userIds.length) throw badInput('只能邀请本群成员', 'memberIds');
   const added = await em.execute<Array<{ user_id: string }>>(
     `insert into conversation_member (conversation_id, user_id, last_read_seq, joined_at)
      select ?, u, 0, now() from unnest(?::uuid[]) as u on conflict do nothing returning user_id`,
@@ -54,6 +62,8 @@ export async function createDiscussion(ctx: DomainContext, groupId: unknown, raw
       `insert into discussion_group (id, group_id, conversation_id, topic, creator_id, created_at) values (gen_random_uuid(), ?, ?, ?, ?, now()) returning id`,
       [group.group.id, conversationId, topic, actor.userId],
     );
+    const [creator] = await em.execute<Array<{ user_id: string }>>(`select user_id from group_member where group_id = ? and user_id = ? for share`, [group.group.id, actor.userId]);
+    if (!creator) throw notFound('群组');
     await em.execute(`insert into conversation_member (conversation_id, user_id, last_read_seq, joined_at) values (?, ?, 0, now())`, [conversationId, actor.userId]);
     await addToDiscussion(em, { id, groupId: group.group.id, conversationId }, actor.userId, invitees, emit);
     audit(em, { actorId: actor.userId, action: 'discussion.created', targetType: 'group', targetId: group.group.id, after: { discussionId: id, topic, memberIds: [actor.userId, ...invitees] }, ip: ctx.ip });
@@ -100,6 +110,8 @@ export async function setDiscussionArchived(ctx: DomainContext, discussionId: un
   authorize(actor, 'archive', access, '只有发起人或群管理员可以归档讨论组');
   const d = access.discussion;
   await inTransaction(ctx.em, publisher(ctx), async (em, emit) => {
+    // Sends take the conversation's row lock too: a message is either in before the archive or refused after it.
+    await em.execute(`select id from conversation where id = ? for update`, [d.conversation.id]);
     const changed = await em.execute<Array<{ id: string }>>(
       `update discussion_group set archived_at = ${archived ? 'now()' : 'null'} where id = ? and archived_at is ${archived ? '' : 'not'} null returning id`,
       [d.id],

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { NotificationKind } from '../../db/entities/index.js';
 import { badInput } from '../../errors.js';
 import { requireActor, type DomainContext } from '../context.js';
-import { pageSize, decodeCursor, toPage, type Page, type PageArgs } from '../pagination.js';
+import { pageSize, decodeTypedCursor, toPage, type Page, type PageArgs } from '../pagination.js';
 import type { OutgoingEvent } from '../chat/realtime.js';
 
 interface NewNotifications {
@@ -68,7 +68,7 @@ export async function loadNotifications(em: EntityManager, ids: string[]): Promi
 export async function listNotifications(ctx: DomainContext, args: PageArgs & { unreadOnly?: boolean | null }): Promise<Page<NotificationRow>> {
   const actor = requireActor(ctx);
   const size = pageSize(args.first);
-  const cursor = decodeCursor(args.after, 1);
+  const cursor = decodeTypedCursor(args.after, ['digits']);
   const rows = await ctx.em.execute<NotificationRow[]>(
     `select ${columns} from notification n
       where n.user_id = ? and ${stillMember} ${args.unreadOnly ? 'and n.read_at is null' : ''} ${cursor ? 'and n.id < ?' : ''}

@@ -3,9 +3,15 @@ import { badInput } from '../../errors.js';
 import { MAX_POST_BODY, MAX_TITLE } from './subjects.js';
 
 /** Validation shared by threads and replies. */
+/** Bidirectional overrides and isolates can make a title read differently from what it is (通知\u202Etxt.exe). */
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/;
+/** Text with nothing visible: only spaces, zero-width and other format characters. */
+const hasVisible = (text: string) => /[^\s\p{Cf}]/u.test(text);
+
 export function validTitle(raw: unknown): string {
   const title = String(raw ?? '').normalize('NFC').trim();
-  if (!title) throw badInput('请填写标题', 'title');
+  if (!title || !hasVisible(title)) throw badInput('请填写标题', 'title');
+  if (BIDI_CONTROLS.test(title)) throw badInput('标题不能包含文字方向控制字符', 'title');
   if (/[\r\n]/.test(title)) throw badInput('标题不能换行', 'title');
   if ([...title].length > MAX_TITLE) throw badInput(`标题不能超过 ${MAX_TITLE} 个字`, 'title');
   return title;
@@ -13,7 +19,7 @@ export function validTitle(raw: unknown): string {
 
 export function validPostBody(raw: unknown): string {
   const body = String(raw ?? '').normalize('NFC').replace(/\r\n?/g, '\n');
-  if (!body.trim()) throw badInput('正文不能为空', 'body');
+  if (!hasVisible(body)) throw badInput('正文不能为空', 'body');
   if ([...body].length > MAX_POST_BODY) throw badInput(`正文不能超过 ${MAX_POST_BODY} 字`, 'body');
   return body;
 }

@@ -1,13 +1,14 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ThreadReply } from '../../db/entities/index.js';
-import { badInput, conflict, forbidden } from '../../errors.js';
+import { badInput, conflict, forbidden, notFound } from '../../errors.js';
 import { authorize } from '../../policies/index.js';
 import { inTransaction } from '../chat/events.js';
 import type { OutgoingEvent } from '../chat/realtime.js';
 import { requireActor, type DomainContext } from '../context.js';
 import { isUuid } from '../ids.js';
-import { decodeCursor, pageSize, toPage, type Page, type PageArgs } from '../pagination.js';
+import { decodeTypedCursor, pageSize, toPage, type Page, type PageArgs } from '../pagination.js';
 import { toTsvectorLiteral } from '../search/segment.js';
+import { checkAttachments, insertAttachments } from '../documents/attachments.js';
 import { replyForActor, threadForActor } from './access.js';
 import { notify } from './notifications.js';
 import { validMentions, validPostBody } from './posts.js';
@@ -19,7 +20,14 @@ const publisher = (ctx: DomainContext) => (events: OutgoingEvent[]) => ctx.deps.
  * A reply takes the next floor under the thread's row lock (so floors are gapless and a lock
  * set meanwhile is honoured); followers are told, mentioned members too (once each).
  */
-export async function replyToThread(ctx: DomainContext, threadId: unknown, rawBody: unknown, quoteReplyId: unknown, mentionUserIds: unknown[] | null | undefined): Promise<ThreadReply> {
+export async function replyToThread(
+  ctx: DomainContext,
+  threadId: unknown,
+  rawBody: unknown,
+  quoteReplyId: unknown,
+  mentionUserIds: unknown[] | null | undefined,
+  attachmentVersionIds: unknown[] | null = null,
+): Promise<ThreadReply> {
   const actor = requireActor(ctx);
   const access = await threadForActor(ctx.em, actor, threadId);
   authorize(actor, 'reply', access, access.thread.lockedAt ? '帖子已锁定，不能回复' : access.board.archivedAt ? '该版块已归档，不能回复' : '您不是该群成员，不能回复');
@@ -40,11 +48,20 @@ export async function replyToThread(ctx: DomainContext, threadId: unknown, rawBo
       [access.thread.id],
     );
     if (!next) throw forbidden('帖子已锁定，不能回复');
+    // Re-checked under the thread's lock: a removal or a board archive that committed meanwhile wins.
+    const [still] = await em.execute<Array<{ member: boolean; archived: boolean }>>(
+      `select exists(select 1 from group_member where group_id = ? and user_id = ?) as member,
+              exists(select 1 from board where id = ? and archived_at is not null) as archived`,
+      [access.group.group.id, actor.userId, access.board.id],
+    );
+    if (!still.member) throw notFound('帖子');
+    if (still.archived) throw forbidden('该版块已归档，不能回复');
     const [{ id }] = await em.execute<Array<{ id: string }>>(
       `insert into thread_reply (id, thread_id, floor, author_id, body, quote_id, created_at, search_vector)
        values (gen_random_uuid(), ?, ?, ?, ?, ?, now(), ?::tsvector) returning id`,
       [access.thread.id, next.last_floor, actor.userId, body, quoteId, toTsvectorLiteral(body)],
     );
+    await insertAttachments(em, { replyId: id }, await checkAttachments(em, { groupId: access.group.group.id, conversationId: null }, attachmentVersionIds));
     // The replier has seen their own floor.
     await em.execute(`update thread_follow set last_seen_floor = ? where thread_id = ? and user_id = ?`, [next.last_floor, access.thread.id, actor.userId]);
     const followers = await em.execute<Array<{ user_id: string }>>(
@@ -98,7 +115,7 @@ async function reloaded(em: EntityManager, id: string): Promise<ThreadReply> {
 /** Floors in order after a floor number. */
 export async function listReplies(em: EntityManager, access: ThreadAccess, args: PageArgs): Promise<Page<ThreadReply>> {
   const size = pageSize(args.first);
-  const cursor = decodeCursor(args.after, 1);
+  const cursor = decodeTypedCursor(args.after, ['int']);
   const after = cursor ? Number(cursor[0]) : 0;
   if (!Number.isInteger(after) || after < 0) throw badInput('分页游标无效', 'after');
   const replies = await em.find(ThreadReply, { thread: access.thread.id, floor: { $gt: after } }, { orderBy: { floor: 'asc' }, limit: size + 1 });

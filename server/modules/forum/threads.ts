@@ -1,14 +1,15 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { audit } from '../../audit/logger.js';
 import { Thread } from '../../db/entities/index.js';
-import { badInput, conflict } from '../../errors.js';
+import { badInput, conflict, forbidden, notFound } from '../../errors.js';
 import { authorize } from '../../policies/index.js';
 import type { OutgoingEvent } from '../chat/realtime.js';
 import { inTransaction } from '../chat/events.js';
 import type { GroupAccess } from '../chat/subjects.js';
 import { requireActor, type DomainContext } from '../context.js';
-import { decodeCursor, pageSize, toPage, type Page, type PageArgs } from '../pagination.js';
+import { decodeTypedCursor, pageSize, toPage, type Page, type PageArgs } from '../pagination.js';
 import { toTsvectorLiteral } from '../search/segment.js';
+import { checkAttachments, insertAttachments } from '../documents/attachments.js';
 import { boardForActor, threadForActor } from './access.js';
 import { markThreadNotificationsRead, notify } from './notifications.js';
 import { validMentions, validPostBody, validTitle } from './posts.js';
@@ -21,6 +22,7 @@ export interface ThreadInput {
   title: unknown;
   body: unknown;
   mentionUserIds?: unknown[] | null;
+  attachmentVersionIds?: unknown[] | null;
 }
 
 export async function createThread(ctx: DomainContext, input: ThreadInput): Promise<Thread> {
@@ -31,11 +33,20 @@ export async function createThread(ctx: DomainContext, input: ThreadInput): Prom
   const body = validPostBody(input.body);
   const mentions = await validMentions(ctx.em, board.group.group.id, input.mentionUserIds);
   const id = await inTransaction(ctx.em, publisher(ctx), async (em, emit) => {
+    // Re-checked in the transaction, under a share lock on the membership and the board.
+    const [still] = await em.execute<Array<{ member: boolean; archived: boolean }>>(
+      `select exists(select 1 from group_member where group_id = ? and user_id = ? for share) as member,
+              (select archived_at is not null from board where id = ? for share) as archived`,
+      [board.group.group.id, actor.userId, board.board.id],
+    );
+    if (!still.member) throw notFound('版块');
+    if (still.archived) throw forbidden('该版块已归档，不能发新帖');
     const [{ id }] = await em.execute<Array<{ id: string }>>(
       `insert into thread (id, group_id, board_id, author_id, title, body, created_at, last_activity_at, search_vector)
        values (gen_random_uuid(), ?, ?, ?, ?, ?, now(), now(), ?::tsvector) returning id`,
       [board.group.group.id, board.board.id, actor.userId, title, body, toTsvectorLiteral(title, body)],
     );
+    await insertAttachments(em, { threadId: id }, await checkAttachments(em, { groupId: board.group.group.id, conversationId: null }, input.attachmentVersionIds));
     await em.execute(`insert into thread_follow (thread_id, user_id, last_seen_floor, created_at) values (?, ?, 0, now())`, [id, actor.userId]);
     for (const event of await notify(em, { kind: 'mention', userIds: mentions, actorId: actor.userId, groupId: board.group.group.id, threadId: id })) emit(event);
     return id;
@@ -128,7 +139,7 @@ interface ThreadKeyRow {
  */
 export async function listThreads(em: EntityManager, scope: { boardId?: string; group: GroupAccess }, args: PageArgs & { essence?: boolean | null }): Promise<Page<Thread>> {
   const size = pageSize(args.first);
-  const cursor = decodeCursor(args.after, 3);
+  const cursor = decodeTypedCursor(args.after, ['int', 'timestamp', 'uuid']);
   const where = [scope.boardId ? 't.board_id = ?' : 't.group_id = ?'];
   const params: unknown[] = [scope.boardId ?? scope.group.group.id];
   if (!scope.boardId) where.push(`exists (select 1 from board b where b.id = t.board_id and b.archived_at is null)`);
@@ -160,7 +171,7 @@ async function threadPage(em: EntityManager, keys: ThreadKeyRow[], size: number)
 export async function myThreads(ctx: DomainContext, args: PageArgs): Promise<Page<Thread>> {
   const actor = requireActor(ctx);
   const size = pageSize(args.first);
-  const cursor = decodeCursor(args.after, 3);
+  const cursor = decodeTypedCursor(args.after, ['int', 'timestamp', 'uuid']);
   const keys = await ctx.em.execute<ThreadKeyRow[]>(
     `select t.id, (t.last_floor > f.last_seen_floor)::int as pinned, t.last_activity_at::text as activity
        from thread_follow f

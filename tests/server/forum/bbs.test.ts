@@ -166,6 +166,9 @@ describe('bad input and unsafe content', () => {
     ['a title with a line break', { title: '第一行\n第二行', body: '内容' }, 'title'],
     ['an empty body', { title: '标题', body: ' \n ' }, 'body'],
     ['a body over 20,000 characters', { title: '标题', body: '文'.repeat(20_001) }, 'body'],
+    ['a title of zero-width characters only', { title: '\u200B\u200B\uFEFF', body: '内容' }, 'title'],
+    ['a title with a right-to-left override', { title: '通知\u202Etxt.exe', body: '内容' }, 'title'],
+    ['a body of invisible characters only', { title: '标题', body: '\u200B \u2060' }, 'body'],
   ];
   it.each(cases)('refuses %s and writes nothing', async (_, input, field) => {
     const before = await count(t.orm, 'thread');
@@ -204,6 +207,27 @@ describe('bad input and unsafe content', () => {
     expect(reply.bodyHtml).toContain('&lt;iframe');
     const { markdownPreview } = await li.request(`query($b: String!) { markdownPreview(body: $b) }`, { b: '**粗体** <svg onload=alert(1)>' });
     expect(markdownPreview).toBe('<p><strong>粗体</strong> &lt;svg onload=alert(1)&gt;</p>\n');
+    // Alignment comes as a class (the CSP refuses style attributes), never as a style.
+    const aligned = (await li.request(`query($b: String!) { markdownPreview(body: $b) }`, { b: '| 事项 |\n|:-:|\n| 登记 |' })).markdownPreview;
+    expect(aligned).toContain('<th class="align-center">事项</th>');
+    expect(aligned).not.toContain('style=');
+  });
+});
+
+describe('forged cursors', () => {
+  it('answer BAD_USER_INPUT, never a database error', async () => {
+    const forge = (values: unknown[]) => Buffer.from(JSON.stringify(values)).toString('base64url');
+    const cases: Array<[string, Record<string, unknown>]> = [
+      [THREADS, { b: boardId, after: forge([1, 'not a time', '00000000-0000-4000-8000-000000000000']) }],
+      [THREADS, { b: boardId, after: forge([1, '2026-11-24 10:00:00+00', 'not-a-uuid']) }],
+      [`query($after: String) { myThreads(after: $after) { edges { node { id } } } }`, { after: forge([0, '2026-11-24T10:00:00Z', 'x']) }],
+      [`query($after: String) { notifications(after: $after) { edges { node { id } } } }`, { after: forge(['1 or 1=1']) }],
+      [`query($t: ID!, $after: String) { thread(id: $t) { replies(after: $after) { edges { node { id } } } } }`, { t: (await newThread(li, '游标测试')).id, after: forge(['1']) }],
+    ];
+    for (const [query, variables] of cases) {
+      const errors = await li.errors(query, variables);
+      expect(errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
+    }
   });
 });
 

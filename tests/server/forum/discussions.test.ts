@@ -113,4 +113,37 @@ describe('discussion groups', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(gouStream.events.some((e) => e.message?.body === '离开后的消息')).toBe(false);
   });
+
+  it('never leaves a person removed from the group in a discussion, however the removal and an invitation interleave', async () => {
+    for (let round = 0; round < 6; round++) {
+      const login = round % 2 ? 'huangwei' : 'zhouli';
+      const person = await userId(t.orm, login);
+      const { createDiscussion: d } = await li.request(CREATE, { g: groupId, t: `并发测试${round}`, m: [cheng.userId] });
+      const results = await Promise.allSettled([
+        li.request(`mutation($d: ID!, $u: [ID!]!) { addDiscussionMembers(discussionId: $d, userIds: $u) { id } }`, { d: d.id, u: [person] }),
+        li.request(`mutation($g: ID!, $u: ID!) { removeMember(groupId: $g, userId: $u, reason: "测试") }`, { g: groupId, u: person }),
+      ]);
+      expect(results[1].status).toBe('fulfilled');
+      const [row] = await sql(t.orm, `select count(*)::int as n from conversation_member where conversation_id = ? and user_id = ?`, [d.conversation.id, person]);
+      expect(row.n).toBe(0);
+      // Back into the group for the next round.
+      const [{ conversation_id }] = await sql(t.orm, `select conversation_id from chat_group where id = ?`, [groupId]);
+      await sql(t.orm, `insert into group_member (group_id, user_id, role, joined_at, rules_accepted_at) values (?, ?, 'member', now(), now())`, [groupId, person]);
+      await sql(t.orm, `insert into conversation_member (conversation_id, user_id, last_read_seq, joined_at) values (?, ?, 0, now())`, [conversation_id, person]);
+      await sql(t.orm, `update chat_group set member_count = member_count + 1 where id = ?`, [groupId]);
+    }
+  });
+
+  it('refuses every message sent after the archive commits, however they interleave', async () => {
+    for (let round = 0; round < 5; round++) {
+      const { createDiscussion: d } = await li.request(CREATE, { g: groupId, t: `归档竞争${round}`, m: [cheng.userId] });
+      await Promise.allSettled([
+        ...[0, 1, 2].map(() => cheng.request(SEND, { c: d.conversation.id, b: '抢在归档前', k: key() })),
+        li.request(`mutation($d: ID!) { setDiscussionArchived(discussionId: $d, archived: true) { id } }`, { d: d.id }),
+      ]);
+      const late = await sql(t.orm, `select count(*)::int as n from message m join discussion_group g on g.conversation_id = m.conversation_id where g.id = ? and m.created_at > g.archived_at`, [d.id]);
+      expect(late[0].n).toBe(0);
+    }
+  });
 });
+

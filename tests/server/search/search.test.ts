@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { Client, signedIn } from '../../helpers/graphql.js';
+import { sql } from '../../helpers/demo.js';
+import { reindexSearch } from '../../../server/modules/search/reindex.js';
 import { DOCS, EXPECTATIONS, GONE, type CorpusDoc } from './corpus.js';
 
 const SEARCH = `query($q: String!, $f: SearchFilter, $s: SearchSort, $first: Int, $after: String) {
@@ -146,6 +148,19 @@ describe('search', () => {
       const found = (await searchAll(people.li, query, { groupId })).map((node) => node.id);
       expect(found, query).toContain(sendMessage.id);
     }
+  });
+
+  it('finds content written before search existed once the reindex has filled its vectors', async () => {
+    await sql(t.orm, `update message set search_vector = null where id = ?`, [ids.get('regulation')]);
+    await sql(t.orm, `update thread set search_vector = null where id = ?`, [ids.get('pilot')]);
+    expect(keysOf(await searchAll(people.li, '行政许可', { groupId }))).toEqual([]);
+    expect(await reindexSearch(t.orm.em.fork())).toBeGreaterThanOrEqual(2);
+    expect(keysOf(await searchAll(people.li, '行政许可', { groupId })).sort()).toEqual(['pilot', 'regulation']);
+    // Recalled messages and deleted replies stay out, also when everything is rebuilt.
+    await reindexSearch(t.orm.em.fork(), { all: true });
+    expect(keysOf(await searchAll(people.li, '蓝鲸计划'))).toEqual([]);
+    expect(keysOf(await searchAll(people.cheng, '黄河计划'))).toEqual([]);
+    expect(await reindexSearch(t.orm.em.fork())).toBe(0);
   });
 
   it('refuses empty, overlong and word-less queries with a clear error', async () => {
