@@ -8,6 +8,10 @@ import { createGroup } from '../server/modules/chat/groups.js';
 import { openDirect } from '../server/modules/chat/direct.js';
 import { react, sendMessage } from '../server/modules/chat/messages.js';
 import { silentPublisher } from '../server/modules/chat/realtime.js';
+import { loadDemoForum } from './demoForum.js';
+import { createObjectStore } from '../server/storage/index.js';
+import { DownloadLinks } from '../server/modules/documents/download.js';
+import { loadDemoMeetings } from './demoMeetings.js';
 
 export const DEMO_GROUP = '政务服务工作交流';
 
@@ -64,7 +68,8 @@ export async function loadDemoChat(orm: MikroORM, hasher: PasswordHasher): Promi
   const em = orm.em.fork();
   const [exists] = await em.execute<Array<{ id: string }>>(`select id from chat_group where name = ?`, [DEMO_GROUP]);
   if (exists) return false;
-  const deps = { config: loadConfig(), hasher, realtime: silentPublisher, presence: { isOnline: () => false } };
+  const config = loadConfig();
+  const deps = { config, hasher, realtime: silentPublisher, presence: { isOnline: () => false }, storage: createObjectStore(config), downloadLinks: new DownloadLinks(null) };
   const as = async (login: string): Promise<DomainContext> => ({ em: orm.em.fork(), actor: await actorOf(em, login), ip: '127.0.0.1', userAgent: 'demo-seed', deps });
 
   const group = await createGroup(await as('lijinsong'), { name: DEMO_GROUP, purpose: PURPOSE, rules: RULES, visibility: 'listed' });
@@ -105,6 +110,9 @@ export async function loadDemoChat(orm: MikroORM, hasher: PasswordHasher): Promi
     rules: '围绕行政审批制度改革发言；引用文件请注明文号；遵守保密守则。',
     visibility: 'listed',
   });
+
+  await loadDemoForum(as, group.id);
+  await loadDemoMeetings(as, group.id);
 
   const direct = await openDirect(await as('lijinsong'), ids.get('gouxiaoyan'));
   await sendMessage(await as('lijinsong'), direct.conversation.id, { body: '小苟，上次说的那份窗口服务规范，方便时发我一份，谢谢。', clientMessageId: 'demo-direct-001' });

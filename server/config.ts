@@ -41,6 +41,19 @@ export interface Config {
     /** Frames per second one socket may send before it is closed (flood). */
     maxFramesPerSecond: number;
   };
+  storage: {
+    /** An S3-compatible server (MinIO); null keeps files on disk under filesDir. */
+    s3: { endpoint: string; accessKey: string; secretKey: string; bucket: string; region: string } | null;
+    filesDir: string;
+    /** Largest upload accepted. */
+    maxUploadBytes: number;
+    /** Key that signs short-lived download links (random per start when unset). */
+    linkSecret: string | null;
+  };
+  scheduler: {
+    /** Milliseconds between polls of the job table (meeting reminders); 0 runs no scheduler in this instance. */
+    pollMs: number;
+  };
   logLevel: string;
 }
 
@@ -84,6 +97,21 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
       allowedOrigins: (process.env.ALLOWED_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
       maxFramesPerSecond: int('WS_MAX_FRAMES_PER_SECOND', 50),
     },
+    storage: {
+      s3: process.env.S3_ENDPOINT
+        ? {
+            endpoint: process.env.S3_ENDPOINT,
+            accessKey: process.env.S3_ACCESS_KEY ?? '',
+            secretKey: process.env.S3_SECRET_KEY ?? '',
+            bucket: process.env.S3_BUCKET || 'jiaoliu',
+            region: process.env.S3_REGION || 'us-east-1',
+          }
+        : null,
+      filesDir: path.resolve(process.env.JIAOLIU_DATA_DIR || '.data', 'files'),
+      maxUploadBytes: int('UPLOAD_MAX_MB', 50) * 1024 * 1024,
+      linkSecret: process.env.DOWNLOAD_LINK_SECRET || null,
+    },
+    scheduler: { pollMs: int('SCHEDULER_POLL_MS', 5000) },
     logLevel: process.env.LOG_LEVEL || (production ? 'info' : 'warn'),
   };
   return {
@@ -92,5 +120,7 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     login: { ...base.login, ...overrides.login },
     graphql: { ...base.graphql, ...overrides.graphql },
     realtime: { ...base.realtime, ...overrides.realtime },
+    storage: { ...base.storage, ...overrides.storage },
+    scheduler: { ...base.scheduler, ...overrides.scheduler },
   };
 }

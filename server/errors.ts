@@ -7,6 +7,8 @@ export type ErrorCode =
   | 'CONFLICT'
   | 'RATE_LIMITED'
   | 'CONFIRMATION_REQUIRED'
+  /** An upload over the size limit (HTTP 413). */
+  | 'PAYLOAD_TOO_LARGE'
   | 'INTERNAL_SERVER_ERROR'
   /** The query document or its variables are invalid (graphql/errors.ts). */
   | 'GRAPHQL_VALIDATION_FAILED'

@@ -11,6 +11,7 @@ import { pruneLoginAttempts } from './modules/accounts/throttle.js';
 import { pruneExpiredSessions } from './modules/accounts/sessions.js';
 import { loadDemoData } from '../seeds/demo.js';
 import { loadDemoChat } from '../seeds/demoChat.js';
+import { reindexSearch } from './modules/search/reindex.js';
 
 /**
  * `npm start`: embedded PostgreSQL unless DATABASE_URL is set, migrations, demo data once,
@@ -75,6 +76,10 @@ async function main() {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
   await app.listen({ port: config.port, host: config.host });
+  // Rows written before search existed get their vectors in the background (nothing to do normally).
+  reindexSearch(orm.em.fork())
+    .then((count) => count && console.log(`[jiaoliu] 已为 ${count} 条旧内容补建搜索索引`))
+    .catch((error) => app.log.error({ err: error }, 'search reindex failed'));
   console.log(`[jiaoliu] 交流 已启动：http://localhost:${config.port}/  （GraphQL: /graphql${config.production ? '' : '，GraphiQL: /graphiql'}）`);
 }
 

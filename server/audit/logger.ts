@@ -21,12 +21,42 @@ export type AuditAction =
   | 'group.member_removed'
   | 'group.role_changed'
   | 'group.ownership_transferred'
-  | 'group.application_rejected';
+  | 'group.application_rejected'
+  | 'forum.board_created'
+  | 'forum.board_renamed'
+  | 'forum.boards_reordered'
+  | 'forum.board_archived'
+  | 'forum.board_restored'
+  | 'forum.thread_pinned'
+  | 'forum.thread_essence'
+  | 'forum.thread_locked'
+  | 'discussion.created'
+  | 'discussion.members_added'
+  | 'discussion.left'
+  | 'discussion.archived'
+  | 'discussion.reopened'
+  | 'document.uploaded'
+  | 'document.version_added'
+  | 'document.deleted'
+  | 'document.moved'
+  | 'document.folder_created'
+  | 'document.request_created'
+  | 'document.request_closed'
+  | 'group.meeting_policy_changed'
+  | 'meeting.issued'
+  | 'meeting.edited'
+  | 'meeting.cancelled'
+  | 'meeting.nudged'
+  | 'announcement.posted'
+  | 'announcement.edited'
+  | 'announcement.pinned'
+  | 'announcement.unpinned'
+  | 'announcement.bulletin_published';
 
 export interface AuditRecord {
   actorId: string | null;
   action: AuditAction;
-  targetType: 'user' | 'org_unit' | 'group';
+  targetType: 'user' | 'org_unit' | 'group' | 'document' | 'meeting' | 'announcement';
   targetId: string;
   unitId?: string | null;
   reason?: string | null;

@@ -15,6 +15,13 @@ import { userLoaders, userResolvers } from './presenters/user.js';
 import { accountMutations, accountQueries } from './resolvers/accounts.js';
 import { orgQueries } from './resolvers/org.js';
 import { chatMutations, chatQueries, chatSubscriptions } from './resolvers/chat.js';
+import { forumMutations, forumQueries } from './resolvers/forum.js';
+import { boardResolvers, conversationForumResolvers, discussionLoaders, discussionResolvers, groupForumResolvers, notificationLoaders, notificationResolvers, postEditLoaders, replyLoaders, replyResolvers, threadLoaders, threadResolvers } from './presenters/forum.js';
+import { meetingMutations, meetingQueries } from './resolvers/meetings.js';
+import { announcementLoaders, announcementResolvers, groupMeetingResolvers, invitationLoaders as meetingInvitationLoaders, invitationResolvers as meetingInvitationResolvers, meetingLoaders, meetingResolvers, notificationMeetingLoaders } from './presenters/meetings.js';
+import { searchResultLoaders, searchResultResolvers } from './presenters/search.js';
+import { attachmentLoaders, conversationDocumentResolvers, documentLoaders, documentResolvers, folderResolvers, groupDocumentResolvers, requestLoaders, requestResolvers, versionLoaders, versionResolvers } from './presenters/documents.js';
+import { documentMutations, documentQueries } from './resolvers/documents.js';
 import { applicationLoaders, applicationResolvers, chatEventResolvers, conversationLoaders, conversationResolvers, groupLoaders, groupResolvers, invitationLoaders, memberLoaders, memberResolvers, messageResolvers, userChatLoaders } from './presenters/chat.js';
 import { subscriptionOptions } from './subscriptions.js';
 import { SharedLane } from './sharedSubscriptions.js';
@@ -37,17 +44,30 @@ export function loadSchema(): string {
 export async function registerGraphQL(app: FastifyInstance, orm: MikroORM, deps: Deps, hub: RealtimeHub, emitter: object): Promise<void> {
   const resolvers: IResolvers = {
     DateTime,
-    Query: { ok: () => true, ...accountQueries, ...orgQueries, ...chatQueries },
-    Mutation: { noop: () => null, ...accountMutations, ...chatMutations },
+    Query: { ok: () => true, ...accountQueries, ...orgQueries, ...chatQueries, ...forumQueries, ...documentQueries, ...meetingQueries },
+    Mutation: { noop: () => null, ...accountMutations, ...chatMutations, ...forumMutations, ...documentMutations, ...meetingMutations },
     Subscription: chatSubscriptions,
     User: userResolvers,
     OrgUnit: orgUnitResolvers,
-    Group: groupResolvers,
-    Conversation: conversationResolvers,
+    Group: { ...groupResolvers, ...groupForumResolvers, ...groupDocumentResolvers, ...groupMeetingResolvers },
+    Conversation: { ...conversationResolvers, ...conversationForumResolvers, ...conversationDocumentResolvers },
+    Document: documentResolvers,
+    DocumentVersion: versionResolvers,
+    DocumentFolder: folderResolvers,
+    DocumentRequest: requestResolvers,
     Message: messageResolvers,
+    Board: boardResolvers,
+    Thread: threadResolvers,
+    ThreadReply: replyResolvers,
+    DiscussionGroup: discussionResolvers,
+    Notification: notificationResolvers,
+    SearchResult: searchResultResolvers,
     ChatEvent: chatEventResolvers,
     GroupMember: memberResolvers,
     GroupApplication: applicationResolvers,
+    MeetingNotice: meetingResolvers,
+    MeetingInvitation: meetingInvitationResolvers,
+    Announcement: announcementResolvers,
   };
   const loaders = {
     User: { ...userLoaders, ...userChatLoaders },
@@ -57,6 +77,19 @@ export async function registerGraphQL(app: FastifyInstance, orm: MikroORM, deps:
     GroupMember: memberLoaders,
     GroupApplication: applicationLoaders,
     GroupInvitation: invitationLoaders,
+    Thread: { ...threadLoaders, ...attachmentLoaders.thread },
+    PostEdit: postEditLoaders,
+    DiscussionGroup: discussionLoaders,
+    Document: documentLoaders,
+    DocumentVersion: versionLoaders,
+    DocumentRequest: requestLoaders,
+    Message: attachmentLoaders.message,
+    ThreadReply: { ...replyLoaders, ...attachmentLoaders.reply },
+    Notification: { ...notificationLoaders, ...notificationMeetingLoaders },
+    MeetingNotice: meetingLoaders,
+    MeetingInvitation: meetingInvitationLoaders,
+    Announcement: announcementLoaders,
+    SearchResult: searchResultLoaders,
   } as unknown as MercuriusLoaders;
   const { maxDepth, maxFields, maxAliases } = deps.config.graphql;
   const lane = new SharedLane({

@@ -4,6 +4,8 @@ import { unauthenticated } from '../errors.js';
 import type { Actor, MaybeActor } from '../policies/index.js';
 import type { PasswordHasher } from './accounts/passwords.js';
 import type { PresenceReader, RealtimePublisher } from './chat/realtime.js';
+import type { ObjectStore } from '../storage/index.js';
+import type { DownloadLinks } from './documents/download.js';
 
 /** Long-lived collaborators of the domain services, built once at start. */
 export interface Deps {
@@ -11,6 +13,10 @@ export interface Deps {
   hasher: PasswordHasher;
   realtime: RealtimePublisher;
   presence: PresenceReader;
+  /** File bytes (S3 or disk). */
+  storage: ObjectStore;
+  /** Short-lived download links. */
+  downloadLinks: DownloadLinks;
 }
 
 /**

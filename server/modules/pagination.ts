@@ -54,3 +54,21 @@ export function toPage<T>(rows: T[], size: number, cursorOf: (row: T) => unknown
 }
 
 export const emptyPage = <T>(): Page<T> => ({ nodes: [], cursors: [], hasNextPage: false, endCursor: null, totalCount: 0 });
+
+export type CursorPart = 'int' | 'digits' | 'timestamp' | 'uuid' | 'text';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const fits: Record<CursorPart, (v: unknown) => boolean> = {
+  int: (v) => typeof v === 'number' && Number.isSafeInteger(v),
+  digits: (v) => typeof v === 'string' && /^\d{1,18}$/.test(v),
+  timestamp: (v) => typeof v === 'string' && v.length <= 40 && !Number.isNaN(Date.parse(v.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00'))),
+  uuid: (v) => typeof v === 'string' && UUID.test(v),
+  text: (v) => typeof v === 'string' && v.length <= 500,
+};
+
+/** decodeCursor, with each value checked against its kind before it reaches SQL (a forged cursor is BAD_USER_INPUT, not a database error). */
+export function decodeTypedCursor(cursor: string | null | undefined, kinds: CursorPart[]): unknown[] | null {
+  const values = decodeCursor(cursor, kinds.length);
+  if (values && !values.every((v, i) => fits[kinds[i]](v))) throw badInput('分页游标无效', 'after');
+  return values;
+}

@@ -25,7 +25,8 @@ const GRAPHIQL_CSP = "default-src 'self'; script-src 'self' https://unpkg.com; s
 
 export async function registerWeb(app: FastifyInstance): Promise<void> {
   app.addHook('onSend', async (request, reply) => {
-    reply.header('content-security-policy', request.url.startsWith('/graphiql') ? GRAPHIQL_CSP : APP_CSP);
+    // File downloads set their own, stricter policy.
+    if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', request.url.startsWith('/graphiql') ? GRAPHIQL_CSP : APP_CSP);
   });
   if (!fs.existsSync(path.join(webDist, 'index.html'))) {
     app.log.warn('web/dist is missing: run `npm run build:web` to serve the web UI');

@@ -1,5 +1,5 @@
 import { GroupMember } from '../db/entities/index.js';
-import { EDIT_WINDOW_MS, GroupAccess, MessageAccess, RECALL_WINDOW_MS } from '../modules/chat/subjects.js';
+import { ConversationAccess, EDIT_WINDOW_MS, GroupAccess, MessageAccess, RECALL_WINDOW_MS } from '../modules/chat/subjects.js';
 import { allow } from './engine.js';
 
 const isManager = (role: string | null) => role === 'owner' || role === 'admin';
@@ -32,7 +32,9 @@ allow(MemberTarget, 'remove', (actor, t) => {
 });
 
 allow(MessageAccess, 'edit', (actor, m) =>
-  !!actor && m.message.author.id === actor.userId && !m.message.recalledAt && Date.now() - m.message.createdAt.getTime() < EDIT_WINDOW_MS);
+  !!actor && !m.conversation.readOnly && m.message.author.id === actor.userId && !m.message.recalledAt && Date.now() - m.message.createdAt.getTime() < EDIT_WINDOW_MS);
 allow(MessageAccess, 'recall', (actor, m) =>
-  !!actor && m.message.author.id === actor.userId && !m.message.recalledAt && Date.now() - m.message.createdAt.getTime() < RECALL_WINDOW_MS);
-allow(MessageAccess, 'react', (actor, m) => !!actor && !m.message.recalledAt);
+  !!actor && !m.conversation.readOnly && m.message.author.id === actor.userId && !m.message.recalledAt && Date.now() - m.message.createdAt.getTime() < RECALL_WINDOW_MS);
+allow(MessageAccess, 'react', (actor, m) => !!actor && !m.conversation.readOnly && !m.message.recalledAt);
+/** Group members post in the group's conversation and its discussion groups, unless archived. */
+allow(ConversationAccess, 'postInGroup', (actor, c) => !!actor && c.group !== null && c.role !== null && !c.readOnly);

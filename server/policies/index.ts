@@ -2,6 +2,9 @@
 import './user.js';
 import './orgUnit.js';
 import './chat.js';
+import './forum.js';
+import './documents.js';
+import './meetings.js';
 
 export { allow, authorize, can } from './engine.js';
 export { administers, isAnyAdmin, type Actor, type MaybeActor } from './actor.js';

@@ -2,6 +2,7 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { MQEmitter } from 'mqemitter';
 import { User } from '../db/entities/index.js';
 import { loadMessageViews, type MessageView } from '../modules/chat/messageViews.js';
+import { loadNotifications, type NotificationRow } from '../modules/forum/notifications.js';
 import type { OutgoingEvent, PresenceReader, RealtimePublisher, StoredEventRef } from '../modules/chat/realtime.js';
 
 /** What a subscriber's resolver receives: the event with its message and person already loaded. */
@@ -14,6 +15,7 @@ export interface ChatEventView {
   user: User | null;
   readSeq: number | null;
   online: boolean | null;
+  notification: NotificationRow | null;
 }
 
 export const userTopic = (userId: string) => `user:${userId}`;
@@ -27,9 +29,11 @@ export async function eventViews(em: EntityManager, events: StoredEventRef[], pr
   const knownUsers = new Map(preloaded.map((m) => [m.authorId, m.author]));
   const messageIds = [...new Set(events.map((e) => e.messageId).filter((id): id is string => !!id && !known.has(id)))];
   const userIds = [...new Set(events.map((e) => e.userId).filter((id): id is string => !!id && !knownUsers.has(id)))];
-  const [loaded, users] = await Promise.all([
+  const notificationIds = events.map((e) => e.notificationId).filter((id): id is string => !!id);
+  const [loaded, users, notifications] = await Promise.all([
     messageIds.length ? loadMessageViews(em, messageIds) : Promise.resolve(new Map<string, MessageView>()),
     userIds.length ? em.find(User, { id: userIds }, { populate: ['unit'] }) : Promise.resolve([] as User[]),
+    loadNotifications(em, notificationIds),
   ]);
   const messages = new Map([...known, ...loaded]);
   const userById = new Map([...knownUsers, ...users.map((u) => [u.id, u] as const)]);
@@ -42,6 +46,7 @@ export async function eventViews(em: EntityManager, events: StoredEventRef[], pr
     user: event.userId ? userById.get(event.userId) ?? null : null,
     readSeq: event.readSeq ?? null,
     online: event.online ?? null,
+    notification: event.notificationId ? notifications.get(event.notificationId) ?? null : null,
   }));
 }
 const END_SESSIONS = 'jiaoliu:end-sessions';
@@ -131,7 +136,7 @@ export class RealtimeHub implements RealtimePublisher, PresenceReader {
       [userId, userId],
     );
     const user = await em.findOne(User, { id: userId }, { populate: ['unit'] });
-    const view: ChatEventView = { id: null, type: 'PRESENCE', conversationId: null, at: new Date(), message: null, user, readSeq: null, online };
+    const view: ChatEventView = { id: null, type: 'PRESENCE', conversationId: null, at: new Date(), message: null, user, readSeq: null, online, notification: null };
     const payload = { chatEvents: view };
     for (const row of rows) this.emit(userTopic(row.user_id), payload);
   }

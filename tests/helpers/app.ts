@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { inject } from 'vitest';
@@ -13,6 +16,9 @@ export interface TestApp {
   app: FastifyInstance;
   orm: MikroORM;
   databaseUrl: string;
+  config: Config;
+  /** The disk store's folder (unused when the test chose S3). */
+  filesDir: string;
   close: () => Promise<void>;
 }
 
@@ -50,7 +56,9 @@ export async function freshDatabase(): Promise<string> {
 export async function startTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
   const databaseUrl = await freshDatabase();
   const orm = await MikroORM.init(ormOptions(databaseUrl));
-  const config = loadConfig({ port: 0, host: '127.0.0.1', logLevel: 'fatal', demoData: false, ...overrides });
+  // Files go to a temp folder of this app (never the checkout's .data), unless the test chose a store.
+  const filesDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jiaoliu-files-'));
+  const config = loadConfig({ port: 0, host: '127.0.0.1', logLevel: 'fatal', demoData: false, ...overrides, storage: { ...loadConfig().storage, filesDir, ...overrides.storage } });
   const app = await buildApp(config, orm);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
@@ -60,10 +68,13 @@ export async function startTestApp(overrides: Partial<Config> = {}): Promise<Tes
     app,
     orm,
     databaseUrl,
+    config,
+    filesDir,
     close: async () => {
       await app.close();
       await orm.close(true);
       await dropDatabase(databaseUrl);
+      fs.rmSync(filesDir, { recursive: true, force: true });
     },
   };
 }

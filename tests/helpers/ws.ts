@@ -11,7 +11,7 @@ export interface Stream {
   dispose: () => Promise<void>;
 }
 
-export const EVENT_FIELDS = `id type conversationId at readSeq online user { id realName } message { id seq body recalledAt editedAt author { id realName unit { name } } reactions { emoji count users { realName } } replyTo { id } mentionsAll mentions { id } clientMessageId }`;
+export const EVENT_FIELDS = `id type conversationId at readSeq online user { id realName } message { id seq body recalledAt editedAt author { id realName unit { name } } reactions { emoji count users { realName } } replyTo { id } mentionsAll mentions { id } clientMessageId } notification { id kind thread { id title } reply { floor } actor { realName } }`;
 
 export interface StreamOptions {
   token?: string;

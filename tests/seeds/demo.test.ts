@@ -57,6 +57,25 @@ describe('demo chat', () => {
     expect(messages.filter((m) => m.reply_to_id).length).toBeGreaterThan(2);
   });
 
+  it('has BBS threads with floors, a pinned and an essence thread, and a searchable history', async () => {
+    const threads = await sql(orm, `select t.title, t.last_floor, t.pinned_at, t.essence, b.name as board from thread t join board b on b.id = t.board_id join chat_group g on g.id = t.group_id where g.name = '政务服务工作交流'`);
+    expect(threads.length).toBeGreaterThanOrEqual(4);
+    expect(threads.find((t) => t.pinned_at)?.title).toContain('发帖须知');
+    expect(threads.find((t) => t.essence)?.board).toBe('经验交流');
+    expect(threads.every((t) => t.last_floor >= 1)).toBe(true);
+    expect(await count(orm, 'thread_reply', 'quote_id is not null')).toBeGreaterThan(0);
+    expect(await count(orm, 'message', 'search_vector is null and recalled_at is null')).toBe(0);
+    expect(await count(orm, 'thread', 'search_vector is null')).toBe(0);
+  });
+
+  it('has the 三县一区 discussion group with the four county centres', async () => {
+    const [d] = await sql(orm, `select d.topic, (select count(*) from conversation_member cm where cm.conversation_id = d.conversation_id) as members,
+      (select count(*) from message m where m.conversation_id = d.conversation_id) as messages from discussion_group d`);
+    expect(d).toMatchObject({ topic: '三县一区交流会议筹备' });
+    expect(Number(d.members)).toBe(6);
+    expect(Number(d.messages)).toBeGreaterThanOrEqual(4);
+  });
+
   it('loads once', async () => {
     const before = await count(orm, 'message');
     expect(await loadDemoChat(orm, new PasswordHasher(2, 100))).toBe(false);

@@ -11,6 +11,12 @@ import { h, replaceChildren } from './dom.js';
 import { toastRegion } from './notify.js';
 import { directoryPage } from './pages/directory.js';
 import { chatPage } from './pages/chat.js';
+import { bbsPage } from './pages/bbs.js';
+import { threadPage } from './pages/thread.js';
+import { myThreadsPage } from './pages/myThreads.js';
+import { notificationsPage } from './pages/notifications.js';
+import { searchPage } from './pages/search.js';
+import { notificationStore } from './forum/notificationStore.js';
 import { groupsPage } from './pages/groups.js';
 import { loginPage } from './pages/login.js';
 import { mePage } from './pages/me.js';
@@ -18,6 +24,7 @@ import { pendingPage } from './pages/pending.js';
 import { createUserPage } from './pages/createUser.js';
 import { profilePage } from './pages/profile.js';
 import { registerPage } from './pages/register.js';
+import { announcementPage, bulletinPage, groupBoardPage, meetingFormPage, meetingPage, meetingsHomePage } from './meetings/pages.js';
 import { currentHash, navigate, Router } from './router.js';
 import { isAdmin, loadViewer, onViewerChange, viewer } from './session.js';
 import { Shell, type NavKey } from './shell.js';
@@ -40,6 +47,12 @@ const router = new Router()
   .add('conversation', '/chat/:conversationId')
   .add('groups', '/groups')
   .add('groupsNew', '/groups/new')
+  .add('bbs', '/groups/:groupId/bbs')
+  .add('bbsBoard', '/groups/:groupId/bbs/:boardId')
+  .add('thread', '/thread/:id')
+  .add('myThreads', '/my/threads')
+  .add('notifications', '/notifications')
+  .add('search', '/search')
   .add('login', '/login')
   .add('register', '/register')
   .add('directory', '/directory')
@@ -47,13 +60,26 @@ const router = new Router()
   .add('user', '/users/:id')
   .add('me', '/me')
   .add('pending', '/admin/pending')
-  .add('createUser', '/admin/users/new');
+  .add('createUser', '/admin/users/new')
+  .add('meetings', '/meetings')
+  .add('meetingsGroup', '/meetings/group/:groupId')
+  .add('meetingNew', '/meetings/new/:groupId')
+  .add('meetingEdit', '/meetings/:id/edit')
+  .add('meeting', '/meetings/:id')
+  .add('announcement', '/announcements/:id')
+  .add('bulletinNew', '/bulletins/new');
 
 const ROUTES: Record<string, RouteDef> = {
   chat: { key: 'chat', access: 'user', nav: 'chat', render: (ctx) => chatPage(ctx) },
   conversation: { key: 'chat', access: 'user', nav: 'chat', render: (ctx) => chatPage(ctx) },
   groups: { key: 'groups', access: 'user', nav: 'groups', render: (ctx) => groupsPage(ctx) },
   groupsNew: { key: 'groups', access: 'user', nav: 'groups', render: (ctx) => groupsPage(ctx), params: { create: '1' } },
+  bbs: { key: 'bbs', access: 'user', nav: 'chat', render: (ctx) => bbsPage(ctx) },
+  bbsBoard: { key: 'bbs', access: 'user', nav: 'chat', render: (ctx) => bbsPage(ctx) },
+  thread: { key: 'thread', access: 'user', nav: null, render: (ctx) => threadPage(ctx) },
+  myThreads: { key: 'myThreads', access: 'user', nav: 'myThreads', render: (ctx) => myThreadsPage(ctx) },
+  notifications: { key: 'notifications', access: 'user', nav: 'notifications', render: (ctx) => notificationsPage(ctx) },
+  search: { key: 'search', access: 'user', nav: 'search', render: (ctx) => searchPage(ctx) },
   login: { key: 'login', access: 'guest', nav: null, render: () => loginPage() },
   register: { key: 'register', access: 'guest', nav: null, render: (ctx) => registerPage(ctx) },
   directory: { key: 'directory', access: 'user', nav: 'directory', render: (ctx) => directoryPage(ctx) },
@@ -62,6 +88,13 @@ const ROUTES: Record<string, RouteDef> = {
   me: { key: 'me', access: 'user', nav: 'me', render: (ctx) => mePage(ctx) },
   pending: { key: 'pending', access: 'admin', nav: 'pending', render: (ctx) => pendingPage(ctx) },
   createUser: { key: 'createUser', access: 'admin', nav: 'createUser', render: (ctx) => createUserPage(ctx) },
+  meetings: { key: 'meetings', access: 'user', nav: 'meetings', render: (ctx) => meetingsHomePage(ctx) },
+  meetingsGroup: { key: 'meetingsGroup', access: 'user', nav: 'meetings', render: (ctx) => groupBoardPage(ctx) },
+  meetingNew: { key: 'meetingForm', access: 'user', nav: 'meetings', render: (ctx) => meetingFormPage(ctx) },
+  meetingEdit: { key: 'meetingForm', access: 'user', nav: 'meetings', render: (ctx) => meetingFormPage(ctx) },
+  meeting: { key: 'meeting', access: 'user', nav: 'meetings', render: (ctx) => meetingPage(ctx) },
+  announcement: { key: 'announcement', access: 'user', nav: 'meetings', render: (ctx) => announcementPage(ctx) },
+  bulletinNew: { key: 'bulletinNew', access: 'user', nav: 'meetings', render: (ctx) => bulletinPage(ctx) },
 };
 
 let shell: Shell;
@@ -132,11 +165,13 @@ function syncChat(v: Viewer | null): void {
   if ((v?.id ?? null) !== chatUserId) {
     realtime.stop();
     chatStore.stop();
+    notificationStore.stop();
     chatUserId = v?.id ?? null;
   }
   if (v) {
     realtime.start();
     chatStore.start();
+    notificationStore.start();
   }
 }
 
@@ -152,6 +187,7 @@ async function start(): Promise<void> {
     return;
   }
   chatStore.onChange(() => shell.setUnread(chatStore.totalUnread()));
+  notificationStore.onChange(() => shell.setNotifications(notificationStore.unread));
   syncChat(viewer());
   onViewerChange((v) => {
     syncChat(v);

@@ -56,3 +56,9 @@ export function navigate(hash: string, replace = false): void {
   if (replace) window.location.replace(hash);
   else window.location.hash = hash;
 }
+
+/** The query part of the hash route ("#/search?q=…" → q=…). */
+export function hashQuery(hash: string = currentHash()): URLSearchParams {
+  const i = hash.indexOf('?');
+  return new URLSearchParams(i < 0 ? '' : hash.slice(i + 1));
+}

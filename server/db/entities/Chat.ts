@@ -5,7 +5,7 @@ import { User } from './User.js';
 /** A stream of messages: a group's conversation, or a private one between two officials. */
 export class Conversation {
   id: string = randomUUID();
-  kind!: 'group' | 'direct';
+  kind!: 'group' | 'direct' | 'discussion';
   /** Seq of the newest message; the next message takes lastSeq + 1 under this row's lock. */
   lastSeq = 0;
   /** For direct conversations: "<smaller user id>:<larger user id>", unique. */
@@ -19,7 +19,7 @@ export const ConversationSchema = new EntitySchema<Conversation>({
   tableName: 'conversation',
   properties: {
     id: { type: 'uuid', primary: true },
-    kind: { enum: true, items: ['group', 'direct'] },
+    kind: { enum: true, items: ['group', 'direct', 'discussion'] },
     lastSeq: { type: 'integer', default: 0 },
     directKey: { type: 'string', length: 80, nullable: true, unique: 'conversation_direct_key_unique' },
     lastMessageAt: { type: 'datetime', columnType: 'timestamptz', nullable: true },
@@ -60,6 +60,8 @@ export class ChatGroup {
   conversation!: Ref<Conversation>;
   maxMembers = 2000;
   memberCount = 0;
+  /** Whether plain members may issue meeting notices (admins always may). */
+  membersMayIssueMeetings = false;
   createdAt: Date = new Date();
   updatedAt: Date = new Date();
 }
@@ -77,6 +79,7 @@ export const ChatGroupSchema = new EntitySchema<ChatGroup>({
     conversation: { kind: '1:1', entity: () => Conversation, ref: true, owner: true, deleteRule: 'restrict' },
     maxMembers: { type: 'integer', default: 2000 },
     memberCount: { type: 'integer', default: 0 },
+    membersMayIssueMeetings: { type: 'boolean', default: false },
     createdAt: { type: 'datetime', columnType: 'timestamptz' },
     updatedAt: { type: 'datetime', columnType: 'timestamptz', onUpdate: () => new Date() },
   },
@@ -186,11 +189,14 @@ export class Message {
   createdAt: Date = new Date();
   editedAt: Date | null = null;
   recalledAt: Date | null = null;
+  /** jieba-segmented tsvector, written by SQL only. */
+  searchVector?: string | null;
 }
 
 export const MessageSchema = new EntitySchema<Message>({
   class: Message,
   tableName: 'message',
+  indexes: [{ name: 'message_search_vector_index', expression: 'create index "message_search_vector_index" on "message" using gin ("search_vector")' }],
   uniques: [
     { name: 'message_conversation_id_seq_unique', properties: ['conversation', 'seq'] },
     { name: 'message_author_id_client_message_id_unique', properties: ['author', 'clientMessageId'] },
@@ -207,6 +213,8 @@ export const MessageSchema = new EntitySchema<Message>({
     createdAt: { type: 'datetime', columnType: 'timestamptz' },
     editedAt: { type: 'datetime', columnType: 'timestamptz', nullable: true },
     recalledAt: { type: 'datetime', columnType: 'timestamptz', nullable: true },
+    // Written by the application (jieba segmentation) with the body; cleared on recall.
+    searchVector: { type: 'unknown', columnType: 'tsvector', nullable: true, lazy: true },
   },
 });
 

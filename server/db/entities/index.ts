@@ -4,6 +4,9 @@ import { OrgUnitSchema } from './OrgUnit.js';
 import { SessionSchema } from './Session.js';
 import { UserSchema } from './User.js';
 import { chatEntities } from './Chat.js';
+import { forumEntities } from './Forum.js';
+import { documentEntities } from './Documents.js';
+import { meetingEntities } from './Meetings.js';
 
 export { AuditEntry } from './AuditEntry.js';
 export { LoginAttempt } from './LoginAttempt.js';
@@ -12,5 +15,9 @@ export { Session } from './Session.js';
 export { User, type UserStatus } from './User.js';
 
 export * from './Chat.js';
+export * from './Forum.js';
+export * from './Documents.js';
 
-export const entities = [OrgUnitSchema, UserSchema, SessionSchema, LoginAttemptSchema, AuditEntrySchema, ...chatEntities];
+export * from './Meetings.js';
+
+export const entities = [OrgUnitSchema, UserSchema, SessionSchema, LoginAttemptSchema, AuditEntrySchema, ...chatEntities, ...forumEntities, ...documentEntities, ...meetingEntities];

@@ -1,8 +1,16 @@
 import { Migration20261124000000Initial } from './Migration20261124000000Initial.js';
 import { Migration20261124200000Chat } from './Migration20261124200000Chat.js';
+import { Migration20261125000000Forum } from './Migration20261125000000Forum.js';
+import { Migration20261125010000NotificationSubjects } from './Migration20261125010000NotificationSubjects.js';
+import { Migration20261125020000Documents } from './Migration20261125020000Documents.js';
+import { Migration20261125030000Meetings } from './Migration20261125030000Meetings.js';
 
 /** Checked-in migrations, applied in order by the Migrator at start. */
 export const migrationsList = [
   { name: 'Migration20261124000000Initial', class: Migration20261124000000Initial },
   { name: 'Migration20261124200000Chat', class: Migration20261124200000Chat },
+  { name: 'Migration20261125000000Forum', class: Migration20261125000000Forum },
+  { name: 'Migration20261125010000NotificationSubjects', class: Migration20261125010000NotificationSubjects },
+  { name: 'Migration20261125020000Documents', class: Migration20261125020000Documents },
+  { name: 'Migration20261125030000Meetings', class: Migration20261125030000Meetings },
 ];

@@ -34,7 +34,7 @@ async function accessFor(ctx: Ctx, groups: ChatGroup[]): Promise<GroupAccess[]> 
   return groups.map((g) => cache!.get(g.id)!);
 }
 
-const usersById = async (ctx: Ctx, ids: string[]) => {
+export const usersById = async (ctx: Ctx, ids: string[]) => {
   const unique = [...new Set(ids)];
   const users = unique.length ? await ctx.domain.em.find(User, { id: unique }, { populate: ['unit'] }) : [];
   return new Map(users.map((u) => [u.id, u]));
@@ -71,6 +71,8 @@ export const groupLoaders = {
       mentionAll: can(actor, 'mentionAll', a),
       apply: can(actor, 'apply', a),
       leave: can(actor, 'leave', a),
+      manageBoards: can(actor, 'manageBoards', a),
+      createDiscussion: can(actor, 'createDiscussion', a),
     }));
   },
   conversation: async (queries: Array<{ obj: ChatGroup }>, ctx: Ctx) => {
@@ -168,7 +170,7 @@ export const applicationResolvers = {
   status: (a: GroupApplication) => upper(a.status),
 };
 
-const groupsById = async (ctx: Ctx, ids: string[]) => {
+export const groupsById = async (ctx: Ctx, ids: string[]) => {
   const unique = [...new Set(ids)];
   const groups = unique.length ? await ctx.domain.em.find(ChatGroup, { id: unique }) : [];
   return new Map(groups.map((g) => [g.id, g]));

@@ -80,5 +80,14 @@ export const chatSubscriptions = {
       }
       return withFilter(async () => ctx.pubsub.subscribe(topic), inConversation)(root, args, ctx, info);
     },
+    /**
+     * Per-subscriber execution: a socket keeps one context for its whole life, so forget the
+     * entities loaded for the last event (nothing stale is shown, the identity map does not grow).
+     */
+    resolve: (payload: { chatEvents: ChatEventView }, _args: unknown, ctx: Ctx) => {
+      // The shared lane executes with a viewerless context of its own: nothing to forget there.
+      ctx.domain?.em?.clear();
+      return payload.chatEvents;
+    },
   },
 };

@@ -34,20 +34,26 @@ export async function conversationsForActor(em: EntityManager, actor: Actor, ids
   const rows = await query<Record<string, unknown> & { conversation_id: string; role: GroupRole | null; peer_id: string | null }>(
     em,
     'jiaoliu_conversations_for_actor',
-    `select cm.conversation_id, gm.role, ${c.sql}, ${g.sql},
+    `select cm.conversation_id, gm.role, d.id as discussion_id, d.archived_at as discussion_archived_at, ${c.sql}, ${g.sql},
             (select o.user_id from conversation_member o where o.conversation_id = cm.conversation_id and o.user_id <> cm.user_id and c.kind = 'direct' limit 1) as peer_id
        from conversation_member cm
        join conversation c on c.id = cm.conversation_id
-       left join chat_group g on g.conversation_id = c.id
+       left join discussion_group d on d.conversation_id = c.id
+       -- A group's conversation, or the group a discussion group belongs to.
+       left join lateral (select * from chat_group where conversation_id = c.id
+                           union all select * from chat_group where id = d.group_id limit 1) g on true
        left join group_member gm on gm.group_id = g.id and gm.user_id = cm.user_id
-      where cm.conversation_id = any($1::uuid[]) and cm.user_id = $2`,
+      where cm.conversation_id = any($1::uuid[]) and cm.user_id = $2
+        -- A discussion group is only for current members of its group.
+        and (d.id is null or gm.user_id is not null)`,
     [valid, actor.userId],
   );
   const byId = new Map(
     rows.map((row) => {
       const conversation = em.map(Conversation, c.pick(row)!);
       const groupRow = g.pick(row);
-      return [row.conversation_id, new ConversationAccess(conversation, groupRow ? em.map(ChatGroup, groupRow) : null, row.role, row.peer_id)] as const;
+      const discussion = row.discussion_id ? { id: String(row.discussion_id), archived: !!row.discussion_archived_at } : null;
+      return [row.conversation_id, new ConversationAccess(conversation, groupRow ? em.map(ChatGroup, groupRow) : null, row.role, row.peer_id, discussion)] as const;
     }),
   );
   return valid.filter((id) => byId.has(id)).map((id) => byId.get(id)!);

@@ -13,6 +13,7 @@ import { groupForActor, memberOf } from './access.js';
 import { inTransaction, recordEvent } from './events.js';
 import type { OutgoingEvent } from './realtime.js';
 import { GroupAccess } from './subjects.js';
+import { createDefaultBoards } from '../forum/boards.js';
 
 export interface GroupInput {
   name: unknown;
@@ -55,12 +56,20 @@ async function addMember(em: EntityManager, ctx: DomainContext, group: ChatGroup
 }
 
 /** Removes a member from group and conversation; the removed person receives this last event and nothing more. */
-async function dropMember(em: EntityManager, group: ChatGroup, userId: string, type: 'MEMBER_LEFT' | 'MEMBER_REMOVED'): Promise<OutgoingEvent> {
+async function dropMember(em: EntityManager, group: ChatGroup, userId: string, type: 'MEMBER_LEFT' | 'MEMBER_REMOVED'): Promise<OutgoingEvent[]> {
   const removed = await em.execute<Array<{ user_id: string }>>(`delete from group_member where group_id = ? and user_id = ? returning user_id`, [group.id, userId]);
   if (!removed.length) throw conflict('此人已不是该群成员');
   await em.execute(`delete from conversation_member where conversation_id = ? and user_id = ?`, [group.conversation.id, userId]);
   await em.execute(`update chat_group set member_count = member_count - 1 where id = ?`, [group.id]);
-  return recordEvent(em, { conversationId: group.conversation.id, type, userId }, [userId]);
+  // Leaving a group also takes the person out of its discussion groups.
+  const discussions = await em.execute<Array<{ conversation_id: string }>>(
+    `delete from conversation_member cm using discussion_group d
+      where d.conversation_id = cm.conversation_id and d.group_id = ? and cm.user_id = ? returning cm.conversation_id`,
+    [group.id, userId],
+  );
+  const events = [await recordEvent(em, { conversationId: group.conversation.id, type, userId }, [userId])];
+  for (const d of discussions) events.push(await recordEvent(em, { conversationId: d.conversation_id, type, userId }, [userId]));
+  return events;
 }
 
 export async function createGroup(ctx: DomainContext, input: GroupInput): Promise<ChatGroup> {
@@ -77,6 +86,7 @@ export async function createGroup(ctx: DomainContext, input: GroupInput): Promis
     await em.flush();
     audit(em, { actorId: actor.userId, action: 'group.created', targetType: 'group', targetId: group.id, after: fields, ip: ctx.ip });
     await addMember(em, ctx, group, actor.userId, 'owner', 'create');
+    await createDefaultBoards(em, group.id);
     await em.flush();
     return group.id;
   });
@@ -210,7 +220,7 @@ export async function leaveGroup(ctx: DomainContext, groupId: unknown): Promise<
   if (access.role === 'owner') throw conflict('群主不能直接退群，请先转让群主');
   authorize(actor, 'leave', access, '您不是该群成员');
   await inTransaction(ctx.em, publisher(ctx), async (em, emit) => {
-    emit(await dropMember(em, access.group, actor.userId, 'MEMBER_LEFT'));
+    for (const event of await dropMember(em, access.group, actor.userId, 'MEMBER_LEFT')) emit(event);
     audit(em, { actorId: actor.userId, action: 'group.member_left', targetType: 'group', targetId: access.group.id, after: { userId: actor.userId }, ip: ctx.ip });
   });
   return true;
@@ -227,7 +237,7 @@ export async function removeMember(ctx: DomainContext, groupId: unknown, userId:
   authorize(actor, 'remove', new MemberTarget(access, member), member.user.id === actor.userId ? '不能移出自己，请使用退群' : '管理员只能移出普通成员');
   const reason = valid.requiredText(rawReason, 'reason', '移出原因', 200);
   await inTransaction(ctx.em, publisher(ctx), async (em, emit) => {
-    emit(await dropMember(em, access.group, member.user.id, 'MEMBER_REMOVED'));
+    for (const event of await dropMember(em, access.group, member.user.id, 'MEMBER_REMOVED')) emit(event);
     audit(em, { actorId: actor.userId, action: 'group.member_removed', targetType: 'group', targetId: access.group.id, reason, before: { userId: member.user.id, role: member.role }, ip: ctx.ip });
   });
   return true;

@@ -5,6 +5,7 @@ import { authorize, can } from '../../policies/index.js';
 import { requireActor, type DomainContext } from '../context.js';
 import { isUuid } from '../ids.js';
 import { MAX_PAGE_SIZE } from '../pagination.js';
+import { toTsvectorLiteral } from '../search/segment.js';
 import { conversationForActor, messageForActor } from './access.js';
 import { conversationMemberIds, inTransaction, recordEvent } from './events.js';
 import { loadMessageView, loadMessageViews, messageViewOf, type MessageRow, type MessageView } from './messageViews.js';
@@ -119,7 +120,12 @@ export async function sendMessage(ctx: DomainContext, conversationId: unknown, i
   try {
     const sent = await writeMessage(em, { conversationId: access.conversation.id, authorId: actor.userId, body, replyToId, clientMessageId, mentionAll, mentionIds });
     if (!sent) {
-      // Nothing written: the clientMessageId was used before (a retry).
+      // Nothing written: the discussion group was archived (checked under the conversation's
+      // lock, which archiving takes too), or the clientMessageId was used before (a retry).
+      if (access.discussion) {
+        const [d] = await em.execute<Array<{ archived_at: Date | null }>>(`select archived_at from discussion_group where id = ?`, [access.discussion.id]);
+        if (d?.archived_at) throw forbidden('讨论组已归档，只能查看');
+      }
       const earlier = await existingByClientId(em, actor.userId, clientMessageId);
       if (earlier) return replayed(em, earlier, access.conversation.id);
       throw new Error('message not written');
@@ -163,17 +169,21 @@ const MESSAGE_COLUMNS = 'id, conversation_id, seq, author_id, body, reply_to_id,
 async function writeMessage(em: EntityManager, m: NewMessage): Promise<{ view: MessageView; event: StoredEventRef; recipients: string[] } | null> {
   const u = entityColumns(em, User, 'u');
   const o = entityColumns(em, OrgUnit, 'o');
-  const [, written, people] = (await script(em, [
+  const [, , written, people] = (await script(em, [
+    // The row lock first, so that the next statement's snapshot sees whatever committed before
+    // it was granted (an archive of the discussion group takes this lock too).
+    { sql: `select 1 from conversation where id = ? for update`, params: [m.conversationId] },
     {
-      sql: `update conversation set last_seq = last_seq + 1, last_message_at = now()
-             where id = ? and not exists (select 1 from message where author_id = ? and client_message_id = ?)
+      sql: `update conversation c set last_seq = last_seq + 1, last_message_at = now()
+             where c.id = ? and not exists (select 1 from message where author_id = ? and client_message_id = ?)
+               and not exists (select 1 from discussion_group d where d.conversation_id = c.id and d.archived_at is not null)
             returning last_seq`,
       params: [m.conversationId, m.authorId, m.clientMessageId],
     },
     {
       sql: `with m as (
-              insert into message (id, conversation_id, seq, author_id, body, reply_to_id, client_message_id, mentions_all, created_at)
-              select gen_random_uuid(), c.id, c.last_seq, ?, ?, ?, ?, ?, now()
+              insert into message (id, conversation_id, seq, author_id, body, reply_to_id, client_message_id, mentions_all, created_at, search_vector)
+              select gen_random_uuid(), c.id, c.last_seq, ?, ?, ?, ?, ?, now(), ?::tsvector
                 from conversation c
                where c.id = ? and c.last_seq > 0
                  and not exists (select 1 from message x where x.conversation_id = c.id and x.seq = c.last_seq)
@@ -192,13 +202,13 @@ async function writeMessage(em: EntityManager, m: NewMessage): Promise<{ view: M
             select m.*, event.id as event_id, event.at as event_at,
                    array(select user_id from conversation_member where conversation_id = m.conversation_id) as recipients
               from m, event`,
-      params: [m.authorId, m.body, m.replyToId, m.clientMessageId, m.mentionAll, m.conversationId, ...(m.mentionIds.length ? [m.mentionIds] : [])],
+      params: [m.authorId, m.body, m.replyToId, m.clientMessageId, m.mentionAll, toTsvectorLiteral(m.body), m.conversationId, ...(m.mentionIds.length ? [m.mentionIds] : [])],
     },
     {
       sql: `select ${u.sql}, ${o.sql} from app_user u join org_unit o on o.id = u.unit_id where u.id in (?)`,
       params: [[m.authorId, ...m.mentionIds]],
     },
-  ])) as [unknown, Array<MessageRow & { event_id: string; event_at: Date; recipients: string[] }>, Array<Record<string, unknown>>];
+  ])) as [unknown, unknown, Array<MessageRow & { event_id: string; event_at: Date; recipients: string[] }>, Array<Record<string, unknown>>];
   const row = written[0];
   if (!row) return null;
   const users = new Map(
@@ -226,8 +236,8 @@ async function replayed(em: EntityManager, previous: { id: string; conversation_
 /** Group members post; in private chats the other person must be active and not have blocked the sender. */
 async function assertMayPost(em: EntityManager, ctx: DomainContext, access: ConversationAccess): Promise<void> {
   const actor = requireActor(ctx);
-  if (access.conversation.kind === 'group') {
-    authorize(actor, 'post', new GroupAccess(access.group!, access.role, false), '您不是该群成员，不能发言');
+  if (access.conversation.kind !== 'direct') {
+    authorize(actor, 'postInGroup', access, access.readOnly ? '讨论组已归档，只能查看' : '您不是该群成员，不能发言');
     return;
   }
   const [row] = await em.execute<Array<{ status: string; blocked: boolean }>>(
@@ -248,7 +258,7 @@ export async function editMessage(ctx: DomainContext, messageId: unknown, rawBod
     const [current] = await tem.execute<Array<{ body: string; recalled_at: Date | null }>>(`select body, recalled_at from message where id = ? for update`, [access.message.id]);
     if (current.recalled_at) throw conflict('消息已撤回，不能编辑');
     await tem.execute(`insert into message_edit (message_id, previous_body, edited_at) values (?, ?, now())`, [access.message.id, current.body]);
-    await tem.execute(`update message set body = ?, edited_at = now() where id = ?`, [body, access.message.id]);
+    await tem.execute(`update message set body = ?, edited_at = now(), search_vector = ?::tsvector where id = ?`, [body, toTsvectorLiteral(body), access.message.id]);
     emit(await recordEvent(tem, { conversationId: access.conversation.conversation.id, type: 'MESSAGE_EDITED', messageId: access.message.id, userId: actor.userId }));
     return access.message.id;
   });
@@ -261,7 +271,7 @@ export async function recallMessage(ctx: DomainContext, messageId: unknown): Pro
   if (access.message.recalledAt) throw conflict('消息已经撤回');
   authorize(actor, 'recall', access, '只能在发送后 2 分钟内撤回自己的消息');
   return commitMessageChange(ctx, async (tem, emit) => {
-    const changed = await tem.execute<Array<{ id: string }>>(`update message set recalled_at = now() where id = ? and recalled_at is null returning id`, [access.message.id]);
+    const changed = await tem.execute<Array<{ id: string }>>(`update message set recalled_at = now(), search_vector = null where id = ? and recalled_at is null returning id`, [access.message.id]);
     if (!changed.length) throw conflict('消息已经撤回');
     emit(await recordEvent(tem, { conversationId: access.conversation.conversation.id, type: 'MESSAGE_RECALLED', messageId: access.message.id, userId: actor.userId }));
     return access.message.id;

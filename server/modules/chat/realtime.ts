@@ -15,6 +15,8 @@ export interface StoredEventRef {
   userId?: string | null;
   readSeq?: number | null;
   online?: boolean | null;
+  /** NOTIFICATION: the stored notification (its own table, listed by the notifications query). */
+  notificationId?: string | null;
 }
 
 export type ChatEventType =
@@ -29,7 +31,8 @@ export type ChatEventType =
   | 'MEMBER_ROLE_CHANGED'
   | 'GROUP_UPDATED'
   | 'TYPING'
-  | 'PRESENCE';
+  | 'PRESENCE'
+  | 'NOTIFICATION';
 
 /** An event ready to publish: who receives it was decided inside the writing transaction. */
 export interface OutgoingEvent {

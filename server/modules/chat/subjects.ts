@@ -13,12 +13,18 @@ export class GroupAccess {
 export class ConversationAccess {
   constructor(
     readonly conversation: Conversation,
-    /** For group conversations: the group and the actor's role in it. */
+    /** For group and discussion conversations: the group and the actor's role in it. */
     readonly group: ChatGroup | null,
     readonly role: GroupRole | null,
     /** For private conversations: the other person. */
     readonly peerId: string | null,
+    /** For discussion-group conversations: which one, and whether it is archived (read-only). */
+    readonly discussion: { id: string; archived: boolean } | null = null,
   ) {}
+
+  get readOnly(): boolean {
+    return !!this.discussion?.archived;
+  }
 }
 
 /** A message in a conversation the actor belongs to. */

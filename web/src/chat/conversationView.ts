@@ -21,6 +21,7 @@ import { realtime } from './realtime.js';
 import { SidePanel, type SideTab } from './sidePanel.js';
 import { chatStore } from './store.js';
 import { GROUP_FIELDS, MESSAGE_FIELDS, USER_FIELDS, type ChatEvent, type ChatUser, type ConversationKind, type GroupInfo, type Message } from './types.js';
+import { DISCUSSION_FIELDS, type Discussion } from '../forum/types.js';
 
 const PAGE = 50;
 const PAGE_INFO = `pageInfo { hasPreviousPage hasNextPage startSeq endSeq }`;
@@ -28,11 +29,13 @@ const CONVERSATION = `query Conversation($id: ID!, $first: Int) { conversation(i
   id kind lastSeq lastReadSeq
   group { ${GROUP_FIELDS} }
   peer { ${USER_FIELDS} presence { online lastSeenAt } blockedByViewer }
+  discussion { ${DISCUSSION_FIELDS} }
   messages(first: $first) { ${PAGE_INFO} edges { node { ${MESSAGE_FIELDS} } } }
 } }`;
 const HISTORY = `query History($id: ID!, $before: Int, $after: Int, $first: Int) { conversation(id: $id) { id
   messages(before: $before, after: $after, first: $first) { ${PAGE_INFO} edges { node { ${MESSAGE_FIELDS} } } } } }`;
 const GROUP = `query GroupInfo($id: ID!) { group(id: $id) { ${GROUP_FIELDS} } }`;
+const DISCUSSION = `query DiscussionInfo($id: ID!) { discussion(id: $id) { ${DISCUSSION_FIELDS} } }`;
 const SEND = `mutation Send($c: ID!, $body: String!, $key: String!, $reply: ID, $mentions: [ID!], $all: Boolean) {
   sendMessage(conversationId: $c, body: $body, clientMessageId: $key, replyToId: $reply, mentionUserIds: $mentions, mentionAll: $all) { ${MESSAGE_FIELDS} } }`;
 const EDIT = `mutation Edit($id: ID!, $body: String!) { editMessage(messageId: $id, body: $body) { ${MESSAGE_FIELDS} } }`;
@@ -56,6 +59,8 @@ interface Loaded {
   lastReadSeq: number;
   group: GroupInfo | null;
   peer: Peer | null;
+  /** For a discussion group (讨论组): it (its `group` is the group it belongs to). */
+  discussion: Discussion | null;
   messages: MessagePage;
 }
 
@@ -78,9 +83,13 @@ export class ConversationView {
   private readonly head: HTMLElement;
   private readonly main: HTMLElement;
   private readonly typingLine: HTMLElement;
+  private readonly archivedNotice: HTMLElement;
   private readonly side: SidePanel;
   private readonly membersButton: HTMLButtonElement;
   private readonly rulesButton: HTMLButtonElement;
+  private readonly discussionsButton: HTMLButtonElement;
+  /** A message to show once the history is loaded (opened from a search result). */
+  private target: { id: string; seq: number | null } | null = null;
   private list: MessageList | null = null;
   private composer: Composer | null = null;
   private directory: MemberDirectory | null = null;
@@ -104,14 +113,18 @@ export class ConversationView {
     this.head = h('header', { class: 'conv-head' });
     this.main = h('div', { class: 'conv-main' }, loading('正在加载会话…'));
     this.typingLine = h('p', { class: 'typing', hidden: true, 'data-testid': 'typing' });
+    this.archivedNotice = h('p', { class: 'composer-archived', role: 'status', hidden: true, 'data-testid': 'discussion-archived' });
     this.membersButton = h('button', { type: 'button', class: 'btn btn-small btn-secondary', 'aria-expanded': 'false', 'data-testid': 'toggle-members' }, '成员');
     this.rulesButton = h('button', { type: 'button', class: 'btn btn-small btn-secondary', 'aria-expanded': 'false', 'data-testid': 'toggle-rules' }, '群规');
     this.side = new SidePanel({
       viewerId: this.viewerId,
       onGroupChanged: () => void this.reloadGroup(),
+      onDiscussionChanged: (d) => this.discussionChanged(d),
       onToggle: (tab) => this.sideToggled(tab),
     });
-    this.membersButton.addEventListener('click', () => this.side.toggle(this.data?.kind === 'DIRECT' ? 'peer' : 'members', this.membersButton));
+    this.discussionsButton = h('button', { type: 'button', class: 'btn btn-small btn-secondary', 'aria-expanded': 'false', 'data-testid': 'toggle-discussions' }, '讨论组');
+    this.membersButton.addEventListener('click', () => this.side.toggle(this.data?.kind === 'DIRECT' ? 'peer' : this.data?.kind === 'DISCUSSION' ? 'discussion' : 'members', this.membersButton));
+    this.discussionsButton.addEventListener('click', () => this.side.toggle('discussions', this.discussionsButton));
     this.rulesButton.addEventListener('click', () => this.side.toggle('rules', this.rulesButton));
     this.el = h(
       'section',
@@ -178,7 +191,7 @@ export class ConversationView {
   private show(c: Loaded): void {
     const first = !this.data;
     this.data = c;
-    if (c.group && !this.directory) this.directory = new MemberDirectory(c.group.id);
+    if (c.group && c.kind !== 'DISCUSSION' && !this.directory) this.directory = new MemberDirectory(c.group.id);
     if (c.peer?.presence) chatStore.setOnline(c.peer.id, c.peer.presence.online);
     if (first) {
       this.list = new MessageList({ viewerId: this.viewerId, actions: this.actions(), loadOlder: () => void this.loadOlder(), onScroll: () => this.noteViewing() });
@@ -186,14 +199,14 @@ export class ConversationView {
         conversationId: this.id,
         mentions: {
           viewerId: this.viewerId,
-          mentionAll: () => !!this.data?.group?.viewerCan.mentionAll,
+          mentionAll: () => this.data?.kind === 'GROUP' && !!this.data.group?.viewerCan.mentionAll,
           members: async () => this.memberUsers(),
-          known: () => (this.directory ? (this.directory.known()?.map((m) => m.user) ?? null) : this.data?.peer ? [this.data.peer] : null),
+          known: () => (this.directory ? (this.directory.known()?.map((m) => m.user) ?? null) : this.data?.discussion ? this.data.discussion.members : this.data?.peer ? [this.data.peer] : null),
         },
         send: (input) => this.send(input),
         typing: () => void gql(TYPING, { c: this.id }).catch(() => undefined),
       });
-      replaceChildren(this.main, this.list.el, h('div', { class: 'typing-row', 'aria-live': 'polite' }, this.typingLine), this.composer.el);
+      replaceChildren(this.main, this.list.el, h('div', { class: 'typing-row', 'aria-live': 'polite' }, this.typingLine), this.archivedNotice, this.composer.el);
     }
     const page = c.messages;
     this.list!.reset(page.edges.map((e) => e.node), page.pageInfo.hasPreviousPage, c.lastReadSeq);
@@ -201,18 +214,34 @@ export class ConversationView {
     this.renderHead();
     this.updateComposer();
     if (c.group && this.directory) this.side.setGroup(c.group, this.directory);
+    if (c.discussion) this.side.setDiscussion(c.discussion);
     if (c.peer) this.side.setPeer(c.peer);
     const early = this.early ?? [];
     this.early = null;
     for (const event of early) this.onEvent(event);
     // Messages that came in while the first page was on its way.
     if (c.lastSeq > this.list!.lastSeq()) void this.fillGap();
-    if (first && this.composer && !this.composer.textarea.disabled) this.composer.focus();
+    if (first && this.composer && !this.composer.textarea.disabled && !this.target) this.composer.focus();
     this.noteViewing();
+    if (this.target) {
+      const { id, seq } = this.target;
+      this.target = null;
+      void this.jumpTo(id, seq ?? 0);
+    }
+  }
+
+  /** Scrolls to a message (loading older history as needed) and highlights it. */
+  showMessage(id: string, seq: number | null): void {
+    if (!this.data || !this.list) {
+      this.target = { id, seq };
+      return;
+    }
+    void this.jumpTo(id, seq ?? 0);
   }
 
   private async memberUsers(): Promise<ChatUser[]> {
     if (this.directory) return (await this.directory.all()).map((m) => m.user);
+    if (this.data?.discussion) return this.data.discussion.members;
     return this.data?.peer ? [this.data.peer] : [];
   }
 
@@ -222,6 +251,7 @@ export class ConversationView {
   }
 
   private async reloadGroup(): Promise<void> {
+    if (this.data?.discussion) return this.reloadDiscussion();
     const group = this.data?.group;
     if (!group) return;
     try {
@@ -236,6 +266,28 @@ export class ConversationView {
       const shown = pageError(error);
       if (shown?.code === 'NOT_FOUND') this.leave(null);
     }
+  }
+
+  private async reloadDiscussion(): Promise<void> {
+    const d = this.data?.discussion;
+    if (!d) return;
+    try {
+      const data = await gql<{ discussion: Discussion }>(DISCUSSION, { id: d.id });
+      if (!this.destroyed) this.discussionChanged(data.discussion);
+    } catch (error) {
+      const shown = pageError(error);
+      if (shown?.code === 'NOT_FOUND') this.leave(null);
+    }
+  }
+
+  /** The discussion group changed (members, archived), or the viewer left it (null). */
+  private discussionChanged(d: Discussion | null): void {
+    if (this.destroyed || !this.data) return;
+    if (!d) return this.leave('MEMBER_LEFT');
+    this.data.discussion = d;
+    this.renderHead();
+    this.updateComposer();
+    this.side.setDiscussion(d);
   }
 
   /** Older history, 50 at a time, keeping the reading position. */
@@ -355,8 +407,12 @@ export class ConversationView {
 
   /** Removed or left (here or in another tab): back to the list. */
   private leave(type: 'MEMBER_LEFT' | 'MEMBER_REMOVED' | null): void {
-    const name = this.data?.group?.name ?? '';
-    if (type !== 'MEMBER_REMOVED') notify(type === 'MEMBER_LEFT' ? `您已退出“${name}”` : '您已不在该群中', 'info');
+    if (this.destroyed) return;
+    const discussion = this.data?.discussion;
+    const name = discussion?.topic ?? this.data?.group?.name ?? '';
+    if (discussion) {
+      if (type !== 'MEMBER_LEFT') notify(`您已不在讨论组“${name}”中`, 'info');
+    } else if (type !== 'MEMBER_REMOVED') notify(type === 'MEMBER_LEFT' ? `您已退出“${name}”` : '您已不在该群中', 'info');
     this.destroyed = true;
     navigate('#/chat', true);
   }
@@ -558,11 +614,15 @@ export class ConversationView {
     if (!c) return;
     const group = c.group;
     const peer = c.peer;
-    const title = group ? group.name : peer ? peer.realName : '私聊';
-    this.onTitle(group ? title : `与${title}私聊`);
+    const discussion = c.discussion;
+    const title = discussion ? discussion.topic : group ? group.name : peer ? peer.realName : '私聊';
+    this.onTitle(discussion ? `讨论组：${title}` : group ? title : `与${title}私聊`);
     const online = peer ? chatStore.isOnline(peer.id) : undefined;
-    this.membersButton.textContent = group ? `成员 ${group.memberCount}` : '对方资料';
-    this.rulesButton.hidden = !group;
+    this.membersButton.textContent = discussion ? `成员 ${discussion.members.length}` : group ? `成员 ${group.memberCount}` : '对方资料';
+    this.rulesButton.hidden = !group || !!discussion;
+    this.discussionsButton.hidden = !group || !!discussion || !group.viewerRole;
+    const groupChat = discussion && group ? chatStore.list().find((item) => item.kind === 'GROUP' && item.group?.id === group.id) : undefined;
+    const forumLink = group && group.viewerRole ? h('a', { class: 'btn btn-small btn-secondary', href: `#/groups/${encodeURIComponent(group.id)}/bbs`, 'data-testid': 'open-bbs' }, '论坛') : null;
     replaceChildren(
       this.head,
       h('a', { class: 'conv-back', href: '#/chat', 'aria-label': '返回消息列表' }, '‹'),
@@ -570,25 +630,38 @@ export class ConversationView {
         'div',
         { class: 'conv-title' },
         h('h1', { class: 'page-title', tabindex: '-1', 'data-testid': 'conversation-title' }, title),
-        group
+        discussion && group
+          ? h(
+              'p',
+              { class: 'conv-sub', 'data-testid': 'conversation-sub' },
+              h('span', { class: 'badge badge-discussion' }, discussion.archivedAt ? '讨论组 · 已归档' : '讨论组'),
+              ` ${discussion.members.length} 人 · 所属群组 `,
+              groupChat ? h('a', { href: `#/chat/${encodeURIComponent(groupChat.id)}`, 'data-testid': 'discussion-group-link' }, group.name) : group.name,
+            )
+          : group
           ? h('p', { class: 'conv-sub', 'data-testid': 'conversation-sub' }, `${group.memberCount} 人 · ${group.visibility === 'LISTED' ? '公开群' : '邀请制'}${group.purpose ? ` · ${group.purpose}` : ''}`)
           : peer
             ? h('p', { class: 'conv-sub' }, h('span', { class: online ? 'presence presence-on' : 'presence', 'aria-hidden': 'true' }), `${online ? '在线' : '离线'} · ${peer.unit.name} · ${peer.title}`)
             : null,
       ),
-      h('div', { class: 'conv-tools' }, this.membersButton, this.rulesButton),
+      h('div', { class: 'conv-tools' }, discussion ? null : forumLink, this.membersButton, discussion ? null : this.discussionsButton, this.rulesButton),
     );
   }
 
   private updateComposer(): void {
     const group = this.data?.group;
     if (!this.composer) return;
-    if (group && !group.viewerCan.post) this.composer.setEnabled(false, group.viewerRole ? '您当前不能在本群发言' : '您不是本群成员，不能发言');
+    const archived = !!this.data?.discussion?.archivedAt;
+    this.composer.el.hidden = archived;
+    setText(this.archivedNotice, archived ? '讨论组已归档，只能查看历史消息。发起人或群管理员可在“成员”中重新开启。' : null);
+    if (archived) this.composer.setEnabled(false, '讨论组已归档');
+    else if (group && !group.viewerCan.post) this.composer.setEnabled(false, group.viewerRole ? '您当前不能在本群发言' : '您不是本群成员，不能发言');
     else this.composer.setEnabled(true);
   }
 
   private sideToggled(tab: SideTab | null): void {
-    this.membersButton.setAttribute('aria-expanded', String(tab === 'members' || tab === 'peer'));
+    this.membersButton.setAttribute('aria-expanded', String(tab === 'members' || tab === 'peer' || tab === 'discussion'));
+    this.discussionsButton.setAttribute('aria-expanded', String(tab === 'discussions'));
     this.rulesButton.setAttribute('aria-expanded', String(tab === 'rules'));
     this.el.classList.toggle('conv-side-open', tab !== null);
   }

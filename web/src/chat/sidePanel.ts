@@ -4,15 +4,19 @@
  * open and close it; Escape closes it and returns focus.
  */
 import { h, replaceChildren } from '../dom.js';
+import { DiscussionsPanel, discussionInfoPanel } from '../forum/discussions.js';
+import type { Discussion } from '../forum/types.js';
 import { groupInfoPanel, peerPanel, type Peer } from './groupInfo.js';
 import { MemberDirectory, MembersPanel, updatePresenceDots } from './members.js';
 import type { GroupInfo } from './types.js';
 
-export type SideTab = 'members' | 'rules' | 'peer';
+export type SideTab = 'members' | 'discussions' | 'rules' | 'peer' | 'discussion';
 
 export interface SidePanelOptions {
   viewerId: string | undefined;
   onGroupChanged: () => void;
+  /** A discussion group changed (members, archived), or null when the viewer left it. */
+  onDiscussionChanged: (discussion: Discussion | null) => void;
   /** The panel opened or closed (the header buttons show it). */
   onToggle: (tab: SideTab | null) => void;
 }
@@ -27,6 +31,10 @@ export class SidePanel {
   private members: MembersPanel | null = null;
   private returnFocus: HTMLElement | null = null;
   private directory: MemberDirectory | null = null;
+  private discussion: Discussion | null = null;
+  private discussions: DiscussionsPanel | null = null;
+  /** The group's members, for adding people to a discussion group (loaded when needed). */
+  private groupDirectory: MemberDirectory | null = null;
 
   constructor(private readonly options: SidePanelOptions) {
     this.tabs = h('div', { class: 'side-tabs', role: 'tablist', 'aria-label': '群资料' });
@@ -54,6 +62,13 @@ export class SidePanel {
     else this.renderTabs();
   }
 
+  /** A discussion group's conversation: the panel shows the discussion, not the whole group. */
+  setDiscussion(discussion: Discussion): void {
+    this.discussion = discussion;
+    if (this.tab === 'discussion') this.render();
+    else this.renderTabs();
+  }
+
   setPeer(peer: Peer): void {
     this.peer = peer;
     if (this.tab === 'peer') this.render();
@@ -62,6 +77,11 @@ export class SidePanel {
   /** Members joined, left or changed role: reload the list if it is showing. */
   membersChanged(): void {
     if (this.tab === 'members' && this.members) void this.members.reload();
+  }
+
+  /** The viewer's discussion groups of this group may have changed. */
+  discussionsChanged(): void {
+    if (this.tab === 'discussions' && this.discussions) void this.discussions.reload();
   }
 
   presence(userId: string, online: boolean): void {
@@ -80,6 +100,7 @@ export class SidePanel {
     this.el.hidden = tab === null;
     if (tab === null) {
       this.members = null;
+      this.discussions = null;
       replaceChildren(this.body);
       if (wasOpen) this.returnFocus?.focus();
     } else {
@@ -91,10 +112,12 @@ export class SidePanel {
 
   private renderTabs(): void {
     const tab = this.tab;
-    if (this.group) {
+    if (this.discussion) {
+      replaceChildren(this.tabs, h('span', { class: 'side-title' }, '讨论组'));
+    } else if (this.group) {
       const tabButton = (key: SideTab, label: string) =>
         h('button', { type: 'button', role: 'tab', class: 'side-tab', 'aria-selected': String(tab === key), 'data-testid': `side-tab-${key}`, onclick: () => this.show(key) }, label);
-      replaceChildren(this.tabs, tabButton('members', `成员 ${this.group.memberCount}`), tabButton('rules', '群规'));
+      replaceChildren(this.tabs, tabButton('members', `成员 ${this.group.memberCount}`), tabButton('discussions', '讨论组'), tabButton('rules', '群规'));
     } else replaceChildren(this.tabs, h('span', { class: 'side-title' }, '对方资料'));
   }
 
@@ -102,7 +125,16 @@ export class SidePanel {
     const tab = this.tab;
     if (!tab) return;
     this.renderTabs();
-    if (tab === 'members' && this.group && this.directory) {
+    if (tab !== 'discussions') this.discussions = null;
+    if (tab === 'discussion' && this.discussion) {
+      const d = this.discussion;
+      const directory = () => (this.groupDirectory ??= new MemberDirectory(d.group.id));
+      replaceChildren(this.body, discussionInfoPanel(d, directory, this.options.viewerId, this.options.onDiscussionChanged));
+    } else if (tab === 'discussions' && this.group && this.directory) {
+      this.members = null;
+      this.discussions ??= new DiscussionsPanel(this.group, this.directory, this.options.viewerId);
+      replaceChildren(this.body, this.discussions.el);
+    } else if (tab === 'members' && this.group && this.directory) {
       this.members ??= new MembersPanel({ group: this.group, directory: this.directory, viewerId: this.options.viewerId, onGroupChanged: this.options.onGroupChanged });
       replaceChildren(this.body, this.members.el);
     } else if (tab === 'rules' && this.group) {

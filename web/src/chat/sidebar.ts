@@ -87,9 +87,10 @@ export class ConversationSidebar {
   private row(item: ConversationItem): HTMLElement {
     const last = item.lastMessage;
     const me = viewer()?.id;
-    const preview = last ? `${item.kind === 'GROUP' && !last.recalledAt ? `${last.author.id === me ? '我' : last.author.realName}：` : ''}${previewText(last, 40)}` : item.kind === 'GROUP' ? '暂无消息' : '还没有聊过';
+    const many = item.kind !== 'DIRECT';
+    const preview = last ? `${many && !last.recalledAt ? `${last.author.id === me ? '我' : last.author.realName}：` : ''}${previewText(last, 40)}` : many ? '暂无消息' : '还没有聊过';
     const unread = item.unread > 99 ? '99+' : String(item.unread);
-    const label = [item.title, item.unread ? `${item.unread} 条未读` : null, item.mentions ? '有人@我' : null].filter(Boolean).join('，');
+    const label = [item.title, item.discussion ? '讨论组' : null, item.unread ? `${item.unread} 条未读` : null, item.mentions ? '有人@我' : null].filter(Boolean).join('，');
     return h(
       'a',
       {
@@ -103,11 +104,19 @@ export class ConversationSidebar {
       },
       item.kind === 'GROUP'
         ? h('span', { class: 'conv-avatar conv-avatar-group', 'aria-hidden': 'true' }, '群')
-        : h('span', { class: 'conv-avatar', 'aria-hidden': 'true' }, [...item.title][0] ?? '?', item.peer ? presenceDot(item.peer.id) : null),
+        : item.kind === 'DISCUSSION'
+          ? h('span', { class: 'conv-avatar conv-avatar-discussion', 'aria-hidden': 'true' }, '讨')
+          : h('span', { class: 'conv-avatar', 'aria-hidden': 'true' }, [...item.title][0] ?? '?', item.peer ? presenceDot(item.peer.id) : null),
       h(
         'span',
         { class: 'conv-text' },
-        h('span', { class: 'conv-line' }, h('span', { class: 'conv-name', 'data-testid': 'conversation-name' }, item.title), h('span', { class: 'conv-time' }, listTime(last?.createdAt ?? null))),
+        h(
+          'span',
+          { class: 'conv-line' },
+          h('span', { class: 'conv-name', 'data-testid': 'conversation-name' }, item.title),
+          item.discussion ? h('span', { class: 'conv-tag', title: item.group ? `${item.group.name} 的讨论组` : '讨论组' }, item.discussion.archived ? '已归档' : '讨论组') : null,
+          h('span', { class: 'conv-time' }, listTime(last?.createdAt ?? null)),
+        ),
         h(
           'span',
           { class: 'conv-line' },

@@ -8,12 +8,14 @@ import { pageError } from '../auth.js';
 import { notify } from '../notify.js';
 import { viewer } from '../session.js';
 import { realtime } from './realtime.js';
-import { GROUP_FIELDS, SUMMARY_FIELDS, USER_FIELDS, type ChatEvent, type ChatUser, type ConversationSummary, type GroupInfo, type Invitation, type Message } from './types.js';
+import { GROUP_FIELDS, SUMMARY_FIELDS, USER_FIELDS, type ChatEvent, type ChatUser, type ConversationKind, type ConversationSummary, type GroupInfo, type Invitation, type Message } from './types.js';
 
 export interface ConversationItem {
   id: string;
-  kind: 'GROUP' | 'DIRECT';
+  kind: ConversationKind;
   title: string;
+  /** For discussion groups (讨论组): which one, and whether it is archived (read-only). */
+  discussion: { id: string; archived: boolean } | null;
   group: GroupInfo | null;
   peer: ChatUser | null;
   lastSeq: number;
@@ -25,11 +27,19 @@ export interface ConversationItem {
   activityAt: string;
 }
 
-type GroupRow = GroupInfo & { conversation: ConversationSummary | null };
+interface DiscussionRow {
+  id: string;
+  topic: string;
+  createdAt: string;
+  archivedAt: string | null;
+  conversation: ConversationSummary;
+}
+type GroupRow = GroupInfo & { conversation: ConversationSummary | null; discussions: DiscussionRow[] };
 type DirectRow = ConversationSummary & { peer: ChatUser | null };
 
 const HOME = `query ChatHome {
-  myGroups { ${GROUP_FIELDS} conversation { ${SUMMARY_FIELDS} } }
+  myGroups { ${GROUP_FIELDS} conversation { ${SUMMARY_FIELDS} }
+    discussions(includeArchived: true) { id topic createdAt archivedAt conversation { ${SUMMARY_FIELDS} } } }
   directConversations(first: 100) { ${SUMMARY_FIELDS} peer { ${USER_FIELDS} presence { online lastSeenAt } } }
   myInvitations { id createdAt inviter { id realName } group { id name purpose rules memberCount visibility } }
 }`;
@@ -161,9 +171,13 @@ class ChatStore {
       if (seq !== this.loadSeq) return;
       this.items.clear();
       for (const g of data.myGroups) {
-        if (!g.conversation) continue;
-        const { conversation, ...group } = g;
-        this.items.set(conversation.id, this.item(conversation, group.name, group, null, group.createdAt));
+        const { conversation, discussions, ...group } = g;
+        if (conversation) this.items.set(conversation.id, this.item(conversation, group.name, group, null, group.createdAt));
+        for (const d of discussions ?? []) {
+          const item = this.item(d.conversation, d.topic, group, null, d.createdAt);
+          item.discussion = { id: d.id, archived: !!d.archivedAt };
+          this.items.set(d.conversation.id, item);
+        }
       }
       for (const c of data.directConversations) {
         if (c.peer?.presence) this.presence.set(c.peer.id, c.peer.presence.online);
@@ -187,6 +201,7 @@ class ChatStore {
       id: c.id,
       kind: c.kind,
       title,
+      discussion: null,
       group,
       peer,
       lastSeq: c.lastSeq,

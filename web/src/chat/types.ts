@@ -1,9 +1,10 @@
 /** Chat shapes as the UI selects them (schema/chat.graphql is the contract), and the shared field lists. */
+import type { Notification } from '../forum/types.js';
 import type { UnitRef } from '../types.js';
 
 export type GroupRole = 'OWNER' | 'ADMIN' | 'MEMBER';
 export type GroupVisibility = 'LISTED' | 'INVITE_ONLY';
-export type ConversationKind = 'GROUP' | 'DIRECT';
+export type ConversationKind = 'GROUP' | 'DIRECT' | 'DISCUSSION';
 
 export interface Presence {
   online: boolean;
@@ -125,6 +126,8 @@ export interface ChatEvent {
   user: ChatUser | null;
   readSeq: number | null;
   online: boolean | null;
+  /** NOTIFICATION: the new notification for the viewer. */
+  notification?: Notification | null;
 }
 
 export const ROLE_LABELS: Record<GroupRole, string> = { OWNER: '群主', ADMIN: '管理员', MEMBER: '成员' };
@@ -136,7 +139,8 @@ export const MESSAGE_FIELDS = `id conversationId seq author { ${USER_FIELDS} } b
   mentions { id realName } mentionsAll
   reactions { emoji count viewerReacted users { id realName } }
   createdAt editedAt recalledAt clientMessageId viewerCan { edit recall react }`;
-export const EVENT_FIELDS = `id type conversationId at readSeq online user { ${USER_FIELDS} } message { ${MESSAGE_FIELDS} }`;
+export const EVENT_FIELDS = `id type conversationId at readSeq online user { ${USER_FIELDS} } message { ${MESSAGE_FIELDS} }
+  notification { id kind createdAt read actor { id realName } group { id name } thread { id title } reply { id floor } discussion { id topic conversation { id } } }`;
 export const GROUP_FIELDS = `id name purpose rules visibility memberCount maxMembers createdAt owner { id realName } viewerRole
   viewerCan { post update manageMembers manageAdmins mentionAll apply leave }`;
 export const SUMMARY_FIELDS = `id kind lastSeq lastReadSeq unreadCount mentionCount lastMessage { ${MESSAGE_FIELDS} }`;

@@ -4,6 +4,7 @@
  * Switching conversations keeps the page (and the list) and only replaces the right side.
  */
 import { h, replaceChildren } from '../dom.js';
+import { hashQuery } from '../router.js';
 import { connectionBanner } from '../chat/connectionBanner.js';
 import { ConversationView } from '../chat/conversationView.js';
 import { ConversationSidebar } from '../chat/sidebar.js';
@@ -23,8 +24,17 @@ export function chatPage(ctx: PageContext): Page {
     document.title = `${title} - 交流 · 政务服务工作交流平台`;
   };
 
+  /** "#/chat/<id>?msg=<messageId>&seq=<n>" (from a search result): scroll to that message. */
+  function showTarget(): void {
+    const query = hashQuery();
+    const msg = query.get('msg');
+    if (!view || !msg) return;
+    const seq = Number(query.get('seq'));
+    view.showMessage(msg, Number.isFinite(seq) && seq > 0 ? seq : null);
+  }
+
   function open(id: string | null): void {
-    if (id === openId) return;
+    if (id === openId) return showTarget();
     view?.destroy();
     view = null;
     openId = id;
@@ -46,6 +56,7 @@ export function chatPage(ctx: PageContext): Page {
     }
     view = new ConversationView(id, setTitle);
     replaceChildren(pane, view.el);
+    showTarget();
   }
 
   // The list may be stale (invitations are not pushed live): refresh it on every visit.

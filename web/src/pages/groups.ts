@@ -99,7 +99,11 @@ export function groupsPage(ctx: PageContext): Page {
     const note = h('p', { class: 'muted small', role: 'status', hidden: true });
     const render = () => {
       if (g.conversation) {
-        replaceChildren(action, h('a', { class: 'btn btn-small btn-primary', href: `#/chat/${encodeURIComponent(g.conversation.id)}`, 'data-testid': 'group-open' }, '进入群聊'));
+        replaceChildren(
+          action,
+          h('a', { class: 'btn btn-small btn-primary', href: `#/chat/${encodeURIComponent(g.conversation.id)}`, 'data-testid': 'group-open' }, '进入群聊'),
+          h('a', { class: 'btn btn-small btn-secondary', href: `#/groups/${encodeURIComponent(g.id)}/bbs`, 'data-testid': 'group-bbs' }, '论坛'),
+        );
       } else if (g.viewerApplication?.status === 'PENDING') {
         const withdraw = h('button', { type: 'button', class: 'btn btn-small btn-link', 'data-testid': 'group-withdraw' }, '撤回申请');
         withdraw.addEventListener('click', async () => {

@@ -1,0 +1,206 @@
+import { Attachment, ChatGroup, Document, DocumentFolder, DocumentRequest, DocumentVersion, StoredObject } from '../../db/entities/index.js';
+import type { ConversationAccess } from '../../modules/chat/subjects.js';
+import { requireActor } from '../../modules/context.js';
+import { libraryForActor } from '../../modules/documents/access.js';
+import { listDocuments, listFolders, versionsOf, type DocumentSort } from '../../modules/documents/library.js';
+import { groupRequests } from '../../modules/documents/requests.js';
+import { DocumentAccess, LibraryAccess } from '../../modules/documents/subjects.js';
+import type { MessageView } from '../../modules/chat/messageViews.js';
+import { emptyPage, type PageArgs } from '../../modules/pagination.js';
+import { AppError } from '../../errors.js';
+import { can } from '../../policies/index.js';
+import type { GraphQLContext } from '../context.js';
+import { groupsById, usersById } from './chat.js';
+import { connection } from './connection.js';
+
+type Ctx = GraphQLContext;
+type Batch<T> = Array<{ obj: T }>;
+
+/** The viewer's access to a library, cached per request; null when they may not read it. */
+const libraryCache = new WeakMap<object, Map<string, Promise<LibraryAccess | null>>>();
+function library(ctx: Ctx, target: { groupId?: string | null; conversationId?: string | null }): Promise<LibraryAccess | null> {
+  let cache = libraryCache.get(ctx.domain);
+  if (!cache) libraryCache.set(ctx.domain, (cache = new Map()));
+  const key = target.groupId ? `g:${target.groupId}` : `c:${target.conversationId}`;
+  let access = cache.get(key);
+  if (!access) {
+    access = libraryForActor(ctx.domain.em, requireActor(ctx.domain), target).catch((error) => {
+      if (error instanceof AppError && error.code === 'NOT_FOUND') return null;
+      throw error;
+    });
+    cache.set(key, access);
+  }
+  return access;
+}
+
+/** Object rows (size, type, hash) of many versions in one query. */
+async function objectsOf(ctx: Ctx, versions: DocumentVersion[]): Promise<Map<string, StoredObject>> {
+  const ids = [...new Set(versions.map((v) => v.object.id))];
+  const objects = ids.length ? await ctx.domain.em.find(StoredObject, { id: ids }) : [];
+  return new Map(objects.map((o) => [o.id, o]));
+}
+
+async function latestVersions(ctx: Ctx, documents: Document[]): Promise<Map<string, DocumentVersion>> {
+  const versions = documents.length
+    ? await ctx.domain.em.find(DocumentVersion, { $or: documents.map((d) => ({ document: d.id, version: d.latestVersion })) })
+    : [];
+  return new Map(versions.map((v) => [v.document.id, v]));
+}
+
+export const documentResolvers = {
+  conversationId: (d: Document) => d.conversation?.id ?? null,
+  versions: (d: Document, _: unknown, ctx: Ctx) => versionsOf(ctx.domain.em, d.id),
+  viewerCan: async (d: Document, _: unknown, ctx: Ctx) => {
+    const access = await library(ctx, d.group ? { groupId: d.group.id } : { conversationId: d.conversation!.id });
+    const subject = access ? new DocumentAccess(d, access) : null;
+    const actor = ctx.domain.actor;
+    return { addVersion: !!subject && can(actor, 'addVersion', subject), delete: !!subject && can(actor, 'delete', subject), move: !!subject && can(actor, 'move', subject) };
+  },
+};
+
+export const documentLoaders = {
+  group: async (queries: Batch<Document>, ctx: Ctx) => {
+    const byId = await groupsById(ctx, queries.map((q) => q.obj.group?.id).filter((id): id is string => !!id));
+    return queries.map((q) => (q.obj.group ? byId.get(q.obj.group.id) ?? null : null));
+  },
+  folder: async (queries: Batch<Document>, ctx: Ctx) => {
+    const ids = [...new Set(queries.map((q) => q.obj.folder?.id).filter((id): id is string => !!id))];
+    const folders = ids.length ? await ctx.domain.em.find(DocumentFolder, { id: ids }) : [];
+    const byId = new Map(folders.map((f) => [f.id, f]));
+    return queries.map((q) => (q.obj.folder ? byId.get(q.obj.folder.id) ?? null : null));
+  },
+  uploader: async (queries: Batch<Document>, ctx: Ctx) => {
+    const byId = await usersById(ctx, queries.map((q) => q.obj.uploader.id));
+    return queries.map((q) => byId.get(q.obj.uploader.id));
+  },
+  latestVersion: async (queries: Batch<Document>, ctx: Ctx) => {
+    const latest = await latestVersions(ctx, queries.map((q) => q.obj));
+    return queries.map((q) => latest.get(q.obj.id));
+  },
+  size: async (queries: Batch<Document>, ctx: Ctx) => {
+    const latest = await latestVersions(ctx, queries.map((q) => q.obj));
+    const objects = await objectsOf(ctx, [...latest.values()]);
+    return queries.map((q) => Number(objects.get(latest.get(q.obj.id)!.object.id)!.size));
+  },
+  mime: async (queries: Batch<Document>, ctx: Ctx) => {
+    const latest = await latestVersions(ctx, queries.map((q) => q.obj));
+    const objects = await objectsOf(ctx, [...latest.values()]);
+    return queries.map((q) => objects.get(latest.get(q.obj.id)!.object.id)!.mime);
+  },
+};
+
+export const versionResolvers = {
+  documentId: (v: DocumentVersion) => v.document.id,
+  downloadPath: (v: DocumentVersion) => `/files/${v.id}`,
+};
+
+export const versionLoaders = {
+  size: async (queries: Batch<DocumentVersion>, ctx: Ctx) => {
+    const objects = await objectsOf(ctx, queries.map((q) => q.obj));
+    return queries.map((q) => Number(objects.get(q.obj.object.id)!.size));
+  },
+  mime: async (queries: Batch<DocumentVersion>, ctx: Ctx) => {
+    const objects = await objectsOf(ctx, queries.map((q) => q.obj));
+    return queries.map((q) => objects.get(q.obj.object.id)!.mime);
+  },
+  sha256: async (queries: Batch<DocumentVersion>, ctx: Ctx) => {
+    const objects = await objectsOf(ctx, queries.map((q) => q.obj));
+    return queries.map((q) => objects.get(q.obj.object.id)!.sha256);
+  },
+  uploader: async (queries: Batch<DocumentVersion>, ctx: Ctx) => {
+    const byId = await usersById(ctx, queries.map((q) => q.obj.uploader.id));
+    return queries.map((q) => byId.get(q.obj.uploader.id));
+  },
+};
+
+export const folderResolvers = {
+  parentId: (f: DocumentFolder) => f.parent?.id ?? null,
+};
+
+/** Attachments of a page of messages, threads or replies in one query (the version rows with them). */
+async function attachmentsOf(ctx: Ctx, column: 'message' | 'thread' | 'reply', ids: string[]): Promise<Map<string, Array<{ version: DocumentVersion }>>> {
+  const rows = ids.length ? await ctx.domain.em.find(Attachment, { [column]: ids } as never, { populate: ['version'], orderBy: { id: 'asc' } }) : [];
+  const byOwner = new Map<string, Array<{ version: DocumentVersion }>>();
+  for (const row of rows) {
+    const owner = (row[column] as { id: string }).id;
+    if (!byOwner.has(owner)) byOwner.set(owner, []);
+    byOwner.get(owner)!.push({ version: row.version.getEntity() });
+  }
+  return byOwner;
+}
+
+export const attachmentLoaders = {
+  message: {
+    attachments: async (queries: Batch<MessageView>, ctx: Ctx) => {
+      // A recalled message shows nothing of what it carried.
+      const byMessage = await attachmentsOf(ctx, 'message', queries.filter((q) => !q.obj.recalledAt).map((q) => q.obj.id));
+      return queries.map((q) => byMessage.get(q.obj.id) ?? []);
+    },
+  },
+  thread: {
+    attachments: async (queries: Batch<{ id: string }>, ctx: Ctx) => {
+      const byThread = await attachmentsOf(ctx, 'thread', queries.map((q) => q.obj.id));
+      return queries.map((q) => byThread.get(q.obj.id) ?? []);
+    },
+  },
+  reply: {
+    attachments: async (queries: Batch<{ id: string; deletedAt: Date | null }>, ctx: Ctx) => {
+      const byReply = await attachmentsOf(ctx, 'reply', queries.filter((q) => !q.obj.deletedAt).map((q) => q.obj.id));
+      return queries.map((q) => byReply.get(q.obj.id) ?? []);
+    },
+  },
+};
+
+export const groupDocumentResolvers = {
+  documents: async (g: ChatGroup, args: PageArgs & { folderId?: string; sort?: DocumentSort }, ctx: Ctx) => {
+    const access = await library(ctx, { groupId: g.id });
+    return connection(access ? await listDocuments(ctx.domain.em, access, args) : emptyPage());
+  },
+  documentFolders: async (g: ChatGroup, args: { parentId?: string }, ctx: Ctx) => {
+    const access = await library(ctx, { groupId: g.id });
+    return access ? listFolders(ctx.domain.em, access, args.parentId) : [];
+  },
+  documentRequests: async (g: ChatGroup, args: { includeClosed?: boolean }, ctx: Ctx) => {
+    const access = await library(ctx, { groupId: g.id });
+    return access?.group?.role ? groupRequests(ctx.domain.em, access.group, !!args.includeClosed) : [];
+  },
+};
+
+export const conversationDocumentResolvers = {
+  documents: async (c: ConversationAccess, args: PageArgs & { sort?: DocumentSort }, ctx: Ctx) => {
+    if (c.conversation.kind === 'group') return connection(emptyPage());
+    const access = await library(ctx, { conversationId: c.conversation.id });
+    return connection(access ? await listDocuments(ctx.domain.em, access, args) : emptyPage());
+  },
+};
+
+export const requestResolvers = {
+  status: (r: DocumentRequest) => r.status.toUpperCase(),
+  answers: async (r: DocumentRequest, _: unknown, ctx: Ctx) => {
+    const rows = await ctx.domain.em.execute<Array<{ answerer_id: string; version_id: string; note: string | null; created_at: Date }>>(
+      `select answerer_id, version_id, note, created_at from document_request_answer where request_id = ? order by id`,
+      [r.id],
+    );
+    const versions = rows.length ? await ctx.domain.em.find(DocumentVersion, { id: rows.map((a) => a.version_id) }) : [];
+    const versionById = new Map(versions.map((v) => [v.id, v]));
+    const people = await usersById(ctx, rows.map((a) => a.answerer_id));
+    return rows.map((a) => ({ answerer: people.get(a.answerer_id), version: versionById.get(a.version_id), note: a.note, createdAt: new Date(a.created_at) }));
+  },
+  viewerCanClose: (r: DocumentRequest, _: unknown, ctx: Ctx) => r.status === 'open' && r.requester.id === ctx.domain.actor?.userId,
+};
+
+export const requestLoaders = {
+  group: async (queries: Batch<DocumentRequest>, ctx: Ctx) => {
+    const byId = await groupsById(ctx, queries.map((q) => q.obj.group.id));
+    return queries.map((q) => byId.get(q.obj.group.id));
+  },
+  requester: async (queries: Batch<DocumentRequest>, ctx: Ctx) => {
+    const byId = await usersById(ctx, queries.map((q) => q.obj.requester.id));
+    return queries.map((q) => byId.get(q.obj.requester.id));
+  },
+  addressee: async (queries: Batch<DocumentRequest>, ctx: Ctx) => {
+    const byId = await usersById(ctx, queries.map((q) => q.obj.addressee?.id).filter((id): id is string => !!id));
+    return queries.map((q) => (q.obj.addressee ? byId.get(q.obj.addressee.id) ?? null : null));
+  },
+};
+

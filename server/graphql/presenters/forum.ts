@@ -1,0 +1,256 @@
+import { AppError } from '../../errors.js';
+import { Board, ChatGroup, DiscussionGroup, PostEdit, Thread, ThreadReply } from '../../db/entities/index.js';
+import { conversationsForActor } from '../../modules/chat/access.js';
+import type { ConversationAccess } from '../../modules/chat/subjects.js';
+import { requireActor } from '../../modules/context.js';
+import { forumForActor } from '../../modules/forum/access.js';
+import { listBoards } from '../../modules/forum/boards.js';
+import { myDiscussions } from '../../modules/forum/discussions.js';
+import { renderMarkdown } from '../../modules/forum/markdown.js';
+import type { NotificationRow } from '../../modules/forum/notifications.js';
+import { listReplies } from '../../modules/forum/replies.js';
+import { DiscussionAccess, ReplyAccess, ThreadAccess } from '../../modules/forum/subjects.js';
+import { followStates, listThreads } from '../../modules/forum/threads.js';
+import { emptyPage, type PageArgs } from '../../modules/pagination.js';
+import { can } from '../../policies/index.js';
+import type { GraphQLContext } from '../context.js';
+import { groupsById, usersById } from './chat.js';
+import { connection } from './connection.js';
+
+type Ctx = GraphQLContext;
+type Batch<T> = Array<{ obj: T }>;
+const upper = (value: string) => value.toUpperCase();
+
+/**
+ * The viewer's access to threads, cached per request: a list of 20 threads costs one query
+ * for boards and one per group (usually one), not one per thread.
+ */
+const threadAccessCache = new WeakMap<object, Map<string, Promise<ThreadAccess>>>();
+async function threadAccess(ctx: Ctx, thread: Thread): Promise<ThreadAccess> {
+  let cache = threadAccessCache.get(ctx.domain);
+  if (!cache) threadAccessCache.set(ctx.domain, (cache = new Map()));
+  let access = cache.get(thread.id);
+  if (!access) {
+    access = (async () => {
+      const group = await groupAccess(ctx, thread.group.id);
+      const board = await ctx.domain.em.findOneOrFail(Board, { id: thread.board.id });
+      return new ThreadAccess(thread, board, group);
+    })();
+    cache.set(thread.id, access);
+  }
+  return access;
+}
+const groupAccessCache = new WeakMap<object, Map<string, ReturnType<typeof forumForActor>>>();
+function groupAccess(ctx: Ctx, groupId: string) {
+  let cache = groupAccessCache.get(ctx.domain);
+  if (!cache) groupAccessCache.set(ctx.domain, (cache = new Map()));
+  let access = cache.get(groupId);
+  if (!access) cache.set(groupId, (access = forumForActor(ctx.domain.em, requireActor(ctx.domain), groupId)));
+  return access;
+}
+
+export const boardResolvers = {
+  archived: (b: Board) => !!b.archivedAt,
+  threads: async (b: Board, args: PageArgs & { essence?: boolean }, ctx: Ctx) =>
+    connection(await listThreads(ctx.domain.em, { boardId: b.id, group: await groupAccess(ctx, b.group.id) }, args)),
+};
+
+export const threadResolvers = {
+  bodyHtml: (t: Thread) => renderMarkdown(t.body),
+  pinned: (t: Thread) => !!t.pinnedAt,
+  locked: (t: Thread) => !!t.lockedAt,
+  replies: async (t: Thread, args: PageArgs, ctx: Ctx) => connection(await listReplies(ctx.domain.em, await threadAccess(ctx, t), args)),
+  viewerCan: async (t: Thread, _: unknown, ctx: Ctx) => {
+    const access = await threadAccess(ctx, t);
+    const actor = ctx.domain.actor;
+    return { reply: can(actor, 'reply', access), edit: can(actor, 'edit', access), moderate: can(actor, 'moderate', access) };
+  },
+};
+
+const followFor = async (queries: Batch<Thread>, ctx: Ctx) => followStates(ctx.domain.em, requireActor(ctx.domain).userId, queries.map((q) => q.obj.id));
+
+/** Edit histories of a whole page of threads or floors in one query. */
+async function editsOf(ctx: Ctx, where: { thread: string[]; reply: null } | { reply: string[] }, keyOf: (e: PostEdit) => string): Promise<Map<string, PostEdit[]>> {
+  const edits = await ctx.domain.em.find(PostEdit, where as never, { orderBy: { id: 'desc' } });
+  const byKey = new Map<string, PostEdit[]>();
+  for (const edit of edits) {
+    const key = keyOf(edit);
+    if (!byKey.has(key)) byKey.set(key, []);
+    byKey.get(key)!.push(edit);
+  }
+  return byKey;
+}
+
+export const threadLoaders = {
+  edits: async (queries: Batch<Thread>, ctx: Ctx) => {
+    const byThread = await editsOf(ctx, { thread: queries.map((q) => q.obj.id), reply: null }, (e) => e.thread.id);
+    return queries.map((q) => byThread.get(q.obj.id) ?? []);
+  },
+  author: async (queries: Batch<Thread>, ctx: Ctx) => {
+    const byId = await usersById(ctx, queries.map((q) => q.obj.author.id));
+    return queries.map((q) => byId.get(q.obj.author.id));
+  },
+  group: async (queries: Batch<Thread>, ctx: Ctx) => {
+    const byId = await groupsById(ctx, queries.map((q) => q.obj.group.id));
+    return queries.map((q) => byId.get(q.obj.group.id));
+  },
+  board: async (queries: Batch<Thread>, ctx: Ctx) => {
+    const boards = await ctx.domain.em.find(Board, { id: [...new Set(queries.map((q) => q.obj.board.id))] });
+    const byId = new Map(boards.map((b) => [b.id, b]));
+    return queries.map((q) => byId.get(q.obj.board.id));
+  },
+  viewerFollows: async (queries: Batch<Thread>, ctx: Ctx) => {
+    const follows = await followFor(queries, ctx);
+    return queries.map((q) => follows.has(q.obj.id));
+  },
+  newReplyCount: async (queries: Batch<Thread>, ctx: Ctx) => {
+    const follows = await followFor(queries, ctx);
+    return queries.map((q) => (follows.has(q.obj.id) ? Math.max(0, q.obj.lastFloor - follows.get(q.obj.id)!) : 0));
+  },
+};
+
+export const replyResolvers = {
+  threadId: (r: ThreadReply) => r.thread.id,
+  body: (r: ThreadReply) => (r.deletedAt ? null : r.body),
+  bodyHtml: (r: ThreadReply) => (r.deletedAt ? null : renderMarkdown(r.body)),
+  viewerCan: async (r: ThreadReply, _: unknown, ctx: Ctx) => {
+    const thread = await ctx.domain.em.findOneOrFail(Thread, { id: r.thread.id });
+    const access = new ReplyAccess(r, await threadAccess(ctx, thread));
+    return { edit: can(ctx.domain.actor, 'edit', access), delete: can(ctx.domain.actor, 'delete', access) };
+  },
+};
+
+export const replyLoaders = {
+  // A deleted reply's earlier versions are gone with it.
+  edits: async (queries: Batch<ThreadReply>, ctx: Ctx) => {
+    const live = queries.filter((q) => !q.obj.deletedAt).map((q) => q.obj.id);
+    const byReply = live.length ? await editsOf(ctx, { reply: live }, (e) => e.reply!.id) : new Map<string, PostEdit[]>();
+    return queries.map((q) => byReply.get(q.obj.id) ?? []);
+  },
+  author: async (queries: Batch<ThreadReply>, ctx: Ctx) => {
+    const byId = await usersById(ctx, queries.map((q) => q.obj.author.id));
+    return queries.map((q) => byId.get(q.obj.author.id));
+  },
+  quote: async (queries: Batch<ThreadReply>, ctx: Ctx) => {
+    const ids = [...new Set(queries.map((q) => q.obj.quote?.id).filter((id): id is string => !!id))];
+    const quoted = ids.length ? await ctx.domain.em.find(ThreadReply, { id: ids }) : [];
+    const byId = new Map(quoted.map((r) => [r.id, r]));
+    return queries.map((q) => (q.obj.quote ? byId.get(q.obj.quote.id) ?? null : null));
+  },
+};
+
+export const postEditLoaders = {
+  editor: async (queries: Batch<PostEdit>, ctx: Ctx) => {
+    const byId = await usersById(ctx, queries.map((q) => q.obj.editor.id));
+    return queries.map((q) => byId.get(q.obj.editor.id));
+  },
+};
+
+async function discussionAccess(ctx: Ctx, d: DiscussionGroup): Promise<DiscussionAccess> {
+  // Only members are ever handed a discussion group, so the viewer is a member here.
+  return new DiscussionAccess(d, await groupAccess(ctx, d.group.id), true);
+}
+
+export const discussionResolvers = {
+  viewerCanInvite: async (d: DiscussionGroup, _: unknown, ctx: Ctx) => can(ctx.domain.actor, 'invite', await discussionAccess(ctx, d)),
+  viewerCanArchive: async (d: DiscussionGroup, _: unknown, ctx: Ctx) => can(ctx.domain.actor, 'archive', await discussionAccess(ctx, d)),
+};
+
+/** A list of discussion groups resolves its groups, people and conversations in a fixed number of queries. */
+export const discussionLoaders = {
+  group: async (queries: Batch<DiscussionGroup>, ctx: Ctx) => {
+    const byId = await groupsById(ctx, queries.map((q) => q.obj.group.id));
+    return queries.map((q) => byId.get(q.obj.group.id));
+  },
+  creator: async (queries: Batch<DiscussionGroup>, ctx: Ctx) => {
+    const byId = await usersById(ctx, queries.map((q) => q.obj.creator.id));
+    return queries.map((q) => byId.get(q.obj.creator.id));
+  },
+  conversation: async (queries: Batch<DiscussionGroup>, ctx: Ctx) => {
+    const accesses = await conversationsForActor(ctx.domain.em, requireActor(ctx.domain), queries.map((q) => q.obj.conversation.id));
+    const byId = new Map(accesses.map((a) => [a.conversation.id, a]));
+    return queries.map((q) => byId.get(q.obj.conversation.id) ?? null);
+  },
+  members: async (queries: Batch<DiscussionGroup>, ctx: Ctx) => {
+    const rows = await ctx.domain.em.execute<Array<{ conversation_id: string; user_id: string }>>(
+      `select conversation_id, user_id from conversation_member where conversation_id in (?) order by joined_at, user_id`,
+      [queries.map((q) => q.obj.conversation.id)],
+    );
+    const byId = await usersById(ctx, rows.map((r) => r.user_id));
+    return queries.map((q) => rows.filter((r) => r.conversation_id === q.obj.conversation.id).map((r) => byId.get(r.user_id)!).filter(Boolean));
+  },
+};
+
+/** A listed group's non-members see the group but not its BBS or discussions: empty lists. */
+async function memberAccess(ctx: Ctx, groupId: string) {
+  try {
+    return await groupAccess(ctx, groupId);
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'NOT_FOUND') return null;
+    throw error;
+  }
+}
+
+export const groupForumResolvers = {
+  boards: async (g: ChatGroup, args: { includeArchived?: boolean }, ctx: Ctx) => {
+    const access = await memberAccess(ctx, g.id);
+    return access ? listBoards(ctx.domain.em, access, !!args.includeArchived) : [];
+  },
+  threads: async (g: ChatGroup, args: PageArgs & { essence?: boolean }, ctx: Ctx) => {
+    const access = await memberAccess(ctx, g.id);
+    return connection(access ? await listThreads(ctx.domain.em, { group: access }, args) : emptyPage());
+  },
+  discussions: async (g: ChatGroup, args: { includeArchived?: boolean }, ctx: Ctx) => {
+    const access = await memberAccess(ctx, g.id);
+    return access ? myDiscussions(ctx.domain.em, requireActor(ctx.domain).userId, access, !!args.includeArchived) : [];
+  },
+};
+
+export const conversationForumResolvers = {
+  discussion: async (c: ConversationAccess, _: unknown, ctx: Ctx) => (c.discussion ? ctx.domain.em.findOne(DiscussionGroup, { id: c.discussion.id }) : null),
+};
+
+/**
+ * Notifications resolve what they point at in one query per kind for the whole list. They are
+ * only shown for groups the viewer belongs to (the list query checks), so no access is lost here.
+ */
+export const notificationResolvers = {
+  kind: (n: NotificationRow) => upper(n.kind),
+  read: (n: NotificationRow) => !!n.readAt,
+  details: (n: NotificationRow) => (n.data ? JSON.stringify(n.data) : null),
+};
+
+export const notificationLoaders = {
+  actor: async (queries: Batch<NotificationRow>, ctx: Ctx) => {
+    const byId = await usersById(ctx, queries.map((q) => q.obj.actorId));
+    return queries.map((q) => byId.get(q.obj.actorId));
+  },
+  group: async (queries: Batch<NotificationRow>, ctx: Ctx) => {
+    const byId = await groupsById(ctx, queries.map((q) => q.obj.groupId));
+    return queries.map((q) => byId.get(q.obj.groupId));
+  },
+  thread: async (queries: Batch<NotificationRow>, ctx: Ctx) => {
+    const ids = [...new Set(queries.map((q) => q.obj.threadId).filter((id): id is string => !!id))];
+    const found = ids.length ? await ctx.domain.em.find(Thread, { id: ids }) : [];
+    const byId = new Map(found.map((t) => [t.id, t]));
+    return queries.map((q) => (q.obj.threadId ? byId.get(q.obj.threadId) ?? null : null));
+  },
+  reply: async (queries: Batch<NotificationRow>, ctx: Ctx) => {
+    const ids = [...new Set(queries.map((q) => q.obj.replyId).filter((id): id is string => !!id))];
+    const found = ids.length ? await ctx.domain.em.find(ThreadReply, { id: ids }) : [];
+    const byId = new Map(found.map((r) => [r.id, r]));
+    return queries.map((q) => (q.obj.replyId ? byId.get(q.obj.replyId) ?? null : null));
+  },
+  discussion: async (queries: Batch<NotificationRow>, ctx: Ctx) => {
+    const ids = [...new Set(queries.map((q) => q.obj.conversationId).filter((id): id is string => !!id))];
+    // A discussion shows only while the viewer is still in it.
+    const rows = ids.length
+      ? await ctx.domain.em.execute<Array<{ conversation_id: string }>>(`select conversation_id from conversation_member where user_id = ? and conversation_id in (?)`, [requireActor(ctx.domain).userId, ids])
+      : [];
+    const visible = rows.map((r) => r.conversation_id);
+    const found = visible.length ? await ctx.domain.em.find(DiscussionGroup, { conversation: visible }) : [];
+    const byConversation = new Map(found.map((d) => [d.conversation.id, d]));
+    return queries.map((q) => (q.obj.conversationId ? byConversation.get(q.obj.conversationId) ?? null : null));
+  },
+};
+

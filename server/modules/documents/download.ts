@@ -1,0 +1,76 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Readable } from 'node:stream';
+import { notFound } from '../../errors.js';
+import type { ObjectStore } from '../../storage/index.js';
+import { requireActor, type DomainContext } from '../context.js';
+import { isUuid } from '../ids.js';
+import { versionForActor } from './access.js';
+import { DOWNLOAD_LINK_SECONDS } from './subjects.js';
+
+export interface DownloadFile {
+  versionId: string;
+  name: string;
+  mime: string;
+  size: number;
+  storageKey: string;
+}
+
+async function fileOf(em: EntityManager, versionId: string): Promise<DownloadFile> {
+  const [row] = await em.execute<Array<{ name: string; mime: string; size: string; storage_key: string }>>(
+    `select v.name, o.mime, o.size, o.storage_key from document_version v join stored_object o on o.id = v.object_id where v.id = ?`,
+    [versionId],
+  );
+  return { versionId, name: row.name, mime: row.mime, size: Number(row.size), storageKey: row.storage_key };
+}
+
+async function counted(em: EntityManager, documentId: string): Promise<void> {
+  await em.execute(`update document set download_count = download_count + 1 where id = ?`, [documentId]);
+}
+
+/** A download checked now: membership of the library (a removed member loses access at once) and the document's state. */
+export async function openDownload(ctx: DomainContext, store: ObjectStore, versionId: unknown): Promise<{ file: DownloadFile; body: Readable }> {
+  const actor = requireActor(ctx);
+  const { version, access } = await versionForActor(ctx.em, actor, versionId);
+  const file = await fileOf(ctx.em, version.id);
+  const body = await store.get(file.storageKey);
+  await counted(ctx.em, access.document.id);
+  return { file, body };
+}
+
+/**
+ * Signs short download links. With S3 the store presigns (60 s); on disk Jiaoliu signs
+ * `/files/link/<version>?e=<expiry>&s=<hmac>` itself and serves it without a session.
+ */
+export class DownloadLinks {
+  private readonly secret: Buffer;
+
+  constructor(secret: string | null) {
+    this.secret = secret ? Buffer.from(secret) : randomBytes(32);
+  }
+
+  private sign(versionId: string, expires: number): string {
+    return createHmac('sha256', this.secret).update(`${versionId}.${expires}`).digest('base64url');
+  }
+
+  async create(ctx: DomainContext, store: ObjectStore, versionId: unknown): Promise<{ url: string; expiresAt: Date }> {
+    const actor = requireActor(ctx);
+    const { version, access } = await versionForActor(ctx.em, actor, versionId);
+    const file = await fileOf(ctx.em, version.id);
+    const expires = Math.floor(Date.now() / 1000) + DOWNLOAD_LINK_SECONDS;
+    await counted(ctx.em, access.document.id);
+    const presigned = await store.presignedUrl(file.storageKey, DOWNLOAD_LINK_SECONDS, file.name, file.mime);
+    const url = presigned ?? `/files/link/${version.id}?e=${expires}&s=${this.sign(version.id, expires)}`;
+    return { url, expiresAt: new Date(expires * 1000) };
+  }
+
+  /** The file a signed link names, if the link is genuine and unexpired; NOT_FOUND otherwise. */
+  async resolve(em: EntityManager, versionId: string, expires: unknown, signature: unknown): Promise<DownloadFile> {
+    const e = Number(expires);
+    if (!isUuid(versionId) || !Number.isInteger(e) || e < Date.now() / 1000 || typeof signature !== 'string') throw notFound('文件');
+    const expected = Buffer.from(this.sign(versionId, e));
+    const given = Buffer.from(signature);
+    if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw notFound('文件');
+    return fileOf(em, versionId);
+  }
+}

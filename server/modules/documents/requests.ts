@@ -1,0 +1,117 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { audit } from '../../audit/logger.js';
+import { DocumentRequest } from '../../db/entities/index.js';
+import { badInput, conflict, forbidden, notFound } from '../../errors.js';
+import * as valid from '../accounts/validation.js';
+import { inTransaction } from '../chat/events.js';
+import type { OutgoingEvent } from '../chat/realtime.js';
+import type { GroupAccess } from '../chat/subjects.js';
+import { requireActor, type DomainContext } from '../context.js';
+import { forumForActor } from '../forum/access.js';
+import { notify } from '../forum/notifications.js';
+import { isUuid } from '../ids.js';
+import { checkAttachments } from './attachments.js';
+
+const publisher = (ctx: DomainContext) => (events: OutgoingEvent[]) => ctx.deps.realtime.publish(events);
+
+function dueDate(raw: unknown): string | null {
+  if (raw === null || raw === undefined || raw === '') return null;
+  const text = String(raw);
+  const date = new Date(`${text}T00:00:00+08:00`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text) || Number.isNaN(date.getTime())) throw badInput('日期格式应为 YYYY-MM-DD', 'dueDate');
+  const today = new Date(new Date().toLocaleString('en-US', { timeZone: 'Asia/Shanghai' }));
+  today.setHours(0, 0, 0, 0);
+  if (new Date(`${text}T00:00:00`) < today) throw badInput('期限不能早于今天', 'dueDate');
+  return text;
+}
+
+/** A request in a group the actor belongs to, or NOT_FOUND. */
+async function requestForActor(em: EntityManager, ctx: DomainContext, id: unknown): Promise<{ request: DocumentRequest; group: GroupAccess }> {
+  const actor = requireActor(ctx);
+  if (!isUuid(id)) throw notFound('资料请求');
+  const request = await em.findOne(DocumentRequest, { id });
+  if (!request) throw notFound('资料请求');
+  const group = await forumForActor(em, actor, request.group.id).catch(() => {
+    throw notFound('资料请求');
+  });
+  return { request, group };
+}
+
+/** 资料寻找: ask the group, or one official in it (who is notified), optionally by a date. */
+export async function requestDocument(ctx: DomainContext, input: { groupId: unknown; title: unknown; details?: unknown; addresseeId?: unknown; dueDate?: unknown }): Promise<DocumentRequest> {
+  const actor = requireActor(ctx);
+  const group = await forumForActor(ctx.em, actor, input.groupId);
+  const title = valid.requiredText(input.title, 'title', '所需资料', 100);
+  const details = valid.optionalText(input.details, 'details', '说明', 1000);
+  const due = dueDate(input.dueDate);
+  let addressee: string | null = null;
+  if (input.addresseeId) {
+    const [row] = isUuid(input.addresseeId)
+      ? await ctx.em.execute<Array<{ user_id: string }>>(`select user_id from group_member where group_id = ? and user_id = ?`, [group.group.id, input.addresseeId])
+      : [];
+    if (!row) throw badInput('只能向本群成员索要资料', 'addresseeId');
+    if (row.user_id === actor.userId) throw badInput('不能向自己索要资料', 'addresseeId');
+    addressee = row.user_id;
+  }
+  const id = await inTransaction(ctx.em, publisher(ctx), async (em, emit) => {
+    const [{ id }] = await em.execute<Array<{ id: string }>>(
+      `insert into document_request (id, group_id, requester_id, addressee_id, title, details, due_date, status, created_at)
+       values (gen_random_uuid(), ?, ?, ?, ?, ?, ?, 'open', now()) returning id`,
+      [group.group.id, actor.userId, addressee, title, details, due],
+    );
+    if (addressee) for (const event of await notify(em, { kind: 'document_request', userIds: [addressee], actorId: actor.userId, groupId: group.group.id, subjectId: id, data: { title } })) emit(event);
+    audit(em, { actorId: actor.userId, action: 'document.request_created', targetType: 'group', targetId: group.group.id, after: { requestId: id, title, addresseeId: addressee, dueDate: due }, ip: ctx.ip });
+    return id;
+  });
+  return ctx.em.findOneOrFail(DocumentRequest, { id });
+}
+
+/** Answer with a document version of the group's library; the requester is notified. */
+export async function answerDocumentRequest(ctx: DomainContext, requestId: unknown, versionId: unknown, rawNote: unknown): Promise<DocumentRequest> {
+  const actor = requireActor(ctx);
+  const { request, group } = await requestForActor(ctx.em, ctx, requestId);
+  if (request.status !== 'open') throw conflict('该资料请求已结束');
+  const note = valid.optionalText(rawNote, 'note', '留言', 500);
+  await inTransaction(ctx.em, publisher(ctx), async (em, emit) => {
+    const [locked] = await em.execute<Array<{ status: string }>>(`select status from document_request where id = ? for update`, [request.id]);
+    if (locked.status !== 'open') throw conflict('该资料请求已结束');
+    const [version] = await checkAttachments(em, { groupId: group.group.id, conversationId: null }, [versionId]).catch(() => {
+      throw badInput('请选择本群文件中的文件', 'versionId');
+    });
+    await em.execute(`insert into document_request_answer (request_id, version_id, answerer_id, note, created_at) values (?, ?, ?, ?, now())`, [request.id, version, actor.userId, note]);
+    for (const event of await notify(em, { kind: 'document_request_answered', userIds: [request.requester.id], actorId: actor.userId, groupId: group.group.id, subjectId: request.id, data: { title: request.title } })) emit(event);
+  });
+  return request;
+}
+
+/** Only the requester ends a request: fulfilled (找到了) or closed. */
+export async function closeDocumentRequest(ctx: DomainContext, requestId: unknown, fulfilled: boolean): Promise<DocumentRequest> {
+  const actor = requireActor(ctx);
+  const { request, group } = await requestForActor(ctx.em, ctx, requestId);
+  if (request.requester.id !== actor.userId) throw forbidden('只有提出请求的人可以结束它');
+  await ctx.em.transactional(async (em) => {
+    const changed = await em.execute<Array<{ id: string }>>(
+      `update document_request set status = ?, closed_at = now() where id = ? and status = 'open' returning id`,
+      [fulfilled ? 'fulfilled' : 'closed', request.id],
+    );
+    if (!changed.length) throw conflict('该资料请求已结束');
+    audit(em, { actorId: actor.userId, action: 'document.request_closed', targetType: 'group', targetId: group.group.id, after: { requestId: request.id, fulfilled }, ip: ctx.ip });
+  });
+  await ctx.em.refresh(request);
+  return request;
+}
+
+export async function groupRequests(em: EntityManager, group: GroupAccess, includeClosed: boolean): Promise<DocumentRequest[]> {
+  return em.find(DocumentRequest, { group: group.group.id, ...(includeClosed ? {} : { status: 'open' }) }, { orderBy: { createdAt: 'desc' }, limit: 200 });
+}
+
+/** Open requests naming the viewer, in groups they still belong to. */
+export async function requestsForMe(ctx: DomainContext): Promise<DocumentRequest[]> {
+  const actor = requireActor(ctx);
+  const rows = await ctx.em.execute<Array<{ id: string }>>(
+    `select r.id from document_request r join group_member gm on gm.group_id = r.group_id and gm.user_id = r.addressee_id
+      where r.addressee_id = ? and r.status = 'open' order by r.created_at desc limit 200`,
+    [actor.userId],
+  );
+  return rows.length ? ctx.em.find(DocumentRequest, { id: rows.map((r) => r.id) }, { orderBy: { createdAt: 'desc' } }) : [];
+}

@@ -1,0 +1,123 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { ThreadReply } from '../../db/entities/index.js';
+import { badInput, conflict, forbidden, notFound } from '../../errors.js';
+import { authorize } from '../../policies/index.js';
+import { inTransaction } from '../chat/events.js';
+import type { OutgoingEvent } from '../chat/realtime.js';
+import { requireActor, type DomainContext } from '../context.js';
+import { isUuid } from '../ids.js';
+import { decodeTypedCursor, pageSize, toPage, type Page, type PageArgs } from '../pagination.js';
+import { toTsvectorLiteral } from '../search/segment.js';
+import { checkAttachments, insertAttachments } from '../documents/attachments.js';
+import { replyForActor, threadForActor } from './access.js';
+import { notify } from './notifications.js';
+import { validMentions, validPostBody } from './posts.js';
+import type { ThreadAccess } from './subjects.js';
+
+const publisher = (ctx: DomainContext) => (events: OutgoingEvent[]) => ctx.deps.realtime.publish(events);
+
+/**
+ * A reply takes the next floor under the thread's row lock (so floors are gapless and a lock
+ * set meanwhile is honoured); followers are told, mentioned members too (once each).
+ */
+export async function replyToThread(
+  ctx: DomainContext,
+  threadId: unknown,
+  rawBody: unknown,
+  quoteReplyId: unknown,
+  mentionUserIds: unknown[] | null | undefined,
+  attachmentVersionIds: unknown[] | null = null,
+): Promise<ThreadReply> {
+  const actor = requireActor(ctx);
+  const access = await threadForActor(ctx.em, actor, threadId);
+  authorize(actor, 'reply', access, access.thread.lockedAt ? '帖子已锁定，不能回复' : access.board.archivedAt ? '该版块已归档，不能回复' : '您不是该群成员，不能回复');
+  const body = validPostBody(rawBody);
+  const quoteId = quoteReplyId === null || quoteReplyId === undefined ? null : String(quoteReplyId);
+  if (quoteId !== null) {
+    const [quoted] = isUuid(quoteId)
+      ? await ctx.em.execute<Array<{ deleted_at: Date | null }>>(`select deleted_at from thread_reply where id = ? and thread_id = ?`, [quoteId, access.thread.id])
+      : [];
+    if (!quoted) throw badInput('只能引用本帖的楼层', 'quoteReplyId');
+    if (quoted.deleted_at) throw badInput('被引用的楼层已删除', 'quoteReplyId');
+  }
+  const mentions = await validMentions(ctx.em, access.group.group.id, mentionUserIds);
+  const id = await inTransaction(ctx.em, publisher(ctx), async (em, emit) => {
+    const [next] = await em.execute<Array<{ last_floor: number }>>(
+      `update thread set last_floor = last_floor + 1, reply_count = reply_count + 1, last_activity_at = now()
+        where id = ? and locked_at is null returning last_floor`,
+      [access.thread.id],
+    );
+    if (!next) throw forbidden('帖子已锁定，不能回复');
+    // Re-checked under the thread's lock: a removal or a board archive that committed meanwhile wins.
+    const [still] = await em.execute<Array<{ member: boolean; archived: boolean }>>(
+      `select exists(select 1 from group_member where group_id = ? and user_id = ?) as member,
+              exists(select 1 from board where id = ? and archived_at is not null) as archived`,
+      [access.group.group.id, actor.userId, access.board.id],
+    );
+    if (!still.member) throw notFound('帖子');
+    if (still.archived) throw forbidden('该版块已归档，不能回复');
+    const [{ id }] = await em.execute<Array<{ id: string }>>(
+      `insert into thread_reply (id, thread_id, floor, author_id, body, quote_id, created_at, search_vector)
+       values (gen_random_uuid(), ?, ?, ?, ?, ?, now(), ?::tsvector) returning id`,
+      [access.thread.id, next.last_floor, actor.userId, body, quoteId, toTsvectorLiteral(body)],
+    );
+    await insertAttachments(em, { replyId: id }, await checkAttachments(em, { groupId: access.group.group.id, conversationId: null }, attachmentVersionIds));
+    // The replier has seen their own floor.
+    await em.execute(`update thread_follow set last_seen_floor = ? where thread_id = ? and user_id = ?`, [next.last_floor, access.thread.id, actor.userId]);
+    const followers = await em.execute<Array<{ user_id: string }>>(
+      `select f.user_id from thread_follow f join group_member gm on gm.group_id = ? and gm.user_id = f.user_id where f.thread_id = ?`,
+      [access.group.group.id, access.thread.id],
+    );
+    const mentioned = new Set(mentions);
+    const base = { actorId: actor.userId, groupId: access.group.group.id, threadId: access.thread.id, replyId: id };
+    for (const event of await notify(em, { ...base, kind: 'mention', userIds: mentions })) emit(event);
+    for (const event of await notify(em, { ...base, kind: 'thread_reply', userIds: followers.map((f) => f.user_id).filter((u) => !mentioned.has(u)) })) emit(event);
+    return id;
+  });
+  return ctx.em.findOneOrFail(ThreadReply, { id });
+}
+
+export async function editReply(ctx: DomainContext, replyId: unknown, rawBody: unknown): Promise<ThreadReply> {
+  const actor = requireActor(ctx);
+  const access = await replyForActor(ctx.em, actor, replyId);
+  authorize(actor, 'edit', access, access.reply.deletedAt ? '该楼层已删除' : access.thread.thread.lockedAt ? '帖子已锁定，不能编辑' : '只能编辑自己的回复');
+  const body = validPostBody(rawBody);
+  if (body === access.reply.body) throw badInput('内容没有变化', 'body');
+  await ctx.em.transactional(async (em) => {
+    const [current] = await em.execute<Array<{ body: string; deleted_at: Date | null }>>(`select body, deleted_at from thread_reply where id = ? for update`, [access.reply.id]);
+    if (current.deleted_at) throw conflict('该楼层已删除');
+    await em.execute(`insert into post_edit (thread_id, reply_id, previous_body, editor_id, edited_at) values (?, ?, ?, ?, now())`, [access.thread.thread.id, access.reply.id, current.body, actor.userId]);
+    await em.execute(`update thread_reply set body = ?, edited_at = now(), search_vector = ?::tsvector where id = ?`, [body, toTsvectorLiteral(body), access.reply.id]);
+  });
+  return reloaded(ctx.em, access.reply.id);
+}
+
+/** The text goes (from every read and from search); the floor number stays as a tombstone. */
+export async function deleteReply(ctx: DomainContext, replyId: unknown): Promise<ThreadReply> {
+  const actor = requireActor(ctx);
+  const access = await replyForActor(ctx.em, actor, replyId);
+  if (access.reply.deletedAt) throw conflict('该楼层已删除');
+  authorize(actor, 'delete', access, '只能删除自己的回复');
+  await ctx.em.transactional(async (em) => {
+    const changed = await em.execute<Array<{ id: string }>>(`update thread_reply set deleted_at = now(), search_vector = null where id = ? and deleted_at is null returning id`, [access.reply.id]);
+    if (!changed.length) throw conflict('该楼层已删除');
+    await em.execute(`update thread set reply_count = reply_count - 1 where id = ?`, [access.thread.thread.id]);
+  });
+  return reloaded(ctx.em, access.reply.id);
+}
+
+async function reloaded(em: EntityManager, id: string): Promise<ThreadReply> {
+  const reply = await em.findOneOrFail(ThreadReply, { id });
+  await em.refresh(reply);
+  return reply;
+}
+
+/** Floors in order after a floor number. */
+export async function listReplies(em: EntityManager, access: ThreadAccess, args: PageArgs): Promise<Page<ThreadReply>> {
+  const size = pageSize(args.first);
+  const cursor = decodeTypedCursor(args.after, ['int']);
+  const after = cursor ? Number(cursor[0]) : 0;
+  if (!Number.isInteger(after) || after < 0) throw badInput('分页游标无效', 'after');
+  const replies = await em.find(ThreadReply, { thread: access.thread.id, floor: { $gt: after } }, { orderBy: { floor: 'asc' }, limit: size + 1 });
+  return toPage(replies, size, (r) => [r.floor]);
+}

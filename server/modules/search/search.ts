@@ -1,0 +1,183 @@
+import { badInput } from '../../errors.js';
+import { requireActor, type DomainContext } from '../context.js';
+import { isUuid } from '../ids.js';
+import { decodeCursor, pageSize, toPage, type Page } from '../pagination.js';
+import { queryWords, toTsqueryLiteral } from './segment.js';
+
+export type SearchType = 'GROUP_MESSAGE' | 'DISCUSSION_MESSAGE' | 'DIRECT_MESSAGE' | 'THREAD' | 'REPLY';
+const ALL_TYPES: SearchType[] = ['GROUP_MESSAGE', 'DISCUSSION_MESSAGE', 'DIRECT_MESSAGE', 'THREAD', 'REPLY'];
+const CONVERSATION_KIND: Partial<Record<SearchType, string>> = { GROUP_MESSAGE: 'group', DISCUSSION_MESSAGE: 'discussion', DIRECT_MESSAGE: 'direct' };
+
+export interface SearchFilter {
+  groupId?: unknown;
+  types?: SearchType[] | null;
+  authorId?: unknown;
+  from?: unknown;
+  to?: unknown;
+}
+
+export interface SearchArgs {
+  query: unknown;
+  filter?: SearchFilter | null;
+  sort?: 'RELEVANCE' | 'TIME' | null;
+  first?: number | null;
+  after?: string | null;
+}
+
+export interface SearchHit {
+  type: SearchType;
+  id: string;
+  authorId: string;
+  createdAt: Date;
+  groupId: string | null;
+  conversationId: string | null;
+  seq: number | null;
+  threadId: string | null;
+  floor: number | null;
+  title: string | null;
+  body: string;
+  rank: number;
+  /** created_at as PostgreSQL prints it, for exact keyset cursors. */
+  createdKey: string;
+}
+
+export interface SearchPage extends Page<SearchHit> {
+  words: string[];
+}
+
+function validDate(raw: unknown, field: string): string | null {
+  if (raw === null || raw === undefined || raw === '') return null;
+  const date = raw instanceof Date ? raw : new Date(String(raw));
+  if (Number.isNaN(date.getTime())) throw badInput('日期格式不正确', field);
+  return date.toISOString();
+}
+
+/**
+ * One search over messages (group, discussion, private), threads and replies, limited to what
+ * the viewer may read at this moment: messages of conversations they are a member of now
+ * (leaving a group or discussion ends it), threads and replies of groups they belong to now.
+ * Recalled messages and deleted replies have no search vector, so they cannot match.
+ * Relevance pages use an offset cursor (ranks are floats); time pages a keyset cursor.
+ */
+export async function search(ctx: DomainContext, args: SearchArgs): Promise<SearchPage> {
+  const actor = requireActor(ctx);
+  const query = String(args.query ?? '').normalize('NFC').trim();
+  if (!query) throw badInput('请输入要搜索的内容', 'query');
+  if ([...query].length > 50) throw badInput('搜索内容不能超过 50 个字', 'query');
+  const words = queryWords(query);
+  if (!words.length) throw badInput('请输入文字或数字进行搜索', 'query');
+  const size = pageSize(args.first);
+  const sort = args.sort === 'TIME' ? 'TIME' : 'RELEVANCE';
+  const filter = args.filter ?? {};
+  const types = filter.types?.length ? [...new Set(filter.types)] : ALL_TYPES;
+  if (!types.every((t) => ALL_TYPES.includes(t))) throw badInput('类型无效', 'types');
+  const groupId = filter.groupId === null || filter.groupId === undefined || filter.groupId === '' ? null : String(filter.groupId);
+  const authorId = filter.authorId === null || filter.authorId === undefined || filter.authorId === '' ? null : String(filter.authorId);
+  if (groupId && !isUuid(groupId)) return { ...toPage([], size, () => []), words };
+  if (authorId && !isUuid(authorId)) return { ...toPage([], size, () => []), words };
+  const from = validDate(filter.from, 'from');
+  const to = validDate(filter.to, 'to');
+  const cursor = decodeCursor(args.after, sort === 'TIME' ? 2 : 1);
+
+  const tsquery = toTsqueryLiteral(words);
+  const params: unknown[] = [];
+  const common = (alias: string) => {
+    const parts: string[] = [];
+    if (authorId) (parts.push(`${alias}.author_id = ?`), params.push(authorId));
+    if (from) (parts.push(`${alias}.created_at >= ?::timestamptz`), params.push(from));
+    if (to) (parts.push(`${alias}.created_at < ?::timestamptz`), params.push(to));
+    return parts.map((p) => ` and ${p}`).join('');
+  };
+
+  const branches: string[] = [];
+  const kinds = types.map((t) => CONVERSATION_KIND[t]).filter((k): k is string => !!k);
+  if (kinds.length) {
+    // The conversations the viewer is a member of now, of the requested kinds (and group).
+    params.push(actor.userId, kinds);
+    let scope = `select cm.conversation_id
+                   from conversation_member cm
+                   join conversation c2 on c2.id = cm.conversation_id
+                   left join chat_group g2 on g2.conversation_id = c2.id
+                   left join discussion_group d2 on d2.conversation_id = c2.id
+                  where cm.user_id = ? and c2.kind in (?)`;
+    if (groupId) (scope += ` and coalesce(g2.id, d2.group_id) = ?`), params.push(groupId);
+    const filters = common('m');
+    branches.push(`
+      select case c.kind when 'group' then 'GROUP_MESSAGE' when 'discussion' then 'DISCUSSION_MESSAGE' else 'DIRECT_MESSAGE' end as type,
+             m.id, m.author_id, m.created_at, m.created_at::text as created_key, coalesce(g.id, d.group_id) as group_id,
+             m.conversation_id, m.seq, null::uuid as thread_id, null::int as floor, null::text as title, m.body,
+             ts_rank(m.search_vector, q.q) as rank
+        from message m
+        cross join q
+        join conversation c on c.id = m.conversation_id
+        left join chat_group g on g.conversation_id = c.id
+        left join discussion_group d on d.conversation_id = c.id
+       where m.search_vector @@ q.q and m.recalled_at is null
+         and m.conversation_id in (${scope})${filters}`);
+  }
+  const groupScope = () => {
+    params.push(actor.userId);
+    let scope = `select gm.group_id from group_member gm where gm.user_id = ?`;
+    if (groupId) (scope += ` and gm.group_id = ?`), params.push(groupId);
+    return scope;
+  };
+  if (types.includes('THREAD')) {
+    const scope = groupScope();
+    const filters = common('t');
+    branches.push(`
+      select 'THREAD' as type, t.id, t.author_id, t.created_at, t.created_at::text as created_key, t.group_id,
+             null::uuid as conversation_id, null::int as seq, t.id as thread_id, null::int as floor, t.title, t.body,
+             ts_rank(t.search_vector, q.q) as rank
+        from thread t cross join q
+       where t.search_vector @@ q.q and t.group_id in (${scope})${filters}`);
+  }
+  if (types.includes('REPLY')) {
+    const scope = groupScope();
+    const filters = common('r');
+    branches.push(`
+      select 'REPLY' as type, r.id, r.author_id, r.created_at, r.created_at::text as created_key, t.group_id,
+             null::uuid as conversation_id, null::int as seq, t.id as thread_id, r.floor, t.title, r.body,
+             ts_rank(r.search_vector, q.q) as rank
+        from thread_reply r cross join q
+        join thread t on t.id = r.thread_id
+       where r.search_vector @@ q.q and r.deleted_at is null and t.group_id in (${scope})${filters}`);
+  }
+  if (!branches.length) return { ...toPage([], size, () => []), words };
+
+  let outer = '';
+  let order: string;
+  if (sort === 'TIME') {
+    order = `order by created_at desc, id desc limit ?`;
+    if (cursor) (outer = `where (created_at, id) < (?::timestamptz, ?::uuid)`), params.push(String(cursor[0]), String(cursor[1]));
+    params.push(size + 1);
+  } else {
+    const offset = cursor ? Number(cursor[0]) : 0;
+    if (!Number.isInteger(offset) || offset < 0 || offset > 10_000) throw badInput('分页游标无效', 'after');
+    order = `order by rank desc, created_at desc, id desc limit ? offset ?`;
+    params.push(size + 1, offset);
+  }
+  const rows = await ctx.em.execute<Array<Record<string, unknown>>>(
+    `with q as (select ?::tsquery as q)
+     select * from (${branches.join('\n union all \n')}) hits ${outer} ${order}`,
+    [tsquery, ...params],
+  );
+  const hits: SearchHit[] = rows.map((r) => ({
+    type: r.type as SearchType,
+    id: String(r.id),
+    authorId: String(r.author_id),
+    createdAt: new Date(r.created_at as string),
+    createdKey: String(r.created_key),
+    groupId: (r.group_id as string | null) ?? null,
+    conversationId: (r.conversation_id as string | null) ?? null,
+    seq: r.seq === null ? null : Number(r.seq),
+    threadId: (r.thread_id as string | null) ?? null,
+    floor: r.floor === null ? null : Number(r.floor),
+    title: (r.title as string | null) ?? null,
+    body: String(r.body),
+    rank: Number(r.rank),
+  }));
+  const offset = sort === 'RELEVANCE' && cursor ? Number(cursor[0]) : 0;
+  const page = toPage(hits, size, (h) => (sort === 'TIME' ? [h.createdKey, h.id] : [offset + hits.indexOf(h) + 1]));
+  return { ...page, words };
+}
+

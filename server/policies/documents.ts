@@ -1,0 +1,17 @@
+import { DocumentAccess, LibraryAccess } from '../modules/documents/subjects.js';
+import type { MaybeActor } from './actor.js';
+import { allow } from './engine.js';
+
+const isMember = (l: LibraryAccess) => (l.group ? l.group.role !== null : l.conversation !== null);
+const isManager = (actor: MaybeActor, l: LibraryAccess) =>
+  !!l.group && l.group.role !== null && (l.group.role === 'owner' || l.group.role === 'admin' || !!actor?.isSystemAdmin);
+
+/** Group libraries are for members; a private conversation's files for its two people. */
+allow(LibraryAccess, 'read', (actor, l) => !!actor && isMember(l));
+allow(LibraryAccess, 'upload', (actor, l) => !!actor && isMember(l));
+allow(LibraryAccess, 'manageFolders', (actor, l) => !!actor && !!l.group && isMember(l));
+
+allow(DocumentAccess, 'download', (actor, d) => !!actor && isMember(d.library) && !d.document.deletedAt);
+allow(DocumentAccess, 'addVersion', (actor, d) => !!actor && isMember(d.library) && !d.document.deletedAt && (d.document.uploader.id === actor.userId || isManager(actor, d.library)));
+allow(DocumentAccess, 'delete', (actor, d) => !!actor && isMember(d.library) && !d.document.deletedAt && (d.document.uploader.id === actor.userId || isManager(actor, d.library)));
+allow(DocumentAccess, 'move', (actor, d) => !!actor && isMember(d.library) && !!d.library.group && !d.document.deletedAt && (d.document.uploader.id === actor.userId || isManager(actor, d.library)));

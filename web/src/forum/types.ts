@@ -1,0 +1,161 @@
+/** BBS, discussion-group, notification and search shapes as the UI selects them (schema/forum.graphql and schema/search.graphql are the contract). */
+import { USER_FIELDS, type ChatUser, type GroupRole, type UserRef } from '../chat/types.js';
+
+export interface PageInfo {
+  hasNextPage: boolean;
+  endCursor: string | null;
+}
+
+export interface Page<T> {
+  edges: Array<{ cursor: string; node: T }>;
+  pageInfo: PageInfo;
+}
+
+export interface Board {
+  id: string;
+  name: string;
+  position: number;
+  archived: boolean;
+}
+
+export interface ThreadSummary {
+  id: string;
+  title: string;
+  author: ChatUser;
+  board: { id: string; name: string };
+  group: { id: string; name: string };
+  createdAt: string;
+  lastActivityAt: string;
+  pinned: boolean;
+  essence: boolean;
+  locked: boolean;
+  viewCount: number;
+  replyCount: number;
+  lastFloor: number;
+  viewerFollows: boolean;
+  newReplyCount: number;
+}
+
+export interface PostEdit {
+  previousTitle: string | null;
+  previousBody: string;
+  editor: UserRef;
+  editedAt: string;
+}
+
+export interface Thread extends ThreadSummary {
+  body: string;
+  bodyHtml: string;
+  editedAt: string | null;
+  edits: PostEdit[];
+  viewerCan: { reply: boolean; edit: boolean; moderate: boolean };
+  group: { id: string; name: string; viewerRole: GroupRole | null; conversation: { id: string } | null };
+}
+
+export interface QuotedReply {
+  id: string;
+  floor: number;
+  body: string | null;
+  deletedAt: string | null;
+  author: UserRef;
+}
+
+export interface Reply {
+  id: string;
+  threadId: string;
+  floor: number;
+  author: ChatUser;
+  body: string | null;
+  bodyHtml: string | null;
+  quote: QuotedReply | null;
+  createdAt: string;
+  editedAt: string | null;
+  deletedAt: string | null;
+  edits: PostEdit[];
+  viewerCan: { edit: boolean; delete: boolean };
+}
+
+export interface Discussion {
+  id: string;
+  topic: string;
+  createdAt: string;
+  archivedAt: string | null;
+  viewerCanInvite: boolean;
+  viewerCanArchive: boolean;
+  creator: UserRef;
+  group: { id: string; name: string };
+  conversation: { id: string };
+  members: ChatUser[];
+}
+
+export type NotificationKind =
+  | 'THREAD_REPLY'
+  | 'MENTION'
+  | 'DISCUSSION_INVITE'
+  | 'MEETING_INVITE'
+  | 'MEETING_CHANGED'
+  | 'MEETING_CANCELLED'
+  | 'MEETING_REMINDER'
+  | 'MEETING_NUDGE'
+  | 'ANNOUNCEMENT'
+  | 'DOCUMENT_REQUEST'
+  | 'DOCUMENT_REQUEST_ANSWERED';
+
+export interface Notification {
+  id: string;
+  kind: NotificationKind;
+  actor: UserRef;
+  group: { id: string; name: string };
+  thread: { id: string; title: string } | null;
+  reply: { id: string; floor: number } | null;
+  discussion: { id: string; topic: string; conversation: { id: string } } | null;
+  createdAt: string;
+  read: boolean;
+}
+
+export type SearchResultType = 'GROUP_MESSAGE' | 'DISCUSSION_MESSAGE' | 'DIRECT_MESSAGE' | 'THREAD' | 'REPLY';
+
+export interface SnippetPart {
+  text: string;
+  match: boolean;
+}
+
+export interface SearchResult {
+  type: SearchResultType;
+  id: string;
+  author: ChatUser;
+  createdAt: string;
+  group: { id: string; name: string } | null;
+  conversationId: string | null;
+  seq: number | null;
+  thread: { id: string; title: string } | null;
+  floor: number | null;
+  title: SnippetPart[] | null;
+  snippet: SnippetPart[];
+}
+
+export const SEARCH_TYPE_LABELS: Record<SearchResultType, string> = {
+  GROUP_MESSAGE: '群聊消息',
+  DISCUSSION_MESSAGE: '讨论组消息',
+  DIRECT_MESSAGE: '私聊消息',
+  THREAD: '帖子',
+  REPLY: '回帖',
+};
+
+export const BOARD_FIELDS = `id name position archived`;
+export const THREAD_SUMMARY_FIELDS = `id title createdAt lastActivityAt pinned essence locked viewCount replyCount lastFloor viewerFollows newReplyCount
+  author { ${USER_FIELDS} } board { id name } group { id name }`;
+export const EDIT_FIELDS = `previousTitle previousBody editedAt editor { id realName }`;
+export const THREAD_FIELDS = `${THREAD_SUMMARY_FIELDS} body bodyHtml editedAt edits { ${EDIT_FIELDS} } viewerCan { reply edit moderate }
+  group { id name viewerRole conversation { id } }`;
+export const REPLY_FIELDS = `id threadId floor body bodyHtml createdAt editedAt deletedAt author { ${USER_FIELDS} }
+  quote { id floor body deletedAt author { id realName } } edits { ${EDIT_FIELDS} } viewerCan { edit delete }`;
+export const DISCUSSION_FIELDS = `id topic createdAt archivedAt viewerCanInvite viewerCanArchive creator { id realName } group { id name }
+  conversation { id } members { ${USER_FIELDS} }`;
+export const NOTIFICATION_FIELDS = `id kind createdAt read actor { id realName } group { id name } thread { id title } reply { id floor }
+  discussion { id topic conversation { id } }`;
+
+/** Group owners and admins (and system admins who are members) manage boards and moderate threads. */
+export function managesForum(role: GroupRole | null, isSystemAdmin: boolean): boolean {
+  return role === 'OWNER' || role === 'ADMIN' || (!!role && isSystemAdmin);
+}
