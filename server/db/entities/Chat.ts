@@ -196,7 +196,15 @@ export class Message {
 export const MessageSchema = new EntitySchema<Message>({
   class: Message,
   tableName: 'message',
-  indexes: [{ name: 'message_search_vector_index', expression: 'create index "message_search_vector_index" on "message" using gin ("search_vector")' }],
+  indexes: [
+    // Search: a word's matches within one conversation (btree_gin; also serves the word alone) ...
+    {
+      name: 'message_conversation_id_search_vector_index',
+      expression: 'create index "message_conversation_id_search_vector_index" on "message" using gin ("conversation_id", "search_vector")',
+    },
+    // ... and, for a very common word, a walk through a conversation newest first (ties by id).
+    { name: 'message_conversation_id_created_at_id_index', properties: ['conversation', 'createdAt', 'id'] },
+  ],
   uniques: [
     { name: 'message_conversation_id_seq_unique', properties: ['conversation', 'seq'] },
     { name: 'message_author_id_client_message_id_unique', properties: ['author', 'clientMessageId'] },

@@ -6,6 +6,8 @@ import { queryWords, toTsqueryLiteral } from './segment.js';
 
 export type SearchType = 'GROUP_MESSAGE' | 'DISCUSSION_MESSAGE' | 'DIRECT_MESSAGE' | 'THREAD' | 'REPLY';
 const ALL_TYPES: SearchType[] = ['GROUP_MESSAGE', 'DISCUSSION_MESSAGE', 'DIRECT_MESSAGE', 'THREAD', 'REPLY'];
+/** Matches per conversation (and per BBS branch) that relevance ranks: the newest ones. */
+export const RELEVANCE_WINDOW = 200;
 const CONVERSATION_KIND: Partial<Record<SearchType, string>> = { GROUP_MESSAGE: 'group', DISCUSSION_MESSAGE: 'discussion', DIRECT_MESSAGE: 'direct' };
 
 export interface SearchFilter {
@@ -80,40 +82,57 @@ export async function search(ctx: DomainContext, args: SearchArgs): Promise<Sear
   const cursor = decodeCursor(args.after, sort === 'TIME' ? 2 : 1);
 
   const tsquery = toTsqueryLiteral(words);
+  const offset = sort === 'RELEVANCE' && cursor ? Number(cursor[0]) : 0;
+  if (sort === 'RELEVANCE' && (!Number.isInteger(offset) || offset < 0 || offset > 10_000)) throw badInput('分页游标无效', 'after');
+  // Rows each branch (and each conversation) contributes: a time page needs only its own size;
+  // relevance ranks the newest RELEVANCE_WINDOW matches per conversation and branch (all of
+  // them for any word that is not very common), so a word in half of all messages does not
+  // make PostgreSQL read and rank every one of them.
+  const limit = sort === 'TIME' ? size + 1 : Math.max(RELEVANCE_WINDOW, offset + size + 1);
   const params: unknown[] = [];
+  // The tsquery is written into each branch as a constant (not a CTE column), so the planner
+  // sees the words and their frequency: a rare word is found through the GIN index, a common
+  // one by walking the viewer's conversations newest first until enough rows matched.
+  const matches = (alias: string) => (params.push(tsquery), `${alias}.search_vector @@ ?::tsquery`);
+  const rank = (alias: string) => (sort === 'TIME' ? `0::real` : (params.push(tsquery), `ts_rank(${alias}.search_vector, ?::tsquery)`));
   const common = (alias: string) => {
     const parts: string[] = [];
     if (authorId) (parts.push(`${alias}.author_id = ?`), params.push(authorId));
     if (from) (parts.push(`${alias}.created_at >= ?::timestamptz`), params.push(from));
     if (to) (parts.push(`${alias}.created_at < ?::timestamptz`), params.push(to));
+    if (sort === 'TIME' && cursor) (parts.push(`(${alias}.created_at, ${alias}.id) < (?::timestamptz, ?::uuid)`), params.push(String(cursor[0]), String(cursor[1])));
     return parts.map((p) => ` and ${p}`).join('');
   };
 
   const branches: string[] = [];
   const kinds = types.map((t) => CONVERSATION_KIND[t]).filter((k): k is string => !!k);
   if (kinds.length) {
-    // The conversations the viewer is a member of now, of the requested kinds (and group).
+    // The conversations the viewer is a member of now, of the requested kinds (and group); for
+    // each, its newest matching messages (GIN over conversation and words, or a walk newest first).
+    const rankSql = rank('m');
     params.push(actor.userId, kinds);
-    let scope = `select cm.conversation_id
+    let scope = `select c.id, c.kind, coalesce(g.id, d.group_id) as group_id
                    from conversation_member cm
-                   join conversation c2 on c2.id = cm.conversation_id
-                   left join chat_group g2 on g2.conversation_id = c2.id
-                   left join discussion_group d2 on d2.conversation_id = c2.id
-                  where cm.user_id = ? and c2.kind in (?)`;
-    if (groupId) (scope += ` and coalesce(g2.id, d2.group_id) = ?`), params.push(groupId);
+                   join conversation c on c.id = cm.conversation_id
+                   left join chat_group g on g.conversation_id = c.id
+                   left join discussion_group d on d.conversation_id = c.id
+                  where cm.user_id = ? and c.kind in (?)`;
+    if (groupId) (scope += ` and coalesce(g.id, d.group_id) = ?`), params.push(groupId);
+    const where = matches('m');
     const filters = common('m');
+    params.push(limit);
     branches.push(`
-      select case c.kind when 'group' then 'GROUP_MESSAGE' when 'discussion' then 'DISCUSSION_MESSAGE' else 'DIRECT_MESSAGE' end as type,
-             m.id, m.author_id, m.created_at, m.created_at::text as created_key, coalesce(g.id, d.group_id) as group_id,
+      select case s.kind when 'group' then 'GROUP_MESSAGE' when 'discussion' then 'DISCUSSION_MESSAGE' else 'DIRECT_MESSAGE' end as type,
+             m.id, m.author_id, m.created_at, m.created_at::text as created_key, s.group_id,
              m.conversation_id, m.seq, null::uuid as thread_id, null::int as floor, null::text as title, m.body,
-             ts_rank(m.search_vector, q.q) as rank
-        from message m
-        cross join q
-        join conversation c on c.id = m.conversation_id
-        left join chat_group g on g.conversation_id = c.id
-        left join discussion_group d on d.conversation_id = c.id
-       where m.search_vector @@ q.q and m.recalled_at is null
-         and m.conversation_id in (${scope})${filters}`);
+             ${rankSql} as rank
+        from (${scope}) s
+        cross join lateral (
+          select m.id, m.author_id, m.created_at, m.conversation_id, m.seq, m.body, m.search_vector
+            from message m
+           where m.conversation_id = s.id and ${where} and m.recalled_at is null${filters}
+           order by m.created_at desc, m.id desc
+           limit ?) m`);
   }
   const groupScope = () => {
     params.push(actor.userId);
@@ -122,45 +141,47 @@ export async function search(ctx: DomainContext, args: SearchArgs): Promise<Sear
     return scope;
   };
   if (types.includes('THREAD')) {
+    const rankSql = rank('t');
+    const where = matches('t');
     const scope = groupScope();
     const filters = common('t');
+    params.push(limit);
     branches.push(`
-      select 'THREAD' as type, t.id, t.author_id, t.created_at, t.created_at::text as created_key, t.group_id,
+      (select 'THREAD' as type, t.id, t.author_id, t.created_at, t.created_at::text as created_key, t.group_id,
              null::uuid as conversation_id, null::int as seq, t.id as thread_id, null::int as floor, t.title, t.body,
-             ts_rank(t.search_vector, q.q) as rank
-        from thread t cross join q
-       where t.search_vector @@ q.q and t.group_id in (${scope})${filters}`);
+             ${rankSql} as rank
+        from thread t
+       where ${where} and t.group_id in (${scope})${filters}
+       order by t.created_at desc, t.id desc
+       limit ?)`);
   }
   if (types.includes('REPLY')) {
+    const rankSql = rank('r');
+    const where = matches('r');
     const scope = groupScope();
     const filters = common('r');
+    params.push(limit);
     branches.push(`
-      select 'REPLY' as type, r.id, r.author_id, r.created_at, r.created_at::text as created_key, t.group_id,
+      (select 'REPLY' as type, r.id, r.author_id, r.created_at, r.created_at::text as created_key, t.group_id,
              null::uuid as conversation_id, null::int as seq, t.id as thread_id, r.floor, t.title, r.body,
-             ts_rank(r.search_vector, q.q) as rank
-        from thread_reply r cross join q
+             ${rankSql} as rank
+        from thread_reply r
         join thread t on t.id = r.thread_id
-       where r.search_vector @@ q.q and r.deleted_at is null and t.group_id in (${scope})${filters}`);
+       where ${where} and r.deleted_at is null and t.group_id in (${scope})${filters}
+       order by r.created_at desc, r.id desc
+       limit ?)`);
   }
   if (!branches.length) return { ...toPage([], size, () => []), words };
 
-  let outer = '';
   let order: string;
   if (sort === 'TIME') {
     order = `order by created_at desc, id desc limit ?`;
-    if (cursor) (outer = `where (created_at, id) < (?::timestamptz, ?::uuid)`), params.push(String(cursor[0]), String(cursor[1]));
     params.push(size + 1);
   } else {
-    const offset = cursor ? Number(cursor[0]) : 0;
-    if (!Number.isInteger(offset) || offset < 0 || offset > 10_000) throw badInput('分页游标无效', 'after');
     order = `order by rank desc, created_at desc, id desc limit ? offset ?`;
     params.push(size + 1, offset);
   }
-  const rows = await ctx.em.execute<Array<Record<string, unknown>>>(
-    `with q as (select ?::tsquery as q)
-     select * from (${branches.join('\n union all \n')}) hits ${outer} ${order}`,
-    [tsquery, ...params],
-  );
+  const rows = await ctx.em.execute<Array<Record<string, unknown>>>(`select * from (${branches.join('\n union all \n')}) hits ${order}`, params);
   const hits: SearchHit[] = rows.map((r) => ({
     type: r.type as SearchType,
     id: String(r.id),
@@ -176,7 +197,6 @@ export async function search(ctx: DomainContext, args: SearchArgs): Promise<Sear
     body: String(r.body),
     rank: Number(r.rank),
   }));
-  const offset = sort === 'RELEVANCE' && cursor ? Number(cursor[0]) : 0;
   const page = toPage(hits, size, (h) => (sort === 'TIME' ? [h.createdKey, h.id] : [offset + hits.indexOf(h) + 1]));
   return { ...page, words };
 }

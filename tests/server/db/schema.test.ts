@@ -27,6 +27,7 @@ describe('migrations', () => {
       'Migration20261125010000NotificationSubjects',
       'Migration20261125020000Documents',
       'Migration20261125030000Meetings',
+      'Migration20261125120000SearchOrder',
     ]);
   });
 });
