@@ -11,6 +11,7 @@ import { silentPublisher } from '../server/modules/chat/realtime.js';
 import { loadDemoForum } from './demoForum.js';
 import { createObjectStore } from '../server/storage/index.js';
 import { DownloadLinks } from '../server/modules/documents/download.js';
+import { loadDemoMeetings } from './demoMeetings.js';
 
 export const DEMO_GROUP = '政务服务工作交流';
 
@@ -111,6 +112,7 @@ export async function loadDemoChat(orm: MikroORM, hasher: PasswordHasher): Promi
   });
 
   await loadDemoForum(as, group.id);
+  await loadDemoMeetings(as, group.id);
 
   const direct = await openDirect(await as('lijinsong'), ids.get('gouxiaoyan'));
   await sendMessage(await as('lijinsong'), direct.conversation.id, { body: '小苟，上次说的那份窗口服务规范，方便时发我一份，谢谢。', clientMessageId: 'demo-direct-001' });

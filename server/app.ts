@@ -12,8 +12,18 @@ import { createObjectStore } from './storage/index.js';
 import { DownloadLinks } from './modules/documents/download.js';
 import { registerWebsocket } from './graphql/subscriptions.js';
 import { RealtimeHub } from './realtime/hub.js';
+import { registerCalendar } from './plugins/calendar.js';
+import { jobHandlers } from './modules/meetings/reminders.js';
+import { JobScheduler } from './modules/scheduler/jobs.js';
 import mqemitter from 'mqemitter';
 import './policies/index.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The job scheduler of this instance (meeting reminders). */
+    scheduler: JobScheduler;
+  }
+}
 
 /** Builds the HTTP app around an open ORM. main.ts and the tests both start it this way. */
 export async function buildApp(config: Config, orm: MikroORM): Promise<FastifyInstance> {
@@ -59,6 +69,14 @@ export async function buildApp(config: Config, orm: MikroORM): Promise<FastifyIn
   await registerWebsocket(app, deps);
   await registerGraphQL(app, orm, deps, hub, emitter);
   await registerFiles(app, orm, deps);
+  await registerCalendar(app, orm, deps);
   await registerWeb(app);
+
+  // Meeting reminders: jobs in PostgreSQL, polled once the server is ready, stopped (waiting
+  // for a job in progress) before the pool closes. Several instances may poll the same table.
+  const scheduler = new JobScheduler(orm, hub, jobHandlers, { pollMs: config.scheduler.pollMs, log: app.log });
+  app.decorate('scheduler', scheduler);
+  app.addHook('onReady', async () => scheduler.start());
+  app.addHook('onClose', async () => scheduler.stop());
   return app;
 }

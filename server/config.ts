@@ -50,6 +50,10 @@ export interface Config {
     /** Key that signs short-lived download links (random per start when unset). */
     linkSecret: string | null;
   };
+  scheduler: {
+    /** Milliseconds between polls of the job table (meeting reminders); 0 runs no scheduler in this instance. */
+    pollMs: number;
+  };
   logLevel: string;
 }
 
@@ -107,6 +111,7 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
       maxUploadBytes: int('UPLOAD_MAX_MB', 50) * 1024 * 1024,
       linkSecret: process.env.DOWNLOAD_LINK_SECRET || null,
     },
+    scheduler: { pollMs: int('SCHEDULER_POLL_MS', 5000) },
     logLevel: process.env.LOG_LEVEL || (production ? 'info' : 'warn'),
   };
   return {
@@ -116,5 +121,6 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     graphql: { ...base.graphql, ...overrides.graphql },
     realtime: { ...base.realtime, ...overrides.realtime },
     storage: { ...base.storage, ...overrides.storage },
+    scheduler: { ...base.scheduler, ...overrides.scheduler },
   };
 }

@@ -41,12 +41,22 @@ export type AuditAction =
   | 'document.moved'
   | 'document.folder_created'
   | 'document.request_created'
-  | 'document.request_closed';
+  | 'document.request_closed'
+  | 'group.meeting_policy_changed'
+  | 'meeting.issued'
+  | 'meeting.edited'
+  | 'meeting.cancelled'
+  | 'meeting.nudged'
+  | 'announcement.posted'
+  | 'announcement.edited'
+  | 'announcement.pinned'
+  | 'announcement.unpinned'
+  | 'announcement.bulletin_published';
 
 export interface AuditRecord {
   actorId: string | null;
   action: AuditAction;
-  targetType: 'user' | 'org_unit' | 'group' | 'document';
+  targetType: 'user' | 'org_unit' | 'group' | 'document' | 'meeting' | 'announcement';
   targetId: string;
   unitId?: string | null;
   reason?: string | null;

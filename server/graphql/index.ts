@@ -17,11 +17,15 @@ import { orgQueries } from './resolvers/org.js';
 import { chatMutations, chatQueries, chatSubscriptions } from './resolvers/chat.js';
 import { forumMutations, forumQueries } from './resolvers/forum.js';
 import { boardResolvers, conversationForumResolvers, discussionLoaders, discussionResolvers, groupForumResolvers, notificationLoaders, notificationResolvers, postEditLoaders, replyLoaders, replyResolvers, threadLoaders, threadResolvers } from './presenters/forum.js';
+import { meetingMutations, meetingQueries } from './resolvers/meetings.js';
+import { announcementLoaders, announcementResolvers, groupMeetingResolvers, invitationLoaders as meetingInvitationLoaders, invitationResolvers as meetingInvitationResolvers, meetingLoaders, meetingResolvers, notificationMeetingLoaders } from './presenters/meetings.js';
 import { searchResultLoaders, searchResultResolvers } from './presenters/search.js';
 import { attachmentLoaders, conversationDocumentResolvers, documentLoaders, documentResolvers, folderResolvers, groupDocumentResolvers, requestLoaders, requestResolvers, versionLoaders, versionResolvers } from './presenters/documents.js';
 import { documentMutations, documentQueries } from './resolvers/documents.js';
 import { applicationLoaders, applicationResolvers, chatEventResolvers, conversationLoaders, conversationResolvers, groupLoaders, groupResolvers, invitationLoaders, memberLoaders, memberResolvers, messageResolvers, userChatLoaders } from './presenters/chat.js';
 import { subscriptionOptions } from './subscriptions.js';
+import { SharedLane } from './sharedSubscriptions.js';
+import type { MQEmitter } from 'mqemitter';
 import type { RealtimeHub } from '../realtime/hub.js';
 import { DateTime } from './scalars.js';
 
@@ -40,12 +44,12 @@ export function loadSchema(): string {
 export async function registerGraphQL(app: FastifyInstance, orm: MikroORM, deps: Deps, hub: RealtimeHub, emitter: object): Promise<void> {
   const resolvers: IResolvers = {
     DateTime,
-    Query: { ok: () => true, ...accountQueries, ...orgQueries, ...chatQueries, ...forumQueries, ...documentQueries },
-    Mutation: { noop: () => null, ...accountMutations, ...chatMutations, ...forumMutations, ...documentMutations },
+    Query: { ok: () => true, ...accountQueries, ...orgQueries, ...chatQueries, ...forumQueries, ...documentQueries, ...meetingQueries },
+    Mutation: { noop: () => null, ...accountMutations, ...chatMutations, ...forumMutations, ...documentMutations, ...meetingMutations },
     Subscription: chatSubscriptions,
     User: userResolvers,
     OrgUnit: orgUnitResolvers,
-    Group: { ...groupResolvers, ...groupForumResolvers, ...groupDocumentResolvers },
+    Group: { ...groupResolvers, ...groupForumResolvers, ...groupDocumentResolvers, ...groupMeetingResolvers },
     Conversation: { ...conversationResolvers, ...conversationForumResolvers, ...conversationDocumentResolvers },
     Document: documentResolvers,
     DocumentVersion: versionResolvers,
@@ -61,6 +65,9 @@ export async function registerGraphQL(app: FastifyInstance, orm: MikroORM, deps:
     ChatEvent: chatEventResolvers,
     GroupMember: memberResolvers,
     GroupApplication: applicationResolvers,
+    MeetingNotice: meetingResolvers,
+    MeetingInvitation: meetingInvitationResolvers,
+    Announcement: announcementResolvers,
   };
   const loaders = {
     User: { ...userLoaders, ...userChatLoaders },
@@ -78,10 +85,19 @@ export async function registerGraphQL(app: FastifyInstance, orm: MikroORM, deps:
     DocumentRequest: requestLoaders,
     Message: attachmentLoaders.message,
     ThreadReply: { ...replyLoaders, ...attachmentLoaders.reply },
-    Notification: notificationLoaders,
+    Notification: { ...notificationLoaders, ...notificationMeetingLoaders },
+    MeetingNotice: meetingLoaders,
+    MeetingInvitation: meetingInvitationLoaders,
+    Announcement: announcementLoaders,
     SearchResult: searchResultLoaders,
   } as unknown as MercuriusLoaders;
   const { maxDepth, maxFields, maxAliases } = deps.config.graphql;
+  const lane = new SharedLane({
+    emitter: emitter as MQEmitter,
+    viewerlessContext: () => ({ domain: { em: null, actor: null, ip: '', userAgent: null, deps }, app }),
+    formatErrors: (result) => errorFormatter(result as Parameters<typeof errorFormatter>[0], app.log),
+  });
+  app.decorate('sharedLane', lane);
   await app.register(mercurius, {
     schema: loadSchema(),
     resolvers,
@@ -99,7 +115,7 @@ export async function registerGraphQL(app: FastifyInstance, orm: MikroORM, deps:
       requiredHeaders: ['x-mercurius-operation-name', 'mercurius-require-preflight', 'sec-websocket-key'],
     },
     context: (request, reply) => buildContext(orm, deps, request, reply),
-    subscription: subscriptionOptions(orm, deps, hub, emitter) as never,
+    subscription: subscriptionOptions(orm, deps, hub, emitter, lane) as never,
     errorFormatter: (execution, context) => errorFormatter(execution, context.reply?.log ?? app.log),
   });
   refuseControlCharactersInVariables(app);

@@ -7,6 +7,7 @@ import { unauthenticated } from '../errors.js';
 import { resolveSession } from '../modules/accounts/sessions.js';
 import type { Deps } from '../modules/context.js';
 import { userTopic, type RealtimeHub } from '../realtime/hub.js';
+import type { SharedLane } from './sharedSubscriptions.js';
 import { sessionLifetime, SESSION_COOKIE, type GraphQLContext, type JiaoliuContext } from './context.js';
 
 /** Per-connection state, shared by every subscription of that socket. */
@@ -16,6 +17,8 @@ interface WsState {
   cookieToken: string | null;
   connection: { userId: string; sessionId: string; close: (code: number, reason: string) => void } | null;
   hub: RealtimeHub;
+  /** Serves subscriptions whose documents select only viewer-independent fields. */
+  lane: SharedLane;
 }
 
 declare module 'mercurius' {
@@ -73,7 +76,7 @@ export async function registerWebsocket(app: FastifyInstance, deps: Deps): Promi
 }
 
 /** mercurius `subscription` options. */
-export function subscriptionOptions(orm: MikroORM, deps: Deps, hub: RealtimeHub, emitter: object) {
+export function subscriptionOptions(orm: MikroORM, deps: Deps, hub: RealtimeHub, emitter: object, lane: SharedLane) {
   return {
     emitter,
     keepAlive: 30_000,
@@ -84,7 +87,7 @@ export function subscriptionOptions(orm: MikroORM, deps: Deps, hub: RealtimeHub,
         domain: { em: orm.em.fork(), actor: null, ip: request.ip, userAgent: request.headers['user-agent'] ?? null, deps },
         setSessionCookie: () => {},
         clearSessionCookie: () => {},
-        ws: { socket, cookieToken: cookieToken(request.headers.cookie), connection: null, hub },
+        ws: { socket, cookieToken: cookieToken(request.headers.cookie), connection: null, hub, lane },
       };
     },
     // The init payload may carry { token }; anything else in it is ignored, never trusted as identity.

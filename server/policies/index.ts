@@ -4,6 +4,7 @@ import './orgUnit.js';
 import './chat.js';
 import './forum.js';
 import './documents.js';
+import './meetings.js';
 
 export { allow, authorize, can } from './engine.js';
 export { administers, isAnyAdmin, type Actor, type MaybeActor } from './actor.js';

@@ -86,7 +86,9 @@ export class RealtimeHub implements RealtimePublisher, PresenceReader {
     const preloaded = events.map((e) => e.message).filter((m): m is MessageView => !!m);
     const views = await eventViews(this.orm.em.fork(), events.map((e) => e.event), preloaded);
     events.forEach(({ recipients }, i) => {
-      for (const recipient of recipients) this.emit(userTopic(recipient), { chatEvents: views[i] });
+      // One payload object for all recipients: the shared lane caches its serialisation on it.
+      const payload = { chatEvents: views[i] };
+      for (const recipient of recipients) this.emit(userTopic(recipient), payload);
     });
   }
 
@@ -135,6 +137,7 @@ export class RealtimeHub implements RealtimePublisher, PresenceReader {
     );
     const user = await em.findOne(User, { id: userId }, { populate: ['unit'] });
     const view: ChatEventView = { id: null, type: 'PRESENCE', conversationId: null, at: new Date(), message: null, user, readSeq: null, online, notification: null };
-    for (const row of rows) this.emit(userTopic(row.user_id), { chatEvents: view });
+    const payload = { chatEvents: view };
+    for (const row of rows) this.emit(userTopic(row.user_id), payload);
   }
 }

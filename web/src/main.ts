@@ -25,6 +25,7 @@ import { pendingPage } from './pages/pending.js';
 import { createUserPage } from './pages/createUser.js';
 import { profilePage } from './pages/profile.js';
 import { registerPage } from './pages/register.js';
+import { announcementPage, bulletinPage, groupBoardPage, meetingFormPage, meetingPage, meetingsHomePage } from './meetings/pages.js';
 import { currentHash, navigate, Router } from './router.js';
 import { isAdmin, loadViewer, onViewerChange, viewer } from './session.js';
 import { Shell, type NavKey } from './shell.js';
@@ -63,7 +64,14 @@ const router = new Router()
   .add('user', '/users/:id')
   .add('me', '/me')
   .add('pending', '/admin/pending')
-  .add('createUser', '/admin/users/new');
+  .add('createUser', '/admin/users/new')
+  .add('meetings', '/meetings')
+  .add('meetingsGroup', '/meetings/group/:groupId')
+  .add('meetingNew', '/meetings/new/:groupId')
+  .add('meetingEdit', '/meetings/:id/edit')
+  .add('meeting', '/meetings/:id')
+  .add('announcement', '/announcements/:id')
+  .add('bulletinNew', '/bulletins/new');
 
 const ROUTES: Record<string, RouteDef> = {
   chat: { key: 'chat', access: 'user', nav: 'chat', render: (ctx) => chatPage(ctx) },
@@ -87,6 +95,13 @@ const ROUTES: Record<string, RouteDef> = {
   me: { key: 'me', access: 'user', nav: 'me', render: (ctx) => mePage(ctx) },
   pending: { key: 'pending', access: 'admin', nav: 'pending', render: (ctx) => pendingPage(ctx) },
   createUser: { key: 'createUser', access: 'admin', nav: 'createUser', render: (ctx) => createUserPage(ctx) },
+  meetings: { key: 'meetings', access: 'user', nav: 'meetings', render: (ctx) => meetingsHomePage(ctx) },
+  meetingsGroup: { key: 'meetingsGroup', access: 'user', nav: 'meetings', render: (ctx) => groupBoardPage(ctx) },
+  meetingNew: { key: 'meetingForm', access: 'user', nav: 'meetings', render: (ctx) => meetingFormPage(ctx) },
+  meetingEdit: { key: 'meetingForm', access: 'user', nav: 'meetings', render: (ctx) => meetingFormPage(ctx) },
+  meeting: { key: 'meeting', access: 'user', nav: 'meetings', render: (ctx) => meetingPage(ctx) },
+  announcement: { key: 'announcement', access: 'user', nav: 'meetings', render: (ctx) => announcementPage(ctx) },
+  bulletinNew: { key: 'bulletinNew', access: 'user', nav: 'meetings', render: (ctx) => bulletinPage(ctx) },
 };
 
 let shell: Shell;

@@ -6,12 +6,13 @@ import { navigate } from './router.js';
 import { isAdmin, setViewer, viewer } from './session.js';
 import type { Viewer } from './types.js';
 
-export type NavKey = 'chat' | 'groups' | 'myThreads' | 'search' | 'notifications' | 'directory' | 'me' | 'pending' | 'createUser' | null;
+export type NavKey = 'chat' | 'groups' | 'myThreads' | 'meetings' | 'search' | 'notifications' | 'directory' | 'me' | 'pending' | 'createUser' | null;
 
 const NAV: Array<{ key: Exclude<NavKey, null | 'notifications' | 'search'>; label: string; href: string; adminOnly?: boolean }> = [
   { key: 'chat', label: '消息', href: '#/chat' },
   { key: 'groups', label: '群组', href: '#/groups' },
   { key: 'myThreads', label: '我的帖子', href: '#/my/threads' },
+  { key: 'meetings', label: '会议公告', href: '#/meetings' },
   { key: 'directory', label: '通讯录', href: '#/directory' },
   { key: 'me', label: '我的资料', href: '#/me' },
   { key: 'pending', label: '审核注册', href: '#/admin/pending', adminOnly: true },

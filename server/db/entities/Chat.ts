@@ -60,6 +60,8 @@ export class ChatGroup {
   conversation!: Ref<Conversation>;
   maxMembers = 2000;
   memberCount = 0;
+  /** Whether plain members may issue meeting notices (admins always may). */
+  membersMayIssueMeetings = false;
   createdAt: Date = new Date();
   updatedAt: Date = new Date();
 }
@@ -77,6 +79,7 @@ export const ChatGroupSchema = new EntitySchema<ChatGroup>({
     conversation: { kind: '1:1', entity: () => Conversation, ref: true, owner: true, deleteRule: 'restrict' },
     maxMembers: { type: 'integer', default: 2000 },
     memberCount: { type: 'integer', default: 0 },
+    membersMayIssueMeetings: { type: 'boolean', default: false },
     createdAt: { type: 'datetime', columnType: 'timestamptz' },
     updatedAt: { type: 'datetime', columnType: 'timestamptz', onUpdate: () => new Date() },
   },

@@ -6,6 +6,7 @@ import { UserSchema } from './User.js';
 import { chatEntities } from './Chat.js';
 import { forumEntities } from './Forum.js';
 import { documentEntities } from './Documents.js';
+import { meetingEntities } from './Meetings.js';
 
 export { AuditEntry } from './AuditEntry.js';
 export { LoginAttempt } from './LoginAttempt.js';
@@ -17,4 +18,6 @@ export * from './Chat.js';
 export * from './Forum.js';
 export * from './Documents.js';
 
-export const entities = [OrgUnitSchema, UserSchema, SessionSchema, LoginAttemptSchema, AuditEntrySchema, ...chatEntities, ...forumEntities, ...documentEntities];
+export * from './Meetings.js';
+
+export const entities = [OrgUnitSchema, UserSchema, SessionSchema, LoginAttemptSchema, AuditEntrySchema, ...chatEntities, ...forumEntities, ...documentEntities, ...meetingEntities];

@@ -3,6 +3,7 @@ import { Migration20261124200000Chat } from './Migration20261124200000Chat.js';
 import { Migration20261125000000Forum } from './Migration20261125000000Forum.js';
 import { Migration20261125010000NotificationSubjects } from './Migration20261125010000NotificationSubjects.js';
 import { Migration20261125020000Documents } from './Migration20261125020000Documents.js';
+import { Migration20261125030000Meetings } from './Migration20261125030000Meetings.js';
 import { Migration20261125120000SearchOrder } from './Migration20261125120000SearchOrder.js';
 
 /** Checked-in migrations, applied in order by the Migrator at start. */
@@ -12,5 +13,6 @@ export const migrationsList = [
   { name: 'Migration20261125000000Forum', class: Migration20261125000000Forum },
   { name: 'Migration20261125010000NotificationSubjects', class: Migration20261125010000NotificationSubjects },
   { name: 'Migration20261125020000Documents', class: Migration20261125020000Documents },
+  { name: 'Migration20261125030000Meetings', class: Migration20261125030000Meetings },
   { name: 'Migration20261125120000SearchOrder', class: Migration20261125120000SearchOrder },
 ];

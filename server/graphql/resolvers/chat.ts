@@ -9,6 +9,8 @@ import { eventViews, type ChatEventView } from '../../realtime/hub.js';
 import type { GraphQLContext } from '../context.js';
 import { connection } from '../presenters/connection.js';
 import { authenticateSubscriber } from '../subscriptions.js';
+import { isShareable } from '../sharedSubscriptions.js';
+import type { GraphQLResolveInfo } from 'graphql';
 
 type Ctx = GraphQLContext;
 // mercurius is CommonJS: Node's ESM loader does not see withFilter as a named export.
@@ -58,28 +60,33 @@ export const chatMutations = {
   unblockUser: (_: unknown, args: { userId: string }, { domain }: Ctx) => setBlocked(domain, args.userId, false),
 };
 
+const inConversation = (payload: { chatEvents: ChatEventView }, args: { conversationId?: string | null }) =>
+  !args.conversationId || payload.chatEvents.conversationId === args.conversationId;
+
 export const chatSubscriptions = {
   chatEvents: {
     /**
      * Authenticated here (token from connection_init, or the upgrade request's cookie), and a
      * conversation filter is checked now: not a member answers NOT_FOUND at subscribe time.
+     * A document that selects only viewer-independent fields is served by the shared lane
+     * (executed once per event and document, not once per subscriber).
      */
-    subscribe: withFilter(
-      async (root: unknown, args: { conversationId?: string | null }, ctx: Ctx) => {
-        const topic = await authenticateSubscriber(ctx);
-        if (args.conversationId) await conversationForActor(ctx.domain.em, requireActor(ctx.domain), args.conversationId);
-        return ctx.pubsub.subscribe(topic);
-      },
-      (payload: { chatEvents: ChatEventView }, args: { conversationId?: string | null }) =>
-        !args.conversationId || payload.chatEvents.conversationId === args.conversationId,
-    ),
+    subscribe: async (root: unknown, args: { conversationId?: string | null }, ctx: Ctx, info: GraphQLResolveInfo) => {
+      const topic = await authenticateSubscriber(ctx);
+      if (args.conversationId) await conversationForActor(ctx.domain.em, requireActor(ctx.domain), args.conversationId);
+      const subscriptionId = (ctx as { id?: unknown }).id;
+      if (ctx.ws && typeof subscriptionId === 'string' && isShareable(info)) {
+        return ctx.ws.lane.subscribe(topic, ctx.ws.socket, subscriptionId, info, (payload) => inConversation(payload as { chatEvents: ChatEventView }, args));
+      }
+      return withFilter(async () => ctx.pubsub.subscribe(topic), inConversation)(root, args, ctx, info);
+    },
     /**
-     * A socket keeps one context for its whole life: forget the entities loaded for the last
-     * event, so that nothing stale (a lock since lifted, a role since changed) is shown and
-     * the identity map does not grow for as long as the socket stays open.
+     * Per-subscriber execution: a socket keeps one context for its whole life, so forget the
+     * entities loaded for the last event (nothing stale is shown, the identity map does not grow).
      */
     resolve: (payload: { chatEvents: ChatEventView }, _args: unknown, ctx: Ctx) => {
-      ctx.domain.em.clear();
+      // The shared lane executes with a viewerless context of its own: nothing to forget there.
+      ctx.domain?.em?.clear();
       return payload.chatEvents;
     },
   },

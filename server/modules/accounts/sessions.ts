@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Session, User } from '../../db/entities/index.js';
 import type { Actor } from '../../policies/index.js';
 import { hashToken, newSessionToken } from './tokens.js';
+import { query } from '../../db/sql.js';
 
 const RENEW_AFTER_MS = 5 * 60_000;
 
@@ -32,13 +33,14 @@ export interface SessionLifetime {
  */
 export async function resolveSession(em: EntityManager, token: string, lifetime: SessionLifetime): Promise<{ actor: Actor; renewedUntil: Date | null } | null> {
   if (!token || token.length > 100) return null;
-  const rows = await em.execute<
-    Array<{ session_id: string; user_id: string; unit_id: string; is_system_admin: boolean; last_used_at: Date; admin_paths: string[] }>
-  >(
+  // Every request runs this: a prepared statement, straight on a pool connection.
+  const rows = await query<{ session_id: string; user_id: string; unit_id: string; is_system_admin: boolean; last_used_at: Date; admin_paths: string[] }>(
+    em,
+    'jiaoliu_resolve_session',
     `select s.id as session_id, u.id as user_id, u.unit_id, u.is_system_admin, s.last_used_at,
             array(select o.path from unit_admin ua join org_unit o on o.id = ua.unit_id where ua.user_id = u.id) as admin_paths
        from session s join app_user u on u.id = s.user_id
-      where s.token_hash = ? and s.expires_at > now() and s.created_at > now() - make_interval(days => ?) and u.status = 'active'`,
+      where s.token_hash = $1 and s.expires_at > now() and s.created_at > now() - make_interval(days => $2) and u.status = 'active'`,
     [hashToken(token), lifetime.maxDays],
   );
   const row = rows[0];

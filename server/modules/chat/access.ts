@@ -3,6 +3,7 @@ import { ChatGroup, Conversation, GroupMember, Message, type GroupRole } from '.
 import { notFound } from '../../errors.js';
 import { can, type Actor } from '../../policies/index.js';
 import { isUuid } from '../ids.js';
+import { entityColumns, query } from '../../db/sql.js';
 import { ConversationAccess, GroupAccess, MessageAccess } from './subjects.js';
 
 /** Loads a group the actor may see, or NOT_FOUND (same answer for hidden and missing). */
@@ -22,40 +23,40 @@ export async function groupForActor(em: EntityManager, actor: Actor, id: unknown
 
 /**
  * The actor's access to several conversations at once (only those they are a member of), in
- * three queries whatever the number. Order follows `ids`.
+ * one query whatever the number: membership, role, peer, and the conversation and group rows
+ * themselves (mapped to managed entities). Order follows `ids`.
  */
 export async function conversationsForActor(em: EntityManager, actor: Actor, ids: readonly string[]): Promise<ConversationAccess[]> {
   const valid = ids.filter(isUuid);
   if (!valid.length) return [];
-  const rows = await em.execute<Array<{ conversation_id: string; group_id: string | null; role: GroupRole | null; peer_id: string | null; discussion_id: string | null; archived_at: Date | null }>>(
-    `select cm.conversation_id, coalesce(g.id, d.group_id) as group_id, gm.role, d.id as discussion_id, d.archived_at,
+  const c = entityColumns(em, Conversation, 'c');
+  const g = entityColumns(em, ChatGroup, 'g');
+  const rows = await query<Record<string, unknown> & { conversation_id: string; role: GroupRole | null; peer_id: string | null }>(
+    em,
+    'jiaoliu_conversations_for_actor',
+    `select cm.conversation_id, gm.role, d.id as discussion_id, d.archived_at as discussion_archived_at, ${c.sql}, ${g.sql},
             (select o.user_id from conversation_member o where o.conversation_id = cm.conversation_id and o.user_id <> cm.user_id and c.kind = 'direct' limit 1) as peer_id
        from conversation_member cm
        join conversation c on c.id = cm.conversation_id
-       left join chat_group g on g.conversation_id = c.id
        left join discussion_group d on d.conversation_id = c.id
-       left join group_member gm on gm.group_id = coalesce(g.id, d.group_id) and gm.user_id = cm.user_id
-      where cm.conversation_id in (?) and cm.user_id = ?
+       -- A group's conversation, or the group a discussion group belongs to.
+       left join lateral (select * from chat_group where conversation_id = c.id
+                           union all select * from chat_group where id = d.group_id limit 1) g on true
+       left join group_member gm on gm.group_id = g.id and gm.user_id = cm.user_id
+      where cm.conversation_id = any($1::uuid[]) and cm.user_id = $2
         -- A discussion group is only for current members of its group.
         and (d.id is null or gm.user_id is not null)`,
     [valid, actor.userId],
   );
-  if (!rows.length) return [];
-  const groupIds = rows.map((r) => r.group_id).filter((id): id is string => !!id);
-  const [conversations, groups] = await Promise.all([
-    em.find(Conversation, { id: rows.map((r) => r.conversation_id) }),
-    groupIds.length ? em.find(ChatGroup, { id: groupIds }) : Promise.resolve([] as ChatGroup[]),
-  ]);
-  const conversationById = new Map(conversations.map((c) => [c.id, c]));
-  const groupById = new Map(groups.map((g) => [g.id, g]));
-  const rowById = new Map(rows.map((r) => [r.conversation_id, r]));
-  return valid
-    .filter((id) => rowById.has(id))
-    .map((id) => {
-      const row = rowById.get(id)!;
-      const discussion = row.discussion_id ? { id: row.discussion_id, archived: !!row.archived_at } : null;
-      return new ConversationAccess(conversationById.get(id)!, row.group_id ? groupById.get(row.group_id)! : null, row.role, row.peer_id, discussion);
-    });
+  const byId = new Map(
+    rows.map((row) => {
+      const conversation = em.map(Conversation, c.pick(row)!);
+      const groupRow = g.pick(row);
+      const discussion = row.discussion_id ? { id: String(row.discussion_id), archived: !!row.discussion_archived_at } : null;
+      return [row.conversation_id, new ConversationAccess(conversation, groupRow ? em.map(ChatGroup, groupRow) : null, row.role, row.peer_id, discussion)] as const;
+    }),
+  );
+  return valid.filter((id) => byId.has(id)).map((id) => byId.get(id)!);
 }
 
 /**

@@ -24,7 +24,7 @@ export interface MessageView {
   recalledAt: Date | null;
 }
 
-interface MessageRow {
+export interface MessageRow {
   id: string;
   conversation_id: string;
   seq: number;
@@ -60,22 +60,7 @@ export async function loadMessageViews(em: EntityManager, ids: readonly string[]
   const users = await em.find(User, { id: [...userIds] }, { populate: ['unit'] });
   const userById = new Map(users.map((u) => [u.id, u]));
 
-  const toView = (r: MessageRow, replyTo: MessageView | null): MessageView => ({
-    id: r.id,
-    conversationId: r.conversation_id,
-    seq: Number(r.seq),
-    authorId: r.author_id,
-    author: userById.get(r.author_id)!,
-    body: r.body,
-    clientMessageId: r.client_message_id,
-    replyTo,
-    mentions: [],
-    mentionsAll: r.mentions_all,
-    reactions: [],
-    createdAt: new Date(r.created_at),
-    editedAt: r.edited_at ? new Date(r.edited_at) : null,
-    recalledAt: r.recalled_at ? new Date(r.recalled_at) : null,
-  });
+  const toView = (r: MessageRow, replyTo: MessageView | null): MessageView => messageViewOf(r, userById.get(r.author_id)!, replyTo);
   const replyViews = new Map(replies.map((r) => [r.id, toView(r, null)]));
   for (const r of rows) result.set(r.id, toView(r, r.reply_to_id ? replyViews.get(r.reply_to_id) ?? null : null));
   for (const m of mentions) {
@@ -91,6 +76,26 @@ export async function loadMessageViews(em: EntityManager, ids: readonly string[]
     group.users.push(user);
   }
   return result;
+}
+
+/** A message row as a view (mentions and reactions empty: the caller fills them). */
+export function messageViewOf(r: MessageRow, author: User, replyTo: MessageView | null): MessageView {
+  return {
+    id: r.id,
+    conversationId: r.conversation_id,
+    seq: Number(r.seq),
+    authorId: r.author_id,
+    author,
+    body: r.body,
+    clientMessageId: r.client_message_id,
+    replyTo,
+    mentions: [],
+    mentionsAll: r.mentions_all,
+    reactions: [],
+    createdAt: new Date(r.created_at),
+    editedAt: r.edited_at ? new Date(r.edited_at) : null,
+    recalledAt: r.recalled_at ? new Date(r.recalled_at) : null,
+  };
 }
 
 export async function loadMessageView(em: EntityManager, id: string): Promise<MessageView | null> {

@@ -8,8 +8,10 @@ import { MAX_PAGE_SIZE } from '../pagination.js';
 import { toTsvectorLiteral } from '../search/segment.js';
 import { conversationForActor, messageForActor } from './access.js';
 import { conversationMemberIds, inTransaction, recordEvent } from './events.js';
-import { loadMessageView, loadMessageViews, type MessageView } from './messageViews.js';
-import type { OutgoingEvent } from './realtime.js';
+import { loadMessageView, loadMessageViews, messageViewOf, type MessageRow, type MessageView } from './messageViews.js';
+import type { OutgoingEvent, StoredEventRef } from './realtime.js';
+import { entityColumns, isUniqueViolation, script } from '../../db/sql.js';
+import { OrgUnit, User } from '../../db/entities/index.js';
 import { GroupAccess, type ConversationAccess } from './subjects.js';
 
 export const MAX_BODY = 4000;
@@ -62,25 +64,13 @@ async function existingByClientId(em: EntityManager, authorId: string, clientMes
   return row;
 }
 
-/**
- * Check, then do: everything is validated before the transaction; the transaction takes the
- * next seq under the conversation's row lock, writes the message, its mentions and the event;
- * the event is published after commit. A retry with the same clientMessageId returns the
- * message already sent, also across restarts (the unique index decides).
- */
-export async function sendMessage(ctx: DomainContext, conversationId: unknown, input: SendInput): Promise<MessageView> {
+/** Check, then do: validates a send and computes what to write, writing nothing. */
+async function checkSend(ctx: DomainContext, access: ConversationAccess, input: SendInput): Promise<{ body: string; replyToId: string | null; mentionIds: string[]; mentionAll: boolean }> {
   const actor = requireActor(ctx);
   const { em } = ctx;
-  const access = await conversationForActor(em, actor, conversationId);
-  const clientMessageId = String(input.clientMessageId ?? '');
-  if (!CLIENT_ID.test(clientMessageId)) throw badInput('clientMessageId 应为 8 至 64 位字母、数字、下划线或连字符', 'clientMessageId');
-
-  const previous = await existingByClientId(em, actor.userId, clientMessageId);
-  if (previous) return replayed(em, previous, access.conversation.id);
-
   const body = validBody(input.body);
   await assertMayPost(em, ctx, access);
-  const replyToId = input.replyToId ?? null;
+  const replyToId = (input.replyToId ?? null) as string | null;
   if (replyToId !== null) {
     const [target] = isUuid(replyToId)
       ? await em.execute<Array<{ id: string }>>(`select id from message where id = ? and conversation_id = ?`, [replyToId, access.conversation.id])
@@ -100,38 +90,142 @@ export async function sendMessage(ctx: DomainContext, conversationId: unknown, i
     }
   }
 
+  return { body, replyToId, mentionIds, mentionAll };
+}
+
+/**
+ * Check, then do: everything is validated before the transaction; the transaction takes the
+ * next seq under the conversation's row lock, writes the message, its mentions and the event;
+ * the event is published after commit. A retry with the same clientMessageId returns the
+ * message already sent, also across restarts (the unique index decides).
+ */
+export async function sendMessage(ctx: DomainContext, conversationId: unknown, input: SendInput): Promise<MessageView> {
+  const actor = requireActor(ctx);
+  const { em } = ctx;
+  const access = await conversationForActor(em, actor, conversationId);
+  const clientMessageId = String(input.clientMessageId ?? '');
+  if (!CLIENT_ID.test(clientMessageId)) throw badInput('clientMessageId 应为 8 至 64 位字母、数字、下划线或连字符', 'clientMessageId');
+
+  // A retry is recognised by the write itself (it writes nothing), so the common case costs no
+  // lookup. Checks made before the write may refuse a retry that was fine the first time (the
+  // sender was blocked since, a mentioned member left): then the message already sent is the answer.
+  const checked = await checkSend(ctx, access, input).catch(async (error: unknown) => {
+    const earlier = await existingByClientId(em, actor.userId, clientMessageId);
+    if (earlier) return { replay: await replayed(em, earlier, access.conversation.id) };
+    throw error;
+  });
+  if ('replay' in checked) return checked.replay;
+  const { body, replyToId, mentionIds, mentionAll } = checked;
+
   try {
-    return await commitMessageChange(ctx, async (tem, emit) => {
-      const [{ last_seq: seq }] = await tem.execute<Array<{ last_seq: number }>>(
-        `update conversation set last_seq = last_seq + 1, last_message_at = now() where id = ? returning last_seq`,
-        [access.conversation.id],
-      );
+    const sent = await writeMessage(em, { conversationId: access.conversation.id, authorId: actor.userId, body, replyToId, clientMessageId, mentionAll, mentionIds });
+    if (!sent) {
+      // Nothing written: the discussion group was archived (checked under the conversation's
+      // lock, which archiving takes too), or the clientMessageId was used before (a retry).
       if (access.discussion) {
-        // Archiving takes this row lock too, so this read sees an archive committed before us.
-        const [d] = await tem.execute<Array<{ archived_at: Date | null }>>(`select archived_at from discussion_group where id = ?`, [access.discussion.id]);
+        const [d] = await em.execute<Array<{ archived_at: Date | null }>>(`select archived_at from discussion_group where id = ?`, [access.discussion.id]);
         if (d?.archived_at) throw forbidden('讨论组已归档，只能查看');
       }
-      const [{ id: messageId }] = await tem.execute<Array<{ id: string }>>(
-        `insert into message (id, conversation_id, seq, author_id, body, reply_to_id, client_message_id, mentions_all, created_at, search_vector)
-         values (gen_random_uuid(), ?, ?, ?, ?, ?, ?, ?, now(), ?::tsvector) returning id`,
-        [access.conversation.id, seq, actor.userId, body, replyToId, clientMessageId, mentionAll, toTsvectorLiteral(body)],
-      );
-      if (mentionIds.length) {
-        await tem.execute(`insert into message_mention (message_id, user_id) values ${mentionIds.map(() => '(?, ?)').join(', ')}`, mentionIds.flatMap((u) => [messageId, u]));
-      }
-      // The sender has read everything up to their own message.
-      await tem.execute(`update conversation_member set last_read_seq = ? where conversation_id = ? and user_id = ? and last_read_seq < ?`, [seq, access.conversation.id, actor.userId, seq]);
-      emit(await recordEvent(tem, { conversationId: access.conversation.id, type: 'MESSAGE_ADDED', messageId, userId: actor.userId }));
-      return messageId;
-    });
+      const earlier = await existingByClientId(em, actor.userId, clientMessageId);
+      if (earlier) return replayed(em, earlier, access.conversation.id);
+      throw new Error('message not written');
+    }
+    await ctx.deps.realtime.publish([{ event: sent.event, recipients: sent.recipients, message: sent.view }]);
+    return sent.view;
   } catch (error) {
-    if (error instanceof UniqueConstraintViolationException) {
+    if (error instanceof UniqueConstraintViolationException || isUniqueViolation(error)) {
       // The same clientMessageId raced in from a retry: return the one that won.
       const winner = await existingByClientId(em, actor.userId, clientMessageId);
       if (winner) return replayed(em, winner, access.conversation.id);
     }
     throw error;
   }
+}
+
+interface NewMessage {
+  conversationId: string;
+  authorId: string;
+  body: string;
+  replyToId: string | null;
+  clientMessageId: string;
+  mentionAll: boolean;
+  mentionIds: string[];
+}
+
+const MESSAGE_COLUMNS = 'id, conversation_id, seq, author_id, body, reply_to_id, client_message_id, mentions_all, created_at, edited_at, recalled_at';
+
+/**
+ * The sending transaction in ONE round trip: three statements that PostgreSQL runs as one
+ * implicit transaction (all or nothing), each with its own snapshot.
+ * 1. Takes the next seq under the conversation's row lock, unless this author already used
+ *    the clientMessageId (a retry writes nothing).
+ * 2. Only if the seq was just taken (no message holds it yet): inserts the message, its
+ *    mentions, the sender's read cursor and the event, and reads the recipients: the members
+ *    as of this statement, which runs after the lock was taken.
+ * 3. Reads the author and mentioned people, so the message view needs no further query.
+ * A concurrent retry of the same clientMessageId fails statement 2 on the unique index, and
+ * the whole transaction rolls back: no seq is lost.
+ */
+async function writeMessage(em: EntityManager, m: NewMessage): Promise<{ view: MessageView; event: StoredEventRef; recipients: string[] } | null> {
+  const u = entityColumns(em, User, 'u');
+  const o = entityColumns(em, OrgUnit, 'o');
+  const [, , written, people] = (await script(em, [
+    // The row lock first, so that the next statement's snapshot sees whatever committed before
+    // it was granted (an archive of the discussion group takes this lock too).
+    { sql: `select 1 from conversation where id = ? for update`, params: [m.conversationId] },
+    {
+      sql: `update conversation c set last_seq = last_seq + 1, last_message_at = now()
+             where c.id = ? and not exists (select 1 from message where author_id = ? and client_message_id = ?)
+               and not exists (select 1 from discussion_group d where d.conversation_id = c.id and d.archived_at is not null)
+            returning last_seq`,
+      params: [m.conversationId, m.authorId, m.clientMessageId],
+    },
+    {
+      sql: `with m as (
+              insert into message (id, conversation_id, seq, author_id, body, reply_to_id, client_message_id, mentions_all, created_at, search_vector)
+              select gen_random_uuid(), c.id, c.last_seq, ?, ?, ?, ?, ?, now(), ?::tsvector
+                from conversation c
+               where c.id = ? and c.last_seq > 0
+                 and not exists (select 1 from message x where x.conversation_id = c.id and x.seq = c.last_seq)
+              returning ${MESSAGE_COLUMNS}
+            ),${m.mentionIds.length ? `
+            mentions as (insert into message_mention (message_id, user_id) select m.id, p.id from m, unnest(array[?]::uuid[]) as p(id)),` : ''}
+            cursor as (
+              update conversation_member cm set last_read_seq = m.seq from m
+               where cm.conversation_id = m.conversation_id and cm.user_id = m.author_id and cm.last_read_seq < m.seq
+            ),
+            event as (
+              insert into chat_event (conversation_id, type, message_id, user_id, only_user_id, data, at)
+              select m.conversation_id, 'MESSAGE_ADDED', m.id, m.author_id, null, null, now() from m
+              returning id, at
+            )
+            select m.*, event.id as event_id, event.at as event_at,
+                   array(select user_id from conversation_member where conversation_id = m.conversation_id) as recipients
+              from m, event`,
+      params: [m.authorId, m.body, m.replyToId, m.clientMessageId, m.mentionAll, toTsvectorLiteral(m.body), m.conversationId, ...(m.mentionIds.length ? [m.mentionIds] : [])],
+    },
+    {
+      sql: `select ${u.sql}, ${o.sql} from app_user u join org_unit o on o.id = u.unit_id where u.id in (?)`,
+      params: [[m.authorId, ...m.mentionIds]],
+    },
+  ])) as [unknown, unknown, Array<MessageRow & { event_id: string; event_at: Date; recipients: string[] }>, Array<Record<string, unknown>>];
+  const row = written[0];
+  if (!row) return null;
+  const users = new Map(
+    people.map((p) => {
+      em.map(OrgUnit, o.pick(p)!);
+      const user = em.map(User, u.pick(p)!);
+      return [user.id, user] as const;
+    }),
+  );
+  const replyTo = row.reply_to_id ? (await loadMessageView(em, row.reply_to_id)) : null;
+  const view = messageViewOf(row, users.get(row.author_id)!, replyTo);
+  view.mentions = m.mentionIds.map((id) => users.get(id)).filter((user): user is User => !!user);
+  return {
+    view,
+    event: { id: String(row.event_id), type: 'MESSAGE_ADDED', conversationId: row.conversation_id, at: new Date(row.event_at), messageId: row.id, userId: row.author_id, readSeq: null },
+    recipients: row.recipients,
+  };
 }
 
 async function replayed(em: EntityManager, previous: { id: string; conversation_id: string }, conversationId: string): Promise<MessageView> {

@@ -1,4 +1,5 @@
 import { MikroORM } from '@mikro-orm/postgresql';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../../server/app.js';
 import { loadConfig } from '../../../server/config.js';
@@ -142,6 +143,82 @@ describe('private messages', () => {
     await li.request(`mutation($u: ID!) { unblockUser(userId: $u) { blockedByViewer } }`, { u: cheng.userId });
     await cheng.request(SEND, { c: direct.id, b: '解除屏蔽了', k: key() });
     expect(await li.errorCode(`mutation($u: ID!) { openDirectConversation(userId: $u) { id } }`, { u: li.userId })).toBe('BAD_USER_INPUT');
+  });
+});
+
+describe('the send path', () => {
+  const FULL = `id conversationId seq author { id realName title loginName phone unit { id name level } } body
+    replyTo { id seq body recalledAt author { id realName } } mentions { id realName unit { name } } mentionsAll
+    reactions { emoji count viewerReacted users { id realName } } createdAt editedAt recalledAt clientMessageId viewerCan { edit recall react }`;
+  const SEND_FULL = `mutation($c: ID!, $b: String!, $k: String!, $r: ID, $m: [ID!]) {
+    sendMessage(conversationId: $c, body: $b, clientMessageId: $k, replyToId: $r, mentionUserIds: $m) { ${FULL} } }`;
+
+  it('answers with the message exactly as a fresh fetch shows it, and publishes the same', async () => {
+    const stream = await openStream(t.url, { token: (await new Client(t.url).login('lijinsong')).token, conversationId: demo });
+    streams.push(stream);
+    const target = (await cheng.request(SEND, { c: demo, b: '被回复的消息', k: key() })).sendMessage;
+    const sent = (await li.request(SEND_FULL, { c: demo, b: '回复并提及', k: key(), r: target.id, m: [cheng.userId, li.userId] })).sendMessage;
+    const fresh = (await li.request(`query($c: ID!, $a: ID!) { conversation(id: $c) { messages(around: $a, first: 1) { edges { node { ${FULL} } } } } }`, { c: demo, a: sent.id }))
+      .conversation.messages.edges[0].node;
+    expect(sent).toEqual(fresh);
+    expect(sent).toMatchObject({ author: { realName: '李劲松', unit: { name: expect.any(String) } }, replyTo: { id: target.id }, clientMessageId: expect.any(String) });
+    expect(sent.mentions.map((m: { id: string }) => m.id).sort()).toEqual([cheng.userId, li.userId].sort());
+    const live = await stream.waitFor((e) => e.type === 'MESSAGE_ADDED' && e.message.id === sent.id);
+    expect(live.message).toMatchObject({ seq: sent.seq, body: sent.body, author: { id: li.userId, realName: '李劲松', unit: sent.author.unit && { name: sent.author.unit.name } }, replyTo: { id: target.id } });
+  });
+
+  it('costs three SQL round trips: session, access, and the one-statement-batch write', async () => {
+    await li.request(SEND, { c: demo, b: '预热', k: key() });
+    const statements: string[] = [];
+    const original = pg.Client.prototype.query;
+    pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+      const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text?: string })?.text;
+      if (text) statements.push(text);
+      return (original as (...a: unknown[]) => unknown).apply(this, args);
+    } as typeof original;
+    try {
+      await li.request(SEND, { c: demo, b: '数一数', k: key() });
+    } finally {
+      pg.Client.prototype.query = original;
+    }
+    expect(statements).toHaveLength(3);
+  });
+
+  it('answers a retry with the message already sent, even when the sender may no longer post', async () => {
+    const direct = (await cheng.request(`mutation($u: ID!) { openDirectConversation(userId: $u) { id } }`, { u: li.userId })).openDirectConversation;
+    const k = key();
+    const first = (await cheng.request(SEND, { c: direct.id, b: '屏蔽前发出', k })).sendMessage;
+    await li.request(`mutation($u: ID!) { blockUser(userId: $u) { blockedByViewer } }`, { u: cheng.userId });
+    try {
+      expect((await cheng.request(SEND, { c: direct.id, b: '屏蔽前发出', k })).sendMessage).toEqual(first);
+      expect(await cheng.errorCode(SEND, { c: direct.id, b: '屏蔽后新消息', k: key() })).toBe('FORBIDDEN');
+    } finally {
+      await li.request(`mutation($u: ID!) { unblockUser(userId: $u) { blockedByViewer } }`, { u: cheng.userId });
+    }
+  });
+
+  it('writes one message and takes one seq for concurrent retries of the same clientMessageId', async () => {
+    const k = key();
+    const [{ last_seq: before }] = await sql<{ last_seq: number }>(t.orm, `select last_seq from conversation where id = ?`, [demo]);
+    const answers = await Promise.all(Array.from({ length: 6 }, () => li.request(SEND, { c: demo, b: '并发重试', k })));
+    expect(new Set(answers.map((a) => a.sendMessage.id)).size).toBe(1);
+    expect(await count(t.orm, 'message', 'client_message_id = ?', [k])).toBe(1);
+    const [{ last_seq: after }] = await sql<{ last_seq: number }>(t.orm, `select last_seq from conversation where id = ?`, [demo]);
+    expect(after).toBe(before + 1);
+    expect(answers[0].sendMessage.seq).toBe(after);
+    const next = (await li.request(SEND, { c: demo, b: '下一条', k: key() })).sendMessage;
+    expect(next.seq).toBe(after + 1);
+  });
+
+  it('refuses a clientMessageId already used in another conversation, and takes no seq there', async () => {
+    const k = key();
+    await li.request(SEND, { c: demo, b: '群里', k });
+    const direct = (await li.request(`mutation($u: ID!) { openDirectConversation(userId: $u) { id } }`, { u: cheng.userId })).openDirectConversation;
+    const [{ last_seq: before }] = await sql<{ last_seq: number }>(t.orm, `select last_seq from conversation where id = ?`, [direct.id]);
+    expect(await li.errorCode(SEND, { c: direct.id, b: '私聊', k })).toBe('CONFLICT');
+    const [{ last_seq: after }] = await sql<{ last_seq: number }>(t.orm, `select last_seq from conversation where id = ?`, [direct.id]);
+    expect(after).toBe(before);
+    expect(await count(t.orm, 'message', 'client_message_id = ?', [k])).toBe(1);
   });
 });
 

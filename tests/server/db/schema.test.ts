@@ -20,7 +20,15 @@ describe('migrations', () => {
     const migrator = orm.getMigrator();
     expect(await migrator.getPendingMigrations()).toEqual([]);
     await migrator.up();
-    expect((await migrator.getExecutedMigrations()).map((m) => m.name)).toEqual(['Migration20261124000000Initial', 'Migration20261124200000Chat', 'Migration20261125000000Forum', 'Migration20261125010000NotificationSubjects', 'Migration20261125020000Documents', 'Migration20261125120000SearchOrder']);
+    expect((await migrator.getExecutedMigrations()).map((m) => m.name)).toEqual([
+      'Migration20261124000000Initial',
+      'Migration20261124200000Chat',
+      'Migration20261125000000Forum',
+      'Migration20261125010000NotificationSubjects',
+      'Migration20261125020000Documents',
+      'Migration20261125030000Meetings',
+      'Migration20261125120000SearchOrder',
+    ]);
   });
 });
 

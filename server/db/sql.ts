@@ -1,0 +1,90 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EntityName } from '@mikro-orm/core';
+import type pg from 'pg';
+
+/**
+ * Raw SQL for the chat hot path (send, access check, session lookup), on a connection of the
+ * ORM's own pool, without the ORM and knex layers in between.
+ *
+ * - `query`: one statement as a named prepared statement with bind parameters ($1, $2…):
+ *   PostgreSQL parses and plans it once per connection, and values are never spliced into text.
+ * - `script`: several statements in ONE round trip (simple query protocol). PostgreSQL runs
+ *   them as one implicit transaction: all commit or none do, and under READ COMMITTED each
+ *   statement still takes a fresh snapshot, so a row lock taken by the first statement orders
+ *   what the later ones read. The simple protocol cannot bind parameters, so values are
+ *   inlined by the ORM platform's own quoting (the same as every `em.execute` call does).
+ *
+ * Neither may run inside an ORM transaction (they would take another connection).
+ */
+
+type PgClient = pg.Client;
+interface KnexClientLike {
+  acquireConnection(): Promise<PgClient>;
+  releaseConnection(connection: PgClient): Promise<void>;
+}
+
+function clientOf(em: EntityManager): KnexClientLike {
+  if (em.getTransactionContext()) throw new Error('raw hot-path SQL must not run inside an ORM transaction');
+  return em.getConnection().getKnex().client as unknown as KnexClientLike;
+}
+
+async function withConnection<T>(em: EntityManager, work: (connection: PgClient) => Promise<T>): Promise<T> {
+  const client = clientOf(em);
+  const connection = await client.acquireConnection();
+  try {
+    return await work(connection);
+  } finally {
+    await client.releaseConnection(connection);
+  }
+}
+
+/** One prepared statement; `name` must be unique per text (pg keeps it per connection). */
+export async function query<R>(em: EntityManager, name: string, text: string, values: unknown[]): Promise<R[]> {
+  return withConnection(em, async (connection) => (await connection.query({ name, text, values })).rows as R[]);
+}
+
+/** Several statements (`?` placeholders, inlined) in one round trip; the rows of each statement, in order. */
+export async function script(em: EntityManager, statements: Array<{ sql: string; params?: unknown[] }>): Promise<unknown[][]> {
+  const platform = em.getPlatform();
+  const text = statements.map((s) => platform.formatQuery(s.sql, s.params ?? [])).join(';\n');
+  return withConnection(em, async (connection) => {
+    const result = (await connection.query(text)) as unknown as pg.QueryResult | pg.QueryResult[];
+    return Array.isArray(result) ? result.map((r) => r.rows) : [result.rows];
+  });
+}
+
+/** PostgreSQL's unique_violation, from `query` or `script` (which the ORM's exception converter does not see). */
+export const isUniqueViolation = (error: unknown): boolean => (error as { code?: unknown } | null)?.code === '23505';
+
+/**
+ * Selects the columns an ORM load of `entity` reads (scalars and owning to-one keys, no lazy
+ * ones) under `alias`, renamed `<alias>__<column>` so that several entities fit in one row;
+ * `pick` takes them back out of a row, ready for `em.map` (which makes managed entities of them).
+ */
+export interface EntityColumns {
+  sql: string;
+  pick: (row: Record<string, unknown>) => Record<string, unknown> | null;
+}
+const columnsCache = new Map<string, EntityColumns>();
+export function entityColumns(em: EntityManager, entity: EntityName<object>, alias: string): EntityColumns {
+  const meta = em.getMetadata().find(entity)!;
+  const fields = meta.props
+    .filter((p) => !p.lazy && p.persist !== false && (p.kind === 'scalar' || p.kind === 'm:1' || (p.kind === '1:1' && p.owner)))
+    .flatMap((p) => p.fieldNames ?? []);
+  const cacheKey = `${meta.className}:${alias}`;
+  const cached = columnsCache.get(cacheKey);
+  if (cached) return cached;
+  const key = (field: string) => `${alias}__${field}`;
+  const primary = key(meta.primaryKeys.length ? (meta.properties as Record<string, { fieldNames: string[] }>)[meta.primaryKeys[0] as string].fieldNames[0] : fields[0]);
+  const columns: EntityColumns = {
+    sql: fields.map((f) => `${alias}.${f} as ${key(f)}`).join(', '),
+    pick: (row) => {
+      if (row[primary] === null || row[primary] === undefined) return null;
+      const out: Record<string, unknown> = {};
+      for (const f of fields) out[f] = row[key(f)];
+      return out;
+    },
+  };
+  columnsCache.set(cacheKey, columns);
+  return columns;
+}

@@ -1,0 +1,467 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { audit } from '../../audit/logger.js';
+import { ChatGroup, MeetingNotice, type MeetingAnswer, type MeetingScope } from '../../db/entities/index.js';
+import { badInput, conflict } from '../../errors.js';
+import { authorize, type Actor } from '../../policies/index.js';
+import { inTransaction } from '../chat/events.js';
+import type { OutgoingEvent } from '../chat/realtime.js';
+import type { GroupAccess } from '../chat/subjects.js';
+import { requireActor, type DomainContext } from '../context.js';
+import { notify } from '../forum/notifications.js';
+import { isUuid } from '../ids.js';
+import { decodeCursor, pageSize, toPage, type Page, type PageArgs } from '../pagination.js';
+import { meetingForActor, meetingsForActor, memberGroupForActor } from './access.js';
+import { dropReminders, scheduleReminders } from './reminders.js';
+import { MAX_INVITEE_IDS, type MeetingAccess } from './subjects.js';
+import { validCancelReason, validLeaveReason, validMeetingFields, type MeetingFields } from './validation.js';
+
+const publisher = (ctx: DomainContext) => (events: OutgoingEvent[]) => ctx.deps.realtime.publish(events);
+
+/** Who is invited: the whole group, everyone in chosen units (and below), or chosen members. */
+export interface InviteeSpec {
+  scope: unknown;
+  unitIds?: unknown[] | null;
+  memberIds?: unknown[] | null;
+}
+
+export interface MeetingInput {
+  groupId: unknown;
+  title: unknown;
+  agenda?: unknown;
+  startsAt: unknown;
+  endsAt: unknown;
+  place?: unknown;
+  onlineUrl?: unknown;
+  invitees: InviteeSpec;
+  /**
+   * TODO(documents): attachments. When the documents module lands, take `attachmentIds`
+   * here, check each is readable by the organizer in this group, and link them in this
+   * transaction (a meeting_attachment table); the presenter then lists them for invitees.
+   */
+  attachmentIds?: unknown[] | null;
+}
+
+export type MeetingEdit = Partial<Omit<MeetingInput, 'groupId'>>;
+
+interface ResolvedInvitees {
+  scope: MeetingScope;
+  unitIds: string[] | null;
+  userIds: string[];
+}
+
+const SCOPES: Record<string, MeetingScope> = { GROUP: 'group', UNITS: 'units', MEMBERS: 'members', group: 'group', units: 'units', members: 'members' };
+
+function idList(raw: unknown[] | null | undefined, field: string, what: string): string[] {
+  const ids = [...new Set((raw ?? []).map(String))];
+  if (!ids.length) throw badInput(`请选择${what}`, field);
+  if (ids.length > MAX_INVITEE_IDS) throw badInput(`最多选择 ${MAX_INVITEE_IDS} 个${what}`, field);
+  if (!ids.every(isUuid)) throw badInput(`所选${what}无效`, field);
+  return ids;
+}
+
+/**
+ * Turns the invitee choice into group members (never the organizer). 三县一区 is four county
+ * units: every member whose unit is one of them or lies below one (materialised paths).
+ */
+export async function resolveInvitees(em: EntityManager, groupId: string, organizerId: string, spec: InviteeSpec | null | undefined): Promise<ResolvedInvitees> {
+  const scope = SCOPES[String(spec?.scope ?? '')];
+  if (!spec || !scope) throw badInput('请选择邀请范围', 'invitees');
+  let userIds: string[];
+  let unitIds: string[] | null = null;
+  if (scope === 'group') {
+    const rows = await em.execute<Array<{ user_id: string }>>(`select user_id from group_member where group_id = ? and user_id <> ?`, [groupId, organizerId]);
+    userIds = rows.map((r) => r.user_id);
+  } else if (scope === 'units') {
+    unitIds = idList(spec.unitIds, 'unitIds', '单位');
+    const units = await em.execute<Array<{ id: string; path: string }>>(`select id, path from org_unit where id in (?)`, [unitIds]);
+    if (units.length !== unitIds.length) throw badInput('所选单位不存在', 'unitIds');
+    const rows = await em.execute<Array<{ user_id: string }>>(
+      `select gm.user_id from group_member gm
+         join app_user u on u.id = gm.user_id
+         join org_unit ou on ou.id = u.unit_id
+        where gm.group_id = ? and gm.user_id <> ? and ou.path like any (?::text[])`,
+      [groupId, organizerId, `{${units.map((u) => `${u.path}%`).join(',')}}`],
+    );
+    userIds = rows.map((r) => r.user_id);
+  } else {
+    const ids = idList(spec.memberIds, 'memberIds', '参会人员');
+    const rows = await em.execute<Array<{ user_id: string }>>(`select user_id from group_member where group_id = ? and user_id in (?)`, [groupId, ids]);
+    if (rows.length !== ids.length) throw badInput('参会人员须是本群成员', 'memberIds');
+    userIds = ids.filter((id) => id !== organizerId);
+  }
+  if (!userIds.length) throw badInput(scope === 'units' ? '所选单位在本群没有成员' : '没有可邀请的成员', scope === 'units' ? 'unitIds' : 'invitees');
+  return { scope, unitIds, userIds };
+}
+
+async function refreshed(em: EntityManager, id: string): Promise<MeetingNotice> {
+  const meeting = await em.findOneOrFail(MeetingNotice, { id });
+  await em.refresh(meeting);
+  return meeting;
+}
+
+/** Issues a notice: the invitees are notified (meeting_invite) and the reminders planned. */
+export async function issueMeeting(ctx: DomainContext, input: MeetingInput): Promise<MeetingNotice> {
+  const actor = requireActor(ctx);
+  const group = await memberGroupForActor(ctx.em, actor, input.groupId);
+  authorize(actor, 'issueMeeting', group, '本群只有群主和管理员可以发布会议通知');
+  const fields = validMeetingFields({ title: input.title, agenda: input.agenda, startsAt: input.startsAt, endsAt: input.endsAt, place: input.place, onlineUrl: input.onlineUrl });
+  const invitees = await resolveInvitees(ctx.em, group.group.id, actor.userId, input.invitees);
+  const id = await inTransaction(ctx.em, publisher(ctx), async (em, emit) => {
+    const [{ id }] = await em.execute<Array<{ id: string }>>(
+      `insert into meeting_notice (id, group_id, organizer_id, title, agenda, starts_at, ends_at, place, online_url, scope, scope_unit_ids, status, sequence, created_at, updated_at)
+       values (gen_random_uuid(), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', 0, now(), now()) returning id`,
+      [group.group.id, actor.userId, fields.title, fields.agenda, fields.startsAt, fields.endsAt, fields.place, fields.onlineUrl, invitees.scope, invitees.unitIds ? JSON.stringify(invitees.unitIds) : null],
+    );
+    await addInvitees(em, id, invitees.userIds, null);
+    await scheduleReminders(em, id, fields.startsAt);
+    audit(em, {
+      actorId: actor.userId,
+      action: 'meeting.issued',
+      targetType: 'meeting',
+      targetId: id,
+      after: { groupId: group.group.id, title: fields.title, startsAt: fields.startsAt, endsAt: fields.endsAt, scope: invitees.scope, invitees: invitees.userIds.length },
+      ip: ctx.ip,
+    });
+    for (const event of await notify(em, { kind: 'meeting_invite', userIds: invitees.userIds, actorId: actor.userId, groupId: group.group.id, subjectId: id })) emit(event);
+    return id;
+  });
+  return refreshed(ctx.em, id);
+}
+
+async function addInvitees(em: EntityManager, meetingId: string, userIds: string[], substituteFor: string | null): Promise<void> {
+  if (!userIds.length) return;
+  await em.execute(
+    `insert into meeting_invitee (meeting_id, user_id, substitute_for_id, invited_at) select ?, u, ?, now() from unnest(?::uuid[]) as u on conflict do nothing`,
+    [meetingId, substituteFor, `{${userIds.join(',')}}`],
+  );
+}
+
+interface LockedMeeting {
+  status: string;
+  ends_at: Date;
+  starts_at: Date;
+}
+
+/** Locks the notice row; refuses changes to a cancelled or ended notice (CONFLICT). */
+async function lockOpenMeeting(em: EntityManager, id: string, mode: 'update' | 'share', what: string): Promise<LockedMeeting> {
+  const [row] = await em.execute<LockedMeeting[]>(`select status, starts_at, ends_at from meeting_notice where id = ? for ${mode}`, [id]);
+  if (row.status === 'cancelled') throw conflict(`会议已取消，不能${what}`);
+  if (new Date(row.ends_at).getTime() <= Date.now()) throw conflict(`会议已结束，不能${what}`);
+  return row;
+}
+
+const FIELD_NAMES = ['title', 'agenda', 'startsAt', 'endsAt', 'place', 'onlineUrl'] as const;
+
+/**
+ * Edits a notice: invitees hear what changed (meeting_changed with data.changed), new invitees
+ * get meeting_invite, removed ones meeting_cancelled. A new start time replans the reminders.
+ */
+export async function editMeeting(ctx: DomainContext, meetingId: unknown, edit: MeetingEdit): Promise<MeetingNotice> {
+  const actor = requireActor(ctx);
+  const access = await meetingForActor(ctx.em, actor, meetingId);
+  authorize(actor, 'manage', access, '只有发起人和群管理员可以修改会议通知');
+  const m = access.meeting;
+  const has = (key: keyof MeetingEdit) => Object.prototype.hasOwnProperty.call(edit, key) && edit[key] !== undefined;
+  const startChanged = has('startsAt') && new Date(String(edit.startsAt instanceof Date ? edit.startsAt.toISOString() : edit.startsAt)).getTime() !== m.startsAt.getTime();
+  const fields = validMeetingFields(
+    {
+      title: has('title') ? edit.title : m.title,
+      agenda: has('agenda') ? edit.agenda : m.agenda,
+      startsAt: has('startsAt') ? edit.startsAt : m.startsAt,
+      endsAt: has('endsAt') ? edit.endsAt : m.endsAt,
+      place: Object.prototype.hasOwnProperty.call(edit, 'place') ? edit.place : m.place,
+      onlineUrl: Object.prototype.hasOwnProperty.call(edit, 'onlineUrl') ? edit.onlineUrl : m.onlineUrl,
+    },
+    !startChanged,
+  );
+  const before: MeetingFields = { title: m.title, agenda: m.agenda, startsAt: m.startsAt, endsAt: m.endsAt, place: m.place, onlineUrl: m.onlineUrl };
+  const same = (a: unknown, b: unknown) => (a instanceof Date && b instanceof Date ? a.getTime() === b.getTime() : a === b);
+  const changed: string[] = FIELD_NAMES.filter((key) => !same(before[key], fields[key]));
+  const invitees = edit.invitees ? await resolveInvitees(ctx.em, m.group.id, m.organizer.id, edit.invitees) : null;
+
+  await inTransaction(ctx.em, publisher(ctx), async (em, emit) => {
+    await lockOpenMeeting(em, m.id, 'update', '修改');
+    const current = await em.execute<Array<{ user_id: string; substitute_for_id: string | null }>>(`select user_id, substitute_for_id from meeting_invitee where meeting_id = ?`, [m.id]);
+    let added: string[] = [];
+    let removed: string[] = [];
+    if (invitees) {
+      const all = new Set(current.map((r) => r.user_id));
+      const wanted = new Set(invitees.userIds);
+      added = invitees.userIds.filter((id) => !all.has(id));
+      // Substitutes stay: they were named by an invitee, not chosen by the organizer.
+      removed = current.filter((r) => !r.substitute_for_id && !wanted.has(r.user_id)).map((r) => r.user_id);
+      const scopeChanged = invitees.scope !== m.scope || JSON.stringify(invitees.unitIds) !== JSON.stringify(m.scopeUnitIds);
+      if (added.length || removed.length || scopeChanged) changed.push('invitees');
+    }
+    if (!changed.length) throw badInput('内容没有变化', 'title');
+    await em.execute(
+      `update meeting_notice set title = ?, agenda = ?, starts_at = ?, ends_at = ?, place = ?, online_url = ?, scope = ?, scope_unit_ids = ?, sequence = sequence + 1, updated_at = now() where id = ?`,
+      [
+        fields.title,
+        fields.agenda,
+        fields.startsAt,
+        fields.endsAt,
+        fields.place,
+        fields.onlineUrl,
+        invitees?.scope ?? m.scope,
+        invitees ? (invitees.unitIds ? JSON.stringify(invitees.unitIds) : null) : m.scopeUnitIds ? JSON.stringify(m.scopeUnitIds) : null,
+        m.id,
+      ],
+    );
+    if (removed.length) await em.execute(`delete from meeting_invitee where meeting_id = ? and user_id in (?)`, [m.id, removed]);
+    await addInvitees(em, m.id, added, null);
+    if (changed.includes('startsAt')) await scheduleReminders(em, m.id, fields.startsAt);
+    audit(em, {
+      actorId: actor.userId,
+      action: 'meeting.edited',
+      targetType: 'meeting',
+      targetId: m.id,
+      before: Object.fromEntries(changed.filter((k) => k !== 'invitees').map((k) => [k, before[k as keyof MeetingFields]])),
+      after: { ...Object.fromEntries(changed.filter((k) => k !== 'invitees').map((k) => [k, fields[k as keyof MeetingFields]])), added: added.length, removed: removed.length },
+      ip: ctx.ip,
+    });
+    const stay = current.map((r) => r.user_id).filter((id) => !removed.includes(id));
+    const base = { actorId: actor.userId, groupId: m.group.id, subjectId: m.id };
+    for (const event of await notify(em, { ...base, kind: 'meeting_changed', userIds: stay, data: { changed } })) emit(event);
+    for (const event of await notify(em, { ...base, kind: 'meeting_invite', userIds: added })) emit(event);
+    for (const event of await notify(em, { ...base, kind: 'meeting_cancelled', userIds: removed, data: { removed: true } })) emit(event);
+  });
+  return refreshed(ctx.em, m.id);
+}
+
+/** Cancels a notice: pending reminders go, invitees are told (meeting_cancelled). */
+export async function cancelMeeting(ctx: DomainContext, meetingId: unknown, rawReason: unknown): Promise<MeetingNotice> {
+  const actor = requireActor(ctx);
+  const access = await meetingForActor(ctx.em, actor, meetingId);
+  authorize(actor, 'manage', access, '只有发起人和群管理员可以取消会议');
+  const reason = validCancelReason(rawReason);
+  const m = access.meeting;
+  await inTransaction(ctx.em, publisher(ctx), async (em, emit) => {
+    await lockOpenMeeting(em, m.id, 'update', '取消');
+    await em.execute(`update meeting_notice set status = 'cancelled', cancelled_at = now(), cancel_reason = ?, sequence = sequence + 1, updated_at = now() where id = ?`, [reason, m.id]);
+    await dropReminders(em, m.id);
+    audit(em, { actorId: actor.userId, action: 'meeting.cancelled', targetType: 'meeting', targetId: m.id, reason, before: { status: 'active' }, after: { status: 'cancelled' }, ip: ctx.ip });
+    const rows = await em.execute<Array<{ user_id: string }>>(`select user_id from meeting_invitee where meeting_id = ?`, [m.id]);
+    const events = await notify(em, { kind: 'meeting_cancelled', userIds: rows.map((r) => r.user_id), actorId: actor.userId, groupId: m.group.id, subjectId: m.id, data: reason ? { reason } : null });
+    events.forEach(emit);
+  });
+  return refreshed(ctx.em, m.id);
+}
+
+/** Opening a notice: the invitee's read receipt (已读), and its notifications read. */
+export async function openMeeting(ctx: DomainContext, meetingId: unknown): Promise<MeetingNotice> {
+  const actor = requireActor(ctx);
+  const access = await meetingForActor(ctx.em, actor, meetingId);
+  await ctx.em.transactional(async (em) => {
+    if (access.invitation && !access.invitation.readAt) {
+      await em.execute(`update meeting_invitee set read_at = now() where meeting_id = ? and user_id = ? and read_at is null`, [access.meeting.id, actor.userId]);
+    }
+    await em.execute(`update notification set read_at = now() where user_id = ? and subject_id = ? and read_at is null`, [actor.userId, access.meeting.id]);
+  });
+  return access.meeting;
+}
+
+const ANSWERS: Record<string, MeetingAnswer> = { ATTEND: 'attend', LEAVE: 'leave', DELEGATE: 'delegate' };
+
+/**
+ * 参加, 请假 (with a reason) or 委派 (naming a substitute, a member of the group not yet invited,
+ * who is then invited). An answer may be changed until the meeting ends, except a 委派: the
+ * substitute has been invited on the strength of it.
+ */
+export async function answerMeeting(ctx: DomainContext, meetingId: unknown, rawAnswer: unknown, rawReason: unknown, rawSubstituteId: unknown): Promise<MeetingNotice> {
+  const actor = requireActor(ctx);
+  const access = await meetingForActor(ctx.em, actor, meetingId);
+  authorize(actor, 'answer', access, '您不在本次会议的邀请名单中');
+  const answer = ANSWERS[String(rawAnswer)];
+  if (!answer) throw badInput('回复无效', 'answer');
+  const reason = answer === 'leave' ? validLeaveReason(rawReason) : null;
+  let substituteId: string | null = null;
+  if (answer === 'delegate') {
+    if (!isUuid(rawSubstituteId)) throw badInput('请选择被委派人', 'substituteId');
+    if (rawSubstituteId === actor.userId) throw badInput('不能委派给自己', 'substituteId');
+    const [member] = await ctx.em.execute<Array<{ user_id: string }>>(`select user_id from group_member where group_id = ? and user_id = ?`, [access.meeting.group.id, rawSubstituteId]);
+    if (!member) throw badInput('被委派人须是本群成员', 'substituteId');
+    substituteId = rawSubstituteId;
+  }
+  const m = access.meeting;
+  await inTransaction(ctx.em, publisher(ctx), async (em, emit) => {
+    await lockOpenMeeting(em, m.id, 'share', '回复');
+    const [mine] = await em.execute<Array<{ answer: MeetingAnswer | null }>>(`select answer from meeting_invitee where meeting_id = ? and user_id = ? for update`, [m.id, actor.userId]);
+    if (!mine) throw conflict('您已不在本次会议的邀请名单中');
+    if (mine.answer === 'delegate') throw conflict('已委派他人参会，不能更改回复');
+    if (substituteId) {
+      const [already] = await em.execute<Array<{ user_id: string }>>(`select user_id from meeting_invitee where meeting_id = ? and user_id = ?`, [m.id, substituteId]);
+      if (already) throw badInput('被委派人已在邀请名单中', 'substituteId');
+      if (substituteId === m.organizer.id) throw badInput('不能委派给会议发起人', 'substituteId');
+    }
+    await em.execute(
+      `update meeting_invitee set answer = ?, reason = ?, substitute_id = ?, answered_at = now(), read_at = coalesce(read_at, now()) where meeting_id = ? and user_id = ?`,
+      [answer, reason, substituteId, m.id, actor.userId],
+    );
+    if (substituteId) {
+      await addInvitees(em, m.id, [substituteId], actor.userId);
+      const events = await notify(em, { kind: 'meeting_invite', userIds: [substituteId], actorId: actor.userId, groupId: m.group.id, subjectId: m.id, data: { substituteFor: actor.userId } });
+      events.forEach(emit);
+    }
+  });
+  return refreshed(ctx.em, m.id);
+}
+
+/** 提醒未回复: notifies every invitee who has not answered (meeting_nudge); answers how many. */
+export async function remindUnanswered(ctx: DomainContext, meetingId: unknown): Promise<number> {
+  const actor = requireActor(ctx);
+  const access = await meetingForActor(ctx.em, actor, meetingId);
+  authorize(actor, 'manage', access, '只有发起人和群管理员可以提醒未回复人员');
+  const m = access.meeting;
+  return inTransaction(ctx.em, publisher(ctx), async (em, emit) => {
+    await lockOpenMeeting(em, m.id, 'share', '提醒');
+    const rows = await em.execute<Array<{ user_id: string }>>(
+      `select i.user_id from meeting_invitee i join group_member gm on gm.group_id = ? and gm.user_id = i.user_id where i.meeting_id = ? and i.answer is null`,
+      [m.group.id, m.id],
+    );
+    const events = await notify(em, { kind: 'meeting_nudge', userIds: rows.map((r) => r.user_id), actorId: actor.userId, groupId: m.group.id, subjectId: m.id });
+    events.forEach(emit);
+    audit(em, { actorId: actor.userId, action: 'meeting.nudged', targetType: 'meeting', targetId: m.id, after: { notified: events.length }, ip: ctx.ip });
+    return events.length;
+  });
+}
+
+/** The group setting: whether plain members may issue notices (admins only by default). */
+export async function setMeetingPolicy(ctx: DomainContext, groupId: unknown, membersMayIssue: boolean): Promise<ChatGroup> {
+  const actor = requireActor(ctx);
+  const group = await memberGroupForActor(ctx.em, actor, groupId);
+  authorize(actor, 'configureMeetings', group, '只有群主和管理员可以修改会议通知设置');
+  await ctx.em.transactional(async (em) => {
+    await em.execute(`update chat_group set members_may_issue_meetings = ? where id = ?`, [!!membersMayIssue, group.group.id]);
+    audit(em, {
+      actorId: actor.userId,
+      action: 'group.meeting_policy_changed',
+      targetType: 'group',
+      targetId: group.group.id,
+      before: { membersMayIssueMeetings: group.group.membersMayIssueMeetings },
+      after: { membersMayIssueMeetings: !!membersMayIssue },
+      ip: ctx.ip,
+    });
+  });
+  const fresh = await ctx.em.findOneOrFail(ChatGroup, { id: group.group.id });
+  await ctx.em.refresh(fresh);
+  return fresh;
+}
+
+/**
+ * Notices waiting for the viewer's answer (pinned until answered): active, not ended, in
+ * groups they still belong to; soonest first.
+ */
+export async function pendingMeetings(em: EntityManager, actor: Actor, groupId?: string): Promise<MeetingAccess[]> {
+  const rows = await em.execute<Array<{ id: string }>>(
+    `select m.id from meeting_invitee i
+       join meeting_notice m on m.id = i.meeting_id
+       join group_member gm on gm.group_id = m.group_id and gm.user_id = i.user_id
+      where i.user_id = ? and i.answer is null and m.status = 'active' and m.ends_at > now() ${groupId ? 'and m.group_id = ?' : ''}
+      order by m.starts_at, m.id limit 100`,
+    [actor.userId, ...(groupId ? [groupId] : [])],
+  );
+  return meetingsForActor(em, actor, rows.map((r) => r.id));
+}
+
+/**
+ * A group's notices the viewer may see, latest start first (`upcoming`: active ones not yet
+ * ended). The query narrows to the viewer's own notices (or all, for admins); the policy then
+ * decides each one.
+ */
+export async function groupMeetings(em: EntityManager, actor: Actor, group: GroupAccess, args: PageArgs & { upcoming?: boolean | null }): Promise<Page<MeetingAccess>> {
+  const size = pageSize(args.first);
+  const cursor = decodeCursor(args.after, 2);
+  const manager = group.role === 'owner' || group.role === 'admin' || actor.isSystemAdmin;
+  const rows = await em.execute<Array<{ id: string; starts: string }>>(
+    `select m.id, m.starts_at::text as starts from meeting_notice m
+      where m.group_id = ?
+        ${manager ? '' : 'and (m.organizer_id = ? or exists (select 1 from meeting_invitee i where i.meeting_id = m.id and i.user_id = ?))'}
+        ${args.upcoming ? `and m.status = 'active' and m.ends_at > now()` : ''}
+        ${cursor ? 'and (m.starts_at, m.id) < (?::timestamptz, ?::uuid)' : ''}
+      order by m.starts_at desc, m.id desc limit ?`,
+    [group.group.id, ...(manager ? [] : [actor.userId, actor.userId]), ...(cursor ? [String(cursor[0]), String(cursor[1])] : []), size + 1],
+  );
+  const page = toPage(rows, size, (r) => [r.starts, r.id]);
+  const accesses = await meetingsForActor(em, actor, page.nodes.map((r) => r.id));
+  const byId = new Map(accesses.map((a) => [a.meeting.id, a]));
+  const kept = page.nodes.map((r, i) => [byId.get(r.id), page.cursors[i]] as const).filter((pair): pair is readonly [MeetingAccess, string] => !!pair[0]);
+  return { ...page, nodes: kept.map((k) => k[0]), cursors: kept.map((k) => k[1]) };
+}
+
+export type InviteeStatus = 'unread' | 'read' | 'attending' | 'on_leave' | 'substituted';
+
+export interface RosterEntry {
+  userId: string;
+  unitId: string;
+  status: InviteeStatus;
+  readAt: Date | null;
+  answeredAt: Date | null;
+  reason: string | null;
+  substituteId: string | null;
+  substituteForId: string | null;
+}
+
+export interface RosterCounts {
+  invited: number;
+  unread: number;
+  read: number;
+  attending: number;
+  onLeave: number;
+  substituted: number;
+}
+
+export interface Roster {
+  counts: RosterCounts;
+  units: Array<{ unitId: string; counts: RosterCounts; entries: RosterEntry[] }>;
+}
+
+const emptyCounts = (): RosterCounts => ({ invited: 0, unread: 0, read: 0, attending: 0, onLeave: 0, substituted: 0 });
+const COUNT_KEY: Record<InviteeStatus, keyof RosterCounts> = { unread: 'unread', read: 'read', attending: 'attending', on_leave: 'onLeave', substituted: 'substituted' };
+
+function statusOf(row: { answer: MeetingAnswer | null; read_at: Date | null }): InviteeStatus {
+  if (row.answer === 'attend') return 'attending';
+  if (row.answer === 'leave') return 'on_leave';
+  if (row.answer === 'delegate') return 'substituted';
+  return row.read_at ? 'read' : 'unread';
+}
+
+/** The organizer's roster (回执): invitees grouped by unit in tree order, with counts. */
+export async function meetingRoster(em: EntityManager, access: MeetingAccess, actor: Actor): Promise<Roster> {
+  authorize(actor, 'manage', access, '只有发起人和群管理员可以查看回执');
+  const rows = await em.execute<Array<{ user_id: string; unit_id: string; read_at: Date | null; answer: MeetingAnswer | null; answered_at: Date | null; reason: string | null; substitute_id: string | null; substitute_for_id: string | null }>>(
+    `select i.user_id, u.unit_id, i.read_at, i.answer, i.answered_at, i.reason, i.substitute_id, i.substitute_for_id
+       from meeting_invitee i
+       join app_user u on u.id = i.user_id
+       join org_unit ou on ou.id = u.unit_id
+      where i.meeting_id = ?
+      order by array_length(string_to_array(ou.path, '/'), 1), ou.sort_order, ou.name, u.real_name collate "pinyin", u.id`,
+    [access.meeting.id],
+  );
+  const roster: Roster = { counts: emptyCounts(), units: [] };
+  const byUnit = new Map<string, Roster['units'][number]>();
+  for (const row of rows) {
+    const status = statusOf(row);
+    let unit = byUnit.get(row.unit_id);
+    if (!unit) {
+      unit = { unitId: row.unit_id, counts: emptyCounts(), entries: [] };
+      byUnit.set(row.unit_id, unit);
+      roster.units.push(unit);
+    }
+    unit.entries.push({
+      userId: row.user_id,
+      unitId: row.unit_id,
+      status,
+      readAt: row.read_at,
+      answeredAt: row.answered_at,
+      reason: row.reason,
+      substituteId: row.substitute_id,
+      substituteForId: row.substitute_for_id,
+    });
+    for (const counts of [unit.counts, roster.counts]) {
+      counts.invited += 1;
+      counts[COUNT_KEY[status]] += 1;
+    }
+  }
+  return roster;
+}

@@ -1,0 +1,148 @@
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { OutgoingEvent, RealtimePublisher } from '../chat/realtime.js';
+
+/** A due job as its handler sees it. */
+export interface JobRow {
+  id: string;
+  kind: string;
+  subjectId: string | null;
+  runAt: Date;
+  data: Record<string, unknown> | null;
+  attempts: number;
+}
+
+/**
+ * Does a job's work in the claiming transaction. Rows it writes commit together with the job's
+ * `done_at`; events it emits are published after that commit.
+ */
+export type JobHandler = (em: EntityManager, job: JobRow, emit: (event: OutgoingEvent) => void) => Promise<void>;
+
+/** Queues a job in the caller's transaction: it exists exactly when the change that needs it commits. */
+export async function enqueueJob(em: EntityManager, job: { kind: string; subjectId?: string | null; runAt: Date; data?: Record<string, unknown> | null }): Promise<void> {
+  await em.execute(`insert into scheduled_job (kind, subject_id, run_at, data, attempts, created_at) values (?, ?, ?, ?, 0, now())`, [
+    job.kind,
+    job.subjectId ?? null,
+    job.runAt,
+    job.data ? JSON.stringify(job.data) : null,
+  ]);
+}
+
+/** Removes the pending (not yet run) jobs of a kind about a subject, in the caller's transaction. */
+export async function cancelJobs(em: EntityManager, kind: string, subjectId: string): Promise<number> {
+  const rows = await em.execute<Array<{ id: string }>>(`delete from scheduled_job where kind = ? and subject_id = ? and done_at is null returning id`, [kind, subjectId]);
+  return rows.length;
+}
+
+export interface SchedulerOptions {
+  /** Milliseconds between polls when nothing is due. */
+  pollMs: number;
+  /** A failing job is retried with growing delays this many times, then given up (and logged). */
+  maxAttempts?: number;
+  log?: { error: (obj: object, msg: string) => void };
+}
+
+/**
+ * The scheduler: jobs live in PostgreSQL (`scheduled_job`). Each job is claimed with
+ * `FOR UPDATE SKIP LOCKED` and done, with its handler's writes and `done_at`, in one
+ * transaction. So a job is never lost (a crash rolls the claim back; the next poll, here or
+ * on any instance, takes it again) and never doubled (a second instance skips the locked row,
+ * and a done row is never due again). Events are published after the commit.
+ */
+export class JobScheduler {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<unknown> | null = null;
+  private stopped = true;
+
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly publisher: RealtimePublisher,
+    private readonly handlers: Record<string, JobHandler>,
+    private readonly options: SchedulerOptions,
+  ) {}
+
+  /** Starts polling (a pollMs of 0 leaves this instance without a scheduler). */
+  start(): void {
+    if (!this.stopped || this.options.pollMs <= 0) return;
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  /** Stops polling and waits for a job in progress to finish. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running?.catch(() => {});
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      const run = this.runDue().catch((error) => this.options.log?.error({ err: error }, 'scheduler poll failed'));
+      this.running = run;
+      void run.finally(() => {
+        if (this.running === run) this.running = null;
+        this.schedule(this.options.pollMs);
+      });
+    }, ms);
+    this.timer.unref?.();
+  }
+
+  /** Runs every job due now, one transaction each, up to `limit`; answers how many ran. */
+  async runDue(limit = 500): Promise<number> {
+    let done = 0;
+    while (done < limit) {
+      const outcome = await this.runOne();
+      if (outcome === 'none') break;
+      // A failed job was pushed back (run_at later), so the loop moves on to the next one.
+      if (outcome === 'done') done += 1;
+    }
+    return done;
+  }
+
+  /** Claims and runs one due job. */
+  async runOne(): Promise<'done' | 'failed' | 'none'> {
+    const em = this.orm.em.fork();
+    const queued: OutgoingEvent[] = [];
+    let claimed: JobRow | null = null;
+    try {
+      const ran = await em.transactional(async (tem) => {
+        const [row] = await tem.execute<Array<{ id: string; kind: string; subject_id: string | null; run_at: Date; data: Record<string, unknown> | null; attempts: number }>>(
+          `select id, kind, subject_id, run_at, data, attempts from scheduled_job
+            where done_at is null and run_at <= now()
+            order by run_at, id limit 1 for update skip locked`,
+        );
+        if (!row) return false;
+        claimed = { id: String(row.id), kind: row.kind, subjectId: row.subject_id, runAt: new Date(row.run_at), data: row.data, attempts: row.attempts };
+        const handler = this.handlers[row.kind];
+        if (!handler) throw new Error(`no handler for scheduled job kind "${row.kind}"`);
+        await handler(tem, claimed, (event) => queued.push(event));
+        await tem.execute(`update scheduled_job set done_at = now(), attempts = attempts + 1 where id = ?`, [row.id]);
+        return true;
+      });
+      if (!ran) return 'none';
+    } catch (error) {
+      if (!claimed) throw error;
+      await this.recordFailure(claimed, error);
+      return 'failed';
+    }
+    if (queued.length) await this.publisher.publish(queued).catch((error) => this.options.log?.error({ err: error }, 'publishing scheduled job events failed'));
+    return 'done';
+  }
+
+  /** The claim rolled back: count the attempt and retry later (or give up after maxAttempts). */
+  private async recordFailure(job: JobRow, error: unknown): Promise<void> {
+    const maxAttempts = this.options.maxAttempts ?? 5;
+    const attempts = job.attempts + 1;
+    const message = (error instanceof Error ? error.message : String(error)).slice(0, 500);
+    this.options.log?.error({ err: error, jobId: job.id, kind: job.kind, attempts }, 'scheduled job failed');
+    await this.orm.em
+      .fork()
+      .execute(
+        `update scheduled_job set attempts = ?, last_error = ?, run_at = now() + make_interval(secs => ?), done_at = case when ? then now() else null end
+          where id = ? and done_at is null`,
+        [attempts, message, Math.min(3600, 30 * 2 ** job.attempts), attempts >= maxAttempts, job.id],
+      );
+  }
+}
