@@ -6,6 +6,7 @@ import { requireActor, type DomainContext } from '../context.js';
 import { isUuid } from '../ids.js';
 import { MAX_PAGE_SIZE } from '../pagination.js';
 import { toTsvectorLiteral } from '../search/segment.js';
+import { checkAttachments } from '../documents/attachments.js';
 import { conversationForActor, messageForActor } from './access.js';
 import { conversationMemberIds, inTransaction, recordEvent } from './events.js';
 import { loadMessageView, loadMessageViews, messageViewOf, type MessageRow, type MessageView } from './messageViews.js';
@@ -54,6 +55,8 @@ export interface SendInput {
   replyToId?: unknown;
   mentionUserIds?: unknown[] | null;
   mentionAll?: boolean | null;
+  /** Versions of documents in the conversation's library (the group's 群文件, or the discussion's or private chat's files). */
+  attachmentVersionIds?: unknown[] | null;
 }
 
 async function existingByClientId(em: EntityManager, authorId: string, clientMessageId: string) {
@@ -65,10 +68,14 @@ async function existingByClientId(em: EntityManager, authorId: string, clientMes
 }
 
 /** Check, then do: validates a send and computes what to write, writing nothing. */
-async function checkSend(ctx: DomainContext, access: ConversationAccess, input: SendInput): Promise<{ body: string; replyToId: string | null; mentionIds: string[]; mentionAll: boolean }> {
+async function checkSend(ctx: DomainContext, access: ConversationAccess, input: SendInput): Promise<{ body: string; replyToId: string | null; mentionIds: string[]; mentionAll: boolean; attachmentIds: string[] }> {
   const actor = requireActor(ctx);
   const { em } = ctx;
-  const body = validBody(input.body);
+  const attachmentIds = input.attachmentVersionIds?.length
+    ? await checkAttachments(em, access.conversation.kind === 'group' ? { groupId: access.group!.id, conversationId: null } : { groupId: null, conversationId: access.conversation.id }, input.attachmentVersionIds)
+    : [];
+  // A message may be only files.
+  const body = attachmentIds.length && !String(input.body ?? '').trim() ? '' : validBody(input.body);
   await assertMayPost(em, ctx, access);
   const replyToId = (input.replyToId ?? null) as string | null;
   if (replyToId !== null) {
@@ -90,7 +97,7 @@ async function checkSend(ctx: DomainContext, access: ConversationAccess, input: 
     }
   }
 
-  return { body, replyToId, mentionIds, mentionAll };
+  return { body, replyToId, mentionIds, mentionAll, attachmentIds };
 }
 
 /**
@@ -115,10 +122,10 @@ export async function sendMessage(ctx: DomainContext, conversationId: unknown, i
     throw error;
   });
   if ('replay' in checked) return checked.replay;
-  const { body, replyToId, mentionIds, mentionAll } = checked;
+  const { body, replyToId, mentionIds, mentionAll, attachmentIds } = checked;
 
   try {
-    const sent = await writeMessage(em, { conversationId: access.conversation.id, authorId: actor.userId, body, replyToId, clientMessageId, mentionAll, mentionIds });
+    const sent = await writeMessage(em, { conversationId: access.conversation.id, authorId: actor.userId, body, replyToId, clientMessageId, mentionAll, mentionIds, attachmentIds });
     if (!sent) {
       // Nothing written: the discussion group was archived (checked under the conversation's
       // lock, which archiving takes too), or the clientMessageId was used before (a retry).
@@ -150,6 +157,7 @@ interface NewMessage {
   clientMessageId: string;
   mentionAll: boolean;
   mentionIds: string[];
+  attachmentIds: string[];
 }
 
 const MESSAGE_COLUMNS = 'id, conversation_id, seq, author_id, body, reply_to_id, client_message_id, mentions_all, created_at, edited_at, recalled_at';
@@ -189,7 +197,8 @@ async function writeMessage(em: EntityManager, m: NewMessage): Promise<{ view: M
                  and not exists (select 1 from message x where x.conversation_id = c.id and x.seq = c.last_seq)
               returning ${MESSAGE_COLUMNS}
             ),${m.mentionIds.length ? `
-            mentions as (insert into message_mention (message_id, user_id) select m.id, p.id from m, unnest(array[?]::uuid[]) as p(id)),` : ''}
+            mentions as (insert into message_mention (message_id, user_id) select m.id, p.id from m, unnest(array[?]::uuid[]) as p(id)),` : ''}${m.attachmentIds.length ? `
+            attached as (insert into attachment (version_id, message_id, created_at) select a.id, m.id, now() from m, unnest(array[?]::uuid[]) as a(id)),` : ''}
             cursor as (
               update conversation_member cm set last_read_seq = m.seq from m
                where cm.conversation_id = m.conversation_id and cm.user_id = m.author_id and cm.last_read_seq < m.seq
@@ -202,7 +211,7 @@ async function writeMessage(em: EntityManager, m: NewMessage): Promise<{ view: M
             select m.*, event.id as event_id, event.at as event_at,
                    array(select user_id from conversation_member where conversation_id = m.conversation_id) as recipients
               from m, event`,
-      params: [m.authorId, m.body, m.replyToId, m.clientMessageId, m.mentionAll, toTsvectorLiteral(m.body), m.conversationId, ...(m.mentionIds.length ? [m.mentionIds] : [])],
+      params: [m.authorId, m.body, m.replyToId, m.clientMessageId, m.mentionAll, toTsvectorLiteral(m.body), m.conversationId, ...(m.mentionIds.length ? [m.mentionIds] : []), ...(m.attachmentIds.length ? [m.attachmentIds] : [])],
     },
     {
       sql: `select ${u.sql}, ${o.sql} from app_user u join org_unit o on o.id = u.unit_id where u.id in (?)`,

@@ -144,6 +144,20 @@ describe.each(stores)('documents on %s storage', (kind, setup) => {
     expect(outside.errors![0].extensions.code).toBe('NOT_FOUND');
   });
 
+  it('attaches files to chat messages from the conversation library only', async () => {
+    const { data } = await upload(s.t.url, { token: token.gouxiaoyan }, { groupId }, '现场照片.png', Buffer.concat([SAMPLES.png(), Buffer.from('x')]));
+    const [{ conversation_id: groupConversation }] = await sql<{ conversation_id: string }>(s.t.orm, `select conversation_id from chat_group where id = ?`, [groupId]);
+    const SEND = `mutation($c: ID!, $b: String!, $k: String!, $a: [ID!]) { sendMessage(conversationId: $c, body: $b, clientMessageId: $k, attachmentVersionIds: $a) { id body attachments { version { id name } } } }`;
+    const { sendMessage } = await gou.request(SEND, { c: groupConversation, b: '', k: `att-${kind}-1`, a: [data!.versionId] });
+    expect(sendMessage).toMatchObject({ body: '', attachments: [{ version: { id: data!.versionId, name: '现场照片.png' } }] });
+    const history = await li.request(`query($c: ID!) { conversation(id: $c) { messages(first: 1) { edges { node { id attachments { version { id } } } } } } }`, { c: groupConversation });
+    expect(history.conversation.messages.edges[0].node.attachments).toEqual([{ version: { id: data!.versionId } }]);
+    // A group file cannot travel into a private chat, nor a message be empty without files.
+    const { openDirectConversation } = await gou.request(`mutation($u: ID!) { openDirectConversation(userId: $u) { id } }`, { u: li.userId });
+    expect(await gou.errorCode(SEND, { c: openDirectConversation.id, b: '给你', k: `att-${kind}-2`, a: [data!.versionId] })).toBe('BAD_USER_INPUT');
+    expect(await gou.errorCode(SEND, { c: groupConversation, b: '  ', k: `att-${kind}-3`, a: [] })).toBe('BAD_USER_INPUT');
+  });
+
   it('finds documents by name for members only, and not once deleted', async () => {
     const { data } = await upload(s.t.url, { token: token.gouxiaoyan }, { groupId }, '并联审批工作规程.txt', Buffer.from('规程全文'));
     const SEARCH = `query($q: String!) { search(query: $q, filter: { types: [DOCUMENT] }) { edges { node { type id document { id name } snippet { text match } group { id } } } } }`;
