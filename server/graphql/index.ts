@@ -86,7 +86,7 @@ export async function registerGraphQL(app: FastifyInstance, orm: MikroORM, deps:
     Message: attachmentLoaders.message,
     ThreadReply: { ...replyLoaders, ...attachmentLoaders.reply },
     Notification: { ...notificationLoaders, ...notificationMeetingLoaders },
-    MeetingNotice: meetingLoaders,
+    MeetingNotice: { ...meetingLoaders, ...attachmentLoaders.meeting },
     MeetingInvitation: meetingInvitationLoaders,
     Announcement: announcementLoaders,
     SearchResult: searchResultLoaders,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EntitySchema, type Ref } from '@mikro-orm/core';
 import { ChatGroup, Conversation, Message } from './Chat.js';
 import { Thread, ThreadReply } from './Forum.js';
+import { MeetingNotice } from './Meetings.js';
 import { User } from './User.js';
 
 /**
@@ -137,26 +138,28 @@ export const DocumentVersionSchema = new EntitySchema<DocumentVersion>({
   },
 });
 
-/** A document version attached to a message, a thread or a reply (exactly one of them). */
+/** A document version attached to a message, a thread, a reply or a meeting notice (exactly one of them). */
 export class Attachment {
   id!: string;
   version!: Ref<DocumentVersion>;
   message: Ref<Message> | null = null;
   thread: Ref<Thread> | null = null;
   reply: Ref<ThreadReply> | null = null;
+  meeting: Ref<MeetingNotice> | null = null;
   createdAt: Date = new Date();
 }
 
 export const AttachmentSchema = new EntitySchema<Attachment>({
   class: Attachment,
   tableName: 'attachment',
-  checks: [{ name: 'attachment_one_owner_check', expression: 'num_nonnulls(message_id, thread_id, reply_id) = 1' }],
+  checks: [{ name: 'attachment_one_owner_check', expression: 'num_nonnulls(message_id, thread_id, reply_id, meeting_id) = 1' }],
   properties: {
     id: { type: 'bigint', primary: true, autoincrement: true },
     version: { kind: 'm:1', entity: () => DocumentVersion, ref: true, deleteRule: 'restrict', index: 'attachment_version_id_index' },
     message: { kind: 'm:1', entity: () => Message, ref: true, nullable: true, deleteRule: 'cascade', index: 'attachment_message_id_index' },
     thread: { kind: 'm:1', entity: () => Thread, ref: true, nullable: true, deleteRule: 'cascade', index: 'attachment_thread_id_index' },
     reply: { kind: 'm:1', entity: () => ThreadReply, ref: true, nullable: true, deleteRule: 'cascade', index: 'attachment_reply_id_index' },
+    meeting: { kind: 'm:1', entity: () => MeetingNotice, ref: true, nullable: true, deleteRule: 'cascade', index: 'attachment_meeting_id_index' },
     createdAt: { type: 'datetime', columnType: 'timestamptz' },
   },
 });

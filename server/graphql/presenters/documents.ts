@@ -118,7 +118,7 @@ export const folderResolvers = {
 };
 
 /** Attachments of a page of messages, threads or replies in one query (the version rows with them). */
-async function attachmentsOf(ctx: Ctx, column: 'message' | 'thread' | 'reply', ids: string[]): Promise<Map<string, Array<{ version: DocumentVersion }>>> {
+async function attachmentsOf(ctx: Ctx, column: 'message' | 'thread' | 'reply' | 'meeting', ids: string[]): Promise<Map<string, Array<{ version: DocumentVersion }>>> {
   const rows = ids.length ? await ctx.domain.em.find(Attachment, { [column]: ids } as never, { populate: ['version'], orderBy: { id: 'asc' } }) : [];
   const byOwner = new Map<string, Array<{ version: DocumentVersion }>>();
   for (const row of rows) {
@@ -141,6 +141,13 @@ export const attachmentLoaders = {
     attachments: async (queries: Batch<{ id: string }>, ctx: Ctx) => {
       const byThread = await attachmentsOf(ctx, 'thread', queries.map((q) => q.obj.id));
       return queries.map((q) => byThread.get(q.obj.id) ?? []);
+    },
+  },
+  meeting: {
+    // Meeting notices are presented as the viewer's access to them ({ meeting, … }).
+    attachments: async (queries: Batch<{ meeting: { id: string } }>, ctx: Ctx) => {
+      const byMeeting = await attachmentsOf(ctx, 'meeting', queries.map((q) => q.obj.meeting.id));
+      return queries.map((q) => byMeeting.get(q.obj.meeting.id) ?? []);
     },
   },
   reply: {

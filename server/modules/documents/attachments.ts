@@ -29,10 +29,10 @@ export async function checkAttachments(em: EntityManager, library: AttachmentLib
   return ids;
 }
 
-export async function insertAttachments(em: EntityManager, owner: { messageId?: string; threadId?: string; replyId?: string }, versionIds: string[]): Promise<void> {
+export async function insertAttachments(em: EntityManager, owner: { messageId?: string; threadId?: string; replyId?: string; meetingId?: string }, versionIds: string[]): Promise<void> {
   if (!versionIds.length) return;
   await em.execute(
-    `insert into attachment (version_id, message_id, thread_id, reply_id, created_at) select v, ?::uuid, ?::uuid, ?::uuid, now() from unnest(?::uuid[]) as v`,
-    [owner.messageId ?? null, owner.threadId ?? null, owner.replyId ?? null, `{${versionIds.join(',')}}`],
+    `insert into attachment (version_id, message_id, thread_id, reply_id, meeting_id, created_at) select v, ?::uuid, ?::uuid, ?::uuid, ?::uuid, now() from unnest(?::uuid[]) as v`,
+    [owner.messageId ?? null, owner.threadId ?? null, owner.replyId ?? null, owner.meetingId ?? null, `{${versionIds.join(',')}}`],
   );
 }

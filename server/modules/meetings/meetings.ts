@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { audit } from '../../audit/logger.js';
+import { checkAttachments, insertAttachments } from '../documents/attachments.js';
 import { ChatGroup, MeetingNotice, type MeetingAnswer, type MeetingScope } from '../../db/entities/index.js';
 import { badInput, conflict } from '../../errors.js';
 import { authorize, type Actor } from '../../policies/index.js';
@@ -33,12 +34,8 @@ export interface MeetingInput {
   place?: unknown;
   onlineUrl?: unknown;
   invitees: InviteeSpec;
-  /**
-   * TODO(documents): attachments. When the documents module lands, take `attachmentIds`
-   * here, check each is readable by the organizer in this group, and link them in this
-   * transaction (a meeting_attachment table); the presenter then lists them for invitees.
-   */
-  attachmentIds?: unknown[] | null;
+  /** Versions of documents in the group library (群文件) to attach; on edit, the new full list. */
+  attachmentVersionIds?: unknown[] | null;
 }
 
 export type MeetingEdit = Partial<Omit<MeetingInput, 'groupId'>>;
@@ -113,6 +110,7 @@ export async function issueMeeting(ctx: DomainContext, input: MeetingInput): Pro
       [group.group.id, actor.userId, fields.title, fields.agenda, fields.startsAt, fields.endsAt, fields.place, fields.onlineUrl, invitees.scope, invitees.unitIds ? JSON.stringify(invitees.unitIds) : null],
     );
     await addInvitees(em, id, invitees.userIds, null);
+    await insertAttachments(em, { meetingId: id }, await checkAttachments(em, { groupId: group.group.id, conversationId: null }, input.attachmentVersionIds));
     await scheduleReminders(em, id, fields.startsAt);
     audit(em, {
       actorId: actor.userId,
@@ -192,6 +190,15 @@ export async function editMeeting(ctx: DomainContext, meetingId: unknown, edit: 
       removed = current.filter((r) => !r.substitute_for_id && !wanted.has(r.user_id)).map((r) => r.user_id);
       const scopeChanged = invitees.scope !== m.scope || JSON.stringify(invitees.unitIds) !== JSON.stringify(m.scopeUnitIds);
       if (added.length || removed.length || scopeChanged) changed.push('invitees');
+    }
+    if (edit.attachmentVersionIds) {
+      const wanted = await checkAttachments(em, { groupId: m.group.id, conversationId: null }, edit.attachmentVersionIds);
+      const had = (await em.execute<Array<{ version_id: string }>>(`select version_id from attachment where meeting_id = ?`, [m.id])).map((r) => r.version_id);
+      if (wanted.length !== had.length || wanted.some((v) => !had.includes(v))) {
+        await em.execute(`delete from attachment where meeting_id = ?`, [m.id]);
+        await insertAttachments(em, { meetingId: m.id }, wanted);
+        changed.push('attachments');
+      }
     }
     if (!changed.length) throw badInput('内容没有变化', 'title');
     await em.execute(

@@ -4,6 +4,7 @@ import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { count, sql, unitId, userId } from '../../helpers/demo.js';
 import { Client, signedIn } from '../../helpers/graphql.js';
 import { openStream, type Stream } from '../../helpers/ws.js';
+import { SAMPLES, upload } from '../../helpers/files.js';
 
 const MEETING_FIELDS = `id title agenda startsAt endsAt place onlineUrl status scope sequence icsUrl cancelReason scopeUnits { name }
   viewerInvitation { status answer reason readAt substitute { realName } }
@@ -265,5 +266,30 @@ describe('the .ics download', () => {
     expect(event.getFirstPropertyValue('status')).toBe('CANCELLED');
     expect(event.getFirstPropertyValue('location')).toBe('市民中心二楼');
     expect((await fetch(`${t.url}/meetings/not-an-id.ics`, { headers: { cookie: session } })).status).toBe(404);
+  });
+});
+
+describe('attachments', () => {
+  it('carries files of the group library to the invitees, replaces them on edit, and refuses files from elsewhere', async () => {
+    const { token } = await li.login('lijinsong');
+    const first = await upload(t.url, { token }, { groupId }, '会议议程.docx', SAMPLES.docx());
+    const second = await upload(t.url, { token }, { groupId }, '汇报模板.txt', Buffer.from('汇报模板：一、基本情况'));
+    const { issueMeeting } = await li.request(`mutation($i: MeetingInput!) { issueMeeting(input: $i) { id attachments { version { id name } } } }`, {
+      i: input({ title: '附件测试会', attachmentVersionIds: [first.data!.versionId] }),
+    });
+    expect(issueMeeting.attachments).toEqual([{ version: { id: first.data!.versionId, name: '会议议程.docx' } }]);
+    const seen = await ning.request(`query($id: ID!) { meeting(id: $id) { attachments { version { name downloadPath } } } }`, { id: issueMeeting.id });
+    expect(seen.meeting.attachments[0].version.name).toBe('会议议程.docx');
+    const { editMeeting } = await li.request(`mutation($m: ID!, $i: MeetingEditInput!) { editMeeting(meetingId: $m, input: $i) { attachments { version { name } } } }`, {
+      m: issueMeeting.id,
+      i: { attachmentVersionIds: [second.data!.versionId, first.data!.versionId] },
+    });
+    expect(editMeeting.attachments.map((a: any) => a.version.name).sort()).toEqual(['会议议程.docx', '汇报模板.txt']);
+    // A file of a private chat's library cannot be attached to a group's notice.
+    const { openDirectConversation } = await li.request(`mutation($u: ID!) { openDirectConversation(userId: $u) { id } }`, { u: ning.userId });
+    const privateFile = await upload(t.url, { token }, { conversationId: openDirectConversation.id }, '私聊文件.txt', Buffer.from('私聊'));
+    const errors = await li.errors(`mutation($i: MeetingInput!) { issueMeeting(input: $i) { id } }`, { i: input({ title: '越界附件', attachmentVersionIds: [privateFile.data!.versionId] }) });
+    expect(errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'attachmentVersionIds' });
+    expect(await count(t.orm, 'meeting_notice', 'title = ?', ['越界附件'])).toBe(0);
   });
 });
