@@ -39,14 +39,18 @@ export interface QuotedMessage {
   /** Null once recalled. */
   body: string | null;
   recalledAt?: string | null;
-  author: UserRef;
+  restrictedPlaceholder?: boolean;
+  confidentiality?: 'NORMAL' | 'INTERNAL' | 'RESTRICTED';
+  /** Null for a restricted placeholder. */
+  author: UserRef | null;
 }
 
 export interface Message {
   id: string;
   conversationId: string;
   seq: number;
-  author: ChatUser;
+  /** Null only for a restricted placeholder (restrictedPlaceholder). */
+  author: ChatUser | null;
   body: string | null;
   replyTo: QuotedMessage | null;
   mentions: UserRef[];
@@ -57,6 +61,10 @@ export interface Message {
   recalledAt: string | null;
   clientMessageId: string | null;
   viewerCan: { edit: boolean; recall: boolean; react: boolean };
+  /** 保密标识: NORMAL, INTERNAL or RESTRICTED. */
+  confidentiality: 'NORMAL' | 'INTERNAL' | 'RESTRICTED';
+  /** A stand-in for a restricted message the viewer may not read (id, seq, time only). */
+  restrictedPlaceholder: boolean;
 }
 
 export interface GroupAbilities {
@@ -135,10 +143,10 @@ export const VISIBILITY_LABELS: Record<GroupVisibility, string> = { LISTED: '公
 
 export const USER_FIELDS = `id realName title loginName unit { id name }`;
 export const MESSAGE_FIELDS = `id conversationId seq author { ${USER_FIELDS} } body
-  replyTo { id seq body recalledAt author { id realName } }
+  replyTo { id seq body recalledAt restrictedPlaceholder confidentiality author { id realName } }
   mentions { id realName } mentionsAll
   reactions { emoji count viewerReacted users { id realName } }
-  createdAt editedAt recalledAt clientMessageId viewerCan { edit recall react }`;
+  createdAt editedAt recalledAt clientMessageId viewerCan { edit recall react } confidentiality restrictedPlaceholder`;
 export const EVENT_FIELDS = `id type conversationId at readSeq online user { ${USER_FIELDS} } message { ${MESSAGE_FIELDS} }
   notification { id kind createdAt read actor { id realName } group { id name } thread { id title } reply { id floor } discussion { id topic conversation { id } } }`;
 export const GROUP_FIELDS = `id name purpose rules visibility memberCount maxMembers createdAt owner { id realName } viewerRole

@@ -9,6 +9,8 @@ import { pageError } from '../auth.js';
 import { MemberDirectory } from '../chat/members.js';
 import { h, replaceChildren, setText } from '../dom.js';
 import { MarkdownEditor } from '../forum/editor.js';
+import { ConfidentialitySelector } from '../confidentiality/selector.js';
+import { withConfirmation } from '../confidentiality/confirm.js';
 import { ThreadList, THREAD_PAGE } from '../forum/threadList.js';
 import { BOARD_FIELDS, managesForum, THREAD_SUMMARY_FIELDS, type Board, type Page as Connection, type ThreadSummary } from '../forum/types.js';
 import { notify } from '../notify.js';
@@ -267,6 +269,7 @@ export function bbsPage(ctx: PageContext): Page {
       boards.map((b) => h('option', { value: b.id }, b.name)),
     );
     const dir = directory;
+    const level = new ConfidentialitySelector({ members: async () => (await dir.all()).map((m) => m.user), viewerId: viewer()?.id });
     const close = () => {
       composerBox.hidden = true;
       replaceChildren(composerBox);
@@ -277,14 +280,21 @@ export function bbsPage(ctx: PageContext): Page {
       withTitle: true,
       submitLabel: '发布',
       busyLabel: '正在发布…',
-      extra: h('label', { class: 'editor-board' }, '版块 ', select),
+      extra: h('span', { class: 'editor-extras' }, h('label', { class: 'editor-board' }, '版块 ', select), ' ', level.el),
       mentions: { members: async () => (await dir.all()).map((m) => m.user), mentionAll: () => false, viewerId: viewer()?.id },
       cancel: close,
       testid: 'thread-editor',
       submit: async (value) => {
-        const data = await gql<{ createThread: { id: string } }>(CREATE_THREAD, {
-          input: { boardId: select.value, title: value.title, body: value.body, mentionUserIds: value.mentionUserIds.length ? value.mentionUserIds : null },
-        });
+        const input = {
+          boardId: select.value,
+          title: value.title,
+          body: value.body,
+          mentionUserIds: value.mentionUserIds.length ? value.mentionUserIds : null,
+          confidentiality: level.level,
+          audienceUserIds: level.audienceUserIds.length ? level.audienceUserIds : null,
+        };
+        const data = await withConfirmation((ack) => gql<{ createThread: { id: string } }>(CREATE_THREAD, { input: { ...input, acknowledgeSensitive: ack || null } }));
+        if (!data) return;
         notify('帖子已发布');
         navigate(`#/thread/${encodeURIComponent(data.createThread.id)}`);
       },

@@ -11,6 +11,10 @@ import { pageError } from '../auth.js';
 import { MemberDirectory } from '../chat/members.js';
 import { h, replaceChildren, setText, type Child } from '../dom.js';
 import { MarkdownEditor } from '../forum/editor.js';
+import { ConfidentialitySelector } from '../confidentiality/selector.js';
+import { withConfirmation } from '../confidentiality/confirm.js';
+import { levelBadge } from '../confidentiality/badge.js';
+import { applyWatermark } from '../confidentiality/watermark.js';
 import { notificationStore } from '../forum/notificationStore.js';
 import { countText, dateTimeEl, markdownHtml } from '../forum/render.js';
 import { lockMark, threadBadges } from '../forum/threadList.js';
@@ -24,7 +28,8 @@ const REPLY_PAGE = 50;
 const REPLIES_PART = `replies(first: $first, after: $after) { pageInfo { hasNextPage endCursor } edges { cursor node { ${REPLY_FIELDS} } } }`;
 const VIEW = `mutation ViewThread($id: ID!, $first: Int, $after: String) { viewThread(threadId: $id) { ${THREAD_FIELDS} ${REPLIES_PART} } }`;
 const REPLIES = `query ThreadReplies($id: ID!, $first: Int, $after: String) { thread(id: $id) { id replyCount lastFloor ${REPLIES_PART} } }`;
-const REPLY = `mutation Reply($t: ID!, $body: String!, $quote: ID, $mentions: [ID!]) { replyToThread(threadId: $t, body: $body, quoteReplyId: $quote, mentionUserIds: $mentions) { id floor } }`;
+const REPLY = `mutation Reply($t: ID!, $body: String!, $quote: ID, $mentions: [ID!], $level: Confidentiality, $ack: Boolean) {
+  replyToThread(threadId: $t, body: $body, quoteReplyId: $quote, mentionUserIds: $mentions, confidentiality: $level, acknowledgeSensitive: $ack) { id floor } }`;
 const EDIT_THREAD = `mutation EditThread($t: ID!, $title: String!, $body: String!) { editThread(threadId: $t, title: $title, body: $body) { ${THREAD_FIELDS} } }`;
 const EDIT_REPLY = `mutation EditReply($r: ID!, $body: String!) { editReply(replyId: $r, body: $body) { ${REPLY_FIELDS} } }`;
 const DELETE_REPLY = `mutation DeleteReply($r: ID!) { deleteReply(replyId: $r) { ${REPLY_FIELDS} } }`;
@@ -83,6 +88,9 @@ export function threadPage(ctx: PageContext): Page {
   let threadId = ctx.params.id;
   const el = h('article', { class: 'thread-page', 'data-testid': 'thread-page' }, loading('正在加载帖子…'));
   let thread: Thread | null = null;
+  /** A floor shows the stronger of its own level and its thread's (内部 / 受限). */
+  const floorLevel = (reply: Reply) => (thread?.confidentiality === 'RESTRICTED' ? 'RESTRICTED' : reply.confidentiality === 'INTERNAL' || thread?.confidentiality === 'INTERNAL' ? 'INTERNAL' : reply.confidentiality);
+  const watermarked = (el: HTMLElement, level: string) => (applyWatermark(el, level), el);
   let endCursor: string | null = null;
   let hasMore = false;
   let loadingMore: Promise<void> | null = null;
@@ -191,6 +199,7 @@ export function threadPage(ctx: PageContext): Page {
       ? h('button', { type: 'button', class: 'btn btn-small btn-secondary', 'data-testid': 'thread-edit' }, '编辑')
       : null;
     const bodyBox = h('div', { class: 'thread-body' }, markdownHtml(t.bodyHtml, { 'data-testid': 'thread-body' }));
+    applyWatermark(bodyBox, t.confidentiality);
     edit?.addEventListener('click', () => {
       const close = () => {
         replaceChildren(editBox);
@@ -219,7 +228,7 @@ export function threadPage(ctx: PageContext): Page {
     const moderate = t.viewerCan.moderate ? [flag('pinned', '置顶', '取消置顶'), flag('essence', '设为精华', '取消精华'), flag('locked', '锁定', '解锁')] : [];
     replaceChildren(
       headBox,
-      h('h1', { class: 'page-title thread-h1', tabindex: '-1' }, threadBadges(t), h('span', { 'data-testid': 'thread-title' }, t.title), lockMark(t.locked)),
+      h('h1', { class: 'page-title thread-h1', tabindex: '-1' }, threadBadges(t), h('span', { 'data-testid': 'thread-title' }, t.title), levelBadge(t.confidentiality), lockMark(t.locked)),
       h(
         'p',
         { class: 'thread-meta' },
@@ -391,6 +400,7 @@ export function threadPage(ctx: PageContext): Page {
           'div',
           { class: 'floor-head' },
           h('span', { class: 'floor-no', 'data-testid': 'floor-no' }, `${reply.floor}楼`),
+          levelBadge(floorLevel(reply)),
           h('a', { class: 'floor-author', href: `#/users/${encodeURIComponent(reply.author.id)}`, 'data-testid': 'floor-author' }, reply.author.realName),
           h('span', { class: 'muted small' }, ` ${reply.author.unit.name} · ${reply.author.title}`),
           h('span', { class: 'spacer' }),
@@ -399,7 +409,7 @@ export function threadPage(ctx: PageContext): Page {
         ),
         reply.deletedAt
           ? h('p', { class: 'floor-tombstone muted', 'data-testid': 'floor-deleted' }, '该楼层已删除')
-          : [quoteEl, reply.bodyHtml !== null ? markdownHtml(reply.bodyHtml, { 'data-testid': 'floor-body' }) : null],
+          : [quoteEl, reply.bodyHtml !== null ? watermarked(markdownHtml(reply.bodyHtml, { 'data-testid': 'floor-body' }), floorLevel(reply)) : null],
         editBox,
         reply.deletedAt ? null : actions,
         confirmBox,
@@ -430,7 +440,10 @@ export function threadPage(ctx: PageContext): Page {
     }
     for (const b of floorList.querySelectorAll<HTMLElement>('[data-testid=floor-quote-button]')) b.hidden = false;
     if (editor) return;
+    // A floor is 普通 or 内部; a restricted thread's floors are restricted with it.
+    const level = new ConfidentialitySelector({ levels: ['NORMAL', 'INTERNAL'] });
     const form = new MarkdownEditor({
+      extra: level.el,
       withTitle: false,
       submitLabel: '回复',
       busyLabel: '正在回复…',
@@ -438,13 +451,19 @@ export function threadPage(ctx: PageContext): Page {
       mentions: mentions(),
       testid: 'reply-editor',
       submit: async (value) => {
-        const data = await gql<{ replyToThread: { id: string; floor: number } }>(REPLY, {
-          t: threadId,
-          body: value.body,
-          quote: form.quoted(),
-          mentions: value.mentionUserIds.length ? value.mentionUserIds : null,
-        });
+        const data = await withConfirmation((ack) =>
+          gql<{ replyToThread: { id: string; floor: number } }>(REPLY, {
+            t: threadId,
+            body: value.body,
+            quote: form.quoted(),
+            mentions: value.mentionUserIds.length ? value.mentionUserIds : null,
+            level: level.level,
+            ack: ack || null,
+          }),
+        );
+        if (!data) return;
         form.reset();
+        level.reset();
         notify(`回复成功（${data.replyToThread.floor}楼）`);
         await loadNewest();
         void scrollToFloor(data.replyToThread.floor);
