@@ -51,12 +51,16 @@ export type AuditAction =
   | 'announcement.edited'
   | 'announcement.pinned'
   | 'announcement.unpinned'
-  | 'announcement.bulletin_published';
+  | 'announcement.bulletin_published'
+  | 'content.sensitive_acknowledged'
+  | 'content.confidentiality_raised'
+  | 'content.sensitive_rule_set'
+  | 'content.sensitive_rule_removed';
 
 export interface AuditRecord {
   actorId: string | null;
   action: AuditAction;
-  targetType: 'user' | 'org_unit' | 'group' | 'document' | 'meeting' | 'announcement';
+  targetType: 'user' | 'org_unit' | 'group' | 'document' | 'meeting' | 'announcement' | 'conversation' | 'system';
   targetId: string;
   unitId?: string | null;
   reason?: string | null;

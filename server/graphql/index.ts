@@ -28,6 +28,7 @@ import { SharedLane } from './sharedSubscriptions.js';
 import type { MQEmitter } from 'mqemitter';
 import type { RealtimeHub } from '../realtime/hub.js';
 import { DateTime } from './scalars.js';
+import { confidentialityMutations, confidentialityQueries } from './resolvers/confidentiality.js';
 
 const schemaDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../schema');
 
@@ -44,8 +45,8 @@ export function loadSchema(): string {
 export async function registerGraphQL(app: FastifyInstance, orm: MikroORM, deps: Deps, hub: RealtimeHub, emitter: object): Promise<void> {
   const resolvers: IResolvers = {
     DateTime,
-    Query: { ok: () => true, ...accountQueries, ...orgQueries, ...chatQueries, ...forumQueries, ...documentQueries, ...meetingQueries },
-    Mutation: { noop: () => null, ...accountMutations, ...chatMutations, ...forumMutations, ...documentMutations, ...meetingMutations },
+    Query: { ok: () => true, ...accountQueries, ...orgQueries, ...chatQueries, ...forumQueries, ...documentQueries, ...meetingQueries, ...confidentialityQueries },
+    Mutation: { noop: () => null, ...accountMutations, ...chatMutations, ...forumMutations, ...documentMutations, ...meetingMutations, ...confidentialityMutations },
     Subscription: chatSubscriptions,
     User: userResolvers,
     OrgUnit: orgUnitResolvers,

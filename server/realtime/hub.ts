@@ -1,7 +1,7 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { MQEmitter } from 'mqemitter';
 import { User } from '../db/entities/index.js';
-import { loadMessageViews, type MessageView } from '../modules/chat/messageViews.js';
+import { involvesRestricted, loadMessageViews, redactFor, type MessageView } from '../modules/chat/messageViews.js';
 import { loadNotifications, type NotificationRow } from '../modules/forum/notifications.js';
 import type { OutgoingEvent, PresenceReader, RealtimePublisher, StoredEventRef } from '../modules/chat/realtime.js';
 
@@ -24,7 +24,7 @@ export const userTopic = (userId: string) => `user:${userId}`;
  * Events with their messages and people loaded in a fixed number of queries (publish and
  * catch-up share it). Messages already loaded by the caller, and their authors, are reused.
  */
-export async function eventViews(em: EntityManager, events: StoredEventRef[], preloaded: MessageView[] = []): Promise<ChatEventView[]> {
+export async function eventViews(em: EntityManager, events: StoredEventRef[], preloaded: MessageView[] = [], viewerId?: string): Promise<ChatEventView[]> {
   const known = new Map(preloaded.map((m) => [m.id, m]));
   const knownUsers = new Map(preloaded.map((m) => [m.authorId, m.author]));
   const messageIds = [...new Set(events.map((e) => e.messageId).filter((id): id is string => !!id && !known.has(id)))];
@@ -37,18 +37,44 @@ export async function eventViews(em: EntityManager, events: StoredEventRef[], pr
   ]);
   const messages = new Map([...known, ...loaded]);
   const userById = new Map([...knownUsers, ...users.map((u) => [u.id, u] as const)]);
+  // For one viewer (catch-up): restricted messages they may not read become placeholders.
+  const messageFor = (id: string) => {
+    const view = messages.get(id) ?? null;
+    return view && viewerId ? redactFor(view, viewerId) : view;
+  };
   return events.map((event) => ({
     id: event.id,
     type: event.type,
     conversationId: event.conversationId,
     at: event.at,
-    message: event.messageId ? messages.get(event.messageId) ?? null : null,
+    message: event.messageId ? messageFor(event.messageId) : null,
     user: event.userId ? userById.get(event.userId) ?? null : null,
     readSeq: event.readSeq ?? null,
     online: event.online ?? null,
     notification: event.notificationId ? notifications.get(event.notificationId) ?? null : null,
   }));
 }
+/**
+ * The payloads of one event and who receives each. Usually one payload object for all
+ * recipients (the shared lane caches its serialisation on it). When a restricted message (or
+ * a quote of one) is involved, recipients are split by what they may read, and each group gets
+ * its own payload, already redacted: a non-reader's payload never holds the text or author,
+ * whichever lane (shared or per-subscriber) executes it.
+ */
+export function payloadsFor(view: ChatEventView, recipients: string[]): Array<[{ chatEvents: ChatEventView }, string[]]> {
+  const message = view.message;
+  if (!message || !involvesRestricted(message)) return [[{ chatEvents: view }, recipients]];
+  const groups = new Map<string, [{ chatEvents: ChatEventView }, string[]]>();
+  for (const recipient of recipients) {
+    const seen = redactFor(message, recipient);
+    const key = seen === message ? 'full' : seen.placeholder ? 'placeholder' : 'quote-hidden';
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = [{ chatEvents: { ...view, message: seen } }, []]));
+    group[1].push(recipient);
+  }
+  return [...groups.values()];
+}
+
 const END_SESSIONS = 'jiaoliu:end-sessions';
 
 interface LiveConnection {
@@ -86,9 +112,7 @@ export class RealtimeHub implements RealtimePublisher, PresenceReader {
     const preloaded = events.map((e) => e.message).filter((m): m is MessageView => !!m);
     const views = await eventViews(this.orm.em.fork(), events.map((e) => e.event), preloaded);
     events.forEach(({ recipients }, i) => {
-      // One payload object for all recipients: the shared lane caches its serialisation on it.
-      const payload = { chatEvents: views[i] };
-      for (const recipient of recipients) this.emit(userTopic(recipient), payload);
+      for (const [payload, users] of payloadsFor(views[i], recipients)) for (const recipient of users) this.emit(userTopic(recipient), payload);
     });
   }
 

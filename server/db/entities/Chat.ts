@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EntitySchema, type Ref } from '@mikro-orm/core';
 import { User } from './User.js';
+import type { ConfidentialityLevel } from './Confidentiality.js';
 
 /** A stream of messages: a group's conversation, or a private one between two officials. */
 export class Conversation {
@@ -189,6 +190,8 @@ export class Message {
   createdAt: Date = new Date();
   editedAt: Date | null = null;
   recalledAt: Date | null = null;
+  /** 保密标识: normal, internal or restricted (readers in content_audience); only ever raised. */
+  confidentiality: ConfidentialityLevel = 'normal';
   /** jieba-segmented tsvector, written by SQL only. */
   searchVector?: string | null;
 }
@@ -221,6 +224,7 @@ export const MessageSchema = new EntitySchema<Message>({
     createdAt: { type: 'datetime', columnType: 'timestamptz' },
     editedAt: { type: 'datetime', columnType: 'timestamptz', nullable: true },
     recalledAt: { type: 'datetime', columnType: 'timestamptz', nullable: true },
+    confidentiality: { enum: true, items: ['normal', 'internal', 'restricted'], default: 'normal' },
     // Written by the application (jieba segmentation) with the body; cleared on recall.
     searchVector: { type: 'unknown', columnType: 'tsvector', nullable: true, lazy: true },
   },

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EntitySchema, type Ref } from '@mikro-orm/core';
 import { ChatGroup, Conversation } from './Chat.js';
 import { User } from './User.js';
+import type { ConfidentialityLevel } from './Confidentiality.js';
 
 /**
  * The group BBS: boards (版块) hold threads; a thread's replies are numbered floors. Titles and
@@ -50,6 +51,8 @@ export class Thread {
   replyCount = 0;
   /** Floor number of the newest reply; the next reply takes lastFloor + 1 under this row's lock. */
   lastFloor = 0;
+  /** 保密标识 of the thread; a restricted thread (and all its floors) is for its readers only. */
+  confidentiality: ConfidentialityLevel = 'normal';
   /** jieba-segmented tsvector, written by SQL only. */
   searchVector?: string | null;
 }
@@ -81,6 +84,7 @@ export const ThreadSchema = new EntitySchema<Thread>({
     viewCount: { type: 'integer', default: 0 },
     replyCount: { type: 'integer', default: 0 },
     lastFloor: { type: 'integer', default: 0 },
+    confidentiality: { enum: true, items: ['normal', 'internal', 'restricted'], default: 'normal' },
     searchVector: { type: 'unknown', columnType: 'tsvector', nullable: true, lazy: true },
   },
 });
@@ -96,6 +100,8 @@ export class ThreadReply {
   createdAt: Date = new Date();
   editedAt: Date | null = null;
   deletedAt: Date | null = null;
+  /** 保密标识 of this floor; a restricted floor keeps its number as a placeholder for others. */
+  confidentiality: ConfidentialityLevel = 'normal';
   /** jieba-segmented tsvector, written by SQL only. */
   searchVector?: string | null;
 }
@@ -115,6 +121,7 @@ export const ThreadReplySchema = new EntitySchema<ThreadReply>({
     createdAt: { type: 'datetime', columnType: 'timestamptz' },
     editedAt: { type: 'datetime', columnType: 'timestamptz', nullable: true },
     deletedAt: { type: 'datetime', columnType: 'timestamptz', nullable: true },
+    confidentiality: { enum: true, items: ['normal', 'internal', 'restricted'], default: 'normal' },
     searchVector: { type: 'unknown', columnType: 'tsvector', nullable: true, lazy: true },
   },
 });

@@ -3,7 +3,7 @@ import { ChatGroup, Conversation, GroupApplication, GroupInvitation, GroupMember
 import { blockedIds } from '../../modules/chat/direct.js';
 import { groupMembers, pendingApplications } from '../../modules/chat/groups.js';
 import { history, unreadCounts, type HistoryArgs } from '../../modules/chat/messages.js';
-import { loadMessageViews, type MessageView } from '../../modules/chat/messageViews.js';
+import { loadMessageViews, redactFor, type MessageView } from '../../modules/chat/messageViews.js';
 import { ConversationAccess, EDIT_WINDOW_MS, GroupAccess, RECALL_WINDOW_MS } from '../../modules/chat/subjects.js';
 import { requireActor } from '../../modules/context.js';
 import type { PageArgs } from '../../modules/pagination.js';
@@ -90,7 +90,7 @@ export const conversationResolvers = {
   group: (c: ConversationAccess) => c.group,
   lastSeq: (c: ConversationAccess) => c.conversation.lastSeq,
   messages: async (c: ConversationAccess, args: HistoryArgs, ctx: Ctx) => {
-    const page = await history(ctx.domain.em, c, args);
+    const page = await history(ctx.domain.em, c, args, requireActor(ctx.domain).userId);
     return {
       edges: page.messages.map((m) => ({ node: m, cursor: String(m.seq) })),
       pageInfo: {
@@ -122,7 +122,8 @@ export const conversationLoaders = {
       [ids],
     );
     const views = await loadMessageViews(ctx.domain.em, rows.map((r) => r.id));
-    const byConversation = new Map(rows.map((r) => [r.conversation_id, views.get(r.id) ?? null]));
+    const viewer = requireActor(ctx.domain).userId;
+    const byConversation = new Map(rows.map((r) => [r.conversation_id, views.has(r.id) ? redactFor(views.get(r.id)!, viewer) : null]));
     return ids.map((id) => byConversation.get(id) ?? null);
   },
   lastReadSeq: async (queries: Array<{ obj: ConversationAccess }>, ctx: Ctx) => (await countsFor(queries, ctx)).map((c) => c.lastReadSeq),
@@ -135,7 +136,9 @@ const isAuthor = (m: MessageView, ctx: Ctx) => ctx.domain.actor?.userId === m.au
 /** Message fields come from the preloaded view: no query per message, or per subscriber. */
 export const messageResolvers = {
   author: (m: MessageView) => m.author,
-  body: (m: MessageView) => (m.recalledAt ? null : m.body),
+  body: (m: MessageView) => (m.recalledAt || m.placeholder ? null : m.body),
+  confidentiality: (m: MessageView) => upper(m.confidentiality),
+  restrictedPlaceholder: (m: MessageView) => !!m.placeholder,
   // A recalled quote still says who and when; its body resolver hides the text.
   replyTo: (m: MessageView) => m.replyTo,
   mentions: (m: MessageView) => m.mentions,
@@ -146,8 +149,8 @@ export const messageResolvers = {
   clientMessageId: (m: MessageView, _: unknown, ctx: Ctx) => (isAuthor(m, ctx) ? m.clientMessageId : null),
   viewerCan: (m: MessageView, _: unknown, ctx: Ctx) => {
     const age = Date.now() - m.createdAt.getTime();
-    const mine = isAuthor(m, ctx) && !m.recalledAt;
-    return { edit: mine && age < EDIT_WINDOW_MS, recall: mine && age < RECALL_WINDOW_MS, react: !m.recalledAt };
+    const mine = isAuthor(m, ctx) && !m.recalledAt && !m.placeholder;
+    return { edit: mine && age < EDIT_WINDOW_MS, recall: mine && age < RECALL_WINDOW_MS, react: !m.recalledAt && !m.placeholder };
   },
 };
 

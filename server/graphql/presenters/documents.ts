@@ -133,7 +133,7 @@ export const attachmentLoaders = {
   message: {
     attachments: async (queries: Batch<MessageView>, ctx: Ctx) => {
       // A recalled message shows nothing of what it carried.
-      const byMessage = await attachmentsOf(ctx, 'message', queries.filter((q) => !q.obj.recalledAt).map((q) => q.obj.id));
+      const byMessage = await attachmentsOf(ctx, 'message', queries.filter((q) => !q.obj.recalledAt && !q.obj.placeholder).map((q) => q.obj.id));
       return queries.map((q) => byMessage.get(q.obj.id) ?? []);
     },
   },

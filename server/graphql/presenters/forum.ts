@@ -7,6 +7,7 @@ import { forumForActor } from '../../modules/forum/access.js';
 import { listBoards } from '../../modules/forum/boards.js';
 import { myDiscussions } from '../../modules/forum/discussions.js';
 import { renderMarkdown } from '../../modules/forum/markdown.js';
+import { postPreviews } from '../../modules/confidentiality/preview.js';
 import type { NotificationRow } from '../../modules/forum/notifications.js';
 import { listReplies } from '../../modules/forum/replies.js';
 import { DiscussionAccess, ReplyAccess, ThreadAccess } from '../../modules/forum/subjects.js';
@@ -52,11 +53,12 @@ function groupAccess(ctx: Ctx, groupId: string) {
 export const boardResolvers = {
   archived: (b: Board) => !!b.archivedAt,
   threads: async (b: Board, args: PageArgs & { essence?: boolean }, ctx: Ctx) =>
-    connection(await listThreads(ctx.domain.em, { boardId: b.id, group: await groupAccess(ctx, b.group.id) }, args)),
+    connection(await listThreads(ctx.domain.em, { boardId: b.id, group: await groupAccess(ctx, b.group.id), viewerId: requireActor(ctx.domain).userId }, args)),
 };
 
 export const threadResolvers = {
   bodyHtml: (t: Thread) => renderMarkdown(t.body),
+  confidentiality: (t: Thread) => upper(t.confidentiality),
   pinned: (t: Thread) => !!t.pinnedAt,
   locked: (t: Thread) => !!t.lockedAt,
   replies: async (t: Thread, args: PageArgs, ctx: Ctx) => connection(await listReplies(ctx.domain.em, await threadAccess(ctx, t), args)),
@@ -99,6 +101,15 @@ export const threadLoaders = {
     const byId = new Map(boards.map((b) => [b.id, b]));
     return queries.map((q) => byId.get(q.obj.board.id));
   },
+  // Restricted threads reach a viewer only if they are a reader (threadForActor / listThreads).
+  audience: async (queries: Batch<Thread>, ctx: Ctx) => {
+    const restricted = queries.filter((q) => q.obj.confidentiality === 'restricted').map((q) => q.obj.id);
+    const rows = restricted.length
+      ? await ctx.domain.em.execute<Array<{ subject_id: string; user_id: string }>>(`select subject_id, user_id from content_audience where subject_id in (?)`, [restricted])
+      : [];
+    const byId = await usersById(ctx, rows.map((r) => r.user_id));
+    return queries.map((q) => rows.filter((r) => r.subject_id === q.obj.id).map((r) => byId.get(r.user_id)!).filter(Boolean));
+  },
   viewerFollows: async (queries: Batch<Thread>, ctx: Ctx) => {
     const follows = await followFor(queries, ctx);
     return queries.map((q) => follows.has(q.obj.id));
@@ -111,6 +122,7 @@ export const threadLoaders = {
 
 export const replyResolvers = {
   threadId: (r: ThreadReply) => r.thread.id,
+  confidentiality: (r: ThreadReply) => upper(r.confidentiality),
   body: (r: ThreadReply) => (r.deletedAt ? null : r.body),
   bodyHtml: (r: ThreadReply) => (r.deletedAt ? null : renderMarkdown(r.body)),
   viewerCan: async (r: ThreadReply, _: unknown, ctx: Ctx) => {
@@ -198,7 +210,7 @@ export const groupForumResolvers = {
   },
   threads: async (g: ChatGroup, args: PageArgs & { essence?: boolean }, ctx: Ctx) => {
     const access = await memberAccess(ctx, g.id);
-    return connection(access ? await listThreads(ctx.domain.em, { group: access }, args) : emptyPage());
+    return connection(access ? await listThreads(ctx.domain.em, { group: access, viewerId: requireActor(ctx.domain).userId }, args) : emptyPage());
   },
   discussions: async (g: ChatGroup, args: { includeArchived?: boolean }, ctx: Ctx) => {
     const access = await memberAccess(ctx, g.id);
@@ -221,6 +233,7 @@ export const notificationResolvers = {
 };
 
 export const notificationLoaders = {
+  preview: async (queries: Batch<NotificationRow>, ctx: Ctx) => postPreviews(ctx.domain.em, queries.map((q) => ({ threadId: q.obj.threadId, replyId: q.obj.replyId }))),
   actor: async (queries: Batch<NotificationRow>, ctx: Ctx) => {
     const byId = await usersById(ctx, queries.map((q) => q.obj.actorId));
     return queries.map((q) => byId.get(q.obj.actorId));

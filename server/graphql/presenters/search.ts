@@ -1,5 +1,6 @@
 import { Document, Thread } from '../../db/entities/index.js';
 import { snippet } from '../../modules/search/segment.js';
+import { INTERNAL_PREVIEW, RESTRICTED_PREVIEW } from '../../modules/confidentiality/levels.js';
 import type { SearchHit, SearchPage } from '../../modules/search/search.js';
 import type { GraphQLContext } from '../context.js';
 import { groupsById, usersById } from './chat.js';
@@ -14,9 +15,17 @@ export const searchConnection = (page: SearchPage) => ({
   words: page.words,
 });
 
+/**
+ * A search result is a preview outside its conversation: internal (内部) content shows no text
+ * there (the hit still leads to it), and restricted content reached this viewer only because
+ * they are one of its readers, so it is masked the same way.
+ */
+const masked = (h: SearchHit) => (h.confidentiality === 'normal' ? null : [{ text: h.confidentiality === 'internal' ? INTERNAL_PREVIEW : RESTRICTED_PREVIEW, match: false }]);
+
 export const searchResultResolvers = {
   title: (h: SearchHit & { words: string[] }) => (h.title === null ? null : snippet(h.title, h.words, 100)),
-  snippet: (h: SearchHit & { words: string[] }) => snippet(h.body, h.words),
+  snippet: (h: SearchHit & { words: string[] }) => masked(h) ?? snippet(h.body, h.words),
+  confidentiality: (h: SearchHit) => h.confidentiality.toUpperCase(),
 };
 
 export const searchResultLoaders = {

@@ -30,7 +30,7 @@ export const chatQueries = {
   chatEventCursor: (_: unknown, __: unknown, { domain }: Ctx) => currentCursor(domain),
   chatEvents: async (_: unknown, args: { after: string }, { domain }: Ctx) => {
     const page = await eventsAfter(domain, args.after);
-    return { ...page, events: await eventViews(domain.em, page.events) };
+    return { ...page, events: await eventViews(domain.em, page.events, [], requireActor(domain).userId) };
   },
 };
 
@@ -50,7 +50,7 @@ export const chatMutations = {
   transferOwnership: (_: unknown, args: { groupId: string; userId: string }, { domain }: Ctx) => transferOwnership(domain, args.groupId, args.userId),
   openDirectConversation: (_: unknown, args: { userId: string }, { domain }: Ctx) => openDirect(domain, args.userId),
   sendMessage: (_: unknown, args: SendInput & { conversationId: string }, { domain }: Ctx) => sendMessage(domain, args.conversationId, args),
-  editMessage: (_: unknown, args: { messageId: string; body: string }, { domain }: Ctx) => editMessage(domain, args.messageId, args.body),
+  editMessage: (_: unknown, args: { messageId: string; body: string; acknowledgeSensitive?: boolean }, { domain }: Ctx) => editMessage(domain, args.messageId, args.body, !!args.acknowledgeSensitive),
   recallMessage: (_: unknown, args: { messageId: string }, { domain }: Ctx) => recallMessage(domain, args.messageId),
   addReaction: (_: unknown, args: { messageId: string; emoji: string }, { domain }: Ctx) => react(domain, args.messageId, args.emoji, true),
   removeReaction: (_: unknown, args: { messageId: string; emoji: string }, { domain }: Ctx) => react(domain, args.messageId, args.emoji, false),

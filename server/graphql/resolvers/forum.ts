@@ -37,15 +37,23 @@ export const forumMutations = {
   reorderBoards: (_: unknown, args: { groupId: string; boardIds: string[] }, { domain }: Ctx) => reorderBoards(domain, args.groupId, args.boardIds),
   setBoardArchived: (_: unknown, args: { boardId: string; archived: boolean }, { domain }: Ctx) => setBoardArchived(domain, args.boardId, args.archived),
   createThread: (_: unknown, args: { input: ThreadInput }, { domain }: Ctx) => createThread(domain, args.input),
-  editThread: (_: unknown, args: { threadId: string; title: string; body: string }, { domain }: Ctx) => editThread(domain, args.threadId, args.title, args.body),
+  editThread: (_: unknown, args: { threadId: string; title: string; body: string; acknowledgeSensitive?: boolean }, { domain }: Ctx) =>
+    editThread(domain, args.threadId, args.title, args.body, !!args.acknowledgeSensitive),
   setThreadPinned: (_: unknown, args: { threadId: string; pinned: boolean }, { domain }: Ctx) => setThreadFlag(domain, args.threadId, 'pinned', args.pinned),
   setThreadEssence: (_: unknown, args: { threadId: string; essence: boolean }, { domain }: Ctx) => setThreadFlag(domain, args.threadId, 'essence', args.essence),
   setThreadLocked: (_: unknown, args: { threadId: string; locked: boolean }, { domain }: Ctx) => setThreadFlag(domain, args.threadId, 'locked', args.locked),
   viewThread: (_: unknown, args: { threadId: string }, { domain }: Ctx) => viewThread(domain, args.threadId),
   setThreadFollowed: (_: unknown, args: { threadId: string; follow: boolean }, { domain }: Ctx) => setFollowed(domain, args.threadId, args.follow),
-  replyToThread: (_: unknown, args: { threadId: string; body: string; quoteReplyId?: string; mentionUserIds?: string[]; attachmentVersionIds?: string[] }, { domain }: Ctx) =>
-    replyToThread(domain, args.threadId, args.body, args.quoteReplyId, args.mentionUserIds, args.attachmentVersionIds),
-  editReply: (_: unknown, args: { replyId: string; body: string }, { domain }: Ctx) => editReply(domain, args.replyId, args.body),
+  replyToThread: (
+    _: unknown,
+    args: { threadId: string; body: string; quoteReplyId?: string; mentionUserIds?: string[]; attachmentVersionIds?: string[]; confidentiality?: string; acknowledgeSensitive?: boolean },
+    { domain }: Ctx,
+  ) =>
+    replyToThread(domain, args.threadId, args.body, args.quoteReplyId, args.mentionUserIds, args.attachmentVersionIds, {
+      confidentiality: args.confidentiality,
+      acknowledgeSensitive: args.acknowledgeSensitive,
+    }),
+  editReply: (_: unknown, args: { replyId: string; body: string; acknowledgeSensitive?: boolean }, { domain }: Ctx) => editReply(domain, args.replyId, args.body, !!args.acknowledgeSensitive),
   deleteReply: (_: unknown, args: { replyId: string }, { domain }: Ctx) => deleteReply(domain, args.replyId),
   createDiscussion: (_: unknown, args: { groupId: string; topic: string; memberIds: string[] }, { domain }: Ctx) => createDiscussion(domain, args.groupId, args.topic, args.memberIds),
   addDiscussionMembers: (_: unknown, args: { discussionId: string; userIds: string[] }, { domain }: Ctx) => addDiscussionMembers(domain, args.discussionId, args.userIds),

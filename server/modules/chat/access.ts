@@ -1,7 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ChatGroup, Conversation, GroupMember, Message, type GroupRole } from '../../db/entities/index.js';
 import { notFound } from '../../errors.js';
-import { can, type Actor } from '../../policies/index.js';
+import { can, ContentReaders, type Actor } from '../../policies/index.js';
+import { restrictedReaders } from './messageViews.js';
 import { isUuid } from '../ids.js';
 import { entityColumns, query } from '../../db/sql.js';
 import { ConversationAccess, GroupAccess, MessageAccess } from './subjects.js';
@@ -75,11 +76,18 @@ export async function messageForActor(em: EntityManager, actor: Actor, id: unkno
   if (!isUuid(id)) throw notFound('消息');
   const message = await em.findOne(Message, { id });
   if (!message) throw notFound('消息');
+  let access: MessageAccess;
   try {
-    return new MessageAccess(message, await conversationForActor(em, actor, message.conversation.id));
+    access = new MessageAccess(message, await conversationForActor(em, actor, message.conversation.id));
   } catch {
     throw notFound('消息');
   }
+  // Restricted: readers only; everyone else cannot tell it from a message that does not exist.
+  if (message.confidentiality === 'restricted') {
+    const readers = (await restrictedReaders(em, [message.id])).get(message.id);
+    if (!can(actor, 'read', new ContentReaders('restricted', new Set(readers?.readers ?? [])))) throw notFound('消息');
+  }
+  return access;
 }
 
 export async function memberOf(em: EntityManager, groupId: string, userId: string): Promise<GroupMember | null> {

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { User } from '../../db/entities/index.js';
+import { User, type ConfidentialityLevel } from '../../db/entities/index.js';
+import { ContentReaders, userMayRead } from '../../policies/index.js';
 
 /**
  * A message with everything a reader sees, loaded in a fixed number of queries for any number
@@ -10,9 +11,11 @@ export interface MessageView {
   id: string;
   conversationId: string;
   seq: number;
+  /** Empty for a placeholder. */
   authorId: string;
-  author: User;
-  /** Stored text; the presenter hides it once the message is recalled. */
+  /** Null only for a placeholder. */
+  author: User | null;
+  /** Stored text; the presenter hides it once the message is recalled (and a placeholder has none). */
   body: string;
   clientMessageId: string;
   replyTo: MessageView | null;
@@ -22,6 +25,14 @@ export interface MessageView {
   createdAt: Date;
   editedAt: Date | null;
   recalledAt: Date | null;
+  /** 保密标识. */
+  confidentiality: ConfidentialityLevel;
+  /** Restricted only: who may read it (author, named members, group owner and admins) as loaded. */
+  readers: string[] | null;
+  /** The named members of a restricted message (readers minus the author and admins). */
+  audienceIds: string[];
+  /** A stand-in for a restricted message the viewer may not read: id, seq and time only. */
+  placeholder?: boolean;
 }
 
 export interface MessageRow {
@@ -36,9 +47,10 @@ export interface MessageRow {
   created_at: Date;
   edited_at: Date | null;
   recalled_at: Date | null;
+  confidentiality: ConfidentialityLevel;
 }
 
-const COLUMNS = 'id, conversation_id, seq, author_id, body, reply_to_id, client_message_id, mentions_all, created_at, edited_at, recalled_at';
+const COLUMNS = 'id, conversation_id, seq, author_id, body, reply_to_id, client_message_id, mentions_all, created_at, edited_at, recalled_at, confidentiality';
 
 export async function loadMessageViews(em: EntityManager, ids: readonly string[]): Promise<Map<string, MessageView>> {
   const result = new Map<string, MessageView>();
@@ -60,7 +72,15 @@ export async function loadMessageViews(em: EntityManager, ids: readonly string[]
   const users = await em.find(User, { id: [...userIds] }, { populate: ['unit'] });
   const userById = new Map(users.map((u) => [u.id, u]));
 
-  const toView = (r: MessageRow, replyTo: MessageView | null): MessageView => messageViewOf(r, userById.get(r.author_id)!, replyTo);
+  // Readers of restricted messages (one more query, only when a restricted message is loaded).
+  const restricted = [...rows, ...replies].filter((r) => r.confidentiality === 'restricted').map((r) => r.id);
+  const readers = await restrictedReaders(em, restricted);
+  const toView = (r: MessageRow, replyTo: MessageView | null): MessageView => {
+    const view = messageViewOf(r, userById.get(r.author_id)!, replyTo);
+    const entry = readers.get(r.id);
+    if (entry) (view.readers = entry.readers), (view.audienceIds = entry.audience);
+    return view;
+  };
   const replyViews = new Map(replies.map((r) => [r.id, toView(r, null)]));
   for (const r of rows) result.set(r.id, toView(r, r.reply_to_id ? replyViews.get(r.reply_to_id) ?? null : null));
   for (const m of mentions) {
@@ -95,8 +115,66 @@ export function messageViewOf(r: MessageRow, author: User, replyTo: MessageView 
     createdAt: new Date(r.created_at),
     editedAt: r.edited_at ? new Date(r.edited_at) : null,
     recalledAt: r.recalled_at ? new Date(r.recalled_at) : null,
+    confidentiality: r.confidentiality ?? 'normal',
+    readers: null,
+    audienceIds: [],
   };
 }
+
+/** Readers of restricted messages now: named members, the author, the group's owner and admins. */
+export async function restrictedReaders(em: EntityManager, ids: string[]): Promise<Map<string, { readers: string[]; audience: string[] }>> {
+  if (!ids.length) return new Map();
+  const rows = await em.execute<Array<{ id: string; audience: string[]; managers: string[]; author_id: string }>>(
+    `select m.id, m.author_id,
+            array(select a.user_id from content_audience a where a.subject_id = m.id) as audience,
+            array(select gm.user_id from group_member gm where gm.group_id = jl_conversation_group(m.conversation_id) and gm.role in ('owner', 'admin')) as managers
+       from message m where m.id in (?)`,
+    [ids],
+  );
+  return new Map(rows.map((r) => [r.id, { audience: r.audience, readers: [...new Set([r.author_id, ...r.audience, ...r.managers])] }]));
+}
+
+const readersOf = (view: MessageView) => new ContentReaders(view.confidentiality, view.readers ? new Set(view.readers) : new Set());
+
+/** Whether this user may read the message (a policy question: see policies/confidentiality.ts). */
+export const viewReadableBy = (view: MessageView, userId: string): boolean => !view.placeholder && userMayRead(userId, readersOf(view));
+
+/**
+ * The message as this user may see it: itself, or for a restricted message they are not a reader
+ * of, a placeholder with only id, seq and time (so that seqs stay gapless for the client). A quote
+ * of a restricted message is redacted the same way. Returns the same object when nothing changes.
+ */
+export function redactFor(view: MessageView, userId: string): MessageView {
+  if (!viewReadableBy(view, userId) || view.placeholder) return placeholderOf(view);
+  if (view.replyTo && !viewReadableBy(view.replyTo, userId)) return { ...view, replyTo: placeholderOf(view.replyTo) };
+  return view;
+}
+
+export function placeholderOf(view: MessageView): MessageView {
+  return {
+    id: view.id,
+    conversationId: view.conversationId,
+    seq: view.seq,
+    authorId: '',
+    author: null,
+    body: '',
+    clientMessageId: '',
+    replyTo: null,
+    mentions: [],
+    mentionsAll: false,
+    reactions: [],
+    createdAt: view.createdAt,
+    editedAt: null,
+    recalledAt: null,
+    confidentiality: 'restricted',
+    readers: null,
+    audienceIds: [],
+    placeholder: true,
+  };
+}
+
+/** Whether redaction may differ between users (a restricted message or quote is involved). */
+export const involvesRestricted = (view: MessageView | null): boolean => !!view && (view.confidentiality === 'restricted' || view.replyTo?.confidentiality === 'restricted');
 
 export async function loadMessageView(em: EntityManager, id: string): Promise<MessageView | null> {
   return (await loadMessageViews(em, [id])).get(id) ?? null;

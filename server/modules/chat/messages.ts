@@ -9,11 +9,15 @@ import { toTsvectorLiteral } from '../search/segment.js';
 import { checkAttachments } from '../documents/attachments.js';
 import { conversationForActor, messageForActor } from './access.js';
 import { conversationMemberIds, inTransaction, recordEvent } from './events.js';
-import { loadMessageView, loadMessageViews, messageViewOf, type MessageRow, type MessageView } from './messageViews.js';
+import { loadMessageView, loadMessageViews, messageViewOf, redactFor, type MessageRow, type MessageView } from './messageViews.js';
 import type { OutgoingEvent, StoredEventRef } from './realtime.js';
 import { entityColumns, isUniqueViolation, script } from '../../db/sql.js';
+import { audit } from '../../audit/logger.js';
 import { OrgUnit, User } from '../../db/entities/index.js';
 import { GroupAccess, type ConversationAccess } from './subjects.js';
+import type { ConfidentialityLevel } from '../../db/entities/index.js';
+import { higher, parseLevel, validAudience } from '../confidentiality/levels.js';
+import { checkSensitive, type SensitiveMatch } from '../confidentiality/sensitive.js';
 
 export const MAX_BODY = 4000;
 const CLIENT_ID = /^[A-Za-z0-9_-]{8,64}$/;
@@ -41,7 +45,7 @@ const publisher = (ctx: DomainContext) => (events: Parameters<DomainContext['dep
  * One transaction that writes a message change and queues its events; after commit the message
  * is loaded once and that view serves both the publish and the mutation's answer.
  */
-async function commitMessageChange(ctx: DomainContext, work: (tem: EntityManager, emit: (event: OutgoingEvent) => void) => Promise<string>): Promise<MessageView> {
+export async function commitMessageChange(ctx: DomainContext, work: (tem: EntityManager, emit: (event: OutgoingEvent) => void) => Promise<string>): Promise<MessageView> {
   const queued: OutgoingEvent[] = [];
   const messageId = await ctx.em.transactional((tem) => work(tem, (event) => queued.push(event)));
   const view = (await loadMessageView(ctx.em, messageId))!;
@@ -57,6 +61,24 @@ export interface SendInput {
   mentionAll?: boolean | null;
   /** Versions of documents in the conversation's library (the group's 群文件, or the discussion's or private chat's files). */
   attachmentVersionIds?: unknown[] | null;
+  /** NORMAL (default), INTERNAL or RESTRICTED. */
+  confidentiality?: unknown;
+  /** RESTRICTED only: the members (besides the author and the group admins) who may read it. */
+  audienceUserIds?: unknown[] | null;
+  /** Post anyway although the sensitive-content check warned (it is then marked INTERNAL and audited). */
+  acknowledgeSensitive?: boolean | null;
+}
+
+interface CheckedSend {
+  body: string;
+  replyToId: string | null;
+  mentionIds: string[];
+  mentionAll: boolean;
+  confidentiality: ConfidentialityLevel;
+  audienceIds: string[];
+  /** Sensitive matches the sender acknowledged (audited with the message). */
+  acknowledged: SensitiveMatch[];
+  attachmentIds: string[];
 }
 
 async function existingByClientId(em: EntityManager, authorId: string, clientMessageId: string) {
@@ -68,7 +90,7 @@ async function existingByClientId(em: EntityManager, authorId: string, clientMes
 }
 
 /** Check, then do: validates a send and computes what to write, writing nothing. */
-async function checkSend(ctx: DomainContext, access: ConversationAccess, input: SendInput): Promise<{ body: string; replyToId: string | null; mentionIds: string[]; mentionAll: boolean; attachmentIds: string[] }> {
+async function checkSend(ctx: DomainContext, access: ConversationAccess, input: SendInput): Promise<CheckedSend> {
   const actor = requireActor(ctx);
   const { em } = ctx;
   const attachmentIds = input.attachmentVersionIds?.length
@@ -79,8 +101,12 @@ async function checkSend(ctx: DomainContext, access: ConversationAccess, input: 
   await assertMayPost(em, ctx, access);
   const replyToId = (input.replyToId ?? null) as string | null;
   if (replyToId !== null) {
+    // A restricted message the sender may not read is answered like one that does not exist.
     const [target] = isUuid(replyToId)
-      ? await em.execute<Array<{ id: string }>>(`select id from message where id = ? and conversation_id = ?`, [replyToId, access.conversation.id])
+      ? await em.execute<Array<{ id: string }>>(
+          `select id from message where id = ? and conversation_id = ? and jl_may_read(id, confidentiality, author_id, jl_conversation_group(conversation_id), ?)`,
+          [replyToId, access.conversation.id, actor.userId],
+        )
       : [];
     if (!target) throw badInput('只能回复本会话中的消息', 'replyToId');
   }
@@ -96,8 +122,16 @@ async function checkSend(ctx: DomainContext, access: ConversationAccess, input: 
       throw forbidden('只有群主和管理员可以@全体成员');
     }
   }
-
-  return { body, replyToId, mentionIds, mentionAll, attachmentIds };
+  const requested = parseLevel(input.confidentiality);
+  if (requested === 'restricted' && access.conversation.kind === 'direct') throw badInput('私聊消息不能设为「受限」', 'confidentiality');
+  const audienceIds = await validAudience(em, requested, input.audienceUserIds, { conversationId: access.conversation.id }, actor.userId);
+  if (requested === 'restricted' && mentionIds.some((id) => id !== actor.userId && !audienceIds.includes(id))) {
+    throw badInput('受限消息只能提及可见成员', 'mentionUserIds');
+  }
+  // 保密提醒: cached rules, no SQL when nothing matches (and none at all once the rules are cached).
+  const verdict = await checkSensitive(em, access.group?.id ?? null, [body], !!input.acknowledgeSensitive);
+  const confidentiality = verdict.acknowledged ? higher(requested, 'internal') : requested;
+  return { body, replyToId, mentionIds, mentionAll, confidentiality, audienceIds, acknowledged: verdict.matches, attachmentIds };
 }
 
 /**
@@ -122,10 +156,15 @@ export async function sendMessage(ctx: DomainContext, conversationId: unknown, i
     throw error;
   });
   if ('replay' in checked) return checked.replay;
-  const { body, replyToId, mentionIds, mentionAll, attachmentIds } = checked;
-
   try {
-    const sent = await writeMessage(em, { conversationId: access.conversation.id, authorId: actor.userId, body, replyToId, clientMessageId, mentionAll, mentionIds, attachmentIds });
+    const sent = await writeMessage(em, {
+      ...checked,
+      conversationId: access.conversation.id,
+      groupId: access.group?.id ?? null,
+      authorId: actor.userId,
+      clientMessageId,
+      ip: ctx.ip ?? null,
+    });
     if (!sent) {
       // Nothing written: the discussion group was archived (checked under the conversation's
       // lock, which archiving takes too), or the clientMessageId was used before (a retry).
@@ -158,9 +197,19 @@ interface NewMessage {
   mentionAll: boolean;
   mentionIds: string[];
   attachmentIds: string[];
+  confidentiality: ConfidentialityLevel;
+  audienceIds: string[];
+  acknowledged: SensitiveMatch[];
+  groupId: string | null;
+  ip: string | null;
 }
 
-const MESSAGE_COLUMNS = 'id, conversation_id, seq, author_id, body, reply_to_id, client_message_id, mentions_all, created_at, edited_at, recalled_at';
+const MESSAGE_COLUMNS = 'id, conversation_id, seq, author_id, body, reply_to_id, client_message_id, mentions_all, created_at, edited_at, recalled_at, confidentiality';
+
+/** The audit row of an acknowledged sensitive-content warning (written with the content). */
+export function sensitiveAuditAfter(subject: Record<string, unknown>, matches: SensitiveMatch[], confidentiality: ConfidentialityLevel) {
+  return { ...subject, confidentiality, matches: matches.map((m) => ({ rule: m.rule, text: m.text })) };
+}
 
 /**
  * The sending transaction in ONE round trip: three statements that PostgreSQL runs as one
@@ -171,6 +220,9 @@ const MESSAGE_COLUMNS = 'id, conversation_id, seq, author_id, body, reply_to_id,
  *    mentions, the sender's read cursor and the event, and reads the recipients: the members
  *    as of this statement, which runs after the lock was taken.
  * 3. Reads the author and mentioned people, so the message view needs no further query.
+ * A restricted message also writes its named readers and returns who may read it (named
+ * members, the author, the group's owner and admins at this moment); an acknowledged sensitive
+ * warning writes its audit row. Both are extra parts of statement 2: no extra round trip.
  * A concurrent retry of the same clientMessageId fails statement 2 on the unique index, and
  * the whole transaction rolls back: no seq is lost.
  */
@@ -190,15 +242,20 @@ async function writeMessage(em: EntityManager, m: NewMessage): Promise<{ view: M
     },
     {
       sql: `with m as (
-              insert into message (id, conversation_id, seq, author_id, body, reply_to_id, client_message_id, mentions_all, created_at, search_vector)
-              select gen_random_uuid(), c.id, c.last_seq, ?, ?, ?, ?, ?, now(), ?::tsvector
+              insert into message (id, conversation_id, seq, author_id, body, reply_to_id, client_message_id, mentions_all, created_at, search_vector, confidentiality)
+              select gen_random_uuid(), c.id, c.last_seq, ?, ?, ?, ?, ?, now(), ?::tsvector, ?
                 from conversation c
                where c.id = ? and c.last_seq > 0
                  and not exists (select 1 from message x where x.conversation_id = c.id and x.seq = c.last_seq)
               returning ${MESSAGE_COLUMNS}
             ),${m.mentionIds.length ? `
             mentions as (insert into message_mention (message_id, user_id) select m.id, p.id from m, unnest(array[?]::uuid[]) as p(id)),` : ''}${m.attachmentIds.length ? `
-            attached as (insert into attachment (version_id, message_id, created_at) select a.id, m.id, now() from m, unnest(array[?]::uuid[]) as a(id)),` : ''}
+            attached as (insert into attachment (version_id, message_id, created_at) select a.id, m.id, now() from m, unnest(array[?]::uuid[]) as a(id)),` : ''}${m.audienceIds.length ? `
+            audience as (insert into content_audience (subject_id, user_id, kind) select m.id, p.id, 'message' from m, unnest(array[?]::uuid[]) as p(id)),` : ''}${m.acknowledged.length ? `
+            audited as (
+              insert into audit_log (at, actor_id, action, target_type, target_id, reason, after, ip)
+              select now(), m.author_id, 'content.sensitive_acknowledged', ?, ?, ?, jsonb_set(?::jsonb, '{messageId}', to_jsonb(m.id::text)), ? from m
+            ),` : ''}
             cursor as (
               update conversation_member cm set last_read_seq = m.seq from m
                where cm.conversation_id = m.conversation_id and cm.user_id = m.author_id and cm.last_read_seq < m.seq
@@ -209,15 +266,28 @@ async function writeMessage(em: EntityManager, m: NewMessage): Promise<{ view: M
               returning id, at
             )
             select m.*, event.id as event_id, event.at as event_at,
-                   array(select user_id from conversation_member where conversation_id = m.conversation_id) as recipients
+                   array(select user_id from conversation_member where conversation_id = m.conversation_id) as recipients,
+                   ${m.confidentiality === 'restricted'
+                     ? `array(select unnest(array[?]::uuid[]) union select m.author_id
+                              union select gm.user_id from group_member gm where gm.group_id = jl_conversation_group(m.conversation_id) and gm.role in ('owner', 'admin'))`
+                     : 'null::uuid[]'} as readers
               from m, event`,
-      params: [m.authorId, m.body, m.replyToId, m.clientMessageId, m.mentionAll, toTsvectorLiteral(m.body), m.conversationId, ...(m.mentionIds.length ? [m.mentionIds] : []), ...(m.attachmentIds.length ? [m.attachmentIds] : [])],
+      params: [
+        m.authorId, m.body, m.replyToId, m.clientMessageId, m.mentionAll, toTsvectorLiteral(m.body), m.confidentiality, m.conversationId,
+        ...(m.mentionIds.length ? [m.mentionIds] : []),
+        ...(m.attachmentIds.length ? [m.attachmentIds] : []),
+        ...(m.audienceIds.length ? [m.audienceIds] : []),
+        ...(m.acknowledged.length
+          ? [m.groupId ? 'group' : 'conversation', m.groupId ?? m.conversationId, '发送前确认了保密提醒', JSON.stringify(sensitiveAuditAfter({ conversationId: m.conversationId, messageId: null }, m.acknowledged, m.confidentiality)), m.ip]
+          : []),
+        ...(m.confidentiality === 'restricted' ? [m.audienceIds] : []),
+      ],
     },
     {
       sql: `select ${u.sql}, ${o.sql} from app_user u join org_unit o on o.id = u.unit_id where u.id in (?)`,
       params: [[m.authorId, ...m.mentionIds]],
     },
-  ])) as [unknown, unknown, Array<MessageRow & { event_id: string; event_at: Date; recipients: string[] }>, Array<Record<string, unknown>>];
+  ])) as [unknown, unknown, Array<MessageRow & { event_id: string; event_at: Date; recipients: string[]; readers: string[] | null }>, Array<Record<string, unknown>>];
   const row = written[0];
   if (!row) return null;
   const users = new Map(
@@ -230,6 +300,7 @@ async function writeMessage(em: EntityManager, m: NewMessage): Promise<{ view: M
   const replyTo = row.reply_to_id ? (await loadMessageView(em, row.reply_to_id)) : null;
   const view = messageViewOf(row, users.get(row.author_id)!, replyTo);
   view.mentions = m.mentionIds.map((id) => users.get(id)).filter((user): user is User => !!user);
+  if (row.readers) (view.readers = row.readers), (view.audienceIds = m.audienceIds);
   return {
     view,
     event: { id: String(row.event_id), type: 'MESSAGE_ADDED', conversationId: row.conversation_id, at: new Date(row.event_at), messageId: row.id, userId: row.author_id, readSeq: null },
@@ -257,13 +328,31 @@ async function assertMayPost(em: EntityManager, ctx: DomainContext, access: Conv
   if (row.blocked) throw forbidden('对方已设置不接收您的私聊消息');
 }
 
-export async function editMessage(ctx: DomainContext, messageId: unknown, rawBody: unknown): Promise<MessageView> {
+export async function editMessage(ctx: DomainContext, messageId: unknown, rawBody: unknown, acknowledgeSensitive = false): Promise<MessageView> {
   const actor = requireActor(ctx);
   const access = await messageForActor(ctx.em, actor, messageId);
   authorize(actor, 'edit', access, '只能在发送后 10 分钟内编辑自己的消息');
   const body = validBody(rawBody);
   if (body === access.message.body) throw badInput('内容没有变化', 'body');
+  // An edit passes the same sensitive-content check as a send.
+  const group = access.conversation.group;
+  const verdict = await checkSensitive(ctx.em, group?.id ?? null, [body], acknowledgeSensitive);
   return commitMessageChange(ctx, async (tem, emit) => {
+    if (verdict.acknowledged) {
+      const [row] = await tem.execute<Array<{ confidentiality: ConfidentialityLevel }>>(
+        `update message set confidentiality = case when confidentiality = 'normal' then 'internal' else confidentiality end where id = ? returning confidentiality`,
+        [access.message.id],
+      );
+      audit(tem, {
+        actorId: actor.userId,
+        action: 'content.sensitive_acknowledged',
+        targetType: group ? 'group' : 'conversation',
+        targetId: group?.id ?? access.conversation.conversation.id,
+        reason: '编辑时确认了保密提醒',
+        after: sensitiveAuditAfter({ conversationId: access.conversation.conversation.id, messageId: access.message.id }, verdict.matches, row.confidentiality),
+        ip: ctx.ip,
+      });
+    }
     const [current] = await tem.execute<Array<{ body: string; recalled_at: Date | null }>>(`select body, recalled_at from message where id = ? for update`, [access.message.id]);
     if (current.recalled_at) throw conflict('消息已撤回，不能编辑');
     await tem.execute(`insert into message_edit (message_id, previous_body, edited_at) values (?, ?, now())`, [access.message.id, current.body]);
@@ -322,7 +411,7 @@ export interface HistoryPage {
  * One page of history, oldest first. Seqs are gapless (taken under the conversation's lock in
  * the sending transaction), so the page edges alone say whether more exist on either side.
  */
-export async function history(em: EntityManager, access: ConversationAccess, args: HistoryArgs): Promise<HistoryPage> {
+export async function history(em: EntityManager, access: ConversationAccess, args: HistoryArgs, viewerId: string): Promise<HistoryPage> {
   const size = args.first ?? 50;
   if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) throw badInput(`每页数量应在 1 至 ${MAX_PAGE_SIZE} 之间`, 'first');
   const given = [args.before, args.after, args.around].filter((v) => v !== null && v !== undefined).length;
@@ -335,7 +424,10 @@ export async function history(em: EntityManager, access: ConversationAccess, arg
   let rows: Array<{ id: string; seq: number }>;
   if (args.around !== null && args.around !== undefined) {
     if (!isUuid(args.around)) throw notFound('消息');
-    const [target] = await em.execute<Array<{ seq: number }>>(`select seq from message where id = ? and conversation_id = ?`, [args.around, conversationId]);
+    const [target] = await em.execute<Array<{ seq: number }>>(
+      `select seq from message where id = ? and conversation_id = ? and jl_may_read(id, confidentiality, author_id, jl_conversation_group(conversation_id), ?)`,
+      [args.around, conversationId, viewerId],
+    );
     if (!target) throw notFound('消息');
     const older = await seqs('seq <= ?', [target.seq], 'desc', Math.ceil(size / 2));
     const newer = await seqs('seq > ?', [target.seq], 'asc', size - older.length);
@@ -347,7 +439,8 @@ export async function history(em: EntityManager, access: ConversationAccess, arg
     rows = (await seqs('seq < ?', [before], 'desc', size)).reverse();
   }
   const views = await loadMessageViews(em, rows.map((r) => r.id));
-  const messages = rows.map((r) => views.get(r.id)!).filter(Boolean);
+  // Restricted messages the viewer may not read keep their seq as a placeholder (no body, no author).
+  const messages = rows.map((r) => views.get(r.id)!).filter(Boolean).map((view) => redactFor(view, viewerId));
   const start = messages[0]?.seq;
   const end = messages[messages.length - 1]?.seq;
   return {
@@ -394,6 +487,8 @@ export async function unreadCounts(em: EntityManager, userId: string, conversati
        from conversation_member cm
        left join message m on m.conversation_id = cm.conversation_id and m.seq > cm.last_read_seq
                           and m.author_id <> cm.user_id and m.recalled_at is null
+                          -- Restricted messages count only for their readers.
+                          and (m.confidentiality <> 'restricted' or jl_may_read(m.id, m.confidentiality, m.author_id, jl_conversation_group(m.conversation_id), cm.user_id))
       where cm.user_id = ? ${conversationIds ? 'and cm.conversation_id in (?)' : ''}
       group by cm.conversation_id, cm.last_read_seq`,
     conversationIds ? [userId, conversationIds as string[]] : [userId],

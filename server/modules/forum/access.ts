@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Board, DiscussionGroup, Thread, ThreadReply } from '../../db/entities/index.js';
 import { AppError, notFound } from '../../errors.js';
-import { can, type Actor } from '../../policies/index.js';
+import { can, ContentReaders, type Actor } from '../../policies/index.js';
 import { groupForActor } from '../chat/access.js';
 import type { GroupAccess } from '../chat/subjects.js';
 import { isUuid } from '../ids.js';
@@ -41,6 +41,13 @@ export async function threadForActor(em: EntityManager, actor: Actor, id: unknow
   const thread = await em.findOne(Thread, { id });
   if (!thread) throw notFound('帖子');
   const group = await forumGroup(em, actor, thread.group.id, '帖子');
+  // A restricted thread (and every floor in it) exists only for its readers.
+  if (thread.confidentiality === 'restricted') {
+    const audience = await em.execute<Array<{ user_id: string }>>(`select user_id from content_audience where subject_id = ?`, [thread.id]);
+    const readers = new Set([thread.author.id, ...audience.map((a) => a.user_id)]);
+    if (group.role === 'owner' || group.role === 'admin') readers.add(actor.userId);
+    if (!can(actor, 'read', new ContentReaders('restricted', readers))) throw notFound('帖子');
+  }
   const board = await em.findOneOrFail(Board, { id: thread.board.id });
   return new ThreadAccess(thread, board, group);
 }

@@ -1,5 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ThreadReply } from '../../db/entities/index.js';
+import { audit } from '../../audit/logger.js';
+import { higher, parseLevel } from '../confidentiality/levels.js';
+import { checkSensitive } from '../confidentiality/sensitive.js';
+import { sensitiveAuditAfter } from '../chat/messages.js';
 import { badInput, conflict, forbidden, notFound } from '../../errors.js';
 import { authorize } from '../../policies/index.js';
 import { inTransaction } from '../chat/events.js';
@@ -27,6 +31,7 @@ export async function replyToThread(
   quoteReplyId: unknown,
   mentionUserIds: unknown[] | null | undefined,
   attachmentVersionIds: unknown[] | null = null,
+  options: { confidentiality?: unknown; acknowledgeSensitive?: boolean | null } = {},
 ): Promise<ThreadReply> {
   const actor = requireActor(ctx);
   const access = await threadForActor(ctx.em, actor, threadId);
@@ -41,6 +46,12 @@ export async function replyToThread(
     if (quoted.deleted_at) throw badInput('被引用的楼层已删除', 'quoteReplyId');
   }
   const mentions = await validMentions(ctx.em, access.group.group.id, mentionUserIds);
+  // A floor is normal or internal; restricted is a property of the whole thread (its floors follow it).
+  const requested = parseLevel(options.confidentiality);
+  if (requested === 'restricted') throw badInput('回复不能单独设为「受限」，请将整个帖子设为受限', 'confidentiality');
+  const restrictedThread = access.thread.confidentiality === 'restricted';
+  const verdict = await checkSensitive(ctx.em, access.group.group.id, [body], !!options.acknowledgeSensitive);
+  const level = verdict.acknowledged ? higher(requested, 'internal') : requested;
   const id = await inTransaction(ctx.em, publisher(ctx), async (em, emit) => {
     const [next] = await em.execute<Array<{ last_floor: number }>>(
       `update thread set last_floor = last_floor + 1, reply_count = reply_count + 1, last_activity_at = now()
@@ -57,15 +68,34 @@ export async function replyToThread(
     if (!still.member) throw notFound('帖子');
     if (still.archived) throw forbidden('该版块已归档，不能回复');
     const [{ id }] = await em.execute<Array<{ id: string }>>(
-      `insert into thread_reply (id, thread_id, floor, author_id, body, quote_id, created_at, search_vector)
-       values (gen_random_uuid(), ?, ?, ?, ?, ?, now(), ?::tsvector) returning id`,
-      [access.thread.id, next.last_floor, actor.userId, body, quoteId, toTsvectorLiteral(body)],
+      `insert into thread_reply (id, thread_id, floor, author_id, body, quote_id, created_at, search_vector, confidentiality)
+       values (gen_random_uuid(), ?, ?, ?, ?, ?, now(), ?::tsvector, ?) returning id`,
+      [access.thread.id, next.last_floor, actor.userId, body, quoteId, toTsvectorLiteral(body), level],
     );
+    if (verdict.acknowledged) {
+      audit(em, {
+        actorId: actor.userId,
+        action: 'content.sensitive_acknowledged',
+        targetType: 'group',
+        targetId: access.group.group.id,
+        reason: '回帖前确认了保密提醒',
+        after: sensitiveAuditAfter({ threadId: access.thread.id, replyId: id }, verdict.matches, level),
+        ip: ctx.ip,
+      });
+    }
     await insertAttachments(em, { replyId: id }, await checkAttachments(em, { groupId: access.group.group.id, conversationId: null }, attachmentVersionIds));
     // The replier has seen their own floor.
     await em.execute(`update thread_follow set last_seen_floor = ? where thread_id = ? and user_id = ?`, [next.last_floor, access.thread.id, actor.userId]);
+    // Followers and mentioned members hear of it only if they may read the thread now.
+    const readers = await em.execute<Array<{ user_id: string }>>(
+      `select gm.user_id from group_member gm join thread t on t.id = ?
+        where gm.group_id = ? and gm.user_id in (?) and jl_may_read(t.id, t.confidentiality, t.author_id, t.group_id, gm.user_id)`,
+      [access.thread.id, access.group.group.id, mentions.length ? mentions : ['00000000-0000-0000-0000-000000000000']],
+    );
+    if (restrictedThread && readers.length !== mentions.length) throw badInput('受限帖子只能提及可见成员', 'mentionUserIds');
     const followers = await em.execute<Array<{ user_id: string }>>(
-      `select f.user_id from thread_follow f join group_member gm on gm.group_id = ? and gm.user_id = f.user_id where f.thread_id = ?`,
+      `select f.user_id from thread_follow f join group_member gm on gm.group_id = ? and gm.user_id = f.user_id join thread t on t.id = f.thread_id
+        where f.thread_id = ? and jl_may_read(t.id, t.confidentiality, t.author_id, t.group_id, f.user_id)`,
       [access.group.group.id, access.thread.id],
     );
     const mentioned = new Set(mentions);
@@ -77,13 +107,27 @@ export async function replyToThread(
   return ctx.em.findOneOrFail(ThreadReply, { id });
 }
 
-export async function editReply(ctx: DomainContext, replyId: unknown, rawBody: unknown): Promise<ThreadReply> {
+export async function editReply(ctx: DomainContext, replyId: unknown, rawBody: unknown, acknowledgeSensitive = false): Promise<ThreadReply> {
   const actor = requireActor(ctx);
   const access = await replyForActor(ctx.em, actor, replyId);
   authorize(actor, 'edit', access, access.reply.deletedAt ? '该楼层已删除' : access.thread.thread.lockedAt ? '帖子已锁定，不能编辑' : '只能编辑自己的回复');
   const body = validPostBody(rawBody);
   if (body === access.reply.body) throw badInput('内容没有变化', 'body');
+  const group = access.thread.group.group;
+  const verdict = await checkSensitive(ctx.em, group.id, [body], acknowledgeSensitive);
   await ctx.em.transactional(async (em) => {
+    if (verdict.acknowledged) {
+      await em.execute(`update thread_reply set confidentiality = 'internal' where id = ? and confidentiality = 'normal'`, [access.reply.id]);
+      audit(em, {
+        actorId: actor.userId,
+        action: 'content.sensitive_acknowledged',
+        targetType: 'group',
+        targetId: group.id,
+        reason: '编辑时确认了保密提醒',
+        after: sensitiveAuditAfter({ threadId: access.thread.thread.id, replyId: access.reply.id }, verdict.matches, higher(access.reply.confidentiality, 'internal')),
+        ip: ctx.ip,
+      });
+    }
     const [current] = await em.execute<Array<{ body: string; deleted_at: Date | null }>>(`select body, deleted_at from thread_reply where id = ? for update`, [access.reply.id]);
     if (current.deleted_at) throw conflict('该楼层已删除');
     await em.execute(`insert into post_edit (thread_id, reply_id, previous_body, editor_id, edited_at) values (?, ?, ?, ?, now())`, [access.thread.thread.id, access.reply.id, current.body, actor.userId]);

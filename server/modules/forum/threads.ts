@@ -1,5 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { audit } from '../../audit/logger.js';
+import { higher, parseLevel, validAudience } from '../confidentiality/levels.js';
+import { checkSensitive } from '../confidentiality/sensitive.js';
+import { sensitiveAuditAfter } from '../chat/messages.js';
 import { Thread } from '../../db/entities/index.js';
 import { badInput, conflict, forbidden, notFound } from '../../errors.js';
 import { authorize } from '../../policies/index.js';
@@ -23,7 +26,16 @@ export interface ThreadInput {
   body: unknown;
   mentionUserIds?: unknown[] | null;
   attachmentVersionIds?: unknown[] | null;
+  /** NORMAL (default), INTERNAL or RESTRICTED. */
+  confidentiality?: unknown;
+  /** RESTRICTED only: members (besides the author and the group admins) who may read the thread. */
+  audienceUserIds?: unknown[] | null;
+  /** Post anyway although the sensitive-content check warned (then INTERNAL, audited). */
+  acknowledgeSensitive?: boolean | null;
 }
+
+/** SQL: the thread `t` is readable by the user given as the next parameter. */
+export const threadReadable = (alias = 't') => `jl_may_read(${alias}.id, ${alias}.confidentiality, ${alias}.author_id, ${alias}.group_id, ?)`;
 
 export async function createThread(ctx: DomainContext, input: ThreadInput): Promise<Thread> {
   const actor = requireActor(ctx);
@@ -32,6 +44,11 @@ export async function createThread(ctx: DomainContext, input: ThreadInput): Prom
   const title = validTitle(input.title);
   const body = validPostBody(input.body);
   const mentions = await validMentions(ctx.em, board.group.group.id, input.mentionUserIds);
+  const requested = parseLevel(input.confidentiality);
+  const audience = await validAudience(ctx.em, requested, input.audienceUserIds, { groupId: board.group.group.id }, actor.userId);
+  if (requested === 'restricted' && mentions.some((id) => !audience.includes(id))) throw badInput('受限帖子只能提及可见成员', 'mentionUserIds');
+  const verdict = await checkSensitive(ctx.em, board.group.group.id, [title, body], !!input.acknowledgeSensitive);
+  const level = verdict.acknowledged ? higher(requested, 'internal') : requested;
   const id = await inTransaction(ctx.em, publisher(ctx), async (em, emit) => {
     // Re-checked in the transaction, under a share lock on the membership and the board.
     const [still] = await em.execute<Array<{ member: boolean; archived: boolean }>>(
@@ -42,10 +59,24 @@ export async function createThread(ctx: DomainContext, input: ThreadInput): Prom
     if (!still.member) throw notFound('版块');
     if (still.archived) throw forbidden('该版块已归档，不能发新帖');
     const [{ id }] = await em.execute<Array<{ id: string }>>(
-      `insert into thread (id, group_id, board_id, author_id, title, body, created_at, last_activity_at, search_vector)
-       values (gen_random_uuid(), ?, ?, ?, ?, ?, now(), now(), ?::tsvector) returning id`,
-      [board.group.group.id, board.board.id, actor.userId, title, body, toTsvectorLiteral(title, body)],
+      `insert into thread (id, group_id, board_id, author_id, title, body, created_at, last_activity_at, search_vector, confidentiality)
+       values (gen_random_uuid(), ?, ?, ?, ?, ?, now(), now(), ?::tsvector, ?) returning id`,
+      [board.group.group.id, board.board.id, actor.userId, title, body, toTsvectorLiteral(title, body), level],
     );
+    if (audience.length) {
+      await em.execute(`insert into content_audience (subject_id, user_id, kind) select ?, u, 'thread' from unnest(?::uuid[]) as u`, [id, `{${audience.join(',')}}`]);
+    }
+    if (verdict.acknowledged) {
+      audit(em, {
+        actorId: actor.userId,
+        action: 'content.sensitive_acknowledged',
+        targetType: 'group',
+        targetId: board.group.group.id,
+        reason: '发帖前确认了保密提醒',
+        after: sensitiveAuditAfter({ threadId: id }, verdict.matches, level),
+        ip: ctx.ip,
+      });
+    }
     await insertAttachments(em, { threadId: id }, await checkAttachments(em, { groupId: board.group.group.id, conversationId: null }, input.attachmentVersionIds));
     await em.execute(`insert into thread_follow (thread_id, user_id, last_seen_floor, created_at) values (?, ?, 0, now())`, [id, actor.userId]);
     for (const event of await notify(em, { kind: 'mention', userIds: mentions, actorId: actor.userId, groupId: board.group.group.id, threadId: id })) emit(event);
@@ -54,14 +85,27 @@ export async function createThread(ctx: DomainContext, input: ThreadInput): Prom
   return ctx.em.findOneOrFail(Thread, { id });
 }
 
-export async function editThread(ctx: DomainContext, threadId: unknown, rawTitle: unknown, rawBody: unknown): Promise<Thread> {
+export async function editThread(ctx: DomainContext, threadId: unknown, rawTitle: unknown, rawBody: unknown, acknowledgeSensitive = false): Promise<Thread> {
   const actor = requireActor(ctx);
   const access = await threadForActor(ctx.em, actor, threadId);
   authorize(actor, 'edit', access, access.thread.lockedAt ? '帖子已锁定，不能编辑' : '只能编辑自己的帖子');
   const title = validTitle(rawTitle);
   const body = validPostBody(rawBody);
   if (title === access.thread.title && body === access.thread.body) throw badInput('内容没有变化', 'body');
+  const verdict = await checkSensitive(ctx.em, access.group.group.id, [title, body], acknowledgeSensitive);
   await ctx.em.transactional(async (em) => {
+    if (verdict.acknowledged) {
+      await em.execute(`update thread set confidentiality = 'internal' where id = ? and confidentiality = 'normal'`, [access.thread.id]);
+      audit(em, {
+        actorId: actor.userId,
+        action: 'content.sensitive_acknowledged',
+        targetType: 'group',
+        targetId: access.group.group.id,
+        reason: '编辑时确认了保密提醒',
+        after: sensitiveAuditAfter({ threadId: access.thread.id }, verdict.matches, higher(access.thread.confidentiality, 'internal')),
+        ip: ctx.ip,
+      });
+    }
     const [current] = await em.execute<Array<{ title: string; body: string; locked_at: Date | null }>>(`select title, body, locked_at from thread where id = ? for update`, [access.thread.id]);
     if (current.locked_at) throw conflict('帖子已锁定，不能编辑');
     await em.execute(`insert into post_edit (thread_id, previous_title, previous_body, editor_id, edited_at) values (?, ?, ?, ?, now())`, [access.thread.id, current.title, current.body, actor.userId]);
@@ -137,11 +181,11 @@ interface ThreadKeyRow {
  * Threads of a board (or of the whole group), pinned first, then by last activity, newest
  * first. The cursor holds the sort key exactly (the timestamp as PostgreSQL prints it).
  */
-export async function listThreads(em: EntityManager, scope: { boardId?: string; group: GroupAccess }, args: PageArgs & { essence?: boolean | null }): Promise<Page<Thread>> {
+export async function listThreads(em: EntityManager, scope: { boardId?: string; group: GroupAccess; viewerId: string }, args: PageArgs & { essence?: boolean | null }): Promise<Page<Thread>> {
   const size = pageSize(args.first);
   const cursor = decodeTypedCursor(args.after, ['int', 'timestamp', 'uuid']);
-  const where = [scope.boardId ? 't.board_id = ?' : 't.group_id = ?'];
-  const params: unknown[] = [scope.boardId ?? scope.group.group.id];
+  const where = [scope.boardId ? 't.board_id = ?' : 't.group_id = ?', threadReadable('t')];
+  const params: unknown[] = [scope.boardId ?? scope.group.group.id, scope.viewerId];
   if (!scope.boardId) where.push(`exists (select 1 from board b where b.id = t.board_id and b.archived_at is null)`);
   if (args.essence) where.push('t.essence');
   if (cursor) {
@@ -177,9 +221,9 @@ export async function myThreads(ctx: DomainContext, args: PageArgs): Promise<Pag
        from thread_follow f
        join thread t on t.id = f.thread_id
        join group_member gm on gm.group_id = t.group_id and gm.user_id = f.user_id
-      where f.user_id = ? ${cursor ? `and ((t.last_floor > f.last_seen_floor)::int, t.last_activity_at, t.id) < (?, ?::timestamptz, ?::uuid)` : ''}
+      where f.user_id = ? and ${threadReadable('t')} ${cursor ? `and ((t.last_floor > f.last_seen_floor)::int, t.last_activity_at, t.id) < (?, ?::timestamptz, ?::uuid)` : ''}
       order by (t.last_floor > f.last_seen_floor) desc, t.last_activity_at desc, t.id desc limit ?`,
-    [actor.userId, ...(cursor ? [Number(cursor[0]), String(cursor[1]), String(cursor[2])] : []), size + 1],
+    [actor.userId, actor.userId, ...(cursor ? [Number(cursor[0]), String(cursor[1]), String(cursor[2])] : []), size + 1],
   );
   return threadPage(ctx.em, keys, size);
 }

@@ -39,6 +39,8 @@ export interface SearchHit {
   title: string | null;
   body: string;
   rank: number;
+  /** The hit's level (for a reply: the higher of the reply's and its thread's). */
+  confidentiality: 'normal' | 'internal' | 'restricted';
   /** created_at as PostgreSQL prints it, for exact keyset cursors. */
   createdKey: string;
 }
@@ -121,18 +123,20 @@ export async function search(ctx: DomainContext, args: SearchArgs): Promise<Sear
                     and (d.id is null or exists (select 1 from group_member gm where gm.group_id = d.group_id and gm.user_id = cm.user_id))`;
     if (groupId) (scope += ` and coalesce(g.id, d.group_id) = ?`), params.push(groupId);
     const where = matches('m');
+    // Restricted messages only for their readers (the level test alone for everything else).
+    params.push(actor.userId);
     const filters = common('m');
     params.push(limit);
     branches.push(`
       select case s.kind when 'group' then 'GROUP_MESSAGE' when 'discussion' then 'DISCUSSION_MESSAGE' else 'DIRECT_MESSAGE' end as type,
              m.id, m.author_id, m.created_at, m.created_at::text as created_key, s.group_id,
              m.conversation_id, m.seq, null::uuid as thread_id, null::int as floor, null::text as title, m.body,
-             ${rankSql} as rank
+             ${rankSql} as rank, m.confidentiality
         from (${scope}) s
         cross join lateral (
-          select m.id, m.author_id, m.created_at, m.conversation_id, m.seq, m.body, m.search_vector
+          select m.id, m.author_id, m.created_at, m.conversation_id, m.seq, m.body, m.search_vector, m.confidentiality
             from message m
-           where m.conversation_id = s.id and ${where} and m.recalled_at is null${filters}
+           where m.conversation_id = s.id and ${where} and jl_may_read(m.id, m.confidentiality, m.author_id, s.group_id, ?) and m.recalled_at is null${filters}
            order by m.created_at desc, m.id desc
            limit ?) m`);
   }
@@ -145,31 +149,37 @@ export async function search(ctx: DomainContext, args: SearchArgs): Promise<Sear
   if (types.includes('THREAD')) {
     const rankSql = rank('t');
     const where = matches('t');
+    params.push(actor.userId);
     const scope = groupScope();
     const filters = common('t');
     params.push(limit);
     branches.push(`
       (select 'THREAD' as type, t.id, t.author_id, t.created_at, t.created_at::text as created_key, t.group_id,
              null::uuid as conversation_id, null::int as seq, t.id as thread_id, null::int as floor, t.title, t.body,
-             ${rankSql} as rank
+             ${rankSql} as rank, t.confidentiality
         from thread t
-       where ${where} and t.group_id in (${scope})${filters}
+       where ${where} and jl_may_read(t.id, t.confidentiality, t.author_id, t.group_id, ?) and t.group_id in (${scope})${filters}
        order by t.created_at desc, t.id desc
        limit ?)`);
   }
   if (types.includes('REPLY')) {
     const rankSql = rank('r');
     const where = matches('r');
+    params.push(actor.userId, actor.userId);
     const scope = groupScope();
     const filters = common('r');
     params.push(limit);
     branches.push(`
       (select 'REPLY' as type, r.id, r.author_id, r.created_at, r.created_at::text as created_key, t.group_id,
              null::uuid as conversation_id, null::int as seq, t.id as thread_id, r.floor, t.title, r.body,
-             ${rankSql} as rank
+             ${rankSql} as rank,
+             case when 'restricted' in (r.confidentiality, t.confidentiality) then 'restricted'
+                  when 'internal' in (r.confidentiality, t.confidentiality) then 'internal' else 'normal' end as confidentiality
         from thread_reply r
         join thread t on t.id = r.thread_id
-       where ${where} and r.deleted_at is null and t.group_id in (${scope})${filters}
+       where ${where} and r.deleted_at is null
+         and jl_may_read(t.id, t.confidentiality, t.author_id, t.group_id, ?) and jl_may_read(r.id, r.confidentiality, r.author_id, t.group_id, ?)
+         and t.group_id in (${scope})${filters}
        order by r.created_at desc, r.id desc
        limit ?)`);
   }
@@ -194,7 +204,7 @@ export async function search(ctx: DomainContext, args: SearchArgs): Promise<Sear
       (select 'DOCUMENT' as type, f.id, f.uploader_id as author_id, f.created_at, f.created_at::text as created_key,
              coalesce(f.group_id, (select dg.group_id from discussion_group dg where dg.conversation_id = f.conversation_id)) as group_id,
              f.conversation_id, null::int as seq, null::uuid as thread_id, null::int as floor, null::text as title, f.name as body,
-             ${rankSql} as rank
+             ${rankSql} as rank, 'normal'::text as confidentiality
         from document f
        where ${where} and f.deleted_at is null
          and (f.group_id in (${groups}) or f.conversation_id in (${conversations}))${filters}
@@ -226,6 +236,7 @@ export async function search(ctx: DomainContext, args: SearchArgs): Promise<Sear
     title: (r.title as string | null) ?? null,
     body: String(r.body),
     rank: Number(r.rank),
+    confidentiality: r.confidentiality as SearchHit['confidentiality'],
   }));
   const page = toPage(hits, size, (h) => (sort === 'TIME' ? [h.createdKey, h.id] : [offset + hits.indexOf(h) + 1]));
   return { ...page, words };

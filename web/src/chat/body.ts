@@ -6,6 +6,7 @@
 import { h, type Child } from '../dom.js';
 import { CLASSIC_PATTERN, expression, isClassic } from './emoji.js';
 import type { Message, UserRef } from './types.js';
+import { INTERNAL_PREVIEW, RESTRICTED_PREVIEW } from '../confidentiality/levels.js';
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -43,8 +44,17 @@ export function recalledText(authorName: string): string {
 }
 
 /** One line, shortened: for the conversation list and quote blocks. */
-export function previewText(message: Pick<Message, 'body'> & { recalledAt?: string | null; author: UserRef }, max = 60): string {
+export function previewText(
+  message: Pick<Message, 'body'> & { recalledAt?: string | null; author: UserRef | null; confidentiality?: string; restrictedPlaceholder?: boolean },
+  max = 60,
+  /** Lists (the conversation list) hide internal text too; quotes within the conversation do not. */
+  maskInternal = false,
+): string {
+  // Previews never show confidential text: 受限 for everyone, 内部 too (conversation list, quotes).
+  if (message.restrictedPlaceholder || !message.author) return RESTRICTED_PREVIEW;
   if (message.recalledAt || message.body === null) return recalledText(message.author.realName);
+  if (message.confidentiality === 'RESTRICTED') return RESTRICTED_PREVIEW;
+  if (maskInternal && message.confidentiality === 'INTERNAL') return INTERNAL_PREVIEW;
   const line = message.body.replace(/\s+/g, ' ').trim();
   const chars = [...line];
   return chars.length > max ? `${chars.slice(0, max).join('')}…` : line;

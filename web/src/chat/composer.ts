@@ -9,6 +9,8 @@ import { MENTION_ALL, previewText } from './body.js';
 import { openEmojiPicker } from './emoji.js';
 import { MentionPicker, type MentionSource } from './mentionPicker.js';
 import type { ChatUser, Message } from './types.js';
+import { ConfidentialitySelector } from '../confidentiality/selector.js';
+import type { Confidentiality } from '../confidentiality/levels.js';
 
 export const MAX_LENGTH = 4000;
 const TYPING_EVERY_MS = 3000;
@@ -19,6 +21,9 @@ export interface SendInput {
   replyTo: Message | null;
   mentionUserIds: string[];
   mentionAll: boolean;
+  /** 保密标识 chosen in the composer, and for 受限 who may read it. */
+  confidentiality: Confidentiality;
+  audienceUserIds: string[];
 }
 
 export interface ComposerOptions {
@@ -29,6 +34,8 @@ export interface ComposerOptions {
   };
   send: (input: SendInput) => void;
   typing: () => void;
+  /** Private chats offer no 受限 (only the two people read them anyway). */
+  direct?: () => boolean;
 }
 
 export class Composer {
@@ -44,6 +51,7 @@ export class Composer {
   private readonly chosen = new Map<string, string>();
   private lastTyping = 0;
   private queue: Promise<void> = Promise.resolve();
+  private readonly level: ConfidentialitySelector;
 
   constructor(private readonly options: ComposerOptions) {
     this.textarea = h('textarea', {
@@ -68,6 +76,11 @@ export class Composer {
     const mentionButton = h('button', { type: 'button', class: 'btn btn-ghost btn-icon', title: '提及成员', 'data-testid': 'mention-button', onclick: () => this.insert('@', true) }, '@ 提及');
     const send = h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'send' }, '发送');
     this.buttons = [emojiButton, mentionButton, send];
+    this.level = new ConfidentialitySelector({
+      levels: options.direct?.() ? ['NORMAL', 'INTERNAL'] : undefined,
+      members: async () => options.mentions.members(),
+      viewerId: options.mentions.viewerId,
+    });
     this.el = h(
       'form',
       { class: 'composer', novalidate: true, 'aria-label': '发送消息', 'data-testid': 'composer' },
@@ -78,6 +91,7 @@ export class Composer {
         { class: 'composer-bar' },
         emojiButton,
         mentionButton,
+        this.level.el,
         h('span', { class: 'composer-hint', id: 'composer-hint' }, 'Enter 发送 · Shift+Enter 换行'),
         this.counter,
         send,
@@ -106,11 +120,18 @@ export class Composer {
       return;
     }
     this.replyBox.replaceChildren(
-      h('span', { class: 'reply-label' }, '回复 ', h('strong', null, message.author.realName), '：'),
+      h('span', { class: 'reply-label' }, '回复 ', h('strong', null, message.author?.realName ?? ''), '：'),
       h('span', { class: 'reply-text' }, previewText(message, 80)),
       h('button', { type: 'button', class: 'btn btn-ghost btn-small', 'aria-label': '取消回复', 'data-testid': 'cancel-reply', onclick: () => (this.setReply(null), this.focus()) }, '×'),
     );
     this.replyBox.hidden = false;
+    this.focus();
+  }
+
+  /** Puts text back into an empty box (a send the author took back to edit). */
+  restore(body: string): void {
+    if (!this.textarea.value.trim()) this.textarea.value = body;
+    this.onInput();
     this.focus();
   }
 
@@ -203,6 +224,8 @@ export class Composer {
     setText(this.notice, null);
     const replyTo = this.replyTo;
     const chosen = new Map(this.chosen);
+    const level = { confidentiality: this.level.level, audienceUserIds: this.level.audienceUserIds };
+    this.level.reset();
     this.textarea.value = '';
     drafts.delete(this.options.conversationId);
     this.chosen.clear();
@@ -211,7 +234,7 @@ export class Composer {
     this.updateCount();
     this.lastTyping = 0;
     // In order, even when one message waits for the member list.
-    this.queue = this.queue.then(async () => this.options.send({ body, replyTo, ...(await this.resolveMentions(body, chosen)) }));
+    this.queue = this.queue.then(async () => this.options.send({ body, replyTo, ...level, ...(await this.resolveMentions(body, chosen)) }));
     this.focus();
   }
 }

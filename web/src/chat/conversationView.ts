@@ -20,6 +20,7 @@ import { MemberDirectory } from './members.js';
 import { realtime } from './realtime.js';
 import { SidePanel, type SideTab } from './sidePanel.js';
 import { chatStore } from './store.js';
+import { withConfirmation } from '../confidentiality/confirm.js';
 import { GROUP_FIELDS, MESSAGE_ATTACHMENT_FIELDS, MESSAGE_FIELDS, USER_FIELDS, type ChatEvent, type ChatUser, type ConversationKind, type GroupInfo, type Message } from './types.js';
 import { DISCUSSION_FIELDS, type Discussion } from '../forum/types.js';
 
@@ -36,8 +37,9 @@ const HISTORY = `query History($id: ID!, $before: Int, $after: Int, $first: Int)
   messages(before: $before, after: $after, first: $first) { ${PAGE_INFO} edges { node { ${MESSAGE_FIELDS} ${MESSAGE_ATTACHMENT_FIELDS} } } } } }`;
 const GROUP = `query GroupInfo($id: ID!) { group(id: $id) { ${GROUP_FIELDS} } }`;
 const DISCUSSION = `query DiscussionInfo($id: ID!) { discussion(id: $id) { ${DISCUSSION_FIELDS} } }`;
-const SEND = `mutation Send($c: ID!, $body: String!, $key: String!, $reply: ID, $mentions: [ID!], $all: Boolean) {
-  sendMessage(conversationId: $c, body: $body, clientMessageId: $key, replyToId: $reply, mentionUserIds: $mentions, mentionAll: $all) { ${MESSAGE_FIELDS} } }`;
+const SEND = `mutation Send($c: ID!, $body: String!, $key: String!, $reply: ID, $mentions: [ID!], $all: Boolean, $level: Confidentiality, $audience: [ID!], $ack: Boolean) {
+  sendMessage(conversationId: $c, body: $body, clientMessageId: $key, replyToId: $reply, mentionUserIds: $mentions, mentionAll: $all,
+              confidentiality: $level, audienceUserIds: $audience, acknowledgeSensitive: $ack) { ${MESSAGE_FIELDS} } }`;
 const EDIT = `mutation Edit($id: ID!, $body: String!) { editMessage(messageId: $id, body: $body) { ${MESSAGE_FIELDS} } }`;
 const RECALL = `mutation Recall($id: ID!) { recallMessage(messageId: $id) { ${MESSAGE_FIELDS} } }`;
 const REACT = `mutation React($id: ID!, $emoji: String!) { addReaction(messageId: $id, emoji: $emoji) { ${MESSAGE_FIELDS} } }`;
@@ -204,6 +206,7 @@ export class ConversationView {
           known: () => (this.directory ? (this.directory.known()?.map((m) => m.user) ?? null) : this.data?.discussion ? this.data.discussion.members : this.data?.peer ? [this.data.peer] : null),
         },
         send: (input) => this.send(input),
+        direct: () => this.data?.kind === 'DIRECT',
         typing: () => void gql(TYPING, { c: this.id }).catch(() => undefined),
       });
       replaceChildren(this.main, this.list.el, h('div', { class: 'typing-row', 'aria-live': 'polite' }, this.typingLine), this.archivedNotice, this.composer.el);
@@ -341,7 +344,7 @@ export class ConversationView {
     switch (event.type) {
       case 'MESSAGE_ADDED':
         if (!m) return;
-        this.stopTyping(m.author.id);
+        if (m.author) this.stopTyping(m.author.id);
         if (this.list && m.seq > this.list.lastSeq() + 1) void this.fillGap();
         else this.applyMessage(m, true);
         return;
@@ -479,15 +482,28 @@ export class ConversationView {
     if (!p) return;
     const { input } = p;
     try {
-      const data = await gql<{ sendMessage: Message }>(SEND, {
-        c: this.id,
-        body: input.body,
-        key,
-        reply: input.replyTo?.id ?? null,
-        mentions: input.mentionUserIds.length ? input.mentionUserIds : null,
-        all: input.mentionAll || null,
-      });
+      // 保密提醒: a warned send asks the author (dialog) and goes again with the acknowledgement.
+      const data = await withConfirmation((ack) =>
+        gql<{ sendMessage: Message }>(SEND, {
+          c: this.id,
+          body: input.body,
+          key,
+          reply: input.replyTo?.id ?? null,
+          mentions: input.mentionUserIds.length ? input.mentionUserIds : null,
+          all: input.mentionAll || null,
+          level: input.confidentiality,
+          audience: input.audienceUserIds.length ? input.audienceUserIds : null,
+          ack: ack || null,
+        }),
+      );
       if (this.destroyed) return;
+      if (!data) {
+        // The author went back to edit: the text returns to the box.
+        this.pending.delete(key);
+        this.list?.removePending(key);
+        this.composer?.restore(input.body);
+        return;
+      }
       this.applyMessage(data.sendMessage, true);
       this.list?.scrollToBottom();
     } catch (error) {

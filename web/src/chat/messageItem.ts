@@ -10,6 +10,8 @@ import { previewText, recalledText, renderBody } from './body.js';
 import { expression, expressionName, isClassic } from './emoji.js';
 import { clockTime, dayKey, dayLabel, fullTime } from './time.js';
 import type { Message, Reaction } from './types.js';
+import { levelBadge } from '../confidentiality/badge.js';
+import { applyWatermark } from '../confidentiality/watermark.js';
 
 export const EDIT_WINDOW_MS = 10 * 60_000;
 export const RECALL_WINDOW_MS = 2 * 60_000;
@@ -74,10 +76,14 @@ function actionButton(label: string, testid: string, onclick: (event: MouseEvent
 
 export function messageItem(m: Message, options: ItemOptions): HTMLLIElement {
   const base = { 'data-seq': m.seq, 'data-message-id': m.id, 'data-day': dayLabel(m.createdAt), 'data-day-key': dayKey(m.createdAt) };
-  if (m.recalledAt || m.body === null) {
-    return h('li', { class: 'msg-system', 'data-testid': 'message-recalled', ...base }, h('span', null, recalledText(m.author.realName)));
+  if (m.restrictedPlaceholder || !m.author) {
+    return h('li', { class: 'msg-system msg-restricted', 'data-testid': 'message-restricted', ...base }, h('span', null, '受限内容（仅指定成员可见）'));
   }
-  const mine = m.author.id === options.viewerId;
+  const author = m.author;
+  if (m.recalledAt || m.body === null) {
+    return h('li', { class: 'msg-system', 'data-testid': 'message-recalled', ...base }, h('span', null, recalledText(author.realName)));
+  }
+  const mine = author.id === options.viewerId;
   const mentionsMe = !mine && (m.mentionsAll || m.mentions.some((u) => u.id === options.viewerId));
   const { actions } = options;
 
@@ -90,11 +96,13 @@ export function messageItem(m: Message, options: ItemOptions): HTMLLIElement {
     canRecall(m) ? actionButton('撤回', 'action-recall', () => actions.recall(m)) : null,
   );
 
-  const quote = m.replyTo && !m.replyTo.recalledAt
+  const quote = m.replyTo && (m.replyTo.restrictedPlaceholder || !m.replyTo.author)
+    ? h('div', { class: 'msg-quote msg-quote-gone', 'data-testid': 'message-quote' }, '引用的内容受限')
+    : m.replyTo && !m.replyTo.recalledAt
     ? h(
         'button',
         { type: 'button', class: 'msg-quote', 'data-testid': 'message-quote', title: '查看原消息', onclick: () => actions.jumpTo(m.replyTo!.id, m.replyTo!.seq) },
-        h('span', { class: 'quote-author' }, `${m.replyTo.author.realName}：`),
+        h('span', { class: 'quote-author' }, `${m.replyTo.author!.realName}：`),
         h('span', { class: 'quote-text' }, previewText(m.replyTo, 80)),
       )
     : options.quoteRecalled || m.replyTo?.recalledAt
@@ -102,21 +110,24 @@ export function messageItem(m: Message, options: ItemOptions): HTMLLIElement {
       : null;
 
   const body = options.editor ?? h('div', { class: 'msg-body', 'data-testid': 'message-body' }, renderBody(m.body, m.mentions, m.mentionsAll, options.viewerId));
+  // 内部 / 受限: the viewer's watermark over the text, and the level next to the time.
+  if (!options.editor) applyWatermark(body, m.confidentiality);
 
   return h(
     'li',
     // tabindex -1: a tap (touch screens have no hover) focuses the message and shows its actions.
-    { class: `msg${mine ? ' msg-own' : ''}${mentionsMe ? ' msg-mention' : ''}`, tabindex: '-1', 'data-testid': 'message', 'data-author-id': m.author.id, ...base },
-    h('span', { class: avatarClass(m.author.id), 'aria-hidden': 'true' }, [...m.author.realName][0] ?? '?'),
+    { class: `msg${mine ? ' msg-own' : ''}${mentionsMe ? ' msg-mention' : ''}`, tabindex: '-1', 'data-testid': 'message', 'data-author-id': author.id, ...base },
+    h('span', { class: avatarClass(author.id), 'aria-hidden': 'true' }, [...author.realName][0] ?? '?'),
     h(
       'div',
       { class: 'msg-main' },
       h(
         'div',
         { class: 'msg-head' },
-        h('a', { class: 'msg-author', href: `#/users/${encodeURIComponent(m.author.id)}`, 'data-testid': 'message-author' }, m.author.realName),
-        h('span', { class: 'msg-unit' }, `${m.author.unit.name} · ${m.author.title}`),
+        h('a', { class: 'msg-author', href: `#/users/${encodeURIComponent(author.id)}`, 'data-testid': 'message-author' }, author.realName),
+        h('span', { class: 'msg-unit' }, `${author.unit.name} · ${author.title}`),
         h('time', { class: 'msg-time', datetime: m.createdAt, title: fullTime(m.createdAt) }, clockTime(m.createdAt)),
+        levelBadge(m.confidentiality),
         m.editedAt ? h('span', { class: 'msg-edited', title: `编辑于 ${fullTime(m.editedAt)}`, 'data-testid': 'message-edited' }, '（已编辑）') : null,
       ),
       quote,

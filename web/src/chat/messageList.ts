@@ -98,7 +98,7 @@ export class MessageList {
     this.list.setAttribute('aria-busy', 'true');
     replaceChildren(this.list, this.messages.map((m) => this.render(m)));
     for (const p of this.pending.values()) this.list.appendChild(p.el);
-    const firstUnread = this.messages.find((m) => m.seq > lastReadSeq && m.author.id !== this.options.viewerId);
+    const firstUnread = this.messages.find((m) => m.seq > lastReadSeq && !m.restrictedPlaceholder && m.author?.id !== this.options.viewerId);
     this.unreadDivider = null;
     if (firstUnread && firstUnread !== this.messages[0]) {
       this.unreadDivider = h('li', { class: 'unread-divider', 'data-testid': 'unread-divider' }, h('span', null, '以下为新消息'));
@@ -158,7 +158,7 @@ export class MessageList {
       if (firstPending) firstPending.el.before(el);
       else this.list.appendChild(el);
       this.relayout();
-      const mine = message.author.id === this.options.viewerId;
+      const mine = message.author?.id === this.options.viewerId;
       if (wasAtBottom || mine) this.scrollToBottom();
       else this.setUnseen(this.unseen + 1);
       return 'appended';
@@ -259,7 +259,7 @@ export class MessageList {
 
   private refreshWindows(): void {
     for (const m of this.messages) {
-      if (m.author.id !== this.options.viewerId || this.editing?.id === m.id) continue;
+      if (m.author?.id !== this.options.viewerId || this.editing?.id === m.id) continue;
       const el = this.els.get(m.id);
       if (!el) continue;
       const shown = { edit: !!el.querySelector('[data-testid=action-edit]'), recall: !!el.querySelector('[data-testid=action-recall]') };

@@ -88,7 +88,7 @@ export class ConversationSidebar {
     const last = item.lastMessage;
     const me = viewer()?.id;
     const many = item.kind !== 'DIRECT';
-    const preview = last ? `${many && !last.recalledAt ? `${last.author.id === me ? '我' : last.author.realName}：` : ''}${previewText(last, 40)}` : many ? '暂无消息' : '还没有聊过';
+    const preview = last ? `${many && !last.recalledAt && last.author ? `${last.author.id === me ? '我' : last.author.realName}：` : ''}${previewText(last, 40, true)}` : many ? '暂无消息' : '还没有聊过';
     const unread = item.unread > 99 ? '99+' : String(item.unread);
     const label = [item.title, item.discussion ? '讨论组' : null, item.unread ? `${item.unread} 条未读` : null, item.mentions ? '有人@我' : null].filter(Boolean).join('，');
     return h(

@@ -261,7 +261,9 @@ class ChatStore {
         item.lastSeq = Math.max(item.lastSeq, m.seq);
         item.lastMessage = m;
         item.activityAt = m.createdAt;
-        if (m.author.id === me) {
+        if (m.restrictedPlaceholder) {
+          // Not readable by the viewer: not counted (the server's counts leave it out too).
+        } else if (m.author?.id === me) {
           item.lastReadSeq = m.seq;
           item.unread = 0;
           item.mentions = 0;

@@ -40,14 +40,18 @@ export interface QuotedMessage {
   /** Null once recalled. */
   body: string | null;
   recalledAt?: string | null;
-  author: UserRef;
+  restrictedPlaceholder?: boolean;
+  confidentiality?: 'NORMAL' | 'INTERNAL' | 'RESTRICTED';
+  /** Null for a restricted placeholder. */
+  author: UserRef | null;
 }
 
 export interface Message {
   id: string;
   conversationId: string;
   seq: number;
-  author: ChatUser;
+  /** Null only for a restricted placeholder (restrictedPlaceholder). */
+  author: ChatUser | null;
   body: string | null;
   replyTo: QuotedMessage | null;
   mentions: UserRef[];
@@ -60,6 +64,10 @@ export interface Message {
   viewerCan: { edit: boolean; recall: boolean; react: boolean };
   /** Files attached (selected with history pages only: live events leave it undefined). */
   attachments?: Attachment[];
+  /** 保密标识: NORMAL, INTERNAL or RESTRICTED. */
+  confidentiality: 'NORMAL' | 'INTERNAL' | 'RESTRICTED';
+  /** A stand-in for a restricted message the viewer may not read (id, seq, time only). */
+  restrictedPlaceholder: boolean;
 }
 
 export interface GroupAbilities {
@@ -138,10 +146,10 @@ export const VISIBILITY_LABELS: Record<GroupVisibility, string> = { LISTED: '公
 
 export const USER_FIELDS = `id realName title loginName unit { id name }`;
 export const MESSAGE_FIELDS = `id conversationId seq author { ${USER_FIELDS} } body
-  replyTo { id seq body recalledAt author { id realName } }
+  replyTo { id seq body recalledAt restrictedPlaceholder confidentiality author { id realName } }
   mentions { id realName } mentionsAll
   reactions { emoji count viewerReacted users { id realName } }
-  createdAt editedAt recalledAt clientMessageId viewerCan { edit recall react }`;
+  createdAt editedAt recalledAt clientMessageId viewerCan { edit recall react } confidentiality restrictedPlaceholder`;
 /**
  * Attachments of messages, for history pages only: live events leave them out, since each
  * subscriber would resolve them with a query of its own (see documents/types ATTACHMENT_FIELDS).

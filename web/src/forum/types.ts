@@ -1,4 +1,5 @@
 /** BBS, discussion-group, notification and search shapes as the UI selects them (schema/forum.graphql and schema/search.graphql are the contract). */
+import type { Confidentiality } from '../confidentiality/levels.js';
 import { USER_FIELDS, type ChatUser, type GroupRole, type UserRef } from '../chat/types.js';
 import type { AttachedVersion, Attachment } from '../documents/types.js';
 
@@ -22,6 +23,8 @@ export interface Board {
 export interface ThreadSummary {
   id: string;
   title: string;
+  /** 保密标识. */
+  confidentiality: Confidentiality;
   author: ChatUser;
   board: { id: string; name: string };
   group: { id: string; name: string };
@@ -67,6 +70,8 @@ export interface Reply {
   id: string;
   threadId: string;
   floor: number;
+  /** 保密标识 of the floor (a floor of a restricted thread is as restricted as the thread). */
+  confidentiality: Confidentiality;
   author: ChatUser;
   body: string | null;
   bodyHtml: string | null;
@@ -153,12 +158,12 @@ export const SEARCH_TYPE_LABELS: Record<SearchResultType, string> = {
 };
 
 export const BOARD_FIELDS = `id name position archived`;
-export const THREAD_SUMMARY_FIELDS = `id title createdAt lastActivityAt pinned essence locked viewCount replyCount lastFloor viewerFollows newReplyCount
+export const THREAD_SUMMARY_FIELDS = `id title confidentiality createdAt lastActivityAt pinned essence locked viewCount replyCount lastFloor viewerFollows newReplyCount
   author { ${USER_FIELDS} } board { id name } group { id name }`;
 export const EDIT_FIELDS = `previousTitle previousBody editedAt editor { id realName }`;
 export const THREAD_FIELDS = `${THREAD_SUMMARY_FIELDS} body bodyHtml editedAt edits { ${EDIT_FIELDS} } viewerCan { reply edit moderate }
   group { id name viewerRole conversation { id } }`;
-export const REPLY_FIELDS = `id threadId floor body bodyHtml createdAt editedAt deletedAt author { ${USER_FIELDS} }
+export const REPLY_FIELDS = `id threadId floor confidentiality body bodyHtml createdAt editedAt deletedAt author { ${USER_FIELDS} }
   quote { id floor body deletedAt author { id realName } } edits { ${EDIT_FIELDS} } viewerCan { edit delete }`;
 export const DISCUSSION_FIELDS = `id topic createdAt archivedAt viewerCanInvite viewerCanArchive creator { id realName } group { id name }
   conversation { id } members { ${USER_FIELDS} }`;

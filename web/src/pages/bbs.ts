@@ -10,6 +10,8 @@ import { MemberDirectory } from '../chat/members.js';
 import { h, replaceChildren, setText } from '../dom.js';
 import { AttachmentField } from '../documents/attachField.js';
 import { MarkdownEditor } from '../forum/editor.js';
+import { ConfidentialitySelector } from '../confidentiality/selector.js';
+import { withConfirmation } from '../confidentiality/confirm.js';
 import { ThreadList, THREAD_PAGE } from '../forum/threadList.js';
 import { BOARD_FIELDS, managesForum, THREAD_SUMMARY_FIELDS, type Board, type Page as Connection, type ThreadSummary } from '../forum/types.js';
 import { notify } from '../notify.js';
@@ -275,6 +277,7 @@ export function bbsPage(ctx: PageContext): Page {
     );
     const dir = directory;
     const attachments = new AttachmentField(group.id);
+    const level = new ConfidentialitySelector({ members: async () => (await dir.all()).map((m) => m.user), viewerId: viewer()?.id });
     const close = () => {
       composerBox.hidden = true;
       replaceChildren(composerBox);
@@ -285,22 +288,24 @@ export function bbsPage(ctx: PageContext): Page {
       withTitle: true,
       submitLabel: '发布',
       busyLabel: '正在发布…',
-      extra: h('label', { class: 'editor-board' }, '版块 ', select),
+      extra: h('span', { class: 'editor-extras' }, h('label', { class: 'editor-board' }, '版块 ', select), ' ', level.el),
       tools: attachments.button(),
       below: attachments.el,
       mentions: { members: async () => (await dir.all()).map((m) => m.user), mentionAll: () => false, viewerId: viewer()?.id },
       cancel: close,
       testid: 'thread-editor',
       submit: async (value) => {
-        const data = await gql<{ createThread: { id: string } }>(CREATE_THREAD, {
-          input: {
-            boardId: select.value,
-            title: value.title,
-            body: value.body,
-            mentionUserIds: value.mentionUserIds.length ? value.mentionUserIds : null,
-            attachmentVersionIds: attachments.ids().length ? attachments.ids() : null,
-          },
-        });
+        const input = {
+          boardId: select.value,
+          title: value.title,
+          body: value.body,
+          mentionUserIds: value.mentionUserIds.length ? value.mentionUserIds : null,
+          confidentiality: level.level,
+          audienceUserIds: level.audienceUserIds.length ? level.audienceUserIds : null,
+          attachmentVersionIds: attachments.ids().length ? attachments.ids() : null,
+        };
+        const data = await withConfirmation((ack) => gql<{ createThread: { id: string } }>(CREATE_THREAD, { input: { ...input, acknowledgeSensitive: ack || null } }));
+        if (!data) return;
         notify('帖子已发布');
         navigate(`#/thread/${encodeURIComponent(data.createThread.id)}`);
       },

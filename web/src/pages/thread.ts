@@ -14,6 +14,10 @@ import { AttachmentField } from '../documents/attachField.js';
 import { attachmentList } from '../documents/preview.js';
 import { ATTACHMENT_FIELDS } from '../documents/types.js';
 import { MarkdownEditor } from '../forum/editor.js';
+import { ConfidentialitySelector } from '../confidentiality/selector.js';
+import { withConfirmation } from '../confidentiality/confirm.js';
+import { levelBadge } from '../confidentiality/badge.js';
+import { applyWatermark } from '../confidentiality/watermark.js';
 import { notificationStore } from '../forum/notificationStore.js';
 import { countText, dateTimeEl, markdownHtml } from '../forum/render.js';
 import { lockMark, threadBadges } from '../forum/threadList.js';
@@ -27,8 +31,8 @@ const REPLY_PAGE = 50;
 const REPLIES_PART = `replies(first: $first, after: $after) { pageInfo { hasNextPage endCursor } edges { cursor node { ${REPLY_FIELDS} ${ATTACHMENT_FIELDS} } } }`;
 const VIEW = `mutation ViewThread($id: ID!, $first: Int, $after: String) { viewThread(threadId: $id) { ${THREAD_FIELDS} ${ATTACHMENT_FIELDS} ${REPLIES_PART} } }`;
 const REPLIES = `query ThreadReplies($id: ID!, $first: Int, $after: String) { thread(id: $id) { id replyCount lastFloor ${REPLIES_PART} } }`;
-const REPLY = `mutation Reply($t: ID!, $body: String!, $quote: ID, $mentions: [ID!], $files: [ID!]) {
-  replyToThread(threadId: $t, body: $body, quoteReplyId: $quote, mentionUserIds: $mentions, attachmentVersionIds: $files) { id floor } }`;
+const REPLY = `mutation Reply($t: ID!, $body: String!, $quote: ID, $mentions: [ID!], $files: [ID!], $level: Confidentiality, $ack: Boolean) {
+  replyToThread(threadId: $t, body: $body, quoteReplyId: $quote, mentionUserIds: $mentions, attachmentVersionIds: $files, confidentiality: $level, acknowledgeSensitive: $ack) { id floor } }`;
 const EDIT_THREAD = `mutation EditThread($t: ID!, $title: String!, $body: String!) { editThread(threadId: $t, title: $title, body: $body) { ${THREAD_FIELDS} } }`;
 const EDIT_REPLY = `mutation EditReply($r: ID!, $body: String!) { editReply(replyId: $r, body: $body) { ${REPLY_FIELDS} ${ATTACHMENT_FIELDS} } }`;
 const DELETE_REPLY = `mutation DeleteReply($r: ID!) { deleteReply(replyId: $r) { ${REPLY_FIELDS} } }`;
@@ -87,6 +91,9 @@ export function threadPage(ctx: PageContext): Page {
   let threadId = ctx.params.id;
   const el = h('article', { class: 'thread-page', 'data-testid': 'thread-page' }, loading('正在加载帖子…'));
   let thread: Thread | null = null;
+  /** A floor shows the stronger of its own level and its thread's (内部 / 受限). */
+  const floorLevel = (reply: Reply) => (thread?.confidentiality === 'RESTRICTED' ? 'RESTRICTED' : reply.confidentiality === 'INTERNAL' || thread?.confidentiality === 'INTERNAL' ? 'INTERNAL' : reply.confidentiality);
+  const watermarked = (el: HTMLElement, level: string) => (applyWatermark(el, level), el);
   let endCursor: string | null = null;
   let hasMore = false;
   let loadingMore: Promise<void> | null = null;
@@ -195,6 +202,7 @@ export function threadPage(ctx: PageContext): Page {
       ? h('button', { type: 'button', class: 'btn btn-small btn-secondary', 'data-testid': 'thread-edit' }, '编辑')
       : null;
     const bodyBox = h('div', { class: 'thread-body' }, markdownHtml(t.bodyHtml, { 'data-testid': 'thread-body' }));
+    applyWatermark(bodyBox, t.confidentiality);
     edit?.addEventListener('click', () => {
       const close = () => {
         replaceChildren(editBox);
@@ -223,7 +231,7 @@ export function threadPage(ctx: PageContext): Page {
     const moderate = t.viewerCan.moderate ? [flag('pinned', '置顶', '取消置顶'), flag('essence', '设为精华', '取消精华'), flag('locked', '锁定', '解锁')] : [];
     replaceChildren(
       headBox,
-      h('h1', { class: 'page-title thread-h1', tabindex: '-1' }, threadBadges(t), h('span', { 'data-testid': 'thread-title' }, t.title), lockMark(t.locked)),
+      h('h1', { class: 'page-title thread-h1', tabindex: '-1' }, threadBadges(t), h('span', { 'data-testid': 'thread-title' }, t.title), levelBadge(t.confidentiality), lockMark(t.locked)),
       h(
         'p',
         { class: 'thread-meta' },
@@ -396,6 +404,7 @@ export function threadPage(ctx: PageContext): Page {
           'div',
           { class: 'floor-head' },
           h('span', { class: 'floor-no', 'data-testid': 'floor-no' }, `${reply.floor}楼`),
+          levelBadge(floorLevel(reply)),
           h('a', { class: 'floor-author', href: `#/users/${encodeURIComponent(reply.author.id)}`, 'data-testid': 'floor-author' }, reply.author.realName),
           h('span', { class: 'muted small' }, ` ${reply.author.unit.name} · ${reply.author.title}`),
           h('span', { class: 'spacer' }),
@@ -404,7 +413,7 @@ export function threadPage(ctx: PageContext): Page {
         ),
         reply.deletedAt
           ? h('p', { class: 'floor-tombstone muted', 'data-testid': 'floor-deleted' }, '该楼层已删除')
-          : [quoteEl, reply.bodyHtml !== null ? markdownHtml(reply.bodyHtml, { 'data-testid': 'floor-body' }) : null, attachmentList(reply.attachments, 'floor-attachments')],
+          : [quoteEl, reply.bodyHtml !== null ? watermarked(markdownHtml(reply.bodyHtml, { 'data-testid': 'floor-body' }), floorLevel(reply)) : null, attachmentList(reply.attachments, 'floor-attachments')],
         editBox,
         reply.deletedAt ? null : actions,
         confirmBox,
@@ -436,7 +445,10 @@ export function threadPage(ctx: PageContext): Page {
     for (const b of floorList.querySelectorAll<HTMLElement>('[data-testid=floor-quote-button]')) b.hidden = false;
     if (editor) return;
     const attachments = new AttachmentField(t.group.id);
+    // A floor is 普通 or 内部; a restricted thread's floors are restricted with it.
+    const level = new ConfidentialitySelector({ levels: ['NORMAL', 'INTERNAL'] });
     const form = new MarkdownEditor({
+      extra: level.el,
       withTitle: false,
       tools: attachments.button(),
       below: attachments.el,
@@ -446,14 +458,20 @@ export function threadPage(ctx: PageContext): Page {
       mentions: mentions(),
       testid: 'reply-editor',
       submit: async (value) => {
-        const data = await gql<{ replyToThread: { id: string; floor: number } }>(REPLY, {
-          t: threadId,
-          body: value.body,
-          quote: form.quoted(),
-          mentions: value.mentionUserIds.length ? value.mentionUserIds : null,
-          files: attachments.ids().length ? attachments.ids() : null,
-        });
+        const data = await withConfirmation((ack) =>
+          gql<{ replyToThread: { id: string; floor: number } }>(REPLY, {
+            t: threadId,
+            body: value.body,
+            quote: form.quoted(),
+            mentions: value.mentionUserIds.length ? value.mentionUserIds : null,
+            files: attachments.ids().length ? attachments.ids() : null,
+            level: level.level,
+            ack: ack || null,
+          }),
+        );
+        if (!data) return;
         form.reset();
+        level.reset();
         attachments.clear();
         notify(`回复成功（${data.replyToThread.floor}楼）`);
         await loadNewest();

@@ -1,0 +1,111 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { audit } from '../../audit/logger.js';
+import { levelRank, type AudienceSubjectKind, type ConfidentialityLevel, type Thread, type ThreadReply } from '../../db/entities/index.js';
+import { badInput, conflict, forbidden } from '../../errors.js';
+import { can } from '../../policies/index.js';
+import { messageForActor } from '../chat/access.js';
+import { recordEvent } from '../chat/events.js';
+import { commitMessageChange } from '../chat/messages.js';
+import type { MessageView } from '../chat/messageViews.js';
+import { GroupAccess } from '../chat/subjects.js';
+import { requireActor, type DomainContext } from '../context.js';
+import { replyForActor, threadForActor } from '../forum/access.js';
+import { LEVEL_NAMES, parseLevel, validAudience } from './levels.js';
+
+/**
+ * Raising a level after posting (group owner and admins; see policies/confidentiality.ts).
+ * Levels only go up: nobody lowers one, not even back to what the author chose, because
+ * members may already have treated the content as confidential. Each raise is audited with
+ * the prior and resulting level in the same transaction; raising a message to restricted
+ * sends its old audience an edit event that carries only the placeholder.
+ */
+function assertRaise(current: ConfidentialityLevel, next: ConfidentialityLevel): void {
+  if (levelRank(next) <= levelRank(current)) throw badInput(`只能提高保密级别（当前为「${LEVEL_NAMES[current]}」）`, 'confidentiality');
+}
+
+async function writeAudience(em: EntityManager, subjectId: string, kind: AudienceSubjectKind, userIds: string[]): Promise<void> {
+  if (userIds.length) {
+    await em.execute(`insert into content_audience (subject_id, user_id, kind) select ?, u, ? from unnest(?::uuid[]) as u on conflict do nothing`, [subjectId, kind, `{${userIds.join(',')}}`]);
+  }
+}
+
+export async function raiseMessageConfidentiality(ctx: DomainContext, messageId: unknown, rawLevel: unknown, audienceUserIds: unknown[] | null | undefined): Promise<MessageView> {
+  const actor = requireActor(ctx);
+  const access = await messageForActor(ctx.em, actor, messageId);
+  const conv = access.conversation;
+  if (!conv.group || !can(actor, 'raiseConfidentiality', new GroupAccess(conv.group, conv.role, false))) throw forbidden('只有群主和管理员可以提高保密级别');
+  const level = parseLevel(rawLevel);
+  const current = access.message.confidentiality;
+  assertRaise(current, level);
+  const audience = await validAudience(ctx.em, level, audienceUserIds, { conversationId: conv.conversation.id }, access.message.author.id);
+  return commitMessageChange(ctx, async (tem, emit) => {
+    const changed = await tem.execute<Array<{ id: string }>>(`update message set confidentiality = ? where id = ? and confidentiality = ? returning id`, [level, access.message.id, current]);
+    if (!changed.length) throw conflict('保密级别已被修改，请刷新后重试');
+    await writeAudience(tem, access.message.id, 'message', audience);
+    audit(tem, {
+      actorId: actor.userId,
+      action: 'content.confidentiality_raised',
+      targetType: 'group',
+      targetId: conv.group!.id,
+      before: { messageId: access.message.id, confidentiality: current },
+      after: { messageId: access.message.id, confidentiality: level, audienceUserIds: audience },
+      ip: ctx.ip,
+    });
+    emit(await recordEvent(tem, { conversationId: conv.conversation.id, type: 'MESSAGE_EDITED', messageId: access.message.id, userId: actor.userId }));
+    return access.message.id;
+  });
+}
+
+export async function raiseThreadConfidentiality(ctx: DomainContext, threadId: unknown, rawLevel: unknown, audienceUserIds: unknown[] | null | undefined): Promise<Thread> {
+  const actor = requireActor(ctx);
+  const access = await threadForActor(ctx.em, actor, threadId);
+  if (!can(actor, 'raiseConfidentiality', access.group)) throw forbidden('只有群主和管理员可以提高保密级别');
+  const level = parseLevel(rawLevel);
+  const current = access.thread.confidentiality;
+  assertRaise(current, level);
+  const audience = await validAudience(ctx.em, level, audienceUserIds, { groupId: access.group.group.id }, access.thread.author.id);
+  await ctx.em.transactional(async (em) => {
+    const changed = await em.execute<Array<{ id: string }>>(`update thread set confidentiality = ? where id = ? and confidentiality = ? returning id`, [level, access.thread.id, current]);
+    if (!changed.length) throw conflict('保密级别已被修改，请刷新后重试');
+    await writeAudience(em, access.thread.id, 'thread', audience);
+    audit(em, {
+      actorId: actor.userId,
+      action: 'content.confidentiality_raised',
+      targetType: 'group',
+      targetId: access.group.group.id,
+      before: { threadId: access.thread.id, confidentiality: current },
+      after: { threadId: access.thread.id, confidentiality: level, audienceUserIds: audience },
+      ip: ctx.ip,
+    });
+  });
+  await ctx.em.refresh(access.thread);
+  return access.thread;
+}
+
+export async function raiseReplyConfidentiality(ctx: DomainContext, replyId: unknown, rawLevel: unknown, audienceUserIds: unknown[] | null | undefined): Promise<ThreadReply> {
+  const actor = requireActor(ctx);
+  const access = await replyForActor(ctx.em, actor, replyId);
+  const group = access.thread.group;
+  if (!can(actor, 'raiseConfidentiality', group)) throw forbidden('只有群主和管理员可以提高保密级别');
+  const level = parseLevel(rawLevel);
+  if (level === 'restricted') throw badInput('回复不能单独设为「受限」，请将整个帖子设为受限', 'confidentiality');
+  const current = access.reply.confidentiality;
+  assertRaise(current, level);
+  const audience = await validAudience(ctx.em, level, audienceUserIds, { groupId: group.group.id }, access.reply.author.id);
+  await ctx.em.transactional(async (em) => {
+    const changed = await em.execute<Array<{ id: string }>>(`update thread_reply set confidentiality = ? where id = ? and confidentiality = ? returning id`, [level, access.reply.id, current]);
+    if (!changed.length) throw conflict('保密级别已被修改，请刷新后重试');
+    await writeAudience(em, access.reply.id, 'reply', audience);
+    audit(em, {
+      actorId: actor.userId,
+      action: 'content.confidentiality_raised',
+      targetType: 'group',
+      targetId: group.group.id,
+      before: { replyId: access.reply.id, confidentiality: current },
+      after: { replyId: access.reply.id, confidentiality: level, audienceUserIds: audience },
+      ip: ctx.ip,
+    });
+  });
+  await ctx.em.refresh(access.reply);
+  return access.reply;
+}

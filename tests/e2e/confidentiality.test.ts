@@ -1,0 +1,160 @@
+/**
+ * Browser tests of 保密标识 and 保密提醒: the confirmation dialog on a sensitive message (cancel
+ * puts the text back; confirm sends it as 内部), the per-viewer watermark (real name, unit, date)
+ * over internal content drawn under the strict CSP, and a 受限 message chosen with the member
+ * picker that a non-listed member sees only as a placeholder, live.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+
+const PASSWORD = 'Jiaoliu@2026';
+const GROUP_NAME = '保密提醒测试群';
+
+let app: TestApp;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+const ids: Record<string, string> = {};
+const tokens: Record<string, string> = {};
+let conversationId: string;
+
+async function api<T>(loginName: string | null, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (loginName) headers.authorization = `Bearer ${tokens[loginName]}`;
+  const response = await fetch(`${app.url}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
+  const body = (await response.json()) as { data: T | null; errors?: unknown[] };
+  if (body.errors?.length || !body.data) throw new Error(`GraphQL error: ${JSON.stringify(body.errors)}`);
+  return body.data;
+}
+
+async function signIn(loginName: string): Promise<void> {
+  const data = await api<{ login: { token: string; user: { id: string } } }>(null, `mutation($l: String!, $p: String!) { login(loginName: $l, password: $p) { token user { id } } }`, { l: loginName, p: PASSWORD });
+  tokens[loginName] = data.login.token;
+  ids[loginName] = data.login.user.id;
+}
+
+interface Opened {
+  page: Page;
+  errors: string[];
+}
+
+async function openAs(loginName: string, realName: string): Promise<Opened> {
+  const context = await browser.newContext({ baseURL: app.url, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1280, height: 800 } });
+  context.setDefaultTimeout(15_000);
+  contexts.push(context);
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+  await page.goto('/#/login');
+  await page.getByTestId('input-loginName').fill(loginName);
+  await page.getByTestId('input-password').fill(PASSWORD);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('viewer-name').filter({ hasText: realName }).waitFor();
+  await page.goto(`/#/chat/${conversationId}`);
+  await page.getByTestId('conversation-title').filter({ hasText: GROUP_NAME }).waitFor();
+  await page.getByTestId('composer-input').waitFor();
+  return { page, errors };
+}
+
+const message = (page: Page, text: string) => page.getByTestId('message').filter({ has: page.getByTestId('message-body').getByText(text, { exact: true }) });
+
+/** What the watermark pseudo-element draws over a message body. */
+async function watermarkOf(page: Page, text: string): Promise<{ text: string | undefined; image: string }> {
+  const body = message(page, text).getByTestId('message-body');
+  return body.evaluate((el) => ({ text: (el as HTMLElement).dataset.watermark, image: getComputedStyle(el, '::after').backgroundImage }));
+}
+
+beforeAll(async () => {
+  app = await startTestApp();
+  await Promise.all(['lijinsong', 'chengyong', 'gouxiaoyan'].map(signIn));
+  const { createGroup } = await api<{ createGroup: { id: string; conversation: { id: string } } }>(
+    'lijinsong',
+    `mutation($input: GroupInput!) { createGroup(input: $input) { id conversation { id } } }`,
+    { input: { name: GROUP_NAME, purpose: '测试保密提醒', rules: '遵守保密守则。', visibility: 'INVITE_ONLY' } },
+  );
+  conversationId = createGroup.conversation.id;
+  for (const member of ['chengyong', 'gouxiaoyan']) {
+    const { inviteToGroup } = await api<{ inviteToGroup: { id: string } }>('lijinsong', `mutation($g: ID!, $u: ID!) { inviteToGroup(groupId: $g, userId: $u) { id } }`, { g: createGroup.id, u: ids[member] });
+    await api(member, `mutation($i: ID!) { acceptInvitation(invitationId: $i, acceptRules: true) { id } }`, { i: inviteToGroup.id });
+  }
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'],
+  });
+});
+
+afterAll(async () => {
+  await Promise.all(contexts.map((c) => c.close().catch(() => undefined)));
+  await browser?.close();
+  await app?.close();
+});
+
+describe('confidentiality in the browser', () => {
+  test('the 保密提醒 dialog: cancel returns the text, confirm sends it as 内部 with each viewer’s watermark', async () => {
+    const li = await openAs('lijinsong', '李劲松');
+    const cheng = await openAs('chengyong', '程永');
+    const box = li.page.getByTestId('composer-input');
+
+    await box.fill('我的电话13881612345，有事联系');
+    await box.press('Enter');
+    const dialog = li.page.getByTestId('sensitive-dialog');
+    await dialog.waitFor();
+    expect(await dialog.getByTestId('sensitive-match').allTextContents()).toEqual(['手机号码 138****2345']);
+    await dialog.getByTestId('sensitive-cancel').click();
+    await expect.poll(() => box.inputValue()).toBe('我的电话13881612345，有事联系');
+    expect(await li.page.getByTestId('message-pending').count()).toBe(0);
+
+    const text = '这份材料属于机密，请勿外传';
+    await box.fill(text);
+    await box.press('Enter');
+    await dialog.waitFor();
+    expect(await dialog.getByTestId('sensitive-match').allTextContents()).toEqual(['敏感词「机密」']);
+    await dialog.getByTestId('sensitive-confirm').click();
+    await message(li.page, text).waitFor();
+    expect(await message(li.page, text).getByTestId('level-badge').textContent()).toBe('内部');
+    const mine = await watermarkOf(li.page, text);
+    expect(mine.text).toMatch(/^李劲松 巴中市政务服务中心 \d{4}-\d{2}-\d{2}$/);
+    expect(mine.image).toContain('data:image/svg+xml');
+    expect(decodeURIComponent(mine.image)).toContain('李劲松 巴中市政务服务中心');
+
+    // The other member sees it live, watermarked with their own name.
+    await message(cheng.page, text).waitFor();
+    const theirs = await watermarkOf(cheng.page, text);
+    expect(theirs.text).toMatch(/^程永 巴中市政务服务中心 /);
+    expect(decodeURIComponent(theirs.image)).toContain('程永');
+    // Normal messages carry no watermark.
+    await box.fill('普通消息，不加水印');
+    await box.press('Enter');
+    await message(cheng.page, '普通消息，不加水印').waitFor();
+    expect((await watermarkOf(cheng.page, '普通消息，不加水印')).image).toBe('none');
+    // No CSP violation or script error on either page.
+    expect([...li.errors, ...cheng.errors]).toEqual([]);
+  });
+
+  test('a 受限 message chosen with the member picker reaches the named member; others see a placeholder, live', async () => {
+    const li = await openAs('lijinsong', '李劲松');
+    const cheng = await openAs('chengyong', '程永');
+    const gou = await openAs('gouxiaoyan', '苟晓燕');
+    await li.page.getByTestId('level-select').selectOption('RESTRICTED');
+    const picker = li.page.getByTestId('audience-picker');
+    await picker.getByTestId('audience-member').first().waitFor();
+    await picker.locator('[data-testid=audience-member][data-name=苟晓燕]').check();
+    const text = '通江县材料请苟晓燕单独报送';
+    const box = li.page.getByTestId('composer-input');
+    await box.fill(text);
+    await box.press('Enter');
+    await message(li.page, text).waitFor();
+    expect(await message(li.page, text).getByTestId('level-badge').textContent()).toBe('受限');
+    await message(gou.page, text).waitFor();
+    expect((await watermarkOf(gou.page, text)).text).toMatch(/^苟晓燕 通江县政务服务中心 /);
+    // 程永 is not named (and not an admin): a placeholder at that place, never the text.
+    await cheng.page.getByTestId('message-restricted').last().waitFor();
+    expect(await cheng.page.content()).not.toContain(text);
+    // The selector is back to 普通 for the next message.
+    expect(await li.page.getByTestId('level-select').inputValue()).toBe('NORMAL');
+    expect([...li.errors, ...cheng.errors, ...gou.errors]).toEqual([]);
+  });
+});
