@@ -51,7 +51,20 @@ export type AuditAction =
   | 'announcement.edited'
   | 'announcement.pinned'
   | 'announcement.unpinned'
-  | 'announcement.bulletin_published';
+  | 'announcement.bulletin_published'
+  | 'moderation.content_removed'
+  | 'moderation.content_restored'
+  | 'moderation.message_moved'
+  | 'moderation.warned'
+  | 'moderation.warning_revoked'
+  | 'moderation.muted'
+  | 'moderation.unmuted'
+  | 'moderation.group_muted'
+  | 'moderation.group_unmuted'
+  | 'moderation.banned'
+  | 'moderation.unbanned'
+  | 'moderation.escalation_changed'
+  | 'moderation.report_resolved';
 
 export interface AuditRecord {
   actorId: string | null;

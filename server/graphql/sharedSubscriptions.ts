@@ -36,7 +36,9 @@ import type { WebSocket } from 'ws';
 /** Fields whose value is the same for every viewer (no resolver reads the context or the clock). */
 const SHARED: Record<string, ReadonlySet<string>> = {
   ChatEvent: new Set(['id', 'type', 'conversationId', 'at', 'message', 'user', 'readSeq', 'online']),
-  Message: new Set(['id', 'conversationId', 'seq', 'author', 'body', 'replyTo', 'mentions', 'mentionsAll', 'reactions', 'createdAt', 'editedAt', 'recalledAt']),
+  // removal (the tombstone) is the same for everyone; removedBody (admins only) is not.
+  Message: new Set(['id', 'conversationId', 'seq', 'author', 'body', 'replyTo', 'mentions', 'mentionsAll', 'reactions', 'createdAt', 'editedAt', 'recalledAt', 'removal']),
+  ContentRemoval: new Set(['reason', 'reasonLabel', 'notice', 'removedAt', 'movedToThreadId']),
   // viewerReacted is computed for the viewer by Message.reactions.
   ReactionGroup: new Set(['emoji', 'count', 'users']),
   // phone, status, … depend on the viewer; adminUnits, presence, … are loaders.

@@ -50,6 +50,9 @@ export class Thread {
   replyCount = 0;
   /** Floor number of the newest reply; the next reply takes lastFloor + 1 under this row's lock. */
   lastFloor = 0;
+  /** Removed by a group admin (moderation): hidden from members, kept for admins and the audit. */
+  removedAt: Date | null = null;
+  removalReason: string | null = null;
   /** jieba-segmented tsvector, written by SQL only. */
   searchVector?: string | null;
 }
@@ -81,6 +84,8 @@ export const ThreadSchema = new EntitySchema<Thread>({
     viewCount: { type: 'integer', default: 0 },
     replyCount: { type: 'integer', default: 0 },
     lastFloor: { type: 'integer', default: 0 },
+    removedAt: { type: 'datetime', columnType: 'timestamptz', nullable: true },
+    removalReason: { type: 'string', length: 16, nullable: true },
     searchVector: { type: 'unknown', columnType: 'tsvector', nullable: true, lazy: true },
   },
 });
@@ -96,6 +101,9 @@ export class ThreadReply {
   createdAt: Date = new Date();
   editedAt: Date | null = null;
   deletedAt: Date | null = null;
+  /** Removed by a group admin (moderation): a tombstone with the reason for members. */
+  removedAt: Date | null = null;
+  removalReason: string | null = null;
   /** jieba-segmented tsvector, written by SQL only. */
   searchVector?: string | null;
 }
@@ -115,6 +123,8 @@ export const ThreadReplySchema = new EntitySchema<ThreadReply>({
     createdAt: { type: 'datetime', columnType: 'timestamptz' },
     editedAt: { type: 'datetime', columnType: 'timestamptz', nullable: true },
     deletedAt: { type: 'datetime', columnType: 'timestamptz', nullable: true },
+    removedAt: { type: 'datetime', columnType: 'timestamptz', nullable: true },
+    removalReason: { type: 'string', length: 16, nullable: true },
     searchVector: { type: 'unknown', columnType: 'tsvector', nullable: true, lazy: true },
   },
 });
@@ -175,6 +185,14 @@ export const NOTIFICATION_KINDS = [
   'announcement',
   'document_request',
   'document_request_answered',
+  'content_removed',
+  'content_restored',
+  'content_moved',
+  'warning',
+  'warning_revoked',
+  'muted',
+  'unmuted',
+  'report_resolved',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 

@@ -7,6 +7,7 @@ import { chatEntities } from './Chat.js';
 import { forumEntities } from './Forum.js';
 import { documentEntities } from './Documents.js';
 import { meetingEntities } from './Meetings.js';
+import { moderationEntities } from './Moderation.js';
 
 export { AuditEntry } from './AuditEntry.js';
 export { LoginAttempt } from './LoginAttempt.js';
@@ -19,5 +20,6 @@ export * from './Forum.js';
 export * from './Documents.js';
 
 export * from './Meetings.js';
+export * from './Moderation.js';
 
-export const entities = [OrgUnitSchema, UserSchema, SessionSchema, LoginAttemptSchema, AuditEntrySchema, ...chatEntities, ...forumEntities, ...documentEntities, ...meetingEntities];
+export const entities = [OrgUnitSchema, UserSchema, SessionSchema, LoginAttemptSchema, AuditEntrySchema, ...chatEntities, ...forumEntities, ...documentEntities, ...meetingEntities, ...moderationEntities];

@@ -22,6 +22,10 @@ export interface MessageView {
   createdAt: Date;
   editedAt: Date | null;
   recalledAt: Date | null;
+  /** Removed by a group admin: the presenter shows the tombstone instead of the body. */
+  removedAt: Date | null;
+  removalReason: string | null;
+  movedToThreadId: string | null;
 }
 
 export interface MessageRow {
@@ -36,9 +40,12 @@ export interface MessageRow {
   created_at: Date;
   edited_at: Date | null;
   recalled_at: Date | null;
+  removed_at?: Date | null;
+  removal_reason?: string | null;
+  moved_to_thread_id?: string | null;
 }
 
-const COLUMNS = 'id, conversation_id, seq, author_id, body, reply_to_id, client_message_id, mentions_all, created_at, edited_at, recalled_at';
+const COLUMNS = 'id, conversation_id, seq, author_id, body, reply_to_id, client_message_id, mentions_all, created_at, edited_at, recalled_at, removed_at, removal_reason, moved_to_thread_id';
 
 export async function loadMessageViews(em: EntityManager, ids: readonly string[]): Promise<Map<string, MessageView>> {
   const result = new Map<string, MessageView>();
@@ -95,6 +102,9 @@ export function messageViewOf(r: MessageRow, author: User, replyTo: MessageView 
     createdAt: new Date(r.created_at),
     editedAt: r.edited_at ? new Date(r.edited_at) : null,
     recalledAt: r.recalled_at ? new Date(r.recalled_at) : null,
+    removedAt: r.removed_at ? new Date(r.removed_at) : null,
+    removalReason: r.removal_reason ?? null,
+    movedToThreadId: r.moved_to_thread_id ?? null,
   };
 }
 

@@ -167,7 +167,7 @@ export async function search(ctx: DomainContext, args: SearchArgs): Promise<Sear
              ${rankSql} as rank
         from thread_reply r
         join thread t on t.id = r.thread_id
-       where ${where} and r.deleted_at is null and t.group_id in (${scope})${filters}
+       where ${where} and r.deleted_at is null and t.removed_at is null and t.group_id in (${scope})${filters}
        order by r.created_at desc, r.id desc
        limit ?)`);
   }
