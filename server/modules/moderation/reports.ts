@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { audit } from '../../audit/logger.js';
 import { ModerationReport, ModerationSanction, type ContentType, type ReportStatus } from '../../db/entities/index.js';
 import { badInput, conflict, notFound } from '../../errors.js';
-import { authorize, ReportableContent } from '../../policies/index.js';
+import { authorize, can, ReportableContent } from '../../policies/index.js';
 import * as valid from '../accounts/validation.js';
 import { inTransaction } from '../chat/events.js';
 import type { OutgoingEvent } from '../chat/realtime.js';
@@ -49,8 +49,7 @@ export async function resolveReport(ctx: DomainContext, reportId: unknown, rawOu
     throw notFound('举报');
   });
   // The queue is the moderators'; to everyone else a report id does not exist.
-  if (!access.role && !actor.isSystemAdmin) throw notFound('举报');
-  authorize(actor, 'moderate', access, '只有群主和管理员可以处理举报');
+  if (!can(actor, 'moderate', access)) throw notFound('举报');
   const outcome = String(rawOutcome ?? '').toLowerCase();
   if (outcome !== 'actioned' && outcome !== 'dismissed') throw badInput('处理结果无效', 'outcome');
   const note = valid.optionalText(rawNote, 'note', '处理说明', 500);
