@@ -43,7 +43,8 @@ export function recalledText(authorName: string): string {
 }
 
 /** One line, shortened: for the conversation list and quote blocks. */
-export function previewText(message: Pick<Message, 'body'> & { recalledAt?: string | null; author: UserRef }, max = 60): string {
+export function previewText(message: Pick<Message, 'body'> & { recalledAt?: string | null; author: UserRef; removal?: { notice: string } | null }, max = 60): string {
+  if (message.removal) return message.removal.notice;
   if (message.recalledAt || message.body === null) return recalledText(message.author.realName);
   const line = message.body.replace(/\s+/g, ' ').trim();
   const chars = [...line];

@@ -9,6 +9,7 @@ import { previewText, recalledText, renderBody } from './body.js';
 import { expression, expressionName, isClassic } from './emoji.js';
 import { clockTime, dayKey, dayLabel, fullTime } from './time.js';
 import type { Message, Reaction } from './types.js';
+import { moderationButtons, removedItem } from '../moderation/messageMenu.js';
 
 export const EDIT_WINDOW_MS = 10 * 60_000;
 export const RECALL_WINDOW_MS = 2 * 60_000;
@@ -73,6 +74,7 @@ function actionButton(label: string, testid: string, onclick: (event: MouseEvent
 
 export function messageItem(m: Message, options: ItemOptions): HTMLLIElement {
   const base = { 'data-seq': m.seq, 'data-message-id': m.id, 'data-day': dayLabel(m.createdAt), 'data-day-key': dayKey(m.createdAt) };
+  if (m.removal) return removedItem(m, base);
   if (m.recalledAt || m.body === null) {
     return h('li', { class: 'msg-system', 'data-testid': 'message-recalled', ...base }, h('span', null, recalledText(m.author.realName)));
   }
@@ -87,6 +89,7 @@ export function messageItem(m: Message, options: ItemOptions): HTMLLIElement {
     m.viewerCan.react ? actionButton('表情', 'action-react', (event) => actions.pickReaction(m, event.currentTarget as HTMLElement), { 'aria-haspopup': 'dialog', 'aria-expanded': 'false' }) : null,
     canEdit(m) ? actionButton('编辑', 'action-edit', () => actions.edit(m)) : null,
     canRecall(m) ? actionButton('撤回', 'action-recall', () => actions.recall(m)) : null,
+    ...moderationButtons(m, options.viewerId),
   );
 
   const quote = m.replyTo && !m.replyTo.recalledAt

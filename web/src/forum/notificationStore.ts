@@ -4,6 +4,7 @@
  * or resync asks the server for the count again. Pages listen for new ones (the thread page loads
  * new floors when a reply to it is announced).
  */
+import { moderationNotificationHref, moderationNotificationText } from '../moderation/notifications.js';
 import { gql } from '../api.js';
 import { notify } from '../notify.js';
 import { realtime } from '../chat/realtime.js';
@@ -39,7 +40,7 @@ export function notificationText(n: Notification): string {
     case 'DOCUMENT_REQUEST_ANSWERED':
       return `${who} 回复了您的文件请求`;
     default:
-      return `${who} 有新动态`;
+      return moderationNotificationText(n) ?? `${who} 有新动态`;
   }
 }
 
@@ -47,7 +48,7 @@ export function notificationText(n: Notification): string {
 export function notificationHref(n: Notification): string | null {
   if (n.thread) return `#/thread/${encodeURIComponent(n.thread.id)}${n.reply ? `?floor=${n.reply.floor}` : ''}`;
   if (n.discussion) return `#/chat/${encodeURIComponent(n.discussion.conversation.id)}`;
-  return null;
+  return moderationNotificationHref(n);
 }
 
 class NotificationStore {
