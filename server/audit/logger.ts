@@ -55,7 +55,20 @@ export type AuditAction =
   | 'content.sensitive_acknowledged'
   | 'content.confidentiality_raised'
   | 'content.sensitive_rule_set'
-  | 'content.sensitive_rule_removed';
+  | 'content.sensitive_rule_removed'
+  | 'moderation.content_removed'
+  | 'moderation.content_restored'
+  | 'moderation.message_moved'
+  | 'moderation.warned'
+  | 'moderation.warning_revoked'
+  | 'moderation.muted'
+  | 'moderation.unmuted'
+  | 'moderation.group_muted'
+  | 'moderation.group_unmuted'
+  | 'moderation.banned'
+  | 'moderation.unbanned'
+  | 'moderation.escalation_changed'
+  | 'moderation.report_resolved';
 
 export interface AuditRecord {
   actorId: string | null;

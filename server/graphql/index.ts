@@ -24,6 +24,11 @@ import { attachmentLoaders, conversationDocumentResolvers, documentLoaders, docu
 import { documentMutations, documentQueries } from './resolvers/documents.js';
 import { applicationLoaders, applicationResolvers, chatEventResolvers, conversationLoaders, conversationResolvers, groupLoaders, groupResolvers, invitationLoaders, memberLoaders, memberResolvers, messageResolvers, userChatLoaders } from './presenters/chat.js';
 import { subscriptionOptions } from './subscriptions.js';
+import { moderationMutations, moderationQueries } from './resolvers/moderation.js';
+import {
+  auditEntryLoaders, auditEntryResolvers, groupModerationResolvers, memberModerationResolvers, messageModerationLoaders, messageModerationResolvers, queueResolvers,
+  removedContentLoaders, removedContentResolvers, replyModerationResolvers, reportLoaders, reportResolvers, sanctionLoaders, sanctionResolvers, threadModerationResolvers,
+} from './presenters/moderation.js';
 import { SharedLane } from './sharedSubscriptions.js';
 import type { MQEmitter } from 'mqemitter';
 import type { RealtimeHub } from '../realtime/hub.js';
@@ -45,26 +50,31 @@ export function loadSchema(): string {
 export async function registerGraphQL(app: FastifyInstance, orm: MikroORM, deps: Deps, hub: RealtimeHub, emitter: object): Promise<void> {
   const resolvers: IResolvers = {
     DateTime,
-    Query: { ok: () => true, ...accountQueries, ...orgQueries, ...chatQueries, ...forumQueries, ...documentQueries, ...meetingQueries, ...confidentialityQueries },
-    Mutation: { noop: () => null, ...accountMutations, ...chatMutations, ...forumMutations, ...documentMutations, ...meetingMutations, ...confidentialityMutations },
+    Query: { ok: () => true, ...accountQueries, ...orgQueries, ...chatQueries, ...forumQueries, ...documentQueries, ...meetingQueries, ...confidentialityQueries, ...moderationQueries },
+    Mutation: { noop: () => null, ...accountMutations, ...chatMutations, ...forumMutations, ...documentMutations, ...meetingMutations, ...confidentialityMutations, ...moderationMutations },
     Subscription: chatSubscriptions,
     User: userResolvers,
     OrgUnit: orgUnitResolvers,
-    Group: { ...groupResolvers, ...groupForumResolvers, ...groupDocumentResolvers, ...groupMeetingResolvers },
+    Group: { ...groupResolvers, ...groupForumResolvers, ...groupDocumentResolvers, ...groupMeetingResolvers, ...groupModerationResolvers },
     Conversation: { ...conversationResolvers, ...conversationForumResolvers, ...conversationDocumentResolvers },
     Document: documentResolvers,
     DocumentVersion: versionResolvers,
     DocumentFolder: folderResolvers,
     DocumentRequest: requestResolvers,
-    Message: messageResolvers,
+    Message: { ...messageResolvers, ...messageModerationResolvers },
     Board: boardResolvers,
-    Thread: threadResolvers,
-    ThreadReply: replyResolvers,
+    Thread: { ...threadResolvers, ...threadModerationResolvers },
+    ThreadReply: { ...replyResolvers, ...replyModerationResolvers },
     DiscussionGroup: discussionResolvers,
     Notification: notificationResolvers,
     SearchResult: searchResultResolvers,
     ChatEvent: chatEventResolvers,
-    GroupMember: memberResolvers,
+    GroupMember: { ...memberResolvers, ...memberModerationResolvers },
+    ModerationQueue: queueResolvers,
+    ModerationReport: reportResolvers,
+    Sanction: sanctionResolvers,
+    RemovedContent: removedContentResolvers,
+    AuditLogEntry: auditEntryResolvers,
     GroupApplication: applicationResolvers,
     MeetingNotice: meetingResolvers,
     MeetingInvitation: meetingInvitationResolvers,
@@ -84,7 +94,11 @@ export async function registerGraphQL(app: FastifyInstance, orm: MikroORM, deps:
     Document: documentLoaders,
     DocumentVersion: versionLoaders,
     DocumentRequest: requestLoaders,
-    Message: attachmentLoaders.message,
+    Message: { ...attachmentLoaders.message, ...messageModerationLoaders },
+    ModerationReport: reportLoaders,
+    Sanction: sanctionLoaders,
+    RemovedContent: removedContentLoaders,
+    AuditLogEntry: auditEntryLoaders,
     ThreadReply: { ...replyLoaders, ...attachmentLoaders.reply },
     Notification: { ...notificationLoaders, ...notificationMeetingLoaders },
     MeetingNotice: { ...meetingLoaders, ...attachmentLoaders.meeting },

@@ -37,8 +37,10 @@ import type { WebSocket } from 'ws';
 const SHARED: Record<string, ReadonlySet<string>> = {
   ChatEvent: new Set(['id', 'type', 'conversationId', 'at', 'message', 'user', 'readSeq', 'online']),
   // Restricted messages reach this lane already redacted per recipient group (realtime/hub.ts
-  // payloadsFor): the payload, not the viewer, decides what a non-reader sees.
-  Message: new Set(['id', 'conversationId', 'seq', 'author', 'body', 'replyTo', 'mentions', 'mentionsAll', 'reactions', 'createdAt', 'editedAt', 'recalledAt', 'confidentiality', 'restrictedPlaceholder']),
+  // payloadsFor): the payload, not the viewer, decides what a non-reader sees. The removal
+  // tombstone is the same for everyone; removedBody (admins only) is not shared.
+  Message: new Set(['id', 'conversationId', 'seq', 'author', 'body', 'replyTo', 'mentions', 'mentionsAll', 'reactions', 'createdAt', 'editedAt', 'recalledAt', 'confidentiality', 'restrictedPlaceholder', 'removal']),
+  ContentRemoval: new Set(['reason', 'reasonLabel', 'notice', 'removedAt', 'movedToThreadId']),
   // viewerReacted is computed for the viewer by Message.reactions.
   ReactionGroup: new Set(['emoji', 'count', 'users']),
   // phone, status, … depend on the viewer; adminUnits, presence, … are loaders.

@@ -29,6 +29,7 @@ import { announcementPage, bulletinPage, groupBoardPage, meetingFormPage, meetin
 import { currentHash, navigate, Router } from './router.js';
 import { isAdmin, loadViewer, onViewerChange, viewer } from './session.js';
 import { Shell, type NavKey } from './shell.js';
+import { moderationPage, myRecordPage } from './moderation/pages.js';
 import type { Viewer } from './types.js';
 import { errorBox, loading, pageTitle, type Page, type PageContext } from './ui.js';
 
@@ -71,7 +72,9 @@ const router = new Router()
   .add('meetingEdit', '/meetings/:id/edit')
   .add('meeting', '/meetings/:id')
   .add('announcement', '/announcements/:id')
-  .add('bulletinNew', '/bulletins/new');
+  .add('bulletinNew', '/bulletins/new')
+  .add('moderation', '/groups/:groupId/moderation')
+  .add('myRecord', '/my/record');
 
 const ROUTES: Record<string, RouteDef> = {
   chat: { key: 'chat', access: 'user', nav: 'chat', render: (ctx) => chatPage(ctx) },
@@ -102,6 +105,8 @@ const ROUTES: Record<string, RouteDef> = {
   meeting: { key: 'meeting', access: 'user', nav: 'meetings', render: (ctx) => meetingPage(ctx) },
   announcement: { key: 'announcement', access: 'user', nav: 'meetings', render: (ctx) => announcementPage(ctx) },
   bulletinNew: { key: 'bulletinNew', access: 'user', nav: 'meetings', render: (ctx) => bulletinPage(ctx) },
+  moderation: { key: 'moderation', access: 'user', nav: 'chat', render: (ctx) => moderationPage(ctx) },
+  myRecord: { key: 'myRecord', access: 'user', nav: 'me', render: (ctx) => myRecordPage(ctx) },
 };
 
 let shell: Shell;

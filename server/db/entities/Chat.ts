@@ -63,6 +63,12 @@ export class ChatGroup {
   memberCount = 0;
   /** Whether plain members may issue meeting notices (admins always may). */
   membersMayIssueMeetings = false;
+  /** 全员禁言: plain members may not post until then (far future = until lifted). */
+  mutedAllUntil: Date | null = null;
+  /** Escalation: this many active warnings within warnWindowDays mute the member for warnMuteMinutes. */
+  warnThreshold = 3;
+  warnWindowDays = 90;
+  warnMuteMinutes = 1440;
   createdAt: Date = new Date();
   updatedAt: Date = new Date();
 }
@@ -81,6 +87,10 @@ export const ChatGroupSchema = new EntitySchema<ChatGroup>({
     maxMembers: { type: 'integer', default: 2000 },
     memberCount: { type: 'integer', default: 0 },
     membersMayIssueMeetings: { type: 'boolean', default: false },
+    mutedAllUntil: { type: 'datetime', columnType: 'timestamptz', nullable: true },
+    warnThreshold: { type: 'integer', default: 3 },
+    warnWindowDays: { type: 'integer', default: 90 },
+    warnMuteMinutes: { type: 'integer', default: 1440 },
     createdAt: { type: 'datetime', columnType: 'timestamptz' },
     updatedAt: { type: 'datetime', columnType: 'timestamptz', onUpdate: () => new Date() },
   },
@@ -93,6 +103,8 @@ export class GroupMember {
   joinedAt: Date = new Date();
   /** When this member accepted the group rules (on joining). */
   rulesAcceptedAt: Date = new Date();
+  /** 禁言: may read but not post, react or reply until then (far future = until lifted). */
+  mutedUntil: Date | null = null;
 }
 
 export const GroupMemberSchema = new EntitySchema<GroupMember>({
@@ -104,6 +116,7 @@ export const GroupMemberSchema = new EntitySchema<GroupMember>({
     role: { enum: true, items: ['owner', 'admin', 'member'] },
     joinedAt: { type: 'datetime', columnType: 'timestamptz' },
     rulesAcceptedAt: { type: 'datetime', columnType: 'timestamptz' },
+    mutedUntil: { type: 'datetime', columnType: 'timestamptz', nullable: true },
   },
 });
 
@@ -192,6 +205,11 @@ export class Message {
   recalledAt: Date | null = null;
   /** 保密标识: normal, internal or restricted (readers in content_audience); only ever raised. */
   confidentiality: ConfidentialityLevel = 'normal';
+  /** Removed by a group admin (moderation): members see a tombstone with the reason. */
+  removedAt: Date | null = null;
+  removalReason: string | null = null;
+  /** An off-topic message moved to the BBS: the thread it became. */
+  movedToThreadId: string | null = null;
   /** jieba-segmented tsvector, written by SQL only. */
   searchVector?: string | null;
 }
@@ -225,6 +243,9 @@ export const MessageSchema = new EntitySchema<Message>({
     editedAt: { type: 'datetime', columnType: 'timestamptz', nullable: true },
     recalledAt: { type: 'datetime', columnType: 'timestamptz', nullable: true },
     confidentiality: { enum: true, items: ['normal', 'internal', 'restricted'], default: 'normal' },
+    removedAt: { type: 'datetime', columnType: 'timestamptz', nullable: true },
+    removalReason: { type: 'string', length: 16, nullable: true },
+    movedToThreadId: { type: 'uuid', nullable: true },
     // Written by the application (jieba segmentation) with the body; cleared on recall.
     searchVector: { type: 'unknown', columnType: 'tsvector', nullable: true, lazy: true },
   },

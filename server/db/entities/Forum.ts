@@ -53,6 +53,9 @@ export class Thread {
   lastFloor = 0;
   /** 保密标识 of the thread; a restricted thread (and all its floors) is for its readers only. */
   confidentiality: ConfidentialityLevel = 'normal';
+  /** Removed by a group admin (moderation): hidden from members, kept for admins and the audit. */
+  removedAt: Date | null = null;
+  removalReason: string | null = null;
   /** jieba-segmented tsvector, written by SQL only. */
   searchVector?: string | null;
 }
@@ -85,6 +88,8 @@ export const ThreadSchema = new EntitySchema<Thread>({
     replyCount: { type: 'integer', default: 0 },
     lastFloor: { type: 'integer', default: 0 },
     confidentiality: { enum: true, items: ['normal', 'internal', 'restricted'], default: 'normal' },
+    removedAt: { type: 'datetime', columnType: 'timestamptz', nullable: true },
+    removalReason: { type: 'string', length: 16, nullable: true },
     searchVector: { type: 'unknown', columnType: 'tsvector', nullable: true, lazy: true },
   },
 });
@@ -102,6 +107,9 @@ export class ThreadReply {
   deletedAt: Date | null = null;
   /** 保密标识 of this floor; a restricted floor keeps its number as a placeholder for others. */
   confidentiality: ConfidentialityLevel = 'normal';
+  /** Removed by a group admin (moderation): a tombstone with the reason for members. */
+  removedAt: Date | null = null;
+  removalReason: string | null = null;
   /** jieba-segmented tsvector, written by SQL only. */
   searchVector?: string | null;
 }
@@ -122,6 +130,8 @@ export const ThreadReplySchema = new EntitySchema<ThreadReply>({
     editedAt: { type: 'datetime', columnType: 'timestamptz', nullable: true },
     deletedAt: { type: 'datetime', columnType: 'timestamptz', nullable: true },
     confidentiality: { enum: true, items: ['normal', 'internal', 'restricted'], default: 'normal' },
+    removedAt: { type: 'datetime', columnType: 'timestamptz', nullable: true },
+    removalReason: { type: 'string', length: 16, nullable: true },
     searchVector: { type: 'unknown', columnType: 'tsvector', nullable: true, lazy: true },
   },
 });
@@ -182,6 +192,14 @@ export const NOTIFICATION_KINDS = [
   'announcement',
   'document_request',
   'document_request_answered',
+  'content_removed',
+  'content_restored',
+  'content_moved',
+  'warning',
+  'warning_revoked',
+  'muted',
+  'unmuted',
+  'report_resolved',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 

@@ -8,6 +8,7 @@ import { forumEntities } from './Forum.js';
 import { documentEntities } from './Documents.js';
 import { meetingEntities } from './Meetings.js';
 import { confidentialityEntities } from './Confidentiality.js';
+import { moderationEntities } from './Moderation.js';
 
 export { AuditEntry } from './AuditEntry.js';
 export { LoginAttempt } from './LoginAttempt.js';
@@ -21,5 +22,6 @@ export * from './Documents.js';
 
 export * from './Meetings.js';
 export * from './Confidentiality.js';
+export * from './Moderation.js';
 
-export const entities = [OrgUnitSchema, UserSchema, SessionSchema, LoginAttemptSchema, AuditEntrySchema, ...chatEntities, ...forumEntities, ...documentEntities, ...meetingEntities, ...confidentialityEntities];
+export const entities = [OrgUnitSchema, UserSchema, SessionSchema, LoginAttemptSchema, AuditEntrySchema, ...chatEntities, ...forumEntities, ...documentEntities, ...meetingEntities, ...moderationEntities, ...confidentialityEntities];

@@ -5,6 +5,7 @@ import { Migration20261125010000NotificationSubjects } from './Migration20261125
 import { Migration20261125020000Documents } from './Migration20261125020000Documents.js';
 import { Migration20261125030000Meetings } from './Migration20261125030000Meetings.js';
 import { Migration20261125120000SearchOrder } from './Migration20261125120000SearchOrder.js';
+import { Migration20261125140000Moderation } from './Migration20261125140000Moderation.js';
 import { Migration20261125150000Confidentiality } from './Migration20261125150000Confidentiality.js';
 import { Migration20261125160000MeetingAttachments } from './Migration20261125160000MeetingAttachments.js';
 
@@ -17,6 +18,7 @@ export const migrationsList = [
   { name: 'Migration20261125020000Documents', class: Migration20261125020000Documents },
   { name: 'Migration20261125030000Meetings', class: Migration20261125030000Meetings },
   { name: 'Migration20261125120000SearchOrder', class: Migration20261125120000SearchOrder },
+  { name: 'Migration20261125140000Moderation', class: Migration20261125140000Moderation },
   { name: 'Migration20261125150000Confidentiality', class: Migration20261125150000Confidentiality },
   { name: 'Migration20261125160000MeetingAttachments', class: Migration20261125160000MeetingAttachments },
 ];

@@ -23,13 +23,18 @@ async function accessFor(ctx: Ctx, groups: ChatGroup[]): Promise<GroupAccess[]> 
   if (!cache) accessCache.set(ctx.domain, (cache = new Map()));
   const missing = groups.filter((g) => !cache!.has(g.id)).map((g) => g.id);
   if (missing.length) {
-    const [roles, invites] = await Promise.all([
-      ctx.domain.em.execute<Array<{ group_id: string; role: GroupAccess['role'] }>>(`select group_id, role from group_member where user_id = ? and group_id in (?)`, [actor.userId, missing]),
+    const [roles, invites, bans] = await Promise.all([
+      ctx.domain.em.execute<Array<{ group_id: string; role: GroupAccess['role']; muted_until: Date | null }>>(`select group_id, role, muted_until from group_member where user_id = ? and group_id in (?)`, [actor.userId, missing]),
       ctx.domain.em.execute<Array<{ group_id: string }>>(`select group_id from group_invitation where invitee_id = ? and status = 'pending' and group_id in (?)`, [actor.userId, missing]),
+      ctx.domain.em.execute<Array<{ group_id: string }>>(`select group_id from moderation_sanction where user_id = ? and kind = 'ban' and revoked_at is null and group_id in (?)`, [actor.userId, missing]),
     ]);
-    const role = new Map(roles.map((r) => [r.group_id, r.role]));
+    const banned = new Set(bans.map((r) => r.group_id));
+    const role = new Map(roles.map((r) => [r.group_id, r]));
     const invited = new Set(invites.map((r) => r.group_id));
-    for (const g of groups) if (!cache.has(g.id)) cache.set(g.id, new GroupAccess(g, role.get(g.id) ?? null, invited.has(g.id)));
+    for (const g of groups) {
+      const own = role.get(g.id);
+      if (!cache.has(g.id)) cache.set(g.id, new GroupAccess(g, own?.role ?? null, invited.has(g.id), own?.muted_until ? new Date(own.muted_until) : null, banned.has(g.id)));
+    }
   }
   return groups.map((g) => cache!.get(g.id)!);
 }

@@ -12,12 +12,14 @@ export async function groupForActor(em: EntityManager, actor: Actor, id: unknown
   if (!isUuid(id)) throw notFound('群组');
   const group = await em.findOne(ChatGroup, { id });
   if (!group) throw notFound('群组');
-  const [row] = await em.execute<Array<{ role: GroupRole | null; invited: boolean }>>(
-    `select (select role from group_member where group_id = ? and user_id = ?) as role,
-            exists(select 1 from group_invitation where group_id = ? and invitee_id = ? and status = 'pending') as invited`,
-    [group.id, actor.userId, group.id, actor.userId],
+  const [row] = await em.execute<Array<{ role: GroupRole | null; muted_until: Date | null; invited: boolean; banned: boolean }>>(
+    `select gm.role, gm.muted_until,
+            exists(select 1 from group_invitation where group_id = ? and invitee_id = ? and status = 'pending') as invited,
+            exists(select 1 from moderation_sanction where group_id = ? and user_id = ? and kind = 'ban' and revoked_at is null) as banned
+       from (select 1) one left join group_member gm on gm.group_id = ? and gm.user_id = ?`,
+    [group.id, actor.userId, group.id, actor.userId, group.id, actor.userId],
   );
-  const access = new GroupAccess(group, row?.role ?? null, !!row?.invited);
+  const access = new GroupAccess(group, row?.role ?? null, !!row?.invited, row?.muted_until ? new Date(row.muted_until) : null, !!row?.banned);
   if (!can(actor, 'read', access)) throw notFound('群组');
   return access;
 }
@@ -32,10 +34,10 @@ export async function conversationsForActor(em: EntityManager, actor: Actor, ids
   if (!valid.length) return [];
   const c = entityColumns(em, Conversation, 'c');
   const g = entityColumns(em, ChatGroup, 'g');
-  const rows = await query<Record<string, unknown> & { conversation_id: string; role: GroupRole | null; peer_id: string | null }>(
+  const rows = await query<Record<string, unknown> & { conversation_id: string; role: GroupRole | null; muted_until: Date | null; peer_id: string | null }>(
     em,
-    'jiaoliu_conversations_for_actor',
-    `select cm.conversation_id, gm.role, d.id as discussion_id, d.archived_at as discussion_archived_at, ${c.sql}, ${g.sql},
+    'jiaoliu_conversations_for_actor_v2',
+    `select cm.conversation_id, gm.role, gm.muted_until, d.id as discussion_id, d.archived_at as discussion_archived_at, ${c.sql}, ${g.sql},
             (select o.user_id from conversation_member o where o.conversation_id = cm.conversation_id and o.user_id <> cm.user_id and c.kind = 'direct' limit 1) as peer_id
        from conversation_member cm
        join conversation c on c.id = cm.conversation_id
@@ -54,7 +56,7 @@ export async function conversationsForActor(em: EntityManager, actor: Actor, ids
       const conversation = em.map(Conversation, c.pick(row)!);
       const groupRow = g.pick(row);
       const discussion = row.discussion_id ? { id: String(row.discussion_id), archived: !!row.discussion_archived_at } : null;
-      return [row.conversation_id, new ConversationAccess(conversation, groupRow ? em.map(ChatGroup, groupRow) : null, row.role, row.peer_id, discussion)] as const;
+      return [row.conversation_id, new ConversationAccess(conversation, groupRow ? em.map(ChatGroup, groupRow) : null, row.role, row.peer_id, discussion, row.muted_until ? new Date(row.muted_until) : null)] as const;
     }),
   );
   return valid.filter((id) => byId.has(id)).map((id) => byId.get(id)!);

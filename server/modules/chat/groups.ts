@@ -47,6 +47,12 @@ async function addMember(em: EntityManager, ctx: DomainContext, group: ChatGroup
     [group.id, userId, role],
   );
   if (!inserted.length) throw conflict('已经是该群成员');
+  // A ban (moderation) refuses every way back in: application approval and invitation alike.
+  const [ban] = await em.execute<Array<{ banned: boolean }>>(
+    `select exists(select 1 from moderation_sanction where group_id = ? and user_id = ? and kind = 'ban' and revoked_at is null) as banned`,
+    [group.id, userId],
+  );
+  if (ban?.banned) throw forbidden('此人已被禁止加入该群');
   const [{ last_seq }] = await em.execute<Array<{ last_seq: number }>>(`select last_seq from conversation where id = ?`, [group.conversation.id]);
   // History is open to members: the read cursor starts at the newest message, not at zero unread thousands.
   await em.execute(`insert into conversation_member (conversation_id, user_id, last_read_seq, joined_at) values (?, ?, ?, now())`, [group.conversation.id, userId, last_seq]);
@@ -56,7 +62,7 @@ async function addMember(em: EntityManager, ctx: DomainContext, group: ChatGroup
 }
 
 /** Removes a member from group and conversation; the removed person receives this last event and nothing more. */
-async function dropMember(em: EntityManager, group: ChatGroup, userId: string, type: 'MEMBER_LEFT' | 'MEMBER_REMOVED'): Promise<OutgoingEvent[]> {
+export async function dropMember(em: EntityManager, group: ChatGroup, userId: string, type: 'MEMBER_LEFT' | 'MEMBER_REMOVED'): Promise<OutgoingEvent[]> {
   const removed = await em.execute<Array<{ user_id: string }>>(`delete from group_member where group_id = ? and user_id = ? returning user_id`, [group.id, userId]);
   if (!removed.length) throw conflict('此人已不是该群成员');
   await em.execute(`delete from conversation_member where conversation_id = ? and user_id = ?`, [group.conversation.id, userId]);
@@ -115,7 +121,7 @@ export async function applyToGroup(ctx: DomainContext, groupId: unknown, message
   const actor = requireActor(ctx);
   const access = await groupForActor(ctx.em, actor, groupId);
   if (access.role) throw conflict('您已经是该群成员');
-  authorize(actor, 'apply', access, '该群仅限邀请加入');
+  authorize(actor, 'apply', access, access.banned ? '您已被禁止加入该群' : '该群仅限邀请加入');
   if (!acceptRules) throw badInput(RULES_REQUIRED, 'acceptRules');
   const text = valid.optionalText(message, 'message', '申请留言', 200);
   const application = new GroupApplication();

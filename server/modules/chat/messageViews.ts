@@ -33,6 +33,10 @@ export interface MessageView {
   audienceIds: string[];
   /** A stand-in for a restricted message the viewer may not read: id, seq and time only. */
   placeholder?: boolean;
+  /** Removed by a group admin: the presenter shows the tombstone instead of the body. */
+  removedAt: Date | null;
+  removalReason: string | null;
+  movedToThreadId: string | null;
 }
 
 export interface MessageRow {
@@ -48,9 +52,12 @@ export interface MessageRow {
   edited_at: Date | null;
   recalled_at: Date | null;
   confidentiality: ConfidentialityLevel;
+  removed_at?: Date | null;
+  removal_reason?: string | null;
+  moved_to_thread_id?: string | null;
 }
 
-const COLUMNS = 'id, conversation_id, seq, author_id, body, reply_to_id, client_message_id, mentions_all, created_at, edited_at, recalled_at, confidentiality';
+const COLUMNS = 'id, conversation_id, seq, author_id, body, reply_to_id, client_message_id, mentions_all, created_at, edited_at, recalled_at, confidentiality, removed_at, removal_reason, moved_to_thread_id';
 
 export async function loadMessageViews(em: EntityManager, ids: readonly string[]): Promise<Map<string, MessageView>> {
   const result = new Map<string, MessageView>();
@@ -118,6 +125,9 @@ export function messageViewOf(r: MessageRow, author: User, replyTo: MessageView 
     confidentiality: r.confidentiality ?? 'normal',
     readers: null,
     audienceIds: [],
+    removedAt: r.removed_at ? new Date(r.removed_at) : null,
+    removalReason: r.removal_reason ?? null,
+    movedToThreadId: r.moved_to_thread_id ?? null,
   };
 }
 
@@ -169,6 +179,9 @@ export function placeholderOf(view: MessageView): MessageView {
     confidentiality: 'restricted',
     readers: null,
     audienceIds: [],
+    removedAt: null,
+    removalReason: null,
+    movedToThreadId: null,
     placeholder: true,
   };
 }

@@ -6,6 +6,10 @@ export class GroupAccess {
     readonly group: ChatGroup,
     readonly role: GroupRole | null,
     readonly invited: boolean,
+    /** The actor's own mute in this group (group_member.muted_until), read with the role. */
+    readonly mutedUntil: Date | null = null,
+    /** Whether the actor is banned from this group (may not apply or rejoin). */
+    readonly banned = false,
   ) {}
 }
 
@@ -20,6 +24,8 @@ export class ConversationAccess {
     readonly peerId: string | null,
     /** For discussion-group conversations: which one, and whether it is archived (read-only). */
     readonly discussion: { id: string; archived: boolean } | null = null,
+    /** The actor's own mute in the group (read by the same access query as the role). */
+    readonly mutedUntil: Date | null = null,
   ) {}
 
   get readOnly(): boolean {

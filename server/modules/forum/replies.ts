@@ -17,6 +17,8 @@ import { replyForActor, threadForActor } from './access.js';
 import { notify } from './notifications.js';
 import { validMentions, validPostBody } from './posts.js';
 import type { ThreadAccess } from './subjects.js';
+import { can } from '../../policies/index.js';
+import { mutedError } from '../moderation/reasons.js';
 
 const publisher = (ctx: DomainContext) => (events: OutgoingEvent[]) => ctx.deps.realtime.publish(events);
 
@@ -35,15 +37,19 @@ export async function replyToThread(
 ): Promise<ThreadReply> {
   const actor = requireActor(ctx);
   const access = await threadForActor(ctx.em, actor, threadId);
-  authorize(actor, 'reply', access, access.thread.lockedAt ? '帖子已锁定，不能回复' : access.board.archivedAt ? '该版块已归档，不能回复' : '您不是该群成员，不能回复');
+  if (!can(actor, 'reply', access) && !access.thread.lockedAt && !access.board.archivedAt) {
+    const muted = mutedError(access.group.role, access.group.mutedUntil, access.group.group);
+    if (muted) throw muted;
+  }
+  authorize(actor, 'reply', access, access.thread.removedAt ? '帖子已被管理员移除' : access.thread.lockedAt ? '帖子已锁定，不能回复' : access.board.archivedAt ? '该版块已归档，不能回复' : '您不是该群成员，不能回复');
   const body = validPostBody(rawBody);
   const quoteId = quoteReplyId === null || quoteReplyId === undefined ? null : String(quoteReplyId);
   if (quoteId !== null) {
     const [quoted] = isUuid(quoteId)
-      ? await ctx.em.execute<Array<{ deleted_at: Date | null }>>(`select deleted_at from thread_reply where id = ? and thread_id = ?`, [quoteId, access.thread.id])
+      ? await ctx.em.execute<Array<{ deleted_at: Date | null; removed_at: Date | null }>>(`select deleted_at, removed_at from thread_reply where id = ? and thread_id = ?`, [quoteId, access.thread.id])
       : [];
     if (!quoted) throw badInput('只能引用本帖的楼层', 'quoteReplyId');
-    if (quoted.deleted_at) throw badInput('被引用的楼层已删除', 'quoteReplyId');
+    if (quoted.deleted_at || quoted.removed_at) throw badInput('被引用的楼层已删除', 'quoteReplyId');
   }
   const mentions = await validMentions(ctx.em, access.group.group.id, mentionUserIds);
   // A floor is normal or internal; restricted is a property of the whole thread (its floors follow it).

@@ -17,6 +17,8 @@ import { boardForActor, threadForActor } from './access.js';
 import { markThreadNotificationsRead, notify } from './notifications.js';
 import { validMentions, validPostBody, validTitle } from './posts.js';
 import type { ThreadAccess } from './subjects.js';
+import { can } from '../../policies/index.js';
+import { mutedError } from '../moderation/reasons.js';
 
 const publisher = (ctx: DomainContext) => (events: OutgoingEvent[]) => ctx.deps.realtime.publish(events);
 
@@ -40,6 +42,10 @@ export const threadReadable = (alias = 't') => `jl_may_read(${alias}.id, ${alias
 export async function createThread(ctx: DomainContext, input: ThreadInput): Promise<Thread> {
   const actor = requireActor(ctx);
   const board = await boardForActor(ctx.em, actor, input.boardId);
+  if (!can(actor, 'post', board)) {
+    const muted = mutedError(board.group.role, board.group.mutedUntil, board.group.group);
+    if (muted && !board.board.archivedAt) throw muted;
+  }
   authorize(actor, 'post', board, board.board.archivedAt ? '该版块已归档，不能发新帖' : '您不是该群成员，不能发帖');
   const title = validTitle(input.title);
   const body = validPostBody(input.body);
@@ -187,6 +193,8 @@ export async function listThreads(em: EntityManager, scope: { boardId?: string; 
   const where = [scope.boardId ? 't.board_id = ?' : 't.group_id = ?', threadReadable('t')];
   const params: unknown[] = [scope.boardId ?? scope.group.group.id, scope.viewerId];
   if (!scope.boardId) where.push(`exists (select 1 from board b where b.id = t.board_id and b.archived_at is null)`);
+  // Threads removed by moderation are gone for members; the group's admins still list them.
+  if (scope.group.role !== 'owner' && scope.group.role !== 'admin') where.push('t.removed_at is null');
   if (args.essence) where.push('t.essence');
   if (cursor) {
     where.push(`((t.pinned_at is not null)::int, t.last_activity_at, t.id) < (?, ?::timestamptz, ?::uuid)`);
@@ -221,7 +229,7 @@ export async function myThreads(ctx: DomainContext, args: PageArgs): Promise<Pag
        from thread_follow f
        join thread t on t.id = f.thread_id
        join group_member gm on gm.group_id = t.group_id and gm.user_id = f.user_id
-      where f.user_id = ? and ${threadReadable('t')} ${cursor ? `and ((t.last_floor > f.last_seen_floor)::int, t.last_activity_at, t.id) < (?, ?::timestamptz, ?::uuid)` : ''}
+      where f.user_id = ? and ${threadReadable('t')} and (t.removed_at is null or gm.role <> 'member') ${cursor ? `and ((t.last_floor > f.last_seen_floor)::int, t.last_activity_at, t.id) < (?, ?::timestamptz, ?::uuid)` : ''}
       order by (t.last_floor > f.last_seen_floor) desc, t.last_activity_at desc, t.id desc limit ?`,
     [actor.userId, actor.userId, ...(cursor ? [Number(cursor[0]), String(cursor[1]), String(cursor[2])] : []), size + 1],
   );

@@ -177,7 +177,7 @@ export async function search(ctx: DomainContext, args: SearchArgs): Promise<Sear
                   when 'internal' in (r.confidentiality, t.confidentiality) then 'internal' else 'normal' end as confidentiality
         from thread_reply r
         join thread t on t.id = r.thread_id
-       where ${where} and r.deleted_at is null
+       where ${where} and r.deleted_at is null and t.removed_at is null
          and jl_may_read(t.id, t.confidentiality, t.author_id, t.group_id, ?) and jl_may_read(r.id, r.confidentiality, r.author_id, t.group_id, ?)
          and t.group_id in (${scope})${filters}
        order by r.created_at desc, r.id desc

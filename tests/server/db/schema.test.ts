@@ -28,6 +28,7 @@ describe('migrations', () => {
       'Migration20261125020000Documents',
       'Migration20261125030000Meetings',
       'Migration20261125120000SearchOrder',
+      'Migration20261125140000Moderation',
       'Migration20261125150000Confidentiality',
       'Migration20261125160000MeetingAttachments',
     ]);

@@ -45,13 +45,14 @@ export function recalledText(authorName: string): string {
 
 /** One line, shortened: for the conversation list and quote blocks. */
 export function previewText(
-  message: Pick<Message, 'body'> & { recalledAt?: string | null; author: UserRef | null; confidentiality?: string; restrictedPlaceholder?: boolean },
+  message: Pick<Message, 'body'> & { recalledAt?: string | null; author: UserRef | null; confidentiality?: string; restrictedPlaceholder?: boolean; removal?: { notice: string } | null },
   max = 60,
   /** Lists (the conversation list) hide internal text too; quotes within the conversation do not. */
   maskInternal = false,
 ): string {
   // Previews never show confidential text: 受限 for everyone, 内部 too (conversation list, quotes).
   if (message.restrictedPlaceholder || !message.author) return RESTRICTED_PREVIEW;
+  if (message.removal) return message.removal.notice;
   if (message.recalledAt || message.body === null) return recalledText(message.author.realName);
   if (message.confidentiality === 'RESTRICTED') return RESTRICTED_PREVIEW;
   if (maskInternal && message.confidentiality === 'INTERNAL') return INTERNAL_PREVIEW;

@@ -22,6 +22,8 @@ import { SidePanel, type SideTab } from './sidePanel.js';
 import { chatStore } from './store.js';
 import { withConfirmation } from '../confidentiality/confirm.js';
 import { GROUP_FIELDS, MESSAGE_ATTACHMENT_FIELDS, MESSAGE_FIELDS, USER_FIELDS, type ChatEvent, type ChatUser, type ConversationKind, type GroupInfo, type Message } from './types.js';
+import { mutedText, setModerationContext } from '../moderation/context.js';
+import { moderationLinks } from '../moderation/messageMenu.js';
 import { DISCUSSION_FIELDS, type Discussion } from '../forum/types.js';
 
 const PAGE = 50;
@@ -193,6 +195,7 @@ export class ConversationView {
   private show(c: Loaded): void {
     const first = !this.data;
     this.data = c;
+    setModerationContext(this.id, c.group ?? null);
     if (c.group && c.kind !== 'DISCUSSION' && !this.directory) this.directory = new MemberDirectory(c.group.id);
     if (c.peer?.presence) chatStore.setOnline(c.peer.id, c.peer.presence.online);
     if (first) {
@@ -261,6 +264,7 @@ export class ConversationView {
       const data = await gql<{ group: GroupInfo }>(GROUP, { id: group.id });
       if (this.destroyed || !this.data) return;
       this.data.group = data.group;
+      setModerationContext(this.id, data.group);
       this.directory?.invalidate();
       this.renderHead();
       this.updateComposer();
@@ -350,6 +354,8 @@ export class ConversationView {
         return;
       case 'MESSAGE_EDITED':
       case 'MESSAGE_RECALLED':
+      case 'MESSAGE_REMOVED':
+      case 'MESSAGE_RESTORED':
       case 'REACTION_CHANGED':
         if (m) this.applyMessage(m, false);
         return;
@@ -661,7 +667,7 @@ export class ConversationView {
             ? h('p', { class: 'conv-sub' }, h('span', { class: online ? 'presence presence-on' : 'presence', 'aria-hidden': 'true' }), `${online ? '在线' : '离线'} · ${peer.unit.name} · ${peer.title}`)
             : null,
       ),
-      h('div', { class: 'conv-tools' }, discussion ? null : forumLink, discussion ? null : filesLink, this.membersButton, discussion ? null : this.discussionsButton, this.rulesButton),
+      h('div', { class: 'conv-tools' }, discussion ? null : forumLink, discussion ? null : filesLink, ...(discussion ? [] : moderationLinks(group ?? null)), this.membersButton, discussion ? null : this.discussionsButton, this.rulesButton),
     );
   }
 
@@ -672,7 +678,7 @@ export class ConversationView {
     this.composer.el.hidden = archived;
     setText(this.archivedNotice, archived ? '讨论组已归档，只能查看历史消息。发起人或群管理员可在“成员”中重新开启。' : null);
     if (archived) this.composer.setEnabled(false, '讨论组已归档');
-    else if (group && !group.viewerCan.post) this.composer.setEnabled(false, group.viewerRole ? '您当前不能在本群发言' : '您不是本群成员，不能发言');
+    else if (group && !group.viewerCan.post) this.composer.setEnabled(false, group.viewerRole ? mutedText(group) : '您不是本群成员，不能发言');
     else this.composer.setEnabled(true);
   }
 

@@ -4,6 +4,7 @@
  * the directory, review applications, remove a member with a reason, appoint or dismiss admins
  * and hand over ownership (owner).
  */
+import { memberModerationButtons } from '../moderation/messageMenu.js';
 import { gql } from '../api.js';
 import { pageError } from '../auth.js';
 import { h, replaceChildren, setText } from '../dom.js';
@@ -14,7 +15,7 @@ import { chatStore } from './store.js';
 import { ROLE_LABELS, USER_FIELDS, type Application, type ChatUser, type GroupInfo, type GroupMember, type GroupRole } from './types.js';
 
 const MEMBERS = `query GroupMembers($id: ID!, $after: String) { group(id: $id) { id members(first: 100, after: $after) {
-  totalCount pageInfo { hasNextPage endCursor } edges { node { role joinedAt user { ${USER_FIELDS} presence { online lastSeenAt } } } } } } }`;
+  totalCount pageInfo { hasNextPage endCursor } edges { node { role joinedAt mutedUntil user { ${USER_FIELDS} presence { online lastSeenAt } } } } } } }`;
 const APPLICATIONS = `query GroupApplications($id: ID!) { group(id: $id) { id applications(first: 100) { totalCount edges { node { id message createdAt applicant { ${USER_FIELDS} } } } } } }`;
 const APPROVE = `mutation Approve($id: ID!) { approveApplication(applicationId: $id) { id status } }`;
 const REJECT = `mutation Reject($id: ID!, $reason: String!) { rejectApplication(applicationId: $id, reason: $reason) { id status } }`;
@@ -208,7 +209,7 @@ export class MembersPanel {
         toggle,
       ),
       h('p', { class: 'member-item-sub' }, `${m.user.unit.name} · ${m.user.title}`),
-      h('p', { class: 'member-item-sub muted' }, `${formatDate(m.joinedAt)} 入群`),
+      h('p', { class: 'member-item-sub muted' }, `${formatDate(m.joinedAt)} 入群`, m.mutedUntil ? ' · 禁言中' : ''),
       box,
     );
   }
@@ -292,6 +293,8 @@ export class MembersPanel {
         );
       }
     }
+    // Moderation (警告, 禁言, 禁止加入) where the viewer may remove this member: the same policy.
+    if (actions.includes('remove')) row.append(...memberModerationButtons(group.id, m, () => done('已更新')));
     box.addEventListener('keydown', (event) => {
       if (event.key === 'Escape') {
         event.stopPropagation();

@@ -12,6 +12,7 @@ import { clockTime, dayKey, dayLabel, fullTime } from './time.js';
 import type { Message, Reaction } from './types.js';
 import { levelBadge } from '../confidentiality/badge.js';
 import { applyWatermark } from '../confidentiality/watermark.js';
+import { moderationButtons, removedItem } from '../moderation/messageMenu.js';
 
 export const EDIT_WINDOW_MS = 10 * 60_000;
 export const RECALL_WINDOW_MS = 2 * 60_000;
@@ -79,6 +80,7 @@ export function messageItem(m: Message, options: ItemOptions): HTMLLIElement {
   if (m.restrictedPlaceholder || !m.author) {
     return h('li', { class: 'msg-system msg-restricted', 'data-testid': 'message-restricted', ...base }, h('span', null, '受限内容（仅指定成员可见）'));
   }
+  if (m.removal) return removedItem(m, base);
   const author = m.author;
   if (m.recalledAt || m.body === null) {
     return h('li', { class: 'msg-system', 'data-testid': 'message-recalled', ...base }, h('span', null, recalledText(author.realName)));
@@ -94,6 +96,7 @@ export function messageItem(m: Message, options: ItemOptions): HTMLLIElement {
     m.viewerCan.react ? actionButton('表情', 'action-react', (event) => actions.pickReaction(m, event.currentTarget as HTMLElement), { 'aria-haspopup': 'dialog', 'aria-expanded': 'false' }) : null,
     canEdit(m) ? actionButton('编辑', 'action-edit', () => actions.edit(m)) : null,
     canRecall(m) ? actionButton('撤回', 'action-recall', () => actions.recall(m)) : null,
+    ...moderationButtons(m, options.viewerId),
   );
 
   const quote = m.replyTo && (m.replyTo.restrictedPlaceholder || !m.replyTo.author)

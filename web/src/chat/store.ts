@@ -275,11 +275,13 @@ class ChatStore {
       }
       case 'MESSAGE_EDITED':
       case 'MESSAGE_RECALLED':
+      case 'MESSAGE_REMOVED':
+      case 'MESSAGE_RESTORED':
       case 'REACTION_CHANGED': {
         const m = event.message;
         if (!item || !m) return;
         if (item.lastMessage?.id === m.id) item.lastMessage = m;
-        if (event.type === 'MESSAGE_RECALLED' && item.unread > 0 && m.seq > item.lastReadSeq) this.refreshCounts(item.id);
+        if ((event.type === 'MESSAGE_RECALLED' || event.type === 'MESSAGE_REMOVED' || event.type === 'MESSAGE_RESTORED') && item.unread > 0 && m.seq > item.lastReadSeq) this.refreshCounts(item.id);
         break;
       }
       case 'READ_STATE': {

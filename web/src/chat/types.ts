@@ -68,6 +68,17 @@ export interface Message {
   confidentiality: 'NORMAL' | 'INTERNAL' | 'RESTRICTED';
   /** A stand-in for a restricted message the viewer may not read (id, seq, time only). */
   restrictedPlaceholder: boolean;
+  /** Removed by a group admin: the tombstone (moderation). */
+  removal?: ContentRemoval | null;
+  /** The removed text, for the group's admins only. */
+  removedBody?: string | null;
+}
+
+export interface ContentRemoval {
+  reason: string;
+  reasonLabel: string;
+  notice: string;
+  movedToThreadId: string | null;
 }
 
 export interface GroupAbilities {
@@ -92,6 +103,7 @@ export interface GroupInfo {
   owner: UserRef;
   viewerRole: GroupRole | null;
   viewerCan: GroupAbilities;
+  moderation?: { viewerCanModerate: boolean; viewerMuted: boolean; viewerMutedUntil: string | null; mutedAll: boolean; openReportCount: number };
 }
 
 export interface ConversationSummary {
@@ -108,6 +120,8 @@ export interface GroupMember {
   user: ChatUser;
   role: GroupRole;
   joinedAt: string;
+  /** 禁言 until then (moderation); null when not muted. */
+  mutedUntil?: string | null;
 }
 
 export interface Application {
@@ -149,7 +163,8 @@ export const MESSAGE_FIELDS = `id conversationId seq author { ${USER_FIELDS} } b
   replyTo { id seq body recalledAt restrictedPlaceholder confidentiality author { id realName } }
   mentions { id realName } mentionsAll
   reactions { emoji count viewerReacted users { id realName } }
-  createdAt editedAt recalledAt clientMessageId viewerCan { edit recall react } confidentiality restrictedPlaceholder`;
+  createdAt editedAt recalledAt clientMessageId viewerCan { edit recall react } confidentiality restrictedPlaceholder
+  removal { reason reasonLabel notice movedToThreadId } removedBody`;
 /**
  * Attachments of messages, for history pages only: live events leave them out, since each
  * subscriber would resolve them with a query of its own (see documents/types ATTACHMENT_FIELDS).
@@ -158,5 +173,6 @@ export const MESSAGE_ATTACHMENT_FIELDS = `attachments { version { id documentId 
 export const EVENT_FIELDS = `id type conversationId at readSeq online user { ${USER_FIELDS} } message { ${MESSAGE_FIELDS} }
   notification { id kind createdAt read subjectId actor { id realName } group { id name } thread { id title } reply { id floor } discussion { id topic conversation { id } } }`;
 export const GROUP_FIELDS = `id name purpose rules visibility memberCount maxMembers createdAt owner { id realName } viewerRole
-  viewerCan { post update manageMembers manageAdmins mentionAll apply leave }`;
+  viewerCan { post update manageMembers manageAdmins mentionAll apply leave }
+  moderation { viewerCanModerate viewerMuted viewerMutedUntil mutedAll openReportCount }`;
 export const SUMMARY_FIELDS = `id kind lastSeq lastReadSeq unreadCount mentionCount lastMessage { ${MESSAGE_FIELDS} }`;

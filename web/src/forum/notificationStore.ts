@@ -4,6 +4,7 @@
  * or resync asks the server for the count again. Pages listen for new ones (the thread page loads
  * new floors when a reply to it is announced).
  */
+import { moderationNotificationHref, moderationNotificationText } from '../moderation/notifications.js';
 import { gql } from '../api.js';
 import { notify } from '../notify.js';
 import { realtime } from '../chat/realtime.js';
@@ -39,7 +40,7 @@ export function notificationText(n: Notification): string {
     case 'DOCUMENT_REQUEST_ANSWERED':
       return `${who} 回复了您的文件请求`;
     default:
-      return `${who} 有新动态`;
+      return moderationNotificationText(n) ?? `${who} 有新动态`;
   }
 }
 
@@ -50,7 +51,7 @@ export function notificationHref(n: Notification): string | null {
   if (n.kind === 'DOCUMENT_REQUEST' || n.kind === 'DOCUMENT_REQUEST_ANSWERED') {
     return `#/groups/${encodeURIComponent(n.group.id)}/requests${n.subjectId ? `?request=${encodeURIComponent(n.subjectId)}` : ''}`;
   }
-  return null;
+  return moderationNotificationHref(n);
 }
 
 class NotificationStore {

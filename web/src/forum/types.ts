@@ -109,7 +109,15 @@ export type NotificationKind =
   | 'MEETING_NUDGE'
   | 'ANNOUNCEMENT'
   | 'DOCUMENT_REQUEST'
-  | 'DOCUMENT_REQUEST_ANSWERED';
+  | 'DOCUMENT_REQUEST_ANSWERED'
+  | 'CONTENT_REMOVED'
+  | 'CONTENT_RESTORED'
+  | 'CONTENT_MOVED'
+  | 'WARNING'
+  | 'WARNING_REVOKED'
+  | 'MUTED'
+  | 'UNMUTED'
+  | 'REPORT_RESOLVED';
 
 export interface Notification {
   id: string;

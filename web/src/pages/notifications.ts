@@ -10,6 +10,7 @@ import { notificationHref, notificationStore, notificationText } from '../forum/
 import { timeEl } from '../forum/render.js';
 import { NOTIFICATION_FIELDS, type Notification, type Page as Connection } from '../forum/types.js';
 import { notify } from '../notify.js';
+import { MODERATION_KIND_LABELS } from '../moderation/notifications.js';
 import { navigate } from '../router.js';
 import { emptyState, errorBox, loading, pageTitle, type Page, type PageContext } from '../ui.js';
 
@@ -28,6 +29,7 @@ const KIND_LABELS: Record<Notification['kind'], string> = {
   ANNOUNCEMENT: '公告',
   DOCUMENT_REQUEST: '文件',
   DOCUMENT_REQUEST_ANSWERED: '文件',
+  ...MODERATION_KIND_LABELS,
 };
 
 export function notificationsPage(ctx: PageContext): Page {

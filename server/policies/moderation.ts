@@ -1,0 +1,71 @@
+import type { GroupRole } from '../db/entities/index.js';
+import { GroupAccess } from '../modules/chat/subjects.js';
+import type { MaybeActor } from './actor.js';
+import { allow } from './engine.js';
+
+/**
+ * Who may act on whom: the one place that decides it.
+ * - nobody acts on themselves;
+ * - a system admin acts on anyone, in any group;
+ * - the group's owner acts on everyone else;
+ * - an admin acts on plain members (and on people who are no longer members, e.g. to ban or
+ *   unban them), never on the owner or another admin;
+ * - plain members act on no one.
+ * The owner cannot be kicked or banned by anyone (a group needs an owner: transfer it first).
+ */
+export class ModerationTarget {
+  constructor(
+    /** The actor's access to the group. */
+    readonly access: GroupAccess,
+    readonly targetUserId: string,
+    /** The target's role now; null when not (or no longer) a member. */
+    readonly targetRole: GroupRole | null,
+  ) {}
+}
+
+export function mayActOn(actor: MaybeActor, t: ModerationTarget): boolean {
+  if (!actor || t.targetUserId === actor.userId) return false;
+  if (actor.isSystemAdmin) return true;
+  if (t.access.role === 'owner') return true;
+  if (t.access.role === 'admin') return t.targetRole === 'member' || t.targetRole === null;
+  return false;
+}
+
+/** The actions a moderator takes on a person (or on their content). */
+export const MODERATION_ACTIONS = ['removeContent', 'restoreContent', 'moveContent', 'warn', 'revokeWarning', 'mute', 'unmute', 'kick', 'ban', 'unban'] as const;
+export type ModerationAction = (typeof MODERATION_ACTIONS)[number];
+
+for (const action of MODERATION_ACTIONS) {
+  const structural = action === 'kick' || action === 'ban';
+  allow(ModerationTarget, action, (actor, t) => mayActOn(actor, t) && !(structural && t.targetRole === 'owner'));
+}
+
+const isManager = (actor: MaybeActor, g: GroupAccess) => !!actor && (g.role === 'owner' || g.role === 'admin' || actor.isSystemAdmin);
+
+/** The group's moderation tools: queue, audit log, 全员禁言, escalation rule. */
+allow(GroupAccess, 'moderate', (actor, g) => isManager(actor, g));
+allow(GroupAccess, 'readAuditLog', (actor, g) => isManager(actor, g));
+
+/** A member reports content they can see, not their own, and not content already removed. */
+export class ReportableContent {
+  constructor(
+    readonly access: GroupAccess,
+    readonly authorId: string,
+    readonly removed: boolean,
+  ) {}
+}
+allow(ReportableContent, 'report', (actor, c) => !!actor && c.access.role !== null && c.authorId !== actor.userId && !c.removed);
+
+/** Far future: a mute "until lifted". */
+export const INDEFINITE = new Date('9999-12-31T00:00:00Z');
+
+/**
+ * When the actor's posting ban ends, if one holds now: their own mute, or 全员禁言 for plain
+ * members (owner and admins keep speaking). Null when they may post.
+ */
+export function mutedUntil(role: GroupRole | null, memberMutedUntil: Date | null, groupMutedAllUntil: Date | null, now = Date.now()): Date | null {
+  const own = memberMutedUntil && memberMutedUntil.getTime() > now ? memberMutedUntil : null;
+  const all = role === 'member' && groupMutedAllUntil && groupMutedAllUntil.getTime() > now ? groupMutedAllUntil : null;
+  if (own && all) return own.getTime() >= all.getTime() ? own : all;
+  return own ?? all;
+}

@@ -1,0 +1,204 @@
+/**
+ * #/groups/:groupId/moderation: the moderation queue (open counts per reason and type, reports
+ * with 处理/驳回), 全员禁言, and the group's audit log with filters. #/my/record: 我的记录.
+ */
+import { gql } from '../api.js';
+import { pageError } from '../auth.js';
+import { h, replaceChildren } from '../dom.js';
+import { notify } from '../notify.js';
+import { emptyState, errorBox, loading, pageTitle, type Page, type PageContext } from '../ui.js';
+import { reasonLabel, shanghai } from './context.js';
+import { openDialog, removeDialog } from './dialogs.js';
+
+const QUEUE = `query Queue($g: ID!, $s: ReportStatus) { group(id: $g) { id name moderation { mutedAll mutedAllUntil escalation { warnings windowDays muteMinutes } } }
+  moderationQueue(groupId: $g) { openCount counts { reason contentType count }
+    reports(status: $s, first: 50) { edges { node { id contentType contentId reason note status createdAt contentExcerpt conversationId threadId resolutionNote
+      contentRemoval { notice } reporter { realName } contentAuthor { id realName } resolvedBy { realName } } } } } }`;
+const LOG = `query Log($g: ID!, $f: AuditLogFilter, $after: String) { groupAuditLog(groupId: $g, filter: $f, first: 50, after: $after) {
+  pageInfo { hasNextPage endCursor } edges { node { id at action reason before after actor { realName } targetUser { realName } } } } }`;
+
+const TYPE_LABELS: Record<string, string> = { MESSAGE: '消息', THREAD: '帖子', REPLY: '回复' };
+const STATUS_LABELS: Record<string, string> = { OPEN: '待处理', ACTIONED: '已处理', DISMISSED: '已驳回' };
+export const ACTION_LABELS: Record<string, string> = {
+  'moderation.content_removed': '移除内容',
+  'moderation.content_restored': '恢复内容',
+  'moderation.message_moved': '移至论坛',
+  'moderation.warned': '警告',
+  'moderation.warning_revoked': '撤销警告',
+  'moderation.muted': '禁言',
+  'moderation.unmuted': '解除禁言',
+  'moderation.group_muted': '全员禁言',
+  'moderation.group_unmuted': '解除全员禁言',
+  'moderation.banned': '禁止加入',
+  'moderation.unbanned': '解除禁止',
+  'moderation.escalation_changed': '修改处罚规则',
+  'moderation.report_resolved': '处理举报',
+  'group.member_removed': '移出成员',
+  'group.member_joined': '成员加入',
+  'group.member_left': '成员退群',
+  'group.role_changed': '角色变更',
+  'group.ownership_transferred': '转让群主',
+  'group.updated': '修改群资料',
+};
+
+interface Report {
+  id: string; contentType: string; contentId: string; reason: string; note: string | null; status: string; createdAt: string; contentExcerpt: string | null;
+  conversationId: string | null; threadId: string | null; resolutionNote: string | null; contentRemoval: { notice: string } | null;
+  reporter: { realName: string }; contentAuthor: { id: string; realName: string }; resolvedBy: { realName: string } | null;
+}
+
+export function moderationPage(ctx: PageContext): Page {
+  const groupId = ctx.params.groupId;
+  const queueEl = h('div', { 'data-testid': 'moderation-queue' }, loading());
+  const logEl = h('div', { 'data-testid': 'audit-log' });
+  const head = h('div');
+  let status = 'OPEN';
+  const statusSelect = h('select', { 'data-testid': 'queue-status', onchange: () => ((status = statusSelect.value), void loadQueue()) },
+    h('option', { value: 'OPEN' }, '待处理'), h('option', { value: 'ACTIONED' }, '已处理'), h('option', { value: 'DISMISSED' }, '已驳回'), h('option', { value: '' }, '全部'));
+
+  async function loadQueue() {
+    try {
+      const data = await gql<{ group: { name: string; moderation: { mutedAll: boolean; mutedAllUntil: string | null; escalation: { warnings: number; windowDays: number; muteMinutes: number } } }; moderationQueue: { openCount: number; counts: Array<{ reason: string; contentType: string; count: number }>; reports: { edges: Array<{ node: Report }> } } }>(
+        QUEUE, { g: groupId, s: status || null }, ctx.signal);
+      const g = data.group;
+      const q = data.moderationQueue;
+      const muteButton = h('button', { type: 'button', class: 'btn btn-small btn-secondary', 'data-testid': 'group-mute-toggle', onclick: () => void toggleGroupMute(g.moderation.mutedAll) }, g.moderation.mutedAll ? '解除全员禁言' : '开启全员禁言');
+      replaceChildren(
+        head,
+        pageTitle(`${g.name} · 群管理`),
+        h('p', { class: 'muted' },
+          g.moderation.mutedAll ? `全员禁言中${g.moderation.mutedAllUntil ? `，至 ${shanghai(g.moderation.mutedAllUntil)}` : '，直至解除'}。` : '',
+          `处罚规则：${g.moderation.escalation.windowDays} 天内 ${g.moderation.escalation.warnings} 次有效警告自动禁言 ${g.moderation.escalation.muteMinutes} 分钟。`),
+        h('div', { class: 'form-actions' }, muteButton, h('a', { class: 'btn btn-small btn-secondary', href: '#/my/record' }, '我的记录')),
+      );
+      replaceChildren(
+        queueEl,
+        h('h2', null, `举报队列（待处理 ${q.openCount}）`),
+        q.counts.length ? h('ul', { class: 'queue-counts', 'data-testid': 'queue-counts' }, q.counts.map((c) => h('li', null, `${reasonLabel(c.reason)} · ${TYPE_LABELS[c.contentType]}：${c.count}`))) : null,
+        h('label', null, '状态 ', statusSelect),
+        q.reports.edges.length
+          ? h('ul', { class: 'report-list' }, q.reports.edges.map(({ node: r }) => reportItem(r)))
+          : emptyState('没有举报'),
+      );
+    } catch (error) {
+      const shown = pageError(error);
+      if (shown) replaceChildren(queueEl, errorBox(shown, () => void loadQueue()));
+    }
+  }
+
+  function reportItem(r: Report): HTMLElement {
+    const link = r.contentType === 'MESSAGE' && r.conversationId ? `#/chat/${encodeURIComponent(r.conversationId)}` : r.threadId ? `#/thread/${encodeURIComponent(r.threadId)}` : null;
+    const resolve = (outcome: 'ACTIONED' | 'DISMISSED') => {
+      const note = h('textarea', { name: 'note', rows: 3, maxlength: 500 });
+      openDialog(outcome === 'ACTIONED' ? '标记为已处理' : '驳回举报', [{ name: 'note', label: '处理说明（举报人可见）', control: note, value: () => note.value.trim() }], '确定', async (v) => {
+        await gql(`mutation Resolve($r: ID!, $o: ReportOutcome!, $n: String) { resolveReport(reportId: $r, outcome: $o, note: $n) { id } }`, { r: r.id, o: outcome, n: v.note || null });
+        void loadQueue();
+        return '已处理，举报人会收到通知';
+      });
+    };
+    return h(
+      'li',
+      { class: 'report card', 'data-testid': 'report' },
+      h('p', null, h('strong', null, `${reasonLabel(r.reason)} · ${TYPE_LABELS[r.contentType]}`), ` 举报人：${r.reporter.realName} · 作者：${r.contentAuthor.realName} · ${STATUS_LABELS[r.status]}`),
+      r.note ? h('p', null, `说明：${r.note}`) : null,
+      h('blockquote', { class: 'report-excerpt' }, r.contentExcerpt ?? '（内容已不存在）'),
+      r.contentRemoval ? h('p', { class: 'muted' }, r.contentRemoval.notice) : null,
+      r.resolutionNote ? h('p', { class: 'muted' }, `处理说明：${r.resolutionNote}（${r.resolvedBy?.realName ?? ''}）`) : null,
+      h('div', { class: 'form-actions' },
+        link ? h('a', { class: 'btn btn-small btn-secondary', href: link }, '查看') : null,
+        r.status === 'OPEN' && !r.contentRemoval ? h('button', { type: 'button', class: 'btn btn-small btn-secondary', 'data-testid': 'report-remove', onclick: () => removeDialog(r.contentType as 'MESSAGE', r.contentId, () => void loadQueue()) }, '移除内容') : null,
+        r.status === 'OPEN' ? h('button', { type: 'button', class: 'btn btn-small btn-primary', 'data-testid': 'report-actioned', onclick: () => resolve('ACTIONED') }, '已处理') : null,
+        r.status === 'OPEN' ? h('button', { type: 'button', class: 'btn btn-small btn-secondary', 'data-testid': 'report-dismiss', onclick: () => resolve('DISMISSED') }, '驳回') : null,
+      ),
+    );
+  }
+
+  async function toggleGroupMute(on: boolean) {
+    if (on) {
+      await gql(`mutation($g: ID!) { setGroupMute(groupId: $g, muted: false) { id } }`, { g: groupId });
+      notify('已解除全员禁言');
+      return void loadQueue();
+    }
+    const minutes = h('select', { name: 'minutes' }, [['30', '30 分钟'], ['60', '1 小时'], ['1440', '1 天'], ['', '直至解除']].map(([v, l]) => h('option', { value: v }, l)));
+    const note = h('textarea', { name: 'note', rows: 2, maxlength: 500 });
+    openDialog('开启全员禁言（群主和管理员除外）', [{ name: 'minutes', label: '时长', control: minutes, value: () => minutes.value }, { name: 'note', label: '说明（选填）', control: note, value: () => note.value.trim() }], '开启', async (v) => {
+      await gql(`mutation($g: ID!, $m: Int, $n: String) { setGroupMute(groupId: $g, muted: true, minutes: $m, note: $n) { id } }`, { g: groupId, m: v.minutes ? Number(v.minutes) : null, n: v.note || null });
+      void loadQueue();
+      return '已开启全员禁言';
+    });
+  }
+
+  // Audit log with filters.
+  const action = h('select', { 'data-testid': 'log-action' }, h('option', { value: '' }, '全部操作'), h('option', { value: 'moderation.' }, '全部管理操作'),
+    Object.entries(ACTION_LABELS).map(([v, l]) => h('option', { value: v }, l)));
+  const from = h('input', { type: 'date', 'data-testid': 'log-from' });
+  const to = h('input', { type: 'date', 'data-testid': 'log-to' });
+  const list = h('ul', { class: 'audit-list' });
+  const more = h('button', { type: 'button', class: 'btn btn-secondary', hidden: true, onclick: () => void loadLog(false) }, '加载更多');
+  let after: string | null = null;
+  const day = (value: string, end: boolean) => (value ? new Date(`${value}T00:00:00+08:00`).getTime() + (end ? 86_400_000 : 0) : null);
+  async function loadLog(reset: boolean) {
+    if (reset) (after = null), replaceChildren(list);
+    try {
+      const f = { action: action.value || null, from: day(from.value, false) ? new Date(day(from.value, false)!).toISOString() : null, to: day(to.value, true) ? new Date(day(to.value, true)!).toISOString() : null };
+      const { groupAuditLog } = await gql<{ groupAuditLog: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: Array<{ node: { id: string; at: string; action: string; reason: string | null; before: string | null; after: string | null; actor: { realName: string } | null; targetUser: { realName: string } | null } }> } }>(
+        LOG, { g: groupId, f, after }, ctx.signal);
+      for (const { node: e } of groupAuditLog.edges) {
+        list.append(h('li', { class: 'audit-entry', 'data-testid': 'audit-entry' },
+          h('time', { datetime: e.at }, shanghai(e.at)), ' ',
+          h('strong', null, ACTION_LABELS[e.action] ?? e.action), ' ',
+          `${e.actor?.realName ?? '系统'}${e.targetUser ? ` → ${e.targetUser.realName}` : ''}`,
+          e.reason ? h('span', { class: 'muted' }, `（${e.reason}）`) : null,
+          h('details', null, h('summary', null, '变更'), h('pre', null, `之前：${e.before ?? '—'}\n之后：${e.after ?? '—'}`))));
+      }
+      if (!groupAuditLog.edges.length && reset) list.append(h('li', { class: 'muted' }, '没有记录'));
+      after = groupAuditLog.pageInfo.endCursor;
+      more.hidden = !groupAuditLog.pageInfo.hasNextPage;
+    } catch (error) {
+      const shown = pageError(error);
+      if (shown) replaceChildren(logEl, errorBox(shown));
+    }
+  }
+  const filters = h('form', { class: 'audit-filters', onsubmit: (e: Event) => (e.preventDefault(), void loadLog(true)) },
+    h('label', null, '操作 ', action), h('label', null, '从 ', from), h('label', null, '至 ', to), h('button', { type: 'submit', class: 'btn btn-small btn-secondary' }, '筛选'));
+  replaceChildren(logEl, h('h2', null, '操作记录'), filters, list, more);
+  void loadQueue();
+  void loadLog(true);
+  return { title: '群管理', el: h('section', { class: 'card moderation-page', 'data-testid': 'moderation-page' }, head, queueEl, logEl) };
+}
+
+export function myRecordPage(ctx: PageContext): Page {
+  const body = h('div', null, loading());
+  void (async () => {
+    try {
+      const { myModerationRecord: r } = await gql<{ myModerationRecord: {
+        sanctions: Array<{ id: string; kind: string; active: boolean; reasonLabel: string; note: string | null; createdAt: string; endsAt: string | null; revokedAt: string | null; revokeReason: string | null; group: { name: string } | null; actor: { realName: string } | null }>;
+        removedContent: Array<{ id: string; contentType: string; title: string | null; body: string; group: { name: string } | null; removal: { notice: string; removedAt: string } }>;
+      } }>(`{ myModerationRecord { sanctions { id kind active reasonLabel note createdAt endsAt revokedAt revokeReason group { name } actor { realName } }
+        removedContent { id contentType title body group { name } removal { notice removedAt } } } }`, {}, ctx.signal);
+      const KIND: Record<string, string> = { WARNING: '警告', MUTE: '禁言', KICK: '移出', BAN: '禁止加入' };
+      replaceChildren(
+        body,
+        h('h2', null, '警告与处罚'),
+        r.sanctions.length
+          ? h('ul', { class: 'record-list', 'data-testid': 'record-sanctions' }, r.sanctions.map((s) => h('li', { 'data-testid': 'record-sanction' },
+              h('strong', null, KIND[s.kind] ?? s.kind), ` · ${s.group?.name ?? ''} · ${s.reasonLabel}${s.note ? `：${s.note}` : ''} · ${shanghai(s.createdAt)}`,
+              s.kind === 'MUTE' ? `（${s.endsAt ? `至 ${shanghai(s.endsAt)}` : '直至解除'}）` : '',
+              s.actor ? ` · ${s.actor.realName}` : s.kind === 'MUTE' ? ' · 自动' : '',
+              h('span', { class: s.active ? 'badge badge-warn' : 'badge' }, s.revokedAt ? `已撤销${s.revokeReason ? `：${s.revokeReason}` : ''}` : s.active ? '有效' : '已失效'))))
+          : emptyState('没有警告或处罚记录'),
+        h('h2', null, '被移除的内容'),
+        r.removedContent.length
+          ? h('ul', { class: 'record-list', 'data-testid': 'record-removed' }, r.removedContent.map((c) => h('li', null,
+              h('p', null, h('strong', null, c.removal.notice), ` · ${c.group?.name ?? ''} · ${shanghai(c.removal.removedAt)}`),
+              c.title ? h('p', null, `标题：${c.title}`) : null,
+              h('blockquote', null, c.body))))
+          : emptyState('没有被移除的内容'),
+      );
+    } catch (error) {
+      const shown = pageError(error);
+      if (shown) replaceChildren(body, errorBox(shown));
+    }
+  })();
+  return { title: '我的记录', el: h('section', { class: 'card', 'data-testid': 'my-record' }, pageTitle('我的记录'), body) };
+}
