@@ -46,6 +46,8 @@ export function recalledText(authorName: string): string {
 export function previewText(message: Pick<Message, 'body'> & { recalledAt?: string | null; author: UserRef }, max = 60): string {
   if (message.recalledAt || message.body === null) return recalledText(message.author.realName);
   const line = message.body.replace(/\s+/g, ' ').trim();
+  // A message of only files (the body is empty).
+  if (!line) return '[文件]';
   const chars = [...line];
   return chars.length > max ? `${chars.slice(0, max).join('')}…` : line;
 }

@@ -58,7 +58,7 @@ export interface Message {
   recalledAt: string | null;
   clientMessageId: string | null;
   viewerCan: { edit: boolean; recall: boolean; react: boolean };
-  /** Files attached (selected with history pages only: live events leave it undefined). */
+  /** Files attached (selected with history pages and the send mutation; live events leave it undefined until fetched after the event). */
   attachments?: Attachment[];
 }
 
@@ -143,8 +143,9 @@ export const MESSAGE_FIELDS = `id conversationId seq author { ${USER_FIELDS} } b
   reactions { emoji count viewerReacted users { id realName } }
   createdAt editedAt recalledAt clientMessageId viewerCan { edit recall react }`;
 /**
- * Attachments of messages, for history pages only: live events leave them out, since each
- * subscriber would resolve them with a query of its own (see documents/types ATTACHMENT_FIELDS).
+ * Attachments of messages, for history pages, the send mutation and the small query after a
+ * live MESSAGE_ADDED: live events leave them out, since each subscriber would resolve them with a
+ * query of its own (see documents/types ATTACHMENT_FIELDS).
  */
 export const MESSAGE_ATTACHMENT_FIELDS = `attachments { version { id documentId version name size mime createdAt downloadPath } }`;
 export const EVENT_FIELDS = `id type conversationId at readSeq online user { ${USER_FIELDS} } message { ${MESSAGE_FIELDS} }
