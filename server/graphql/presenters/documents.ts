@@ -132,8 +132,8 @@ async function attachmentsOf(ctx: Ctx, column: 'message' | 'thread' | 'reply' | 
 export const attachmentLoaders = {
   message: {
     attachments: async (queries: Batch<MessageView>, ctx: Ctx) => {
-      // A recalled message shows nothing of what it carried.
-      const byMessage = await attachmentsOf(ctx, 'message', queries.filter((q) => !q.obj.recalledAt && !q.obj.placeholder).map((q) => q.obj.id));
+      // A recalled or removed message, or a restricted one the viewer may not read (placeholder), shows nothing of what it carried.
+      const byMessage = await attachmentsOf(ctx, 'message', queries.filter((q) => !q.obj.recalledAt && !q.obj.removedAt && !q.obj.placeholder).map((q) => q.obj.id));
       return queries.map((q) => byMessage.get(q.obj.id) ?? []);
     },
   },

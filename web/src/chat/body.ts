@@ -57,6 +57,8 @@ export function previewText(
   if (message.confidentiality === 'RESTRICTED') return RESTRICTED_PREVIEW;
   if (maskInternal && message.confidentiality === 'INTERNAL') return INTERNAL_PREVIEW;
   const line = message.body.replace(/\s+/g, ' ').trim();
+  // A message of only files (the body is empty).
+  if (!line) return '[文件]';
   const chars = [...line];
   return chars.length > max ? `${chars.slice(0, max).join('')}…` : line;
 }

@@ -2,8 +2,14 @@
  * The message box: Enter sends, Shift+Enter starts a new line (and Enter while an input method
  * is composing does neither), the emoji picker, @-mentions with autocomplete, a reply preview
  * with cancel, a character count near the limit, "typing" signals, and a draft kept per
- * conversation while the tab is open. Disabled, with the reason, when the viewer cannot post.
+ * conversation while the tab is open. 📎 附件 attaches files of the conversation's library (the
+ * group's 群文件, or a discussion group's or private chat's own files, where new ones can be
+ * uploaded too), shown as chips above the box; a message may be only files. Disabled, with the
+ * reason, when the viewer cannot post.
  */
+import { AttachmentField } from '../documents/attachField.js';
+import type { PickerLibrary } from '../documents/picker.js';
+import type { AttachedVersion } from '../documents/types.js';
 import { h, setText } from '../dom.js';
 import { MENTION_ALL, previewText } from './body.js';
 import { openEmojiPicker } from './emoji.js';
@@ -15,6 +21,7 @@ import type { Confidentiality } from '../confidentiality/levels.js';
 export const MAX_LENGTH = 4000;
 const TYPING_EVERY_MS = 3000;
 const drafts = new Map<string, string>();
+const draftFiles = new Map<string, AttachedVersion[]>();
 
 export interface SendInput {
   body: string;
@@ -24,6 +31,8 @@ export interface SendInput {
   /** 保密标识 chosen in the composer, and for 受限 who may read it. */
   confidentiality: Confidentiality;
   audienceUserIds: string[];
+  /** Files to attach (versions of the conversation's library). */
+  attachments: AttachedVersion[];
 }
 
 export interface ComposerOptions {
@@ -32,6 +41,8 @@ export interface ComposerOptions {
     /** Members already loaded (to recognise "@姓名" typed by hand), or null. */
     known: () => ChatUser[] | null;
   };
+  /** Where attachments come from; null: no 附件 button. */
+  library: PickerLibrary | null;
   send: (input: SendInput) => void;
   typing: () => void;
   /** Private chats offer no 受限 (only the two people read them anyway). */
@@ -46,6 +57,7 @@ export class Composer {
   private readonly notice: HTMLElement;
   private readonly buttons: HTMLButtonElement[];
   private readonly picker: MentionPicker;
+  private readonly files: AttachmentField | null;
   private replyTo: Message | null = null;
   /** Chosen from the autocomplete: name → id. */
   private readonly chosen = new Map<string, string>();
@@ -75,7 +87,20 @@ export class Composer {
     emojiButton.addEventListener('click', () => openEmojiPicker(emojiButton, (code) => this.insert(code)));
     const mentionButton = h('button', { type: 'button', class: 'btn btn-ghost btn-icon', title: '提及成员', 'data-testid': 'mention-button', onclick: () => this.insert('@', true) }, '@ 提及');
     const send = h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'send' }, '发送');
-    this.buttons = [emojiButton, mentionButton, send];
+    this.files = options.library
+      ? new AttachmentField(options.library, {
+          label: '📎 附件',
+          buttonClass: 'btn btn-ghost btn-icon',
+          onChange: (versions) => {
+            if (versions.length) draftFiles.set(options.conversationId, versions);
+            else draftFiles.delete(options.conversationId);
+          },
+        })
+      : null;
+    const attachButton = this.files?.button() ?? null;
+    if (attachButton) attachButton.title = '添加附件';
+    this.files?.set(draftFiles.get(options.conversationId) ?? []);
+    this.buttons = [emojiButton, mentionButton, ...(attachButton ? [attachButton] : []), send];
     this.level = new ConfidentialitySelector({
       levels: options.direct?.() ? ['NORMAL', 'INTERNAL'] : undefined,
       members: async () => options.mentions.members(),
@@ -85,12 +110,14 @@ export class Composer {
       'form',
       { class: 'composer', novalidate: true, 'aria-label': '发送消息', 'data-testid': 'composer' },
       this.replyBox,
+      this.files ? h('div', { class: 'composer-files', 'data-testid': 'composer-files' }, this.files.el) : null,
       h('div', { class: 'composer-box' }, this.picker.el, this.textarea),
       h(
         'div',
         { class: 'composer-bar' },
         emojiButton,
         mentionButton,
+        attachButton,
         this.level.el,
         h('span', { class: 'composer-hint', id: 'composer-hint' }, 'Enter 发送 · Shift+Enter 换行'),
         this.counter,
@@ -143,6 +170,7 @@ export class Composer {
   setEnabled(enabled: boolean, reason = ''): void {
     this.textarea.disabled = !enabled;
     for (const b of this.buttons) b.disabled = !enabled;
+    this.files?.setDisabled(!enabled);
     setText(this.notice, enabled ? null : reason);
     this.el.classList.toggle('composer-off', !enabled);
   }
@@ -212,7 +240,9 @@ export class Composer {
   private submit(): void {
     if (this.textarea.disabled) return;
     const body = this.textarea.value;
-    if (!body.trim()) {
+    const attachments = this.files?.versions() ?? [];
+    // Text, files, or both: a message of only files is fine.
+    if (!body.trim() && !attachments.length) {
       this.focus();
       return;
     }
@@ -228,13 +258,14 @@ export class Composer {
     this.level.reset();
     this.textarea.value = '';
     drafts.delete(this.options.conversationId);
+    this.files?.clear();
     this.chosen.clear();
     this.setReply(null);
     this.picker.close();
     this.updateCount();
     this.lastTyping = 0;
     // In order, even when one message waits for the member list.
-    this.queue = this.queue.then(async () => this.options.send({ body, replyTo, ...level, ...(await this.resolveMentions(body, chosen)) }));
+    this.queue = this.queue.then(async () => this.options.send({ body: body.trim() ? body : '', replyTo, attachments, ...level, ...(await this.resolveMentions(body, chosen)) }));
     this.focus();
   }
 }

@@ -3,6 +3,8 @@
  * and side panel. It applies the event stream to what it shows, fills gaps, sends with a
  * clientMessageId (retried with the same id after a network failure, so never twice), marks
  * messages read when they can be seen, and leaves with a notice when the viewer is removed.
+ * Messages arrive live without their attachments (a subscription selecting them would be resolved
+ * once per subscriber): they are fetched afterwards, a few new messages in one small query.
  */
 import { gql, toApiError, type ApiError } from '../api.js';
 import { pageError } from '../auth.js';
@@ -39,9 +41,11 @@ const HISTORY = `query History($id: ID!, $before: Int, $after: Int, $first: Int)
   messages(before: $before, after: $after, first: $first) { ${PAGE_INFO} edges { node { ${MESSAGE_FIELDS} ${MESSAGE_ATTACHMENT_FIELDS} } } } } }`;
 const GROUP = `query GroupInfo($id: ID!) { group(id: $id) { ${GROUP_FIELDS} } }`;
 const DISCUSSION = `query DiscussionInfo($id: ID!) { discussion(id: $id) { ${DISCUSSION_FIELDS} } }`;
-const SEND = `mutation Send($c: ID!, $body: String!, $key: String!, $reply: ID, $mentions: [ID!], $all: Boolean, $level: Confidentiality, $audience: [ID!], $ack: Boolean) {
-  sendMessage(conversationId: $c, body: $body, clientMessageId: $key, replyToId: $reply, mentionUserIds: $mentions, mentionAll: $all,
-              confidentiality: $level, audienceUserIds: $audience, acknowledgeSensitive: $ack) { ${MESSAGE_FIELDS} } }`;
+const ATTACHMENTS = `query MessageAttachments($id: ID!, $after: Int, $first: Int) { conversation(id: $id) { id
+  messages(after: $after, first: $first) { edges { node { id ${MESSAGE_ATTACHMENT_FIELDS} } } } } }`;
+const SEND = `mutation Send($c: ID!, $body: String!, $key: String!, $reply: ID, $mentions: [ID!], $all: Boolean, $files: [ID!], $level: Confidentiality, $audience: [ID!], $ack: Boolean) {
+  sendMessage(conversationId: $c, body: $body, clientMessageId: $key, replyToId: $reply, mentionUserIds: $mentions, mentionAll: $all, attachmentVersionIds: $files,
+              confidentiality: $level, audienceUserIds: $audience, acknowledgeSensitive: $ack) { ${MESSAGE_FIELDS} ${MESSAGE_ATTACHMENT_FIELDS} } }`;
 const EDIT = `mutation Edit($id: ID!, $body: String!) { editMessage(messageId: $id, body: $body) { ${MESSAGE_FIELDS} } }`;
 const RECALL = `mutation Recall($id: ID!) { recallMessage(messageId: $id) { ${MESSAGE_FIELDS} } }`;
 const REACT = `mutation React($id: ID!, $emoji: String!) { addReaction(messageId: $id, emoji: $emoji) { ${MESSAGE_FIELDS} } }`;
@@ -50,6 +54,8 @@ const MARK_READ = `mutation MarkRead($c: ID!, $seq: Int) { markRead(conversation
 const TYPING = `mutation Typing($c: ID!) { setTyping(conversationId: $c) }`;
 
 const TYPING_SHOWN_MS = 3000;
+/** New messages whose attachments are asked for together. */
+const ATTACHMENT_BATCH_MS = 60;
 
 interface MessagePage {
   pageInfo: { hasPreviousPage: boolean; hasNextPage: boolean; startSeq: number | null; endSeq: number | null };
@@ -107,6 +113,9 @@ export class ConversationView {
   private groupTimer: number | undefined;
   private filling: Promise<void> = Promise.resolve();
   private olderLoading = false;
+  /** Seqs of live messages whose attachments are still to be fetched. */
+  private readonly attachmentSeqs = new Set<number>();
+  private attachmentTimer: number | undefined;
   private destroyed = false;
   private readonly detach: Array<() => void> = [];
 
@@ -165,6 +174,7 @@ export class ConversationView {
     for (const t of this.typing.values()) window.clearTimeout(t.timer);
     window.clearTimeout(this.readTimer);
     window.clearTimeout(this.groupTimer);
+    window.clearTimeout(this.attachmentTimer);
     closeEmojiPicker();
     chatStore.setViewing(null);
   }
@@ -208,6 +218,8 @@ export class ConversationView {
           members: async () => this.memberUsers(),
           known: () => (this.directory ? (this.directory.known()?.map((m) => m.user) ?? null) : this.data?.discussion ? this.data.discussion.members : this.data?.peer ? [this.data.peer] : null),
         },
+        // A group conversation attaches from the group's 群文件; a discussion group or private chat from its own files.
+        library: c.kind === 'GROUP' && c.group ? { groupId: c.group.id } : { conversationId: c.id },
         send: (input) => this.send(input),
         direct: () => this.data?.kind === 'DIRECT',
         typing: () => void gql(TYPING, { c: this.id }).catch(() => undefined),
@@ -350,7 +362,12 @@ export class ConversationView {
         if (!m) return;
         if (m.author) this.stopTyping(m.author.id);
         if (this.list && m.seq > this.list.lastSeq() + 1) void this.fillGap();
-        else this.applyMessage(m, true);
+        else {
+          // Sent from here: the mutation's answer carries the attachments.
+          const mine = !!m.clientMessageId && this.pending.has(m.clientMessageId);
+          this.applyMessage(m, true);
+          if (!mine && this.list?.get(m.id)?.attachments === undefined) this.queueAttachments(m.seq);
+        }
         return;
       case 'MESSAGE_EDITED':
       case 'MESSAGE_RECALLED':
@@ -392,6 +409,31 @@ export class ConversationView {
     const result = this.list.upsert(m, !added);
     if (m.recalledAt) this.composer?.replyGone(m.id);
     if (added && result === 'appended') this.noteViewing();
+  }
+
+  private queueAttachments(seq: number): void {
+    this.attachmentSeqs.add(seq);
+    window.clearTimeout(this.attachmentTimer);
+    this.attachmentTimer = window.setTimeout(() => void this.fetchAttachments(), ATTACHMENT_BATCH_MS);
+  }
+
+  /** The attachments of the live messages queued: one query per run of at most 100 seqs. */
+  private async fetchAttachments(): Promise<void> {
+    const seqs = [...this.attachmentSeqs].sort((a, b) => a - b);
+    this.attachmentSeqs.clear();
+    while (seqs.length && !this.destroyed) {
+      const first = seqs[0];
+      const batch = seqs.filter((s) => s < first + 100);
+      seqs.splice(0, batch.length);
+      const last = batch[batch.length - 1];
+      try {
+        const { conversation } = await gql<{ conversation: { messages: { edges: Array<{ node: Pick<Message, 'id' | 'attachments'> }> } } }>(ATTACHMENTS, { id: this.id, after: first - 1, first: last - first + 1 });
+        if (this.destroyed) return;
+        for (const { node } of conversation.messages.edges) this.list?.setAttachments(node.id, node.attachments ?? []);
+      } catch {
+        // Not shown now; the next history load has them.
+      }
+    }
   }
 
   private startTyping(user: ChatUser): void {
@@ -480,6 +522,7 @@ export class ConversationView {
         this.pending.delete(key);
         this.list?.removePending(key);
       },
+      p.input.attachments.map((v) => v.name),
     );
   }
 
@@ -497,6 +540,7 @@ export class ConversationView {
           reply: input.replyTo?.id ?? null,
           mentions: input.mentionUserIds.length ? input.mentionUserIds : null,
           all: input.mentionAll || null,
+          files: input.attachments.length ? input.attachments.map((v) => v.id) : null,
           level: input.confidentiality,
           audience: input.audienceUserIds.length ? input.audienceUserIds : null,
           ack: ack || null,

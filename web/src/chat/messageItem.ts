@@ -4,7 +4,7 @@
  * and keyboard focus. A recalled message becomes the line "李劲松 撤回了一条消息".
  */
 import { serverNow } from '../api.js';
-import { attachmentList } from '../documents/preview.js';
+import { attachmentList, fileIcon } from '../documents/preview.js';
 import { h } from '../dom.js';
 import { previewText, recalledText, renderBody } from './body.js';
 import { expression, expressionName, isClassic } from './emoji.js';
@@ -112,9 +112,10 @@ export function messageItem(m: Message, options: ItemOptions): HTMLLIElement {
       ? h('div', { class: 'msg-quote msg-quote-gone', 'data-testid': 'message-quote' }, '引用的消息已撤回')
       : null;
 
-  const body = options.editor ?? h('div', { class: 'msg-body', 'data-testid': 'message-body' }, renderBody(m.body, m.mentions, m.mentionsAll, options.viewerId));
+  // A message of only files has an empty body: nothing to show but the files.
+  const body = options.editor ?? (m.body === '' ? null : h('div', { class: 'msg-body', 'data-testid': 'message-body' }, renderBody(m.body, m.mentions, m.mentionsAll, options.viewerId)));
   // 内部 / 受限: the viewer's watermark over the text, and the level next to the time.
-  if (!options.editor) applyWatermark(body, m.confidentiality);
+  if (!options.editor && body) applyWatermark(body, m.confidentiality);
 
   return h(
     'li',
@@ -143,7 +144,7 @@ export function messageItem(m: Message, options: ItemOptions): HTMLLIElement {
 }
 
 /** A message the viewer is sending: shown at once, then replaced by the stored one. */
-export function pendingItem(body: string, state: 'sending' | 'failed', error: string | null, retry: () => void, discard: () => void): HTMLLIElement {
+export function pendingItem(body: string, state: 'sending' | 'failed', error: string | null, retry: () => void, discard: () => void, files: string[] = []): HTMLLIElement {
   return h(
     'li',
     { class: `msg msg-own msg-pending${state === 'failed' ? ' msg-failed' : ''}`, 'data-testid': 'message-pending' },
@@ -152,7 +153,8 @@ export function pendingItem(body: string, state: 'sending' | 'failed', error: st
       'div',
       { class: 'msg-main' },
       h('div', { class: 'msg-head' }, h('span', { class: 'msg-status', role: state === 'failed' ? 'alert' : null }, state === 'sending' ? '发送中…' : `发送失败：${error ?? '请重试'}`)),
-      h('div', { class: 'msg-body' }, body),
+      body ? h('div', { class: 'msg-body' }, body) : null,
+      files.length ? h('ul', { class: 'attach-list attach-pending', 'aria-label': `附件（${files.length}）`, 'data-testid': 'pending-attachments' }, files.map((name) => h('li', { class: 'attach-item' }, fileIcon(name), h('span', { class: 'attach-meta' }, h('span', { class: 'attach-name' }, name))))) : null,
       state === 'failed'
         ? h(
             'div',

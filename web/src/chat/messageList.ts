@@ -6,6 +6,7 @@
  */
 import { h, replaceChildren } from '../dom.js';
 import { canEdit, canRecall, messageItem, pendingItem, type MessageActions } from './messageItem.js';
+import type { Attachment } from '../documents/types.js';
 import type { Message } from './types.js';
 
 const BOTTOM_SLACK_PX = 48;
@@ -176,14 +177,31 @@ export class MessageList {
   }
 
   /** Shows or updates a message being sent (keyed by its clientMessageId). */
-  setPending(key: string, body: string, state: 'sending' | 'failed', error: string | null, retry: () => void, discard: () => void): void {
-    const el = pendingItem(body, state, error, retry, discard);
+  setPending(key: string, body: string, state: 'sending' | 'failed', error: string | null, retry: () => void, discard: () => void, files: string[] = []): void {
+    const el = pendingItem(body, state, error, retry, discard, files);
     const current = this.pending.get(key);
     if (current) current.el.replaceWith(el);
     else this.list.appendChild(el);
     this.pending.set(key, { el });
     this.empty.hidden = true;
     if (!current) this.scrollToBottom();
+  }
+
+  /**
+   * The attachments of a message that came live (events carry none), fetched afterwards. Shown
+   * when it has some; remembered either way so later events keep them.
+   */
+  setAttachments(id: string, attachments: Attachment[]): void {
+    const index = this.messages.findIndex((m) => m.id === id);
+    if (index < 0) return;
+    const m = this.messages[index];
+    if (m.attachments !== undefined) return;
+    const next = { ...m, attachments };
+    this.messages[index] = next;
+    if (!attachments.length) return;
+    const wasAtBottom = this.atBottom();
+    this.replaceEl(next);
+    if (wasAtBottom) this.scrollToBottom();
   }
 
   removePending(key: string): void {

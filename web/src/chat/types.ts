@@ -62,7 +62,7 @@ export interface Message {
   recalledAt: string | null;
   clientMessageId: string | null;
   viewerCan: { edit: boolean; recall: boolean; react: boolean };
-  /** Files attached (selected with history pages only: live events leave it undefined). */
+  /** Files attached (selected with history pages and the send mutation; live events leave it undefined until fetched after the event). */
   attachments?: Attachment[];
   /** 保密标识: NORMAL, INTERNAL or RESTRICTED. */
   confidentiality: 'NORMAL' | 'INTERNAL' | 'RESTRICTED';
@@ -166,8 +166,9 @@ export const MESSAGE_FIELDS = `id conversationId seq author { ${USER_FIELDS} } b
   createdAt editedAt recalledAt clientMessageId viewerCan { edit recall react } confidentiality restrictedPlaceholder
   removal { reason reasonLabel notice movedToThreadId } removedBody`;
 /**
- * Attachments of messages, for history pages only: live events leave them out, since each
- * subscriber would resolve them with a query of its own (see documents/types ATTACHMENT_FIELDS).
+ * Attachments of messages, for history pages, the send mutation and the small query after a
+ * live MESSAGE_ADDED: live events leave them out, since each subscriber would resolve them with a
+ * query of its own (see documents/types ATTACHMENT_FIELDS).
  */
 export const MESSAGE_ATTACHMENT_FIELDS = `attachments { version { id documentId version name size mime createdAt downloadPath } }`;
 export const EVENT_FIELDS = `id type conversationId at readSeq online user { ${USER_FIELDS} } message { ${MESSAGE_FIELDS} }

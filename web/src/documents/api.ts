@@ -7,6 +7,8 @@ export const PAGE_SIZE = 30;
 
 const DOCUMENTS = `query GroupDocuments($g: ID!, $folder: ID, $sort: DocumentSort, $first: Int, $after: String) { group(id: $g) { id
   documents(folderId: $folder, sort: $sort, first: $first, after: $after) { pageInfo { hasNextPage endCursor } edges { cursor node { ${DOCUMENT_FIELDS} } } } } }`;
+const CONVERSATION_DOCUMENTS = `query ConversationDocuments($c: ID!, $sort: DocumentSort, $first: Int, $after: String) { conversation(id: $c) { id
+  documents(sort: $sort, first: $first, after: $after) { pageInfo { hasNextPage endCursor } edges { cursor node { ${DOCUMENT_FIELDS} } } } } }`;
 const DOCUMENT = `query OneDocument($id: ID!) { document(id: $id) { ${DOCUMENT_FIELDS} versions { ${VERSION_FIELDS} } } }`;
 const CREATE_FOLDER = `mutation CreateFolder($g: ID!, $name: String!, $parent: ID) { createDocumentFolder(groupId: $g, name: $name, parentId: $parent) { ${FOLDER_FIELDS} } }`;
 const MOVE = `mutation MoveDocument($d: ID!, $folder: ID) { moveDocument(documentId: $d, folderId: $folder) { ${DOCUMENT_FIELDS} } }`;
@@ -21,6 +23,12 @@ const CLOSE = `mutation CloseRequest($r: ID!, $fulfilled: Boolean!) { closeDocum
 export async function fetchDocuments(groupId: string, folderId: string | null, sort: DocumentSort, after: string | null, signal?: AbortSignal): Promise<Connection<LibraryDocument>> {
   const data = await gql<{ group: { documents: Connection<LibraryDocument> } }>(DOCUMENTS, { g: groupId, folder: folderId, sort, first: PAGE_SIZE, after }, signal);
   return data.group.documents;
+}
+
+/** The files of a discussion group or private chat (Conversation.documents; no folders). */
+export async function fetchConversationDocuments(conversationId: string, sort: DocumentSort, after: string | null, signal?: AbortSignal): Promise<Connection<LibraryDocument>> {
+  const data = await gql<{ conversation: { documents: Connection<LibraryDocument> } }>(CONVERSATION_DOCUMENTS, { c: conversationId, sort, first: PAGE_SIZE, after }, signal);
+  return data.conversation.documents;
 }
 
 export async function fetchDocument(id: string, signal?: AbortSignal): Promise<LibraryDocument & { versions: DocumentVersion[] }> {

@@ -1,28 +1,47 @@
 /**
- * The attachments of a BBS post being written: "添加附件" opens the group library picker
- * (choose files, or upload a new one there), the chosen files show as chips with a remove
+ * The attachments of a post, message or meeting notice being written: "添加附件" opens the
+ * library picker (choose files, or upload a new one there) — the group's 群文件, or for a
+ * discussion group or private chat its own files — the chosen files show as chips with a remove
  * button, and `ids()` gives the version ids for attachmentVersionIds.
  */
 import { ApiError } from '../api.js';
 import { h, replaceChildren } from '../dom.js';
-import { openPicker } from './picker.js';
+import { openPicker, type PickerLibrary } from './picker.js';
 import { fileIcon } from './preview.js';
-import { formatSize, type DocumentVersion } from './types.js';
+import { formatSize, type AttachedVersion } from './types.js';
 
 /** The server's limit (server/modules/documents/attachments.ts). */
 export const MAX_ATTACHMENTS = 10;
+
+export interface AttachmentFieldOptions {
+  /** The button's label when nothing is chosen (default 添加附件). */
+  label?: string;
+  /** The button's classes (default a small ghost button). */
+  buttonClass?: string;
+  /** The picker's title. */
+  title?: string;
+  /** Called after every change of the choice. */
+  onChange?: (versions: AttachedVersion[]) => void;
+}
 
 export class AttachmentField {
   readonly el: HTMLElement;
   private readonly chips: HTMLElement;
   private readonly addButton: HTMLButtonElement;
-  private chosen: DocumentVersion[] = [];
+  private readonly library: PickerLibrary;
+  private chosen: AttachedVersion[] = [];
 
-  constructor(private readonly groupId: string) {
+  /** `library`: a group id (its 群文件), or { conversationId } for a discussion group's or private chat's files. */
+  constructor(library: string | PickerLibrary, private readonly options: AttachmentFieldOptions = {}) {
+    this.library = typeof library === 'string' ? { groupId: library } : library;
     this.chips = h('ul', { class: 'attach-chips', 'aria-label': '已添加的附件', 'data-testid': 'attach-chips' });
-    this.addButton = h('button', { type: 'button', class: 'btn btn-small btn-ghost', 'aria-haspopup': 'dialog', 'data-testid': 'attach-add', onclick: () => this.pick() }, '添加附件');
+    this.addButton = h('button', { type: 'button', class: options.buttonClass ?? 'btn btn-small btn-ghost', 'aria-haspopup': 'dialog', 'data-testid': 'attach-add', onclick: () => this.pick() }, this.label());
     this.el = h('div', { class: 'attach-field' }, this.chips);
     this.render();
+  }
+
+  private label(): string {
+    return this.options.label ?? '添加附件';
   }
 
   /** The button, for the editor's bar. */
@@ -34,15 +53,31 @@ export class AttachmentField {
     return this.chosen.map((v) => v.id);
   }
 
+  /** The chosen versions (a copy). */
+  versions(): AttachedVersion[] {
+    return [...this.chosen];
+  }
+
+  /** Replaces the choice (e.g. a draft, or a notice's attachments when editing it). */
+  set(versions: AttachedVersion[]): void {
+    this.chosen = [...versions];
+    this.render(false);
+  }
+
   clear(): void {
     this.chosen = [];
     this.render();
   }
 
+  setDisabled(disabled: boolean): void {
+    this.addButton.disabled = disabled;
+    for (const b of this.chips.querySelectorAll('button')) b.disabled = disabled;
+  }
+
   private pick(): void {
     openPicker({
-      groupId: this.groupId,
-      title: '从群文件添加附件',
+      ...this.library,
+      title: this.options.title ?? (this.library.groupId ? '从群文件添加附件' : '添加附件（会话文件）'),
       submitLabel: '添加',
       busyLabel: '正在添加…',
       multiple: true,
@@ -56,9 +91,10 @@ export class AttachmentField {
     });
   }
 
-  private render(): void {
+  private render(notify = true): void {
     this.chips.hidden = !this.chosen.length;
-    this.addButton.textContent = this.chosen.length ? `附件（${this.chosen.length}）` : '添加附件';
+    this.addButton.textContent = this.chosen.length ? `${this.label()}（${this.chosen.length}）` : this.label();
+    if (notify) this.options.onChange?.(this.versions());
     replaceChildren(
       this.chips,
       this.chosen.map((v) =>

@@ -1,37 +1,43 @@
 /**
- * Choosing files from a group library (for BBS attachments and answers to document requests):
- * a dialog that browses folders, lists documents with checkboxes (or radio buttons for one),
- * and can upload a new file into the folder shown, which is then selected. The choice survives
- * moving between folders.
+ * Choosing files from a library (for BBS, chat and meeting attachments and answers to document
+ * requests): a dialog that browses folders, lists documents with checkboxes (or radio buttons for
+ * one), and can upload a new file into the folder shown, which is then selected. The choice
+ * survives moving between folders. A discussion group's or private chat's files (no folders) are
+ * listed from Conversation.documents and uploaded with conversationId.
  */
 import { ApiError } from '../api.js';
 import { pageError } from '../auth.js';
 import { h, replaceChildren, setText, type Child } from '../dom.js';
 import { dateTimeEl } from '../forum/render.js';
 import { emptyState, errorBox, loading } from '../ui.js';
-import { fetchDocument, fetchDocuments, fetchFolderPath } from './api.js';
+import { fetchConversationDocuments, fetchDocument, fetchDocuments, fetchFolderPath } from './api.js';
 import { formDialog, type Dialog } from './dialog.js';
 import { fileIcon } from './preview.js';
-import { formatSize, type DocumentVersion, type Folder, type LibraryDocument } from './types.js';
+import { formatSize, type AttachedVersion, type Folder, type LibraryDocument } from './types.js';
 import { fileButton, UploadQueue } from './uploadQueue.js';
 
-export interface PickerOptions {
-  groupId: string;
+/** Which library: a group's 群文件, or a discussion group's or private chat's own files. */
+export type PickerLibrary = { groupId: string; conversationId?: undefined } | { conversationId: string; groupId?: undefined };
+
+export type PickerOptions = PickerLibrary & {
   title: string;
   submitLabel: string;
   busyLabel: string;
   multiple: boolean;
   /** Already chosen (kept selected, e.g. attachments of the composer). */
-  selected?: DocumentVersion[];
+  selected?: AttachedVersion[];
   /** More fields under the list (e.g. the answer's note). */
   extra?: Child;
   /** Throws an ApiError to show in the dialog; resolves to close it. */
-  submit: (versions: DocumentVersion[], form: HTMLFormElement) => Promise<void>;
+  submit: (versions: AttachedVersion[], form: HTMLFormElement) => Promise<void>;
   testid?: string;
-}
+};
 
 export function openPicker(options: PickerOptions): Dialog {
-  const chosen = new Map<string, DocumentVersion>((options.selected ?? []).map((v) => [v.id, v]));
+  const chosen = new Map<string, AttachedVersion>((options.selected ?? []).map((v) => [v.id, v]));
+  const conversationId = options.conversationId ?? null;
+  const groupId = options.groupId ?? null;
+  const rootLabel = conversationId ? '会话文件' : '群文件';
   let path: string[] = [];
   let trail: Folder[] = [];
   let endCursor: string | null = null;
@@ -55,7 +61,7 @@ export function openPicker(options: PickerOptions): Dialog {
       }
     })();
   });
-  const { button: uploadButton, input } = fileButton('上传新文件', (files) => void queue.add(options.multiple ? files : files.slice(0, 1), () => ({ groupId: options.groupId, folderId: path.at(-1) ?? null })), {
+  const { button: uploadButton, input } = fileButton('上传新文件', (files) => void queue.add(options.multiple ? files : files.slice(0, 1), () => (conversationId ? { conversationId } : { groupId: groupId!, folderId: path.at(-1) ?? null })), {
     multiple: options.multiple,
     kind: 'btn-secondary btn-small',
     testid: 'picker-upload',
@@ -70,7 +76,7 @@ export function openPicker(options: PickerOptions): Dialog {
       depth === path.length
         ? h('span', { 'aria-current': 'location' }, label)
         : h('button', { type: 'button', class: 'btn btn-link btn-small', 'data-testid': 'picker-crumb', onclick: () => void go(path.slice(0, depth)) }, label);
-    replaceChildren(crumbs, link('群文件', 0), trail.map((f, i) => [h('span', { class: 'sep' }, '›'), link(f.name, i + 1)]));
+    replaceChildren(crumbs, link(rootLabel, 0), trail.map((f, i) => [h('span', { class: 'sep' }, '›'), link(f.name, i + 1)]));
   }
 
   function docRow(d: LibraryDocument): HTMLElement {
@@ -108,7 +114,15 @@ export function openPicker(options: PickerOptions): Dialog {
     replaceChildren(status, loading('正在加载…'));
     more.hidden = true;
     try {
-      const found = await fetchFolderPath(options.groupId, next);
+      if (conversationId) {
+        // Files of a discussion group or private chat: one list, no folders.
+        path = [];
+        trail = [];
+        renderCrumbs();
+        await loadDocs(true, current);
+        return;
+      }
+      const found = await fetchFolderPath(groupId!, next);
       if (current !== seq) return;
       if (!found) throw new ApiError('NOT_FOUND', '文件夹不存在或已被移动');
       path = next;
@@ -138,13 +152,14 @@ export function openPicker(options: PickerOptions): Dialog {
     }
     more.disabled = true;
     try {
-      const page = await fetchDocuments(options.groupId, path.at(-1) ?? null, 'TIME', reset ? null : endCursor);
+      const after = reset ? null : endCursor;
+      const page = conversationId ? await fetchConversationDocuments(conversationId, 'TIME', after) : await fetchDocuments(groupId!, path.at(-1) ?? null, 'TIME', after);
       if (current !== seq) return;
       for (const e of page.edges) list.appendChild(docRow(e.node));
       renderSummary();
       endCursor = page.pageInfo.endCursor;
       more.hidden = !page.pageInfo.hasNextPage;
-      replaceChildren(status, list.children.length ? null : emptyState('这个文件夹是空的，可以上传新文件'));
+      replaceChildren(status, list.children.length ? null : emptyState(conversationId ? '这里还没有文件，可以上传新文件' : '这个文件夹是空的，可以上传新文件'));
     } catch (error) {
       if (current !== seq) return;
       const shown = pageError(error);

@@ -1,4 +1,5 @@
 /** GraphQL documents and types of the meeting-notice and announcement pages. */
+import { ATTACHMENT_FIELDS, type Attachment } from '../documents/types.js';
 
 export type MeetingStatus = 'ACTIVE' | 'CANCELLED' | 'ENDED';
 export type InviteeStatus = 'UNREAD' | 'READ' | 'ATTENDING' | 'ON_LEAVE' | 'SUBSTITUTED';
@@ -46,6 +47,8 @@ export interface Meeting {
   organizer: Person;
   viewerInvitation: Invitation | null;
   viewerCan: { answer: boolean; manage: boolean };
+  /** Files from the group library. */
+  attachments: Attachment[];
   roster: { counts: RosterCounts; units: Array<{ unit: { id: string; name: string }; counts: RosterCounts; invitees: Invitation[] }> } | null;
 }
 
@@ -79,7 +82,7 @@ const SUMMARY = `id title startsAt endsAt place status group { id name } organiz
 const ANN_SUMMARY = `id title pinned bulletin createdAt viewerHasRead author { realName } readCount memberCount`;
 
 export const MEETING_FIELDS = `id title agenda startsAt endsAt place onlineUrl status cancelReason scope scopeUnits { id name } icsUrl
-  group { id name } organizer { ${PERSON} } viewerInvitation { ${INVITATION} } viewerCan { answer manage }
+  group { id name } organizer { ${PERSON} } ${ATTACHMENT_FIELDS} viewerInvitation { ${INVITATION} } viewerCan { answer manage }
   roster { counts { invited unread read attending onLeave substituted } units { unit { id name } counts { invited unread read attending onLeave substituted } invitees { ${INVITATION} } } }`;
 
 export const HOME = `query MeetingsHome { myPendingMeetings { ${SUMMARY} } myGroups { id name } bulletinTargets { id } }`;

@@ -5,6 +5,8 @@
  * text node (h()), never as HTML.
  */
 import { gql, toApiError } from '../api.js';
+import { AttachmentField } from '../documents/attachField.js';
+import { attachmentList } from '../documents/preview.js';
 import { h, replaceChildren, setText, type Child } from '../dom.js';
 import { field, FormState, input, onSubmit, textarea } from '../forms.js';
 import { notify } from '../notify.js';
@@ -272,6 +274,9 @@ export function meetingPage(ctx: PageContext): Page {
       m.status === 'CANCELLED' ? h('div', { class: 'alert alert-error', role: 'status' }, `会议已取消${m.cancelReason ? `：${m.cancelReason}` : ''}`) : null,
       h('dl', { class: 'facts' }, facts.map(([k, v]) => h('div', { class: 'fact' }, h('dt', null, k), h('dd', null, v)))),
       m.agenda ? h('div', { class: 'agenda' }, h('h2', { class: 'panel-title' }, '议程'), h('p', { class: 'pre-wrap', 'data-testid': 'meeting-agenda' }, m.agenda)) : null,
+      m.attachments.length
+        ? h('div', { class: 'meeting-files' }, h('h2', { class: 'panel-title' }, `附件（${m.attachments.length}）`), attachmentList(m.attachments, 'meeting-attachments'))
+        : null,
       h('p', null, h('a', { href: m.icsUrl, download: 'meeting.ics', 'data-testid': 'meeting-ics' }, '下载日历文件（.ics）')),
       inv
         ? h(
@@ -370,6 +375,11 @@ export function meetingFormPage(ctx: PageContext): Page {
       onlineUrl: field({ label: '线上会议链接', control: input('onlineUrl', { type: 'url', maxlength: 500, value: existing?.onlineUrl ?? '', placeholder: 'https://' }), optional: true }),
     };
     const scopeError = h('p', { class: 'field-error', role: 'alert', hidden: true, 'data-testid': 'error-invitees' });
+    // Files from the group library (群文件): chosen there, or uploaded into it from the picker.
+    const files = new AttachmentField(groupId, { buttonClass: 'btn btn-small btn-secondary' });
+    const initialFiles = existing?.attachments.map((a) => a.version) ?? [];
+    files.set(initialFiles);
+    const filesError = h('p', { class: 'field-error', role: 'alert', hidden: true, 'data-testid': 'error-attachments' });
     const state = new FormState(fields, { invitees: 'title' });
     let scope: Scope = existing?.scope ?? 'GROUP';
     const chosenUnits = new Set(existing?.scopeUnits.map((u) => u.id) ?? []);
@@ -407,6 +417,7 @@ export function meetingFormPage(ctx: PageContext): Page {
       fields.place.el,
       fields.onlineUrl.el,
       fields.agenda.el,
+      h('fieldset', { class: 'field meeting-attach', 'data-testid': 'meeting-attachments-field' }, h('legend', null, '附件（选填，来自群文件）'), files.button(), files.el, filesError),
       h('fieldset', { class: 'field' }, h('legend', null, '邀请范围'), h('div', { class: 'actions' }, scopeRadio('GROUP', '全体群成员'), scopeRadio('UNITS', '按单位（含下级单位）'), scopeRadio('MEMBERS', '指定成员')), unitBoxes, memberBoxes, scopeError),
       h('div', { class: 'actions' }, submit, h('a', { class: 'btn btn-secondary', href: editingId ? `#/meetings/${editingId}` : `#/meetings/group/${groupId}` }, '取消')),
     );
@@ -417,6 +428,8 @@ export function meetingFormPage(ctx: PageContext): Page {
       async () => {
         state.clear();
         setText(scopeError, null);
+        setText(filesError, null);
+        const fileIds = files.ids();
         const checked = (box: HTMLElement) => [...box.querySelectorAll<HTMLInputElement>('input:checked')].map((i) => i.value);
         const invitees = { scope, unitIds: scope === 'UNITS' ? checked(unitBoxes) : null, memberIds: scope === 'MEMBERS' ? checked(memberBoxes) : null };
         const startsAt = fromLocalInput(fields.startsAt.control.value);
@@ -435,11 +448,13 @@ export function meetingFormPage(ctx: PageContext): Page {
           const same = (now: string[], before: Set<string>) => now.sort().join() === [...before].sort().join();
           const sameInvitees =
             !!existing && scope === existing.scope && (scope === 'GROUP' || (scope === 'UNITS' ? same(checked(unitBoxes), chosenUnits) : same(checked(memberBoxes), chosenMembers)));
-          await gql(EDIT, { m: editingId, i: { ...values, ...(sameInvitees ? {} : { invitees }) } });
+          // The full new list, only when it changed (omitted keeps the attachments).
+          const sameFiles = fileIds.join() === initialFiles.map((v) => v.id).join();
+          await gql(EDIT, { m: editingId, i: { ...values, ...(sameInvitees ? {} : { invitees }), ...(sameFiles ? {} : { attachmentVersionIds: fileIds }) } });
           notify('会议通知已修改，已通知参会人员');
           navigate(`#/meetings/${editingId}`);
         } else {
-          const { issueMeeting } = await gql<{ issueMeeting: { id: string } }>(ISSUE, { i: { groupId, ...values, invitees } });
+          const { issueMeeting } = await gql<{ issueMeeting: { id: string } }>(ISSUE, { i: { groupId, ...values, invitees, ...(fileIds.length ? { attachmentVersionIds: fileIds } : {}) } });
           notify('会议通知已发布');
           navigate(`#/meetings/${issueMeeting.id}`);
         }
@@ -447,6 +462,7 @@ export function meetingFormPage(ctx: PageContext): Page {
       (error) => {
         const apiError = toApiError(error);
         if (apiError.field === 'unitIds' || apiError.field === 'memberIds' || apiError.field === 'invitees') setText(scopeError, apiError.message);
+        else if (apiError.field === 'attachmentVersionIds') setText(filesError, apiError.message);
         else state.show(error);
       },
     );
