@@ -2,7 +2,9 @@
  * Browser test of moderation: in the demo group 政务服务工作交流, its owner 李劲松 removes an
  * off-topic message through the message's 管理 menu; the author (苟晓燕) and another member
  * (宁志远) see the tombstone "该消息因「跑题」已被管理员移除" live, without reloading; the owner
- * can still read the original; the author finds it in 我的记录.
+ * can still read the original; the author finds it in 我的记录. In the BBS, 李劲松 removes a floor
+ * 苟晓燕 posted (跑题) through the floor's 管理 menu; she sees the tombstone on reload, he still reads
+ * the original and restores it.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -91,5 +93,64 @@ describe('removing an off-topic message', () => {
     await author.page.goto('/#/my/record');
     await author.page.getByTestId('record-removed').getByText(OFF_TOPIC).waitFor();
     for (const { errors } of [author, other, owner]) expect(errors.filter((e) => !/favicon/.test(e))).toEqual([]);
+  });
+});
+
+describe('removing an off-topic BBS floor', () => {
+  const FLOOR_TEXT = '这周末单位组织羽毛球比赛，有人报名吗？';
+  const notice = '该回复因「跑题」已被管理员移除';
+  const floorOf = (page: Page, text: string) => page.getByTestId('floor').filter({ hasText: text });
+
+  test('the owner removes a floor; the author sees the tombstone on reload; the owner restores it', async () => {
+    const [{ id: threadId }] = await sql<{ id: string }>(app.orm, `select id from thread where title = ?`, ['省级政府规章可以设定行政许可吗？']);
+    const author = await openAs('gouxiaoyan', '苟晓燕');
+    const owner = await openAs('lijinsong', '李劲松');
+
+    // 苟晓燕 posts an off-topic floor.
+    await author.page.goto(`/#/thread/${threadId}`);
+    const editor = author.page.getByTestId('reply-editor');
+    await editor.getByTestId('editor-body').fill(FLOOR_TEXT);
+    await editor.getByTestId('editor-submit').click();
+    const own = floorOf(author.page, FLOOR_TEXT);
+    await own.getByTestId('floor-body').waitFor();
+    // Not on one's own floor; the other floors may be reported.
+    expect(await own.getByTestId('floor-report').count()).toBe(0);
+    expect(await own.getByTestId('floor-moderate').count()).toBe(0);
+    expect(await author.page.getByTestId('floor-report').count()).toBeGreaterThan(0);
+    expect(await author.page.getByTestId('thread-report').count()).toBe(1);
+    expect(await author.page.getByTestId('floor-moderate').count()).toBe(0);
+
+    // 李劲松 removes it with 跑题.
+    await owner.page.goto(`/#/thread/${threadId}`);
+    const target = floorOf(owner.page, FLOOR_TEXT);
+    await target.getByTestId('floor-body').waitFor();
+    await target.getByTestId('floor-moderate').click();
+    await owner.page.getByTestId('moderation-menu').getByTestId('moderate-warn').waitFor();
+    await owner.page.getByTestId('moderate-remove').click();
+    const dialog = owner.page.getByTestId('moderation-dialog');
+    await dialog.getByTestId('moderation-reason').selectOption('OFF_TOPIC');
+    await dialog.getByTestId('moderation-submit').click();
+    await dialog.waitFor({ state: 'detached' });
+    await target.getByTestId('floor-removed').filter({ hasText: notice }).waitFor();
+    // The owner still reads the original, also after a reload.
+    await owner.page.reload();
+    await target.getByTestId('floor-removed').filter({ hasText: notice }).waitFor();
+    await target.getByTestId('floor-removed-original').filter({ hasText: FLOOR_TEXT }).waitFor();
+
+    // 苟晓燕 sees the tombstone on reload, not her text.
+    await author.page.reload();
+    await author.page.getByTestId('floor-removed').filter({ hasText: notice }).waitFor();
+    expect(await author.page.getByText(FLOOR_TEXT).count()).toBe(0);
+    expect(await author.page.getByTestId('floor-restore').count()).toBe(0);
+
+    // 李劲松 restores it; she reads it again.
+    await target.getByTestId('floor-restore').click();
+    await target.getByTestId('floor-removed').waitFor({ state: 'detached' });
+    await target.getByTestId('floor-body').filter({ hasText: FLOOR_TEXT }).waitFor();
+    expect(await target.getByTestId('floor-removed-original').count()).toBe(0);
+    await author.page.reload();
+    await floorOf(author.page, FLOOR_TEXT).getByTestId('floor-body').waitFor();
+    expect(await author.page.getByTestId('floor-removed').count()).toBe(0);
+    for (const { errors } of [author, owner]) expect(errors.filter((e) => !/favicon/.test(e))).toEqual([]);
   });
 });

@@ -26,10 +26,20 @@ export interface ThreadRowOptions {
   showNew?: boolean;
 }
 
+/**
+ * A thread removed by an admin: members get the notice as its title (the server decides), shown
+ * muted; the group's moderators still get the title and see 已移除 before it.
+ */
+export function removedState(t: Pick<ThreadSummary, 'title' | 'removal'>): 'none' | 'notice' | 'moderator' {
+  if (!t.removal) return 'none';
+  return t.title === t.removal.notice ? 'notice' : 'moderator';
+}
+
 export function threadRow(t: ThreadSummary, options: ThreadRowOptions = {}): HTMLElement {
+  const removed = removedState(t);
   return h(
     'li',
-    { class: `thread-row${t.pinned ? ' thread-pinned' : ''}`, 'data-testid': 'thread-row', 'data-thread-id': t.id },
+    { class: `thread-row${t.pinned ? ' thread-pinned' : ''}${removed !== 'none' ? ' thread-removed' : ''}`, 'data-testid': 'thread-row', 'data-thread-id': t.id },
     h(
       'div',
       { class: 'thread-main' },
@@ -37,7 +47,8 @@ export function threadRow(t: ThreadSummary, options: ThreadRowOptions = {}): HTM
         'h3',
         { class: 'thread-title' },
         threadBadges(t),
-        h('a', { href: `#/thread/${encodeURIComponent(t.id)}`, 'data-testid': 'thread-link' }, t.title),
+        removed === 'moderator' ? h('span', { class: 'badge badge-removed', title: t.removal!.notice, 'data-testid': 'badge-removed' }, '已移除') : null,
+        h('a', { href: `#/thread/${encodeURIComponent(t.id)}`, class: removed === 'notice' ? 'thread-link-removed' : null, 'data-testid': 'thread-link' }, t.title),
         lockMark(t.locked),
         options.showNew && t.newReplyCount ? h('span', { class: 'count-badge', title: `${t.newReplyCount} 条新回复`, 'data-testid': 'new-replies' }, `${t.newReplyCount} 条新回复`) : null,
       ),

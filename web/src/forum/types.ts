@@ -20,9 +20,20 @@ export interface Board {
   archived: boolean;
 }
 
+/** Removal by a group admin (schema/moderation.graphql ContentRemoval), as the lists and the thread page select it. */
+export interface RemovalRef {
+  reason: string;
+  reasonLabel: string;
+  /** What members see instead, e.g. 该帖子因「跑题」已被管理员移除. */
+  notice: string;
+}
+
 export interface ThreadSummary {
   id: string;
+  /** For members, the removal notice when an admin removed the thread. */
   title: string;
+  /** Set when an admin removed the thread. */
+  removal?: RemovalRef | null;
   /** 保密标识. */
   confidentiality: Confidentiality;
   author: ChatUser;
@@ -63,6 +74,7 @@ export interface QuotedReply {
   floor: number;
   body: string | null;
   deletedAt: string | null;
+  removal?: { notice: string } | null;
   author: UserRef;
 }
 
@@ -79,6 +91,8 @@ export interface Reply {
   createdAt: string;
   editedAt: string | null;
   deletedAt: string | null;
+  /** Set when an admin removed the floor: members get a null body, moderators keep it. */
+  removal?: RemovalRef | null;
   edits: PostEdit[];
   viewerCan: { edit: boolean; delete: boolean };
   /** Selected by the thread page only. */
@@ -166,13 +180,14 @@ export const SEARCH_TYPE_LABELS: Record<SearchResultType, string> = {
 };
 
 export const BOARD_FIELDS = `id name position archived`;
-export const THREAD_SUMMARY_FIELDS = `id title confidentiality createdAt lastActivityAt pinned essence locked viewCount replyCount lastFloor viewerFollows newReplyCount
+export const REMOVAL_FIELDS = `reason reasonLabel notice`;
+export const THREAD_SUMMARY_FIELDS = `id title removal { ${REMOVAL_FIELDS} } confidentiality createdAt lastActivityAt pinned essence locked viewCount replyCount lastFloor viewerFollows newReplyCount
   author { ${USER_FIELDS} } board { id name } group { id name }`;
 export const EDIT_FIELDS = `previousTitle previousBody editedAt editor { id realName }`;
 export const THREAD_FIELDS = `${THREAD_SUMMARY_FIELDS} body bodyHtml editedAt edits { ${EDIT_FIELDS} } viewerCan { reply edit moderate }
   group { id name viewerRole conversation { id } }`;
-export const REPLY_FIELDS = `id threadId floor confidentiality body bodyHtml createdAt editedAt deletedAt author { ${USER_FIELDS} }
-  quote { id floor body deletedAt author { id realName } } edits { ${EDIT_FIELDS} } viewerCan { edit delete }`;
+export const REPLY_FIELDS = `id threadId floor confidentiality body bodyHtml createdAt editedAt deletedAt removal { ${REMOVAL_FIELDS} } author { ${USER_FIELDS} }
+  quote { id floor body deletedAt removal { notice } author { id realName } } edits { ${EDIT_FIELDS} } viewerCan { edit delete }`;
 export const DISCUSSION_FIELDS = `id topic createdAt archivedAt viewerCanInvite viewerCanArchive creator { id realName } group { id name }
   conversation { id } members { ${USER_FIELDS} }`;
 export const NOTIFICATION_FIELDS = `id kind createdAt read subjectId actor { id realName } group { id name } thread { id title } reply { id floor }

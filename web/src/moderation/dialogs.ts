@@ -72,12 +72,18 @@ export function reportDialog(kind: ContentKind, id: string): void {
   });
 }
 
-export function removeDialog(kind: ContentKind, id: string, onDone?: () => void): void {
+export interface RemovalResult {
+  reason: string;
+  reasonLabel: string;
+  notice: string;
+}
+
+export function removeDialog(kind: ContentKind, id: string, onDone?: (removal: RemovalResult) => void): void {
   openDialog('移除内容', [reasonSelect(), noteField()], '移除', async (v) => {
-    await gql(`mutation Remove($t: ContentType!, $c: ID!, $r: ModerationReason!, $n: String) { removeContent(contentType: $t, contentId: $c, reason: $r, note: $n) { notice } }`, {
+    const data = await gql<{ removeContent: RemovalResult }>(`mutation Remove($t: ContentType!, $c: ID!, $r: ModerationReason!, $n: String) { removeContent(contentType: $t, contentId: $c, reason: $r, note: $n) { reason reasonLabel notice } }`, {
       t: kind, c: id, r: v.reason, n: v.note || null,
     });
-    onDone?.();
+    onDone?.(data.removeContent);
     return '已移除，作者会收到通知';
   });
 }

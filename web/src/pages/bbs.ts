@@ -3,6 +3,8 @@
  * reorder, archive and restore them), the threads of the board or of 全部 on the right (pinned
  * first, 精华 filter, 加载更多), and the 发帖 composer (board, title, Markdown with preview, @).
  * "?new=1" opens the composer; "?essence=1" shows only 精华.
+ * Threads removed by an admin (forum/threadList.ts threadRow): members get the removal notice as
+ * the title (as the server returns it), shown muted; the group's moderators see 已移除 before it.
  */
 import { gql } from '../api.js';
 import { pageError } from '../auth.js';

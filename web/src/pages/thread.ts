@@ -5,6 +5,9 @@
  * deleted floors stay as a tombstone. Admins pin, mark 精华 and lock; anyone follows. Opening
  * the page records the visit (view count, new-reply count, notifications about it read). New
  * floors announced to a follower while the page is open are loaded at once.
+ * Moderation: members 举报 a thread or floor (not their own); the group's owner and admins get a
+ * 管理 menu (移除 with a reason, 恢复, 警告 / 禁言 of the author). A removed floor shows the notice
+ * (该回复因「跑题」已被管理员移除) to members; moderators see the notice above the original and 恢复.
  */
 import { gql } from '../api.js';
 import { pageError } from '../auth.js';
@@ -22,6 +25,7 @@ import { notificationStore } from '../forum/notificationStore.js';
 import { countText, dateTimeEl, markdownHtml } from '../forum/render.js';
 import { lockMark, threadBadges } from '../forum/threadList.js';
 import { REPLY_FIELDS, THREAD_FIELDS, type PostEdit, type Reply, type Thread } from '../forum/types.js';
+import { forumModerationButtons, restoreForum, type ForumModerationContext } from '../moderation/forumModeration.js';
 import { notify } from '../notify.js';
 import { hashQuery } from '../router.js';
 import { viewer } from '../session.js';
@@ -36,6 +40,7 @@ const REPLY = `mutation Reply($t: ID!, $body: String!, $quote: ID, $mentions: [I
 const EDIT_THREAD = `mutation EditThread($t: ID!, $title: String!, $body: String!) { editThread(threadId: $t, title: $title, body: $body) { ${THREAD_FIELDS} } }`;
 const EDIT_REPLY = `mutation EditReply($r: ID!, $body: String!) { editReply(replyId: $r, body: $body) { ${REPLY_FIELDS} ${ATTACHMENT_FIELDS} } }`;
 const DELETE_REPLY = `mutation DeleteReply($r: ID!) { deleteReply(replyId: $r) { ${REPLY_FIELDS} } }`;
+const THREAD = `query Thread($id: ID!) { thread(id: $id) { ${THREAD_FIELDS} ${ATTACHMENT_FIELDS} } }`;
 const FOLLOW = `mutation Follow($t: ID!, $follow: Boolean!) { setThreadFollowed(threadId: $t, follow: $follow) { id viewerFollows } }`;
 const FLAGS: Record<'pinned' | 'essence' | 'locked', string> = {
   pinned: `mutation Pin($t: ID!, $on: Boolean!) { setThreadPinned(threadId: $t, pinned: $on) { ${THREAD_FIELDS} } }`,
@@ -107,6 +112,22 @@ export function threadPage(ctx: PageContext): Page {
   const floorsStatus = h('div');
   const moreButton = h('button', { type: 'button', class: 'btn btn-secondary', hidden: true, 'data-testid': 'floors-more', onclick: () => void loadMore() }, '加载更多楼层');
   const replyBox = h('section', { class: 'card reply-card', 'aria-label': '回帖', 'data-testid': 'reply-box' });
+
+  const modContext = (): ForumModerationContext | null =>
+    thread ? { groupId: thread.group.id, canModerate: thread.viewerCan.moderate, isMember: !!thread.group.viewerRole, viewerId: viewer()?.id } : null;
+
+  /** After the thread was removed or restored: its title, body and whether replies are open change. */
+  async function refreshThread(): Promise<void> {
+    try {
+      const data = await gql<{ thread: Thread }>(THREAD, { id: threadId }, ctx.signal);
+      thread = { ...thread, ...data.thread };
+      renderHead();
+      renderReplyBox();
+    } catch (error) {
+      const shown = pageError(error);
+      if (shown) notify(shown.message, 'error');
+    }
+  }
 
   function mentions() {
     const dir = directory;
@@ -201,8 +222,28 @@ export function threadPage(ctx: PageContext): Page {
     const edit = t.viewerCan.edit
       ? h('button', { type: 'button', class: 'btn btn-small btn-secondary', 'data-testid': 'thread-edit' }, '编辑')
       : null;
-    const bodyBox = h('div', { class: 'thread-body' }, markdownHtml(t.bodyHtml, { 'data-testid': 'thread-body' }));
-    applyWatermark(bodyBox, t.confidentiality);
+    const removal = t.removal ?? null;
+    // Members get the notice as the title and an empty body; moderators still read the thread.
+    const hidden = !!removal && !t.bodyHtml && t.title === removal.notice;
+    const bodyBox = hidden
+      ? h('div', { class: 'thread-body' }, h('p', { class: 'floor-tombstone muted', 'data-testid': 'thread-removed' }, removal.notice))
+      : h('div', { class: 'thread-body' }, markdownHtml(t.bodyHtml, { 'data-testid': 'thread-body' }));
+    if (!hidden) applyWatermark(bodyBox, t.confidentiality);
+    const mod = modContext();
+    const modButtons = mod
+      ? forumModerationButtons(mod, { kind: 'THREAD', id: t.id, author: t.author, removal, prefix: 'thread' }, () => void refreshThread(), 'btn btn-small btn-secondary')
+      : [];
+    const removedBanner =
+      removal && !hidden
+        ? h(
+            'div',
+            { class: 'alert thread-removed-banner', role: 'note', 'data-testid': 'thread-removed-banner' },
+            h('span', null, `${removal.notice}（成员看不到标题和正文，仅管理员可见原文）`),
+            t.viewerCan.moderate && t.author.id !== viewer()?.id
+              ? h('button', { type: 'button', class: 'btn btn-small btn-link', 'data-testid': 'thread-restore', onclick: () => void restoreForum({ kind: 'THREAD', id: t.id }, () => void refreshThread()) }, '恢复')
+              : null,
+          )
+        : null;
     edit?.addEventListener('click', () => {
       const close = () => {
         replaceChildren(editBox);
@@ -231,7 +272,15 @@ export function threadPage(ctx: PageContext): Page {
     const moderate = t.viewerCan.moderate ? [flag('pinned', '置顶', '取消置顶'), flag('essence', '设为精华', '取消精华'), flag('locked', '锁定', '解锁')] : [];
     replaceChildren(
       headBox,
-      h('h1', { class: 'page-title thread-h1', tabindex: '-1' }, threadBadges(t), h('span', { 'data-testid': 'thread-title' }, t.title), levelBadge(t.confidentiality), lockMark(t.locked)),
+      h(
+        'h1',
+        { class: `page-title thread-h1${hidden ? ' thread-title-removed' : ''}`, tabindex: '-1' },
+        threadBadges(t),
+        removal && !hidden ? h('span', { class: 'badge badge-removed', 'data-testid': 'badge-removed' }, '已移除') : null,
+        h('span', { 'data-testid': 'thread-title' }, t.title),
+        levelBadge(t.confidentiality),
+        lockMark(t.locked),
+      ),
       h(
         'p',
         { class: 'thread-meta' },
@@ -245,10 +294,18 @@ export function threadPage(ctx: PageContext): Page {
       ),
       h('p', { class: 'muted small thread-counts' }, h('span', { 'data-testid': 'thread-view-count' }, `浏览 ${countText(t.viewCount)}`), ' · ', h('span', { 'data-testid': 'thread-reply-count' }, `回复 ${countText(t.replyCount)}`)),
       t.locked ? h('p', { class: 'alert thread-locked', role: 'note', 'data-testid': 'thread-locked-notice' }, '🔒 本帖已被管理员锁定，不能回复或编辑。') : null,
+      removedBanner,
       bodyBox,
-      attachmentList(t.attachments, 'thread-attachments'),
+      hidden ? null : attachmentList(t.attachments, 'thread-attachments'),
       editBox,
-      h('div', { class: 'actions thread-actions' }, follow, edit, moderate.length ? h('span', { class: 'mod-actions', role: 'group', 'aria-label': '管理操作' }, moderate) : null),
+      h(
+        'div',
+        { class: 'actions thread-actions' },
+        follow,
+        edit,
+        moderate.length ? h('span', { class: 'mod-actions', role: 'group', 'aria-label': '管理操作' }, moderate) : null,
+        modButtons.length ? h('span', { class: 'mod-actions', role: 'group', 'aria-label': '举报与管理' }, modButtons) : null,
+      ),
       alert,
     );
     const title = el.querySelector('[data-testid=floors-title]');
@@ -314,7 +371,10 @@ export function threadPage(ctx: PageContext): Page {
     const item = h('li', { class: `floor${r.deletedAt ? ' floor-deleted' : ''}`, id: `floor-${r.floor}`, tabindex: '-1', 'data-testid': 'floor', 'data-floor': String(r.floor), 'data-reply-id': r.id });
     const render = (reply: Reply) => {
       replies.set(reply.id, reply);
-      item.className = `floor${reply.deletedAt ? ' floor-deleted' : ''}`;
+      const removal = reply.deletedAt ? null : reply.removal ?? null;
+      item.className = `floor${reply.deletedAt ? ' floor-deleted' : ''}${removal ? ' floor-removed' : ''}`;
+      const mod = modContext();
+      const setRemoval = (next: Reply['removal']) => render({ ...reply, removal: next, viewerCan: { ...reply.viewerCan, edit: next ? false : reply.viewerCan.edit } });
       const editBox = h('div');
       const confirmBox = h('div');
       const alert = h('p', { class: 'field-error', role: 'alert', hidden: true });
@@ -324,17 +384,23 @@ export function threadPage(ctx: PageContext): Page {
             'blockquote',
             { class: 'floor-quote', 'data-testid': 'floor-quote' },
             h('a', { href: `#/thread/${encodeURIComponent(threadId)}?floor=${quote.floor}`, class: 'quote-author', onclick: (event: MouseEvent) => (event.preventDefault(), void scrollToFloor(quote.floor)) }, `引用 ${quote.floor}楼 ${quote.author.realName}：`),
-            quote.deletedAt || quote.body === null ? h('span', { class: 'muted' }, '该楼层已删除') : h('span', { class: 'quote-text' }, plain(quote.body)),
+            quote.deletedAt
+              ? h('span', { class: 'muted' }, '该楼层已删除')
+              : quote.removal
+                ? h('span', { class: 'muted', 'data-testid': 'floor-quote-removed' }, quote.removal.notice)
+                : quote.body === null
+                  ? h('span', { class: 'muted' }, '该楼层已删除')
+                  : h('span', { class: 'quote-text' }, plain(quote.body)),
           )
         : null;
-      const canQuote = !reply.deletedAt && !!thread?.viewerCan.reply;
+      const canQuote = !reply.deletedAt && !removal && !!thread?.viewerCan.reply;
       const actions = h(
         'div',
         { class: 'floor-actions' },
         canQuote
           ? h('button', { type: 'button', class: 'btn btn-link btn-small', 'data-testid': 'floor-quote-button', onclick: () => quoteFloor(reply) }, '引用')
           : null,
-        reply.viewerCan.edit
+        reply.viewerCan.edit && !removal
           ? h(
               'button',
               {
@@ -397,7 +463,9 @@ export function threadPage(ctx: PageContext): Page {
               '删除',
             )
           : null,
+        mod && !reply.deletedAt ? forumModerationButtons(mod, { kind: 'REPLY', id: reply.id, author: reply.author, removal, prefix: 'floor' }, (next) => setRemoval(next)) : null,
       );
+      const content = [quoteEl, reply.bodyHtml !== null ? watermarked(markdownHtml(reply.bodyHtml, { 'data-testid': 'floor-body' }), floorLevel(reply)) : null, attachmentList(reply.attachments, 'floor-attachments')];
       replaceChildren(
         item,
         h(
@@ -413,7 +481,22 @@ export function threadPage(ctx: PageContext): Page {
         ),
         reply.deletedAt
           ? h('p', { class: 'floor-tombstone muted', 'data-testid': 'floor-deleted' }, '该楼层已删除')
-          : [quoteEl, reply.bodyHtml !== null ? watermarked(markdownHtml(reply.bodyHtml, { 'data-testid': 'floor-body' }), floorLevel(reply)) : null, attachmentList(reply.attachments, 'floor-attachments')],
+          : removal
+            ? [
+                h(
+                  'p',
+                  { class: 'floor-tombstone muted', 'data-testid': 'floor-removed' },
+                  removal.notice,
+                  mod?.canModerate && reply.author.id !== mod.viewerId
+                    ? [' ', h('button', { type: 'button', class: 'btn btn-link btn-small', 'data-testid': 'floor-restore', onclick: () => void restoreForum({ kind: 'REPLY', id: reply.id }, () => setRemoval(null)) }, '恢复')]
+                    : null,
+                ),
+                // Moderators still read it (members get a null body).
+                reply.bodyHtml !== null
+                  ? h('div', { class: 'floor-removed-original', 'data-testid': 'floor-removed-original' }, h('p', { class: 'muted small' }, `原文（${reply.author.realName}，仅管理员可见）：`), content)
+                  : null,
+              ]
+            : content,
         editBox,
         reply.deletedAt ? null : actions,
         confirmBox,
@@ -437,7 +520,7 @@ export function threadPage(ctx: PageContext): Page {
       editor = null;
       replaceChildren(
         replyBox,
-        h('p', { class: 'muted', 'data-testid': 'reply-closed' }, t.locked ? '🔒 本帖已锁定，不能回复。' : t.group.viewerRole ? '该版块已归档，不能回复。' : '您不是本群成员，不能回复。'),
+        h('p', { class: 'muted', 'data-testid': 'reply-closed' }, t.removal ? '本帖已被管理员移除，不能回复。' : t.locked ? '🔒 本帖已锁定，不能回复。' : t.group.viewerRole ? '该版块已归档，不能回复。' : '您不是本群成员，不能回复。'),
       );
       for (const b of floorList.querySelectorAll<HTMLElement>('[data-testid=floor-quote-button]')) b.hidden = true;
       return;
