@@ -173,7 +173,8 @@ try {
       console.log(`  group sizes: min ${sizes[0]}, median ${sizes[Math.floor(sizes.length / 2)]}, max ${sizes[sizes.length - 1]}; seeded in ${(seedMs / 1000).toFixed(1)} s, VACUUM ANALYZE ${(vacuumMs / 1000).toFixed(1)} s`);
     }
     const tableSizes = await direct.query<{ name: string; rows: string; heap: string; gin: string }>(
-      `select c.relname as name, c.reltuples::bigint as rows, pg_size_pretty(pg_table_size(c.oid)) as heap, pg_size_pretty(pg_relation_size((c.relname || '_search_vector_index')::regclass)) as gin
+      `select c.relname as name, c.reltuples::bigint as rows, pg_size_pretty(pg_table_size(c.oid)) as heap, (select pg_size_pretty(sum(pg_relation_size(i.indexrelid))) from pg_index i join pg_class ic on ic.oid = i.indexrelid
+                where i.indrelid = c.oid and ic.relname like '%search_vector%') as gin
          from pg_class c where c.relname in ('message', 'thread', 'thread_reply') order by c.relname`,
     );
     for (const t of tableSizes.rows) console.log(`  ${t.name}: ${num(Number(t.rows))} rows, table ${t.heap}, GIN index ${t.gin}`);
@@ -253,7 +254,7 @@ try {
         let captured: { sql: string; params: unknown[] } | null = null;
         const ctx = {
           actor: { userId: viewer.userId, sessionId: '', unitId: '', isSystemAdmin: false, adminUnitPaths: [] },
-          em: { execute: async (sql: string, params: unknown[]) => ((captured = { sql, params }), []) },
+          em: { execute: async (sql: string, params: unknown[]) => ((captured = { sql, params }), []), getMetadata: () => orm.em.getMetadata() },
         } as unknown as DomainContext;
         await search(ctx, args);
         if (!captured) throw new Error('search() sent no SQL');
