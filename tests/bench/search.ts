@@ -46,7 +46,7 @@ import type { DomainContext } from '../../server/modules/context.js';
 import { search, type SearchArgs } from '../../server/modules/search/search.js';
 import { queryWords, toTsqueryLiteral } from '../../server/modules/search/segment.js';
 import type { ClientRequest, RunMessage, RunResult } from './search/client.js';
-import { startProfile, summariseProfile } from './chat/measure.js';
+import { machineBusyPercent, startProfile, summariseProfile } from './chat/measure.js';
 import { random } from './search/corpus.js';
 import { createViewers, seedSearch, type IndexingFigures, type Viewer } from './search/seed.js';
 
@@ -235,6 +235,10 @@ try {
         firstError ||= r.firstError;
         return r;
       };
+
+      // Other work on the machine skews every figure: say how busy it is while this run is idle.
+      const idleBusy = await machineBusyPercent(2000);
+      console.log(`\nmachine CPU busy while the benchmark idles (2 s): ${idleBusy === null ? 'unknown' : `${idleBusy.toFixed(0)} % of one core`} (${os.cpus().length} cores)`);
 
       // The floor: an authenticated request that touches no data (HTTP, session lookup, GraphQL).
       const floorRequests: ClientRequest[] = viewers.map((v) => ({ query: '{ viewer { id } }', variables: {}, token: v.token }));
