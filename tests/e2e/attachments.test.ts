@@ -8,12 +8,11 @@
  * again from there. A meeting notice with the text attached shows it to the invitee 程永.
  */
 import fs from 'node:fs/promises';
-import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../helpers/app.js';
+import { apiClient, BrowserSession, type Opened } from '../helpers/browser.js';
+import { png } from '../helpers/files.js';
 
-const PASSWORD = 'Jiaoliu@2026';
 const DEMO_GROUP = '政务服务工作交流';
 const TXT_NAME = '巴中市政务服务事项目录.txt';
 const TXT_BODY = '巴中市政务服务事项目录（2026 年版）\n一、行政许可 212 项\n二、公共服务 97 项\n';
@@ -23,67 +22,10 @@ const DIRECT_BODY = '督查通报（草稿）\n请苟晓燕同志核对通江县
 const MEETING_TITLE = '政务服务事项目录修订会';
 
 let app: TestApp;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-const tokens: Record<string, string> = {};
-const ids: Record<string, string> = {};
+const session = new BrowserSession(() => app);
+const { tokens, ids, api, signIn } = apiClient(() => app);
 let groupConversationId: string;
 let directConversationId: string;
-
-interface GqlResult<T> {
-  data: T | null;
-  errors?: Array<{ message: string }>;
-}
-
-async function api<T>(loginName: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const response = await fetch(`${app.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[loginName]}` }, body: JSON.stringify({ query, variables }) });
-  const body = (await response.json()) as GqlResult<T>;
-  if (body.errors?.length || !body.data) throw new Error(`GraphQL error: ${JSON.stringify(body.errors)}`);
-  return body.data;
-}
-
-async function signIn(loginName: string): Promise<void> {
-  const response = await fetch(`${app.url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query: `mutation($l: String!, $p: String!) { login(loginName: $l, password: $p) { token user { id } } }`, variables: { l: loginName, p: PASSWORD } }),
-  });
-  const body = (await response.json()) as GqlResult<{ login: { token: string; user: { id: string } } }>;
-  tokens[loginName] = body.data!.login.token;
-  ids[loginName] = body.data!.login.user.id;
-}
-
-/** A real PNG (red 40×30). */
-function png(): Buffer {
-  const crcTable = Array.from({ length: 256 }, (_, n) => {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    return c >>> 0;
-  });
-  const crc = (buf: Buffer) => {
-    let c = 0xffffffff;
-    for (const b of buf) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
-    return (c ^ 0xffffffff) >>> 0;
-  };
-  const chunk = (type: string, data: Buffer) => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const sum = Buffer.alloc(4);
-    sum.writeUInt32BE(crc(body));
-    return Buffer.concat([len, body, sum]);
-  };
-  const width = 40;
-  const height = 30;
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = 8;
-  ihdr[9] = 2;
-  const raw = Buffer.alloc((width * 3 + 1) * height);
-  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) raw.set([0xb7, 0x1c, 0x1c], y * (width * 3 + 1) + 1 + x * 3);
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
-}
 
 /** A datetime-local value `days` from now at `hour`:00, Beijing time. */
 function beijing(days: number, hour: number): string {
@@ -91,29 +33,7 @@ function beijing(days: number, hour: number): string {
   return `${day}T${String(hour).padStart(2, '0')}:00`;
 }
 
-interface Opened {
-  context: BrowserContext;
-  page: Page;
-  errors: string[];
-}
-
-async function openAs(loginName: string, realName: string): Promise<Opened> {
-  const context = await browser.newContext({ baseURL: app.url, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-  context.setDefaultTimeout(15_000);
-  contexts.push(context);
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(message.text());
-  });
-  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
-  await page.goto('/#/login');
-  await page.getByTestId('input-loginName').fill(loginName);
-  await page.getByTestId('input-password').fill(PASSWORD);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('viewer-name').filter({ hasText: realName }).waitFor();
-  return { context, page, errors };
-}
+const openAs = (loginName: string, realName: string): Promise<Opened> => session.openAs(loginName, realName, { viewport: { width: 1280, height: 900 }, acceptDownloads: true });
 
 beforeAll(async () => {
   app = await startTestApp();
@@ -124,15 +44,11 @@ beforeAll(async () => {
   groupConversationId = demo.conversation.id;
   const { openDirectConversation } = await api<{ openDirectConversation: { id: string } }>('lijinsong', `mutation($u: ID!) { openDirectConversation(userId: $u) { id } }`, { u: ids.gouxiaoyan });
   directConversationId = openDirectConversation.id;
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'],
-  });
+  await session.launch();
 });
 
 afterAll(async () => {
-  await Promise.all(contexts.map((c) => c.close().catch(() => undefined)));
-  await browser?.close();
+  await session.close();
   await app?.close();
 });
 

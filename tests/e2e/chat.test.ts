@@ -6,89 +6,24 @@
  * The groups these tests use are made through the API, so they do not depend on the demo group.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { CLASSIC_EXPRESSIONS as SERVER_EXPRESSIONS } from '../../server/modules/chat/messages.js';
 import { CLASSIC_EXPRESSIONS as WEB_EXPRESSIONS } from '../../web/src/chat/emoji.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
+import { apiClient, BrowserSession, type Opened } from '../helpers/browser.js';
 
-const PASSWORD = 'Jiaoliu@2026';
 const GROUP_NAME = '实时交流测试群';
 
 let app: TestApp;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-const ids: Record<string, string> = {};
-const tokens: Record<string, string> = {};
+const session = new BrowserSession(() => app);
+const { ids, api, signIn, sendByApi, ...client } = apiClient(() => app);
 let conversationId: string;
 
-interface GqlResult<T> {
-  data: T | null;
-  errors?: Array<{ message: string; extensions?: { code?: string } }>;
-}
-
-/** GraphQL as an API client (bearer token, no cookie). */
-async function api<T>(loginName: string | null, query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (loginName) headers.authorization = `Bearer ${tokens[loginName]}`;
-  const response = await fetch(`${app.url}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
-  const body = (await response.json()) as GqlResult<T>;
-  if (body.errors?.length || !body.data) throw new Error(`GraphQL error: ${JSON.stringify(body.errors)}`);
-  return body.data;
-}
-
-async function signIn(loginName: string): Promise<void> {
-  const data = await api<{ login: { token: string; user: { id: string } } }>(null, `mutation($l: String!, $p: String!) { login(loginName: $l, password: $p) { token user { id } } }`, { l: loginName, p: PASSWORD });
-  tokens[loginName] = data.login.token;
-  ids[loginName] = data.login.user.id;
-}
-
 /** An invite-only group owned by `owner`, with `members` invited and accepted. */
-async function makeGroup(owner: string, name: string, members: string[]): Promise<{ groupId: string; conversationId: string }> {
-  const { createGroup } = await api<{ createGroup: { id: string; conversation: { id: string } } }>(
-    owner,
-    `mutation($input: GroupInput!) { createGroup(input: $input) { id conversation { id } } }`,
-    { input: { name, purpose: '测试实时消息', rules: '实名发言，围绕工作交流。', visibility: 'INVITE_ONLY' } },
-  );
-  for (const member of members) {
-    const { inviteToGroup } = await api<{ inviteToGroup: { id: string } }>(owner, `mutation($g: ID!, $u: ID!) { inviteToGroup(groupId: $g, userId: $u) { id } }`, { g: createGroup.id, u: ids[member] });
-    await api(member, `mutation($i: ID!) { acceptInvitation(invitationId: $i, acceptRules: true) { id } }`, { i: inviteToGroup.id });
-  }
-  return { groupId: createGroup.id, conversationId: createGroup.conversation.id };
-}
-
-async function sendByApi(loginName: string, conversation: string, body: string): Promise<void> {
-  await api(loginName, `mutation($c: ID!, $b: String!, $k: String!) { sendMessage(conversationId: $c, body: $b, clientMessageId: $k) { id } }`, {
-    c: conversation,
-    b: body,
-    k: `e2e-${Math.random().toString(36).slice(2)}-${Date.now()}`,
-  });
-}
-
-interface Opened {
-  context: BrowserContext;
-  page: Page;
-  /** Console errors and page errors seen so far. */
-  errors: string[];
-}
+const makeGroup = (owner: string, name: string, members: string[]) => client.makeGroup(owner, name, members, { purpose: '测试实时消息', rules: '实名发言，围绕工作交流。' });
 
 /** A browser context of its own (cookies), signed in through the login page. */
-async function openAs(loginName: string, realName: string): Promise<Opened> {
-  const context = await browser.newContext({ baseURL: app.url, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1280, height: 800 } });
-  context.setDefaultTimeout(15_000);
-  contexts.push(context);
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(message.text());
-  });
-  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
-  await page.goto('/#/login');
-  await page.getByTestId('input-loginName').fill(loginName);
-  await page.getByTestId('input-password').fill(PASSWORD);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('viewer-name').filter({ hasText: realName }).waitFor();
-  return { context, page, errors };
-}
+const openAs = (loginName: string, realName: string): Promise<Opened> => session.openAs(loginName, realName, { viewport: { width: 1280, height: 800 } });
 
 /** Opens a conversation and waits until its history is shown; marks the window to detect reloads. */
 async function openConversation(page: Page, id: string, title: string): Promise<void> {
@@ -128,15 +63,11 @@ beforeAll(async () => {
   app = await startTestApp();
   await Promise.all(['lijinsong', 'chengyong', 'gouxiaoyan'].map(signIn));
   ({ conversationId } = await makeGroup('lijinsong', GROUP_NAME, ['chengyong']));
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'],
-  });
+  await session.launch();
 });
 
 afterAll(async () => {
-  await Promise.all(contexts.map((c) => c.close().catch(() => undefined)));
-  await browser?.close();
+  await session.close();
   await app?.close();
 });
 

@@ -5,58 +5,25 @@
  * picker that a non-listed member sees only as a placeholder, live.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../helpers/app.js';
+import { apiClient, BrowserSession, type Opened } from '../helpers/browser.js';
 
-const PASSWORD = 'Jiaoliu@2026';
 const GROUP_NAME = '保密提醒测试群';
 
 let app: TestApp;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-const ids: Record<string, string> = {};
-const tokens: Record<string, string> = {};
+const session = new BrowserSession(() => app);
+const { signIn, makeGroup } = apiClient(() => app);
 let conversationId: string;
 
-async function api<T>(loginName: string | null, query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (loginName) headers.authorization = `Bearer ${tokens[loginName]}`;
-  const response = await fetch(`${app.url}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
-  const body = (await response.json()) as { data: T | null; errors?: unknown[] };
-  if (body.errors?.length || !body.data) throw new Error(`GraphQL error: ${JSON.stringify(body.errors)}`);
-  return body.data;
-}
-
-async function signIn(loginName: string): Promise<void> {
-  const data = await api<{ login: { token: string; user: { id: string } } }>(null, `mutation($l: String!, $p: String!) { login(loginName: $l, password: $p) { token user { id } } }`, { l: loginName, p: PASSWORD });
-  tokens[loginName] = data.login.token;
-  ids[loginName] = data.login.user.id;
-}
-
-interface Opened {
-  page: Page;
-  errors: string[];
-}
-
+/** Signed in, with the test group's conversation open. */
 async function openAs(loginName: string, realName: string): Promise<Opened> {
-  const context = await browser.newContext({ baseURL: app.url, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1280, height: 800 } });
-  context.setDefaultTimeout(15_000);
-  contexts.push(context);
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(message.text());
-  });
-  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
-  await page.goto('/#/login');
-  await page.getByTestId('input-loginName').fill(loginName);
-  await page.getByTestId('input-password').fill(PASSWORD);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('viewer-name').filter({ hasText: realName }).waitFor();
+  const opened = await session.openAs(loginName, realName, { viewport: { width: 1280, height: 800 } });
+  const { page } = opened;
   await page.goto(`/#/chat/${conversationId}`);
   await page.getByTestId('conversation-title').filter({ hasText: GROUP_NAME }).waitFor();
   await page.getByTestId('composer-input').waitFor();
-  return { page, errors };
+  return opened;
 }
 
 const message = (page: Page, text: string) => page.getByTestId('message').filter({ has: page.getByTestId('message-body').getByText(text, { exact: true }) });
@@ -70,25 +37,12 @@ async function watermarkOf(page: Page, text: string): Promise<{ text: string | u
 beforeAll(async () => {
   app = await startTestApp();
   await Promise.all(['lijinsong', 'chengyong', 'gouxiaoyan'].map(signIn));
-  const { createGroup } = await api<{ createGroup: { id: string; conversation: { id: string } } }>(
-    'lijinsong',
-    `mutation($input: GroupInput!) { createGroup(input: $input) { id conversation { id } } }`,
-    { input: { name: GROUP_NAME, purpose: '测试保密提醒', rules: '遵守保密守则。', visibility: 'INVITE_ONLY' } },
-  );
-  conversationId = createGroup.conversation.id;
-  for (const member of ['chengyong', 'gouxiaoyan']) {
-    const { inviteToGroup } = await api<{ inviteToGroup: { id: string } }>('lijinsong', `mutation($g: ID!, $u: ID!) { inviteToGroup(groupId: $g, userId: $u) { id } }`, { g: createGroup.id, u: ids[member] });
-    await api(member, `mutation($i: ID!) { acceptInvitation(invitationId: $i, acceptRules: true) { id } }`, { i: inviteToGroup.id });
-  }
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'],
-  });
+  ({ conversationId } = await makeGroup('lijinsong', GROUP_NAME, ['chengyong', 'gouxiaoyan'], { purpose: '测试保密提醒', rules: '遵守保密守则。' }));
+  await session.launch();
 });
 
 afterAll(async () => {
-  await Promise.all(contexts.map((c) => c.close().catch(() => undefined)));
-  await browser?.close();
+  await session.close();
   await app?.close();
 });
 

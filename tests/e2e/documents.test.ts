@@ -9,13 +9,13 @@
  * limit shows how an oversize upload is refused.
  */
 import fs from 'node:fs/promises';
-import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { Config } from '../../server/config.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
+import { apiClient, BrowserSession, type Opened } from '../helpers/browser.js';
+import { png } from '../helpers/files.js';
 
-const PASSWORD = 'Jiaoliu@2026';
 const DEMO_GROUP = '政务服务工作交流';
 const TXT_NAME = '通江县政务服务事项清单.txt';
 const TXT_BODY = '通江县政务服务事项清单（2026 年版）\n一、行政许可 126 项\n二、公共服务 58 项\n';
@@ -23,92 +23,14 @@ const PNG_NAME = '窗口布局示意图.png';
 const REQUEST_TITLE = '通江县“一窗受理”工作流程图';
 
 let app: TestApp;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-const tokens: Record<string, string> = {};
-const ids: Record<string, string> = {};
+const session = new BrowserSession(() => app);
+const { ids, api, signIn } = apiClient(() => app);
 let groupId: string;
 let groupConversationId: string;
 
-interface GqlResult<T> {
-  data: T | null;
-  errors?: Array<{ message: string; extensions?: { code?: string } }>;
-}
-
-async function api<T>(loginName: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const response = await fetch(`${app.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[loginName]}` }, body: JSON.stringify({ query, variables }) });
-  const body = (await response.json()) as GqlResult<T>;
-  if (body.errors?.length || !body.data) throw new Error(`GraphQL error: ${JSON.stringify(body.errors)}`);
-  return body.data;
-}
-
-async function signIn(loginName: string): Promise<void> {
-  const response = await fetch(`${app.url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query: `mutation($l: String!, $p: String!) { login(loginName: $l, password: $p) { token user { id } } }`, variables: { l: loginName, p: PASSWORD } }),
-  });
-  const body = (await response.json()) as GqlResult<{ login: { token: string; user: { id: string } } }>;
-  tokens[loginName] = body.data!.login.token;
-  ids[loginName] = body.data!.login.user.id;
-}
-
-/** A real PNG (red 40×30) with padding after IEND, so the upload takes a moment when throttled. */
-function png(padding: number): Buffer {
-  const crcTable = Array.from({ length: 256 }, (_, n) => {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    return c >>> 0;
-  });
-  const crc = (buf: Buffer) => {
-    let c = 0xffffffff;
-    for (const b of buf) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
-    return (c ^ 0xffffffff) >>> 0;
-  };
-  const chunk = (type: string, data: Buffer) => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const sum = Buffer.alloc(4);
-    sum.writeUInt32BE(crc(body));
-    return Buffer.concat([len, body, sum]);
-  };
-  const width = 40;
-  const height = 30;
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = 8; // bit depth
-  ihdr[9] = 2; // RGB
-  const raw = Buffer.alloc((width * 3 + 1) * height);
-  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) raw.set([0xb7, 0x1c, 0x1c], y * (width * 3 + 1) + 1 + x * 3);
-  const file = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
-  return Buffer.concat([file, Buffer.alloc(padding)]);
-}
-
-interface Opened {
-  context: BrowserContext;
-  page: Page;
-  errors: string[];
-}
-
-async function openAs(loginName: string, realName: string, server: TestApp = app): Promise<Opened> {
-  const context = await browser.newContext({ baseURL: server.url, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-  context.setDefaultTimeout(15_000);
-  contexts.push(context);
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('console', (message) => {
-    // Refused uploads answer 400 or 413, which the browser reports as a failed resource load.
-    if (message.type() === 'error' && !/status of (400|413)/.test(message.text())) errors.push(message.text());
-  });
-  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
-  await page.goto('/#/login');
-  await page.getByTestId('input-loginName').fill(loginName);
-  await page.getByTestId('input-password').fill(PASSWORD);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('viewer-name').filter({ hasText: realName }).waitFor();
-  return { context, page, errors };
+function openAs(loginName: string, realName: string, server: TestApp = app): Promise<Opened> {
+  // Refused uploads answer 400 or 413, which the browser reports as a failed resource load.
+  return session.openAs(loginName, realName, { viewport: { width: 1280, height: 900 }, acceptDownloads: true, server, ignoreConsole: /status of (400|413)/ });
 }
 
 async function bell(page: Page): Promise<number> {
@@ -124,15 +46,11 @@ beforeAll(async () => {
   if (!demo) throw new Error('苟晓燕 is not in the demo group of the test database');
   groupId = demo.id;
   groupConversationId = demo.conversation.id;
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'],
-  });
+  await session.launch();
 });
 
 afterAll(async () => {
-  await Promise.all(contexts.map((c) => c.close().catch(() => undefined)));
-  await browser?.close();
+  await session.close();
   await app?.close();
 });
 

@@ -6,10 +6,10 @@
  * where they are; a discussion group that only its members see.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../helpers/app.js';
+import { apiClient, BrowserSession, type Opened } from '../helpers/browser.js';
 
-const PASSWORD = 'Jiaoliu@2026';
 const DEMO_GROUP = '政务服务工作交流';
 const THREAD_TITLE = '<script>window.__xss=1</script>行政许可事项清单梳理经验';
 const THREAD_BODY = [
@@ -28,56 +28,12 @@ const THREAD_BODY = [
 ].join('\n');
 
 let app: TestApp;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-const ids: Record<string, string> = {};
-const tokens: Record<string, string> = {};
+const session = new BrowserSession(() => app);
+const { api, signIn } = apiClient(() => app);
 let groupId: string;
 let groupConversationId: string;
 
-interface GqlResult<T> {
-  data: T | null;
-  errors?: Array<{ message: string; extensions?: { code?: string } }>;
-}
-
-async function api<T>(loginName: string | null, query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (loginName) headers.authorization = `Bearer ${tokens[loginName]}`;
-  const response = await fetch(`${app.url}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
-  const body = (await response.json()) as GqlResult<T>;
-  if (body.errors?.length || !body.data) throw new Error(`GraphQL error: ${JSON.stringify(body.errors)}`);
-  return body.data;
-}
-
-async function signIn(loginName: string): Promise<void> {
-  const data = await api<{ login: { token: string; user: { id: string } } }>(null, `mutation($l: String!, $p: String!) { login(loginName: $l, password: $p) { token user { id } } }`, { l: loginName, p: PASSWORD });
-  tokens[loginName] = data.login.token;
-  ids[loginName] = data.login.user.id;
-}
-
-interface Opened {
-  context: BrowserContext;
-  page: Page;
-  errors: string[];
-}
-
-async function openAs(loginName: string, realName: string): Promise<Opened> {
-  const context = await browser.newContext({ baseURL: app.url, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1280, height: 900 } });
-  context.setDefaultTimeout(15_000);
-  contexts.push(context);
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(message.text());
-  });
-  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
-  await page.goto('/#/login');
-  await page.getByTestId('input-loginName').fill(loginName);
-  await page.getByTestId('input-password').fill(PASSWORD);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('viewer-name').filter({ hasText: realName }).waitFor();
-  return { context, page, errors };
-}
+const openAs = (loginName: string, realName: string): Promise<Opened> => session.openAs(loginName, realName, { viewport: { width: 1280, height: 900 } });
 
 /** The bell's count (0 when hidden). */
 async function bell(page: Page): Promise<number> {
@@ -97,15 +53,11 @@ beforeAll(async () => {
   if (!demo) throw new Error('the demo group is not in the test database');
   groupId = demo.id;
   groupConversationId = demo.conversation.id;
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'],
-  });
+  await session.launch();
 });
 
 afterAll(async () => {
-  await Promise.all(contexts.map((c) => c.close().catch(() => undefined)));
-  await browser?.close();
+  await session.close();
   await app?.close();
 });
 

@@ -3,48 +3,32 @@
  * the demo data: login, directory, registration and approval, stored XSS, CSP.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../helpers/app.js';
+import { BrowserSession, loginThroughPage, submitLogin } from '../helpers/browser.js';
 
-const PASSWORD = 'Jiaoliu@2026';
 const XSS = '<img src=x onerror="window.__xss=1">';
 
 let app: TestApp;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+const session = new BrowserSession(() => app);
 
 beforeAll(async () => {
   app = await startTestApp();
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'],
-  });
+  await session.launch();
 });
 
 afterAll(async () => {
-  await browser?.close();
+  await session.close();
   await app?.close();
 });
 
 /** A new browser context (its own cookie jar) and page. */
 async function openPage(): Promise<Page> {
-  const context = await browser.newContext({ baseURL: app.url, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-  context.setDefaultTimeout(15_000);
-  contexts.push(context);
+  const context = await session.newContext();
   return context.newPage();
 }
 
-async function submitLogin(page: Page, loginName: string, password: string): Promise<void> {
-  await page.goto('/#/login');
-  await page.getByTestId('input-loginName').fill(loginName);
-  await page.getByTestId('input-password').fill(password);
-  await page.getByTestId('login-submit').click();
-}
-
-async function login(page: Page, loginName: string, realName: string): Promise<void> {
-  await submitLogin(page, loginName, PASSWORD);
-  await page.getByTestId('viewer-name').filter({ hasText: realName }).waitFor();
-}
+const login = loginThroughPage;
 
 /** Calls the GraphQL API as a script would (JSON body, no cookie). */
 async function graphql<T>(query: string, variables: Record<string, unknown> = {}): Promise<{ data: T | null; errors?: Array<{ message: string; extensions?: { code?: string; field?: string } }> }> {
@@ -61,7 +45,7 @@ async function unitId(name: string): Promise<string> {
 
 describe('web UI', () => {
   afterAll(async () => {
-    await Promise.all(contexts.map((c) => c.close().catch(() => undefined)));
+    await session.closeContexts();
   });
 
   test('李劲松 logs in, browses the directory by unit and searches by name', async () => {

@@ -4,39 +4,16 @@
  * answers 请假 with a reason, and the roster 李劲松 sees updates (已读, then 请假 with the reason).
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../helpers/app.js';
+import { BrowserSession, type Opened } from '../helpers/browser.js';
 
-const PASSWORD = 'Jiaoliu@2026';
 const TITLE = '三县一区窗口服务规范研讨会';
 const COUNTIES = ['巴州区政务服务中心', '通江县政务服务中心', '南江县政务服务中心', '平昌县政务服务中心'];
 
 let app: TestApp;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+const session = new BrowserSession(() => app);
 
-interface Opened {
-  page: Page;
-  errors: string[];
-}
-
-async function openAs(loginName: string, realName: string): Promise<Opened> {
-  const context = await browser.newContext({ baseURL: app.url, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1280, height: 900 } });
-  context.setDefaultTimeout(15_000);
-  contexts.push(context);
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(message.text());
-  });
-  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
-  await page.goto('/#/login');
-  await page.getByTestId('input-loginName').fill(loginName);
-  await page.getByTestId('input-password').fill(PASSWORD);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('viewer-name').filter({ hasText: realName }).waitFor();
-  return { page, errors };
-}
+const openAs = (loginName: string, realName: string): Promise<Opened> => session.openAs(loginName, realName, { viewport: { width: 1280, height: 900 } });
 
 /** A datetime-local value `days` from now at `hour`:00, Beijing time. */
 function beijing(days: number, hour: number): string {
@@ -46,15 +23,11 @@ function beijing(days: number, hour: number): string {
 
 beforeAll(async () => {
   app = await startTestApp();
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'],
-  });
+  await session.launch();
 });
 
 afterAll(async () => {
-  await Promise.all(contexts.map((c) => c.close().catch(() => undefined)));
-  await browser?.close();
+  await session.close();
   await app?.close();
 });
 

@@ -7,37 +7,27 @@
  * the original and restores it.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../helpers/app.js';
+import { BrowserSession, type Opened } from '../helpers/browser.js';
 import { sql } from '../helpers/demo.js';
 
-const PASSWORD = 'Jiaoliu@2026';
 const GROUP_NAME = '政务服务工作交流';
 const OFF_TOPIC = '周末有人一起去钓鱼吗？青岛湖的鲫鱼很肥';
 
 let app: TestApp;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+const session = new BrowserSession(() => app);
 let conversationId: string;
 
-async function openAs(loginName: string, realName: string): Promise<{ page: Page; errors: string[] }> {
-  const context = await browser.newContext({ baseURL: app.url, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1280, height: 800 } });
-  context.setDefaultTimeout(15_000);
-  contexts.push(context);
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  await page.goto('/#/login');
-  await page.getByTestId('input-loginName').fill(loginName);
-  await page.getByTestId('input-password').fill(PASSWORD);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('viewer-name').filter({ hasText: realName }).waitFor();
+/** Signed in, with the demo group's conversation open and the window marked to detect reloads. */
+async function openAs(loginName: string, realName: string): Promise<Opened> {
+  const opened = await session.openAs(loginName, realName, { viewport: { width: 1280, height: 800 } });
+  const { page } = opened;
   await page.goto(`/#/chat/${conversationId}`);
   await page.getByTestId('conversation-title').filter({ hasText: GROUP_NAME }).waitFor();
   await page.getByTestId('composer-input').waitFor();
   await page.evaluate(() => ((window as unknown as { __noReload: boolean }).__noReload = true));
-  return { page, errors };
+  return opened;
 }
 
 const message = (page: Page, text: string) => page.getByTestId('message').filter({ has: page.getByTestId('message-body').getByText(text, { exact: true }) });
@@ -45,15 +35,11 @@ const message = (page: Page, text: string) => page.getByTestId('message').filter
 beforeAll(async () => {
   app = await startTestApp();
   [{ conversation_id: conversationId }] = await sql<{ conversation_id: string }>(app.orm, `select conversation_id from chat_group where name = ?`, [GROUP_NAME]);
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'],
-  });
+  await session.launch();
 });
 
 afterAll(async () => {
-  await Promise.all(contexts.map((c) => c.close().catch(() => undefined)));
-  await browser?.close();
+  await session.close();
   await app?.close();
 });
 
