@@ -143,12 +143,23 @@ async function reportedContent(queries: Batch<ModerationReport>, ctx: Ctx): Prom
   const ids = (type: ContentType) => [...new Set(queries.filter((q) => q.obj.contentType === type).map((q) => q.obj.contentId))];
   const em = ctx.domain.em;
   const [messages, threads, replies] = await Promise.all([
-    ids('message').length ? em.execute<Array<{ id: string; body: string; removed_at: Date | null; removal_reason: string | null; conversation_id: string; moved_to_thread_id: string | null }>>(`select id, body, removed_at, removal_reason, conversation_id, moved_to_thread_id from message where id in (?)`, [ids('message')]) : [],
+    // A discussion group's messages are for its members only: other moderators of the group see
+    // that a message was reported, not its text.
+    ids('message').length
+      ? em.execute<Array<{ id: string; body: string | null; removed_at: Date | null; removal_reason: string | null; conversation_id: string; moved_to_thread_id: string | null }>>(
+          `select m.id,
+                  case when d.id is null or exists (select 1 from conversation_member cm where cm.conversation_id = m.conversation_id and cm.user_id = ?) then m.body end as body,
+                  m.removed_at, m.removal_reason, m.conversation_id, m.moved_to_thread_id
+             from message m left join discussion_group d on d.conversation_id = m.conversation_id
+            where m.id in (?)`,
+          [ctx.domain.actor?.userId ?? null, ids('message')],
+        )
+      : [],
     ids('thread').length ? em.execute<Array<{ id: string; title: string; body: string; removed_at: Date | null; removal_reason: string | null }>>(`select id, title, body, removed_at, removal_reason from thread where id in (?)`, [ids('thread')]) : [],
     ids('reply').length ? em.execute<Array<{ id: string; body: string; removed_at: Date | null; removal_reason: string | null; thread_id: string }>>(`select id, body, removed_at, removal_reason, thread_id from thread_reply where id in (?)`, [ids('reply')]) : [],
   ]);
   const byKey = new Map<string, ContentSummary>();
-  for (const m of messages) byKey.set(`message:${m.id}`, { body: m.body, removal: removalOf('message', m.removed_at, m.removal_reason, m.moved_to_thread_id), conversationId: m.conversation_id, threadId: null });
+  for (const m of messages) byKey.set(`message:${m.id}`, { body: m.body ?? '（讨论组消息，仅讨论组成员可见）', removal: removalOf('message', m.removed_at, m.removal_reason, m.moved_to_thread_id), conversationId: m.conversation_id, threadId: null });
   for (const t of threads) byKey.set(`thread:${t.id}`, { body: `${t.title}\n${t.body}`, removal: removalOf('thread', t.removed_at, t.removal_reason), conversationId: null, threadId: t.id });
   for (const r of replies) byKey.set(`reply:${r.id}`, { body: r.body, removal: removalOf('reply', r.removed_at, r.removal_reason), conversationId: null, threadId: r.thread_id });
   return queries.map((q) => byKey.get(`${q.obj.contentType}:${q.obj.contentId}`) ?? null);

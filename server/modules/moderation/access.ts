@@ -39,6 +39,7 @@ interface Row {
   conversation_id: string | null;
   thread_id: string | null;
   visible: boolean;
+  in_discussion: boolean;
 }
 
 /**
@@ -51,21 +52,22 @@ export async function contentForActor(em: EntityManager, actor: Actor, rawType: 
   if (!isUuid(id)) throw notFound(what);
   const sql: Record<ContentType, string> = {
     message: `select m.id, m.author_id, null as title, m.body, m.removed_at, m.removal_reason, m.recalled_at is not null as gone,
-                     coalesce(g.id, d.group_id) as group_id, m.conversation_id, null::uuid as thread_id,
+                     coalesce(g.id, d.group_id) as group_id, m.conversation_id, null::uuid as thread_id, d.id is not null as in_discussion,
                      exists(select 1 from conversation_member cm where cm.conversation_id = m.conversation_id and cm.user_id = ?) as visible
                 from message m
                 left join chat_group g on g.conversation_id = m.conversation_id
                 left join discussion_group d on d.conversation_id = m.conversation_id
                where m.id = ?`,
-    thread: `select t.id, t.author_id, t.title, t.body, t.removed_at, t.removal_reason, false as gone, t.group_id, null::uuid as conversation_id, t.id as thread_id,
+    thread: `select t.id, t.author_id, t.title, t.body, t.removed_at, t.removal_reason, false as gone, t.group_id, null::uuid as conversation_id, t.id as thread_id, false as in_discussion,
                     exists(select 1 from group_member gm where gm.group_id = t.group_id and gm.user_id = ?) as visible
                from thread t where t.id = ?`,
-    reply: `select r.id, r.author_id, null as title, r.body, r.removed_at, r.removal_reason, r.deleted_at is not null as gone, t.group_id, null::uuid as conversation_id, t.id as thread_id,
+    reply: `select r.id, r.author_id, null as title, r.body, r.removed_at, r.removal_reason, r.deleted_at is not null as gone, t.group_id, null::uuid as conversation_id, t.id as thread_id, false as in_discussion,
                    exists(select 1 from group_member gm where gm.group_id = t.group_id and gm.user_id = ?) as visible
               from thread_reply r join thread t on t.id = r.thread_id where r.id = ?`,
   };
   const [row] = await em.execute<Row[]>(sql[rawType], [actor.userId, id]);
-  if (!row || !(row.visible || (actor.isSystemAdmin && row.group_id))) throw notFound(what);
+  // A system admin reaches any group's content, but a discussion group stays for its members.
+  if (!row || !(row.visible || (actor.isSystemAdmin && row.group_id && !row.in_discussion))) throw notFound(what);
   if (!row.group_id) throw badInput('私聊消息不属于任何群，不能举报或处理', 'targetId');
   const group = await em.findOneOrFail(ChatGroup, { id: row.group_id });
   const [roles] = await em.execute<Array<{ actor_role: GroupRole | null; actor_muted_until: Date | null; author_role: GroupRole | null }>>(

@@ -282,3 +282,17 @@ describe('the audit log', () => {
     await expect(sql(t.orm, `delete from audit_log where action like 'moderation.%'`)).rejects.toThrow(/append-only/);
   });
 });
+
+describe('discussion groups stay private under moderation', () => {
+  it('shows group moderators outside a discussion that one of its messages was reported, never its text; they cannot act on it', async () => {
+    // 苟晓燕 and 宁志远 discuss without the group's owner or admins.
+    const { createDiscussion } = await gou.request(`mutation($g: ID!, $m: [ID!]!) { createDiscussion(groupId: $g, topic: "小范围讨论", memberIds: $m) { conversation { id } } }`, { g: groupId, m: [ning.userId] });
+    const { sendMessage } = await gou.request(SEND, { c: createDiscussion.conversation.id, b: '只在讨论组里说的话', k: key() });
+    await ning.request(`mutation($c: ID!) { reportContent(contentType: MESSAGE, contentId: $c, reason: OTHER, note: "测试") { id } }`, { c: sendMessage.id });
+    const { moderationQueue } = await li.request(`query($g: ID!) { moderationQueue(groupId: $g) { reports { edges { node { contentId contentExcerpt } } } } }`, { g: groupId });
+    const reported = moderationQueue.reports.edges.map((e: any) => e.node).find((n: any) => n.contentId === sendMessage.id);
+    expect(reported.contentExcerpt).not.toContain('只在讨论组里说的话');
+    expect(reported.contentExcerpt).toContain('仅讨论组成员可见');
+    expect(await li.errorCode(`mutation($c: ID!) { removeContent(contentType: MESSAGE, contentId: $c, reason: OTHER) { notice } }`, { c: sendMessage.id })).toBe('NOT_FOUND');
+  });
+});
