@@ -49,3 +49,17 @@ export const conflict = (message: string, field?: string) => new AppError('CONFL
 
 export const rateLimited = (message: string, retryAfterSeconds?: number) =>
   new AppError('RATE_LIMITED', message, retryAfterSeconds ? { retryAfterSeconds } : {});
+
+/** For `.catch`: a NOT_FOUND from a lookup answers as NOT_FOUND of `what` (the caller's own noun); other errors pass. */
+export const notFoundAs =
+  (what: string) =>
+  (error: unknown): never => {
+    if (error instanceof AppError && error.code === 'NOT_FOUND') throw notFound(what);
+    throw error;
+  };
+
+/** For `.catch`: a NOT_FOUND becomes null ("the viewer may not see it"); other errors pass. */
+export const nullIfNotFound = (error: unknown): null => {
+  if (error instanceof AppError && error.code === 'NOT_FOUND') return null;
+  throw error;
+};

@@ -7,7 +7,7 @@ import { groupRequests } from '../../modules/documents/requests.js';
 import { DocumentAccess, LibraryAccess } from '../../modules/documents/subjects.js';
 import type { MessageView } from '../../modules/chat/messageViews.js';
 import { emptyPage, type PageArgs } from '../../modules/pagination.js';
-import { AppError } from '../../errors.js';
+import { nullIfNotFound } from '../../errors.js';
 import { can } from '../../policies/index.js';
 import type { GraphQLContext } from '../context.js';
 import { groupsById, usersById } from './chat.js';
@@ -24,10 +24,7 @@ function library(ctx: Ctx, target: { groupId?: string | null; conversationId?: s
   const key = target.groupId ? `g:${target.groupId}` : `c:${target.conversationId}`;
   let access = cache.get(key);
   if (!access) {
-    access = libraryForActor(ctx.domain.em, requireActor(ctx.domain), target).catch((error) => {
-      if (error instanceof AppError && error.code === 'NOT_FOUND') return null;
-      throw error;
-    });
+    access = libraryForActor(ctx.domain.em, requireActor(ctx.domain), target).catch(nullIfNotFound);
     cache.set(key, access);
   }
   return access;

@@ -1,4 +1,4 @@
-import { AppError } from '../../errors.js';
+import { nullIfNotFound } from '../../errors.js';
 import { Board, ChatGroup, DiscussionGroup, PostEdit, Thread, ThreadReply } from '../../db/entities/index.js';
 import { conversationsForActor } from '../../modules/chat/access.js';
 import type { ConversationAccess } from '../../modules/chat/subjects.js';
@@ -194,13 +194,8 @@ export const discussionLoaders = {
 };
 
 /** A listed group's non-members see the group but not its BBS or discussions: empty lists. */
-async function memberAccess(ctx: Ctx, groupId: string) {
-  try {
-    return await groupAccess(ctx, groupId);
-  } catch (error) {
-    if (error instanceof AppError && error.code === 'NOT_FOUND') return null;
-    throw error;
-  }
+function memberAccess(ctx: Ctx, groupId: string) {
+  return groupAccess(ctx, groupId).catch(nullIfNotFound);
 }
 
 export const groupForumResolvers = {

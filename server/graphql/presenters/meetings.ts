@@ -1,5 +1,5 @@
 import { Announcement, ChatGroup, OrgUnit, type MeetingInvitee } from '../../db/entities/index.js';
-import { AppError } from '../../errors.js';
+import { nullIfNotFound } from '../../errors.js';
 import type { GroupAccess } from '../../modules/chat/subjects.js';
 import { requireActor } from '../../modules/context.js';
 import type { NotificationRow } from '../../modules/forum/notifications.js';
@@ -116,10 +116,7 @@ function memberAccess(ctx: Ctx, groupId: string): Promise<GroupAccess | null> {
   if (!cache) memberCache.set(ctx.domain, (cache = new Map()));
   let access = cache.get(groupId);
   if (!access) {
-    access = memberGroupForActor(ctx.domain.em, requireActor(ctx.domain), groupId).catch((error) => {
-      if (error instanceof AppError && error.code === 'NOT_FOUND') return null;
-      throw error;
-    });
+    access = memberGroupForActor(ctx.domain.em, requireActor(ctx.domain), groupId).catch(nullIfNotFound);
     cache.set(groupId, access);
   }
   return access;

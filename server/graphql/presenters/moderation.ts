@@ -5,6 +5,7 @@ import { renderMarkdown } from '../../modules/forum/markdown.js';
 import { isIndefinite, REASON_LABELS, removalNotice } from '../../modules/moderation/reasons.js';
 import { queueReports, type AuditRow, type ModerationQueue, type RemovedContentRow } from '../../modules/moderation/reports.js';
 import type { PageArgs } from '../../modules/pagination.js';
+import { isUuid } from '../../modules/ids.js';
 import { can, mutedUntil } from '../../policies/index.js';
 import { GroupAccess } from '../../modules/chat/subjects.js';
 import type { GraphQLContext } from '../context.js';
@@ -247,7 +248,7 @@ export const auditEntryLoaders = {
     return queries.map((q) => (q.obj.actorId ? byId.get(q.obj.actorId) ?? null : null));
   },
   targetUser: async (queries: Batch<AuditRow>, ctx: Ctx) => {
-    const ids = queries.map((q) => q.obj.targetUserId).filter((id): id is string => !!id && /^[0-9a-f-]{36}$/i.test(id));
+    const ids = queries.map((q) => q.obj.targetUserId).filter((id): id is string => !!id && isUuid(id));
     const byId = await usersById(ctx, ids);
     return queries.map((q) => (q.obj.targetUserId ? byId.get(q.obj.targetUserId) ?? null : null));
   },

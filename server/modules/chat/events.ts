@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { DomainContext } from '../context.js';
 import type { ChatEventType, OutgoingEvent, StoredEventRef } from './realtime.js';
 
 interface NewEvent {
@@ -61,3 +62,9 @@ export async function inTransaction<T>(
   if (queued.length) await publish(queued);
   return result;
 }
+
+/** What inTransaction publishes with after commit: the request's realtime publisher. */
+export const publisherOf =
+  (ctx: DomainContext) =>
+  (events: OutgoingEvent[]): Promise<void> =>
+    ctx.deps.realtime.publish(events);

@@ -10,7 +10,7 @@ import { requireActor, type DomainContext } from '../context.js';
 import { isUuid } from '../ids.js';
 import { decodeCursor, pageSize, toPage, type Page, type PageArgs } from '../pagination.js';
 import { groupForActor, memberOf } from './access.js';
-import { inTransaction, recordEvent } from './events.js';
+import { inTransaction, publisherOf, recordEvent } from './events.js';
 import type { OutgoingEvent } from './realtime.js';
 import { GroupAccess } from './subjects.js';
 import { createDefaultBoards } from '../forum/boards.js';
@@ -34,8 +34,6 @@ function checkGroupInput(input: GroupInput) {
     visibility: visibility as GroupVisibility,
   };
 }
-
-const publisher = (ctx: DomainContext) => (events: OutgoingEvent[]) => ctx.deps.realtime.publish(events);
 
 /** Adds a member to the group and its conversation (rules accepted now), with audit and event. */
 async function addMember(em: EntityManager, ctx: DomainContext, group: ChatGroup, userId: string, role: GroupRole, via: string): Promise<OutgoingEvent> {
@@ -81,7 +79,7 @@ export async function dropMember(em: EntityManager, group: ChatGroup, userId: st
 export async function createGroup(ctx: DomainContext, input: GroupInput): Promise<ChatGroup> {
   const actor = requireActor(ctx);
   const fields = checkGroupInput(input);
-  const id = await inTransaction(ctx.em, publisher(ctx), async (em) => {
+  const id = await inTransaction(ctx.em, publisherOf(ctx), async (em) => {
     const conversation = new Conversation();
     conversation.kind = 'group';
     const group = new ChatGroup();
@@ -106,7 +104,7 @@ export async function updateGroup(ctx: DomainContext, groupId: unknown, input: G
   const fields = checkGroupInput(input);
   const group = access.group;
   const before = { name: group.name, purpose: group.purpose, rules: group.rules, visibility: group.visibility };
-  await inTransaction(ctx.em, publisher(ctx), async (em, emit) => {
+  await inTransaction(ctx.em, publisherOf(ctx), async (em, emit) => {
     Object.assign(group, fields);
     audit(em, { actorId: actor.userId, action: 'group.updated', targetType: 'group', targetId: group.id, before, after: fields, ip: ctx.ip });
     await em.flush();
@@ -153,7 +151,7 @@ export async function reviewApplication(ctx: DomainContext, applicationId: unkno
   const { application, access } = await applicationForManager(ctx, applicationId);
   authorize(actor, 'manageMembers', access, '只有群主和管理员可以审核入群申请');
   const reason = approve ? null : valid.requiredText(rawReason, 'reason', '拒绝理由', 200);
-  await inTransaction(ctx.em, publisher(ctx), async (em, emit) => {
+  await inTransaction(ctx.em, publisherOf(ctx), async (em, emit) => {
     const decided = await em.execute<Array<{ id: string }>>(
       `update group_application set status = ?, reason = ?, reviewed_by_id = ?, reviewed_at = now() where id = ? and status = 'pending' returning id`,
       [approve ? 'approved' : 'rejected', reason, actor.userId, application.id],
@@ -206,7 +204,7 @@ export async function acceptInvitation(ctx: DomainContext, invitationId: unknown
   const invitation = await ownInvitation(ctx, invitationId);
   if (!acceptRules) throw badInput(RULES_REQUIRED, 'acceptRules');
   const group = await ctx.em.findOneOrFail(ChatGroup, { id: invitation.group.id });
-  await inTransaction(ctx.em, publisher(ctx), async (em, emit) => {
+  await inTransaction(ctx.em, publisherOf(ctx), async (em, emit) => {
     const taken = await em.execute<Array<{ id: string }>>(`update group_invitation set status = 'accepted', responded_at = now() where id = ? and status = 'pending' returning id`, [invitation.id]);
     if (!taken.length) throw conflict('该邀请已经处理过了');
     emit(await addMember(em, ctx, group, invitation.invitee.id, 'member', 'invitation'));
@@ -225,7 +223,7 @@ export async function leaveGroup(ctx: DomainContext, groupId: unknown): Promise<
   const access = await groupForActor(ctx.em, actor, groupId);
   if (access.role === 'owner') throw conflict('群主不能直接退群，请先转让群主');
   authorize(actor, 'leave', access, '您不是该群成员');
-  await inTransaction(ctx.em, publisher(ctx), async (em, emit) => {
+  await inTransaction(ctx.em, publisherOf(ctx), async (em, emit) => {
     for (const event of await dropMember(em, access.group, actor.userId, 'MEMBER_LEFT')) emit(event);
     audit(em, { actorId: actor.userId, action: 'group.member_left', targetType: 'group', targetId: access.group.id, after: { userId: actor.userId }, ip: ctx.ip });
   });
@@ -242,7 +240,7 @@ export async function removeMember(ctx: DomainContext, groupId: unknown, userId:
   if (!member) throw notFound('成员');
   authorize(actor, 'remove', new MemberTarget(access, member), member.user.id === actor.userId ? '不能移出自己，请使用退群' : '管理员只能移出普通成员');
   const reason = valid.requiredText(rawReason, 'reason', '移出原因', 200);
-  await inTransaction(ctx.em, publisher(ctx), async (em, emit) => {
+  await inTransaction(ctx.em, publisherOf(ctx), async (em, emit) => {
     for (const event of await dropMember(em, access.group, member.user.id, 'MEMBER_REMOVED')) emit(event);
     audit(em, { actorId: actor.userId, action: 'group.member_removed', targetType: 'group', targetId: access.group.id, reason, before: { userId: member.user.id, role: member.role }, ip: ctx.ip });
   });
@@ -260,7 +258,7 @@ export async function setRole(ctx: DomainContext, groupId: unknown, userId: unkn
   if (!member) throw notFound('成员');
   if (member.role === 'owner') throw conflict('不能更改群主的角色');
   if (member.role === role) throw conflict(role === 'admin' ? '此人已经是管理员' : '此人已经是普通成员');
-  await inTransaction(ctx.em, publisher(ctx), async (em, emit) => {
+  await inTransaction(ctx.em, publisherOf(ctx), async (em, emit) => {
     const before = member.role;
     member.role = role as GroupRole;
     audit(em, { actorId: actor.userId, action: 'group.role_changed', targetType: 'group', targetId: access.group.id, before: { userId: member.user.id, role: before }, after: { role }, ip: ctx.ip });
@@ -277,7 +275,7 @@ export async function transferOwnership(ctx: DomainContext, groupId: unknown, us
   if (!isUuid(userId) || userId === actor.userId) throw badInput('请选择另一位成员', 'userId');
   const member = await memberOf(ctx.em, access.group.id, userId);
   if (!member) throw notFound('成员');
-  await inTransaction(ctx.em, publisher(ctx), async (em, emit) => {
+  await inTransaction(ctx.em, publisherOf(ctx), async (em, emit) => {
     await em.execute(`update group_member set role = 'admin' where group_id = ? and user_id = ?`, [access.group.id, actor.userId]);
     await em.execute(`update group_member set role = 'owner' where group_id = ? and user_id = ?`, [access.group.id, userId]);
     await em.execute(`update chat_group set owner_id = ? where id = ?`, [userId, access.group.id]);

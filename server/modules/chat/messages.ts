@@ -8,7 +8,7 @@ import { MAX_PAGE_SIZE } from '../pagination.js';
 import { toTsvectorLiteral } from '../search/segment.js';
 import { checkAttachments } from '../documents/attachments.js';
 import { conversationForActor, messageForActor } from './access.js';
-import { conversationMemberIds, inTransaction, recordEvent } from './events.js';
+import { conversationMemberIds, inTransaction, publisherOf, recordEvent } from './events.js';
 import { loadMessageView, loadMessageViews, messageViewOf, redactFor, type MessageRow, type MessageView } from './messageViews.js';
 import type { OutgoingEvent, StoredEventRef } from './realtime.js';
 import { entityColumns, isUniqueViolation, script } from '../../db/sql.js';
@@ -39,8 +39,6 @@ function validEmoji(raw: unknown): string {
   if (CLASSIC_EXPRESSIONS.includes(emoji) || (emoji.length <= 16 && EMOJI.test(emoji))) return emoji;
   throw badInput('请选择一个表情', 'emoji');
 }
-
-const publisher = (ctx: DomainContext) => (events: Parameters<DomainContext['deps']['realtime']['publish']>[0]) => ctx.deps.realtime.publish(events);
 
 /**
  * One transaction that writes a message change and queues its events; after commit the message
@@ -461,7 +459,7 @@ export async function markRead(ctx: DomainContext, conversationId: unknown, seq?
   const actor = requireActor(ctx);
   const access = await conversationForActor(ctx.em, actor, conversationId);
   if (seq !== null && seq !== undefined && (!Number.isInteger(seq) || seq < 0)) throw badInput('seq 无效', 'seq');
-  await inTransaction(ctx.em, publisher(ctx), async (tem, emit) => {
+  await inTransaction(ctx.em, publisherOf(ctx), async (tem, emit) => {
     const changed = await tem.execute<Array<{ last_read_seq: number }>>(
       `update conversation_member cm set last_read_seq = least(coalesce(?, c.last_seq), c.last_seq)
          from conversation c

@@ -1,15 +1,11 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Document, DocumentVersion } from '../../db/entities/index.js';
-import { AppError, badInput, notFound } from '../../errors.js';
+import { badInput, notFound, notFoundAs } from '../../errors.js';
 import { can, type Actor } from '../../policies/index.js';
 import { conversationForActor, groupForActor } from '../chat/access.js';
 import { isUuid } from '../ids.js';
 import { DocumentAccess, LibraryAccess } from './subjects.js';
 
-const hidden = (what: string) => (error: unknown) => {
-  if (error instanceof AppError && error.code === 'NOT_FOUND') throw notFound(what);
-  throw error;
-};
 
 /** A library the actor may read: a group's (members) or a private conversation's (its two people). */
 export async function libraryForActor(em: EntityManager, actor: Actor, target: { groupId?: unknown; conversationId?: unknown }): Promise<LibraryAccess> {
@@ -18,9 +14,9 @@ export async function libraryForActor(em: EntityManager, actor: Actor, target: {
   if (given.length !== 1) throw badInput('请指定群组或私聊', 'groupId');
   let library: LibraryAccess;
   if (groupId) {
-    library = new LibraryAccess(await groupForActor(em, actor, groupId).catch(hidden('群组')), null);
+    library = new LibraryAccess(await groupForActor(em, actor, groupId).catch(notFoundAs('群组')), null);
   } else {
-    const conversation = await conversationForActor(em, actor, conversationId).catch(hidden('会话'));
+    const conversation = await conversationForActor(em, actor, conversationId).catch(notFoundAs('会话'));
     // A group's conversation shares the group's library; a discussion group or a private chat
     // keeps its own, so that nobody outside it sees its files.
     library = conversation.conversation.kind === 'group'
@@ -40,7 +36,7 @@ export async function documentForActor(em: EntityManager, actor: Actor, id: unkn
   if (!isUuid(id)) throw notFound('文件');
   const document = await em.findOne(Document, { id });
   if (!document) throw notFound('文件');
-  const library = await libraryOf(em, actor, document).catch(hidden('文件'));
+  const library = await libraryOf(em, actor, document).catch(notFoundAs('文件'));
   return new DocumentAccess(document, library);
 }
 

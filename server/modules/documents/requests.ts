@@ -3,7 +3,7 @@ import { audit } from '../../audit/logger.js';
 import { DocumentRequest } from '../../db/entities/index.js';
 import { badInput, conflict, forbidden, notFound } from '../../errors.js';
 import * as valid from '../accounts/validation.js';
-import { inTransaction } from '../chat/events.js';
+import { inTransaction, publisherOf } from '../chat/events.js';
 import type { OutgoingEvent } from '../chat/realtime.js';
 import type { GroupAccess } from '../chat/subjects.js';
 import { requireActor, type DomainContext } from '../context.js';
@@ -11,8 +11,6 @@ import { forumForActor } from '../forum/access.js';
 import { notify } from '../forum/notifications.js';
 import { isUuid } from '../ids.js';
 import { checkAttachments } from './attachments.js';
-
-const publisher = (ctx: DomainContext) => (events: OutgoingEvent[]) => ctx.deps.realtime.publish(events);
 
 function dueDate(raw: unknown): string | null {
   if (raw === null || raw === undefined || raw === '') return null;
@@ -53,7 +51,7 @@ export async function requestDocument(ctx: DomainContext, input: { groupId: unkn
     if (row.user_id === actor.userId) throw badInput('不能向自己索要资料', 'addresseeId');
     addressee = row.user_id;
   }
-  const id = await inTransaction(ctx.em, publisher(ctx), async (em, emit) => {
+  const id = await inTransaction(ctx.em, publisherOf(ctx), async (em, emit) => {
     const [{ id }] = await em.execute<Array<{ id: string }>>(
       `insert into document_request (id, group_id, requester_id, addressee_id, title, details, due_date, status, created_at)
        values (gen_random_uuid(), ?, ?, ?, ?, ?, ?, 'open', now()) returning id`,
@@ -72,7 +70,7 @@ export async function answerDocumentRequest(ctx: DomainContext, requestId: unkno
   const { request, group } = await requestForActor(ctx.em, ctx, requestId);
   if (request.status !== 'open') throw conflict('该资料请求已结束');
   const note = valid.optionalText(rawNote, 'note', '留言', 500);
-  await inTransaction(ctx.em, publisher(ctx), async (em, emit) => {
+  await inTransaction(ctx.em, publisherOf(ctx), async (em, emit) => {
     const [locked] = await em.execute<Array<{ status: string }>>(`select status from document_request where id = ? for update`, [request.id]);
     if (locked.status !== 'open') throw conflict('该资料请求已结束');
     const [version] = await checkAttachments(em, { groupId: group.group.id, conversationId: null }, [versionId]).catch(() => {

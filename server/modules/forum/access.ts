@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Board, DiscussionGroup, Thread, ThreadReply } from '../../db/entities/index.js';
-import { AppError, notFound } from '../../errors.js';
+import { notFound, notFoundAs } from '../../errors.js';
 import { can, ContentReaders, type Actor } from '../../policies/index.js';
 import { groupForActor } from '../chat/access.js';
 import type { GroupAccess } from '../chat/subjects.js';
@@ -12,13 +12,7 @@ import { BoardAccess, DiscussionAccess, ReplyAccess, ThreadAccess } from './subj
  * NOT_FOUND, the same as what does not exist.
  */
 async function forumGroup(em: EntityManager, actor: Actor, groupId: string, what: string): Promise<GroupAccess> {
-  let access: GroupAccess;
-  try {
-    access = await groupForActor(em, actor, groupId);
-  } catch (error) {
-    if (error instanceof AppError && error.code === 'NOT_FOUND') throw notFound(what);
-    throw error;
-  }
+  const access = await groupForActor(em, actor, groupId).catch(notFoundAs(what));
   if (!can(actor, 'readForum', access)) throw notFound(what);
   return access;
 }
@@ -56,12 +50,7 @@ export async function replyForActor(em: EntityManager, actor: Actor, id: unknown
   if (!isUuid(id)) throw notFound('回复');
   const reply = await em.findOne(ThreadReply, { id });
   if (!reply) throw notFound('回复');
-  try {
-    return new ReplyAccess(reply, await threadForActor(em, actor, reply.thread.id));
-  } catch (error) {
-    if (error instanceof AppError && error.code === 'NOT_FOUND') throw notFound('回复');
-    throw error;
-  }
+  return new ReplyAccess(reply, await threadForActor(em, actor, reply.thread.id).catch(notFoundAs('回复')));
 }
 
 /** A discussion group the actor is in, or NOT_FOUND (also for the group's other members). */

@@ -4,7 +4,7 @@ import { DiscussionGroup } from '../../db/entities/index.js';
 import { badInput, conflict, notFound } from '../../errors.js';
 import { authorize } from '../../policies/index.js';
 import * as valid from '../accounts/validation.js';
-import { inTransaction, recordEvent } from '../chat/events.js';
+import { inTransaction, publisherOf, recordEvent } from '../chat/events.js';
 import type { OutgoingEvent } from '../chat/realtime.js';
 import type { GroupAccess } from '../chat/subjects.js';
 import { requireActor, type DomainContext, } from '../context.js';
@@ -13,7 +13,6 @@ import { discussionForActor, forumForActor } from './access.js';
 import { notify } from './notifications.js';
 import { MAX_TOPIC } from './subjects.js';
 
-const publisher = (ctx: DomainContext) => (events: OutgoingEvent[]) => ctx.deps.realtime.publish(events);
 const MAX_INVITES = 200;
 
 /** Invitees must be members of the group; at most 200 at once. */
@@ -54,7 +53,7 @@ export async function createDiscussion(ctx: DomainContext, groupId: unknown, raw
   const topic = valid.requiredText(rawTopic, 'topic', '讨论主题', MAX_TOPIC);
   const invitees = (await groupMembersAmong(ctx.em, group.group.id, memberIds)).filter((id) => id !== actor.userId);
   if (!invitees.length) throw badInput('请至少邀请一位本群成员', 'memberIds');
-  const id = await inTransaction(ctx.em, publisher(ctx), async (em, emit) => {
+  const id = await inTransaction(ctx.em, publisherOf(ctx), async (em, emit) => {
     const [{ id: conversationId }] = await em.execute<Array<{ id: string }>>(
       `insert into conversation (id, kind, last_seq, created_at) values (gen_random_uuid(), 'discussion', 0, now()) returning id`,
     );
@@ -79,7 +78,7 @@ export async function addDiscussionMembers(ctx: DomainContext, discussionId: unk
   const d = access.discussion;
   const ids = await groupMembersAmong(ctx.em, d.group.id, userIds);
   if (!ids.length) throw badInput('请选择要邀请的本群成员', 'userIds');
-  await inTransaction(ctx.em, publisher(ctx), async (em, emit) => {
+  await inTransaction(ctx.em, publisherOf(ctx), async (em, emit) => {
     const [row] = await em.execute<Array<{ archived_at: Date | null }>>(`select archived_at from discussion_group where id = ? for update`, [d.id]);
     if (row.archived_at) throw conflict('讨论组已归档，不能再邀请成员');
     const added = await addToDiscussion(em, { id: d.id, groupId: d.group.id, conversationId: d.conversation.id }, actor.userId, ids, emit);
@@ -94,7 +93,7 @@ export async function leaveDiscussion(ctx: DomainContext, discussionId: unknown)
   const access = await discussionForActor(ctx.em, actor, discussionId);
   authorize(actor, 'leave', access);
   const d = access.discussion;
-  await inTransaction(ctx.em, publisher(ctx), async (em, emit) => {
+  await inTransaction(ctx.em, publisherOf(ctx), async (em, emit) => {
     const removed = await em.execute<Array<{ user_id: string }>>(`delete from conversation_member where conversation_id = ? and user_id = ? returning user_id`, [d.conversation.id, actor.userId]);
     if (!removed.length) throw conflict('您已不在该讨论组中');
     emit(await recordEvent(em, { conversationId: d.conversation.id, type: 'MEMBER_LEFT', userId: actor.userId }, [actor.userId]));
@@ -109,7 +108,7 @@ export async function setDiscussionArchived(ctx: DomainContext, discussionId: un
   const access = await discussionForActor(ctx.em, actor, discussionId);
   authorize(actor, 'archive', access, '只有发起人或群管理员可以归档讨论组');
   const d = access.discussion;
-  await inTransaction(ctx.em, publisher(ctx), async (em, emit) => {
+  await inTransaction(ctx.em, publisherOf(ctx), async (em, emit) => {
     // Sends take the conversation's row lock too: a message is either in before the archive or refused after it.
     await em.execute(`select id from conversation where id = ? for update`, [d.conversation.id]);
     const changed = await em.execute<Array<{ id: string }>>(

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput } from '../../errors.js';
+import { isUuid } from '../ids.js';
 import { MAX_POST_BODY, MAX_TITLE } from './subjects.js';
 
 /** Validation shared by threads and replies. */
@@ -29,7 +30,7 @@ export async function validMentions(em: EntityManager, groupId: string, raw: unk
   const ids = [...new Set((raw ?? []).map(String))];
   if (!ids.length) return [];
   if (ids.length > 50) throw badInput('最多提及 50 人', 'mentionUserIds');
-  const rows = ids.every((id) => /^[0-9a-f-]{36}$/i.test(id))
+  const rows = ids.every(isUuid)
     ? await em.execute<Array<{ user_id: string }>>(`select user_id from group_member where group_id = ? and user_id in (?)`, [groupId, ids])
     : [];
   if (rows.length !== ids.length) throw badInput('只能提及本群成员', 'mentionUserIds');

@@ -6,7 +6,7 @@ import { checkSensitive } from '../confidentiality/sensitive.js';
 import { sensitiveAuditAfter } from '../chat/messages.js';
 import { badInput, conflict, forbidden, notFound } from '../../errors.js';
 import { authorize } from '../../policies/index.js';
-import { inTransaction } from '../chat/events.js';
+import { inTransaction, publisherOf } from '../chat/events.js';
 import type { OutgoingEvent } from '../chat/realtime.js';
 import { requireActor, type DomainContext } from '../context.js';
 import { isUuid } from '../ids.js';
@@ -19,8 +19,6 @@ import { validMentions, validPostBody } from './posts.js';
 import type { ThreadAccess } from './subjects.js';
 import { can } from '../../policies/index.js';
 import { mutedError } from '../moderation/reasons.js';
-
-const publisher = (ctx: DomainContext) => (events: OutgoingEvent[]) => ctx.deps.realtime.publish(events);
 
 /**
  * A reply takes the next floor under the thread's row lock (so floors are gapless and a lock
@@ -58,7 +56,7 @@ export async function replyToThread(
   const restrictedThread = access.thread.confidentiality === 'restricted';
   const verdict = await checkSensitive(ctx.em, access.group.group.id, [body], !!options.acknowledgeSensitive);
   const level = verdict.acknowledged ? higher(requested, 'internal') : requested;
-  const id = await inTransaction(ctx.em, publisher(ctx), async (em, emit) => {
+  const id = await inTransaction(ctx.em, publisherOf(ctx), async (em, emit) => {
     const [next] = await em.execute<Array<{ last_floor: number }>>(
       `update thread set last_floor = last_floor + 1, reply_count = reply_count + 1, last_activity_at = now()
         where id = ? and locked_at is null returning last_floor`,

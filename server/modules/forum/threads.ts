@@ -7,7 +7,7 @@ import { Thread } from '../../db/entities/index.js';
 import { badInput, conflict, forbidden, notFound } from '../../errors.js';
 import { authorize } from '../../policies/index.js';
 import type { OutgoingEvent } from '../chat/realtime.js';
-import { inTransaction } from '../chat/events.js';
+import { inTransaction, publisherOf } from '../chat/events.js';
 import type { GroupAccess } from '../chat/subjects.js';
 import { requireActor, type DomainContext } from '../context.js';
 import { decodeTypedCursor, pageSize, toPage, type Page, type PageArgs } from '../pagination.js';
@@ -19,8 +19,6 @@ import { validMentions, validPostBody, validTitle } from './posts.js';
 import type { ThreadAccess } from './subjects.js';
 import { can } from '../../policies/index.js';
 import { mutedError } from '../moderation/reasons.js';
-
-const publisher = (ctx: DomainContext) => (events: OutgoingEvent[]) => ctx.deps.realtime.publish(events);
 
 export interface ThreadInput {
   boardId: unknown;
@@ -55,7 +53,7 @@ export async function createThread(ctx: DomainContext, input: ThreadInput): Prom
   if (requested === 'restricted' && mentions.some((id) => !audience.includes(id))) throw badInput('受限帖子只能提及可见成员', 'mentionUserIds');
   const verdict = await checkSensitive(ctx.em, board.group.group.id, [title, body], !!input.acknowledgeSensitive);
   const level = verdict.acknowledged ? higher(requested, 'internal') : requested;
-  const id = await inTransaction(ctx.em, publisher(ctx), async (em, emit) => {
+  const id = await inTransaction(ctx.em, publisherOf(ctx), async (em, emit) => {
     // Re-checked in the transaction, under a share lock on the membership and the board.
     const [still] = await em.execute<Array<{ member: boolean; archived: boolean }>>(
       `select exists(select 1 from group_member where group_id = ? and user_id = ? for share) as member,

@@ -4,7 +4,7 @@ import { audit } from '../../audit/logger.js';
 import { Announcement } from '../../db/entities/index.js';
 import { badInput, conflict, forbidden, notFound } from '../../errors.js';
 import { authorize, can, isAnyAdmin, type Actor } from '../../policies/index.js';
-import { inTransaction } from '../chat/events.js';
+import { inTransaction, publisherOf } from '../chat/events.js';
 import type { OutgoingEvent } from '../chat/realtime.js';
 import type { GroupAccess } from '../chat/subjects.js';
 import { requireActor, type DomainContext } from '../context.js';
@@ -14,8 +14,6 @@ import { isUuid } from '../ids.js';
 import { decodeCursor, pageSize, toPage, type Page, type PageArgs } from '../pagination.js';
 import { announcementForActor, bulletinTargetsForActor, memberGroupForActor } from './access.js';
 import { MAX_ANNOUNCEMENT_BODY, MAX_BULLETIN_GROUPS, type AnnouncementAccess, type BulletinTarget } from './subjects.js';
-
-const publisher = (ctx: DomainContext) => (events: OutgoingEvent[]) => ctx.deps.realtime.publish(events);
 
 function validBody(raw: unknown): string {
   const body = String(raw ?? '').normalize('NFC').replace(/\r\n?/g, '\n');
@@ -49,7 +47,7 @@ export async function postAnnouncement(ctx: DomainContext, groupId: unknown, raw
   authorize(actor, 'postAnnouncement', group, '只有群主和管理员可以发布群公告');
   const title = validTitle(rawTitle);
   const body = validBody(rawBody);
-  const id = await inTransaction(ctx.em, publisher(ctx), async (em, emit) => {
+  const id = await inTransaction(ctx.em, publisherOf(ctx), async (em, emit) => {
     const id = await insertAnnouncement(em, emit, actor, group.group.id, title, body, null);
     audit(em, { actorId: actor.userId, action: 'announcement.posted', targetType: 'announcement', targetId: id, after: { groupId: group.group.id, title }, ip: ctx.ip });
     return id;
@@ -130,7 +128,7 @@ export async function publishBulletin(ctx: DomainContext, rawGroupIds: unknown[]
   if (targets.length !== groupIds.length) throw notFound('群组', 'groupIds');
   for (const target of targets) authorize(actor, 'publishBulletin', target, `您不能向「${target.group.group.name}」发布通报：须是该群管理员，或该群成员都在您管理的单位内`);
   const bulletinId = randomUUID();
-  const ids = await inTransaction(ctx.em, publisher(ctx), async (em, emit) => {
+  const ids = await inTransaction(ctx.em, publisherOf(ctx), async (em, emit) => {
     const ids: string[] = [];
     for (const target of targets) {
       const id = await insertAnnouncement(em, emit, actor, target.group.group.id, title, body, bulletinId);

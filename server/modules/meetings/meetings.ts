@@ -4,7 +4,7 @@ import { checkAttachments, insertAttachments } from '../documents/attachments.js
 import { ChatGroup, MeetingNotice, type MeetingAnswer, type MeetingScope } from '../../db/entities/index.js';
 import { badInput, conflict } from '../../errors.js';
 import { authorize, type Actor } from '../../policies/index.js';
-import { inTransaction } from '../chat/events.js';
+import { inTransaction, publisherOf } from '../chat/events.js';
 import type { OutgoingEvent } from '../chat/realtime.js';
 import type { GroupAccess } from '../chat/subjects.js';
 import { requireActor, type DomainContext } from '../context.js';
@@ -15,8 +15,6 @@ import { meetingForActor, meetingsForActor, memberGroupForActor } from './access
 import { dropReminders, scheduleReminders } from './reminders.js';
 import { MAX_INVITEE_IDS, type MeetingAccess } from './subjects.js';
 import { validCancelReason, validLeaveReason, validMeetingFields, type MeetingFields } from './validation.js';
-
-const publisher = (ctx: DomainContext) => (events: OutgoingEvent[]) => ctx.deps.realtime.publish(events);
 
 /** Who is invited: the whole group, everyone in chosen units (and below), or chosen members. */
 export interface InviteeSpec {
@@ -103,7 +101,7 @@ export async function issueMeeting(ctx: DomainContext, input: MeetingInput): Pro
   authorize(actor, 'issueMeeting', group, '本群只有群主和管理员可以发布会议通知');
   const fields = validMeetingFields({ title: input.title, agenda: input.agenda, startsAt: input.startsAt, endsAt: input.endsAt, place: input.place, onlineUrl: input.onlineUrl });
   const invitees = await resolveInvitees(ctx.em, group.group.id, actor.userId, input.invitees);
-  const id = await inTransaction(ctx.em, publisher(ctx), async (em, emit) => {
+  const id = await inTransaction(ctx.em, publisherOf(ctx), async (em, emit) => {
     const [{ id }] = await em.execute<Array<{ id: string }>>(
       `insert into meeting_notice (id, group_id, organizer_id, title, agenda, starts_at, ends_at, place, online_url, scope, scope_unit_ids, status, sequence, created_at, updated_at)
        values (gen_random_uuid(), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', 0, now(), now()) returning id`,
@@ -177,7 +175,7 @@ export async function editMeeting(ctx: DomainContext, meetingId: unknown, edit: 
   const changed: string[] = FIELD_NAMES.filter((key) => !same(before[key], fields[key]));
   const invitees = edit.invitees ? await resolveInvitees(ctx.em, m.group.id, m.organizer.id, edit.invitees) : null;
 
-  await inTransaction(ctx.em, publisher(ctx), async (em, emit) => {
+  await inTransaction(ctx.em, publisherOf(ctx), async (em, emit) => {
     await lockOpenMeeting(em, m.id, 'update', '修改');
     const current = await em.execute<Array<{ user_id: string; substitute_for_id: string | null }>>(`select user_id, substitute_for_id from meeting_invitee where meeting_id = ?`, [m.id]);
     let added: string[] = [];
@@ -243,7 +241,7 @@ export async function cancelMeeting(ctx: DomainContext, meetingId: unknown, rawR
   authorize(actor, 'manage', access, '只有发起人和群管理员可以取消会议');
   const reason = validCancelReason(rawReason);
   const m = access.meeting;
-  await inTransaction(ctx.em, publisher(ctx), async (em, emit) => {
+  await inTransaction(ctx.em, publisherOf(ctx), async (em, emit) => {
     await lockOpenMeeting(em, m.id, 'update', '取消');
     await em.execute(`update meeting_notice set status = 'cancelled', cancelled_at = now(), cancel_reason = ?, sequence = sequence + 1, updated_at = now() where id = ?`, [reason, m.id]);
     await dropReminders(em, m.id);
@@ -291,7 +289,7 @@ export async function answerMeeting(ctx: DomainContext, meetingId: unknown, rawA
     substituteId = rawSubstituteId;
   }
   const m = access.meeting;
-  await inTransaction(ctx.em, publisher(ctx), async (em, emit) => {
+  await inTransaction(ctx.em, publisherOf(ctx), async (em, emit) => {
     await lockOpenMeeting(em, m.id, 'share', '回复');
     const [mine] = await em.execute<Array<{ answer: MeetingAnswer | null }>>(`select answer from meeting_invitee where meeting_id = ? and user_id = ? for update`, [m.id, actor.userId]);
     if (!mine) throw conflict('您已不在本次会议的邀请名单中');
@@ -320,7 +318,7 @@ export async function remindUnanswered(ctx: DomainContext, meetingId: unknown): 
   const access = await meetingForActor(ctx.em, actor, meetingId);
   authorize(actor, 'manage', access, '只有发起人和群管理员可以提醒未回复人员');
   const m = access.meeting;
-  return inTransaction(ctx.em, publisher(ctx), async (em, emit) => {
+  return inTransaction(ctx.em, publisherOf(ctx), async (em, emit) => {
     await lockOpenMeeting(em, m.id, 'share', '提醒');
     const rows = await em.execute<Array<{ user_id: string }>>(
       `select i.user_id from meeting_invitee i join group_member gm on gm.group_id = ? and gm.user_id = i.user_id where i.meeting_id = ? and i.answer is null`,

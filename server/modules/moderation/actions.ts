@@ -5,7 +5,7 @@ import { badInput, conflict, notFound } from '../../errors.js';
 import { authorize, INDEFINITE, ModerationTarget, type ModerationAction } from '../../policies/index.js';
 import * as valid from '../accounts/validation.js';
 import { dropMember } from '../chat/groups.js';
-import { inTransaction, recordEvent } from '../chat/events.js';
+import { inTransaction, publisherOf, recordEvent } from '../chat/events.js';
 import type { OutgoingEvent } from '../chat/realtime.js';
 import { requireActor, type DomainContext } from '../context.js';
 import { isUuid } from '../ids.js';
@@ -22,7 +22,6 @@ import { isIndefinite, parseContentType, parseReason, REASON_LABELS, removalNoti
  * notifications in one transaction, and publishes after commit.
  */
 
-const publisher = (ctx: DomainContext) => (events: OutgoingEvent[]) => ctx.deps.realtime.publish(events);
 const note = (raw: unknown, field = 'note') => valid.optionalText(raw, field, '说明', 500);
 /** The audit row's reason: the reason's label and the moderator's note. */
 const auditReason = (reason: ModerationReason, text: string | null) => `${REASON_LABELS[reason]}${text ? `：${text}` : ''}`;
@@ -66,7 +65,7 @@ export async function removeContent(ctx: DomainContext, rawType: unknown, id: un
   if (content.gone) throw conflict('该内容已被作者撤回或删除');
   const reason = parseReason(rawReason);
   const text = note(rawNote);
-  await inTransaction(ctx.em, publisher(ctx), async (em, emit) => {
+  await inTransaction(ctx.em, publisherOf(ctx), async (em, emit) => {
     await markRemoved(em, content, reason, null);
     if (content.type === 'message') {
       emit(await recordEvent(em, { conversationId: content.conversationId!, type: 'MESSAGE_REMOVED', messageId: content.id, userId: actor.userId }));
@@ -100,7 +99,7 @@ export async function restoreContent(ctx: DomainContext, rawType: unknown, id: u
   authorizeOn(ctx, 'restoreContent', new ModerationTarget(content.group, content.authorId, content.authorRole));
   if (!content.removedAt) throw conflict('该内容未被移除');
   const text = note(rawNote);
-  await inTransaction(ctx.em, publisher(ctx), async (em, emit) => {
+  await inTransaction(ctx.em, publisherOf(ctx), async (em, emit) => {
     const vector = content.type === 'thread' ? toTsvectorLiteral(content.title ?? '', content.body) : toTsvectorLiteral(content.body);
     const changed = await em.execute<Array<{ id: string }>>(
       `update ${TABLE[content.type]} set removed_at = null, removal_reason = null, search_vector = ?::tsvector${content.type === 'message' ? ', moved_to_thread_id = null' : ''}
@@ -137,7 +136,7 @@ export async function moveMessageToBoard(ctx: DomainContext, messageId: unknown,
   const firstLine = content.body.split('\n').find((line) => line.trim()) ?? '';
   const title = validTitle(rawTitle === null || rawTitle === undefined || rawTitle === '' ? [...firstLine.trim()].slice(0, 30).join('') : rawTitle);
   const text = note(rawNote);
-  return inTransaction(ctx.em, publisher(ctx), async (em, emit) => {
+  return inTransaction(ctx.em, publisherOf(ctx), async (em, emit) => {
     const [{ id: threadId }] = await em.execute<Array<{ id: string }>>(
       `insert into thread (id, group_id, board_id, author_id, title, body, created_at, last_activity_at, search_vector)
        values (gen_random_uuid(), ?, ?, ?, ?, ?, now(), now(), ?::tsvector) returning id`,
@@ -180,7 +179,7 @@ export async function warnMember(ctx: DomainContext, groupId: unknown, userId: u
     if (content.group.group.id !== target.access.group.id || content.authorId !== target.targetUserId) throw badInput('只能指向此人在本群发布的内容', 'contentId');
   }
   const group = target.access.group;
-  const id = await inTransaction(ctx.em, publisher(ctx), async (em, emit) => {
+  const id = await inTransaction(ctx.em, publisherOf(ctx), async (em, emit) => {
     const sanction = await insertSanction(em, { groupId: group.id, userId: target.targetUserId, kind: 'warning', actorId: actor.userId, reason, note: text, contentType: content?.type ?? null, contentId: content?.id ?? null, endsAt: null });
     audit(em, {
       actorId: actor.userId, action: 'moderation.warned', targetType: 'group', targetId: group.id, reason: auditReason(reason, text), ip: ctx.ip,
@@ -248,7 +247,7 @@ export async function revokeWarning(ctx: DomainContext, sanctionId: unknown, raw
   });
   authorizeOn(ctx, 'revokeWarning', target);
   const reason = valid.requiredText(rawReason, 'reason', '撤销理由', 500);
-  await inTransaction(ctx.em, publisher(ctx), async (em, emit) => {
+  await inTransaction(ctx.em, publisherOf(ctx), async (em, emit) => {
     const changed = await em.execute<Array<{ id: string }>>(
       `update moderation_sanction set revoked_at = now(), revoked_by_id = ?, revoke_reason = ? where id = ? and revoked_at is null returning id`,
       [actor.userId, reason, sanction.id],
@@ -283,7 +282,7 @@ export async function muteMember(ctx: DomainContext, groupId: unknown, userId: u
   const reason = parseReason(rawReason);
   const text = note(rawNote);
   const group = target.access.group;
-  const id = await inTransaction(ctx.em, publisher(ctx), async (em, emit) => {
+  const id = await inTransaction(ctx.em, publisherOf(ctx), async (em, emit) => {
     const [prior] = await em.execute<Array<{ muted_until: Date | null }>>(`select muted_until from group_member where group_id = ? and user_id = ? for update`, [group.id, target.targetUserId]);
     if (!prior) throw notFound('成员');
     await em.execute(`update group_member set muted_until = ? where group_id = ? and user_id = ?`, [until, group.id, target.targetUserId]);
@@ -309,7 +308,7 @@ export async function unmuteMember(ctx: DomainContext, groupId: unknown, userId:
   authorizeOn(ctx, 'unmute', target);
   const text = note(rawNote);
   const group = target.access.group;
-  await inTransaction(ctx.em, publisher(ctx), async (em, emit) => {
+  await inTransaction(ctx.em, publisherOf(ctx), async (em, emit) => {
     const [prior] = await em.execute<Array<{ muted_until: Date | null }>>(
       `select muted_until from group_member where group_id = ? and user_id = ? and muted_until > now() for update`,
       [group.id, target.targetUserId],
@@ -337,7 +336,7 @@ export async function setGroupMute(ctx: DomainContext, groupId: unknown, on: boo
   authorize(actor, 'moderate', access, '只有群主和管理员可以设置全员禁言');
   const until = on ? muteEnd(minutes) : null;
   const text = note(rawNote);
-  await inTransaction(ctx.em, publisher(ctx), async (em, emit) => {
+  await inTransaction(ctx.em, publisherOf(ctx), async (em, emit) => {
     const [prior] = await em.execute<Array<{ muted_all_until: Date | null }>>(`select muted_all_until from chat_group where id = ? for update`, [access.group.id]);
     const wasOn = !!prior.muted_all_until && new Date(prior.muted_all_until).getTime() > Date.now();
     if (!on && !wasOn) throw conflict('本群未开启全员禁言');
@@ -360,7 +359,7 @@ export async function kickMember(ctx: DomainContext, groupId: unknown, userId: u
   const reason = parseReason(rawReason);
   const text = note(rawNote);
   const group = target.access.group;
-  await inTransaction(ctx.em, publisher(ctx), async (em, emit) => {
+  await inTransaction(ctx.em, publisherOf(ctx), async (em, emit) => {
     for (const event of await dropMember(em, group, target.targetUserId, 'MEMBER_REMOVED')) emit(event);
     const sanction = await insertSanction(em, { groupId: group.id, userId: target.targetUserId, kind: 'kick', actorId: actor.userId, reason, note: text, contentType: null, contentId: null, endsAt: null });
     audit(em, {
@@ -379,7 +378,7 @@ export async function banMember(ctx: DomainContext, groupId: unknown, userId: un
   const reason = parseReason(rawReason);
   const text = note(rawNote);
   const group = target.access.group;
-  const id = await inTransaction(ctx.em, publisher(ctx), async (em, emit) => {
+  const id = await inTransaction(ctx.em, publisherOf(ctx), async (em, emit) => {
     const [existing] = await em.execute<Array<{ id: string }>>(`select id from moderation_sanction where group_id = ? and user_id = ? and kind = 'ban' and revoked_at is null`, [group.id, target.targetUserId]);
     if (existing) throw conflict('此人已被禁止加入该群');
     if (target.targetRole) for (const event of await dropMember(em, group, target.targetUserId, 'MEMBER_REMOVED')) emit(event);

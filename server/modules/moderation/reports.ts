@@ -4,7 +4,7 @@ import { ModerationReport, ModerationSanction, type ContentType, type ReportStat
 import { badInput, conflict, notFound } from '../../errors.js';
 import { authorize, can, ReportableContent } from '../../policies/index.js';
 import * as valid from '../accounts/validation.js';
-import { inTransaction } from '../chat/events.js';
+import { inTransaction, publisherOf } from '../chat/events.js';
 import type { OutgoingEvent } from '../chat/realtime.js';
 import { isUniqueViolation } from '../../db/sql.js';
 import { requireActor, type DomainContext } from '../context.js';
@@ -15,8 +15,6 @@ import { contentForActor, moderatedGroupForActor } from './access.js';
 import { parseContentType, parseReason, REASON_LABELS } from './reasons.js';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { GroupAccess } from '../chat/subjects.js';
-
-const publisher = (ctx: DomainContext) => (events: OutgoingEvent[]) => ctx.deps.realtime.publish(events);
 
 /** A member reports a message, thread or reply; one report per person per item (unique index). */
 export async function reportContent(ctx: DomainContext, rawType: unknown, id: unknown, rawReason: unknown, rawNote: unknown): Promise<ModerationReport> {
@@ -53,7 +51,7 @@ export async function resolveReport(ctx: DomainContext, reportId: unknown, rawOu
   const outcome = String(rawOutcome ?? '').toLowerCase();
   if (outcome !== 'actioned' && outcome !== 'dismissed') throw badInput('处理结果无效', 'outcome');
   const note = valid.optionalText(rawNote, 'note', '处理说明', 500);
-  await inTransaction(ctx.em, publisher(ctx), async (em, emit) => {
+  await inTransaction(ctx.em, publisherOf(ctx), async (em, emit) => {
     const changed = await em.execute<Array<{ id: string }>>(
       `update moderation_report set status = ?, resolved_by_id = ?, resolved_at = now(), resolution_note = ? where id = ? and status = 'open' returning id`,
       [outcome, actor.userId, note, report.id],
