@@ -146,9 +146,10 @@ async function initialise(bin: Binaries, dataDir: string, passwordFile: string, 
 
 /**
  * Starts (initialising on first use) PostgreSQL on a free loopback port with its data in
- * dataDir. The folder is reused on the next start.
+ * dataDir. The folder is reused on the next start. `settings` are passed as `-c name=value`
+ * (the benchmarks size shared_buffers like a dedicated database server).
  */
-export async function startEmbeddedPostgres(dataDir: string, log: (line: string) => void = () => {}): Promise<EmbeddedDatabase> {
+export async function startEmbeddedPostgres(dataDir: string, log: (line: string) => void = () => {}, settings: Record<string, string> = {}): Promise<EmbeddedDatabase> {
   const bin = await reachableBinaries();
   const ids = postgresIds();
   const passwordFile = path.join(path.dirname(dataDir), `${path.basename(dataDir)}.password`);
@@ -163,7 +164,8 @@ export async function startEmbeddedPostgres(dataDir: string, log: (line: string)
   const port = await freePort();
 
   const recent: string[] = [];
-  const child = run(bin.postgres, ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='], ids, (line) => {
+  const extra = Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`]);
+  const child = run(bin.postgres, ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', ...extra], ids, (line) => {
     recent.push(line);
     if (recent.length > 20) recent.shift();
     log(line);

@@ -218,12 +218,14 @@ export const MessageSchema = new EntitySchema<Message>({
   class: Message,
   tableName: 'message',
   indexes: [
-    // Search: a word's matches within one conversation (btree_gin; also serves the word alone) ...
+    // Search (btree_gin): a word's matches within one block of 256 consecutive messages of a
+    // conversation (seq >> 8), so that search reads a conversation's newest blocks first and stops
+    // when a page is full; the same index finds the word in the whole conversation, or alone.
     {
-      name: 'message_conversation_id_search_vector_index',
-      expression: 'create index "message_conversation_id_search_vector_index" on "message" using gin ("conversation_id", "search_vector")',
+      name: 'message_search_block_index',
+      expression: 'create index "message_search_block_index" on "message" using gin ("conversation_id", (uuid_hash_extended("conversation_id", 0) # ("seq" >> 8)), "search_vector")',
     },
-    // ... and, for a very common word, a walk through a conversation newest first (ties by id).
+    // A conversation newest first (ties by id).
     { name: 'message_conversation_id_created_at_id_index', properties: ['conversation', 'createdAt', 'id'] },
   ],
   uniques: [

@@ -58,6 +58,8 @@ export class Thread {
   removalReason: string | null = null;
   /** jieba-segmented tsvector, written by SQL only. */
   searchVector?: string | null;
+  /** Insertion order over the whole table (identity), for search's blocks; never set by code. */
+  searchSeq?: string;
 }
 
 export const ThreadSchema = new EntitySchema<Thread>({
@@ -69,7 +71,14 @@ export const ThreadSchema = new EntitySchema<Thread>({
       expression: 'create index "thread_board_order_index" on "thread" ("board_id", ("pinned_at" is not null) desc, "last_activity_at" desc, "id" desc)',
     },
     { name: 'thread_group_id_last_activity_at_index', properties: ['group', 'lastActivityAt'] },
-    { name: 'thread_search_vector_index', expression: 'create index "thread_search_vector_index" on "thread" using gin ("search_vector")' },
+    // Search within the viewer's groups (btree_gin): a word's matches in one group and block of
+    // 2^10 consecutive threads of the whole table, so that search probes the newest blocks first.
+    {
+      name: 'thread_search_block_index',
+      expression: 'create index "thread_search_block_index" on "thread" using gin ("group_id", (uuid_hash_extended("group_id", 0) # ("search_seq" >> 10)), "search_vector")',
+    },
+    // A group's newest block.
+    { name: 'thread_group_id_search_seq_index', properties: ['group', 'searchSeq'] },
   ],
   properties: {
     id: { type: 'uuid', primary: true },
@@ -91,6 +100,7 @@ export const ThreadSchema = new EntitySchema<Thread>({
     removedAt: { type: 'datetime', columnType: 'timestamptz', nullable: true },
     removalReason: { type: 'string', length: 16, nullable: true },
     searchVector: { type: 'unknown', columnType: 'tsvector', nullable: true, lazy: true },
+    searchSeq: { type: 'bigint', autoincrement: true, lazy: true },
   },
 });
 
@@ -98,6 +108,8 @@ export const ThreadSchema = new EntitySchema<Thread>({
 export class ThreadReply {
   id: string = randomUUID();
   thread!: Ref<Thread>;
+  /** The thread's group, kept on the reply so that search reads a group's replies directly. */
+  group!: Ref<ChatGroup>;
   floor!: number;
   author!: Ref<User>;
   body!: string;
@@ -112,16 +124,28 @@ export class ThreadReply {
   removalReason: string | null = null;
   /** jieba-segmented tsvector, written by SQL only. */
   searchVector?: string | null;
+  /** Insertion order over the whole table (identity), for search's blocks; never set by code. */
+  searchSeq?: string;
 }
 
 export const ThreadReplySchema = new EntitySchema<ThreadReply>({
   class: ThreadReply,
   tableName: 'thread_reply',
   uniques: [{ name: 'thread_reply_thread_id_floor_unique', properties: ['thread', 'floor'] }],
-  indexes: [{ name: 'thread_reply_search_vector_index', expression: 'create index "thread_reply_search_vector_index" on "thread_reply" using gin ("search_vector")' }],
+  indexes: [
+    // Search within the viewer's groups (btree_gin): a word's matches in one group and block of
+    // 2^12 consecutive replies of the whole table, so that search probes the newest blocks first.
+    {
+      name: 'thread_reply_search_block_index',
+      expression: 'create index "thread_reply_search_block_index" on "thread_reply" using gin ("group_id", (uuid_hash_extended("group_id", 0) # ("search_seq" >> 12)), "search_vector")',
+    },
+    // A group's newest block.
+    { name: 'thread_reply_group_id_search_seq_index', properties: ['group', 'searchSeq'] },
+  ],
   properties: {
     id: { type: 'uuid', primary: true },
     thread: { kind: 'm:1', entity: () => Thread, ref: true, deleteRule: 'cascade' },
+    group: { kind: 'm:1', entity: () => ChatGroup, ref: true, deleteRule: 'cascade' },
     floor: { type: 'integer' },
     author: { kind: 'm:1', entity: () => User, ref: true, deleteRule: 'restrict', index: 'thread_reply_author_id_index' },
     body: { type: 'text' },
@@ -133,6 +157,7 @@ export const ThreadReplySchema = new EntitySchema<ThreadReply>({
     removedAt: { type: 'datetime', columnType: 'timestamptz', nullable: true },
     removalReason: { type: 'string', length: 16, nullable: true },
     searchVector: { type: 'unknown', columnType: 'tsvector', nullable: true, lazy: true },
+    searchSeq: { type: 'bigint', autoincrement: true, lazy: true },
   },
 });
 

@@ -8,6 +8,7 @@ import { Migration20261125120000SearchOrder } from './Migration20261125120000Sea
 import { Migration20261125140000Moderation } from './Migration20261125140000Moderation.js';
 import { Migration20261125150000Confidentiality } from './Migration20261125150000Confidentiality.js';
 import { Migration20261125160000MeetingAttachments } from './Migration20261125160000MeetingAttachments.js';
+import { Migration20261125170000SearchBlocks } from './Migration20261125170000SearchBlocks.js';
 
 /** Checked-in migrations, applied in order by the Migrator at start. */
 export const migrationsList = [
@@ -21,4 +22,5 @@ export const migrationsList = [
   { name: 'Migration20261125140000Moderation', class: Migration20261125140000Moderation },
   { name: 'Migration20261125150000Confidentiality', class: Migration20261125150000Confidentiality },
   { name: 'Migration20261125160000MeetingAttachments', class: Migration20261125160000MeetingAttachments },
+  { name: 'Migration20261125170000SearchBlocks', class: Migration20261125170000SearchBlocks },
 ];

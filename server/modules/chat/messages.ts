@@ -233,7 +233,9 @@ async function writeMessage(em: EntityManager, m: NewMessage): Promise<{ view: M
     // it was granted (an archive of the discussion group takes this lock too).
     { sql: `select 1 from conversation where id = ? for update`, params: [m.conversationId] },
     {
-      sql: `update conversation c set last_seq = last_seq + 1, last_message_at = now()
+      // A message's time never precedes the one before it in the conversation (a send that waited
+      // for the lock started earlier), so seq order is time order: search walks blocks of seq.
+      sql: `update conversation c set last_seq = last_seq + 1, last_message_at = greatest(now(), c.last_message_at + interval '1 microsecond')
              where c.id = ? and not exists (select 1 from message where author_id = ? and client_message_id = ?)
                and not exists (select 1 from discussion_group d where d.conversation_id = c.id and d.archived_at is not null)
             returning last_seq`,
@@ -242,7 +244,7 @@ async function writeMessage(em: EntityManager, m: NewMessage): Promise<{ view: M
     {
       sql: `with m as (
               insert into message (id, conversation_id, seq, author_id, body, reply_to_id, client_message_id, mentions_all, created_at, search_vector, confidentiality)
-              select gen_random_uuid(), c.id, c.last_seq, ?, ?, ?, ?, ?, now(), ?::tsvector, ?
+              select gen_random_uuid(), c.id, c.last_seq, ?, ?, ?, ?, ?, c.last_message_at, ?::tsvector, ?
                 from conversation c
                where c.id = ? and c.last_seq > 0
                  and not exists (select 1 from message x where x.conversation_id = c.id and x.seq = c.last_seq)

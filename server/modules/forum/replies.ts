@@ -72,9 +72,9 @@ export async function replyToThread(
     if (!still.member) throw notFound('帖子');
     if (still.archived) throw forbidden('该版块已归档，不能回复');
     const [{ id }] = await em.execute<Array<{ id: string }>>(
-      `insert into thread_reply (id, thread_id, floor, author_id, body, quote_id, created_at, search_vector, confidentiality)
-       values (gen_random_uuid(), ?, ?, ?, ?, ?, now(), ?::tsvector, ?) returning id`,
-      [access.thread.id, next.last_floor, actor.userId, body, quoteId, toTsvectorLiteral(body), level],
+      `insert into thread_reply (id, thread_id, group_id, floor, author_id, body, quote_id, created_at, search_vector, confidentiality)
+       values (gen_random_uuid(), ?, ?, ?, ?, ?, ?, now(), ?::tsvector, ?) returning id`,
+      [access.thread.id, access.group.group.id, next.last_floor, actor.userId, body, quoteId, toTsvectorLiteral(body), level],
     );
     if (verdict.acknowledged) {
       audit(em, {

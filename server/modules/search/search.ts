@@ -3,11 +3,28 @@ import { requireActor, type DomainContext } from '../context.js';
 import { isUuid } from '../ids.js';
 import { decodeTypedCursor, pageSize, toPage, type Page } from '../pagination.js';
 import { queryWords, toTsqueryLiteral } from './segment.js';
+import { wordShare, type SearchTable } from './wordShare.js';
 
 export type SearchType = 'GROUP_MESSAGE' | 'DISCUSSION_MESSAGE' | 'DIRECT_MESSAGE' | 'THREAD' | 'REPLY' | 'DOCUMENT';
 const ALL_TYPES: SearchType[] = ['GROUP_MESSAGE', 'DISCUSSION_MESSAGE', 'DIRECT_MESSAGE', 'THREAD', 'REPLY', 'DOCUMENT'];
-/** Matches per conversation (and per BBS branch) that relevance ranks: the newest ones. */
-export const RELEVANCE_WINDOW = 200;
+/**
+ * Relevance ranks a pool of about this many matches: the newest ones of each of the viewer's
+ * scopes (conversation, or group for threads and replies), an equal share each.
+ */
+export const RELEVANCE_POOL = 200;
+/**
+ * Blocks that search probes one by one, newest first (the GIN indexes *_search_block_index of
+ * migration SearchBlocks): 2^8 consecutive messages of a conversation (by seq), 2^10 threads and
+ * 2^12 replies of the whole table (by search_seq), of which a group holds its share.
+ */
+const MESSAGE_BLOCK_BITS = 8;
+const THREAD_BLOCK_BITS = 10;
+const REPLY_BLOCK_BITS = 12;
+/** Blocks probed before the rest of the scope is read at once. */
+const MESSAGE_NEWEST_BLOCKS = 16;
+const BBS_NEWEST_BLOCKS = 4;
+/** Words in at least this share of a table's rows walk each scope newest first instead. */
+const WALK_SHARE = 0.1;
 const CONVERSATION_KIND: Partial<Record<SearchType, string>> = { GROUP_MESSAGE: 'group', DISCUSSION_MESSAGE: 'discussion', DIRECT_MESSAGE: 'direct' };
 
 export interface SearchFilter {
@@ -81,147 +98,193 @@ export async function search(ctx: DomainContext, args: SearchArgs): Promise<Sear
   if (authorId && !isUuid(authorId)) return { ...toPage([], size, () => []), words };
   const from = validDate(filter.from, 'from');
   const to = validDate(filter.to, 'to');
-  const cursor = decodeTypedCursor(args.after, sort === 'TIME' ? ['timestamp', 'uuid'] : ['int']);
+  const cursor = decodeTypedCursor(args.after, sort === 'TIME' ? ['timestamp', 'uuid'] : ['int', 'int']);
 
   const tsquery = toTsqueryLiteral(words);
   const offset = sort === 'RELEVANCE' && cursor ? Number(cursor[0]) : 0;
   if (sort === 'RELEVANCE' && (!Number.isInteger(offset) || offset < 0 || offset > 10_000)) throw badInput('分页游标无效', 'after');
-  // Rows each branch (and each conversation) contributes: a time page needs only its own size;
-  // relevance ranks the newest RELEVANCE_WINDOW matches per conversation and branch (all of
-  // them for any word that is not very common), so a word in half of all messages does not
-  // make PostgreSQL read and rank every one of them.
-  const limit = sort === 'TIME' ? size + 1 : Math.max(RELEVANCE_WINDOW, offset + size + 1);
-  const params: unknown[] = [];
-  // The tsquery is written into each branch as a constant (not a CTE column), so the planner
-  // sees the words and their frequency: a rare word is found through the GIN index, a common
-  // one by walking the viewer's conversations newest first until enough rows matched.
-  const matches = (alias: string) => (params.push(tsquery), `${alias}.search_vector @@ ?::tsquery`);
-  const rank = (alias: string) => (sort === 'TIME' ? `0::real` : (params.push(tsquery), `ts_rank(${alias}.search_vector, ?::tsquery)`));
-  const common = (alias: string, authorColumn = 'author_id') => {
-    const parts: string[] = [];
-    if (authorId) (parts.push(`${alias}.${authorColumn} = ?`), params.push(authorId));
-    if (from) (parts.push(`${alias}.created_at >= ?::timestamptz`), params.push(from));
-    if (to) (parts.push(`${alias}.created_at < ?::timestamptz`), params.push(to));
-    if (sort === 'TIME' && cursor) (parts.push(`(${alias}.created_at, ${alias}.id) < (?::timestamptz, ?::uuid)`), params.push(String(cursor[0]), String(cursor[1])));
-    return parts.map((p) => ` and ${p}`).join('');
-  };
+  // Relevance ranks a pool: each scope's newest `share` matches. The first page sizes the share
+  // from the viewer's scopes and the cursor carries it, so later pages rank the same pool.
+  const cursorShare = sort === 'RELEVANCE' && cursor ? Number(cursor[1]) : null;
+  if (cursorShare !== null && (!Number.isInteger(cursorShare) || cursorShare < 1 || cursorShare > RELEVANCE_POOL)) throw badInput('分页游标无效', 'after');
 
-  const branches: string[] = [];
+  const params: unknown[] = [];
+  // Values are pushed in the order their `?` appear: every fragment below is built inline, left to right.
+  const p = (value: unknown) => (params.push(value), '?');
+  // The tsquery is a constant in each statement (not a CTE column), so the planner sees the words.
+  const rank = (alias: string) => (sort === 'TIME' ? `0::real` : `ts_rank(${alias}.search_vector, ${p(tsquery)}::tsquery)`);
+  const filters = (alias: string, authorColumn = 'author_id') =>
+    (authorId ? ` and ${alias}.${authorColumn} = ${p(authorId)}` : '') +
+    (from ? ` and ${alias}.created_at >= ${p(from)}::timestamptz` : '') +
+    (to ? ` and ${alias}.created_at < ${p(to)}::timestamptz` : '') +
+    (sort === 'TIME' && cursor ? ` and (${alias}.created_at, ${alias}.id) < (${p(String(cursor[0]))}::timestamptz, ${p(String(cursor[1]))}::uuid)` : '');
+  // Rows each scope contributes, newest first: a time page needs its own size from each.
+  const perScope = sort === 'TIME' ? String(size + 1) : `(select share from pool)`;
+
   const kinds = types.map((t) => CONVERSATION_KIND[t]).filter((k): k is string => !!k);
+  const bbs = types.includes('THREAD') || types.includes('REPLY');
+  // The tsquery is a constant in each statement (not a CTE column), so the planner sees the words.
+  const matches = (alias: string, walk = false) => (walk ? `(${alias}.search_vector @@ ${p(tsquery)}::tsquery) is true` : `${alias}.search_vector @@ ${p(tsquery)}::tsquery`);
+  const walks = async (table: SearchTable) => (await wordShare(ctx.em, table, words)) >= WALK_SHARE;
+  const [walkMessages, walkReplies] = await Promise.all([walks('message'), walks('thread_reply')]);
+  // The conversations the viewer is a member of now, of the requested kinds (and group); a
+  // discussion group only while the viewer is still in its group.
+  const conversationScope = () => `
+      select c.id, c.kind, c.last_seq, coalesce(g.id, d.group_id) as group_id
+        from conversation_member cm
+        join conversation c on c.id = cm.conversation_id
+        left join chat_group g on g.conversation_id = c.id
+        left join discussion_group d on d.conversation_id = c.id
+       where cm.user_id = ${p(actor.userId)} and c.kind in (${p(kinds)})
+         and (d.id is null or exists (select 1 from group_member gm where gm.group_id = d.group_id and gm.user_id = cm.user_id))
+         ${groupId ? `and coalesce(g.id, d.group_id) = ${p(groupId)}` : ''}`;
+  const groupScope = () => `select gm.group_id from group_member gm where gm.user_id = ${p(actor.userId)}${groupId ? ` and gm.group_id = ${p(groupId)}` : ''}`;
+
+  // Relevance's share per scope: RELEVANCE_POOL over the viewer's conversations and groups (a
+  // group counts once per BBS branch, the documents once), or the share the first page used.
+  const scopeCount = () =>
+    [
+      kinds.length ? `(select count(*) from (${conversationScope()}) s)` : '',
+      bbs ? `${(types.includes('THREAD') ? 1 : 0) + (types.includes('REPLY') ? 1 : 0)} * (select count(*) from (${groupScope()}) s)` : '',
+      types.includes('DOCUMENT') ? '1' : '',
+    ].filter(Boolean).join(' + ');
+  const pool =
+    sort === 'TIME'
+      ? ''
+      : cursorShare !== null
+        ? `with pool as (select ${p(cursorShare)}::int as share) `
+        : `with pool as (select greatest(1, ceil(${RELEVANCE_POOL}::numeric / greatest(1, ${scopeCount()})))::int as share) `;
+
+  // A scope's newest matching rows, read one of two ways by how common the words are in its table:
+  // - rarer words: the newest `blocks` blocks of 2^bits consecutive rows are probed one by one
+  //   (GIN over scope, block key and words) until enough rows matched, and only then is the rest
+  //   of the scope read at once. A rare word costs a few empty probes and one lookup;
+  // - common words (WALK_SHARE of the rows or more), whose GIN lists are long, walk the scope
+  //   newest first (btree) and test each row, stopping after enough matched. `is true` keeps the
+  //   planner on that walk: it cannot estimate a scope's share (scopes differ a thousandfold).
+  const newestMatches = (o: {
+    table: string;
+    walk: boolean;
+    scope: [column: string, value: string];
+    block: [column: string, bits: number, newest: string, blocks: number];
+    /** The walk's order, served by a btree over (scope column, ...). */
+    walkOrder: string;
+    columns: (alias: string) => string;
+    where: (alias: string, walk: boolean) => string;
+  }) => {
+    const [scopeColumn, scopeValue] = o.scope;
+    const [blockColumn, bits, newest, blocks] = o.block;
+    if (o.walk) {
+      return `select ${o.columns('x')} from ${o.table} x
+               where x.${scopeColumn} = ${scopeValue} and ${o.where('x', true)}
+               order by ${o.walkOrder.replace(/\$/g, 'x')}
+               limit ${perScope}`;
+    }
+    return `select * from (
+            (select y.* from generate_series(${newest}, greatest(0, ${newest} - ${blocks - 1}), -1) as b(block)
+               cross join lateral (
+                 select ${o.columns('x')} from ${o.table} x
+                  where x.${scopeColumn} = ${scopeValue} and (uuid_hash_extended(x.${scopeColumn}, 0) # (x.${blockColumn} >> ${bits})) = (uuid_hash_extended(${scopeValue}, 0) # b.block)
+                    and ${o.where('x', false)}
+                  order by x.created_at desc, x.id desc
+                  limit ${perScope}) y)
+            union all
+            (select ${o.columns('x')} from ${o.table} x
+              where x.${scopeColumn} = ${scopeValue} and x.${blockColumn} < (${newest} - ${blocks - 1}) << ${bits} and ${o.where('x', false)}
+              order by x.created_at desc, x.id desc
+              limit ${perScope})
+          ) newest limit ${perScope}`;
+  };
+  // A group's newest block of threads or replies (null: the group has none).
+  const newestBlock = (table: string, bits: number) => `((select max(z.search_seq) from ${table} z where z.group_id = s.group_id) >> ${bits})`;
+
+  // Each branch yields the hits' keys; bodies and titles are read for the final page only, so
+  // that no other row's text (often TOASTed) is read.
+  const branches: string[] = [];
   if (kinds.length) {
-    // The conversations the viewer is a member of now, of the requested kinds (and group); for
-    // each, its newest matching messages (GIN over conversation and words, or a walk newest first).
-    const rankSql = rank('m');
-    params.push(actor.userId, kinds);
-    let scope = `select c.id, c.kind, coalesce(g.id, d.group_id) as group_id
-                   from conversation_member cm
-                   join conversation c on c.id = cm.conversation_id
-                   left join chat_group g on g.conversation_id = c.id
-                   left join discussion_group d on d.conversation_id = c.id
-                  where cm.user_id = ? and c.kind in (?)
-                    -- A discussion group only while the viewer is still in its group.
-                    and (d.id is null or exists (select 1 from group_member gm where gm.group_id = d.group_id and gm.user_id = cm.user_id))`;
-    if (groupId) (scope += ` and coalesce(g.id, d.group_id) = ?`), params.push(groupId);
-    const where = matches('m');
-    // Restricted messages only for their readers (the level test alone for everything else).
-    params.push(actor.userId);
-    const filters = common('m');
-    params.push(limit);
     branches.push(`
       select case s.kind when 'group' then 'GROUP_MESSAGE' when 'discussion' then 'DISCUSSION_MESSAGE' else 'DIRECT_MESSAGE' end as type,
-             m.id, m.author_id, m.created_at, m.created_at::text as created_key, s.group_id,
-             m.conversation_id, m.seq, null::uuid as thread_id, null::int as floor, null::text as title, m.body,
-             ${rankSql} as rank, m.confidentiality
-        from (${scope}) s
-        cross join lateral (
-          select m.id, m.author_id, m.created_at, m.conversation_id, m.seq, m.body, m.search_vector, m.confidentiality
-            from message m
-           where m.conversation_id = s.id and ${where} and jl_may_read(m.id, m.confidentiality, m.author_id, s.group_id, ?) and m.recalled_at is null${filters}
-           order by m.created_at desc, m.id desc
-           limit ?) m`);
+             m.id, m.author_id, m.created_at, s.group_id, m.conversation_id, m.seq, null::uuid as thread_id, null::int as floor,
+             null::text as name, m.rank, m.confidentiality
+        from (${conversationScope()}) s
+        cross join lateral (${newestMatches({
+          table: 'message',
+          walk: walkMessages,
+          scope: ['conversation_id', 's.id'],
+          walkOrder: '$.created_at desc, $.id desc',
+          block: ['seq', MESSAGE_BLOCK_BITS, `(s.last_seq >> ${MESSAGE_BLOCK_BITS})`, MESSAGE_NEWEST_BLOCKS],
+          columns: (x) => `${x}.id, ${x}.author_id, ${x}.created_at, ${x}.conversation_id, ${x}.seq, ${x}.confidentiality, ${rank(x)} as rank`,
+          where: (x, walk) =>
+            `${matches(x, walk)} and ${x}.recalled_at is null and jl_may_read(${x}.id, ${x}.confidentiality, ${x}.author_id, s.group_id, ${p(actor.userId)})${filters(x)}`,
+        })}) m`);
   }
-  const groupScope = () => {
-    params.push(actor.userId);
-    let scope = `select gm.group_id from group_member gm where gm.user_id = ?`;
-    if (groupId) (scope += ` and gm.group_id = ?`), params.push(groupId);
-    return scope;
-  };
   if (types.includes('THREAD')) {
-    const rankSql = rank('t');
-    const where = matches('t');
-    params.push(actor.userId);
-    const scope = groupScope();
-    const filters = common('t');
-    params.push(limit);
     branches.push(`
-      (select 'THREAD' as type, t.id, t.author_id, t.created_at, t.created_at::text as created_key, t.group_id,
-             null::uuid as conversation_id, null::int as seq, t.id as thread_id, null::int as floor, t.title, t.body,
-             ${rankSql} as rank, t.confidentiality
-        from thread t
-       where ${where} and jl_may_read(t.id, t.confidentiality, t.author_id, t.group_id, ?) and t.group_id in (${scope})${filters}
-       order by t.created_at desc, t.id desc
-       limit ?)`);
+      select 'THREAD' as type, t.id, t.author_id, t.created_at, s.group_id, null::uuid as conversation_id, null::int as seq,
+             t.id as thread_id, null::int as floor, null::text as name, t.rank, t.confidentiality
+        from (${groupScope()}) s
+        cross join lateral (
+          -- A group holds few threads: all of a word's matches in it come from GIN, and the exact
+          -- GIN test reads no (TOASTed) vector.
+          select t.id, t.author_id, t.created_at, t.confidentiality, ${rank('t')} as rank from thread t
+           where t.group_id = s.group_id and ${matches('t')} and jl_may_read(t.id, t.confidentiality, t.author_id, t.group_id, ${p(actor.userId)})${filters('t')}
+           order by t.created_at desc, t.id desc
+           limit ${perScope}) t`);
   }
   if (types.includes('REPLY')) {
-    const rankSql = rank('r');
-    const where = matches('r');
-    params.push(actor.userId, actor.userId);
-    const scope = groupScope();
-    const filters = common('r');
-    params.push(limit);
     branches.push(`
-      (select 'REPLY' as type, r.id, r.author_id, r.created_at, r.created_at::text as created_key, t.group_id,
-             null::uuid as conversation_id, null::int as seq, t.id as thread_id, r.floor, t.title, r.body,
-             ${rankSql} as rank,
-             case when 'restricted' in (r.confidentiality, t.confidentiality) then 'restricted'
-                  when 'internal' in (r.confidentiality, t.confidentiality) then 'internal' else 'normal' end as confidentiality
-        from thread_reply r
-        join thread t on t.id = r.thread_id
-       where ${where} and r.deleted_at is null and t.removed_at is null
-         and jl_may_read(t.id, t.confidentiality, t.author_id, t.group_id, ?) and jl_may_read(r.id, r.confidentiality, r.author_id, t.group_id, ?)
-         and t.group_id in (${scope})${filters}
-       order by r.created_at desc, r.id desc
-       limit ?)`);
+      select 'REPLY' as type, r.id, r.author_id, r.created_at, s.group_id, null::uuid as conversation_id, null::int as seq,
+             r.thread_id, r.floor, null::text as name, r.rank,
+             case when 'restricted' in (r.confidentiality, r.thread_confidentiality) then 'restricted'
+                  when 'internal' in (r.confidentiality, r.thread_confidentiality) then 'internal' else 'normal' end as confidentiality
+        from (${groupScope()}) s
+        cross join lateral (${newestMatches({
+          table: 'thread_reply',
+          walk: walkReplies,
+          scope: ['group_id', 's.group_id'],
+          walkOrder: '$.search_seq desc',
+          block: ['search_seq', REPLY_BLOCK_BITS, newestBlock('thread_reply', REPLY_BLOCK_BITS), BBS_NEWEST_BLOCKS],
+          columns: (x) =>
+            `${x}.id, ${x}.author_id, ${x}.created_at, ${x}.thread_id, ${x}.floor, ${x}.confidentiality,
+             (select t.confidentiality from thread t where t.id = ${x}.thread_id) as thread_confidentiality, ${rank(x)} as rank`,
+          where: (x, walk) =>
+            `${matches(x, walk)} and ${x}.deleted_at is null and jl_may_read(${x}.id, ${x}.confidentiality, ${x}.author_id, ${x}.group_id, ${p(actor.userId)})
+             and exists (select 1 from thread t where t.id = ${x}.thread_id and t.removed_at is null and jl_may_read(t.id, t.confidentiality, t.author_id, t.group_id, ${p(actor.userId)}))${filters(x)}`,
+        })}) r`);
   }
   if (types.includes('DOCUMENT')) {
     // Names of documents in libraries the viewer reads now: their groups' 群文件, and the files of
     // the discussion groups and private chats they are in. Deleted documents have left the library.
-    const rankSql = rank('f');
-    const where = matches('f');
-    params.push(actor.userId);
-    let groups = `select gm.group_id from group_member gm where gm.user_id = ?`;
-    if (groupId) (groups += ` and gm.group_id = ?`), params.push(groupId);
-    params.push(actor.userId);
-    let conversations = `select cm.conversation_id from conversation_member cm
-                           join conversation c on c.id = cm.conversation_id
-                           left join discussion_group d on d.conversation_id = c.id
-                          where cm.user_id = ? and c.kind <> 'group'
-                            and (d.id is null or exists (select 1 from group_member gm where gm.group_id = d.group_id and gm.user_id = cm.user_id))`;
-    if (groupId) (conversations += ` and d.group_id = ?`), params.push(groupId);
-    const filters = common('f', 'uploader_id');
-    params.push(limit);
     branches.push(`
-      (select 'DOCUMENT' as type, f.id, f.uploader_id as author_id, f.created_at, f.created_at::text as created_key,
+      (select 'DOCUMENT' as type, f.id, f.uploader_id as author_id, f.created_at,
              coalesce(f.group_id, (select dg.group_id from discussion_group dg where dg.conversation_id = f.conversation_id)) as group_id,
-             f.conversation_id, null::int as seq, null::uuid as thread_id, null::int as floor, null::text as title, f.name as body,
-             ${rankSql} as rank, 'normal'::text as confidentiality
+             f.conversation_id, null::int as seq, null::uuid as thread_id, null::int as floor, f.name, ${rank('f')} as rank, 'normal'::text as confidentiality
         from document f
-       where ${where} and f.deleted_at is null
-         and (f.group_id in (${groups}) or f.conversation_id in (${conversations}))${filters}
+       where ${matches('f')} and f.deleted_at is null
+         and (f.group_id in (select gm.group_id from group_member gm where gm.user_id = ${p(actor.userId)}${groupId ? ` and gm.group_id = ${p(groupId)}` : ''})
+              or f.conversation_id in (select cm.conversation_id from conversation_member cm
+                                         join conversation c on c.id = cm.conversation_id
+                                         left join discussion_group d on d.conversation_id = c.id
+                                        where cm.user_id = ${p(actor.userId)} and c.kind <> 'group'
+                                          and (d.id is null or exists (select 1 from group_member gm where gm.group_id = d.group_id and gm.user_id = cm.user_id))
+                                          ${groupId ? `and d.group_id = ${p(groupId)}` : ''}))${filters('f', 'uploader_id')}
        order by f.created_at desc, f.id desc
-       limit ?)`);
+       limit ${perScope})`);
   }
   if (!branches.length) return { ...toPage([], size, () => []), words };
-
-  let order: string;
-  if (sort === 'TIME') {
-    order = `order by created_at desc, id desc limit ?`;
-    params.push(size + 1);
-  } else {
-    order = `order by rank desc, created_at desc, id desc limit ? offset ?`;
-    params.push(size + 1, offset);
-  }
-  const rows = await ctx.em.execute<Array<Record<string, unknown>>>(`select * from (${branches.join('\n union all \n')}) hits ${order}`, params);
+  const order = sort === 'TIME' ? `order by created_at desc, id desc` : `order by rank desc, created_at desc, id desc`;
+  const window = sort === 'TIME' ? `limit ${p(size + 1)}` : `limit ${p(size + 1)} offset ${p(offset)}`;
+  const rows = await ctx.em.execute<Array<Record<string, unknown>>>(
+    `${pool}select hits.*, hits.created_at::text as created_key, coalesce(mb.body, tb.body, rb.body, hits.name) as body, coalesce(tb.title, rt.title) as title
+                 ${sort === 'TIME' ? '' : ', (select share from pool) as share'}
+       from (select * from (${branches.join('\n union all \n')}) h ${order} ${window}) hits
+       left join message mb on hits.conversation_id is not null and hits.seq is not null and mb.id = hits.id
+       left join thread tb on hits.type = 'THREAD' and tb.id = hits.id
+       left join thread_reply rb on hits.type = 'REPLY' and rb.id = hits.id
+       left join thread rt on hits.type = 'REPLY' and rt.id = hits.thread_id
+      ${order}`,
+    params,
+  );
   const hits: SearchHit[] = rows.map((r) => ({
     type: r.type as SearchType,
     id: String(r.id),
@@ -238,7 +301,8 @@ export async function search(ctx: DomainContext, args: SearchArgs): Promise<Sear
     rank: Number(r.rank),
     confidentiality: r.confidentiality as SearchHit['confidentiality'],
   }));
-  const page = toPage(hits, size, (h) => (sort === 'TIME' ? [h.createdKey, h.id] : [offset + hits.indexOf(h) + 1]));
+  const share = rows.length && sort === 'RELEVANCE' ? Number(rows[0].share) : 0;
+  const page = toPage(hits, size, (h) => (sort === 'TIME' ? [h.createdKey, h.id] : [offset + hits.indexOf(h) + 1, share]));
   return { ...page, words };
 }
 

@@ -270,8 +270,8 @@ export async function seedSearch(orm: MikroORM, url: string, options: SeedOption
       },
       (r) => [r.body],
       (rows) =>
-        `insert into thread_reply (id, thread_id, floor, author_id, body, created_at, search_vector) values ${valuesList(rows, 6, (p) => `(gen_random_uuid(), ${p[0]}, ${p[1]}, ${p[2]}, ${p[3]}, ${p[4]}, ${p[5]}::tsvector)`)}`,
-      (r, vector) => [r.thread.id, r.floor, r.author, r.body, r.created, vector],
+        `insert into thread_reply (id, thread_id, group_id, floor, author_id, body, created_at, search_vector) values ${valuesList(rows, 7, (p) => `(gen_random_uuid(), ${p[0]}, ${p[1]}, ${p[2]}, ${p[3]}, ${p[4]}, ${p[5]}, ${p[6]}::tsvector)`)}`,
+      (r, vector) => [r.thread.id, r.thread.group.id, r.floor, r.author, r.body, r.created, vector],
       every('replies', options.replies),
     );
     await insertRows(

@@ -31,6 +31,7 @@ describe('migrations', () => {
       'Migration20261125140000Moderation',
       'Migration20261125150000Confidentiality',
       'Migration20261125160000MeetingAttachments',
+      'Migration20261125170000SearchBlocks',
     ]);
   });
 });
