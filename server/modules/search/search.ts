@@ -3,7 +3,7 @@ import { requireActor, type DomainContext } from '../context.js';
 import { isUuid } from '../ids.js';
 import { decodeTypedCursor, pageSize, toPage, type Page } from '../pagination.js';
 import { queryWords, toTsqueryLiteral } from './segment.js';
-import { wordShare, type SearchTable } from './wordShare.js';
+import { wordShares, type SearchTable } from './wordShare.js';
 
 export type SearchType = 'GROUP_MESSAGE' | 'DISCUSSION_MESSAGE' | 'DIRECT_MESSAGE' | 'THREAD' | 'REPLY' | 'DOCUMENT';
 const ALL_TYPES: SearchType[] = ['GROUP_MESSAGE', 'DISCUSSION_MESSAGE', 'DIRECT_MESSAGE', 'THREAD', 'REPLY', 'DOCUMENT'];
@@ -125,8 +125,16 @@ export async function search(ctx: DomainContext, args: SearchArgs): Promise<Sear
   const bbs = types.includes('THREAD') || types.includes('REPLY');
   // The tsquery is a constant in each statement (not a CTE column), so the planner sees the words.
   const matches = (alias: string, walk = false) => (walk ? `(${alias}.search_vector @@ ${p(tsquery)}::tsquery) is true` : `${alias}.search_vector @@ ${p(tsquery)}::tsquery`);
-  const walks = async (table: SearchTable) => (await wordShare(ctx.em, table, words)) >= WALK_SHARE;
-  const [walkMessages, walkReplies] = await Promise.all([walks('message'), walks('thread_reply')]);
+  // Per table: whether to walk, and the rarest word, which alone drives a GIN probe (each further
+  // common word costs a probe more than testing it on the few rows found).
+  const plan = async (table: SearchTable) => {
+    const shares = await wordShares(ctx.em, table, words);
+    const rarest = words[shares.indexOf(Math.min(...shares))];
+    return { walk: shares.reduce((all, s) => all * s, 1) >= WALK_SHARE, rarest };
+  };
+  const [messagePlan, replyPlan] = await Promise.all([plan('message'), plan('thread_reply')]);
+  const probeMatches = (alias: string, rarest: string) =>
+    words.length > 1 ? `${alias}.search_vector @@ ${p(toTsqueryLiteral([rarest]))}::tsquery and (${matches(alias)}) is true` : matches(alias);
   // The conversations the viewer is a member of now, of the requested kinds (and group); a
   // discussion group only while the viewer is still in its group.
   const conversationScope = () => `
@@ -184,7 +192,7 @@ export async function search(ctx: DomainContext, args: SearchArgs): Promise<Sear
             (select y.* from generate_series(${newest}, greatest(0, ${newest} - ${blocks - 1}), -1) as b(block)
                cross join lateral (
                  select ${o.columns('x')} from ${o.table} x
-                  where x.${scopeColumn} = ${scopeValue} and (uuid_hash_extended(x.${scopeColumn}, 0) # (x.${blockColumn} >> ${bits})) = (uuid_hash_extended(${scopeValue}, 0) # b.block)
+                  where (x.${scopeColumn} = ${scopeValue}) is true and (uuid_hash_extended(x.${scopeColumn}, 0) # (x.${blockColumn} >> ${bits})) = (uuid_hash_extended(${scopeValue}, 0) # b.block)
                     and ${o.where('x', false)}
                   order by x.created_at desc, x.id desc
                   limit ${perScope}) y)
@@ -209,13 +217,13 @@ export async function search(ctx: DomainContext, args: SearchArgs): Promise<Sear
         from (${conversationScope()}) s
         cross join lateral (${newestMatches({
           table: 'message',
-          walk: walkMessages,
+          walk: messagePlan.walk,
           scope: ['conversation_id', 's.id'],
           walkOrder: '$.created_at desc, $.id desc',
           block: ['seq', MESSAGE_BLOCK_BITS, `(s.last_seq >> ${MESSAGE_BLOCK_BITS})`, MESSAGE_NEWEST_BLOCKS],
           columns: (x) => `${x}.id, ${x}.author_id, ${x}.created_at, ${x}.conversation_id, ${x}.seq, ${x}.confidentiality, ${rank(x)} as rank`,
           where: (x, walk) =>
-            `${matches(x, walk)} and ${x}.recalled_at is null and jl_may_read(${x}.id, ${x}.confidentiality, ${x}.author_id, s.group_id, ${p(actor.userId)})${filters(x)}`,
+            `${walk ? matches(x, true) : probeMatches(x, messagePlan.rarest)} and ${x}.recalled_at is null and jl_may_read(${x}.id, ${x}.confidentiality, ${x}.author_id, s.group_id, ${p(actor.userId)})${filters(x)}`,
         })}) m`);
   }
   if (types.includes('THREAD')) {
@@ -240,7 +248,7 @@ export async function search(ctx: DomainContext, args: SearchArgs): Promise<Sear
         from (${groupScope()}) s
         cross join lateral (${newestMatches({
           table: 'thread_reply',
-          walk: walkReplies,
+          walk: replyPlan.walk,
           scope: ['group_id', 's.group_id'],
           walkOrder: '$.search_seq desc',
           block: ['search_seq', REPLY_BLOCK_BITS, newestBlock('thread_reply', REPLY_BLOCK_BITS), BBS_NEWEST_BLOCKS],
@@ -248,7 +256,7 @@ export async function search(ctx: DomainContext, args: SearchArgs): Promise<Sear
             `${x}.id, ${x}.author_id, ${x}.created_at, ${x}.thread_id, ${x}.floor, ${x}.confidentiality,
              (select t.confidentiality from thread t where t.id = ${x}.thread_id) as thread_confidentiality, ${rank(x)} as rank`,
           where: (x, walk) =>
-            `${matches(x, walk)} and ${x}.deleted_at is null and jl_may_read(${x}.id, ${x}.confidentiality, ${x}.author_id, ${x}.group_id, ${p(actor.userId)})
+            `${walk ? matches(x, true) : probeMatches(x, replyPlan.rarest)} and ${x}.deleted_at is null and jl_may_read(${x}.id, ${x}.confidentiality, ${x}.author_id, ${x}.group_id, ${p(actor.userId)})
              and exists (select 1 from thread t where t.id = ${x}.thread_id and t.removed_at is null and jl_may_read(t.id, t.confidentiality, t.author_id, t.group_id, ${p(actor.userId)}))${filters(x)}`,
         })}) r`);
   }

@@ -35,19 +35,23 @@ async function load(em: DomainContext['em']): Promise<Map<string, TableWords>> {
 }
 
 /**
- * The estimated share of a table's rows that hold every word (words multiply as if independent),
- * from the statistics PostgreSQL's planner uses. 0 while the table has no statistics (a new or
- * small database): every word then counts as rare.
+ * The estimated share of a table's rows that hold each word, from the statistics PostgreSQL's
+ * planner uses; 0 while the table has no statistics (a new or small database): every word then
+ * counts as rare.
  */
-export async function wordShare(em: DomainContext['em'], table: SearchTable, words: string[]): Promise<number> {
+export async function wordShares(em: DomainContext['em'], table: SearchTable, words: string[]): Promise<number[]> {
   if (!cache || Date.now() - cache.at > REFRESH_MS) {
     loading ??= load(em).finally(() => (loading = null));
     const tables = await loading;
     cache = { at: Date.now(), tables };
   }
   const entry = cache.tables.get(table);
-  if (!entry) return 0;
-  return words.reduce((share, word) => share * (entry.share.get(word) ?? entry.other), 1);
+  return words.map((word) => (entry ? entry.share.get(word) ?? entry.other : 0));
+}
+
+/** The share of rows that hold every word (words multiply as if independent). */
+export async function wordShare(em: DomainContext['em'], table: SearchTable, words: string[]): Promise<number> {
+  return (await wordShares(em, table, words)).reduce((share, s) => share * s, 1);
 }
 
 /** Forgets the statistics read so far (after an ANALYZE that should count at once). */

@@ -90,6 +90,7 @@ describe('search over large scopes', () => {
     ['a common word (walk newest first)', '常见'],
     ['two words, half of the rows', '常见 偶数'],
     ['a word in 5% of the rows (blocks)', '中等'],
+    ['two words, the rarer one probed and the other tested on its rows', '中等 偶数'],
     ['a rare word, mostly older than the newest blocks (blocks, then the rest at once)', '华西都市报'],
   ] as const) {
     it(`finds exactly the matching messages in time order, page after page: ${label}`, async () => {
