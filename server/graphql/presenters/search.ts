@@ -1,19 +1,52 @@
-import { Document, Thread } from '../../db/entities/index.js';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { ChatGroup, Document, Thread } from '../../db/entities/index.js';
 import { snippet } from '../../modules/search/segment.js';
 import { INTERNAL_PREVIEW, RESTRICTED_PREVIEW } from '../../modules/confidentiality/levels.js';
 import type { SearchHit, SearchPage } from '../../modules/search/search.js';
 import type { GraphQLContext } from '../context.js';
-import { groupsById, usersById } from './chat.js';
+import { usersById } from './chat.js';
 import { connection } from './connection.js';
 
 type Ctx = GraphQLContext;
 type Batch = Array<{ obj: SearchHit & { words: string[] } }>;
 
-/** Each hit carries the query's words so that its snippet can mark them. */
-export const searchConnection = (page: SearchPage) => ({
-  ...connection({ ...page, nodes: page.nodes.map((hit) => ({ ...hit, words: page.words })) }),
-  words: page.words,
-});
+type Hit = SearchHit & { words: string[]; related: RelatedOfPage };
+
+/**
+ * The page's groups and threads, mapped to entities from the columns the search statement read
+ * (no further query), once per page and only when a query selects them.
+ */
+class RelatedOfPage {
+  private readonly groups = new Map<string, ChatGroup>();
+  private readonly threads = new Map<string, Thread>();
+  constructor(private readonly em: EntityManager) {}
+
+  group(hit: SearchHit): ChatGroup | null {
+    if (!hit.groupId || !hit.group) return null;
+    let group = this.groups.get(hit.groupId);
+    if (!group) this.groups.set(hit.groupId, (group = this.em.map(ChatGroup, hit.group)));
+    return group;
+  }
+
+  thread(hit: SearchHit): Thread | null {
+    if (!hit.threadId || !hit.thread) return null;
+    let thread = this.threads.get(hit.threadId);
+    if (!thread) this.threads.set(hit.threadId, (thread = this.em.map(Thread, hit.thread)));
+    return thread;
+  }
+}
+
+/**
+ * Each hit carries the query's words so that its snippet can mark them. The rows and the page's
+ * mapper are not enumerable: mercurius keys its loader caches by the serialised parent.
+ */
+export const searchConnection = (em: EntityManager, page: SearchPage) => {
+  const related = new RelatedOfPage(em);
+  const nodes = page.nodes.map(({ group, thread, ...hit }) =>
+    Object.defineProperties({ ...hit, words: page.words }, { group: { value: group }, thread: { value: thread }, related: { value: related } }) as unknown as Hit,
+  );
+  return { ...connection({ ...page, nodes }), words: page.words };
+};
 
 /**
  * A search result is a preview outside its conversation: internal (内部) content shows no text
@@ -23,6 +56,8 @@ export const searchConnection = (page: SearchPage) => ({
 const masked = (h: SearchHit) => (h.confidentiality === 'normal' ? null : [{ text: h.confidentiality === 'internal' ? INTERNAL_PREVIEW : RESTRICTED_PREVIEW, match: false }]);
 
 export const searchResultResolvers = {
+  group: (h: Hit) => h.related.group(h),
+  thread: (h: Hit) => h.related.thread(h),
   title: (h: SearchHit & { words: string[] }) => (h.title === null ? null : snippet(h.title, h.words, 100)),
   snippet: (h: SearchHit & { words: string[] }) => masked(h) ?? snippet(h.body, h.words),
   confidentiality: (h: SearchHit) => h.confidentiality.toUpperCase(),
@@ -33,20 +68,10 @@ export const searchResultLoaders = {
     const byId = await usersById(ctx, queries.map((q) => q.obj.authorId));
     return queries.map((q) => byId.get(q.obj.authorId));
   },
-  group: async (queries: Batch, ctx: Ctx) => {
-    const byId = await groupsById(ctx, queries.map((q) => q.obj.groupId).filter((id): id is string => !!id));
-    return queries.map((q) => (q.obj.groupId ? byId.get(q.obj.groupId) ?? null : null));
-  },
   document: async (queries: Batch, ctx: Ctx) => {
     const ids = queries.filter((q) => q.obj.type === 'DOCUMENT').map((q) => q.obj.id);
     const found = ids.length ? await ctx.domain.em.find(Document, { id: ids }) : [];
     const byId = new Map(found.map((d) => [d.id, d]));
     return queries.map((q) => (q.obj.type === 'DOCUMENT' ? byId.get(q.obj.id) ?? null : null));
-  },
-  thread: async (queries: Batch, ctx: Ctx) => {
-    const ids = [...new Set(queries.map((q) => q.obj.threadId).filter((id): id is string => !!id))];
-    const found = ids.length ? await ctx.domain.em.find(Thread, { id: ids }) : [];
-    const byId = new Map(found.map((t) => [t.id, t]));
-    return queries.map((q) => (q.obj.threadId ? byId.get(q.obj.threadId) ?? null : null));
   },
 };

@@ -28,7 +28,7 @@ export const forumQueries = {
     requireActor(domain);
     return renderMarkdown(validPostBody(args.body));
   },
-  search: async (_: unknown, args: SearchArgs, { domain }: Ctx) => searchConnection(await search(domain, args)),
+  search: async (_: unknown, args: SearchArgs, { domain }: Ctx) => searchConnection(domain.em, await search(domain, args)),
 };
 
 export const forumMutations = {

@@ -1,3 +1,5 @@
+import { ChatGroup, Thread } from '../../db/entities/index.js';
+import { entityColumns } from '../../db/sql.js';
 import { badInput } from '../../errors.js';
 import { requireActor, type DomainContext } from '../context.js';
 import { isUuid } from '../ids.js';
@@ -60,6 +62,9 @@ export interface SearchHit {
   confidentiality: 'normal' | 'internal' | 'restricted';
   /** created_at as PostgreSQL prints it, for exact keyset cursors. */
   createdKey: string;
+  /** The hit's group and thread rows (entity columns), read by the same statement. */
+  group: Record<string, unknown> | null;
+  thread: Record<string, unknown> | null;
 }
 
 export interface SearchPage extends Page<SearchHit> {
@@ -282,14 +287,18 @@ export async function search(ctx: DomainContext, args: SearchArgs): Promise<Sear
   if (!branches.length) return { ...toPage([], size, () => []), words };
   const order = sort === 'TIME' ? `order by created_at desc, id desc` : `order by rank desc, created_at desc, id desc`;
   const window = sort === 'TIME' ? `limit ${p(size + 1)}` : `limit ${p(size + 1)} offset ${p(offset)}`;
+  // The page's groups and threads come with it, for the presenter to map without another query.
+  const groupColumns = entityColumns(ctx.em, ChatGroup, 'rg');
+  const threadColumns = entityColumns(ctx.em, Thread, 'rt');
   const rows = await ctx.em.execute<Array<Record<string, unknown>>>(
-    `${pool}select hits.*, hits.created_at::text as created_key, coalesce(mb.body, tb.body, rb.body, hits.name) as body, coalesce(tb.title, rt.title) as title
+    `${pool}select hits.*, hits.created_at::text as created_key, coalesce(mb.body, rb.body, case when hits.type = 'THREAD' then rt.body end, hits.name) as body,
+            rt.title, ${groupColumns.sql}, ${threadColumns.sql}
                  ${sort === 'TIME' ? '' : ', (select share from pool) as share'}
        from (select * from (${branches.join('\n union all \n')}) h ${order} ${window}) hits
        left join message mb on hits.conversation_id is not null and hits.seq is not null and mb.id = hits.id
-       left join thread tb on hits.type = 'THREAD' and tb.id = hits.id
        left join thread_reply rb on hits.type = 'REPLY' and rb.id = hits.id
-       left join thread rt on hits.type = 'REPLY' and rt.id = hits.thread_id
+       left join thread rt on rt.id = hits.thread_id
+       left join chat_group rg on rg.id = hits.group_id
       ${order}`,
     params,
   );
@@ -308,6 +317,8 @@ export async function search(ctx: DomainContext, args: SearchArgs): Promise<Sear
     body: String(r.body),
     rank: Number(r.rank),
     confidentiality: r.confidentiality as SearchHit['confidentiality'],
+    group: groupColumns.pick(r),
+    thread: threadColumns.pick(r),
   }));
   const share = rows.length && sort === 'RELEVANCE' ? Number(rows[0].share) : 0;
   const page = toPage(hits, size, (h) => (sort === 'TIME' ? [h.createdKey, h.id] : [offset + hits.indexOf(h) + 1, share]));
