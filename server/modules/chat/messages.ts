@@ -9,9 +9,9 @@ import { toTsvectorLiteral } from '../search/segment.js';
 import { checkAttachments } from '../documents/attachments.js';
 import { conversationForActor, messageForActor } from './access.js';
 import { conversationMemberIds, inTransaction, publisherOf, recordEvent } from './events.js';
-import { loadMessageView, loadMessageViews, messageViewOf, redactFor, type MessageRow, type MessageView } from './messageViews.js';
+import { loadMessageView, MESSAGE_ROW_COLUMNS, messagePageViews, messageViewOf, personColumns, READER_COLUMNS, type MessageRow, type MessageView } from './messageViews.js';
 import type { OutgoingEvent, StoredEventRef } from './realtime.js';
-import { entityColumns, isUniqueViolation, script } from '../../db/sql.js';
+import { entityColumns, isUniqueViolation, query, script } from '../../db/sql.js';
 import { audit } from '../../audit/logger.js';
 import { OrgUnit, User } from '../../db/entities/index.js';
 import { GroupAccess, type ConversationAccess } from './subjects.js';
@@ -411,9 +411,17 @@ export interface HistoryPage {
   hasNextPage: boolean;
 }
 
+type PageRow = MessageRow & Record<string, unknown> & { last_seq: number; target_seq?: number | null };
+
 /**
- * One page of history, oldest first. Seqs are gapless (taken under the conversation's lock in
+ * One page of history, oldest first, as the viewer may see it (restricted messages they may not
+ * read are placeholders at their seq). Seqs are gapless (taken under the conversation's lock in
  * the sending transaction), so the page edges alone say whether more exist on either side.
+ *
+ * ONE prepared statement reads the conversation's last seq, the page's messages with the readers
+ * of restricted ones, and their authors with their units, and checks again that the viewer is
+ * still a member (a member removed since the access check sees nothing). Quotes, mentions and
+ * reactions are loaded for the whole page only when the viewer's query selects them (`viewExtras`).
  */
 export async function history(em: EntityManager, access: ConversationAccess, args: HistoryArgs, viewerId: string): Promise<HistoryPage> {
   const size = args.first ?? 50;
@@ -421,30 +429,53 @@ export async function history(em: EntityManager, access: ConversationAccess, arg
   const given = [args.before, args.after, args.around].filter((v) => v !== null && v !== undefined).length;
   if (given > 1) throw badInput('before、after 与 around 只能选一个');
   const conversationId = access.conversation.id;
-  const [{ last_seq: lastSeq }] = await em.execute<Array<{ last_seq: number }>>(`select last_seq from conversation where id = ?`, [conversationId]);
-  const seqs = async (where: string, params: unknown[], order: 'asc' | 'desc', limit: number) =>
-    (await em.execute<Array<{ id: string; seq: number }>>(`select id, seq from message where conversation_id = ? and ${where} order by seq ${order} limit ?`, [conversationId, ...params, limit]));
+  const people = personColumns(em);
+  const page = (name: string, target: string, messages: string, values: unknown[]) =>
+    query<PageRow>(
+      em,
+      `jiaoliu_history_${name}`,
+      `select c.last_seq${target ? ', t.seq as target_seq' : ''}, ${MESSAGE_ROW_COLUMNS}, ${READER_COLUMNS}, ${people.sql}
+         from conversation c${target}
+         left join lateral (${messages}) m on true
+         left join app_user u on u.id = m.author_id
+         left join org_unit o on o.id = u.unit_id
+        where c.id = $1 and exists (select 1 from conversation_member cm where cm.conversation_id = c.id and cm.user_id = $2)`,
+      [conversationId, viewerId, ...values],
+    );
+  const pageColumns = MESSAGE_ROW_COLUMNS.replace(/\bm\./g, 'x.');
+  const messagesOf = (rows: PageRow[]) => rows.filter((r) => r.id !== null).sort((a, b) => a.seq - b.seq);
 
-  let rows: Array<{ id: string; seq: number }>;
+  let rows: PageRow[];
+  let lastSeq: number;
   if (args.around !== null && args.around !== undefined) {
     if (!isUuid(args.around)) throw notFound('消息');
-    const [target] = await em.execute<Array<{ seq: number }>>(
-      `select seq from message where id = ? and conversation_id = ? and jl_may_read(id, confidentiality, author_id, jl_conversation_group(conversation_id), ?)`,
-      [args.around, conversationId, viewerId],
+    // The target must be one the viewer may read: a restricted message of others is NOT_FOUND.
+    const found = await page(
+      'around',
+      ` join message t on t.id = $3 and t.conversation_id = c.id and jl_may_read(t.id, t.confidentiality, t.author_id, jl_conversation_group(t.conversation_id), $2)`,
+      `(select ${pageColumns} from message x where x.conversation_id = c.id and x.seq <= t.seq order by x.seq desc limit $4)
+       union all
+       (select ${pageColumns} from message x where x.conversation_id = c.id and x.seq > t.seq order by x.seq asc limit $5)`,
+      [args.around, Math.ceil(size / 2), size],
     );
-    if (!target) throw notFound('消息');
-    const older = await seqs('seq <= ?', [target.seq], 'desc', Math.ceil(size / 2));
-    const newer = await seqs('seq > ?', [target.seq], 'asc', size - older.length);
-    rows = [...older.reverse(), ...newer];
-  } else if (args.after !== null && args.after !== undefined) {
-    rows = await seqs('seq > ?', [args.after], 'asc', size);
+    if (!found.length) throw notFound('消息');
+    lastSeq = Number(found[0].last_seq);
+    const target = Number(found[0].target_seq);
+    const all = messagesOf(found);
+    const older = all.filter((r) => r.seq <= target);
+    rows = [...older, ...all.filter((r) => r.seq > target).slice(0, size - older.length)];
   } else {
-    const before = args.before ?? lastSeq + 1;
-    rows = (await seqs('seq < ?', [before], 'desc', size)).reverse();
+    const after = args.after !== null && args.after !== undefined;
+    if (after && !Number.isInteger(args.after)) throw badInput('after 无效', 'after');
+    if (!after && args.before !== null && args.before !== undefined && !Number.isInteger(args.before)) throw badInput('before 无效', 'before');
+    const found = after
+      ? await page('after', '', `select ${pageColumns} from message x where x.conversation_id = c.id and x.seq > $3 order by x.seq asc limit $4`, [args.after, size])
+      : await page('before', '', `select ${pageColumns} from message x where x.conversation_id = c.id and x.seq < coalesce($3::int, c.last_seq + 1) order by x.seq desc limit $4`, [args.before ?? null, size]);
+    if (!found.length) throw notFound('会话');
+    lastSeq = Number(found[0].last_seq);
+    rows = messagesOf(found);
   }
-  const views = await loadMessageViews(em, rows.map((r) => r.id));
-  // Restricted messages the viewer may not read keep their seq as a placeholder (no body, no author).
-  const messages = rows.map((r) => views.get(r.id)!).filter(Boolean).map((view) => redactFor(view, viewerId));
+  const messages = messagePageViews(em, rows, viewerId);
   const start = messages[0]?.seq;
   const end = messages[messages.length - 1]?.seq;
   return {
