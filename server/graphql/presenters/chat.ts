@@ -3,7 +3,8 @@ import { ChatGroup, Conversation, GroupApplication, GroupInvitation, GroupMember
 import { blockedIds } from '../../modules/chat/direct.js';
 import { groupMembers, pendingApplications } from '../../modules/chat/groups.js';
 import { history, unreadCounts, type HistoryArgs } from '../../modules/chat/messages.js';
-import { MESSAGE_ROW_COLUMNS, messagePageViews, personColumns, READER_COLUMNS, viewExtras, type MessageRow, type MessageView } from '../../modules/chat/messageViews.js';
+import { MESSAGE_ROW_COLUMNS, messagePageViews, READER_COLUMNS, viewExtras, type MessageRow, type MessageView } from '../../modules/chat/messageViews.js';
+import { PERSON_COLUMNS, personJoin, type PersonRow, type PersonView } from '../../modules/accounts/people.js';
 import { query } from '../../db/sql.js';
 import { ConversationAccess, EDIT_WINDOW_MS, GroupAccess, RECALL_WINDOW_MS } from '../../modules/chat/subjects.js';
 import { requireActor } from '../../modules/context.js';
@@ -124,12 +125,11 @@ export const conversationLoaders = {
   lastMessage: async (queries: Array<{ obj: ConversationAccess }>, ctx: Ctx) => {
     const ids = queries.map((q) => conversationIdOf(q.obj));
     const { em } = ctx.domain;
-    const people = personColumns(em);
-    const rows = await query<MessageRow & Record<string, unknown>>(
+    const rows = await query<MessageRow & PersonRow>(
       em,
-      'jiaoliu_last_messages',
-      `select ${MESSAGE_ROW_COLUMNS}, ${READER_COLUMNS}, ${people.sql}
-         from conversation c join message m on m.conversation_id = c.id and m.seq = c.last_seq ${people.join('m.author_id')}
+      'jiaoliu_last_messages_v2',
+      `select ${MESSAGE_ROW_COLUMNS}, ${READER_COLUMNS}, ${PERSON_COLUMNS}
+         from conversation c join message m on m.conversation_id = c.id and m.seq = c.last_seq ${personJoin('m.author_id')}
         where c.id = any($1::uuid[])`,
       [ids],
     );
@@ -220,7 +220,7 @@ export const invitationLoaders = {
 
 /** Presence and blocking, batched over a list of users. */
 export const userChatLoaders = {
-  presence: async (queries: Array<{ obj: User }>, ctx: Ctx) => {
+  presence: async (queries: Array<{ obj: User | PersonView }>, ctx: Ctx) => {
     const actor = ctx.domain.actor;
     if (!actor) return queries.map(() => null);
     const ids = queries.map((q) => q.obj.id);
@@ -234,7 +234,7 @@ export const userChatLoaders = {
       visible.has(q.obj.id) ? { user: q.obj, online: ctx.domain.deps.presence.isOnline(q.obj.id), lastSeenAt: q.obj.lastSeenAt } : null,
     );
   },
-  blockedByViewer: async (queries: Array<{ obj: User }>, ctx: Ctx) => {
+  blockedByViewer: async (queries: Array<{ obj: User | PersonView }>, ctx: Ctx) => {
     const actor = ctx.domain.actor;
     if (!actor) return queries.map(() => false);
     const blocked = await blockedIds(ctx.domain.em, actor.userId, queries.map((q) => q.obj.id));

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { OrgUnit, User, type ConfidentialityLevel } from '../../db/entities/index.js';
-import { entityColumns, hydrate, query } from '../../db/sql.js';
+import type { ConfidentialityLevel } from '../../db/entities/index.js';
+import { query } from '../../db/sql.js';
+import { PeopleSeen, PERSON_COLUMNS, personJoin, personOf, type PersonRow, type PersonView } from '../accounts/people.js';
 import { ContentReaders, userMayRead } from '../../policies/index.js';
 
 /**
@@ -21,7 +22,7 @@ export interface MessageView {
   /** Empty for a placeholder. */
   authorId: string;
   /** Null only for a placeholder. */
-  author: User | null;
+  author: PersonView | null;
   /** Stored text; the presenter hides it once the message is recalled (and a placeholder has none). */
   body: string;
   clientMessageId: string;
@@ -29,10 +30,10 @@ export interface MessageView {
   /** Meaningful only when `more` is not set. */
   replyTo: MessageView | null;
   /** Meaningful only when `more` is not set. */
-  mentions: User[];
+  mentions: PersonView[];
   mentionsAll: boolean;
   /** Meaningful only when `more` is not set. */
-  reactions: Array<{ emoji: string; users: User[] }>;
+  reactions: Array<{ emoji: string; users: PersonView[] }>;
   createdAt: Date;
   editedAt: Date | null;
   recalledAt: Date | null;
@@ -95,40 +96,10 @@ function readersOfRow(r: MessageRow): { readers: string[]; audience: string[] } 
 }
 
 /**
- * A person's columns (app_user `u` joined to org_unit `o`) in the same row as whatever else a
- * statement reads, so that no separate ORM load is needed for authors and their units.
- */
-export function personColumns(em: EntityManager): { sql: string; join: (userIdColumn: string) => string } {
-  const u = entityColumns(em, User, 'u');
-  const o = entityColumns(em, OrgUnit, 'o');
-  return {
-    sql: `${u.sql}, ${o.sql}`,
-    join: (userIdColumn) => `join app_user u on u.id = ${userIdColumn} join org_unit o on o.id = u.unit_id`,
-  };
-}
-
-/**
- * Managed User entities (with their unit) from rows carrying `personColumns`, hydrated once per
- * person and request (the entity factory and identity map that ORM loads use), keyed by id.
- */
-export function mapPeople(em: EntityManager, rows: ReadonlyArray<Record<string, unknown>>, into = new Map<string, User>()): Map<string, User> {
-  const u = entityColumns(em, User, 'u');
-  const o = entityColumns(em, OrgUnit, 'o');
-  for (const row of rows) {
-    const id = row.u__id as string | null | undefined;
-    if (!id || into.has(id)) continue;
-    const unit = o.pick(row);
-    if (unit) hydrate(em, OrgUnit, unit);
-    into.set(id, hydrate(em, User, u.pick(row)!));
-  }
-  return into;
-}
-
-/**
  * A message row as a view (mentions and reactions empty: the caller fills them). The readers of
  * a restricted message come from the row when it carries `READER_COLUMNS`.
  */
-export function messageViewOf(r: MessageRow, author: User, replyTo: MessageView | null): MessageView {
+export function messageViewOf(r: MessageRow, author: PersonView, replyTo: MessageView | null): MessageView {
   const readers = readersOfRow(r);
   return {
     id: r.id,
@@ -212,21 +183,20 @@ export function placeholderOf(view: MessageView): MessageView {
 export const involvesRestricted = (view: MessageView | null): boolean => !!view && (view.confidentiality === 'restricted' || view.replyTo?.confidentiality === 'restricted');
 
 /** Message rows with their readers and their authors' columns, by id: one prepared statement. */
-async function messageRows(em: EntityManager, ids: readonly string[]): Promise<Array<MessageRow & Record<string, unknown>>> {
+async function messageRows(em: EntityManager, ids: readonly string[]): Promise<Array<MessageRow & PersonRow>> {
   if (!ids.length) return [];
-  const people = personColumns(em);
   return query(
     em,
-    'jiaoliu_message_rows',
-    `select ${MESSAGE_ROW_COLUMNS}, ${READER_COLUMNS}, ${people.sql} from message m ${people.join('m.author_id')} where m.id = any($1::uuid[])`,
+    'jiaoliu_message_rows_v2',
+    `select ${MESSAGE_ROW_COLUMNS}, ${READER_COLUMNS}, ${PERSON_COLUMNS} from message m ${personJoin('m.author_id')} where m.id = any($1::uuid[])`,
     [ids],
   );
 }
 
 export interface MessageExtras {
   replyTo: MessageView | null;
-  mentions: User[];
-  reactions: Array<{ emoji: string; users: User[] }>;
+  mentions: PersonView[];
+  reactions: Array<{ emoji: string; users: PersonView[] }>;
 }
 
 /**
@@ -234,46 +204,42 @@ export interface MessageExtras {
  * sent at once on separate connections, each carrying the people's columns. With `viewerId`,
  * quotes come redacted for that viewer.
  */
-async function loadExtras(em: EntityManager, views: readonly MessageView[], viewerId: string | null): Promise<Map<string, MessageExtras>> {
+async function loadExtras(em: EntityManager, views: readonly MessageView[], viewerId: string | null, seen: PeopleSeen): Promise<Map<string, MessageExtras>> {
   const result = new Map<string, MessageExtras>(views.map((v) => [v.id, { replyTo: null, mentions: [], reactions: [] }]));
   if (!views.length) return result;
   const ids = views.map((v) => v.id);
   const replyIds = [...new Set(views.map((v) => v.replyToId).filter((id): id is string => !!id))];
-  const people = personColumns(em);
   const [replies, mentions, reactions] = await Promise.all([
     messageRows(em, replyIds),
-    query<Record<string, unknown> & { message_id: string; user_id: string }>(
+    query<PersonRow & { message_id: string; user_id: string }>(
       em,
-      'jiaoliu_message_mentions',
-      `select mm.message_id, mm.user_id, ${people.sql} from message_mention mm ${people.join('mm.user_id')} where mm.message_id = any($1::uuid[])
+      'jiaoliu_message_mentions_v2',
+      `select mm.message_id, mm.user_id, ${PERSON_COLUMNS} from message_mention mm ${personJoin('mm.user_id')} where mm.message_id = any($1::uuid[])
         order by mm.ctid`, // the order they were written in (the sender's order), as the send path answers
       [ids],
     ),
-    query<Record<string, unknown> & { message_id: string; user_id: string; emoji: string }>(
+    query<PersonRow & { message_id: string; user_id: string; emoji: string }>(
       em,
-      'jiaoliu_message_reactions',
-      `select r.message_id, r.user_id, r.emoji, ${people.sql} from message_reaction r ${people.join('r.user_id')}
+      'jiaoliu_message_reactions_v2',
+      `select r.message_id, r.user_id, r.emoji, ${PERSON_COLUMNS} from message_reaction r ${personJoin('r.user_id')}
         where r.message_id = any($1::uuid[]) order by r.created_at, r.user_id`,
       [ids],
     ),
   ]);
-  const users = mapPeople(em, replies);
-  mapPeople(em, mentions, users);
-  mapPeople(em, reactions, users);
   const replyViews = new Map(
     replies.map((r) => {
-      const quote = messageViewOf(r, users.get(r.author_id)!, null);
+      const quote = messageViewOf(r, personOf(r, seen)!, null);
       return [r.id, viewerId ? quoteFor(quote, viewerId) : quote];
     }),
   );
   for (const v of views) if (v.replyToId) result.get(v.id)!.replyTo = replyViews.get(v.replyToId) ?? null;
   for (const m of mentions) {
-    const user = users.get(m.user_id);
+    const user = personOf(m, seen);
     if (user) result.get(m.message_id)?.mentions.push(user);
   }
   for (const r of reactions) {
     const extras = result.get(r.message_id);
-    const user = users.get(r.user_id);
+    const user = personOf(r, seen);
     if (!extras || !user) continue;
     let group = extras.reactions.find((g) => g.emoji === r.emoji);
     if (!group) extras.reactions.push((group = { emoji: r.emoji, users: [] }));
@@ -289,10 +255,11 @@ export class PageExtras {
     private readonly em: EntityManager,
     private readonly views: readonly MessageView[],
     private readonly viewerId: string,
+    private readonly seen: PeopleSeen,
   ) {}
 
   get(id: string): Promise<MessageExtras | undefined> {
-    this.loaded ??= loadExtras(this.em, this.views, this.viewerId);
+    this.loaded ??= loadExtras(this.em, this.views, this.viewerId, this.seen);
     return this.loaded.then((all) => all.get(id));
   }
 }
@@ -306,17 +273,17 @@ export async function viewExtras(view: MessageView): Promise<MessageExtras> {
 /**
  * Views of a history page (or of conversations' last messages) for one viewer, from rows that
  * carry the message, reader and author columns (`MESSAGE_ROW_COLUMNS`, `READER_COLUMNS`,
- * `personColumns`). Restricted messages the viewer may not read become placeholders at their seq.
+ * `PERSON_COLUMNS`). Restricted messages the viewer may not read become placeholders at their seq.
  * No further query unless the viewer's query selects quote, mentions or reactions.
  */
-export function messagePageViews(em: EntityManager, rows: ReadonlyArray<MessageRow & Record<string, unknown>>, viewerId: string): MessageView[] {
-  const users = mapPeople(em, rows);
+export function messagePageViews(em: EntityManager, rows: ReadonlyArray<MessageRow & PersonRow>, viewerId: string): MessageView[] {
+  const seen = new PeopleSeen();
   const views = rows.map((r) => {
-    const view = messageViewOf(r, users.get(r.author_id)!, null);
+    const view = messageViewOf(r, personOf(r, seen)!, null);
     return viewReadableBy(view, viewerId) ? view : placeholderOf(view);
   });
   const open = views.filter((v) => !v.placeholder);
-  const more = new PageExtras(em, open, viewerId);
+  const more = new PageExtras(em, open, viewerId, seen);
   // Not enumerable: mercurius keys its loader caches by the serialised parent object.
   for (const v of open) Object.defineProperty(v, 'more', { value: more, enumerable: false });
   return views;
@@ -330,9 +297,9 @@ export async function loadMessageViews(em: EntityManager, ids: readonly string[]
   const result = new Map<string, MessageView>();
   if (!ids.length) return result;
   const rows = await messageRows(em, [...new Set(ids)]);
-  const users = mapPeople(em, rows);
-  const views = rows.map((r) => messageViewOf(r, users.get(r.author_id)!, null));
-  const extras = await loadExtras(em, views, null);
+  const seen = new PeopleSeen();
+  const views = rows.map((r) => messageViewOf(r, personOf(r, seen)!, null));
+  const extras = await loadExtras(em, views, null, seen);
   for (const v of views) {
     Object.assign(v, extras.get(v.id));
     result.set(v.id, v);

@@ -9,11 +9,11 @@ import { toTsvectorLiteral } from '../search/segment.js';
 import { checkAttachments } from '../documents/attachments.js';
 import { conversationForActor, messageForActor } from './access.js';
 import { conversationMemberIds, inTransaction, publisherOf, recordEvent } from './events.js';
-import { loadMessageView, MESSAGE_ROW_COLUMNS, messagePageViews, messageViewOf, personColumns, READER_COLUMNS, type MessageRow, type MessageView } from './messageViews.js';
+import { loadMessageView, MESSAGE_ROW_COLUMNS, messagePageViews, messageViewOf, READER_COLUMNS, type MessageRow, type MessageView } from './messageViews.js';
+import { PeopleSeen, PERSON_COLUMNS, personJoin, personOf, type PersonRow } from '../accounts/people.js';
 import type { OutgoingEvent, StoredEventRef } from './realtime.js';
-import { entityColumns, isUniqueViolation, query, script } from '../../db/sql.js';
+import { isUniqueViolation, query, script } from '../../db/sql.js';
 import { audit } from '../../audit/logger.js';
-import { OrgUnit, User } from '../../db/entities/index.js';
 import { GroupAccess, type ConversationAccess } from './subjects.js';
 import type { ConfidentialityLevel } from '../../db/entities/index.js';
 import { higher, parseLevel, validAudience } from '../confidentiality/levels.js';
@@ -226,8 +226,6 @@ export function sensitiveAuditAfter(subject: Record<string, unknown>, matches: S
  * the whole transaction rolls back: no seq is lost.
  */
 async function writeMessage(em: EntityManager, m: NewMessage): Promise<{ view: MessageView; event: StoredEventRef; recipients: string[] } | null> {
-  const u = entityColumns(em, User, 'u');
-  const o = entityColumns(em, OrgUnit, 'o');
   const [, , written, people] = (await script(em, [
     // The row lock first, so that the next statement's snapshot sees whatever committed before
     // it was granted (an archive of the discussion group takes this lock too).
@@ -283,22 +281,17 @@ async function writeMessage(em: EntityManager, m: NewMessage): Promise<{ view: M
       ],
     },
     {
-      sql: `select ${u.sql}, ${o.sql} from app_user u join org_unit o on o.id = u.unit_id where u.id in (?)`,
+      sql: `select ${PERSON_COLUMNS} from app_user pu join org_unit po on po.id = pu.unit_id where pu.id in (?)`,
       params: [[m.authorId, ...m.mentionIds]],
     },
-  ])) as [unknown, unknown, Array<MessageRow & { event_id: string; event_at: Date; recipients: string[]; readers: string[] | null }>, Array<Record<string, unknown>>];
+  ])) as [unknown, unknown, Array<MessageRow & { event_id: string; event_at: Date; recipients: string[]; readers: string[] | null }>, PersonRow[]];
   const row = written[0];
   if (!row) return null;
-  const users = new Map(
-    people.map((p) => {
-      em.map(OrgUnit, o.pick(p)!);
-      const user = em.map(User, u.pick(p)!);
-      return [user.id, user] as const;
-    }),
-  );
+  const seen = new PeopleSeen();
+  for (const p of people) personOf(p, seen);
   const replyTo = row.reply_to_id ? (await loadMessageView(em, row.reply_to_id)) : null;
-  const view = messageViewOf(row, users.get(row.author_id)!, replyTo);
-  view.mentions = m.mentionIds.map((id) => users.get(id)).filter((user): user is User => !!user);
+  const view = messageViewOf(row, seen.people.get(row.author_id)!, replyTo);
+  view.mentions = m.mentionIds.map((id) => seen.people.get(id)).filter((user) => !!user);
   if (row.readers) (view.readers = row.readers), (view.audienceIds = m.audienceIds);
   return {
     view,
@@ -411,7 +404,7 @@ export interface HistoryPage {
   hasNextPage: boolean;
 }
 
-type PageRow = MessageRow & Record<string, unknown> & { last_seq: number; target_seq?: number | null };
+type PageRow = MessageRow & PersonRow & { last_seq: number; target_seq?: number | null };
 
 /**
  * One page of history, oldest first, as the viewer may see it (restricted messages they may not
@@ -429,16 +422,14 @@ export async function history(em: EntityManager, access: ConversationAccess, arg
   const given = [args.before, args.after, args.around].filter((v) => v !== null && v !== undefined).length;
   if (given > 1) throw badInput('before、after 与 around 只能选一个');
   const conversationId = access.conversation.id;
-  const people = personColumns(em);
   const page = (name: string, target: string, messages: string, values: unknown[]) =>
     query<PageRow>(
       em,
-      `jiaoliu_history_${name}`,
-      `select c.last_seq${target ? ', t.seq as target_seq' : ''}, ${MESSAGE_ROW_COLUMNS}, ${READER_COLUMNS}, ${people.sql}
+      `jiaoliu_history_${name}_v2`,
+      `select c.last_seq${target ? ', t.seq as target_seq' : ''}, ${MESSAGE_ROW_COLUMNS}, ${READER_COLUMNS}, ${PERSON_COLUMNS}
          from conversation c${target}
          left join lateral (${messages}) m on true
-         left join app_user u on u.id = m.author_id
-         left join org_unit o on o.id = u.unit_id
+         ${personJoin('m.author_id', true)}
         where c.id = $1 and exists (select 1 from conversation_member cm where cm.conversation_id = c.id and cm.user_id = $2)`,
       [conversationId, viewerId, ...values],
     );

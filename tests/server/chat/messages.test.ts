@@ -286,6 +286,22 @@ describe('history pages', () => {
     expect(await li.errorCode(PAGE, { c: demo, f: 0 })).toBe('BAD_USER_INPUT');
   });
 
+  it("shows an author's private fields and abilities only as the user policies allow, and their unit", async () => {
+    const ning = await signedIn(t.url, 'ningzhiyuan');
+    const sent = (await li.request(SEND, { c: demo, b: '看看作者', k: key() })).sendMessage;
+    const AUTHOR = `query($c: ID!, $r: ID) { conversation(id: $c) { messages(around: $r, first: 1) { edges { node { author {
+      id realName title loginName phone status statusReason isSystemAdmin createdAt unit { id name level parent { name } viewerCan { administer } }
+      adminUnits { name } viewerCan { updateProfile updateIdentity manageStatus } } } } } } }`;
+    const authorFor = async (c: Client) => (await c.request(AUTHOR, { c: demo, r: sent.id })).conversation.messages.edges[0].node.author;
+    const unit = { id: expect.any(String), name: '巴中市政务服务中心', level: 'CITY', parent: { name: expect.any(String) } };
+    // The person themselves: everything, but no say over their own identity.
+    expect(await authorFor(li)).toMatchObject({ id: li.userId, realName: '李劲松', phone: '13881612345', status: 'ACTIVE', unit: { ...unit, viewerCan: { administer: false } }, adminUnits: [], viewerCan: { updateProfile: true, updateIdentity: false } });
+    // The admin of their unit: the private fields and the abilities an admin has over them.
+    expect(await authorFor(cheng)).toMatchObject({ phone: '13881612345', status: 'ACTIVE', unit: { viewerCan: { administer: true } }, viewerCan: { updateProfile: true, updateIdentity: true, manageStatus: true } });
+    // Another member: the phone masked, no private fields, no abilities.
+    expect(await authorFor(ning)).toMatchObject({ phone: '138****2345', status: null, statusReason: null, unit: { ...unit, viewerCan: { administer: false } }, viewerCan: { updateProfile: false, updateIdentity: false, manageStatus: false } });
+  });
+
   it('shows a restricted message as a placeholder to non-readers and a removed one as a tombstone, on every kind of page', async () => {
     const [gou, ning] = await Promise.all([signedIn(t.url, 'gouxiaoyan'), signedIn(t.url, 'ningzhiyuan')]);
     const FULL = `query($c: ID!, $b: Int, $a: Int, $r: ID, $f: Int) { conversation(id: $c) { lastMessage { id body restrictedPlaceholder }
