@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { User } from '../../db/entities/index.js';
-import { PersonView } from '../../modules/accounts/people.js';
+import { adminUnitsOf, PersonView } from '../../modules/accounts/people.js';
 import { maskPhone } from '../../modules/accounts/validation.js';
 import { can, type MaybeActor } from '../../policies/index.js';
 import type { GraphQLContext } from '../context.js';
@@ -50,8 +50,13 @@ export const userLoaders = {
     });
   },
   adminUnits: async (queries: Array<{ obj: Person }>, ctx: GraphQLContext) => {
-    const users = await withRelations(ctx.domain.em, queries.map((q) => q.obj));
-    return users.map((u) => u.adminUnits.getItems());
+    // Person views: unit views in one statement; entities: their collection.
+    const entities = queries.map((q) => q.obj).filter((p): p is User => p instanceof User);
+    const [units] = await Promise.all([
+      adminUnitsOf(ctx.domain.em, queries.filter((q) => q.obj instanceof PersonView).map((q) => q.obj.id)),
+      entities.length ? withRelations(ctx.domain.em, entities) : null,
+    ]);
+    return queries.map((q) => (q.obj instanceof PersonView ? units.get(q.obj.id)! : q.obj.adminUnits.getItems()));
   },
   viewerCan: async (queries: Array<{ obj: Person }>, ctx: GraphQLContext) => {
     const users = await withRelations(ctx.domain.em, queries.map((q) => q.obj));

@@ -92,10 +92,7 @@ export function personOf(row: PersonRow, seen: PeopleSeen = new PeopleSeen()): P
   let person = seen.people.get(id);
   if (!person) {
     let unit = seen.units.get(row.po_id);
-    if (!unit) {
-      unit = new UnitView(row.po_id, row.po_name, row.po_level, row.po_parent_id ? { id: row.po_parent_id } : null, row.po_path, row.po_sort_order, row.po_created_at);
-      seen.units.set(unit.id, unit);
-    }
+    if (!unit) seen.units.set(row.po_id, (unit = unitOf(row)));
     person = new PersonView(
       id, row.pu_login_name, row.pu_real_name, row.pu_title, unit, row.pu_phone, row.pu_status, row.pu_status_reason, row.pu_application_note,
       row.pu_reviewed_by_id, row.pu_reviewed_at, row.pu_is_system_admin, row.pu_last_seen_at, row.pu_created_at,
@@ -104,6 +101,9 @@ export function personOf(row: PersonRow, seen: PeopleSeen = new PeopleSeen()): P
   }
   return person;
 }
+
+const unitOf = (row: Pick<PersonRow, `po_${string}` & keyof PersonRow>): UnitView =>
+  new UnitView(row.po_id, row.po_name, row.po_level, row.po_parent_id ? { id: row.po_parent_id } : null, row.po_path, row.po_sort_order, row.po_created_at);
 
 /** People and units already read, by id. */
 export class PeopleSeen {
@@ -120,4 +120,24 @@ export async function loadPeople(em: EntityManager, ids: readonly string[], seen
     for (const row of rows) personOf(row, seen);
   }
   return new Map(wanted.filter((id) => seen.people.has(id)).map((id) => [id, seen.people.get(id)!]));
+}
+
+/** One person by id (null when there is none). */
+export async function personById(em: EntityManager, id: string): Promise<PersonView | null> {
+  return (await loadPeople(em, [id])).get(id) ?? null;
+}
+
+/** The units each person administers (User.adminUnits), in tree order, in one prepared statement. */
+export async function adminUnitsOf(em: EntityManager, userIds: readonly string[]): Promise<Map<string, UnitView[]>> {
+  const result = new Map<string, UnitView[]>(userIds.map((id) => [id, []]));
+  if (!userIds.length) return result;
+  const rows = await query<PersonRow & { user_id: string }>(
+    em,
+    'jiaoliu_admin_units',
+    `select ua.user_id, po.id as po_id, po.name as po_name, po.level as po_level, po.parent_id as po_parent_id, po.path as po_path, po.sort_order as po_sort_order, po.created_at as po_created_at
+       from unit_admin ua join org_unit po on po.id = ua.unit_id where ua.user_id = any($1::uuid[]) order by po.path`,
+    [[...new Set(userIds)]],
+  );
+  for (const row of rows) result.get(row.user_id)?.push(unitOf(row));
+  return result;
 }
