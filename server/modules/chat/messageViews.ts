@@ -96,12 +96,24 @@ function readersOfRow(r: MessageRow): { readers: string[]; audience: string[] } 
 }
 
 /**
+ * What a view serialises to: the message's identity and state, without the people, quote and
+ * readers it holds. Nothing sends views as JSON; mercurius serialises a loader's parent object
+ * as its cache key, for every Message loader call (two per message of a page). Views with equal
+ * keys get equal answers from those loaders (attachments, removedBody: by id, placeholder,
+ * recall, removal, and edit, which changes the body).
+ */
+function viewKey(this: MessageView) {
+  return [this.id, this.conversationId, this.seq, !!this.placeholder, this.editedAt, this.recalledAt, this.removedAt];
+}
+const keyed = (view: MessageView): MessageView => Object.defineProperty(view, 'toJSON', { value: viewKey, enumerable: false });
+
+/**
  * A message row as a view (mentions and reactions empty: the caller fills them). The readers of
  * a restricted message come from the row when it carries `READER_COLUMNS`.
  */
 export function messageViewOf(r: MessageRow, author: PersonView, replyTo: MessageView | null): MessageView {
   const readers = readersOfRow(r);
-  return {
+  return keyed({
     id: r.id,
     conversationId: r.conversation_id,
     seq: Number(r.seq),
@@ -123,7 +135,7 @@ export function messageViewOf(r: MessageRow, author: PersonView, replyTo: Messag
     removedAt: r.removed_at ? new Date(r.removed_at) : null,
     removalReason: r.removal_reason ?? null,
     movedToThreadId: r.moved_to_thread_id ?? null,
-  };
+  });
 }
 
 /** Readers of restricted messages now: named members, the author, the group's owner and admins. */
@@ -148,12 +160,12 @@ const quoteFor = (quote: MessageView, userId: string): MessageView => (viewReada
  */
 export function redactFor(view: MessageView, userId: string): MessageView {
   if (!viewReadableBy(view, userId) || view.placeholder) return placeholderOf(view);
-  if (view.replyTo && quoteFor(view.replyTo, userId) !== view.replyTo) return { ...view, replyTo: placeholderOf(view.replyTo) };
+  if (view.replyTo && quoteFor(view.replyTo, userId) !== view.replyTo) return keyed({ ...view, replyTo: placeholderOf(view.replyTo) });
   return view;
 }
 
 export function placeholderOf(view: MessageView): MessageView {
-  return {
+  return keyed({
     id: view.id,
     conversationId: view.conversationId,
     seq: view.seq,
@@ -176,7 +188,7 @@ export function placeholderOf(view: MessageView): MessageView {
     removalReason: null,
     movedToThreadId: null,
     placeholder: true,
-  };
+  });
 }
 
 /** Whether redaction may differ between users (a restricted message or quote is involved). */

@@ -8,6 +8,7 @@ import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { count, sql } from '../../helpers/demo.js';
 import { Client, signedIn } from '../../helpers/graphql.js';
 import { openStream, type Stream } from '../../helpers/ws.js';
+import { upload } from '../../helpers/files.js';
 
 const SEND = `mutation($c: ID!, $b: String!, $k: String!, $r: ID) { sendMessage(conversationId: $c, body: $b, clientMessageId: $k, replyToId: $r) { id seq body } }`;
 const STATE = `query($c: ID!) { conversation(id: $c) { lastSeq messages(first: 100) { edges { node { id seq body editedAt recalledAt reactions { emoji count users { realName } } } } } } }`;
@@ -16,6 +17,7 @@ let t: TestApp;
 let li: Client & { userId: string };
 let cheng: Client & { userId: string };
 let demo: string;
+let demoGroup: string;
 let n = 0;
 const key = () => `msg-test-${Date.now()}-${n++}`;
 const streams: Stream[] = [];
@@ -40,7 +42,7 @@ async function statementsOf(work: () => Promise<unknown>): Promise<string[]> {
 beforeAll(async () => {
   t = await startTestApp();
   [li, cheng] = await Promise.all([signedIn(t.url, 'lijinsong'), signedIn(t.url, 'chengyong')]);
-  [{ id: demo }] = await sql<{ id: string }>(t.orm, `select conversation_id as id from chat_group where name = '政务服务工作交流'`);
+  [{ id: demo, group: demoGroup }] = await sql<{ id: string; group: string }>(t.orm, `select conversation_id as id, id as group from chat_group where name = '政务服务工作交流'`);
 });
 afterAll(async () => {
   await Promise.all(streams.map((s) => s.dispose().catch(() => {})));
@@ -284,6 +286,16 @@ describe('history pages', () => {
     for (const r of ['00000000-0000-4000-8000-000000000000', 'x', elsewhere.id]) expect(await li.errorCode(PAGE, { c: demo, f: 3, r })).toBe('NOT_FOUND');
     expect(await li.errorCode(PAGE, { c: demo, f: 3, a: 1, b: 5 })).toBe('BAD_USER_INPUT');
     expect(await li.errorCode(PAGE, { c: demo, f: 0 })).toBe('BAD_USER_INPUT');
+  });
+
+  it('answers Message loaders (attachments) by the state of each view, also for two views of one message in one operation', async () => {
+    const { data } = await upload(t.url, { token: (await new Client(t.url).login('lijinsong')).token }, { groupId: demoGroup }, '附件.txt', Buffer.from('附件内容'));
+    const sent = (await li.request(`mutation($c: ID!, $k: String!, $a: [ID!]) { sendMessage(conversationId: $c, body: "带附件", clientMessageId: $k, attachmentVersionIds: $a) { id } }`, { c: demo, k: key(), a: [data!.versionId] })).sendMessage;
+    const both = await li.request(`mutation($m: ID!) { a: addReaction(messageId: $m, emoji: "👍") { recalledAt attachments { version { id } } } b: recallMessage(messageId: $m) { recalledAt attachments { version { id } } } }`, { m: sent.id });
+    expect(both.a).toEqual({ recalledAt: null, attachments: [{ version: { id: data!.versionId } }] });
+    expect(both.b).toEqual({ recalledAt: expect.any(String), attachments: [] });
+    const page = (await li.request(`query($c: ID!) { conversation(id: $c) { messages(first: 3) { edges { node { id attachments { version { id } } } } } } }`, { c: demo })).conversation.messages.edges;
+    expect(page.find((e: { node: { id: string } }) => e.node.id === sent.id).node.attachments).toEqual([]);
   });
 
   it("shows an author's private fields and abilities only as the user policies allow, and their unit", async () => {
