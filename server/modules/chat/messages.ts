@@ -9,7 +9,7 @@ import { toTsvectorLiteral } from '../search/segment.js';
 import { checkAttachments } from '../documents/attachments.js';
 import { conversationForActor, messageForActor } from './access.js';
 import { conversationMemberIds, inTransaction, publisherOf, recordEvent } from './events.js';
-import { loadMessageView, MESSAGE_ROW_COLUMNS, messagePageViews, messageViewOf, READER_COLUMNS, type MessageRow, type MessageView } from './messageViews.js';
+import { loadMessageView, MESSAGE_ROW_COLUMNS, messagePageViews, messageViewOf, READER_COLUMNS, redactFor, type MessageRow, type MessageView } from './messageViews.js';
 import { PeopleSeen, PERSON_COLUMNS, personJoin, personOf, type PersonRow } from '../accounts/people.js';
 import type { OutgoingEvent, StoredEventRef } from './realtime.js';
 import { isUniqueViolation, query, script } from '../../db/sql.js';
@@ -42,14 +42,17 @@ function validEmoji(raw: unknown): string {
 
 /**
  * One transaction that writes a message change and queues its events; after commit the message
- * is loaded once and that view serves both the publish and the mutation's answer.
+ * is loaded once and that view serves both the publish (redacted per recipient there) and the
+ * mutation's answer (redacted for the actor: a quote of a restricted message they may not read
+ * is a placeholder, as in their history).
  */
 export async function commitMessageChange(ctx: DomainContext, work: (tem: EntityManager, emit: (event: OutgoingEvent) => void) => Promise<string>): Promise<MessageView> {
+  const actor = requireActor(ctx);
   const queued: OutgoingEvent[] = [];
   const messageId = await ctx.em.transactional((tem) => work(tem, (event) => queued.push(event)));
   const view = (await loadMessageView(ctx.em, messageId))!;
   await ctx.deps.realtime.publish(queued.map((e) => (e.event.messageId === messageId ? { ...e, message: view } : e)));
-  return view;
+  return redactFor(view, actor.userId);
 }
 
 export interface SendInput {
@@ -151,7 +154,7 @@ export async function sendMessage(ctx: DomainContext, conversationId: unknown, i
   // sender was blocked since, a mentioned member left): then the message already sent is the answer.
   const checked = await checkSend(ctx, access, input).catch(async (error: unknown) => {
     const earlier = await existingByClientId(em, actor.userId, clientMessageId);
-    if (earlier) return { replay: await replayed(em, earlier, access.conversation.id) };
+    if (earlier) return { replay: await replayed(em, earlier, access.conversation.id, actor.userId) };
     throw error;
   });
   if ('replay' in checked) return checked.replay;
@@ -172,7 +175,7 @@ export async function sendMessage(ctx: DomainContext, conversationId: unknown, i
         if (d?.archived_at) throw forbidden('讨论组已归档，只能查看');
       }
       const earlier = await existingByClientId(em, actor.userId, clientMessageId);
-      if (earlier) return replayed(em, earlier, access.conversation.id);
+      if (earlier) return replayed(em, earlier, access.conversation.id, actor.userId);
       throw new Error('message not written');
     }
     await ctx.deps.realtime.publish([{ event: sent.event, recipients: sent.recipients, message: sent.view }]);
@@ -181,7 +184,7 @@ export async function sendMessage(ctx: DomainContext, conversationId: unknown, i
     if (error instanceof UniqueConstraintViolationException || isUniqueViolation(error)) {
       // The same clientMessageId raced in from a retry: return the one that won.
       const winner = await existingByClientId(em, actor.userId, clientMessageId);
-      if (winner) return replayed(em, winner, access.conversation.id);
+      if (winner) return replayed(em, winner, access.conversation.id, actor.userId);
     }
     throw error;
   }
@@ -300,9 +303,10 @@ async function writeMessage(em: EntityManager, m: NewMessage): Promise<{ view: M
   };
 }
 
-async function replayed(em: EntityManager, previous: { id: string; conversation_id: string }, conversationId: string): Promise<MessageView> {
+/** The message a retry already sent, as its author may see it now (a quote they may no longer read is a placeholder). */
+async function replayed(em: EntityManager, previous: { id: string; conversation_id: string }, conversationId: string, authorId: string): Promise<MessageView> {
   if (previous.conversation_id !== conversationId) throw conflict('该 clientMessageId 已用于另一个会话的消息', 'clientMessageId');
-  return (await loadMessageView(em, previous.id))!;
+  return redactFor((await loadMessageView(em, previous.id))!, authorId);
 }
 
 /** Group members post; in private chats the other person must be active and not have blocked the sender. */
