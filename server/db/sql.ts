@@ -68,12 +68,12 @@ export interface EntityColumns {
 const columnsCache = new Map<string, EntityColumns>();
 export function entityColumns(em: EntityManager, entity: EntityName<object>, alias: string): EntityColumns {
   const meta = em.getMetadata().find(entity)!;
-  const fields = meta.props
-    .filter((p) => !p.lazy && p.persist !== false && (p.kind === 'scalar' || p.kind === 'm:1' || (p.kind === '1:1' && p.owner)))
-    .flatMap((p) => p.fieldNames ?? []);
   const cacheKey = `${meta.className}:${alias}`;
   const cached = columnsCache.get(cacheKey);
   if (cached) return cached;
+  const fields = meta.props
+    .filter((p) => !p.lazy && p.persist !== false && (p.kind === 'scalar' || p.kind === 'm:1' || (p.kind === '1:1' && p.owner)))
+    .flatMap((p) => p.fieldNames ?? []);
   const key = (field: string) => `${alias}__${field}`;
   const primary = key(meta.primaryKeys.length ? (meta.properties as Record<string, { fieldNames: string[] }>)[meta.primaryKeys[0] as string].fieldNames[0] : fields[0]);
   const columns: EntityColumns = {
@@ -87,4 +87,16 @@ export function entityColumns(em: EntityManager, entity: EntityName<object>, ali
   };
   columnsCache.set(cacheKey, columns);
   return columns;
+}
+
+/**
+ * A managed entity from a row picked by `entityColumns`, hydrated the way `em.find` hydrates its
+ * results (the entity factory, merged into the identity map), without `em.map`'s extra work:
+ * property validation and a cascading merge through the entity's relations. For read paths that
+ * map many rows.
+ */
+export function hydrate<T extends object>(em: EntityManager, entity: EntityName<T>, picked: Record<string, unknown>): T {
+  const meta = em.getMetadata().find(entity)!;
+  const data = em.getDriver().mapResult(picked as never, meta as never) as Record<string, unknown>;
+  return em.getEntityFactory().create(meta.className, data as never, { merge: true, refresh: true, convertCustomTypes: true }) as T;
 }

@@ -1,11 +1,23 @@
 import { User } from '../db/entities/index.js';
+import { PersonView } from '../modules/accounts/people.js';
 import { administers, administersStrictlyBelow, type MaybeActor } from './actor.js';
 import { allow } from './engine.js';
 
-/** Policies of the User entity. The subject must have `unit` (and for `manage*`, `adminUnits`) loaded. */
+/**
+ * Policies of the User entity. The subject must have `unit` (and for `manage*`, `adminUnits`) loaded.
+ * The read rules hold for a person view too (modules/accounts/people.ts: the same person as read
+ * with the content that names them); the others need the entity.
+ */
 
-const unitPath = (user: User) => user.unit.getEntity().path;
-const isSelf = (actor: MaybeActor, user: User) => !!actor && actor.userId === user.id;
+type Person = User | PersonView;
+const unitPath = (user: Person) => (user instanceof PersonView ? user.unit.path : user.unit.getEntity().path);
+const isSelf = (actor: MaybeActor, user: Person) => !!actor && actor.userId === user.id;
+
+/** One rule for both kinds of subject. */
+function allowPerson(action: string, rule: (actor: MaybeActor, user: Person) => boolean): void {
+  allow(User, action, rule);
+  allow(PersonView, action, rule);
+}
 
 /** Admin over the user's unit, and not acting on themselves or on someone at or above their own rank. */
 function outranks(actor: MaybeActor, user: User): boolean {
@@ -17,7 +29,7 @@ function outranks(actor: MaybeActor, user: User): boolean {
   return user.adminUnits.getItems().every((unit) => administersStrictlyBelow(actor, unit.path));
 }
 
-allow(User, 'read', (actor, user) => {
+allowPerson('read', (actor, user) => {
   if (!actor) return false;
   if (isSelf(actor, user)) return true;
   if (user.status === 'active' || user.status === 'disabled') return true;
@@ -25,7 +37,7 @@ allow(User, 'read', (actor, user) => {
 });
 
 /** Phone number in full, account status and the review history. */
-allow(User, 'readPrivate', (actor, user) => isSelf(actor, user) || administers(actor, unitPath(user)));
+allowPerson('readPrivate', (actor, user) => isSelf(actor, user) || administers(actor, unitPath(user)));
 
 allow(User, 'review', (actor, user) => !isSelf(actor, user) && administers(actor, unitPath(user)));
 

@@ -2,6 +2,7 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { MQEmitter } from 'mqemitter';
 import { User } from '../db/entities/index.js';
 import { involvesRestricted, loadMessageViews, redactFor, type MessageView } from '../modules/chat/messageViews.js';
+import { loadPeople, PeopleSeen, type PersonView } from '../modules/accounts/people.js';
 import { loadNotifications, type NotificationRow } from '../modules/forum/notifications.js';
 import type { OutgoingEvent, PresenceReader, RealtimePublisher, StoredEventRef } from '../modules/chat/realtime.js';
 
@@ -12,7 +13,8 @@ export interface ChatEventView {
   conversationId: string | null;
   at: Date;
   message: MessageView | null;
-  user: User | null;
+  /** A person view (events built from stored rows) or the entity (presence). */
+  user: User | PersonView | null;
   readSeq: number | null;
   online: boolean | null;
   notification: NotificationRow | null;
@@ -26,17 +28,17 @@ export const userTopic = (userId: string) => `user:${userId}`;
  */
 export async function eventViews(em: EntityManager, events: StoredEventRef[], preloaded: MessageView[] = [], viewerId?: string): Promise<ChatEventView[]> {
   const known = new Map(preloaded.map((m) => [m.id, m]));
-  const knownUsers = new Map(preloaded.map((m) => [m.authorId, m.author]));
+  const seen = new PeopleSeen();
+  for (const m of preloaded) if (m.author) seen.people.set(m.author.id, m.author);
   const messageIds = [...new Set(events.map((e) => e.messageId).filter((id): id is string => !!id && !known.has(id)))];
-  const userIds = [...new Set(events.map((e) => e.userId).filter((id): id is string => !!id && !knownUsers.has(id)))];
+  const userIds = events.map((e) => e.userId).filter((id): id is string => !!id);
   const notificationIds = events.map((e) => e.notificationId).filter((id): id is string => !!id);
-  const [loaded, users, notifications] = await Promise.all([
+  const [loaded, userById, notifications] = await Promise.all([
     messageIds.length ? loadMessageViews(em, messageIds) : Promise.resolve(new Map<string, MessageView>()),
-    userIds.length ? em.find(User, { id: userIds }, { populate: ['unit'] }) : Promise.resolve([] as User[]),
+    loadPeople(em, userIds, seen),
     loadNotifications(em, notificationIds),
   ]);
   const messages = new Map([...known, ...loaded]);
-  const userById = new Map([...knownUsers, ...users.map((u) => [u.id, u] as const)]);
   // For one viewer (catch-up): restricted messages they may not read become placeholders.
   const messageFor = (id: string) => {
     const view = messages.get(id) ?? null;

@@ -3,7 +3,9 @@ import { ChatGroup, Conversation, GroupApplication, GroupInvitation, GroupMember
 import { blockedIds } from '../../modules/chat/direct.js';
 import { groupMembers, pendingApplications } from '../../modules/chat/groups.js';
 import { history, unreadCounts, type HistoryArgs } from '../../modules/chat/messages.js';
-import { loadMessageViews, redactFor, type MessageView } from '../../modules/chat/messageViews.js';
+import { MESSAGE_ROW_COLUMNS, messagePageViews, READER_COLUMNS, viewExtras, type MessageRow, type MessageView } from '../../modules/chat/messageViews.js';
+import { PERSON_COLUMNS, personJoin, type PersonRow, type PersonView } from '../../modules/accounts/people.js';
+import { query } from '../../db/sql.js';
 import { ConversationAccess, EDIT_WINDOW_MS, GroupAccess, RECALL_WINDOW_MS } from '../../modules/chat/subjects.js';
 import { requireActor } from '../../modules/context.js';
 import type { PageArgs } from '../../modules/pagination.js';
@@ -122,13 +124,16 @@ export const conversationLoaders = {
   },
   lastMessage: async (queries: Array<{ obj: ConversationAccess }>, ctx: Ctx) => {
     const ids = queries.map((q) => conversationIdOf(q.obj));
-    const rows = await ctx.domain.em.execute<Array<{ id: string; conversation_id: string }>>(
-      `select m.id, m.conversation_id from message m join conversation c on c.id = m.conversation_id and m.seq = c.last_seq where c.id in (?)`,
+    const { em } = ctx.domain;
+    const rows = await query<MessageRow & PersonRow>(
+      em,
+      'jiaoliu_last_messages_v2',
+      `select ${MESSAGE_ROW_COLUMNS}, ${READER_COLUMNS}, ${PERSON_COLUMNS}
+         from conversation c join message m on m.conversation_id = c.id and m.seq = c.last_seq ${personJoin('m.author_id')}
+        where c.id = any($1::uuid[])`,
       [ids],
     );
-    const views = await loadMessageViews(ctx.domain.em, rows.map((r) => r.id));
-    const viewer = requireActor(ctx.domain).userId;
-    const byConversation = new Map(rows.map((r) => [r.conversation_id, views.has(r.id) ? redactFor(views.get(r.id)!, viewer) : null]));
+    const byConversation = new Map(messagePageViews(em, rows, requireActor(ctx.domain).userId).map((v) => [v.conversationId, v]));
     return ids.map((id) => byConversation.get(id) ?? null);
   },
   lastReadSeq: async (queries: Array<{ obj: ConversationAccess }>, ctx: Ctx) => (await countsFor(queries, ctx)).map((c) => c.lastReadSeq),
@@ -138,6 +143,13 @@ export const conversationLoaders = {
 
 const isAuthor = (m: MessageView, ctx: Ctx) => ctx.domain.actor?.userId === m.authorId;
 
+/** Message.reactions of a view: grouped by emoji, with whether the viewer is among them. */
+export function presentReactions(m: MessageView, ctx: Ctx) {
+  const present = (reactions: MessageView['reactions']) =>
+    reactions.map((r) => ({ emoji: r.emoji, count: r.users.length, users: r.users, viewerReacted: r.users.some((u) => u.id === ctx.domain.actor?.userId) }));
+  return m.more ? viewExtras(m).then((x) => present(x.reactions)) : present(m.reactions);
+}
+
 /** Message fields come from the preloaded view: no query per message, or per subscriber. */
 export const messageResolvers = {
   author: (m: MessageView) => m.author,
@@ -145,12 +157,11 @@ export const messageResolvers = {
   confidentiality: (m: MessageView) => upper(m.confidentiality),
   restrictedPlaceholder: (m: MessageView) => !!m.placeholder,
   // A recalled quote still says who and when; its body resolver hides the text.
-  replyTo: (m: MessageView) => m.replyTo,
-  mentions: (m: MessageView) => m.mentions,
-  reactions: (m: MessageView, _: unknown, ctx: Ctx) =>
-    m.recalledAt
-      ? []
-      : m.reactions.map((r) => ({ emoji: r.emoji, count: r.users.length, users: r.users, viewerReacted: r.users.some((u) => u.id === ctx.domain.actor?.userId) })),
+  // Quote, mentions and reactions come with the view, or (history pages) are loaded for the whole
+  // page with the first of them a query selects.
+  replyTo: (m: MessageView) => (m.more ? (m.replyToId ? viewExtras(m).then((x) => x.replyTo) : null) : m.replyTo),
+  mentions: (m: MessageView) => (m.more ? viewExtras(m).then((x) => x.mentions) : m.mentions),
+  reactions: (m: MessageView, _: unknown, ctx: Ctx) => (m.recalledAt ? [] : presentReactions(m, ctx)),
   clientMessageId: (m: MessageView, _: unknown, ctx: Ctx) => (isAuthor(m, ctx) ? m.clientMessageId : null),
   viewerCan: (m: MessageView, _: unknown, ctx: Ctx) => {
     const age = Date.now() - m.createdAt.getTime();
@@ -209,7 +220,7 @@ export const invitationLoaders = {
 
 /** Presence and blocking, batched over a list of users. */
 export const userChatLoaders = {
-  presence: async (queries: Array<{ obj: User }>, ctx: Ctx) => {
+  presence: async (queries: Array<{ obj: User | PersonView }>, ctx: Ctx) => {
     const actor = ctx.domain.actor;
     if (!actor) return queries.map(() => null);
     const ids = queries.map((q) => q.obj.id);
@@ -223,7 +234,7 @@ export const userChatLoaders = {
       visible.has(q.obj.id) ? { user: q.obj, online: ctx.domain.deps.presence.isOnline(q.obj.id), lastSeenAt: q.obj.lastSeenAt } : null,
     );
   },
-  blockedByViewer: async (queries: Array<{ obj: User }>, ctx: Ctx) => {
+  blockedByViewer: async (queries: Array<{ obj: User | PersonView }>, ctx: Ctx) => {
     const actor = ctx.domain.actor;
     if (!actor) return queries.map(() => false);
     const blocked = await blockedIds(ctx.domain.em, actor.userId, queries.map((q) => q.obj.id));

@@ -1,4 +1,4 @@
-import { Attachment, ChatGroup, Document, DocumentFolder, DocumentRequest, DocumentVersion, StoredObject } from '../../db/entities/index.js';
+import { ChatGroup, Document, DocumentFolder, DocumentRequest, DocumentVersion, StoredObject } from '../../db/entities/index.js';
 import type { ConversationAccess } from '../../modules/chat/subjects.js';
 import { requireActor } from '../../modules/context.js';
 import { libraryForActor } from '../../modules/documents/access.js';
@@ -10,6 +10,7 @@ import { emptyPage, type PageArgs } from '../../modules/pagination.js';
 import { nullIfNotFound } from '../../errors.js';
 import { can } from '../../policies/index.js';
 import type { GraphQLContext } from '../context.js';
+import { entityColumns, hydrate, query } from '../../db/sql.js';
 import { groupsById, usersById } from './chat.js';
 import { connection } from './connection.js';
 
@@ -114,14 +115,25 @@ export const folderResolvers = {
   parentId: (f: DocumentFolder) => f.parent?.id ?? null,
 };
 
-/** Attachments of a page of messages, threads or replies in one query (the version rows with them). */
+/**
+ * Attachments of a page of messages, threads or replies with their version rows: one prepared
+ * statement (a history page asks for 50 messages' attachments, and most have none), versions
+ * hydrated as entities only for the rows found.
+ */
 async function attachmentsOf(ctx: Ctx, column: 'message' | 'thread' | 'reply' | 'meeting', ids: string[]): Promise<Map<string, Array<{ version: DocumentVersion }>>> {
-  const rows = ids.length ? await ctx.domain.em.find(Attachment, { [column]: ids } as never, { populate: ['version'], orderBy: { id: 'asc' } }) : [];
   const byOwner = new Map<string, Array<{ version: DocumentVersion }>>();
+  if (!ids.length) return byOwner;
+  const { em } = ctx.domain;
+  const v = entityColumns(em, DocumentVersion, 'v');
+  const rows = await query<Record<string, unknown> & { owner_id: string }>(
+    em,
+    `jiaoliu_attachments_of_${column}`,
+    `select a.${column}_id as owner_id, ${v.sql} from attachment a join document_version v on v.id = a.version_id where a.${column}_id = any($1::uuid[]) order by a.id`,
+    [ids],
+  );
   for (const row of rows) {
-    const owner = (row[column] as { id: string }).id;
-    if (!byOwner.has(owner)) byOwner.set(owner, []);
-    byOwner.get(owner)!.push({ version: row.version.getEntity() });
+    if (!byOwner.has(row.owner_id)) byOwner.set(row.owner_id, []);
+    byOwner.get(row.owner_id)!.push({ version: hydrate(em, DocumentVersion, v.pick(row)!) });
   }
   return byOwner;
 }

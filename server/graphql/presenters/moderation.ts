@@ -9,7 +9,7 @@ import { isUuid } from '../../modules/ids.js';
 import { can, mutedUntil } from '../../policies/index.js';
 import { GroupAccess } from '../../modules/chat/subjects.js';
 import type { GraphQLContext } from '../context.js';
-import { groupsById, usersById } from './chat.js';
+import { groupsById, presentReactions, usersById } from './chat.js';
 import { connection } from './connection.js';
 
 type Ctx = GraphQLContext;
@@ -44,10 +44,7 @@ function managesGroup(ctx: Ctx, groupId: string): Promise<boolean> {
 /** Replaces Message.body and reactions: recalled, removed and restricted-placeholder messages show neither. */
 export const messageModerationResolvers = {
   body: (m: MessageView) => (m.recalledAt || m.removedAt || m.placeholder ? null : m.body),
-  reactions: (m: MessageView, _: unknown, ctx: Ctx) =>
-    m.recalledAt || m.removedAt || m.placeholder
-      ? []
-      : m.reactions.map((r) => ({ emoji: r.emoji, count: r.users.length, users: r.users, viewerReacted: r.users.some((u) => u.id === ctx.domain.actor?.userId) })),
+  reactions: (m: MessageView, _: unknown, ctx: Ctx) => (m.recalledAt || m.removedAt || m.placeholder ? [] : presentReactions(m, ctx)),
   removal: (m: MessageView) => removalOf('message', m.removedAt, m.removalReason, m.movedToThreadId),
 };
 

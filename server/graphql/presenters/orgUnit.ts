@@ -1,10 +1,14 @@
 import { OrgUnit } from '../../db/entities/index.js';
+import type { UnitView } from '../../modules/accounts/people.js';
 import { memberCounts, pathIds } from '../../modules/org/units.js';
 import { can } from '../../policies/index.js';
 import type { GraphQLContext } from '../context.js';
 
+/** The parent is an OrgUnit entity or a unit view (modules/accounts/people.ts): the fields read alike. */
+type Unit = OrgUnit | UnitView;
+
 export const orgUnitResolvers = {
-  level: (unit: OrgUnit) => unit.level.toUpperCase(),
+  level: (unit: Unit) => unit.level.toUpperCase(),
   viewerCan: (unit: OrgUnit, _: unknown, ctx: GraphQLContext) => ({
     administer: can(ctx.domain.actor, 'administer', unit),
     appointAdmin: can(ctx.domain.actor, 'appointAdmin', unit),
@@ -12,30 +16,30 @@ export const orgUnitResolvers = {
 };
 
 export const orgUnitLoaders = {
-  parent: async (queries: Array<{ obj: OrgUnit }>, ctx: GraphQLContext) => {
+  parent: async (queries: Array<{ obj: Unit }>, ctx: GraphQLContext) => {
     const ids = queries.map((q) => q.obj.parent?.id).filter((id): id is string => !!id);
     const parents = ids.length ? await ctx.domain.em.find(OrgUnit, { id: ids }) : [];
     const byId = new Map(parents.map((u) => [u.id, u]));
     return queries.map((q) => (q.obj.parent ? byId.get(q.obj.parent.id) ?? null : null));
   },
-  ancestors: async (queries: Array<{ obj: OrgUnit }>, ctx: GraphQLContext) => {
-    const idsOf = (unit: OrgUnit) => pathIds(unit).slice(0, -1);
+  ancestors: async (queries: Array<{ obj: Unit }>, ctx: GraphQLContext) => {
+    const idsOf = (unit: Unit) => pathIds(unit).slice(0, -1);
     const all = [...new Set(queries.flatMap((q) => idsOf(q.obj)))];
     const units = all.length ? await ctx.domain.em.find(OrgUnit, { id: all }) : [];
     const byId = new Map(units.map((u) => [u.id, u]));
     return queries.map((q) => idsOf(q.obj).map((id) => byId.get(id)!).filter(Boolean));
   },
-  children: async (queries: Array<{ obj: OrgUnit }>, ctx: GraphQLContext) => {
+  children: async (queries: Array<{ obj: Unit }>, ctx: GraphQLContext) => {
     const ids = queries.map((q) => q.obj.id);
     const children = await ctx.domain.em.find(OrgUnit, { parent: { $in: ids } }, { orderBy: { sortOrder: 'asc', name: 'asc' } });
     return queries.map((q) => children.filter((c) => c.parent?.id === q.obj.id));
   },
-  memberCount: async (queries: Array<{ obj: OrgUnit }>, ctx: GraphQLContext) => {
+  memberCount: async (queries: Array<{ obj: Unit }>, ctx: GraphQLContext) => {
     if (!ctx.domain.actor) return queries.map(() => null);
     const counts = await countsForRequest(ctx);
     return queries.map((q) => counts.get(q.obj.id)?.direct ?? 0);
   },
-  subtreeMemberCount: async (queries: Array<{ obj: OrgUnit }>, ctx: GraphQLContext) => {
+  subtreeMemberCount: async (queries: Array<{ obj: Unit }>, ctx: GraphQLContext) => {
     if (!ctx.domain.actor) return queries.map(() => null);
     const counts = await countsForRequest(ctx);
     return queries.map((q) => counts.get(q.obj.id)?.subtree ?? 0);

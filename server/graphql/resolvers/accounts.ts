@@ -1,8 +1,8 @@
-import { User } from '../../db/entities/index.js';
 import { userForActor } from '../../modules/accounts/access.js';
 import * as auth from '../../modules/accounts/auth.js';
 import { createAccount, register, reviewRegistration, type AccountInput } from '../../modules/accounts/registration.js';
 import { listSessions } from '../../modules/accounts/sessions.js';
+import { personById } from '../../modules/accounts/people.js';
 import { setStatus, setSystemAdmin, setUnitAdmin, updateIdentity, updateProfile } from '../../modules/accounts/users.js';
 import { requireActor } from '../../modules/context.js';
 import { pendingRegistrations } from '../../modules/org/directory.js';
@@ -13,8 +13,8 @@ type Ctx = GraphQLContext;
 
 /** Thin resolvers: arguments in, one domain call, the entity out (presenters shape it). */
 export const accountQueries = {
-  viewer: async (_: unknown, __: unknown, { domain }: Ctx) =>
-    domain.actor ? domain.em.findOne(User, { id: domain.actor.userId }, { populate: ['unit'] }) : null,
+  // A person view (one prepared statement): the User presenter loads the entity only for fields that need it.
+  viewer: async (_: unknown, __: unknown, { domain }: Ctx) => (domain.actor ? personById(domain.em, domain.actor.userId) : null),
   user: (_: unknown, args: { id: string }, { domain }: Ctx) => {
     requireActor(domain);
     return userForActor(domain.em, domain.actor, args.id);

@@ -1,11 +1,19 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { User, type ConfidentialityLevel } from '../../db/entities/index.js';
+import type { ConfidentialityLevel } from '../../db/entities/index.js';
+import { query } from '../../db/sql.js';
+import { PeopleSeen, PERSON_COLUMNS, personJoin, personOf, type PersonRow, type PersonView } from '../accounts/people.js';
 import { ContentReaders, userMayRead } from '../../policies/index.js';
 
 /**
- * A message with everything a reader sees, loaded in a fixed number of queries for any number
- * of messages. Built once per history page or per published event (not per subscriber): the
- * GraphQL presenter derives per-viewer fields from it without touching the database.
+ * A message with everything a reader sees. Built once per history page or per published event
+ * (not per subscriber): the GraphQL presenter derives per-viewer fields from it without
+ * touching the database.
+ *
+ * Two ways to get one:
+ * - `loadMessageViews`: everything loaded now (publishing, the mutations' answers, catch-up).
+ * - `messagePageViews` (history pages, last messages): the message, its author and its readers
+ *   now; the quoted message, mentions and reactions are in `more`, loaded for the whole page at
+ *   once and only when a reader's query selects one of them (`viewExtras`).
  */
 export interface MessageView {
   id: string;
@@ -14,14 +22,18 @@ export interface MessageView {
   /** Empty for a placeholder. */
   authorId: string;
   /** Null only for a placeholder. */
-  author: User | null;
+  author: PersonView | null;
   /** Stored text; the presenter hides it once the message is recalled (and a placeholder has none). */
   body: string;
   clientMessageId: string;
+  replyToId: string | null;
+  /** Meaningful only when `more` is not set. */
   replyTo: MessageView | null;
-  mentions: User[];
+  /** Meaningful only when `more` is not set. */
+  mentions: PersonView[];
   mentionsAll: boolean;
-  reactions: Array<{ emoji: string; users: User[] }>;
+  /** Meaningful only when `more` is not set. */
+  reactions: Array<{ emoji: string; users: PersonView[] }>;
   createdAt: Date;
   editedAt: Date | null;
   recalledAt: Date | null;
@@ -37,6 +49,11 @@ export interface MessageView {
   removedAt: Date | null;
   removalReason: string | null;
   movedToThreadId: string | null;
+  /**
+   * Set (not enumerable) on the views of a history page: quote, mentions and reactions not
+   * loaded yet, see `viewExtras`. The quote comes already redacted for the page's viewer.
+   */
+  more?: PageExtras;
 }
 
 export interface MessageRow {
@@ -55,59 +72,48 @@ export interface MessageRow {
   removed_at?: Date | null;
   removal_reason?: string | null;
   moved_to_thread_id?: string | null;
+  /** With `READER_COLUMNS`: restricted messages' named members and group managers (null otherwise). */
+  audience?: string[] | null;
+  managers?: string[] | null;
 }
 
-const COLUMNS = 'id, conversation_id, seq, author_id, body, reply_to_id, client_message_id, mentions_all, created_at, edited_at, recalled_at, confidentiality, removed_at, removal_reason, moved_to_thread_id';
+/** The message columns (as `MessageRow`) under alias `m`. */
+export const MESSAGE_ROW_COLUMNS =
+  'm.id, m.conversation_id, m.seq, m.author_id, m.body, m.reply_to_id, m.client_message_id, m.mentions_all, m.created_at, m.edited_at, m.recalled_at, m.confidentiality, m.removed_at, m.removal_reason, m.moved_to_thread_id';
 
-export async function loadMessageViews(em: EntityManager, ids: readonly string[]): Promise<Map<string, MessageView>> {
-  const result = new Map<string, MessageView>();
-  if (!ids.length) return result;
-  const rows = await em.execute<MessageRow[]>(`select ${COLUMNS} from message where id in (?)`, [ids as string[]]);
-  const replyIds = [...new Set(rows.map((r) => r.reply_to_id).filter((id): id is string => !!id))];
-  const [replies, mentions, reactions] = await Promise.all([
-    replyIds.length ? em.execute<MessageRow[]>(`select ${COLUMNS} from message where id in (?)`, [replyIds]) : Promise.resolve([] as MessageRow[]),
-    em.execute<Array<{ message_id: string; user_id: string }>>(`select message_id, user_id from message_mention where message_id in (?)`, [ids as string[]]),
-    em.execute<Array<{ message_id: string; user_id: string; emoji: string }>>(
-      `select message_id, user_id, emoji from message_reaction where message_id in (?) order by created_at, user_id`,
-      [ids as string[]],
-    ),
-  ]);
-  const userIds = new Set<string>();
-  for (const r of [...rows, ...replies]) userIds.add(r.author_id);
-  mentions.forEach((m) => userIds.add(m.user_id));
-  reactions.forEach((r) => userIds.add(r.user_id));
-  const users = await em.find(User, { id: [...userIds] }, { populate: ['unit'] });
-  const userById = new Map(users.map((u) => [u.id, u]));
+/**
+ * Who may read a restricted message `m`, in the same row (null for other levels, which costs
+ * nothing more): the members named on it and the owner and admins of its group now. With the
+ * author they are its readers (see `readersOfRow` and policies/confidentiality.ts).
+ */
+export const READER_COLUMNS = `case when m.confidentiality = 'restricted' then array(select a.user_id from content_audience a where a.subject_id = m.id) end as audience,
+       case when m.confidentiality = 'restricted' then array(select gm.user_id from group_member gm where gm.group_id = jl_conversation_group(m.conversation_id) and gm.role in ('owner', 'admin')) end as managers`;
 
-  // Readers of restricted messages (one more query, only when a restricted message is loaded).
-  const restricted = [...rows, ...replies].filter((r) => r.confidentiality === 'restricted').map((r) => r.id);
-  const readers = await restrictedReaders(em, restricted);
-  const toView = (r: MessageRow, replyTo: MessageView | null): MessageView => {
-    const view = messageViewOf(r, userById.get(r.author_id)!, replyTo);
-    const entry = readers.get(r.id);
-    if (entry) (view.readers = entry.readers), (view.audienceIds = entry.audience);
-    return view;
-  };
-  const replyViews = new Map(replies.map((r) => [r.id, toView(r, null)]));
-  for (const r of rows) result.set(r.id, toView(r, r.reply_to_id ? replyViews.get(r.reply_to_id) ?? null : null));
-  for (const m of mentions) {
-    const user = userById.get(m.user_id);
-    if (user) result.get(m.message_id)?.mentions.push(user);
-  }
-  for (const r of reactions) {
-    const view = result.get(r.message_id);
-    const user = userById.get(r.user_id);
-    if (!view || !user) continue;
-    let group = view.reactions.find((g) => g.emoji === r.emoji);
-    if (!group) view.reactions.push((group = { emoji: r.emoji, users: [] }));
-    group.users.push(user);
-  }
-  return result;
+/** A restricted row's readers and named members (from `READER_COLUMNS`), or null. */
+function readersOfRow(r: MessageRow): { readers: string[]; audience: string[] } | null {
+  if (r.confidentiality !== 'restricted' || !r.audience) return null;
+  return { audience: r.audience, readers: [...new Set([r.author_id, ...r.audience, ...(r.managers ?? [])])] };
 }
 
-/** A message row as a view (mentions and reactions empty: the caller fills them). */
-export function messageViewOf(r: MessageRow, author: User, replyTo: MessageView | null): MessageView {
-  return {
+/**
+ * What a view serialises to: the message's identity and state, without the people, quote and
+ * readers it holds. Nothing sends views as JSON; mercurius serialises a loader's parent object
+ * as its cache key, for every Message loader call (two per message of a page). Views with equal
+ * keys get equal answers from those loaders (attachments, removedBody: by id, placeholder,
+ * recall, removal, and edit, which changes the body).
+ */
+function viewKey(this: MessageView) {
+  return [this.id, this.conversationId, this.seq, !!this.placeholder, this.editedAt, this.recalledAt, this.removedAt];
+}
+const keyed = (view: MessageView): MessageView => Object.defineProperty(view, 'toJSON', { value: viewKey, enumerable: false });
+
+/**
+ * A message row as a view (mentions and reactions empty: the caller fills them). The readers of
+ * a restricted message come from the row when it carries `READER_COLUMNS`.
+ */
+export function messageViewOf(r: MessageRow, author: PersonView, replyTo: MessageView | null): MessageView {
+  const readers = readersOfRow(r);
+  return keyed({
     id: r.id,
     conversationId: r.conversation_id,
     seq: Number(r.seq),
@@ -115,6 +121,7 @@ export function messageViewOf(r: MessageRow, author: User, replyTo: MessageView 
     author,
     body: r.body,
     clientMessageId: r.client_message_id,
+    replyToId: r.reply_to_id,
     replyTo,
     mentions: [],
     mentionsAll: r.mentions_all,
@@ -123,31 +130,28 @@ export function messageViewOf(r: MessageRow, author: User, replyTo: MessageView 
     editedAt: r.edited_at ? new Date(r.edited_at) : null,
     recalledAt: r.recalled_at ? new Date(r.recalled_at) : null,
     confidentiality: r.confidentiality ?? 'normal',
-    readers: null,
-    audienceIds: [],
+    readers: readers?.readers ?? null,
+    audienceIds: readers?.audience ?? [],
     removedAt: r.removed_at ? new Date(r.removed_at) : null,
     removalReason: r.removal_reason ?? null,
     movedToThreadId: r.moved_to_thread_id ?? null,
-  };
+  });
 }
 
 /** Readers of restricted messages now: named members, the author, the group's owner and admins. */
 export async function restrictedReaders(em: EntityManager, ids: string[]): Promise<Map<string, { readers: string[]; audience: string[] }>> {
   if (!ids.length) return new Map();
-  const rows = await em.execute<Array<{ id: string; audience: string[]; managers: string[]; author_id: string }>>(
-    `select m.id, m.author_id,
-            array(select a.user_id from content_audience a where a.subject_id = m.id) as audience,
-            array(select gm.user_id from group_member gm where gm.group_id = jl_conversation_group(m.conversation_id) and gm.role in ('owner', 'admin')) as managers
-       from message m where m.id in (?)`,
-    [ids],
-  );
-  return new Map(rows.map((r) => [r.id, { audience: r.audience, readers: [...new Set([r.author_id, ...r.audience, ...r.managers])] }]));
+  const rows = await query<MessageRow>(em, 'jiaoliu_restricted_readers', `select m.id, m.author_id, m.confidentiality, ${READER_COLUMNS} from message m where m.id = any($1::uuid[])`, [ids]);
+  return new Map(rows.map((r) => [r.id, readersOfRow(r)] as const).filter((e): e is [string, { readers: string[]; audience: string[] }] => !!e[1]));
 }
 
 const readersOf = (view: MessageView) => new ContentReaders(view.confidentiality, view.readers ? new Set(view.readers) : new Set());
 
 /** Whether this user may read the message (a policy question: see policies/confidentiality.ts). */
 export const viewReadableBy = (view: MessageView, userId: string): boolean => !view.placeholder && userMayRead(userId, readersOf(view));
+
+/** A quoted message as this user may see it: itself, or a placeholder. */
+const quoteFor = (quote: MessageView, userId: string): MessageView => (viewReadableBy(quote, userId) ? quote : placeholderOf(quote));
 
 /**
  * The message as this user may see it: itself, or for a restricted message they are not a reader
@@ -156,12 +160,12 @@ export const viewReadableBy = (view: MessageView, userId: string): boolean => !v
  */
 export function redactFor(view: MessageView, userId: string): MessageView {
   if (!viewReadableBy(view, userId) || view.placeholder) return placeholderOf(view);
-  if (view.replyTo && !viewReadableBy(view.replyTo, userId)) return { ...view, replyTo: placeholderOf(view.replyTo) };
+  if (view.replyTo && quoteFor(view.replyTo, userId) !== view.replyTo) return keyed({ ...view, replyTo: placeholderOf(view.replyTo) });
   return view;
 }
 
 export function placeholderOf(view: MessageView): MessageView {
-  return {
+  return keyed({
     id: view.id,
     conversationId: view.conversationId,
     seq: view.seq,
@@ -169,6 +173,7 @@ export function placeholderOf(view: MessageView): MessageView {
     author: null,
     body: '',
     clientMessageId: '',
+    replyToId: null,
     replyTo: null,
     mentions: [],
     mentionsAll: false,
@@ -183,11 +188,136 @@ export function placeholderOf(view: MessageView): MessageView {
     removalReason: null,
     movedToThreadId: null,
     placeholder: true,
-  };
+  });
 }
 
 /** Whether redaction may differ between users (a restricted message or quote is involved). */
 export const involvesRestricted = (view: MessageView | null): boolean => !!view && (view.confidentiality === 'restricted' || view.replyTo?.confidentiality === 'restricted');
+
+/** Message rows with their readers and their authors' columns, by id: one prepared statement. */
+async function messageRows(em: EntityManager, ids: readonly string[]): Promise<Array<MessageRow & PersonRow>> {
+  if (!ids.length) return [];
+  return query(
+    em,
+    'jiaoliu_message_rows_v2',
+    `select ${MESSAGE_ROW_COLUMNS}, ${READER_COLUMNS}, ${PERSON_COLUMNS} from message m ${personJoin('m.author_id')} where m.id = any($1::uuid[])`,
+    [ids],
+  );
+}
+
+export interface MessageExtras {
+  replyTo: MessageView | null;
+  mentions: PersonView[];
+  reactions: Array<{ emoji: string; users: PersonView[] }>;
+}
+
+/**
+ * The quoted messages, mentions and reactions of some messages: up to three prepared statements,
+ * sent at once on separate connections, each carrying the people's columns. With `viewerId`,
+ * quotes come redacted for that viewer.
+ */
+async function loadExtras(em: EntityManager, views: readonly MessageView[], viewerId: string | null, seen: PeopleSeen): Promise<Map<string, MessageExtras>> {
+  const result = new Map<string, MessageExtras>(views.map((v) => [v.id, { replyTo: null, mentions: [], reactions: [] }]));
+  if (!views.length) return result;
+  const ids = views.map((v) => v.id);
+  const replyIds = [...new Set(views.map((v) => v.replyToId).filter((id): id is string => !!id))];
+  const [replies, mentions, reactions] = await Promise.all([
+    messageRows(em, replyIds),
+    query<PersonRow & { message_id: string; user_id: string }>(
+      em,
+      'jiaoliu_message_mentions_v2',
+      `select mm.message_id, mm.user_id, ${PERSON_COLUMNS} from message_mention mm ${personJoin('mm.user_id')} where mm.message_id = any($1::uuid[])
+        order by mm.ctid`, // the order they were written in (the sender's order), as the send path answers
+      [ids],
+    ),
+    query<PersonRow & { message_id: string; user_id: string; emoji: string }>(
+      em,
+      'jiaoliu_message_reactions_v2',
+      `select r.message_id, r.user_id, r.emoji, ${PERSON_COLUMNS} from message_reaction r ${personJoin('r.user_id')}
+        where r.message_id = any($1::uuid[]) order by r.created_at, r.user_id`,
+      [ids],
+    ),
+  ]);
+  const replyViews = new Map(
+    replies.map((r) => {
+      const quote = messageViewOf(r, personOf(r, seen)!, null);
+      return [r.id, viewerId ? quoteFor(quote, viewerId) : quote];
+    }),
+  );
+  for (const v of views) if (v.replyToId) result.get(v.id)!.replyTo = replyViews.get(v.replyToId) ?? null;
+  for (const m of mentions) {
+    const user = personOf(m, seen);
+    if (user) result.get(m.message_id)?.mentions.push(user);
+  }
+  for (const r of reactions) {
+    const extras = result.get(r.message_id);
+    const user = personOf(r, seen);
+    if (!extras || !user) continue;
+    let group = extras.reactions.find((g) => g.emoji === r.emoji);
+    if (!group) extras.reactions.push((group = { emoji: r.emoji, users: [] }));
+    group.users.push(user);
+  }
+  return result;
+}
+
+/** Loads a page's extras once, on first use, for every view of the page, redacted for its viewer. */
+export class PageExtras {
+  private loaded: Promise<Map<string, MessageExtras>> | null = null;
+  constructor(
+    private readonly em: EntityManager,
+    private readonly views: readonly MessageView[],
+    private readonly viewerId: string,
+    private readonly seen: PeopleSeen,
+  ) {}
+
+  get(id: string): Promise<MessageExtras | undefined> {
+    this.loaded ??= loadExtras(this.em, this.views, this.viewerId, this.seen);
+    return this.loaded.then((all) => all.get(id));
+  }
+}
+
+/** A view's quote, mentions and reactions: from the view itself, or loaded with its page. */
+export async function viewExtras(view: MessageView): Promise<MessageExtras> {
+  if (!view.more) return view;
+  return (await view.more.get(view.id)) ?? { replyTo: null, mentions: [], reactions: [] };
+}
+
+/**
+ * Views of a history page (or of conversations' last messages) for one viewer, from rows that
+ * carry the message, reader and author columns (`MESSAGE_ROW_COLUMNS`, `READER_COLUMNS`,
+ * `PERSON_COLUMNS`). Restricted messages the viewer may not read become placeholders at their seq.
+ * No further query unless the viewer's query selects quote, mentions or reactions.
+ */
+export function messagePageViews(em: EntityManager, rows: ReadonlyArray<MessageRow & PersonRow>, viewerId: string): MessageView[] {
+  const seen = new PeopleSeen();
+  const views = rows.map((r) => {
+    const view = messageViewOf(r, personOf(r, seen)!, null);
+    return viewReadableBy(view, viewerId) ? view : placeholderOf(view);
+  });
+  const open = views.filter((v) => !v.placeholder);
+  const more = new PageExtras(em, open, viewerId, seen);
+  // Not enumerable: mercurius keys its loader caches by the serialised parent object.
+  for (const v of open) Object.defineProperty(v, 'more', { value: more, enumerable: false });
+  return views;
+}
+
+/**
+ * Complete views of some messages, by id: the rows with readers and authors, then quotes,
+ * mentions and reactions. Not redacted (callers redact per viewer: `redactFor`).
+ */
+export async function loadMessageViews(em: EntityManager, ids: readonly string[]): Promise<Map<string, MessageView>> {
+  const result = new Map<string, MessageView>();
+  if (!ids.length) return result;
+  const rows = await messageRows(em, [...new Set(ids)]);
+  const seen = new PeopleSeen();
+  const views = rows.map((r) => messageViewOf(r, personOf(r, seen)!, null));
+  const extras = await loadExtras(em, views, null, seen);
+  for (const v of views) {
+    Object.assign(v, extras.get(v.id));
+    result.set(v.id, v);
+  }
+  return result;
+}
 
 export async function loadMessageView(em: EntityManager, id: string): Promise<MessageView | null> {
   return (await loadMessageViews(em, [id])).get(id) ?? null;

@@ -9,11 +9,11 @@ import { toTsvectorLiteral } from '../search/segment.js';
 import { checkAttachments } from '../documents/attachments.js';
 import { conversationForActor, messageForActor } from './access.js';
 import { conversationMemberIds, inTransaction, publisherOf, recordEvent } from './events.js';
-import { loadMessageView, loadMessageViews, messageViewOf, redactFor, type MessageRow, type MessageView } from './messageViews.js';
+import { loadMessageView, MESSAGE_ROW_COLUMNS, messagePageViews, messageViewOf, READER_COLUMNS, redactFor, type MessageRow, type MessageView } from './messageViews.js';
+import { PeopleSeen, PERSON_COLUMNS, personJoin, personOf, type PersonRow } from '../accounts/people.js';
 import type { OutgoingEvent, StoredEventRef } from './realtime.js';
-import { entityColumns, isUniqueViolation, script } from '../../db/sql.js';
+import { isUniqueViolation, query, script } from '../../db/sql.js';
 import { audit } from '../../audit/logger.js';
-import { OrgUnit, User } from '../../db/entities/index.js';
 import { GroupAccess, type ConversationAccess } from './subjects.js';
 import type { ConfidentialityLevel } from '../../db/entities/index.js';
 import { higher, parseLevel, validAudience } from '../confidentiality/levels.js';
@@ -42,14 +42,17 @@ function validEmoji(raw: unknown): string {
 
 /**
  * One transaction that writes a message change and queues its events; after commit the message
- * is loaded once and that view serves both the publish and the mutation's answer.
+ * is loaded once and that view serves both the publish (redacted per recipient there) and the
+ * mutation's answer (redacted for the actor: a quote of a restricted message they may not read
+ * is a placeholder, as in their history).
  */
 export async function commitMessageChange(ctx: DomainContext, work: (tem: EntityManager, emit: (event: OutgoingEvent) => void) => Promise<string>): Promise<MessageView> {
+  const actor = requireActor(ctx);
   const queued: OutgoingEvent[] = [];
   const messageId = await ctx.em.transactional((tem) => work(tem, (event) => queued.push(event)));
   const view = (await loadMessageView(ctx.em, messageId))!;
   await ctx.deps.realtime.publish(queued.map((e) => (e.event.messageId === messageId ? { ...e, message: view } : e)));
-  return view;
+  return redactFor(view, actor.userId);
 }
 
 export interface SendInput {
@@ -151,7 +154,7 @@ export async function sendMessage(ctx: DomainContext, conversationId: unknown, i
   // sender was blocked since, a mentioned member left): then the message already sent is the answer.
   const checked = await checkSend(ctx, access, input).catch(async (error: unknown) => {
     const earlier = await existingByClientId(em, actor.userId, clientMessageId);
-    if (earlier) return { replay: await replayed(em, earlier, access.conversation.id) };
+    if (earlier) return { replay: await replayed(em, earlier, access.conversation.id, actor.userId) };
     throw error;
   });
   if ('replay' in checked) return checked.replay;
@@ -172,7 +175,7 @@ export async function sendMessage(ctx: DomainContext, conversationId: unknown, i
         if (d?.archived_at) throw forbidden('讨论组已归档，只能查看');
       }
       const earlier = await existingByClientId(em, actor.userId, clientMessageId);
-      if (earlier) return replayed(em, earlier, access.conversation.id);
+      if (earlier) return replayed(em, earlier, access.conversation.id, actor.userId);
       throw new Error('message not written');
     }
     await ctx.deps.realtime.publish([{ event: sent.event, recipients: sent.recipients, message: sent.view }]);
@@ -181,7 +184,7 @@ export async function sendMessage(ctx: DomainContext, conversationId: unknown, i
     if (error instanceof UniqueConstraintViolationException || isUniqueViolation(error)) {
       // The same clientMessageId raced in from a retry: return the one that won.
       const winner = await existingByClientId(em, actor.userId, clientMessageId);
-      if (winner) return replayed(em, winner, access.conversation.id);
+      if (winner) return replayed(em, winner, access.conversation.id, actor.userId);
     }
     throw error;
   }
@@ -226,8 +229,6 @@ export function sensitiveAuditAfter(subject: Record<string, unknown>, matches: S
  * the whole transaction rolls back: no seq is lost.
  */
 async function writeMessage(em: EntityManager, m: NewMessage): Promise<{ view: MessageView; event: StoredEventRef; recipients: string[] } | null> {
-  const u = entityColumns(em, User, 'u');
-  const o = entityColumns(em, OrgUnit, 'o');
   const [, , written, people] = (await script(em, [
     // The row lock first, so that the next statement's snapshot sees whatever committed before
     // it was granted (an archive of the discussion group takes this lock too).
@@ -285,22 +286,17 @@ async function writeMessage(em: EntityManager, m: NewMessage): Promise<{ view: M
       ],
     },
     {
-      sql: `select ${u.sql}, ${o.sql} from app_user u join org_unit o on o.id = u.unit_id where u.id in (?)`,
+      sql: `select ${PERSON_COLUMNS} from app_user pu join org_unit po on po.id = pu.unit_id where pu.id in (?)`,
       params: [[m.authorId, ...m.mentionIds]],
     },
-  ])) as [unknown, unknown, Array<MessageRow & { event_id: string; event_at: Date; recipients: string[]; readers: string[] | null }>, Array<Record<string, unknown>>];
+  ])) as [unknown, unknown, Array<MessageRow & { event_id: string; event_at: Date; recipients: string[]; readers: string[] | null }>, PersonRow[]];
   const row = written[0];
   if (!row) return null;
-  const users = new Map(
-    people.map((p) => {
-      em.map(OrgUnit, o.pick(p)!);
-      const user = em.map(User, u.pick(p)!);
-      return [user.id, user] as const;
-    }),
-  );
+  const seen = new PeopleSeen();
+  for (const p of people) personOf(p, seen);
   const replyTo = row.reply_to_id ? (await loadMessageView(em, row.reply_to_id)) : null;
-  const view = messageViewOf(row, users.get(row.author_id)!, replyTo);
-  view.mentions = m.mentionIds.map((id) => users.get(id)).filter((user): user is User => !!user);
+  const view = messageViewOf(row, seen.people.get(row.author_id)!, replyTo);
+  view.mentions = m.mentionIds.map((id) => seen.people.get(id)).filter((user) => !!user);
   if (row.readers) (view.readers = row.readers), (view.audienceIds = m.audienceIds);
   return {
     view,
@@ -309,9 +305,10 @@ async function writeMessage(em: EntityManager, m: NewMessage): Promise<{ view: M
   };
 }
 
-async function replayed(em: EntityManager, previous: { id: string; conversation_id: string }, conversationId: string): Promise<MessageView> {
+/** The message a retry already sent, as its author may see it now (a quote they may no longer read is a placeholder). */
+async function replayed(em: EntityManager, previous: { id: string; conversation_id: string }, conversationId: string, authorId: string): Promise<MessageView> {
   if (previous.conversation_id !== conversationId) throw conflict('该 clientMessageId 已用于另一个会话的消息', 'clientMessageId');
-  return (await loadMessageView(em, previous.id))!;
+  return redactFor((await loadMessageView(em, previous.id))!, authorId);
 }
 
 /** Group members post; in private chats the other person must be active and not have blocked the sender. */
@@ -413,9 +410,17 @@ export interface HistoryPage {
   hasNextPage: boolean;
 }
 
+type PageRow = MessageRow & PersonRow & { last_seq: number; target_seq?: number | null };
+
 /**
- * One page of history, oldest first. Seqs are gapless (taken under the conversation's lock in
+ * One page of history, oldest first, as the viewer may see it (restricted messages they may not
+ * read are placeholders at their seq). Seqs are gapless (taken under the conversation's lock in
  * the sending transaction), so the page edges alone say whether more exist on either side.
+ *
+ * ONE prepared statement reads the conversation's last seq, the page's messages with the readers
+ * of restricted ones, and their authors with their units, and checks again that the viewer is
+ * still a member (a member removed since the access check sees nothing). Quotes, mentions and
+ * reactions are loaded for the whole page only when the viewer's query selects them (`viewExtras`).
  */
 export async function history(em: EntityManager, access: ConversationAccess, args: HistoryArgs, viewerId: string): Promise<HistoryPage> {
   const size = args.first ?? 50;
@@ -423,30 +428,51 @@ export async function history(em: EntityManager, access: ConversationAccess, arg
   const given = [args.before, args.after, args.around].filter((v) => v !== null && v !== undefined).length;
   if (given > 1) throw badInput('before、after 与 around 只能选一个');
   const conversationId = access.conversation.id;
-  const [{ last_seq: lastSeq }] = await em.execute<Array<{ last_seq: number }>>(`select last_seq from conversation where id = ?`, [conversationId]);
-  const seqs = async (where: string, params: unknown[], order: 'asc' | 'desc', limit: number) =>
-    (await em.execute<Array<{ id: string; seq: number }>>(`select id, seq from message where conversation_id = ? and ${where} order by seq ${order} limit ?`, [conversationId, ...params, limit]));
+  const page = (name: string, target: string, messages: string, values: unknown[]) =>
+    query<PageRow>(
+      em,
+      `jiaoliu_history_${name}_v2`,
+      `select c.last_seq${target ? ', t.seq as target_seq' : ''}, ${MESSAGE_ROW_COLUMNS}, ${READER_COLUMNS}, ${PERSON_COLUMNS}
+         from conversation c${target}
+         left join lateral (${messages}) m on true
+         ${personJoin('m.author_id', true)}
+        where c.id = $1 and exists (select 1 from conversation_member cm where cm.conversation_id = c.id and cm.user_id = $2)`,
+      [conversationId, viewerId, ...values],
+    );
+  const pageColumns = MESSAGE_ROW_COLUMNS.replace(/\bm\./g, 'x.');
+  const messagesOf = (rows: PageRow[]) => rows.filter((r) => r.id !== null).sort((a, b) => a.seq - b.seq);
 
-  let rows: Array<{ id: string; seq: number }>;
+  let rows: PageRow[];
+  let lastSeq: number;
   if (args.around !== null && args.around !== undefined) {
     if (!isUuid(args.around)) throw notFound('消息');
-    const [target] = await em.execute<Array<{ seq: number }>>(
-      `select seq from message where id = ? and conversation_id = ? and jl_may_read(id, confidentiality, author_id, jl_conversation_group(conversation_id), ?)`,
-      [args.around, conversationId, viewerId],
+    // The target must be one the viewer may read: a restricted message of others is NOT_FOUND.
+    const found = await page(
+      'around',
+      ` join message t on t.id = $3 and t.conversation_id = c.id and jl_may_read(t.id, t.confidentiality, t.author_id, jl_conversation_group(t.conversation_id), $2)`,
+      `(select ${pageColumns} from message x where x.conversation_id = c.id and x.seq <= t.seq order by x.seq desc limit $4)
+       union all
+       (select ${pageColumns} from message x where x.conversation_id = c.id and x.seq > t.seq order by x.seq asc limit $5)`,
+      [args.around, Math.ceil(size / 2), size],
     );
-    if (!target) throw notFound('消息');
-    const older = await seqs('seq <= ?', [target.seq], 'desc', Math.ceil(size / 2));
-    const newer = await seqs('seq > ?', [target.seq], 'asc', size - older.length);
-    rows = [...older.reverse(), ...newer];
-  } else if (args.after !== null && args.after !== undefined) {
-    rows = await seqs('seq > ?', [args.after], 'asc', size);
+    if (!found.length) throw notFound('消息');
+    lastSeq = Number(found[0].last_seq);
+    const target = Number(found[0].target_seq);
+    const all = messagesOf(found);
+    const older = all.filter((r) => r.seq <= target);
+    rows = [...older, ...all.filter((r) => r.seq > target).slice(0, size - older.length)];
   } else {
-    const before = args.before ?? lastSeq + 1;
-    rows = (await seqs('seq < ?', [before], 'desc', size)).reverse();
+    const after = args.after !== null && args.after !== undefined;
+    if (after && !Number.isInteger(args.after)) throw badInput('after 无效', 'after');
+    if (!after && args.before !== null && args.before !== undefined && !Number.isInteger(args.before)) throw badInput('before 无效', 'before');
+    const found = after
+      ? await page('after', '', `select ${pageColumns} from message x where x.conversation_id = c.id and x.seq > $3 order by x.seq asc limit $4`, [args.after, size])
+      : await page('before', '', `select ${pageColumns} from message x where x.conversation_id = c.id and x.seq < coalesce($3::int, c.last_seq + 1) order by x.seq desc limit $4`, [args.before ?? null, size]);
+    if (!found.length) throw notFound('会话');
+    lastSeq = Number(found[0].last_seq);
+    rows = messagesOf(found);
   }
-  const views = await loadMessageViews(em, rows.map((r) => r.id));
-  // Restricted messages the viewer may not read keep their seq as a placeholder (no body, no author).
-  const messages = rows.map((r) => views.get(r.id)!).filter(Boolean).map((view) => redactFor(view, viewerId));
+  const messages = messagePageViews(em, rows, viewerId);
   const start = messages[0]?.seq;
   const end = messages[messages.length - 1]?.seq;
   return {

@@ -11,7 +11,7 @@ export async function listUnits(em: EntityManager): Promise<OrgUnit[]> {
 const depth = (unit: OrgUnit) => unit.path.split('/').length;
 
 /** Ids of the unit's ancestors, root first, then its own: read from the materialised path. */
-export const pathIds = (unit: OrgUnit) => unit.path.split('/').filter(Boolean);
+export const pathIds = (unit: { path: string }) => unit.path.split('/').filter(Boolean);
 
 /**
  * Active officials of every unit, directly and in its whole subtree: one grouped count, with the

@@ -8,6 +8,7 @@ import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { count, sql } from '../../helpers/demo.js';
 import { Client, signedIn } from '../../helpers/graphql.js';
 import { openStream, type Stream } from '../../helpers/ws.js';
+import { upload } from '../../helpers/files.js';
 
 const SEND = `mutation($c: ID!, $b: String!, $k: String!, $r: ID) { sendMessage(conversationId: $c, body: $b, clientMessageId: $k, replyToId: $r) { id seq body } }`;
 const STATE = `query($c: ID!) { conversation(id: $c) { lastSeq messages(first: 100) { edges { node { id seq body editedAt recalledAt reactions { emoji count users { realName } } } } } } }`;
@@ -16,14 +17,32 @@ let t: TestApp;
 let li: Client & { userId: string };
 let cheng: Client & { userId: string };
 let demo: string;
+let demoGroup: string;
 let n = 0;
 const key = () => `msg-test-${Date.now()}-${n++}`;
 const streams: Stream[] = [];
 
+/** The SQL statements the server sends while `work` runs (the server runs in this process). */
+async function statementsOf(work: () => Promise<unknown>): Promise<string[]> {
+  const statements: string[] = [];
+  const original = pg.Client.prototype.query;
+  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+    const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text?: string })?.text;
+    if (text) statements.push(text);
+    return (original as (...a: unknown[]) => unknown).apply(this, args);
+  } as typeof original;
+  try {
+    await work();
+  } finally {
+    pg.Client.prototype.query = original;
+  }
+  return statements;
+}
+
 beforeAll(async () => {
   t = await startTestApp();
   [li, cheng] = await Promise.all([signedIn(t.url, 'lijinsong'), signedIn(t.url, 'chengyong')]);
-  [{ id: demo }] = await sql<{ id: string }>(t.orm, `select conversation_id as id from chat_group where name = '政务服务工作交流'`);
+  [{ id: demo, group: demoGroup }] = await sql<{ id: string; group: string }>(t.orm, `select conversation_id as id, id as group from chat_group where name = '政务服务工作交流'`);
 });
 afterAll(async () => {
   await Promise.all(streams.map((s) => s.dispose().catch(() => {})));
@@ -169,19 +188,7 @@ describe('the send path', () => {
 
   it('costs three SQL round trips: session, access, and the one-statement-batch write', async () => {
     await li.request(SEND, { c: demo, b: '预热', k: key() });
-    const statements: string[] = [];
-    const original = pg.Client.prototype.query;
-    pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-      const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text?: string })?.text;
-      if (text) statements.push(text);
-      return (original as (...a: unknown[]) => unknown).apply(this, args);
-    } as typeof original;
-    try {
-      await li.request(SEND, { c: demo, b: '数一数', k: key() });
-    } finally {
-      pg.Client.prototype.query = original;
-    }
-    expect(statements).toHaveLength(3);
+    expect(await statementsOf(() => li.request(SEND, { c: demo, b: '数一数', k: key() }))).toHaveLength(3);
   });
 
   it('answers a retry with the message already sent, even when the sender may no longer post', async () => {
@@ -219,6 +226,134 @@ describe('the send path', () => {
     const [{ last_seq: after }] = await sql<{ last_seq: number }>(t.orm, `select last_seq from conversation where id = ?`, [direct.id]);
     expect(after).toBe(before);
     expect(await count(t.orm, 'message', 'client_message_id = ?', [k])).toBe(1);
+  });
+});
+
+describe('history pages', () => {
+  const PAGE = `query($c: ID!, $b: Int, $a: Int, $r: ID, $f: Int) { conversation(id: $c) { messages(before: $b, after: $a, around: $r, first: $f) {
+    pageInfo { hasPreviousPage hasNextPage startSeq endSeq } edges { node { id seq body author { realName } } } } } }`;
+  const SEND_AS = `mutation($c: ID!, $b: String!, $k: String!, $r: ID, $level: Confidentiality, $aud: [ID!]) {
+    sendMessage(conversationId: $c, body: $b, clientMessageId: $k, replyToId: $r, confidentiality: $level, audienceUserIds: $aud) { id seq } }`;
+  const seqsOf = (page: { edges: Array<{ node: { seq: number } }> }) => page.edges.map((e) => e.node.seq);
+
+  it('reads a page with its authors and readers in one statement after the session and the access check; quotes, mentions and reactions only when asked', async () => {
+    const target = (await cheng.request(SEND, { c: demo, b: '被引用', k: key() })).sendMessage;
+    await cheng.request(SEND_AS, { c: demo, b: '受限的一条', k: key(), level: 'RESTRICTED', aud: [] });
+    await li.request(SEND, { c: demo, b: '引用它', k: key(), r: target.id });
+    await li.request(PAGE, { c: demo, f: 5 });
+    expect(await statementsOf(() => li.request(PAGE, { c: demo, f: 5 }))).toHaveLength(3);
+    let full: { conversation: { messages: { edges: Array<{ node: { seq: number; replyTo: { id: string; body: string; author: { realName: string } } | null; mentions: unknown[]; reactions: unknown[] } }> } } } | undefined;
+    const statements = await statementsOf(async () => {
+      full = await li.request(`query($c: ID!) { conversation(id: $c) { messages(first: 5) { edges { node { seq replyTo { id body author { realName } } mentions { id } reactions { emoji count } } } } } }`, { c: demo });
+    });
+    // Quotes, mentions and reactions of the whole page: three more statements, whatever the page size.
+    expect(statements).toHaveLength(6);
+    const last = full!.conversation.messages.edges.at(-1)!.node;
+    expect(last.replyTo).toEqual({ id: target.id, body: '被引用', author: { realName: '程永' } });
+  });
+
+  it('pages before, after and around a message, with empty pages at both ends', async () => {
+    const sent = [];
+    for (let i = 0; i < 5; i++) sent.push((await li.request(SEND, { c: demo, b: `翻页 ${i}`, k: key() })).sendMessage);
+    const latest = (await li.request(PAGE, { c: demo, f: 3 })).conversation.messages;
+    expect(latest.edges.map((e: { node: { body: string } }) => e.node.body)).toEqual(['翻页 2', '翻页 3', '翻页 4']);
+    expect(latest.pageInfo).toEqual({ hasPreviousPage: true, hasNextPage: false, startSeq: sent[2].seq, endSeq: sent[4].seq });
+    const older = (await li.request(PAGE, { c: demo, f: 2, b: sent[2].seq })).conversation.messages;
+    expect(seqsOf(older)).toEqual([sent[0].seq, sent[1].seq]);
+    expect(older.pageInfo).toMatchObject({ hasPreviousPage: true, hasNextPage: true });
+    const newer = (await li.request(PAGE, { c: demo, f: 2, a: sent[2].seq })).conversation.messages;
+    expect(seqsOf(newer)).toEqual([sent[3].seq, sent[4].seq]);
+    expect(newer.pageInfo).toMatchObject({ hasPreviousPage: true, hasNextPage: false });
+    // Around: half the page up to and including the message, the rest after it.
+    const around = (await li.request(PAGE, { c: demo, f: 3, r: sent[2].id })).conversation.messages;
+    expect(seqsOf(around)).toEqual([sent[1].seq, sent[2].seq, sent[3].seq]);
+    expect(around.pageInfo).toMatchObject({ hasPreviousPage: true, hasNextPage: true });
+    const aroundNewest = (await li.request(PAGE, { c: demo, f: 4, r: sent[4].id })).conversation.messages;
+    expect(seqsOf(aroundNewest)).toEqual([sent[3].seq, sent[4].seq]);
+    expect(aroundNewest.pageInfo).toMatchObject({ hasNextPage: false });
+    // The oldest messages: no earlier page.
+    const first = (await li.request(PAGE, { c: demo, f: 2, a: 0 })).conversation.messages;
+    expect(seqsOf(first)).toEqual([1, 2]);
+    expect(first.pageInfo).toMatchObject({ hasPreviousPage: false, hasNextPage: true });
+    // Empty pages: after the newest, and before the first.
+    const none = (await li.request(PAGE, { c: demo, f: 3, a: sent[4].seq })).conversation.messages;
+    expect(none).toEqual({ edges: [], pageInfo: { hasPreviousPage: true, hasNextPage: false, startSeq: null, endSeq: null } });
+    const noneBefore = (await li.request(PAGE, { c: demo, f: 3, b: 1 })).conversation.messages;
+    expect(noneBefore).toEqual({ edges: [], pageInfo: { hasPreviousPage: false, hasNextPage: true, startSeq: null, endSeq: null } });
+    // An unknown message, a malformed id, and a message of another conversation: NOT_FOUND alike.
+    const direct = (await li.request(`mutation($u: ID!) { openDirectConversation(userId: $u) { id } }`, { u: cheng.userId })).openDirectConversation.id;
+    const elsewhere = (await li.request(SEND, { c: direct, b: '私聊里的', k: key() })).sendMessage;
+    for (const r of ['00000000-0000-4000-8000-000000000000', 'x', elsewhere.id]) expect(await li.errorCode(PAGE, { c: demo, f: 3, r })).toBe('NOT_FOUND');
+    expect(await li.errorCode(PAGE, { c: demo, f: 3, a: 1, b: 5 })).toBe('BAD_USER_INPUT');
+    expect(await li.errorCode(PAGE, { c: demo, f: 0 })).toBe('BAD_USER_INPUT');
+  });
+
+  it('answers Message loaders (attachments) by the state of each view, also for two views of one message in one operation', async () => {
+    const { data } = await upload(t.url, { token: (await new Client(t.url).login('lijinsong')).token }, { groupId: demoGroup }, '附件.txt', Buffer.from('附件内容'));
+    const sent = (await li.request(`mutation($c: ID!, $k: String!, $a: [ID!]) { sendMessage(conversationId: $c, body: "带附件", clientMessageId: $k, attachmentVersionIds: $a) { id } }`, { c: demo, k: key(), a: [data!.versionId] })).sendMessage;
+    const both = await li.request(`mutation($m: ID!) { a: addReaction(messageId: $m, emoji: "👍") { recalledAt attachments { version { id } } } b: recallMessage(messageId: $m) { recalledAt attachments { version { id } } } }`, { m: sent.id });
+    expect(both.a).toEqual({ recalledAt: null, attachments: [{ version: { id: data!.versionId } }] });
+    expect(both.b).toEqual({ recalledAt: expect.any(String), attachments: [] });
+    const page = (await li.request(`query($c: ID!) { conversation(id: $c) { messages(first: 3) { edges { node { id attachments { version { id } } } } } } }`, { c: demo })).conversation.messages.edges;
+    expect(page.find((e: { node: { id: string } }) => e.node.id === sent.id).node.attachments).toEqual([]);
+  });
+
+  it("shows an author's private fields and abilities only as the user policies allow, and their unit", async () => {
+    const ning = await signedIn(t.url, 'ningzhiyuan');
+    const sent = (await li.request(SEND, { c: demo, b: '看看作者', k: key() })).sendMessage;
+    const AUTHOR = `query($c: ID!, $r: ID) { conversation(id: $c) { messages(around: $r, first: 1) { edges { node { author {
+      id realName title loginName phone status statusReason isSystemAdmin createdAt unit { id name level parent { name } viewerCan { administer } }
+      adminUnits { name } viewerCan { updateProfile updateIdentity manageStatus } } } } } } }`;
+    const authorFor = async (c: Client) => (await c.request(AUTHOR, { c: demo, r: sent.id })).conversation.messages.edges[0].node.author;
+    const unit = { id: expect.any(String), name: '巴中市政务服务中心', level: 'CITY', parent: { name: expect.any(String) } };
+    // The person themselves: everything, but no say over their own identity.
+    expect(await authorFor(li)).toMatchObject({ id: li.userId, realName: '李劲松', phone: '13881612345', status: 'ACTIVE', unit: { ...unit, viewerCan: { administer: false } }, adminUnits: [], viewerCan: { updateProfile: true, updateIdentity: false } });
+    // The admin of their unit: the private fields and the abilities an admin has over them.
+    expect(await authorFor(cheng)).toMatchObject({ phone: '13881612345', status: 'ACTIVE', unit: { viewerCan: { administer: true } }, viewerCan: { updateProfile: true, updateIdentity: true, manageStatus: true } });
+    // Another member: the phone masked, no private fields, no abilities.
+    expect(await authorFor(ning)).toMatchObject({ phone: '138****2345', status: null, statusReason: null, unit: { ...unit, viewerCan: { administer: false } }, viewerCan: { updateProfile: false, updateIdentity: false, manageStatus: false } });
+  });
+
+  it('shows a restricted message as a placeholder to non-readers and a removed one as a tombstone, on every kind of page', async () => {
+    const [gou, ning] = await Promise.all([signedIn(t.url, 'gouxiaoyan'), signedIn(t.url, 'ningzhiyuan')]);
+    const FULL = `query($c: ID!, $b: Int, $a: Int, $r: ID, $f: Int) { conversation(id: $c) { lastMessage { id body restrictedPlaceholder }
+      messages(before: $b, after: $a, around: $r, first: $f) { edges { node { id seq body restrictedPlaceholder confidentiality author { id }
+        replyTo { id body restrictedPlaceholder author { id } } mentions { id } reactions { emoji } removal { reason notice } removedBody viewerCan { react } } } } } }`;
+    const before = (await li.request(SEND, { c: demo, b: '之前的一条', k: key() })).sendMessage;
+    const secret = (await gou.request(SEND_AS, { c: demo, b: '只给程永看的暗号', k: key(), level: 'RESTRICTED', aud: [cheng.userId] })).sendMessage;
+    const offTopic = (await gou.request(SEND, { c: demo, b: '周末钓鱼去不去', k: key() })).sendMessage;
+    await ning.request(`mutation($m: ID!) { addReaction(messageId: $m, emoji: "👍") { id } }`, { m: offTopic.id });
+    await cheng.request(`mutation($c: ID!) { removeContent(contentType: MESSAGE, contentId: $c, reason: OFF_TOPIC) { notice } }`, { c: offTopic.id });
+    const quote = (await cheng.request(SEND_AS, { c: demo, b: '收到暗号', k: key(), r: secret.id })).sendMessage;
+
+    const pages = { before: { f: 10 }, after: { a: before.seq, f: 10 }, around: { r: offTopic.id, f: 10 } };
+    for (const [kind, args] of Object.entries(pages)) {
+      const nodes = async (c: Client) => {
+        const seen = (await c.request(FULL, { c: demo, ...args })).conversation;
+        const byId = new Map(seen.messages.edges.map((e: { node: { id: string } }) => [e.node.id, e.node]));
+        return { seen, secret: byId.get(secret.id), offTopic: byId.get(offTopic.id), quote: byId.get(quote.id) };
+      };
+      const forNing = await nodes(ning);
+      expect(forNing.secret, kind).toEqual({
+        id: secret.id, seq: secret.seq, body: null, restrictedPlaceholder: true, confidentiality: 'RESTRICTED', author: null,
+        replyTo: null, mentions: [], reactions: [], removal: null, removedBody: null, viewerCan: { react: false },
+      });
+      expect(forNing.offTopic, kind).toMatchObject({ body: null, removedBody: null, reactions: [], removal: { reason: 'OFF_TOPIC', notice: '该消息因「跑题」已被管理员移除' } });
+      expect(forNing.quote, kind).toMatchObject({ body: '收到暗号', replyTo: { id: secret.id, body: null, restrictedPlaceholder: true, author: null } });
+      expect(JSON.stringify(forNing.seen), kind).not.toContain('只给程永看');
+
+      const forCheng = await nodes(cheng);
+      expect(forCheng.secret, kind).toMatchObject({ body: '只给程永看的暗号', restrictedPlaceholder: false, author: { id: expect.any(String) } });
+      expect(forCheng.quote, kind).toMatchObject({ replyTo: { id: secret.id, body: '只给程永看的暗号', restrictedPlaceholder: false } });
+      // The group's admin reads the removed text; members only the tombstone.
+      expect(forCheng.offTopic, kind).toMatchObject({ body: null, removedBody: '周末钓鱼去不去', removal: { reason: 'OFF_TOPIC' } });
+    }
+    // The newest message as a preview follows the same rules.
+    const restrictedLast = (await gou.request(SEND_AS, { c: demo, b: '最新的受限消息', k: key(), level: 'RESTRICTED', aud: [] })).sendMessage;
+    expect((await ning.request(FULL, { c: demo, f: 1 })).conversation.lastMessage).toEqual({ id: restrictedLast.id, body: null, restrictedPlaceholder: true });
+    expect((await gou.request(FULL, { c: demo, f: 1 })).conversation.lastMessage).toEqual({ id: restrictedLast.id, body: '最新的受限消息', restrictedPlaceholder: false });
+    // Around a restricted message the viewer may not read: NOT_FOUND, as for one that does not exist.
+    expect(await ning.errorCode(FULL, { c: demo, r: secret.id, f: 3 })).toBe('NOT_FOUND');
   });
 });
 

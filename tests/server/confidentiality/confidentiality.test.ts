@@ -228,6 +228,22 @@ describe('restricted content (受限)', () => {
     }
   });
 
+  it('shows a non-reader a quote of restricted content as a placeholder in every answer: by id, and the answers of their reactions', async () => {
+    const secret = '受限引用测试暗号白杨';
+    const { sendMessage: restricted } = await gou.request(SEND, { c: conversationId, b: secret, k: key(), level: 'RESTRICTED', aud: [cheng.userId] });
+    const { sendMessage: quote } = await cheng.request(SEND, { c: conversationId, b: '已阅', k: key(), r: restricted.id });
+    const FIELDS = `id body replyTo { id body restrictedPlaceholder author { id } }`;
+    const placeholder = { id: restricted.id, body: null, restrictedPlaceholder: true, author: null };
+    expect((await ning.request(`query($id: ID!) { message(id: $id) { ${FIELDS} } }`, { id: quote.id })).message).toEqual({ id: quote.id, body: '已阅', replyTo: placeholder });
+    const reacted = await ning.request(`mutation($m: ID!) { addReaction(messageId: $m, emoji: "👍") { ${FIELDS} } }`, { m: quote.id });
+    expect(reacted.addReaction.replyTo).toEqual(placeholder);
+    const unreacted = await ning.request(`mutation($m: ID!) { removeReaction(messageId: $m, emoji: "👍") { ${FIELDS} } }`, { m: quote.id });
+    expect(JSON.stringify([reacted, unreacted])).not.toContain(secret);
+    // Readers still see the quote.
+    expect((await cheng.request(`query($id: ID!) { message(id: $id) { ${FIELDS} } }`, { id: quote.id })).message.replyTo).toMatchObject({ body: secret, restrictedPlaceholder: false });
+    expect((await li.request(`mutation($m: ID!) { addReaction(messageId: $m, emoji: "👍") { ${FIELDS} } }`, { m: quote.id })).addReaction.replyTo.body).toBe(secret);
+  });
+
   it('refuses audiences outside the conversation, and restricted private messages', async () => {
     const outsider = await userId(t.orm, 'zhangkaifeng');
     expect(await gou.errorCode(SEND, { c: conversationId, b: '仅限部分人', k: key(), level: 'RESTRICTED', aud: [outsider] })).toBe('BAD_USER_INPUT');

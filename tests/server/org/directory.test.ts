@@ -125,6 +125,22 @@ describe('profiles', () => {
     expect(user).toMatchObject({ realName: '张凯峰', title: '督查处处长', unit: { name: '四川省政务服务中心' }, adminUnits: [{ name: '四川省政务服务中心' }] });
   });
 
+  it('answers the viewer (a person view) exactly as the same person by id (the entity), with every profile field the web client reads', async () => {
+    const FIELDS = `id loginName realName title phone status statusReason applicationNote isSystemAdmin createdAt reviewedAt reviewedBy { id realName }
+      unit { id name level parent { id } viewerCan { administer appointAdmin } ancestors { id name viewerCan { administer appointAdmin } } }
+      adminUnits { id name level viewerCan { administer appointAdmin } } viewerCan { review updateProfile updateIdentity manageStatus manageRoles }
+      presence { online } blockedByViewer`;
+    for (const login of ['lijinsong', 'chengyong', 'zhangkaifeng', 'zhaomin']) {
+      const person = await signedIn(t.url, login);
+      const { viewer, user } = await person.request(`query($id: ID!) { viewer { ${FIELDS} } user(id: $id) { ${FIELDS} } }`, { id: person.userId });
+      expect(viewer, login).toEqual(user);
+      expect(viewer.realName, login).toEqual(expect.any(String));
+    }
+    const { viewer } = await (await signedIn(t.url, 'chengyong')).request(`{ viewer { adminUnits { name } unit { name } } }`);
+    expect(viewer).toEqual({ adminUnits: [{ name: '巴中市政务服务中心' }], unit: { name: '巴中市政务服务中心' } });
+    expect((await new Client(t.url).request(`{ viewer { id } }`)).viewer).toBeNull();
+  });
+
   it('answers a pending applicant\'s id exactly like a missing id for an ordinary member', async () => {
     const pending = await li.errors(PROFILE, { id: await userId(t.orm, 'hewei') });
     const missing = await li.errors(PROFILE, { id: '00000000-0000-4000-8000-000000000000' });
