@@ -1,10 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { hydrate } from '../../db/sql.js';
 import { ChatGroup, Document, Thread } from '../../db/entities/index.js';
 import { snippet } from '../../modules/search/segment.js';
 import { INTERNAL_PREVIEW, RESTRICTED_PREVIEW } from '../../modules/confidentiality/levels.js';
 import type { SearchHit, SearchPage } from '../../modules/search/search.js';
 import type { GraphQLContext } from '../context.js';
-import { usersById } from './chat.js';
 import { connection } from './connection.js';
 
 type Ctx = GraphQLContext;
@@ -24,14 +24,14 @@ class RelatedOfPage {
   group(hit: SearchHit): ChatGroup | null {
     if (!hit.groupId || !hit.group) return null;
     let group = this.groups.get(hit.groupId);
-    if (!group) this.groups.set(hit.groupId, (group = this.em.map(ChatGroup, hit.group)));
+    if (!group) this.groups.set(hit.groupId, (group = hydrate(this.em, ChatGroup, hit.group)));
     return group;
   }
 
   thread(hit: SearchHit): Thread | null {
     if (!hit.threadId || !hit.thread) return null;
     let thread = this.threads.get(hit.threadId);
-    if (!thread) this.threads.set(hit.threadId, (thread = this.em.map(Thread, hit.thread)));
+    if (!thread) this.threads.set(hit.threadId, (thread = hydrate(this.em, Thread, hit.thread)));
     return thread;
   }
 }
@@ -42,8 +42,8 @@ class RelatedOfPage {
  */
 export const searchConnection = (em: EntityManager, page: SearchPage) => {
   const related = new RelatedOfPage(em);
-  const nodes = page.nodes.map(({ group, thread, ...hit }) =>
-    Object.defineProperties({ ...hit, words: page.words }, { group: { value: group }, thread: { value: thread }, related: { value: related } }) as unknown as Hit,
+  const nodes = page.nodes.map(({ group, thread, author, ...hit }) =>
+    Object.defineProperties({ ...hit, words: page.words }, { group: { value: group }, thread: { value: thread }, author: { value: author }, related: { value: related } }) as unknown as Hit,
   );
   return { ...connection({ ...page, nodes }), words: page.words };
 };
@@ -56,6 +56,7 @@ export const searchConnection = (em: EntityManager, page: SearchPage) => {
 const masked = (h: SearchHit) => (h.confidentiality === 'normal' ? null : [{ text: h.confidentiality === 'internal' ? INTERNAL_PREVIEW : RESTRICTED_PREVIEW, match: false }]);
 
 export const searchResultResolvers = {
+  author: (h: Hit) => h.author,
   group: (h: Hit) => h.related.group(h),
   thread: (h: Hit) => h.related.thread(h),
   title: (h: SearchHit & { words: string[] }) => (h.title === null ? null : snippet(h.title, h.words, 100)),
@@ -64,10 +65,6 @@ export const searchResultResolvers = {
 };
 
 export const searchResultLoaders = {
-  author: async (queries: Batch, ctx: Ctx) => {
-    const byId = await usersById(ctx, queries.map((q) => q.obj.authorId));
-    return queries.map((q) => byId.get(q.obj.authorId));
-  },
   document: async (queries: Batch, ctx: Ctx) => {
     const ids = queries.filter((q) => q.obj.type === 'DOCUMENT').map((q) => q.obj.id);
     const found = ids.length ? await ctx.domain.em.find(Document, { id: ids }) : [];

@@ -1,6 +1,7 @@
 import { ChatGroup, Thread } from '../../db/entities/index.js';
 import { entityColumns } from '../../db/sql.js';
 import { badInput } from '../../errors.js';
+import { PERSON_COLUMNS, PeopleSeen, personJoin, personOf, type PersonRow, type PersonView } from '../accounts/people.js';
 import { requireActor, type DomainContext } from '../context.js';
 import { isUuid } from '../ids.js';
 import { decodeTypedCursor, pageSize, toPage, type Page } from '../pagination.js';
@@ -62,9 +63,10 @@ export interface SearchHit {
   confidentiality: 'normal' | 'internal' | 'restricted';
   /** created_at as PostgreSQL prints it, for exact keyset cursors. */
   createdKey: string;
-  /** The hit's group and thread rows (entity columns), read by the same statement. */
+  /** The hit's group and thread rows (entity columns) and author, read by the same statement. */
   group: Record<string, unknown> | null;
   thread: Record<string, unknown> | null;
+  author: PersonView | null;
 }
 
 export interface SearchPage extends Page<SearchHit> {
@@ -292,16 +294,18 @@ export async function search(ctx: DomainContext, args: SearchArgs): Promise<Sear
   const threadColumns = entityColumns(ctx.em, Thread, 'rt');
   const rows = await ctx.em.execute<Array<Record<string, unknown>>>(
     `${pool}select hits.*, hits.created_at::text as created_key, coalesce(mb.body, rb.body, case when hits.type = 'THREAD' then rt.body end, hits.name) as body,
-            rt.title, ${groupColumns.sql}, ${threadColumns.sql}
+            rt.title, ${groupColumns.sql}, ${threadColumns.sql}, ${PERSON_COLUMNS}
                  ${sort === 'TIME' ? '' : ', (select share from pool) as share'}
        from (select * from (${branches.join('\n union all \n')}) h ${order} ${window}) hits
        left join message mb on hits.conversation_id is not null and hits.seq is not null and mb.id = hits.id
        left join thread_reply rb on hits.type = 'REPLY' and rb.id = hits.id
        left join thread rt on rt.id = hits.thread_id
        left join chat_group rg on rg.id = hits.group_id
+       ${personJoin('hits.author_id', true)}
       ${order}`,
     params,
   );
+  const people = new PeopleSeen();
   const hits: SearchHit[] = rows.map((r) => ({
     type: r.type as SearchType,
     id: String(r.id),
@@ -319,6 +323,7 @@ export async function search(ctx: DomainContext, args: SearchArgs): Promise<Sear
     confidentiality: r.confidentiality as SearchHit['confidentiality'],
     group: groupColumns.pick(r),
     thread: threadColumns.pick(r),
+    author: personOf(r as unknown as PersonRow, people),
   }));
   const share = rows.length && sort === 'RELEVANCE' ? Number(rows[0].share) : 0;
   const page = toPage(hits, size, (h) => (sort === 'TIME' ? [h.createdKey, h.id] : [offset + hits.indexOf(h) + 1, share]));
