@@ -69,6 +69,8 @@ export class ChatGroup {
   warnThreshold = 3;
   warnWindowDays = 90;
   warnMuteMinutes = 1440;
+  /** Replies in the group's BBS so far: each reply's group_seq, taken under this row's lock. */
+  lastReplySeq = 0;
   createdAt: Date = new Date();
   updatedAt: Date = new Date();
 }
@@ -91,6 +93,7 @@ export const ChatGroupSchema = new EntitySchema<ChatGroup>({
     warnThreshold: { type: 'integer', default: 3 },
     warnWindowDays: { type: 'integer', default: 90 },
     warnMuteMinutes: { type: 'integer', default: 1440 },
+    lastReplySeq: { type: 'integer', default: 0 },
     createdAt: { type: 'datetime', columnType: 'timestamptz' },
     updatedAt: { type: 'datetime', columnType: 'timestamptz', onUpdate: () => new Date() },
   },

@@ -58,8 +58,6 @@ export class Thread {
   removalReason: string | null = null;
   /** jieba-segmented tsvector, written by SQL only. */
   searchVector?: string | null;
-  /** Insertion order over the whole table (identity), for search's blocks; never set by code. */
-  searchSeq?: string;
 }
 
 export const ThreadSchema = new EntitySchema<Thread>({
@@ -71,14 +69,8 @@ export const ThreadSchema = new EntitySchema<Thread>({
       expression: 'create index "thread_board_order_index" on "thread" ("board_id", ("pinned_at" is not null) desc, "last_activity_at" desc, "id" desc)',
     },
     { name: 'thread_group_id_last_activity_at_index', properties: ['group', 'lastActivityAt'] },
-    // Search within the viewer's groups (btree_gin): a word's matches in one group and block of
-    // 2^10 consecutive threads of the whole table, so that search probes the newest blocks first.
-    {
-      name: 'thread_search_block_index',
-      expression: 'create index "thread_search_block_index" on "thread" using gin ("group_id", (uuid_hash_extended("group_id", 0) # ("search_seq" >> 10)), "search_vector")',
-    },
-    // A group's newest block.
-    { name: 'thread_group_id_search_seq_index', properties: ['group', 'searchSeq'] },
+    // Search within the viewer's groups (btree_gin): a word's matches in one group (a group holds few threads).
+    { name: 'thread_group_id_search_vector_index', expression: 'create index "thread_group_id_search_vector_index" on "thread" using gin ("group_id", "search_vector")' },
   ],
   properties: {
     id: { type: 'uuid', primary: true },
@@ -100,7 +92,6 @@ export const ThreadSchema = new EntitySchema<Thread>({
     removedAt: { type: 'datetime', columnType: 'timestamptz', nullable: true },
     removalReason: { type: 'string', length: 16, nullable: true },
     searchVector: { type: 'unknown', columnType: 'tsvector', nullable: true, lazy: true },
-    searchSeq: { type: 'bigint', autoincrement: true, lazy: true },
   },
 });
 
@@ -124,23 +115,25 @@ export class ThreadReply {
   removalReason: string | null = null;
   /** jieba-segmented tsvector, written by SQL only. */
   searchVector?: string | null;
-  /** Insertion order over the whole table (identity), for search's blocks; never set by code. */
-  searchSeq?: string;
+  /** The reply's number within its group (chat_group.last_reply_seq), for search's blocks. */
+  groupSeq!: number;
 }
 
 export const ThreadReplySchema = new EntitySchema<ThreadReply>({
   class: ThreadReply,
   tableName: 'thread_reply',
-  uniques: [{ name: 'thread_reply_thread_id_floor_unique', properties: ['thread', 'floor'] }],
+  uniques: [
+    { name: 'thread_reply_thread_id_floor_unique', properties: ['thread', 'floor'] },
+    // Also a group's replies newest first (search's walk for a common word).
+    { name: 'thread_reply_group_id_group_seq_unique', properties: ['group', 'groupSeq'] },
+  ],
   indexes: [
-    // Search within the viewer's groups (btree_gin): a word's matches in one group and block of
-    // 2^12 consecutive replies of the whole table, so that search probes the newest blocks first.
+    // Search within the viewer's groups (btree_gin): a word's matches in one block of 256
+    // consecutive replies of a group, so that search probes a group's newest blocks first.
     {
       name: 'thread_reply_search_block_index',
-      expression: 'create index "thread_reply_search_block_index" on "thread_reply" using gin ("group_id", (uuid_hash_extended("group_id", 0) # ("search_seq" >> 12)), "search_vector")',
+      expression: 'create index "thread_reply_search_block_index" on "thread_reply" using gin ("group_id", (uuid_hash_extended("group_id", 0) # ("group_seq" >> 8)), "search_vector")',
     },
-    // A group's newest block.
-    { name: 'thread_reply_group_id_search_seq_index', properties: ['group', 'searchSeq'] },
   ],
   properties: {
     id: { type: 'uuid', primary: true },
@@ -157,7 +150,7 @@ export const ThreadReplySchema = new EntitySchema<ThreadReply>({
     removedAt: { type: 'datetime', columnType: 'timestamptz', nullable: true },
     removalReason: { type: 'string', length: 16, nullable: true },
     searchVector: { type: 'unknown', columnType: 'tsvector', nullable: true, lazy: true },
-    searchSeq: { type: 'bigint', autoincrement: true, lazy: true },
+    groupSeq: { type: 'integer' },
   },
 });
 

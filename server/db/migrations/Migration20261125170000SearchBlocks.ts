@@ -3,14 +3,16 @@ import { Migration } from '@mikro-orm/migrations';
 /**
  * Search reads each of the viewer's scopes newest first and stops when a page is full
  * (tests/bench/search.ts, BENCHMARKS.md). A GIN index over (scope, block, words) finds a word
- * within one block of consecutive rows of a scope (the block key is the scope's hash XOR the block
- * number, so that each scope's blocks are keys of their own and a probe reads short lists), so search probes the newest blocks one by one
- * instead of reading every match of a common word in a large group to sort them by time; the
- * same index finds the word in a whole scope, or alone, so it replaces the older indexes.
- * - messages: blocks of 256 consecutive seqs of a conversation (seq >> 8);
- * - threads and replies: a new identity column, search_seq, numbers rows in insertion order over
- *   the whole table (existing rows by time); blocks of 1,024 threads and 4,096 replies. Replies
- *   carry their thread's group so that they are searched per group like threads, not per thread.
+ * within one block of 256 consecutive rows of a scope (the block key is the scope's hash XOR the
+ * block number, so that each scope's blocks are keys of their own and a probe reads short
+ * lists), so search probes the newest blocks one by one instead of reading every match of a
+ * common word in a large group to sort them by time; the same index finds the word in a whole
+ * scope, or alone, so it replaces the older indexes.
+ * - messages: blocks of a conversation's seqs (seq >> 8);
+ * - replies carry their thread's group and a number within it (group_seq, taken from
+ *   chat_group.last_reply_seq; existing replies numbered by time), so that they are searched per
+ *   group like messages per conversation, not thread by thread;
+ * - threads, few per group, are looked up per group (GIN over group and words).
  */
 export class Migration20261125170000SearchBlocks extends Migration {
   override async up(): Promise<void> {
@@ -18,21 +20,19 @@ export class Migration20261125170000SearchBlocks extends Migration {
     this.addSql(`create index "message_search_block_index" on "message" using gin ("conversation_id", (uuid_hash_extended("conversation_id", 0) # ("seq" >> 8)), "search_vector");`);
 
     this.addSql(`drop index "thread_search_vector_index";`);
-    this.addSql(`alter table "thread" add column "search_seq" bigserial;`);
-    this.addSql(`update "thread" t set "search_seq" = v.n from (select "id", row_number() over (order by "created_at", "id") as n from "thread") v where v."id" = t."id";`);
-    this.addSql(`select setval(pg_get_serial_sequence('thread', 'search_seq'), coalesce((select max("search_seq") from "thread"), 0) + 1, false);`);
-    this.addSql(`create index "thread_search_block_index" on "thread" using gin ("group_id", (uuid_hash_extended("group_id", 0) # ("search_seq" >> 10)), "search_vector");`);
-    this.addSql(`create index "thread_group_id_search_seq_index" on "thread" ("group_id", "search_seq");`);
+    this.addSql(`create index "thread_group_id_search_vector_index" on "thread" using gin ("group_id", "search_vector");`);
 
+    this.addSql(`alter table "chat_group" add column "last_reply_seq" int not null default 0;`);
     this.addSql(`drop index "thread_reply_search_vector_index";`);
-    this.addSql(`alter table "thread_reply" add column "group_id" uuid null;`);
-    this.addSql(`update "thread_reply" r set "group_id" = t."group_id" from "thread" t where t."id" = r."thread_id";`);
-    this.addSql(`alter table "thread_reply" alter column "group_id" set not null;`);
+    this.addSql(`alter table "thread_reply" add column "group_id" uuid null, add column "group_seq" int null;`);
+    this.addSql(`update "thread_reply" r set "group_id" = v."group_id", "group_seq" = v.n
+                   from (select r2."id", t."group_id", row_number() over (partition by t."group_id" order by r2."created_at", r2."id") as n
+                           from "thread_reply" r2 join "thread" t on t."id" = r2."thread_id") v
+                  where v."id" = r."id";`);
+    this.addSql(`update "chat_group" g set "last_reply_seq" = v.n from (select "group_id", max("group_seq") as n from "thread_reply" group by "group_id") v where v."group_id" = g."id";`);
+    this.addSql(`alter table "thread_reply" alter column "group_id" set not null, alter column "group_seq" set not null;`);
     this.addSql(`alter table "thread_reply" add constraint "thread_reply_group_id_foreign" foreign key ("group_id") references "chat_group" ("id") on update cascade on delete cascade;`);
-    this.addSql(`alter table "thread_reply" add column "search_seq" bigserial;`);
-    this.addSql(`update "thread_reply" r set "search_seq" = v.n from (select "id", row_number() over (order by "created_at", "id") as n from "thread_reply") v where v."id" = r."id";`);
-    this.addSql(`select setval(pg_get_serial_sequence('thread_reply', 'search_seq'), coalesce((select max("search_seq") from "thread_reply"), 0) + 1, false);`);
-    this.addSql(`create index "thread_reply_search_block_index" on "thread_reply" using gin ("group_id", (uuid_hash_extended("group_id", 0) # ("search_seq" >> 12)), "search_vector");`);
-    this.addSql(`create index "thread_reply_group_id_search_seq_index" on "thread_reply" ("group_id", "search_seq");`);
+    this.addSql(`alter table "thread_reply" add constraint "thread_reply_group_id_group_seq_unique" unique ("group_id", "group_seq");`);
+    this.addSql(`create index "thread_reply_search_block_index" on "thread_reply" using gin ("group_id", (uuid_hash_extended("group_id", 0) # ("group_seq" >> 8)), "search_vector");`);
   }
 }

@@ -17,15 +17,13 @@ const ALL_TYPES: SearchType[] = ['GROUP_MESSAGE', 'DISCUSSION_MESSAGE', 'DIRECT_
 export const RELEVANCE_POOL = 200;
 /**
  * Blocks that search probes one by one, newest first (the GIN indexes *_search_block_index of
- * migration SearchBlocks): 2^8 consecutive messages of a conversation (by seq), 2^10 threads and
- * 2^12 replies of the whole table (by search_seq), of which a group holds its share.
+ * migration SearchBlocks): 2^8 consecutive messages of a conversation (seq), or replies of a
+ * group (group_seq); the newest 16 of them, then the rest of the scope at once.
  */
 const MESSAGE_BLOCK_BITS = 8;
-const THREAD_BLOCK_BITS = 10;
-const REPLY_BLOCK_BITS = 12;
-/** Blocks probed before the rest of the scope is read at once. */
+const REPLY_BLOCK_BITS = 8;
 const MESSAGE_NEWEST_BLOCKS = 16;
-const BBS_NEWEST_BLOCKS = 4;
+const REPLY_NEWEST_BLOCKS = 16;
 /** Words in at least this share of a table's rows walk each scope newest first instead. */
 const WALK_SHARE = 0.1;
 const CONVERSATION_KIND: Partial<Record<SearchType, string>> = { GROUP_MESSAGE: 'group', DISCUSSION_MESSAGE: 'discussion', DIRECT_MESSAGE: 'direct' };
@@ -153,7 +151,9 @@ export async function search(ctx: DomainContext, args: SearchArgs): Promise<Sear
        where cm.user_id = ${p(actor.userId)} and c.kind in (${p(kinds)})
          and (d.id is null or exists (select 1 from group_member gm where gm.group_id = d.group_id and gm.user_id = cm.user_id))
          ${groupId ? `and coalesce(g.id, d.group_id) = ${p(groupId)}` : ''}`;
-  const groupScope = () => `select gm.group_id from group_member gm where gm.user_id = ${p(actor.userId)}${groupId ? ` and gm.group_id = ${p(groupId)}` : ''}`;
+  const groupScope = () =>
+    `select gm.group_id, g.last_reply_seq from group_member gm join chat_group g on g.id = gm.group_id
+      where gm.user_id = ${p(actor.userId)}${groupId ? ` and gm.group_id = ${p(groupId)}` : ''}`;
 
   // Relevance's share per scope: RELEVANCE_POOL over the viewer's conversations and groups (a
   // group counts once per BBS branch, the documents once), or the share the first page used.
@@ -210,9 +210,6 @@ export async function search(ctx: DomainContext, args: SearchArgs): Promise<Sear
               limit ${perScope})
           ) newest limit ${perScope}`;
   };
-  // A group's newest block of threads or replies (null: the group has none).
-  const newestBlock = (table: string, bits: number) => `((select max(z.search_seq) from ${table} z where z.group_id = s.group_id) >> ${bits})`;
-
   // Each branch yields the hits' keys; bodies and titles are read for the final page only, so
   // that no other row's text (often TOASTed) is read.
   const branches: string[] = [];
@@ -257,8 +254,8 @@ export async function search(ctx: DomainContext, args: SearchArgs): Promise<Sear
           table: 'thread_reply',
           walk: replyPlan.walk,
           scope: ['group_id', 's.group_id'],
-          walkOrder: '$.search_seq desc',
-          block: ['search_seq', REPLY_BLOCK_BITS, newestBlock('thread_reply', REPLY_BLOCK_BITS), BBS_NEWEST_BLOCKS],
+          walkOrder: '$.group_seq desc',
+          block: ['group_seq', REPLY_BLOCK_BITS, `(s.last_reply_seq >> ${REPLY_BLOCK_BITS})`, REPLY_NEWEST_BLOCKS],
           columns: (x) =>
             `${x}.id, ${x}.author_id, ${x}.created_at, ${x}.thread_id, ${x}.floor, ${x}.confidentiality,
              (select t.confidentiality from thread t where t.id = ${x}.thread_id) as thread_confidentiality, ${rank(x)} as rank`,

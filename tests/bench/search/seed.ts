@@ -257,6 +257,8 @@ export async function seedSearch(orm: MikroORM, url: string, options: SeedOption
       every('threads', options.threads),
     );
     const pickThread = chooser(threads.map((_, i) => 1 / Math.pow(i % 97 + 1, 0.8)), rand);
+    // Each group's replies are numbered as the application numbers them (chat_group.last_reply_seq).
+    const replySeqs = new Map<string, number>();
     const replyFigures = await indexed(
       client,
       threads.length ? options.replies : 0,
@@ -266,14 +268,17 @@ export async function seedSearch(orm: MikroORM, url: string, options: SeedOption
         thread.floors += 1;
         const created = new Date(thread.last.getTime() + Math.floor(rand() * 3 * 86_400_000));
         thread.last = created;
-        return { thread, floor: thread.floors, author: users[thread.group.members[Math.floor(rand() * thread.group.members.length)]], body: compose.text(1, 4), created };
+        const groupSeq = (replySeqs.get(thread.group.id) ?? 0) + 1;
+        replySeqs.set(thread.group.id, groupSeq);
+        return { thread, floor: thread.floors, groupSeq, author: users[thread.group.members[Math.floor(rand() * thread.group.members.length)]], body: compose.text(1, 4), created };
       },
       (r) => [r.body],
       (rows) =>
-        `insert into thread_reply (id, thread_id, group_id, floor, author_id, body, created_at, search_vector) values ${valuesList(rows, 7, (p) => `(gen_random_uuid(), ${p[0]}, ${p[1]}, ${p[2]}, ${p[3]}, ${p[4]}, ${p[5]}, ${p[6]}::tsvector)`)}`,
-      (r, vector) => [r.thread.id, r.thread.group.id, r.floor, r.author, r.body, r.created, vector],
+        `insert into thread_reply (id, thread_id, group_id, group_seq, floor, author_id, body, created_at, search_vector) values ${valuesList(rows, 8, (p) => `(gen_random_uuid(), ${p[0]}, ${p[1]}, ${p[2]}, ${p[3]}, ${p[4]}, ${p[5]}, ${p[6]}, ${p[7]}::tsvector)`)}`,
+      (r, vector) => [r.thread.id, r.thread.group.id, r.groupSeq, r.floor, r.author, r.body, r.created, vector],
       every('replies', options.replies),
     );
+    await insertRows(client, `update chat_group g set last_reply_seq = v.n::int from (`, [...replySeqs].map(([id, n]) => [id, n]), `) as v(id, n) where g.id = v.id::uuid`);
     await insertRows(
       client,
       `update thread t set last_floor = v.floors::int, reply_count = v.floors::int, last_activity_at = v.last::timestamptz from (`,

@@ -14,7 +14,7 @@ const SEARCH = `query($q: String!, $f: SearchFilter, $s: SearchSort, $first: Int
   search(query: $q, filter: $f, sort: $s, first: $first, after: $after) { edges { node { id type } } pageInfo { hasNextPage endCursor } } }`;
 
 const MESSAGES = 5000; // more than the 16 newest blocks of 256 that are probed one by one
-const REPLIES = 1200;
+const REPLIES = 5000; // likewise more than a group's 16 newest blocks of 256 replies
 
 let t: TestApp;
 let li: Client & { userId: string };
@@ -60,12 +60,13 @@ beforeAll(async () => {
   const replies = Array.from({ length: REPLIES }, (_, k) => k + 1);
   await sql(
     t.orm,
-    `insert into thread_reply (id, thread_id, group_id, floor, author_id, body, created_at, search_vector)
-     select gen_random_uuid(), ?, ?, v.floor, ?, v.body, to_timestamp(v.at / 1000.0), v.vector::tsvector
+    `insert into thread_reply (id, thread_id, group_id, group_seq, floor, author_id, body, created_at, search_vector)
+     select gen_random_uuid(), ?, ?, v.floor, v.floor, ?, v.body, to_timestamp(v.at / 1000.0), v.vector::tsvector
        from unnest(array[?]::int[], array[?]::text[], array[?]::float8[], array[?]::text[]) as v(floor, body, at, vector) order by v.floor`,
     [createThread.id, groupId, li.userId, replies, replies.map(body), replies.map((i) => start + i * 1000), replies.map((i) => toTsvectorLiteral(body(i)))],
   );
   await sql(t.orm, `update thread set last_floor = ?, reply_count = ? where id = ?`, [REPLIES, REPLIES, createThread.id]);
+  await sql(t.orm, `update chat_group set last_reply_seq = ? where id = ?`, [REPLIES, groupId]);
   await sql(t.orm, `analyze message; analyze thread_reply`);
   forgetWordShares();
 }, 120_000);
