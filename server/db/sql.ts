@@ -43,6 +43,22 @@ export async function query<R>(em: EntityManager, name: string, text: string, va
   return withConnection(em, async (connection) => (await connection.query({ name, text, values })).rows as R[]);
 }
 
+/**
+ * One prepared statement run with its generic plan (planned once per connection, not per call),
+ * for a statement whose plan the text already decides and whose planning is a large share of its
+ * cost (search). The setting is put back before the connection returns to the pool.
+ */
+export async function queryWithGenericPlan<R>(em: EntityManager, name: string, text: string, values: unknown[]): Promise<R[]> {
+  return withConnection(em, async (connection) => {
+    await connection.query(`set plan_cache_mode = force_generic_plan`);
+    try {
+      return (await connection.query({ name, text, values })).rows as R[];
+    } finally {
+      await connection.query(`reset plan_cache_mode`);
+    }
+  });
+}
+
 /** Several statements (`?` placeholders, inlined) in one round trip; the rows of each statement, in order. */
 export async function script(em: EntityManager, statements: Array<{ sql: string; params?: unknown[] }>): Promise<unknown[][]> {
   const platform = em.getPlatform();

@@ -8,7 +8,7 @@
  *   2. search latency p50/p95/p99 through the real GraphQL endpoint (HTTP, signed-in officials
  *      with sessions written by SQL), one- and two-word queries, common and rare words,
  *      relevance and time order, 1 and 8 concurrent searchers, next to the same SQL statement
- *      (captured from search() for the same viewer) run directly, and its EXPLAIN ANALYZE;
+ *      (the statement prepareSearch builds for the same viewer, run with its generic plan as search() runs it) run directly, and its EXPLAIN ANALYZE;
  *   3. the history page (GraphQL `conversation(id) { messages(first: 50) … }`, last 50 messages
  *      of a group) in requests/s next to the equivalent SQL through `pg` at the same concurrency
  *      (one statement), and next to the statements the API itself sends for such a request
@@ -47,7 +47,8 @@ import { loadConfig } from '../../server/config.js';
 import { startEmbeddedPostgres, tempDataDir, type EmbeddedDatabase } from '../../server/db/embedded.js';
 import { migrate, ormOptions } from '../../server/db/orm.js';
 import type { DomainContext } from '../../server/modules/context.js';
-import { search, type SearchArgs } from '../../server/modules/search/search.js';
+import { prepareSearch, type SearchArgs } from '../../server/modules/search/search.js';
+import { queryWithGenericPlan } from '../../server/db/sql.js';
 import { queryWords, toTsqueryLiteral } from '../../server/modules/search/segment.js';
 import type { ClientRequest, RunMessage, RunResult } from './search/client.js';
 import { machineBusyPercent, startProfile, summariseProfile } from './chat/measure.js';
@@ -264,19 +265,14 @@ try {
       const pick = random(SEED + 1);
       const viewerAt = () => viewers[Math.floor(pick() * viewers.length)];
 
-      /** The SQL search() sends for this viewer and query, run directly with the ORM's connection; returns its time. */
-      const conn = orm.em.fork().getConnection();
+      /** The statement search() sends for this viewer and query (prepareSearch, as search() builds it). */
       const sqlOf = async (viewer: Viewer, args: SearchArgs) => {
-        let captured: { sql: string; params: unknown[] } | null = null;
-        const ctx = {
-          actor: { userId: viewer.userId, sessionId: '', unitId: '', isSystemAdmin: false, adminUnitPaths: [] },
-          // The word statistics search() reads first come from the database; the search statement is captured.
-          em: { execute: async (sql: string, params: unknown[]) => ((captured = { sql, params }), sql.includes('from pg_stats') ? conn.execute(sql, params) : []), getMetadata: () => orm.em.getMetadata() },
-        } as unknown as DomainContext;
-        await search(ctx, args);
-        if (!captured) throw new Error('search() sent no SQL');
-        return captured as { sql: string; params: unknown[] };
+        const ctx = { actor: { userId: viewer.userId, sessionId: '', unitId: '', isSystemAdmin: false, adminUnitPaths: [] }, em: orm.em.fork() } as unknown as DomainContext;
+        const prepared = await prepareSearch(ctx, args);
+        if ('page' in prepared) throw new Error('search() sent no SQL');
+        return prepared;
       };
+      const sqlEm = orm.em.fork();
 
       console.log(`\nsearch over GraphQL (first: 20, snippets, authors, groups, threads), ${ROUNDS} requests per cell, random searchers:`);
       console.log(`  ${'query'.padEnd(14)}${'order'.padEnd(11)}${'conc'.padEnd(6)}${'p50'.padStart(10)}${'p95'.padStart(10)}${'p99'.padStart(10)}${'req/s'.padStart(9)}   ${'SQL alone p50'.padStart(13)}${'p95'.padStart(10)}   API p50 / SQL p50`);
@@ -287,9 +283,9 @@ try {
           // SQL alone, one at a time, same random viewers.
           const sqlTimes: number[] = [];
           for (let i = 0; i < Math.max(10, Math.floor(ROUNDS / 2)); i++) {
-            const { sql, params } = await sqlOf(viewerAt(), { query: q, sort, first: 20 });
+            const { name, text, values } = await sqlOf(viewerAt(), { query: q, sort, first: 20 });
             const t = performance.now();
-            await conn.execute(sql, params);
+            await queryWithGenericPlan(sqlEm, name, text, values);
             sqlTimes.push(performance.now() - t);
           }
           for (const concurrency of CONCURRENCY) {
@@ -311,8 +307,9 @@ try {
       console.log(`\nEXPLAIN (ANALYZE, BUFFERS) of search()'s SQL for the median searcher (${typical.conversations} conversations, ${typical.groups} groups):`);
       for (const q of QUERIES) {
         for (const sort of SORTS) {
-          const { sql, params } = await sqlOf(typical, { query: q, sort, first: 20 });
-          const plan = (await conn.execute<Array<{ 'QUERY PLAN': string }>>(`explain (analyze, buffers) ${sql}`, params)).map((r) => r['QUERY PLAN']);
+          const { text, values } = await sqlOf(typical, { query: q, sort, first: 20 });
+          // Planned for these values (a custom plan); search() itself runs the shape's generic plan.
+          const plan = (await direct.query<{ 'QUERY PLAN': string }>(`explain (analyze, buffers) ${text}`, values)).rows.map((r) => r['QUERY PLAN']);
           const exec = plan.find((l) => l.startsWith('Execution Time')) ?? '';
           console.log(`  "${q}" ${sort}: ${exec.replace('Execution Time: ', 'execution ')}`);
           if (EXPLAIN_FULL) console.log(plan.map((l) => `      ${l}`).join('\n'));

@@ -113,6 +113,12 @@ describe('search over large scopes', () => {
     });
   }
 
+  it('runs the statement with its generic plan and gives the connection back as it found it', async () => {
+    await pages(li, '中等', 'TIME', ['GROUP_MESSAGE']);
+    const modes = await Promise.all(Array.from({ length: 8 }, () => sql<{ mode: string }>(t.orm, `select current_setting('plan_cache_mode') as mode, pg_sleep(0.01)`)));
+    expect(new Set(modes.map(([r]) => r.mode))).toEqual(new Set(['auto']));
+  });
+
   it('ranks the same pool on every page by relevance: no repeats, only matches, the rare word complete', async () => {
     for (const q of ['常见', '中等', '华西都市报']) {
       const got = await pages(li, q, 'RELEVANCE', ['GROUP_MESSAGE', 'REPLY']);
