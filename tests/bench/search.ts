@@ -54,7 +54,7 @@ import type { ClientRequest, RunMessage, RunResult } from './search/client.js';
 import { machineBusyPercent, startProfile, summariseProfile } from './chat/measure.js';
 import { random } from './search/corpus.js';
 import { createViewers, seedSearch, type IndexingFigures, type Viewer } from './search/seed.js';
-import { captureStatements, replayStatements, type SentStatement } from './search/statements.js';
+import { captureStatements, replayStatements, type SentStatement } from '../helpers/statements.js';
 
 const env = (name: string, fallback: number) => {
   const raw = process.env[name];

@@ -1,5 +1,4 @@
 import { MikroORM } from '@mikro-orm/postgresql';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../../server/app.js';
 import { loadConfig } from '../../../server/config.js';
@@ -9,6 +8,7 @@ import { count, sql } from '../../helpers/demo.js';
 import { Client, signedIn } from '../../helpers/graphql.js';
 import { openStream, type Stream } from '../../helpers/ws.js';
 import { upload } from '../../helpers/files.js';
+import { captureStatements } from '../../helpers/statements.js';
 
 const SEND = `mutation($c: ID!, $b: String!, $k: String!, $r: ID) { sendMessage(conversationId: $c, body: $b, clientMessageId: $k, replyToId: $r) { id seq body } }`;
 const STATE = `query($c: ID!) { conversation(id: $c) { lastSeq messages(first: 100) { edges { node { id seq body editedAt recalledAt reactions { emoji count users { realName } } } } } } }`;
@@ -23,21 +23,7 @@ const key = () => `msg-test-${Date.now()}-${n++}`;
 const streams: Stream[] = [];
 
 /** The SQL statements the server sends while `work` runs (the server runs in this process). */
-async function statementsOf(work: () => Promise<unknown>): Promise<string[]> {
-  const statements: string[] = [];
-  const original = pg.Client.prototype.query;
-  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-    const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text?: string })?.text;
-    if (text) statements.push(text);
-    return (original as (...a: unknown[]) => unknown).apply(this, args);
-  } as typeof original;
-  try {
-    await work();
-  } finally {
-    pg.Client.prototype.query = original;
-  }
-  return statements;
-}
+const statementsOf = async (work: () => Promise<unknown>): Promise<string[]> => (await captureStatements(work)).map((s) => s.text);
 
 beforeAll(async () => {
   t = await startTestApp();

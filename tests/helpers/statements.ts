@@ -9,19 +9,21 @@ export interface SentStatement {
 
 /**
  * The statements the server sends to PostgreSQL while `work` runs (it must run alone), captured at
- * `pg`'s Client.query, which MikroORM, knex and the server's prepared statements all go through.
- * The benchmark replays them directly to compare a request with exactly the SQL it needs.
+ * `pg`'s Client.query, which MikroORM, knex and the server's prepared statements all go through
+ * (the server must run in this process). Tests count them; the search benchmark replays them
+ * directly to compare a request with exactly the SQL it needs.
  */
 export async function captureStatements(work: () => Promise<unknown>): Promise<SentStatement[]> {
   const sent: SentStatement[] = [];
   const original = pg.Client.prototype.query;
-  pg.Client.prototype.query = function (this: pg.Client, config: unknown, values?: unknown, callback?: unknown) {
+  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+    const [config, values] = args;
     if (typeof config === 'string') sent.push({ text: config, values: Array.isArray(values) ? values : [] });
     else if (config && typeof config === 'object' && 'text' in config) {
       const c = config as { text: string; values?: unknown[]; name?: string };
       sent.push({ text: c.text, values: c.values ?? (Array.isArray(values) ? values : []), name: c.name });
     }
-    return (original as (...args: unknown[]) => unknown).call(this, config, values, callback);
+    return (original as (...a: unknown[]) => unknown).apply(this, args);
   } as typeof original;
   try {
     await work();
