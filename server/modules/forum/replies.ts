@@ -72,10 +72,11 @@ export async function replyToThread(
     if (!still.member) throw notFound('帖子');
     if (still.archived) throw forbidden('该版块已归档，不能回复');
     const [{ id }] = await em.execute<Array<{ id: string }>>(
-      // The reply's number within the group (search reads a group's replies in blocks of them).
+      // The reply's number within the group (search reads a group's replies in blocks of them), and
+      // its time read after that row lock was granted, so that number order is time order.
       `with g as (update chat_group set last_reply_seq = last_reply_seq + 1 where id = ? returning last_reply_seq)
        insert into thread_reply (id, thread_id, group_id, group_seq, floor, author_id, body, quote_id, created_at, search_vector, confidentiality)
-       select gen_random_uuid(), ?, ?, g.last_reply_seq, ?, ?, ?, ?, now(), ?::tsvector, ? from g returning id`,
+       select gen_random_uuid(), ?, ?, g.last_reply_seq, ?, ?, ?, ?, clock_timestamp(), ?::tsvector, ? from g returning id`,
       [access.group.group.id, access.thread.id, access.group.group.id, next.last_floor, actor.userId, body, quoteId, toTsvectorLiteral(body), level],
     );
     if (verdict.acknowledged) {

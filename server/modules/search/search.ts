@@ -123,9 +123,8 @@ export async function prepareSearch(ctx: DomainContext, args: SearchArgs): Promi
   if (cursorShare !== null && (!Number.isInteger(cursorShare) || cursorShare < 1 || cursorShare > RELEVANCE_POOL)) throw badInput('分页游标无效', 'after');
 
   const params: unknown[] = [];
-  // Values are pushed in the order their `?` appear: every fragment below is built inline, left to right.
+  // Each value becomes a numbered parameter of the statement.
   const p = (value: unknown) => (params.push(value), `$${params.length}`);
-  // The tsquery is a constant in each statement (not a CTE column), so the planner sees the words.
   const rank = (alias: string) => (sort === 'TIME' ? `0::real` : `ts_rank(${alias}.search_vector, ${p(tsquery)}::tsquery)`);
   const filters = (alias: string, authorColumn = 'author_id') =>
     (authorId ? ` and ${alias}.${authorColumn} = ${p(authorId)}` : '') +
@@ -137,7 +136,7 @@ export async function prepareSearch(ctx: DomainContext, args: SearchArgs): Promi
 
   const kinds = types.map((t) => CONVERSATION_KIND[t]).filter((k): k is string => !!k);
   const bbs = types.includes('THREAD') || types.includes('REPLY');
-  // The tsquery is a constant in each statement (not a CTE column), so the planner sees the words.
+  // The words are a parameter of each branch (not a CTE column), so that GIN can use them.
   const matches = (alias: string, walk = false) => (walk ? `(${alias}.search_vector @@ ${p(tsquery)}::tsquery) is true` : `${alias}.search_vector @@ ${p(tsquery)}::tsquery`);
   // Per table: whether to walk, and the rarest word, which alone drives a GIN probe (each further
   // common word costs a probe more than testing it on the few rows found).
@@ -186,6 +185,8 @@ export async function prepareSearch(ctx: DomainContext, args: SearchArgs): Promi
   // - common words (WALK_SHARE of the rows or more), whose GIN lists are long, walk the scope
   //   newest first (btree) and test each row, stopping after enough matched. `is true` keeps the
   //   planner on that walk: it cannot estimate a scope's share (scopes differ a thousandfold).
+  //   In a probe the block key alone stands for the scope in the index (`is true` again): adding
+  //   the scope's own, longer GIN list to the probe only makes it dearer.
   const newestMatches = (o: {
     table: string;
     walk: boolean;
