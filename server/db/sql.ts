@@ -38,9 +38,13 @@ async function withConnection<T>(em: EntityManager, work: (connection: PgClient)
   }
 }
 
-/** One prepared statement; `name` must be unique per text (pg keeps it per connection). */
-export async function query<R>(em: EntityManager, name: string, text: string, values: unknown[]): Promise<R[]> {
-  return withConnection(em, async (connection) => (await connection.query({ name, text, values })).rows as R[]);
+/**
+ * One statement with numbered parameters. With a `name` it is prepared once per connection (pg
+ * keeps it for the connection's life, so the name must be unique per text and the set of names
+ * bounded); without, it is planned for its values each time.
+ */
+export async function query<R>(em: EntityManager, name: string | undefined, text: string, values: unknown[]): Promise<R[]> {
+  return withConnection(em, async (connection) => (await connection.query(name ? { name, text, values } : { text, values })).rows as R[]);
 }
 
 /**

@@ -47,8 +47,7 @@ import { loadConfig } from '../../server/config.js';
 import { startEmbeddedPostgres, tempDataDir, type EmbeddedDatabase } from '../../server/db/embedded.js';
 import { migrate, ormOptions } from '../../server/db/orm.js';
 import type { DomainContext } from '../../server/modules/context.js';
-import { prepareSearch, type SearchArgs } from '../../server/modules/search/search.js';
-import { queryWithGenericPlan } from '../../server/db/sql.js';
+import { prepareSearch, runSearch, type SearchArgs } from '../../server/modules/search/search.js';
 import { queryWords, toTsqueryLiteral } from '../../server/modules/search/segment.js';
 import type { ClientRequest, RunMessage, RunResult } from './search/client.js';
 import { machineBusyPercent, startProfile, summariseProfile } from './chat/measure.js';
@@ -283,9 +282,9 @@ try {
           // SQL alone, one at a time, same random viewers.
           const sqlTimes: number[] = [];
           for (let i = 0; i < Math.max(10, Math.floor(ROUNDS / 2)); i++) {
-            const { name, text, values } = await sqlOf(viewerAt(), { query: q, sort, first: 20 });
+            const prepared = await sqlOf(viewerAt(), { query: q, sort, first: 20 });
             const t = performance.now();
-            await queryWithGenericPlan(sqlEm, name, text, values);
+            await runSearch(sqlEm, prepared);
             sqlTimes.push(performance.now() - t);
           }
           for (const concurrency of CONCURRENCY) {

@@ -1,6 +1,6 @@
 import { ChatGroup, Thread } from '../../db/entities/index.js';
 import { createHash } from 'node:crypto';
-import { entityColumns, queryWithGenericPlan } from '../../db/sql.js';
+import { entityColumns, query, queryWithGenericPlan } from '../../db/sql.js';
 import { badInput } from '../../errors.js';
 import { PERSON_COLUMNS, PeopleSeen, personJoin, personOf, type PersonRow, type PersonView } from '../accounts/people.js';
 import { requireActor, type DomainContext } from '../context.js';
@@ -70,7 +70,8 @@ export interface SearchHit {
 
 /** The search statement for one request, and how its rows become the page. */
 export interface PreparedSearch {
-  name: string;
+  /** Set for the shapes that run as named statements with a generic plan. */
+  name: string | undefined;
   text: string;
   values: unknown[];
   finish: (rows: Array<Record<string, unknown>>) => SearchPage;
@@ -310,10 +311,13 @@ export async function prepareSearch(ctx: DomainContext, args: SearchArgs): Promi
        left join chat_group rg on rg.id = hits.group_id
        ${personJoin('hits.author_id', true)}
       ${order}`;
-  // One named statement per shape of query (its text), planned once per connection: the plan of a
-  // shape does not depend on the values (every choice is written into the text), and planning this
-  // statement costs more than a third of running it.
-  const name = `jiaoliu_search_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+  // The unfiltered searches (the search box) are one named statement per shape (its text), planned
+  // once per connection: every plan choice is already written into the text, and planning costs a
+  // third of running it. Their shapes are few (order, strategies, one or more words, cursor), so
+  // each connection keeps a few dozen plans; filtered searches, in many more shapes, are planned
+  // for their values each time.
+  const reusable = types.length === ALL_TYPES.length && !groupId && !authorId && !from && !to;
+  const name = reusable ? `jiaoliu_search_${createHash('sha1').update(text).digest('hex').slice(0, 20)}` : undefined;
   const finish = (rows: Array<Record<string, unknown>>): SearchPage => {
     const people = new PeopleSeen();
     const hits: SearchHit[] = rows.map((r) => ({
@@ -342,9 +346,13 @@ export async function prepareSearch(ctx: DomainContext, args: SearchArgs): Promi
   return { name, text, values: params, finish };
 }
 
-/** Runs the request's search statement (see prepareSearch) with a generic plan. */
+/** Runs the request's search statement (see prepareSearch). */
 export async function search(ctx: DomainContext, args: SearchArgs): Promise<SearchPage> {
   const prepared = await prepareSearch(ctx, args);
   if ('page' in prepared) return prepared.page;
-  return prepared.finish(await queryWithGenericPlan<Record<string, unknown>>(ctx.em, prepared.name, prepared.text, prepared.values));
+  return prepared.finish(await runSearch(ctx.em, prepared));
 }
+
+/** A named shape with its generic plan, any other planned for its values. */
+export const runSearch = (em: DomainContext['em'], { name, text, values }: PreparedSearch) =>
+  name ? queryWithGenericPlan<Record<string, unknown>>(em, name, text, values) : query<Record<string, unknown>>(em, undefined, text, values);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { Client, signedIn } from '../../helpers/graphql.js';
 import { sql } from '../../helpers/demo.js';
+import { captureStatements } from '../../helpers/statements.js';
 import { toTsvectorLiteral } from '../../../server/modules/search/segment.js';
 import { forgetWordShares, wordShare } from '../../../server/modules/search/wordShare.js';
 
@@ -113,8 +114,14 @@ describe('search over large scopes', () => {
     });
   }
 
-  it('runs the statement with its generic plan and gives the connection back as it found it', async () => {
-    await pages(li, '中等', 'TIME', ['GROUP_MESSAGE']);
+  it('prepares the statement of the search box once per shape (generic plan), a filtered search each time, and gives the connection back as it found it', async () => {
+    const sent = await captureStatements(() => li.request(SEARCH, { q: '中等', s: 'TIME', first: 20 }));
+    const named = sent.filter((s) => s.name?.startsWith('jiaoliu_search_'));
+    expect(named).toHaveLength(1);
+    expect(sent.some((s) => s.text === 'set plan_cache_mode = force_generic_plan')).toBe(true);
+    const filtered = await captureStatements(() => pages(li, '中等', 'TIME', ['GROUP_MESSAGE']));
+    expect(filtered.some((s) => s.name?.startsWith('jiaoliu_search_'))).toBe(false);
+    expect(filtered.some((s) => /from message x/.test(s.text))).toBe(true);
     const modes = await Promise.all(Array.from({ length: 8 }, () => sql<{ mode: string }>(t.orm, `select current_setting('plan_cache_mode') as mode, pg_sleep(0.01)`)));
     expect(new Set(modes.map(([r]) => r.mode))).toEqual(new Set(['auto']));
   });
