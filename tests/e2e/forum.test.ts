@@ -213,6 +213,9 @@ describe('BBS, notifications, search and discussion groups in the browser', () =
     await page.getByTestId('search-result').first().waitFor();
     expect(await page.getByTestId('search-summary').textContent()).toContain('“行政许可”的搜索结果');
     expect(await page.getByTestId('search-word').allTextContents()).toContain('行政许可');
+    // Relevance lists the most relevant hits; a short list needs no hint about the ranked pool.
+    expect(await page.getByTestId('search-summary').textContent()).toMatch(/最相关的 \d+ 条/);
+    expect(await page.getByTestId('search-pool-hint').isHidden()).toBe(true);
 
     // A message of the demo group, with the words marked (as <mark> text, not HTML).
     const message = page.locator('[data-testid=search-result][data-type=GROUP_MESSAGE]').filter({ hasText: '省级政府规章可以设定行政许可吗' });

@@ -27,6 +27,9 @@ const GROUPS = `query SearchGroups { myGroups { id name } }`;
 const PEOPLE = `query SearchAuthors($q: String!) { directory(filter: { query: $q }, first: 8) { edges { node { id realName title unit { id name } } } } }`;
 
 const PAGE_SIZE = 20;
+/** A relevance list at least this long may have reached the end of the ranked pool (about 200). */
+const POOL_HINT_AT = 100;
+const countText = (sort: 'RELEVANCE' | 'TIME', n: number) => (sort === 'RELEVANCE' ? ` · 最相关的 ${n} 条` : ` · 共 ${n} 条`);
 const MAX_QUERY = 50;
 const TYPES: SearchResultType[] = ['GROUP_MESSAGE', 'DISCUSSION_MESSAGE', 'DIRECT_MESSAGE', 'THREAD', 'REPLY', 'DOCUMENT'];
 const DAY_MS = 86_400_000;
@@ -124,12 +127,13 @@ export function searchPage(ctx: PageContext): Page {
   const list = h('ol', { class: 'search-results', 'data-testid': 'search-results', 'aria-label': '搜索结果' });
   const status = h('div');
   const more = h('button', { type: 'button', class: 'btn btn-secondary', hidden: true, 'data-testid': 'search-more', onclick: () => void run(false) }, '加载更多');
+  const poolHint = h('p', { class: 'muted small', hidden: true, 'data-testid': 'search-pool-hint' }, '按相关度排序时，只在较新的匹配内容中排出最相关的结果；要查看全部匹配，请改为按时间排序。');
   const el = h(
     'section',
     { class: 'search-page', 'data-testid': 'search-page' },
     pageTitle('搜索', h('p', { class: 'muted' }, '在您能看到的群聊、讨论组、私聊和群论坛中查找，支持中文分词')),
     form,
-    h('section', { class: 'card', 'aria-label': '搜索结果' }, summary, list, status, h('div', { class: 'more-row' }, more)),
+    h('section', { class: 'card', 'aria-label': '搜索结果' }, summary, list, status, h('div', { class: 'more-row' }, more), poolHint),
   );
 
   let criteria = readCriteria();
@@ -276,6 +280,7 @@ export function searchPage(ctx: PageContext): Page {
     if (!c.q) {
       replaceChildren(list);
       more.hidden = true;
+      poolHint.hidden = true;
       setText(summary, null);
       replaceChildren(status, emptyState('输入关键词开始搜索', h('p', { class: 'muted small' }, '多个词用空格分开，每个词都须出现；可按群组、类型、发布人和日期筛选')));
       return;
@@ -286,6 +291,7 @@ export function searchPage(ctx: PageContext): Page {
       replaceChildren(status, loading('正在搜索…'));
       setText(summary, null);
       more.hidden = true;
+      poolHint.hidden = true;
     } else {
       more.disabled = true;
       more.textContent = '正在加载…';
@@ -311,8 +317,10 @@ export function searchPage(ctx: PageContext): Page {
         `“${c.q}”的搜索结果`,
         h('span', { class: 'muted small' }, ' · 匹配词：'),
         words.map((w) => h('mark', { class: 'word', 'data-testid': 'search-word' }, w)),
-        list.children.length ? h('span', { class: 'muted small' }, page.pageInfo.hasNextPage ? ` · 已显示 ${list.children.length} 条` : ` · 共 ${list.children.length} 条`) : null,
+        list.children.length ? h('span', { class: 'muted small' }, page.pageInfo.hasNextPage ? ` · 已显示 ${list.children.length} 条` : countText(c.sort, list.children.length)) : null,
       );
+      // Relevance ranks the newest matches only (about RELEVANCE_POOL of them): say so at the end of a long list.
+      poolHint.hidden = !(c.sort === 'RELEVANCE' && !page.pageInfo.hasNextPage && list.children.length >= POOL_HINT_AT);
       if (!list.children.length) {
         replaceChildren(
           status,
