@@ -4,7 +4,7 @@ import { blockedIds } from '../../modules/chat/direct.js';
 import { groupMembers, pendingApplications } from '../../modules/chat/groups.js';
 import { history, unreadCounts, type HistoryArgs } from '../../modules/chat/messages.js';
 import { MESSAGE_ROW_COLUMNS, messagePageViews, READER_COLUMNS, viewExtras, type MessageRow, type MessageView } from '../../modules/chat/messageViews.js';
-import { PERSON_COLUMNS, personJoin, type PersonRow, type PersonView } from '../../modules/accounts/people.js';
+import { loadPeople, PERSON_COLUMNS, personJoin, type PersonRow, type PersonView } from '../../modules/accounts/people.js';
 import { query } from '../../db/sql.js';
 import { ConversationAccess, EDIT_WINDOW_MS, GroupAccess, RECALL_WINDOW_MS } from '../../modules/chat/subjects.js';
 import { requireActor } from '../../modules/context.js';
@@ -41,11 +41,8 @@ async function accessFor(ctx: Ctx, groups: ChatGroup[]): Promise<GroupAccess[]> 
   return groups.map((g) => cache!.get(g.id)!);
 }
 
-export const usersById = async (ctx: Ctx, ids: string[]) => {
-  const unique = [...new Set(ids)];
-  const users = unique.length ? await ctx.domain.em.find(User, { id: unique }, { populate: ['unit'] }) : [];
-  return new Map(users.map((u) => [u.id, u]));
-};
+/** People by id as plain person views (one prepared statement; the User presenter reads them like entities). */
+export const usersById = async (ctx: Ctx, ids: string[]) => (ids.length ? loadPeople(ctx.domain.em, ids) : new Map<string, PersonView>());
 
 export const groupResolvers = {
   visibility: (g: ChatGroup) => upper(g.visibility),
