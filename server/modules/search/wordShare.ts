@@ -49,11 +49,6 @@ export async function wordShares(em: DomainContext['em'], table: SearchTable, wo
   return words.map((word) => (entry ? entry.share.get(word) ?? entry.other : 0));
 }
 
-/** The share of rows that hold every word (words multiply as if independent). */
-export async function wordShare(em: DomainContext['em'], table: SearchTable, words: string[]): Promise<number> {
-  return (await wordShares(em, table, words)).reduce((share, s) => share * s, 1);
-}
-
 /** Forgets the statistics read so far (after an ANALYZE that should count at once). */
 export function forgetWordShares(): void {
   cache = null;
