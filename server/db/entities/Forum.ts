@@ -128,6 +128,8 @@ export const ThreadReplySchema = new EntitySchema<ThreadReply>({
     { name: 'thread_reply_group_id_group_seq_unique', properties: ['group', 'groupSeq'] },
   ],
   indexes: [
+    // A group's replies newest first by time: search's merged walk (one child per group).
+    { name: 'thread_reply_group_id_created_at_id_index', properties: ['group', 'createdAt', 'id'] },
     // Search within the viewer's groups (btree_gin): a word's matches in one block of 256
     // consecutive replies of a group, so that search probes a group's newest blocks first.
     {

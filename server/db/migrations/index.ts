@@ -9,6 +9,7 @@ import { Migration20261125140000Moderation } from './Migration20261125140000Mode
 import { Migration20261125150000Confidentiality } from './Migration20261125150000Confidentiality.js';
 import { Migration20261125160000MeetingAttachments } from './Migration20261125160000MeetingAttachments.js';
 import { Migration20261125170000SearchBlocks } from './Migration20261125170000SearchBlocks.js';
+import { Migration20261125180000SearchMerge } from './Migration20261125180000SearchMerge.js';
 
 /** Checked-in migrations, applied in order by the Migrator at start. */
 export const migrationsList = [
@@ -23,4 +24,5 @@ export const migrationsList = [
   { name: 'Migration20261125150000Confidentiality', class: Migration20261125150000Confidentiality },
   { name: 'Migration20261125160000MeetingAttachments', class: Migration20261125160000MeetingAttachments },
   { name: 'Migration20261125170000SearchBlocks', class: Migration20261125170000SearchBlocks },
+  { name: 'Migration20261125180000SearchMerge', class: Migration20261125180000SearchMerge },
 ];

@@ -27,7 +27,130 @@ const MESSAGE_NEWEST_BLOCKS = 16;
 const REPLY_NEWEST_BLOCKS = 16;
 /** Words in at least this share of a table's rows walk each scope newest first instead. */
 const WALK_SHARE = 0.1;
+/**
+ * Time order, when the words are in at least MERGE_SHARE of the rows: every scope is walked newest
+ * first (btree) in one merge over all of them (PostgreSQL's Merge Append), which stops as soon as
+ * the page is full, so the scopes together read about as many rows as one page needs instead of a
+ * page each. A walk reads at most a scope's newest `window` rows; older rows come from the block
+ * probes, and only for scopes whose window ends above the page's last hit. Each child of the merge
+ * is one scope, so the statement has one shape per padded scope count (MERGE_*_SHAPES).
+ */
+export const mergeTuning = { enabled: true, share: 0.01, window: 1024 };
+const MERGE_CONVERSATION_SHAPES = [4, 8, 16, 32, 64];
+const MERGE_GROUP_SHAPES = [2, 4, 8, 16, 32];
 const CONVERSATION_KIND: Partial<Record<SearchType, string>> = { GROUP_MESSAGE: 'group', DISCUSSION_MESSAGE: 'discussion', DIRECT_MESSAGE: 'direct' };
+const CONVERSATION_TYPE: Record<string, SearchType> = { group: 'GROUP_MESSAGE', discussion: 'DISCUSSION_MESSAGE', direct: 'DIRECT_MESSAGE' };
+
+/** A scope of the merged walk: its id, and where its window ends (the row `window` rows below its newest). */
+interface ScopeWindow {
+  id: string | null;
+  kind: string | null;
+  groupId: string | null;
+  at: string | null;
+  bid: string | null;
+}
+
+/** The scopes padded with empty ones up to the next shape, or null when there are too many. */
+const padded = (scopes: ScopeWindow[], shapes: number[]): ScopeWindow[] => {
+  const size = shapes.find((n) => n >= scopes.length)!;
+  return [...scopes, ...Array.from({ length: size - scopes.length }, () => ({ id: null, kind: null, groupId: null, at: null, bid: null }))];
+};
+
+/**
+ * The viewer's conversations and groups (the same rules as the statement's own scopes, which
+ * check them again), each with the end of its window; null when there are more than the largest
+ * merged shape holds.
+ */
+async function mergeWindows(em: DomainContext['em'], userId: string): Promise<{ conversations: ScopeWindow[]; groups: ScopeWindow[] } | null> {
+  const rows = await query<{ scope: 'c' | 'g'; id: string; kind: string | null; group_id: string | null; at: string | null; bid: string | null }>(
+    em,
+    'jiaoliu_search_windows',
+    `select 'c' as scope, c.id, c.kind, coalesce(g.id, d.group_id) as group_id, b.created_at::text as at, b.id as bid
+       from conversation_member cm
+       join conversation c on c.id = cm.conversation_id
+       left join chat_group g on g.conversation_id = c.id
+       left join discussion_group d on d.conversation_id = c.id
+       left join lateral (select m.created_at, m.id from message m where m.conversation_id = c.id and m.seq <= c.last_seq - $2 order by m.seq desc limit 1) b on true
+      where cm.user_id = $1 and (d.id is null or exists (select 1 from group_member gm where gm.group_id = d.group_id and gm.user_id = cm.user_id))
+     union all
+     select 'g', g.id, null, g.id, b.created_at::text, b.id
+       from group_member gm
+       join chat_group g on g.id = gm.group_id
+       left join lateral (select r.created_at, r.id from thread_reply r where r.group_id = g.id and r.group_seq <= g.last_reply_seq - $2 order by r.group_seq desc limit 1) b on true
+      where gm.user_id = $1`,
+    [userId, mergeTuning.window],
+  );
+  const of = (scope: 'c' | 'g') => rows.filter((r) => r.scope === scope).map((r) => ({ id: r.id, kind: r.kind, groupId: r.group_id, at: r.at, bid: r.bid }));
+  const conversations = of('c');
+  const groups = of('g');
+  if (conversations.length > MERGE_CONVERSATION_SHAPES.at(-1)! || groups.length > MERGE_GROUP_SHAPES.at(-1)!) return null;
+  return { conversations, groups };
+}
+
+/** A row of the merged walk, as the final statement takes it back (created_at as text: exact). */
+interface WalkedRow {
+  type: string;
+  id: string;
+  author_id: string;
+  created_at: string;
+  group_id: string | null;
+  conversation_id: string | null;
+  seq: number | null;
+  thread_id: string | null;
+  floor: number | null;
+  confidentiality: string;
+}
+
+/**
+ * The merged walk: one child per scope, each newest first within its window and only while the
+ * viewer is still in it, merged by time (Merge Append) and stopped after `size + 1` rows. The
+ * planner would rather sort the children's few estimated rows than merge them, which would read
+ * every window whole, so this statement is planned with sorting disabled: its only sort-free plan
+ * is the merge. Its own statement, because the rest of the search needs sorts.
+ */
+async function walkScopes(
+  em: DomainContext['em'],
+  scopes: { conversations: ScopeWindow[]; groups: ScopeWindow[] },
+  o: { userId: string; tsquery: string; size: number; cursor: [string, string] | null },
+): Promise<WalkedRow[]> {
+  const values: unknown[] = [];
+  const p = (value: unknown) => (values.push(value), `$${values.length}`);
+  const viewer = p(o.userId);
+  const words = p(o.tsquery);
+  const cursor = o.cursor ? p(o.cursor[0]) + '::timestamptz, ' + p(o.cursor[1]) + '::uuid' : null;
+  const within = (w: ScopeWindow) =>
+    `(x.created_at, x.id) >= (coalesce(${p(w.at)}::timestamptz, '-infinity'), coalesce(${p(w.bid)}::uuid, '00000000-0000-0000-0000-000000000000'))` +
+    (cursor ? ` and (x.created_at, x.id) < (${cursor})` : '') +
+    ` and (x.search_vector @@ ${words}::tsquery) is true`;
+  const conversation = (w: ScopeWindow) => `
+    (select ${p(w.kind ? CONVERSATION_TYPE[w.kind] : null)}::text as type, x.id, x.author_id, x.created_at::text as created_at, ${p(w.groupId)}::uuid as group_id,
+            x.conversation_id, x.seq, null::uuid as thread_id, null::int as floor, x.confidentiality, x.created_at as at
+       from message x
+      where x.conversation_id = (select s.id from live s where s.id = ${p(w.id)}::uuid) and ${within(w)} and x.recalled_at is null
+        and jl_may_read(x.id, x.confidentiality, x.author_id, ${p(w.groupId)}::uuid, ${viewer})
+      order by x.created_at desc, x.id desc)`;
+  const group = (w: ScopeWindow) => `
+    (select 'REPLY'::text as type, x.id, x.author_id, x.created_at::text as created_at, x.group_id, null::uuid as conversation_id, null::int as seq, x.thread_id, x.floor,
+            (select case when 'restricted' in (x.confidentiality, t.confidentiality) then 'restricted'
+                         when 'internal' in (x.confidentiality, t.confidentiality) then 'internal' else 'normal' end
+               from thread t where t.id = x.thread_id) as confidentiality, x.created_at as at
+       from thread_reply x
+      where x.group_id = (select s.group_id from glive s where s.group_id = ${p(w.id)}::uuid) and ${within(w)} and x.deleted_at is null
+        and jl_may_read(x.id, x.confidentiality, x.author_id, x.group_id, ${viewer})
+        and exists (select 1 from thread t where t.id = x.thread_id and t.removed_at is null and jl_may_read(t.id, t.confidentiality, t.author_id, t.group_id, ${viewer}))
+      order by x.created_at desc, x.id desc)`;
+  // The viewer's conversations and groups now, as in the search statement (mergeWindows read them a moment ago).
+  const text = `
+    with live as materialized (
+           select c.id from conversation_member cm join conversation c on c.id = cm.conversation_id left join discussion_group d on d.conversation_id = c.id
+            where cm.user_id = ${viewer} and (d.id is null or exists (select 1 from group_member gm where gm.group_id = d.group_id and gm.user_id = cm.user_id))),
+         glive as materialized (select gm.group_id from group_member gm where gm.user_id = ${viewer})
+    select type, id, author_id, created_at, group_id, conversation_id, seq, thread_id, floor, confidentiality from (
+      ${[...padded(scopes.conversations, MERGE_CONVERSATION_SHAPES).map(conversation), ...padded(scopes.groups, MERGE_GROUP_SHAPES).map(group)].join('\n union all ')}
+    ) h order by at desc, id desc limit ${p(o.size + 1)}`;
+  const name = `jiaoliu_search_walk_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+  return queryWithGenericPlan<WalkedRow>(em, name, text, values, ['enable_sort = off']);
+}
 
 export interface SearchFilter {
   groupId?: unknown;
@@ -144,7 +267,8 @@ export async function prepareSearch(ctx: DomainContext, args: SearchArgs): Promi
   const plan = async (table: SearchTable) => {
     const shares = await wordShares(ctx.em, table, words);
     const rarest = words[shares.indexOf(Math.min(...shares))];
-    return { walk: shares.reduce((all, s) => all * s, 1) >= WALK_SHARE, rarest };
+    const share = shares.reduce((all, s) => all * s, 1);
+    return { walk: share >= WALK_SHARE, share, rarest };
   };
   const [messagePlan, replyPlan] = await Promise.all([plan('message'), plan('thread_reply')]);
   const probeMatches = (alias: string, rarest: string) =>
@@ -221,15 +345,20 @@ export async function prepareSearch(ctx: DomainContext, args: SearchArgs): Promi
               limit ${perScope})
           ) newest limit ${perScope}`;
   };
+  const reusable = types.length === ALL_TYPES.length && !groupId && !authorId && !from && !to;
+  const merge =
+    sort === 'TIME' && reusable && mergeTuning.enabled && Math.min(messagePlan.share, replyPlan.share) >= mergeTuning.share
+      ? await mergeWindows(ctx.em, actor.userId)
+      : null;
   // Each branch yields the hits' keys; bodies and titles are read for the final page only, so
   // that no other row's text (often TOASTed) is read.
   const branches: string[] = [];
-  if (kinds.length) {
-    branches.push(`
+  // A scope source's newest matching messages (`from` yields s: id, kind, last_seq, group_id).
+  const messageBranch = (from: string, extra: (x: string) => string = () => '') => `
       select case s.kind when 'group' then 'GROUP_MESSAGE' when 'discussion' then 'DISCUSSION_MESSAGE' else 'DIRECT_MESSAGE' end as type,
              m.id, m.author_id, m.created_at, s.group_id, m.conversation_id, m.seq, null::uuid as thread_id, null::int as floor,
              null::text as name, m.rank, m.confidentiality
-        from (${conversationScope()}) s
+        from ${from}
         cross join lateral (${newestMatches({
           table: 'message',
           walk: messagePlan.walk,
@@ -238,9 +367,9 @@ export async function prepareSearch(ctx: DomainContext, args: SearchArgs): Promi
           block: ['seq', MESSAGE_BLOCK_BITS, `(s.last_seq >> ${MESSAGE_BLOCK_BITS})`, MESSAGE_NEWEST_BLOCKS],
           columns: (x) => `${x}.id, ${x}.author_id, ${x}.created_at, ${x}.conversation_id, ${x}.seq, ${x}.confidentiality, ${rank(x)} as rank`,
           where: (x, walk) =>
-            `${walk ? matches(x, true) : probeMatches(x, messagePlan.rarest)} and ${x}.recalled_at is null and jl_may_read(${x}.id, ${x}.confidentiality, ${x}.author_id, s.group_id, ${p(actor.userId)})${filters(x)}`,
-        })}) m`);
-  }
+            `${walk ? matches(x, true) : probeMatches(x, messagePlan.rarest)} and ${x}.recalled_at is null and jl_may_read(${x}.id, ${x}.confidentiality, ${x}.author_id, s.group_id, ${p(actor.userId)})${filters(x)}${extra(x)}`,
+        })}) m`;
+  if (kinds.length && !merge) branches.push(messageBranch(`(${conversationScope()}) s`));
   if (types.includes('THREAD')) {
     branches.push(`
       select 'THREAD' as type, t.id, t.author_id, t.created_at, s.group_id, null::uuid as conversation_id, null::int as seq,
@@ -254,13 +383,13 @@ export async function prepareSearch(ctx: DomainContext, args: SearchArgs): Promi
            order by t.created_at desc, t.id desc
            limit ${perScope}) t`);
   }
-  if (types.includes('REPLY')) {
-    branches.push(`
+  // A scope source's newest matching replies (`from` yields s: group_id, last_reply_seq).
+  const replyBranch = (from: string, extra: (x: string) => string = () => '') => `
       select 'REPLY' as type, r.id, r.author_id, r.created_at, s.group_id, null::uuid as conversation_id, null::int as seq,
              r.thread_id, r.floor, null::text as name, r.rank,
              case when 'restricted' in (r.confidentiality, r.thread_confidentiality) then 'restricted'
                   when 'internal' in (r.confidentiality, r.thread_confidentiality) then 'internal' else 'normal' end as confidentiality
-        from (${groupScope()}) s
+        from ${from}
         cross join lateral (${newestMatches({
           table: 'thread_reply',
           walk: replyPlan.walk,
@@ -272,9 +401,9 @@ export async function prepareSearch(ctx: DomainContext, args: SearchArgs): Promi
              (select t.confidentiality from thread t where t.id = ${x}.thread_id) as thread_confidentiality, ${rank(x)} as rank`,
           where: (x, walk) =>
             `${walk ? matches(x, true) : probeMatches(x, replyPlan.rarest)} and ${x}.deleted_at is null and jl_may_read(${x}.id, ${x}.confidentiality, ${x}.author_id, ${x}.group_id, ${p(actor.userId)})
-             and exists (select 1 from thread t where t.id = ${x}.thread_id and t.removed_at is null and jl_may_read(t.id, t.confidentiality, t.author_id, t.group_id, ${p(actor.userId)}))${filters(x)}`,
-        })}) r`);
-  }
+             and exists (select 1 from thread t where t.id = ${x}.thread_id and t.removed_at is null and jl_may_read(t.id, t.confidentiality, t.author_id, t.group_id, ${p(actor.userId)}))${filters(x)}${extra(x)}`,
+        })}) r`;
+  if (types.includes('REPLY') && !merge) branches.push(replyBranch(`(${groupScope()}) s`));
   if (types.includes('DOCUMENT')) {
     // Names of documents in libraries the viewer reads now: their groups' 群文件, and the files of
     // the discussion groups and private chats they are in. Deleted documents have left the library.
@@ -294,17 +423,47 @@ export async function prepareSearch(ctx: DomainContext, args: SearchArgs): Promi
        order by f.created_at desc, f.id desc
        limit ${perScope})`);
   }
-  if (!branches.length) return { page: { ...toPage([], size, () => []), words } };
+  if (!branches.length && !merge) return { page: { ...toPage([], size, () => []), words } };
   const order = sort === 'TIME' ? `order by created_at desc, id desc` : `order by rank desc, created_at desc, id desc`;
-  const window = sort === 'TIME' ? `limit ${p(size + 1)}` : `limit ${p(size + 1)} offset ${p(offset)}`;
+  const window = () => (sort === 'TIME' ? `limit ${p(size + 1)}` : `limit ${p(size + 1)} offset ${p(offset)}`);
+
+  // The merged walk (see mergeTuning) ran before this statement (walkScopes); its rows come in as
+  // arrays. `edge` is the last row a page needs from it: a scope whose window ends above the edge
+  // may hold newer rows below its window, which `rest` reads with the block probes. Threads and
+  // documents are branches as for any search.
+  let merged: { ctes: string; hits: string } | null = null;
+  if (merge) {
+    const walked = await walkScopes(ctx.em, merge, { userId: actor.userId, tsquery, size, cursor: sort === 'TIME' && cursor ? [String(cursor[0]), String(cursor[1])] : null });
+    const edge = walked.length > size ? walked[size] : null;
+    const windowed = [...merge.conversations, ...merge.groups].filter((w) => w.at !== null);
+    const column = (name: keyof WalkedRow) => walked.map((r) => r[name]);
+    const belowWindow = (x: string) =>
+      ` and (${x}.created_at, ${x}.id) < (w.at, w.bid)` + (edge ? ` and (${x}.created_at, ${x}.id) > (${p(edge.created_at)}::timestamptz, ${p(edge.id)}::uuid)` : '');
+    merged = {
+      ctes: `with live as materialized (${conversationScope()}),
+                  glive as materialized (${groupScope()}),
+                  walked as (select h.type, h.id, h.author_id, h.created_at, h.group_id, h.conversation_id, h.seq, h.thread_id, h.floor, null::text as name, 0::real as rank, h.confidentiality
+                               from unnest(${p(column('type'))}::text[], ${p(column('id'))}::uuid[], ${p(column('author_id'))}::uuid[], ${p(column('created_at'))}::timestamptz[],
+                                           ${p(column('group_id'))}::uuid[], ${p(column('conversation_id'))}::uuid[], ${p(column('seq'))}::int[], ${p(column('thread_id'))}::uuid[],
+                                           ${p(column('floor'))}::int[], ${p(column('confidentiality'))}::text[])
+                                 as h(type, id, author_id, created_at, group_id, conversation_id, seq, thread_id, floor, confidentiality)),
+                  windows as (select * from unnest(${p(windowed.map((w) => w.id))}::uuid[], ${p(windowed.map((w) => w.at))}::timestamptz[], ${p(windowed.map((w) => w.bid))}::uuid[]) as w(id, at, bid)
+                               ${edge ? `where (w.at, w.bid) > (${p(edge.created_at)}::timestamptz, ${p(edge.id)}::uuid)` : ''}) `,
+      hits: `select * from (select * from walked
+                            union all ${messageBranch(`live s join windows w on w.id = s.id`, belowWindow)}
+                            union all ${replyBranch(`glive s join windows w on w.id = s.group_id`, belowWindow)}
+                            ${branches.map((b) => `union all ${b}`).join('\n')}) h
+              order by created_at desc, id desc limit ${p(size + 1)}`,
+    };
+  }
   // The page's groups and threads come with it, for the presenter to map without another query.
   const groupColumns = entityColumns(ctx.em, ChatGroup, 'rg');
   const threadColumns = entityColumns(ctx.em, Thread, 'rt');
   const text =
-    `${pool}select hits.*, hits.created_at::text as created_key, coalesce(mb.body, rb.body, case when hits.type = 'THREAD' then rt.body end, hits.name) as body,
+    `${merged ? merged.ctes : pool}select hits.*, hits.created_at::text as created_key, coalesce(mb.body, rb.body, case when hits.type = 'THREAD' then rt.body end, hits.name) as body,
             rt.title, ${groupColumns.sql}, ${threadColumns.sql}, ${PERSON_COLUMNS}
                  ${sort === 'TIME' ? '' : ', (select share from pool) as share'}
-       from (select * from (${branches.join('\n union all \n')}) h ${order} ${window}) hits
+       from (${merged ? merged.hits : `select * from (${branches.join('\n union all \n')}) h ${order} ${window()}`}) hits
        left join message mb on hits.conversation_id is not null and hits.seq is not null and mb.id = hits.id
        left join thread_reply rb on hits.type = 'REPLY' and rb.id = hits.id
        left join thread rt on rt.id = hits.thread_id
@@ -316,7 +475,6 @@ export async function prepareSearch(ctx: DomainContext, args: SearchArgs): Promi
   // third of running it. Their shapes are few (order, strategies, one or more words, cursor), so
   // each connection keeps a few dozen plans; filtered searches, in many more shapes, are planned
   // for their values each time.
-  const reusable = types.length === ALL_TYPES.length && !groupId && !authorId && !from && !to;
   const name = reusable ? `jiaoliu_search_${createHash('sha1').update(text).digest('hex').slice(0, 20)}` : undefined;
   const finish = (rows: Array<Record<string, unknown>>): SearchPage => {
     const people = new PeopleSeen();

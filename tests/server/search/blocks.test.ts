@@ -5,6 +5,7 @@ import { sql } from '../../helpers/demo.js';
 import { captureStatements } from '../../helpers/statements.js';
 import { toTsvectorLiteral } from '../../../server/modules/search/segment.js';
 import { forgetWordShares, wordShares } from '../../../server/modules/search/wordShare.js';
+import { mergeTuning } from '../../../server/modules/search/search.js';
 
 /**
  * Search reads a large conversation block by block (or, for a common word, walks it newest first)
@@ -26,11 +27,11 @@ let groupId: string;
 const body = (i: number) =>
   [`第${i}条 常见 的工作交流`, i % 20 === 0 ? '中等频率' : '', i % 2 === 0 ? '偶数' : '', i === 3 || i === 700 || i === MESSAGES - 2 ? '罕见专有名词华西都市报' : ''].join(' ');
 
-async function pages(viewer: Client, q: string, sort: 'TIME' | 'RELEVANCE', types: string[]) {
+async function pages(viewer: Client, q: string, sort: 'TIME' | 'RELEVANCE', types: string[] | null, limit = 200) {
   const ids: string[] = [];
   let after: string | null = null;
-  for (let page = 0; page < 200; page++) {
-    const { search }: any = await viewer.request(SEARCH, { q, s: sort, f: { types, groupId }, first: 50, after });
+  for (let page = 0; page < limit; page++) {
+    const { search }: any = await viewer.request(SEARCH, { q, s: sort, f: types ? { types, groupId } : null, first: 50, after });
     ids.push(...search.edges.map((e: any) => e.node.id));
     if (!search.pageInfo.hasNextPage) break;
     after = search.pageInfo.endCursor;
@@ -117,15 +118,41 @@ describe('search over large scopes', () => {
 
   it('prepares the statement of the search box once per shape (generic plan), a filtered search each time, and gives the connection back as it found it', async () => {
     const sent = await captureStatements(() => li.request(SEARCH, { q: '中等', s: 'TIME', first: 20 }));
-    const named = sent.filter((s) => s.name?.startsWith('jiaoliu_search_'));
+    const named = sent.filter((s) => /^jiaoliu_search_[0-9a-f]{20}$/.test(s.name ?? ''));
     expect(named).toHaveLength(1);
     expect(sent.some((s) => s.text === 'set plan_cache_mode = force_generic_plan')).toBe(true);
     const filtered = await captureStatements(() => pages(li, '中等', 'TIME', ['GROUP_MESSAGE']));
     expect(filtered.some((s) => s.name?.startsWith('jiaoliu_search_'))).toBe(false);
     expect(filtered.some((s) => /from message x/.test(s.text))).toBe(true);
-    const modes = await Promise.all(Array.from({ length: 8 }, () => sql<{ mode: string }>(t.orm, `select current_setting('plan_cache_mode') as mode, pg_sleep(0.01)`)));
-    expect(new Set(modes.map(([r]) => r.mode))).toEqual(new Set(['auto']));
+    const modes = await Promise.all(
+      Array.from({ length: 8 }, () => sql<{ mode: string }>(t.orm, `select current_setting('plan_cache_mode') || ' ' || current_setting('enable_sort') as mode, pg_sleep(0.01)`)),
+    );
+    expect(new Set(modes.map(([r]) => r.mode))).toEqual(new Set(['auto on']));
   });
+
+  // The search box in time order walks all of the viewer's scopes in one merge when the words are
+  // common enough; it must give exactly what the per-scope path gives (checked above against a
+  // plain scan), page after page, also when most rows lie below the scopes' windows.
+  for (const window of [1024, 100]) {
+    it(`merges the walks of every scope into exactly the per-scope path's pages (window ${window})`, async () => {
+      const saved = { ...mergeTuning };
+      try {
+        mergeTuning.window = window;
+        for (const q of ['常见', '中等', '常见 偶数', '中等 偶数']) {
+          const sent = await captureStatements(() => li.request(SEARCH, { q, s: 'TIME', first: 20 }));
+          expect(sent.some((s) => s.name?.startsWith('jiaoliu_search_walk_')), q).toBe(true);
+          const merged = await pages(li, q, 'TIME', null, 6);
+          mergeTuning.enabled = false;
+          const perScope = await pages(li, q, 'TIME', null, 6);
+          mergeTuning.enabled = true;
+          expect(merged.length).toBeGreaterThan(100);
+          expect(merged).toEqual(perScope);
+        }
+      } finally {
+        Object.assign(mergeTuning, saved);
+      }
+    });
+  }
 
   it('ranks the same pool on every page by relevance: no repeats, only matches, the rare word complete', async () => {
     for (const q of ['常见', '中等', '华西都市报']) {
