@@ -32,6 +32,7 @@ describe('migrations', () => {
       'Migration20261125150000Confidentiality',
       'Migration20261125160000MeetingAttachments',
       'Migration20261125170000SearchBlocks',
+      'Migration20261125180000SearchMerge',
     ]);
   });
 });
