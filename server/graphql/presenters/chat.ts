@@ -13,6 +13,7 @@ import { can } from '../../policies/index.js';
 import type { ChatEventView } from '../../realtime/hub.js';
 import type { GraphQLContext } from '../context.js';
 import { connection } from './connection.js';
+import { columnReader } from '../columnReaders.js';
 
 type Ctx = GraphQLContext;
 const upper = (value: string) => value.toUpperCase();
@@ -45,7 +46,7 @@ async function accessFor(ctx: Ctx, groups: ChatGroup[]): Promise<GroupAccess[]> 
 export const usersById = async (ctx: Ctx, ids: string[]) => (ids.length ? loadPeople(ctx.domain.em, ids) : new Map<string, PersonView>());
 
 export const groupResolvers = {
-  visibility: (g: ChatGroup) => upper(g.visibility),
+  visibility: columnReader((g: ChatGroup) => upper(g.visibility)),
   members: async (g: ChatGroup, args: PageArgs, ctx: Ctx) => {
     const [access] = await accessFor(ctx, [g]);
     return connection(await groupMembers(ctx.domain.em, requireActor(ctx.domain), access, args));

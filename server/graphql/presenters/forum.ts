@@ -17,6 +17,7 @@ import { can } from '../../policies/index.js';
 import type { GraphQLContext } from '../context.js';
 import { groupsById, usersById } from './chat.js';
 import { connection } from './connection.js';
+import { columnReader } from '../columnReaders.js';
 
 type Ctx = GraphQLContext;
 type Batch<T> = Array<{ obj: T }>;
@@ -58,9 +59,9 @@ export const boardResolvers = {
 
 export const threadResolvers = {
   bodyHtml: (t: Thread) => renderMarkdown(t.body),
-  confidentiality: (t: Thread) => upper(t.confidentiality),
-  pinned: (t: Thread) => !!t.pinnedAt,
-  locked: (t: Thread) => !!t.lockedAt,
+  confidentiality: columnReader((t: Thread) => upper(t.confidentiality)),
+  pinned: columnReader((t: Thread) => !!t.pinnedAt),
+  locked: columnReader((t: Thread) => !!t.lockedAt),
   replies: async (t: Thread, args: PageArgs, ctx: Ctx) => connection(await listReplies(ctx.domain.em, await threadAccess(ctx, t), args)),
   viewerCan: async (t: Thread, _: unknown, ctx: Ctx) => {
     const access = await threadAccess(ctx, t);

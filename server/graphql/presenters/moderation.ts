@@ -11,6 +11,7 @@ import { GroupAccess } from '../../modules/chat/subjects.js';
 import type { GraphQLContext } from '../context.js';
 import { groupsById, presentReactions, usersById } from './chat.js';
 import { connection } from './connection.js';
+import { columnReader } from '../columnReaders.js';
 
 type Ctx = GraphQLContext;
 type Batch<T> = Array<{ obj: T }>;
@@ -72,10 +73,10 @@ export const messageModerationLoaders = {
 const threadHidden = async (t: Thread, ctx: Ctx) => !!t.removedAt && !(await managesGroup(ctx, t.group.id));
 
 export const threadModerationResolvers = {
-  title: async (t: Thread, _: unknown, ctx: Ctx) => ((await threadHidden(t, ctx)) ? removalNotice('thread', t.removalReason ?? 'other') : t.title),
-  body: async (t: Thread, _: unknown, ctx: Ctx) => ((await threadHidden(t, ctx)) ? '' : t.body),
-  bodyHtml: async (t: Thread, _: unknown, ctx: Ctx) => ((await threadHidden(t, ctx)) ? '' : renderMarkdown(t.body)),
-  removal: (t: Thread) => removalOf('thread', t.removedAt, t.removalReason),
+  title: columnReader(async (t: Thread, _: unknown, ctx: Ctx) => ((await threadHidden(t, ctx)) ? removalNotice('thread', t.removalReason ?? 'other') : t.title)),
+  body: columnReader(async (t: Thread, _: unknown, ctx: Ctx) => ((await threadHidden(t, ctx)) ? '' : t.body)),
+  bodyHtml: columnReader(async (t: Thread, _: unknown, ctx: Ctx) => ((await threadHidden(t, ctx)) ? '' : renderMarkdown(t.body))),
+  removal: columnReader((t: Thread) => removalOf('thread', t.removedAt, t.removalReason)),
 };
 
 async function replyHidden(r: ThreadReply, ctx: Ctx): Promise<boolean> {

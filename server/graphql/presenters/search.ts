@@ -1,5 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { hydrate } from '../../db/sql.js';
+import { Kind, type FieldNode, type GraphQLObjectType, type GraphQLResolveInfo } from 'graphql';
+import { hydrate, plainView } from '../../db/sql.js';
+import { readsColumnsOnly } from '../columnReaders.js';
 import { ChatGroup, Document, Thread } from '../../db/entities/index.js';
 import { snippet } from '../../modules/search/segment.js';
 import { INTERNAL_PREVIEW, RESTRICTED_PREVIEW } from '../../modules/confidentiality/levels.js';
@@ -12,27 +14,46 @@ type Batch = Array<{ obj: SearchHit & { words: string[] } }>;
 
 type Hit = SearchHit & { words: string[]; related: RelatedOfPage };
 
+const plainSelections = new WeakMap<FieldNode, boolean>();
 /**
- * The page's groups and threads, mapped to entities from the columns the search statement read
- * (no further query), once per page and only when a query selects them.
+ * Whether the query selects only fields that read columns (default resolvers, or resolvers marked
+ * as column readers) under this field: then a plain view of the row's columns answers it as well
+ * as an entity would, without the ORM's hydration (about 50 µs an entity).
+ */
+function selectsColumnsOnly(info: GraphQLResolveInfo): boolean {
+  const node = info.fieldNodes[0];
+  let plain = plainSelections.get(node);
+  if (plain === undefined) {
+    const fields = (info.schema.getType(info.returnType.toString().replace('!', '')) as GraphQLObjectType).getFields();
+    plain =
+      info.fieldNodes.length === 1 &&
+      (node.selectionSet?.selections ?? []).every(
+        (s) => s.kind === Kind.FIELD && !s.directives?.length && (s.name.value === '__typename' || (fields[s.name.value] !== undefined && readsColumnsOnly(fields[s.name.value].resolve))),
+      );
+    plainSelections.set(node, plain);
+  }
+  return plain;
+}
+
+/**
+ * The page's groups and threads, made from the columns the search statement read (no further
+ * query), once per page and only when a query selects them: plain objects of their columns when
+ * the query reads only columns, entities otherwise.
  */
 class RelatedOfPage {
-  private readonly groups = new Map<string, ChatGroup>();
-  private readonly threads = new Map<string, Thread>();
+  private readonly made = new Map<string, unknown>();
   constructor(private readonly em: EntityManager) {}
 
-  group(hit: SearchHit): ChatGroup | null {
-    if (!hit.groupId || !hit.group) return null;
-    let group = this.groups.get(hit.groupId);
-    if (!group) this.groups.set(hit.groupId, (group = hydrate(this.em, ChatGroup, hit.group)));
-    return group;
-  }
-
-  thread(hit: SearchHit): Thread | null {
-    if (!hit.threadId || !hit.thread) return null;
-    let thread = this.threads.get(hit.threadId);
-    if (!thread) this.threads.set(hit.threadId, (thread = hydrate(this.em, Thread, hit.thread)));
-    return thread;
+  of<T extends object>(entity: typeof ChatGroup | typeof Thread, id: string | null, row: Record<string, unknown> | null, info: GraphQLResolveInfo): T | null {
+    if (!id || !row) return null;
+    const plain = selectsColumnsOnly(info);
+    const key = `${entity.name}:${id}:${plain}`;
+    let made = this.made.get(key);
+    if (!made) {
+      made = plain ? plainView(this.em, entity, row) : hydrate(this.em, entity, row);
+      this.made.set(key, made);
+    }
+    return made as T;
   }
 }
 
@@ -57,8 +78,8 @@ const masked = (h: SearchHit) => (h.confidentiality === 'normal' ? null : [{ tex
 
 export const searchResultResolvers = {
   author: (h: Hit) => h.author,
-  group: (h: Hit) => h.related.group(h),
-  thread: (h: Hit) => h.related.thread(h),
+  group: (h: Hit, _: unknown, _ctx: Ctx, info: GraphQLResolveInfo) => h.related.of<ChatGroup>(ChatGroup, h.groupId, h.group, info),
+  thread: (h: Hit, _: unknown, _ctx: Ctx, info: GraphQLResolveInfo) => h.related.of<Thread>(Thread, h.threadId, h.thread, info),
   title: (h: SearchHit & { words: string[] }) => (h.title === null ? null : snippet(h.title, h.words, 100)),
   snippet: (h: SearchHit & { words: string[] }) => masked(h) ?? snippet(h.body, h.words),
   confidentiality: (h: SearchHit) => h.confidentiality.toUpperCase(),

@@ -101,6 +101,20 @@ describe('search', () => {
     expect(regulation.snippet.filter((p: any) => p.match).map((p: any) => p.text)).toEqual(['行政许可']);
   });
 
+  it('answers a hit’s group and thread from the row’s columns, and with their resolvers when a query asks for more', async () => {
+    const q = `query($q: String!, $f: SearchFilter) { search(query: $q, filter: $f, first: 50) { edges { node { id
+      plain: group { __typename id name purpose createdAt visibility } plainThread: thread { id title replyCount locked confidentiality }
+      full: group { id name memberCount viewerRole owner { realName } } fullThread: thread { id title locked author { realName } group { id } } } } } }`;
+    const { search } = await people.li.request(q, { q: '行政许可', f: { groupId } });
+    const pilot = search.edges.map((e: any) => e.node).find((node: any) => node.id === ids.get('pilot'));
+    const [group] = await sql<{ name: string; purpose: string; member_count: number }>(t.orm, `select name, purpose, member_count from chat_group where id = ?`, [groupId]);
+    expect(pilot.plain).toEqual({ __typename: 'Group', id: groupId, name: group.name, purpose: group.purpose, createdAt: expect.any(String), visibility: expect.stringMatching(/^[A-Z_]+$/) });
+    expect(new Date(pilot.plain.createdAt).getTime()).not.toBeNaN();
+    expect(pilot.plainThread).toEqual({ id: ids.get('pilot'), title: '相对集中行政许可权试点经验', replyCount: expect.any(Number), locked: false, confidentiality: 'NORMAL' });
+    expect(pilot.full).toMatchObject({ id: groupId, name: group.name, memberCount: group.member_count, viewerRole: expect.any(String), owner: { realName: expect.any(String) } });
+    expect(pilot.fullThread).toEqual({ id: ids.get('pilot'), title: '相对集中行政许可权试点经验', locked: false, author: { realName: '李劲松' }, group: { id: groupId } });
+  });
+
   it('filters by type, group, author and date, and sorts by time', async () => {
     expect(keysOf(await searchAll(people.li, '许可', { groupId, types: ['THREAD'] }))).toEqual(['pilot']);
     expect(keysOf(await searchAll(people.li, '许可', { groupId, types: ['REPLY'] }))).toEqual(['list']);
