@@ -4,6 +4,7 @@
  * It receives a list of GraphQL requests and runs them with C callers in a closed loop, either
  * `total` of them or for `seconds`, cycling through the list, and answers with the latencies.
  */
+import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 
 export interface ClientRequest {
@@ -33,21 +34,46 @@ export interface RunResult {
   nonEmpty: number;
 }
 
+/**
+ * One POST over a kept-alive connection with node:http. The global fetch (undici) costs this
+ * process about 1.5 ms of CPU per request against 0.7 ms here, and on a 2-core machine the load
+ * generator's CPU is taken from the server and PostgreSQL.
+ */
+const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+function post(endpoint: URL, body: string, token: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      {
+        host: endpoint.hostname,
+        port: endpoint.port,
+        path: endpoint.pathname,
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${token}` },
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        response.on('error', reject);
+      },
+    );
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
 async function run(message: RunMessage): Promise<RunResult> {
+  const endpoint = new URL(message.endpoint);
   let errors = 0;
   let firstError = '';
   let nonEmpty = 0;
   let next = 0;
   const call = async () => {
     const request = message.requests[next++ % message.requests.length];
-    const response = await fetch(message.endpoint, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${request.token}` },
-      body: JSON.stringify({ query: request.query, variables: request.variables }),
-    });
-    const text = await response.text();
+    const { status, text } = await post(endpoint, JSON.stringify({ query: request.query, variables: request.variables }), request.token);
     const body = JSON.parse(text) as { errors?: unknown[] };
-    if (body.errors?.length || !response.ok) {
+    if (body.errors?.length || status < 200 || status >= 300) {
       errors += 1;
       firstError ||= text.slice(0, 300);
     } else if (text.includes('"edges":[{')) nonEmpty += 1;
