@@ -31,11 +31,13 @@ const WALK_SHARE = 0.1;
  * Time order, when the words are in at least MERGE_SHARE of the rows: every scope is walked newest
  * first (btree) in one merge over all of them (PostgreSQL's Merge Append), which stops as soon as
  * the page is full, so the scopes together read about as many rows as one page needs instead of a
- * page each. A walk reads at most a scope's newest `window` rows; older rows come from the block
- * probes, and only for scopes whose window ends above the page's last hit. Each child of the merge
- * is one scope, so the statement has one shape per padded scope count (MERGE_*_SHAPES).
+ * page each. A walk reads at most a scope's newest `window` rows, fewer when the viewer has many
+ * scopes (`budget` rows in all, at least `minWindow` each), so that a word that is common overall
+ * but absent from the viewer's scopes costs a bounded walk; older rows come from the block probes,
+ * and only for scopes whose window ends above the page's last hit. Each child of the merge is one
+ * scope, so the statement has one shape per padded scope count (MERGE_*_SHAPES).
  */
-export const mergeTuning = { enabled: true, share: 0.01, window: 1024 };
+export const mergeTuning = { enabled: true, share: 0.01, window: 1024, minWindow: 64, budget: 8192 };
 const MERGE_CONVERSATION_SHAPES = [4, 8, 16, 32, 64];
 const MERGE_GROUP_SHAPES = [2, 4, 8, 16, 32];
 const CONVERSATION_KIND: Partial<Record<SearchType, string>> = { GROUP_MESSAGE: 'group', DISCUSSION_MESSAGE: 'discussion', DIRECT_MESSAGE: 'direct' };
@@ -50,7 +52,7 @@ interface ScopeWindow {
   bid: string | null;
 }
 
-/** The scopes padded with empty ones up to the next shape, or null when there are too many. */
+/** The scopes padded with empty ones (no id: their child reads nothing) up to the next shape. */
 const padded = (scopes: ScopeWindow[], shapes: number[]): ScopeWindow[] => {
   const size = shapes.find((n) => n >= scopes.length)!;
   return [...scopes, ...Array.from({ length: size - scopes.length }, () => ({ id: null, kind: null, groupId: null, at: null, bid: null }))];
@@ -65,20 +67,23 @@ async function mergeWindows(em: DomainContext['em'], userId: string): Promise<{ 
   const rows = await query<{ scope: 'c' | 'g'; id: string; kind: string | null; group_id: string | null; at: string | null; bid: string | null }>(
     em,
     'jiaoliu_search_windows',
-    `select 'c' as scope, c.id, c.kind, coalesce(g.id, d.group_id) as group_id, b.created_at::text as at, b.id as bid
-       from conversation_member cm
-       join conversation c on c.id = cm.conversation_id
-       left join chat_group g on g.conversation_id = c.id
-       left join discussion_group d on d.conversation_id = c.id
-       left join lateral (select m.created_at, m.id from message m where m.conversation_id = c.id and m.seq <= c.last_seq - $2 order by m.seq desc limit 1) b on true
-      where cm.user_id = $1 and (d.id is null or exists (select 1 from group_member gm where gm.group_id = d.group_id and gm.user_id = cm.user_id))
+    `with conversations as (
+            select c.id, c.kind, c.last_seq, coalesce(g.id, d.group_id) as group_id
+              from conversation_member cm
+              join conversation c on c.id = cm.conversation_id
+              left join chat_group g on g.conversation_id = c.id
+              left join discussion_group d on d.conversation_id = c.id
+             where cm.user_id = $1 and (d.id is null or exists (select 1 from group_member gm where gm.group_id = d.group_id and gm.user_id = cm.user_id))),
+          groups as (select g.id, g.last_reply_seq from group_member gm join chat_group g on g.id = gm.group_id where gm.user_id = $1),
+          size as (select greatest($3::int, least($2::int, $4::int / greatest(1, (select count(*) from conversations) + (select count(*) from groups))::int)) as n)
+     select 'c' as scope, c.id, c.kind, c.group_id, b.created_at::text as at, b.id as bid
+       from conversations c cross join size
+       left join lateral (select m.created_at, m.id from message m where m.conversation_id = c.id and m.seq <= c.last_seq - size.n order by m.seq desc limit 1) b on true
      union all
      select 'g', g.id, null, g.id, b.created_at::text, b.id
-       from group_member gm
-       join chat_group g on g.id = gm.group_id
-       left join lateral (select r.created_at, r.id from thread_reply r where r.group_id = g.id and r.group_seq <= g.last_reply_seq - $2 order by r.group_seq desc limit 1) b on true
-      where gm.user_id = $1`,
-    [userId, mergeTuning.window],
+       from groups g cross join size
+       left join lateral (select r.created_at, r.id from thread_reply r where r.group_id = g.id and r.group_seq <= g.last_reply_seq - size.n order by r.group_seq desc limit 1) b on true`,
+    [userId, mergeTuning.window, mergeTuning.minWindow, mergeTuning.budget],
   );
   const of = (scope: 'c' | 'g') => rows.filter((r) => r.scope === scope).map((r) => ({ id: r.id, kind: r.kind, groupId: r.group_id, at: r.at, bid: r.bid }));
   const conversations = of('c');
