@@ -69,6 +69,8 @@ export const ThreadSchema = new EntitySchema<Thread>({
       expression: 'create index "thread_board_order_index" on "thread" ("board_id", ("pinned_at" is not null) desc, "last_activity_at" desc, "id" desc)',
     },
     { name: 'thread_group_id_last_activity_at_index', properties: ['group', 'lastActivityAt'] },
+    // A group's threads newest first by time: search's merged walk (one child per group).
+    { name: 'thread_group_id_created_at_id_index', properties: ['group', 'createdAt', 'id'] },
     // Search within the viewer's groups (btree_gin): a word's matches in one group (a group holds few threads).
     { name: 'thread_group_id_search_vector_index', expression: 'create index "thread_group_id_search_vector_index" on "thread" using gin ("group_id", "search_vector")' },
   ],

@@ -34,10 +34,11 @@ const WALK_SHARE = 0.1;
  * page each. A walk reads at most a scope's newest `window` rows, fewer when the viewer has many
  * scopes (`budget` rows in all, at least `minWindow` each), so that a word that is common overall
  * but absent from the viewer's scopes costs a bounded walk; older rows come from the block probes,
- * and only for scopes whose window ends above the page's last hit. Each child of the merge is one
- * scope, so the statement has one shape per padded scope count (MERGE_*_SHAPES).
+ * and only for scopes whose window ends above the page's last hit. A group's threads are a scope
+ * of their own, with a smaller window (`threadWindow`: each test reads a TOASTed vector). Each child
+ * of the merge is one scope, so the statement has one shape per padded scope count (MERGE_*_SHAPES).
  */
-export const mergeTuning = { enabled: true, share: 0.01, window: 1024, minWindow: 64, budget: 8192 };
+export const mergeTuning = { enabled: true, share: 0.01, window: 1024, minWindow: 64, budget: 8192, threadWindow: 128 };
 const MERGE_CONVERSATION_SHAPES = [4, 8, 16, 32, 64];
 const MERGE_GROUP_SHAPES = [2, 4, 8, 16, 32];
 const CONVERSATION_KIND: Partial<Record<SearchType, string>> = { GROUP_MESSAGE: 'group', DISCUSSION_MESSAGE: 'discussion', DIRECT_MESSAGE: 'direct' };
@@ -63,8 +64,8 @@ const padded = (scopes: ScopeWindow[], shapes: number[]): ScopeWindow[] => {
  * check them again), each with the end of its window; null when there are more than the largest
  * merged shape holds.
  */
-async function mergeWindows(em: DomainContext['em'], userId: string): Promise<{ conversations: ScopeWindow[]; groups: ScopeWindow[] } | null> {
-  const rows = await query<{ scope: 'c' | 'g'; id: string; kind: string | null; group_id: string | null; at: string | null; bid: string | null }>(
+async function mergeWindows(em: DomainContext['em'], userId: string): Promise<MergeScopes | null> {
+  const rows = await query<{ scope: 'c' | 'g' | 't'; id: string; kind: string | null; group_id: string | null; at: string | null; bid: string | null }>(
     em,
     'jiaoliu_search_windows',
     `with conversations as (
@@ -82,14 +83,25 @@ async function mergeWindows(em: DomainContext['em'], userId: string): Promise<{ 
      union all
      select 'g', g.id, null, g.id, b.created_at::text, b.id
        from groups g cross join size
-       left join lateral (select r.created_at, r.id from thread_reply r where r.group_id = g.id and r.group_seq <= g.last_reply_seq - size.n order by r.group_seq desc limit 1) b on true`,
-    [userId, mergeTuning.window, mergeTuning.minWindow, mergeTuning.budget],
+       left join lateral (select r.created_at, r.id from thread_reply r where r.group_id = g.id and r.group_seq <= g.last_reply_seq - size.n order by r.group_seq desc limit 1) b on true
+     union all
+     select 't', g.id, null, g.id, b.created_at::text, b.id
+       from groups g cross join size
+       left join lateral (select t.created_at, t.id from thread t where t.group_id = g.id order by t.created_at desc, t.id desc offset least(size.n, $5::int) limit 1) b on true`,
+    [userId, mergeTuning.window, mergeTuning.minWindow, mergeTuning.budget, mergeTuning.threadWindow],
   );
-  const of = (scope: 'c' | 'g') => rows.filter((r) => r.scope === scope).map((r) => ({ id: r.id, kind: r.kind, groupId: r.group_id, at: r.at, bid: r.bid }));
+  const of = (scope: 'c' | 'g' | 't') => rows.filter((r) => r.scope === scope).map((r) => ({ id: r.id, kind: r.kind, groupId: r.group_id, at: r.at, bid: r.bid }));
   const conversations = of('c');
   const groups = of('g');
   if (conversations.length > MERGE_CONVERSATION_SHAPES.at(-1)! || groups.length > MERGE_GROUP_SHAPES.at(-1)!) return null;
-  return { conversations, groups };
+  return { conversations, groups, threads: of('t') };
+}
+
+/** The viewer's scopes for the merged walk: conversations (messages), groups (replies, threads). */
+interface MergeScopes {
+  conversations: ScopeWindow[];
+  groups: ScopeWindow[];
+  threads: ScopeWindow[];
 }
 
 /** A row of the merged walk, as the final statement takes it back (created_at as text: exact). */
@@ -115,7 +127,7 @@ interface WalkedRow {
  */
 async function walkScopes(
   em: DomainContext['em'],
-  scopes: { conversations: ScopeWindow[]; groups: ScopeWindow[] },
+  scopes: MergeScopes,
   o: { userId: string; tsquery: string; size: number; cursor: [string, string] | null },
 ): Promise<WalkedRow[]> {
   const values: unknown[] = [];
@@ -144,6 +156,13 @@ async function walkScopes(
         and jl_may_read(x.id, x.confidentiality, x.author_id, x.group_id, ${viewer})
         and exists (select 1 from thread t where t.id = x.thread_id and t.removed_at is null and jl_may_read(t.id, t.confidentiality, t.author_id, t.group_id, ${viewer}))
       order by x.created_at desc, x.id desc)`;
+  const threads = (w: ScopeWindow) => `
+    (select 'THREAD'::text as type, x.id, x.author_id, x.created_at::text as created_at, x.group_id, null::uuid as conversation_id, null::int as seq, x.id as thread_id,
+            null::int as floor, x.confidentiality, x.created_at as at
+       from thread x
+      where x.group_id = (select s.group_id from glive s where s.group_id = ${p(w.id)}::uuid) and ${within(w)}
+        and jl_may_read(x.id, x.confidentiality, x.author_id, x.group_id, ${viewer})
+      order by x.created_at desc, x.id desc)`;
   // The viewer's conversations and groups now, as in the search statement (mergeWindows read them a moment ago).
   const text = `
     with live as materialized (
@@ -151,7 +170,11 @@ async function walkScopes(
             where cm.user_id = ${viewer} and (d.id is null or exists (select 1 from group_member gm where gm.group_id = d.group_id and gm.user_id = cm.user_id))),
          glive as materialized (select gm.group_id from group_member gm where gm.user_id = ${viewer})
     select type, id, author_id, created_at, group_id, conversation_id, seq, thread_id, floor, confidentiality from (
-      ${[...padded(scopes.conversations, MERGE_CONVERSATION_SHAPES).map(conversation), ...padded(scopes.groups, MERGE_GROUP_SHAPES).map(group)].join('\n union all ')}
+      ${[
+        ...padded(scopes.conversations, MERGE_CONVERSATION_SHAPES).map(conversation),
+        ...padded(scopes.groups, MERGE_GROUP_SHAPES).map(group),
+        ...padded(scopes.threads, MERGE_GROUP_SHAPES).map(threads),
+      ].join('\n union all ')}
     ) h order by at desc, id desc limit ${p(o.size + 1)}`;
   const name = `jiaoliu_search_walk_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
   return queryWithGenericPlan<WalkedRow>(em, name, text, values, ['enable_sort = off']);
@@ -375,19 +398,19 @@ export async function prepareSearch(ctx: DomainContext, args: SearchArgs): Promi
             `${walk ? matches(x, true) : probeMatches(x, messagePlan.rarest)} and ${x}.recalled_at is null and jl_may_read(${x}.id, ${x}.confidentiality, ${x}.author_id, s.group_id, ${p(actor.userId)})${filters(x)}${extra(x)}`,
         })}) m`;
   if (kinds.length && !merge) branches.push(messageBranch(`(${conversationScope()}) s`));
-  if (types.includes('THREAD')) {
-    branches.push(`
+  // A scope source's newest matching threads (`from` yields s: group_id).
+  const threadBranch = (from: string, extra: (x: string) => string = () => '') => `
       select 'THREAD' as type, t.id, t.author_id, t.created_at, s.group_id, null::uuid as conversation_id, null::int as seq,
              t.id as thread_id, null::int as floor, null::text as name, t.rank, t.confidentiality
-        from (${groupScope()}) s
+        from ${from}
         cross join lateral (
           -- A group holds few threads: all of a word's matches in it come from GIN, and the exact
           -- GIN test reads no (TOASTed) vector.
           select t.id, t.author_id, t.created_at, t.confidentiality, ${rank('t')} as rank from thread t
-           where t.group_id = s.group_id and ${matches('t')} and jl_may_read(t.id, t.confidentiality, t.author_id, t.group_id, ${p(actor.userId)})${filters('t')}
+           where t.group_id = s.group_id and ${matches('t')} and jl_may_read(t.id, t.confidentiality, t.author_id, t.group_id, ${p(actor.userId)})${filters('t')}${extra('t')}
            order by t.created_at desc, t.id desc
-           limit ${perScope}) t`);
-  }
+           limit ${perScope}) t`;
+  if (types.includes('THREAD') && !merge) branches.push(threadBranch(`(${groupScope()}) s`));
   // A scope source's newest matching replies (`from` yields s: group_id, last_reply_seq).
   const replyBranch = (from: string, extra: (x: string) => string = () => '') => `
       select 'REPLY' as type, r.id, r.author_id, r.created_at, s.group_id, null::uuid as conversation_id, null::int as seq,
@@ -434,13 +457,17 @@ export async function prepareSearch(ctx: DomainContext, args: SearchArgs): Promi
 
   // The merged walk (see mergeTuning) ran before this statement (walkScopes); its rows come in as
   // arrays. `edge` is the last row a page needs from it: a scope whose window ends above the edge
-  // may hold newer rows below its window, which `rest` reads with the block probes. Threads and
-  // documents are branches as for any search.
+  // may hold newer rows below its window, which the rest branches read with the block probes (a
+  // group's threads with GIN). Documents are a branch as for any search.
   let merged: { ctes: string; hits: string } | null = null;
   if (merge) {
     const walked = await walkScopes(ctx.em, merge, { userId: actor.userId, tsquery, size, cursor: sort === 'TIME' && cursor ? [String(cursor[0]), String(cursor[1])] : null });
     const edge = walked.length > size ? walked[size] : null;
-    const windowed = [...merge.conversations, ...merge.groups].filter((w) => w.at !== null);
+    const windowed = [
+      ...merge.conversations.map((w) => ({ ...w, kind: 'c' })),
+      ...merge.groups.map((w) => ({ ...w, kind: 'g' })),
+      ...merge.threads.map((w) => ({ ...w, kind: 't' })),
+    ].filter((w) => w.at !== null);
     const column = (name: keyof WalkedRow) => walked.map((r) => r[name]);
     const belowWindow = (x: string) =>
       ` and (${x}.created_at, ${x}.id) < (w.at, w.bid)` + (edge ? ` and (${x}.created_at, ${x}.id) > (${p(edge.created_at)}::timestamptz, ${p(edge.id)}::uuid)` : '');
@@ -452,11 +479,13 @@ export async function prepareSearch(ctx: DomainContext, args: SearchArgs): Promi
                                            ${p(column('group_id'))}::uuid[], ${p(column('conversation_id'))}::uuid[], ${p(column('seq'))}::int[], ${p(column('thread_id'))}::uuid[],
                                            ${p(column('floor'))}::int[], ${p(column('confidentiality'))}::text[])
                                  as h(type, id, author_id, created_at, group_id, conversation_id, seq, thread_id, floor, confidentiality)),
-                  windows as (select * from unnest(${p(windowed.map((w) => w.id))}::uuid[], ${p(windowed.map((w) => w.at))}::timestamptz[], ${p(windowed.map((w) => w.bid))}::uuid[]) as w(id, at, bid)
+                  windows as (select * from unnest(${p(windowed.map((w) => w.id))}::uuid[], ${p(windowed.map((w) => w.at))}::timestamptz[], ${p(windowed.map((w) => w.bid))}::uuid[],
+                                                   ${p(windowed.map((w) => w.kind))}::text[]) as w(id, at, bid, kind)
                                ${edge ? `where (w.at, w.bid) > (${p(edge.created_at)}::timestamptz, ${p(edge.id)}::uuid)` : ''}) `,
       hits: `select * from (select * from walked
-                            union all ${messageBranch(`live s join windows w on w.id = s.id`, belowWindow)}
-                            union all ${replyBranch(`glive s join windows w on w.id = s.group_id`, belowWindow)}
+                            union all ${messageBranch(`live s join windows w on w.kind = 'c' and w.id = s.id`, belowWindow)}
+                            union all ${replyBranch(`glive s join windows w on w.kind = 'g' and w.id = s.group_id`, belowWindow)}
+                            union all ${threadBranch(`glive s join windows w on w.kind = 't' and w.id = s.group_id`, belowWindow)}
                             ${branches.map((b) => `union all ${b}`).join('\n')}) h
               order by created_at desc, id desc limit ${p(size + 1)}`,
     };

@@ -17,6 +17,7 @@ const SEARCH = `query($q: String!, $f: SearchFilter, $s: SearchSort, $first: Int
 
 const MESSAGES = 5000; // more than the 16 newest blocks of 256 that are probed one by one
 const REPLIES = 5000; // likewise more than a group's 16 newest blocks of 256 replies
+const THREADS = 100; // more than the merged walk's window of a group's threads
 
 let t: TestApp;
 let li: Client & { userId: string };
@@ -69,7 +70,16 @@ beforeAll(async () => {
   );
   await sql(t.orm, `update thread set last_floor = ?, reply_count = ? where id = ?`, [REPLIES, REPLIES, createThread.id]);
   await sql(t.orm, `update chat_group set last_reply_seq = ? where id = ?`, [REPLIES, groupId]);
-  await sql(t.orm, `analyze message; analyze thread_reply`);
+  // Threads among them, one every 50 seconds of the same span, holding the same words.
+  const threads = Array.from({ length: THREADS }, (_, k) => (k + 1) * 50);
+  await sql(
+    t.orm,
+    `insert into thread (id, group_id, board_id, author_id, title, body, created_at, last_activity_at, search_vector)
+     select gen_random_uuid(), ?, ?, ?, '帖子' || v.i, v.body, to_timestamp(v.at / 1000.0), to_timestamp(v.at / 1000.0), v.vector::tsvector
+       from unnest(array[?]::int[], array[?]::text[], array[?]::float8[], array[?]::text[]) as v(i, body, at, vector)`,
+    [groupId, createGroup.boards[0].id, li.userId, threads, threads.map(body), threads.map((i) => start + i * 1000 + 500), threads.map((i) => toTsvectorLiteral(body(i)))],
+  );
+  await sql(t.orm, `analyze message; analyze thread_reply; analyze thread`);
   forgetWordShares();
 }, 120_000);
 afterAll(() => t?.close());
@@ -133,11 +143,16 @@ describe('search over large scopes', () => {
   // The search box in time order walks all of the viewer's scopes in one merge when the words are
   // common enough; it must give exactly what the per-scope path gives (checked above against a
   // plain scan), page after page, also when most rows lie below the scopes' windows.
-  for (const window of [1024, 100]) {
-    it(`merges the walks of every scope into exactly the per-scope path's pages (window ${window})`, async () => {
+  for (const [window, threadWindow] of [
+    [1024, 128],
+    [100, 5],
+  ]) {
+    it(`merges the walks of every scope into exactly the per-scope path's pages (windows of ${window} rows, ${threadWindow} threads)`, async () => {
       const saved = { ...mergeTuning };
+      const threadIds = new Set((await sql<{ id: string }>(t.orm, `select id from thread where group_id = ?`, [groupId])).map((r) => r.id));
       try {
         mergeTuning.window = window;
+        mergeTuning.threadWindow = threadWindow;
         for (const q of ['常见', '中等', '常见 偶数', '中等 偶数']) {
           const sent = await captureStatements(() => li.request(SEARCH, { q, s: 'TIME', first: 20 }));
           expect(sent.some((s) => s.name?.startsWith('jiaoliu_search_walk_')), q).toBe(true);
@@ -147,6 +162,7 @@ describe('search over large scopes', () => {
           mergeTuning.enabled = true;
           expect(merged.length).toBeGreaterThan(100);
           expect(merged).toEqual(perScope);
+          expect(merged.filter((id) => threadIds.has(id)).length, q).toBeGreaterThan(0);
         }
       } finally {
         Object.assign(mergeTuning, saved);
