@@ -28,7 +28,7 @@ const REPLY_NEWEST_BLOCKS = 16;
 /** Words in at least this share of a table's rows walk each scope newest first instead. */
 const WALK_SHARE = 0.1;
 /**
- * Time order, when the words are in at least MERGE_SHARE of the rows: every scope is walked newest
+ * Time order, when the rarest word is in at least `share` of the rows: every scope is walked newest
  * first (btree) in one merge over all of them (PostgreSQL's Merge Append), which stops as soon as
  * the page is full, so the scopes together read about as many rows as one page needs instead of a
  * page each. A walk reads at most a scope's newest `window` rows, fewer when the viewer has many
@@ -295,8 +295,9 @@ export async function prepareSearch(ctx: DomainContext, args: SearchArgs): Promi
   const plan = async (table: SearchTable) => {
     const shares = await wordShares(ctx.em, table, words);
     const rarest = words[shares.indexOf(Math.min(...shares))];
-    const share = shares.reduce((all, s) => all * s, 1);
-    return { walk: share >= WALK_SHARE, share, rarest };
+    // Words of one query are rarely independent (jieba cuts 行政许可 into 行政 and 许可), so their
+    // product underestimates how many rows hold them all; the rarest word's share bounds it.
+    return { walk: shares.reduce((all, s) => all * s, 1) >= WALK_SHARE, rarestShare: Math.min(...shares), rarest };
   };
   const [messagePlan, replyPlan] = await Promise.all([plan('message'), plan('thread_reply')]);
   const probeMatches = (alias: string, rarest: string) =>
@@ -375,7 +376,7 @@ export async function prepareSearch(ctx: DomainContext, args: SearchArgs): Promi
   };
   const reusable = types.length === ALL_TYPES.length && !groupId && !authorId && !from && !to;
   const merge =
-    sort === 'TIME' && reusable && mergeTuning.enabled && Math.min(messagePlan.share, replyPlan.share) >= mergeTuning.share
+    sort === 'TIME' && reusable && mergeTuning.enabled && Math.min(messagePlan.rarestShare, replyPlan.rarestShare) >= mergeTuning.share
       ? await mergeWindows(ctx.em, actor.userId)
       : null;
   // Each branch yields the hits' keys; bodies and titles are read for the final page only, so
