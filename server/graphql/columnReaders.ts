@@ -12,4 +12,4 @@ export function columnReader<F extends (...args: never[]) => unknown>(resolver: 
 }
 
 /** A field's resolver (undefined: the default, which reads a property) reads only columns. */
-export const readsColumnsOnly = (resolve: unknown): boolean => resolve === undefined || (typeof resolve === 'object' || typeof resolve === 'function' ? marked.has(resolve as object) : false);
+export const readsColumnsOnly = (resolve: unknown): boolean => resolve === undefined || (typeof resolve === 'function' && marked.has(resolve));

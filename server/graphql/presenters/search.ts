@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Kind, type FieldNode, type GraphQLObjectType, type GraphQLResolveInfo } from 'graphql';
+import { getNamedType, Kind, type FieldNode, type GraphQLObjectType, type GraphQLResolveInfo } from 'graphql';
 import { hydrate, plainView } from '../../db/sql.js';
 import { readsColumnsOnly } from '../columnReaders.js';
 import { ChatGroup, Document, Thread } from '../../db/entities/index.js';
@@ -24,7 +24,7 @@ function selectsColumnsOnly(info: GraphQLResolveInfo): boolean {
   const node = info.fieldNodes[0];
   let plain = plainSelections.get(node);
   if (plain === undefined) {
-    const fields = (info.schema.getType(info.returnType.toString().replace('!', '')) as GraphQLObjectType).getFields();
+    const fields = (getNamedType(info.returnType) as GraphQLObjectType).getFields();
     plain =
       info.fieldNodes.length === 1 &&
       (node.selectionSet?.selections ?? []).every(

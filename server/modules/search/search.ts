@@ -44,6 +44,23 @@ const MERGE_GROUP_SHAPES = [2, 4, 8, 16, 32];
 const CONVERSATION_KIND: Partial<Record<SearchType, string>> = { GROUP_MESSAGE: 'group', DISCUSSION_MESSAGE: 'discussion', DIRECT_MESSAGE: 'direct' };
 const CONVERSATION_TYPE: Record<string, SearchType> = { group: 'GROUP_MESSAGE', discussion: 'DISCUSSION_MESSAGE', direct: 'DIRECT_MESSAGE' };
 
+/**
+ * Which rows of a scope the viewer may find, beyond being in the scope: one place for every path
+ * of the search (the per-scope branches and the merged walk). `x` is the row's alias, `viewer`
+ * the statement's placeholder of the viewer's id; a message needs its conversation's group.
+ */
+const mayFind = {
+  message: (x: string, group: string, viewer: string) =>
+    `${x}.recalled_at is null and jl_may_read(${x}.id, ${x}.confidentiality, ${x}.author_id, ${group}, ${viewer})`,
+  reply: (x: string, viewer: string) =>
+    `${x}.deleted_at is null and jl_may_read(${x}.id, ${x}.confidentiality, ${x}.author_id, ${x}.group_id, ${viewer})
+     and exists (select 1 from thread t where t.id = ${x}.thread_id and t.removed_at is null and jl_may_read(t.id, t.confidentiality, t.author_id, t.group_id, ${viewer}))`,
+  thread: (x: string, viewer: string) => `jl_may_read(${x}.id, ${x}.confidentiality, ${x}.author_id, ${x}.group_id, ${viewer})`,
+};
+/** A reply's level as a hit: the higher of its own and its thread's. */
+const replyLevel = (own: string, thread: string) =>
+  `case when 'restricted' in (${own}, ${thread}) then 'restricted' when 'internal' in (${own}, ${thread}) then 'internal' else 'normal' end`;
+
 /** A scope of the merged walk: its id, and where its window ends (the row `window` rows below its newest). */
 interface ScopeWindow {
   id: string | null;
@@ -143,25 +160,22 @@ async function walkScopes(
     (select ${p(w.kind ? CONVERSATION_TYPE[w.kind] : null)}::text as type, x.id, x.author_id, x.created_at::text as created_at, ${p(w.groupId)}::uuid as group_id,
             x.conversation_id, x.seq, null::uuid as thread_id, null::int as floor, x.confidentiality, x.created_at as at
        from message x
-      where x.conversation_id = (select s.id from live s where s.id = ${p(w.id)}::uuid) and ${within(w)} and x.recalled_at is null
-        and jl_may_read(x.id, x.confidentiality, x.author_id, ${p(w.groupId)}::uuid, ${viewer})
+      where x.conversation_id = (select s.id from live s where s.id = ${p(w.id)}::uuid) and ${within(w)}
+        and ${mayFind.message('x', `${p(w.groupId)}::uuid`, viewer)}
       order by x.created_at desc, x.id desc)`;
   const group = (w: ScopeWindow) => `
     (select 'REPLY'::text as type, x.id, x.author_id, x.created_at::text as created_at, x.group_id, null::uuid as conversation_id, null::int as seq, x.thread_id, x.floor,
-            (select case when 'restricted' in (x.confidentiality, t.confidentiality) then 'restricted'
-                         when 'internal' in (x.confidentiality, t.confidentiality) then 'internal' else 'normal' end
-               from thread t where t.id = x.thread_id) as confidentiality, x.created_at as at
+            (select ${replyLevel('x.confidentiality', 't.confidentiality')} from thread t where t.id = x.thread_id) as confidentiality, x.created_at as at
        from thread_reply x
-      where x.group_id = (select s.group_id from glive s where s.group_id = ${p(w.id)}::uuid) and ${within(w)} and x.deleted_at is null
-        and jl_may_read(x.id, x.confidentiality, x.author_id, x.group_id, ${viewer})
-        and exists (select 1 from thread t where t.id = x.thread_id and t.removed_at is null and jl_may_read(t.id, t.confidentiality, t.author_id, t.group_id, ${viewer}))
+      where x.group_id = (select s.group_id from glive s where s.group_id = ${p(w.id)}::uuid) and ${within(w)}
+        and ${mayFind.reply('x', viewer)}
       order by x.created_at desc, x.id desc)`;
   const threads = (w: ScopeWindow) => `
     (select 'THREAD'::text as type, x.id, x.author_id, x.created_at::text as created_at, x.group_id, null::uuid as conversation_id, null::int as seq, x.id as thread_id,
             null::int as floor, x.confidentiality, x.created_at as at
        from thread x
       where x.group_id = (select s.group_id from glive s where s.group_id = ${p(w.id)}::uuid) and ${within(w)}
-        and jl_may_read(x.id, x.confidentiality, x.author_id, x.group_id, ${viewer})
+        and ${mayFind.thread('x', viewer)}
       order by x.created_at desc, x.id desc)`;
   // The viewer's conversations and groups now, as in the search statement (mergeWindows read them a moment ago).
   const text = `
@@ -396,7 +410,7 @@ export async function prepareSearch(ctx: DomainContext, args: SearchArgs): Promi
           block: ['seq', MESSAGE_BLOCK_BITS, `(s.last_seq >> ${MESSAGE_BLOCK_BITS})`, MESSAGE_NEWEST_BLOCKS],
           columns: (x) => `${x}.id, ${x}.author_id, ${x}.created_at, ${x}.conversation_id, ${x}.seq, ${x}.confidentiality, ${rank(x)} as rank`,
           where: (x, walk) =>
-            `${walk ? matches(x, true) : probeMatches(x, messagePlan.rarest)} and ${x}.recalled_at is null and jl_may_read(${x}.id, ${x}.confidentiality, ${x}.author_id, s.group_id, ${p(actor.userId)})${filters(x)}${extra(x)}`,
+            `${walk ? matches(x, true) : probeMatches(x, messagePlan.rarest)} and ${mayFind.message(x, 's.group_id', p(actor.userId))}${filters(x)}${extra(x)}`,
         })}) m`;
   if (kinds.length && !merge) branches.push(messageBranch(`(${conversationScope()}) s`));
   // A scope source's newest matching threads (`from` yields s: group_id).
@@ -408,7 +422,7 @@ export async function prepareSearch(ctx: DomainContext, args: SearchArgs): Promi
           -- A group holds few threads: all of a word's matches in it come from GIN, and the exact
           -- GIN test reads no (TOASTed) vector.
           select t.id, t.author_id, t.created_at, t.confidentiality, ${rank('t')} as rank from thread t
-           where t.group_id = s.group_id and ${matches('t')} and jl_may_read(t.id, t.confidentiality, t.author_id, t.group_id, ${p(actor.userId)})${filters('t')}${extra('t')}
+           where t.group_id = s.group_id and ${matches('t')} and ${mayFind.thread('t', p(actor.userId))}${filters('t')}${extra('t')}
            order by t.created_at desc, t.id desc
            limit ${perScope}) t`;
   if (types.includes('THREAD') && !merge) branches.push(threadBranch(`(${groupScope()}) s`));
@@ -416,8 +430,7 @@ export async function prepareSearch(ctx: DomainContext, args: SearchArgs): Promi
   const replyBranch = (from: string, extra: (x: string) => string = () => '') => `
       select 'REPLY' as type, r.id, r.author_id, r.created_at, s.group_id, null::uuid as conversation_id, null::int as seq,
              r.thread_id, r.floor, null::text as name, r.rank,
-             case when 'restricted' in (r.confidentiality, r.thread_confidentiality) then 'restricted'
-                  when 'internal' in (r.confidentiality, r.thread_confidentiality) then 'internal' else 'normal' end as confidentiality
+             ${replyLevel('r.confidentiality', 'r.thread_confidentiality')} as confidentiality
         from ${from}
         cross join lateral (${newestMatches({
           table: 'thread_reply',
@@ -429,8 +442,7 @@ export async function prepareSearch(ctx: DomainContext, args: SearchArgs): Promi
             `${x}.id, ${x}.author_id, ${x}.created_at, ${x}.thread_id, ${x}.floor, ${x}.confidentiality,
              (select t.confidentiality from thread t where t.id = ${x}.thread_id) as thread_confidentiality, ${rank(x)} as rank`,
           where: (x, walk) =>
-            `${walk ? matches(x, true) : probeMatches(x, replyPlan.rarest)} and ${x}.deleted_at is null and jl_may_read(${x}.id, ${x}.confidentiality, ${x}.author_id, ${x}.group_id, ${p(actor.userId)})
-             and exists (select 1 from thread t where t.id = ${x}.thread_id and t.removed_at is null and jl_may_read(t.id, t.confidentiality, t.author_id, t.group_id, ${p(actor.userId)}))${filters(x)}${extra(x)}`,
+            `${walk ? matches(x, true) : probeMatches(x, replyPlan.rarest)} and ${mayFind.reply(x, p(actor.userId))}${filters(x)}${extra(x)}`,
         })}) r`;
   if (types.includes('REPLY') && !merge) branches.push(replyBranch(`(${groupScope()}) s`));
   if (types.includes('DOCUMENT')) {
