@@ -50,17 +50,18 @@ export async function query<R>(em: EntityManager, name: string | undefined, text
 /**
  * One prepared statement run with its generic plan (planned once per connection, not per call),
  * for a statement whose plan the text already decides and whose planning is a large share of its
- * cost (search), with any further planner `settings` (`name = value`); all are put back before the
+ * cost (search), with any further planner `settings` (name → value); all are put back before the
  * connection returns to the pool. A plan is made once per connection and name, so a statement's
  * settings must be the same on every call.
  */
-export async function queryWithGenericPlan<R>(em: EntityManager, name: string, text: string, values: unknown[], settings: string[] = []): Promise<R[]> {
+export async function queryWithGenericPlan<R>(em: EntityManager, name: string, text: string, values: unknown[], settings: Record<string, string> = {}): Promise<R[]> {
+  const all = { plan_cache_mode: 'force_generic_plan', ...settings };
   return withConnection(em, async (connection) => {
-    await connection.query(['plan_cache_mode = force_generic_plan', ...settings].map((s) => `set ${s}`).join('; '));
+    await connection.query(Object.entries(all).map(([setting, value]) => `set ${setting} = ${value}`).join('; '));
     try {
       return (await connection.query({ name, text, values })).rows as R[];
     } finally {
-      await connection.query(['plan_cache_mode', ...settings.map((s) => s.split('=')[0].trim())].map((s) => `reset ${s}`).join('; '));
+      await connection.query(Object.keys(all).map((setting) => `reset ${setting}`).join('; '));
     }
   });
 }

@@ -57,6 +57,22 @@ const mayFind = {
      and exists (select 1 from thread t where t.id = ${x}.thread_id and t.removed_at is null and jl_may_read(t.id, t.confidentiality, t.author_id, t.group_id, ${viewer}))`,
   thread: (x: string, viewer: string) => `jl_may_read(${x}.id, ${x}.confidentiality, ${x}.author_id, ${x}.group_id, ${viewer})`,
 };
+/**
+ * The conversations a viewer may search now (`viewer`: the statement's placeholder of their id):
+ * those they are a member of, a discussion group only while they are still in its group. Columns
+ * id, kind, last_seq, group_id; `where` narrows them (aliases c: conversation, g: group, d:
+ * discussion group).
+ */
+const viewerConversations = (viewer: string, where = '') => `
+  select c.id, c.kind, c.last_seq, coalesce(g.id, d.group_id) as group_id
+    from conversation_member cm
+    join conversation c on c.id = cm.conversation_id
+    left join chat_group g on g.conversation_id = c.id
+    left join discussion_group d on d.conversation_id = c.id
+   where cm.user_id = ${viewer} and (d.id is null or exists (select 1 from group_member gm where gm.group_id = d.group_id and gm.user_id = cm.user_id))${where}`;
+/** The groups a viewer may search now (their threads and replies): columns group_id, last_reply_seq. */
+const viewerGroups = (viewer: string, where = '') =>
+  `select gm.group_id, g.last_reply_seq from group_member gm join chat_group g on g.id = gm.group_id where gm.user_id = ${viewer}${where}`;
 /** A reply's level as a hit: the higher of its own and its thread's. */
 const replyLevel = (own: string, thread: string) =>
   `case when 'restricted' in (${own}, ${thread}) then 'restricted' when 'internal' in (${own}, ${thread}) then 'internal' else 'normal' end`;
@@ -85,26 +101,20 @@ async function mergeWindows(em: DomainContext['em'], userId: string): Promise<Me
   const rows = await query<{ scope: 'c' | 'g' | 't'; id: string; kind: string | null; group_id: string | null; at: string | null; bid: string | null }>(
     em,
     'jiaoliu_search_windows',
-    `with conversations as (
-            select c.id, c.kind, c.last_seq, coalesce(g.id, d.group_id) as group_id
-              from conversation_member cm
-              join conversation c on c.id = cm.conversation_id
-              left join chat_group g on g.conversation_id = c.id
-              left join discussion_group d on d.conversation_id = c.id
-             where cm.user_id = $1 and (d.id is null or exists (select 1 from group_member gm where gm.group_id = d.group_id and gm.user_id = cm.user_id))),
-          groups as (select g.id, g.last_reply_seq from group_member gm join chat_group g on g.id = gm.group_id where gm.user_id = $1),
+    `with conversations as (${viewerConversations('$1')}),
+          groups as (${viewerGroups('$1')}),
           size as (select greatest($3::int, least($2::int, $4::int / greatest(1, (select count(*) from conversations) + (select count(*) from groups))::int)) as n)
      select 'c' as scope, c.id, c.kind, c.group_id, b.created_at::text as at, b.id as bid
        from conversations c cross join size
        left join lateral (select m.created_at, m.id from message m where m.conversation_id = c.id and m.seq <= c.last_seq - size.n order by m.seq desc limit 1) b on true
      union all
-     select 'g', g.id, null, g.id, b.created_at::text, b.id
+     select 'g', g.group_id, null, g.group_id, b.created_at::text, b.id
        from groups g cross join size
-       left join lateral (select r.created_at, r.id from thread_reply r where r.group_id = g.id and r.group_seq <= g.last_reply_seq - size.n order by r.group_seq desc limit 1) b on true
+       left join lateral (select r.created_at, r.id from thread_reply r where r.group_id = g.group_id and r.group_seq <= g.last_reply_seq - size.n order by r.group_seq desc limit 1) b on true
      union all
-     select 't', g.id, null, g.id, b.created_at::text, b.id
+     select 't', g.group_id, null, g.group_id, b.created_at::text, b.id
        from groups g cross join size
-       left join lateral (select t.created_at, t.id from thread t where t.group_id = g.id order by t.created_at desc, t.id desc offset least(size.n, $5::int) limit 1) b on true`,
+       left join lateral (select t.created_at, t.id from thread t where t.group_id = g.group_id order by t.created_at desc, t.id desc offset least(size.n, $5::int) limit 1) b on true`,
     [userId, mergeTuning.window, mergeTuning.minWindow, mergeTuning.budget, mergeTuning.threadWindow],
   );
   const of = (scope: 'c' | 'g' | 't') => rows.filter((r) => r.scope === scope).map((r) => ({ id: r.id, kind: r.kind, groupId: r.group_id, at: r.at, bid: r.bid }));
@@ -179,10 +189,8 @@ async function walkScopes(
       order by x.created_at desc, x.id desc)`;
   // The viewer's conversations and groups now, as in the search statement (mergeWindows read them a moment ago).
   const text = `
-    with live as materialized (
-           select c.id from conversation_member cm join conversation c on c.id = cm.conversation_id left join discussion_group d on d.conversation_id = c.id
-            where cm.user_id = ${viewer} and (d.id is null or exists (select 1 from group_member gm where gm.group_id = d.group_id and gm.user_id = cm.user_id))),
-         glive as materialized (select gm.group_id from group_member gm where gm.user_id = ${viewer})
+    with live as materialized (${viewerConversations(viewer)}),
+         glive as materialized (${viewerGroups(viewer)})
     select type, id, author_id, created_at, group_id, conversation_id, seq, thread_id, floor, confidentiality from (
       ${[
         ...padded(scopes.conversations, MERGE_CONVERSATION_SHAPES).map(conversation),
@@ -191,7 +199,7 @@ async function walkScopes(
       ].join('\n union all ')}
     ) h order by at desc, id desc limit ${p(o.size + 1)}`;
   const name = `jiaoliu_search_walk_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
-  return queryWithGenericPlan<WalkedRow>(em, name, text, values, ['enable_sort = off']);
+  return queryWithGenericPlan<WalkedRow>(em, name, text, values, { enable_sort: 'off' });
 }
 
 export interface SearchFilter {
@@ -316,20 +324,10 @@ export async function prepareSearch(ctx: DomainContext, args: SearchArgs): Promi
   const [messagePlan, replyPlan] = await Promise.all([plan('message'), plan('thread_reply')]);
   const probeMatches = (alias: string, rarest: string) =>
     words.length > 1 ? `${alias}.search_vector @@ ${p(toTsqueryLiteral([rarest]))}::tsquery and (${matches(alias)}) is true` : matches(alias);
-  // The conversations the viewer is a member of now, of the requested kinds (and group); a
-  // discussion group only while the viewer is still in its group.
-  const conversationScope = () => `
-      select c.id, c.kind, c.last_seq, coalesce(g.id, d.group_id) as group_id
-        from conversation_member cm
-        join conversation c on c.id = cm.conversation_id
-        left join chat_group g on g.conversation_id = c.id
-        left join discussion_group d on d.conversation_id = c.id
-       where cm.user_id = ${p(actor.userId)} and c.kind = any(${p(kinds)}::text[])
-         and (d.id is null or exists (select 1 from group_member gm where gm.group_id = d.group_id and gm.user_id = cm.user_id))
-         ${groupId ? `and coalesce(g.id, d.group_id) = ${p(groupId)}` : ''}`;
-  const groupScope = () =>
-    `select gm.group_id, g.last_reply_seq from group_member gm join chat_group g on g.id = gm.group_id
-      where gm.user_id = ${p(actor.userId)}${groupId ? ` and gm.group_id = ${p(groupId)}` : ''}`;
+  // The viewer's conversations of the requested kinds, and groups (within the group filter).
+  const conversationScope = () =>
+    viewerConversations(p(actor.userId), ` and c.kind = any(${p(kinds)}::text[])${groupId ? ` and coalesce(g.id, d.group_id) = ${p(groupId)}` : ''}`);
+  const groupScope = () => viewerGroups(p(actor.userId), groupId ? ` and gm.group_id = ${p(groupId)}` : '');
 
   // Relevance's share per scope: RELEVANCE_POOL over the viewer's conversations and groups (a
   // group counts once per BBS branch, the documents once), or the share the first page used.
@@ -454,13 +452,8 @@ export async function prepareSearch(ctx: DomainContext, args: SearchArgs): Promi
              f.conversation_id, null::int as seq, null::uuid as thread_id, null::int as floor, f.name, ${rank('f')} as rank, 'normal'::text as confidentiality
         from document f
        where ${matches('f')} and f.deleted_at is null
-         and (f.group_id in (select gm.group_id from group_member gm where gm.user_id = ${p(actor.userId)}${groupId ? ` and gm.group_id = ${p(groupId)}` : ''})
-              or f.conversation_id in (select cm.conversation_id from conversation_member cm
-                                         join conversation c on c.id = cm.conversation_id
-                                         left join discussion_group d on d.conversation_id = c.id
-                                        where cm.user_id = ${p(actor.userId)} and c.kind <> 'group'
-                                          and (d.id is null or exists (select 1 from group_member gm where gm.group_id = d.group_id and gm.user_id = cm.user_id))
-                                          ${groupId ? `and d.group_id = ${p(groupId)}` : ''}))${filters('f', 'uploader_id')}
+         and (f.group_id in (select s.group_id from (${groupScope()}) s)
+              or f.conversation_id in (select s.id from (${viewerConversations(p(actor.userId), ` and c.kind <> 'group'${groupId ? ` and d.group_id = ${p(groupId)}` : ''}`)}) s))${filters('f', 'uploader_id')}
        order by f.created_at desc, f.id desc
        limit ${perScope})`);
   }
