@@ -136,5 +136,17 @@ export function plainView<T extends object>(em: EntityManager, entity: EntityNam
     const value = data[prop.name];
     if (typeof value === 'string') data[prop.name] = { id: value };
   }
+  pickedRows.set(data, picked);
   return data as T;
+}
+const pickedRows = new WeakMap<object, Record<string, unknown>>();
+
+/**
+ * The managed entity behind a value that is either one already or a `plainView` (hydrated from
+ * the row the view was made of, no query): for presenters that hand a plain view on to fields
+ * that may need a real entity.
+ */
+export function managed<T extends object>(em: EntityManager, entity: EntityName<T>, value: T): T {
+  const picked = pickedRows.get(value);
+  return picked ? hydrate(em, entity, picked) : value;
 }

@@ -5,7 +5,7 @@ import { groupMembers, pendingApplications } from '../../modules/chat/groups.js'
 import { history, unreadCounts, type HistoryArgs } from '../../modules/chat/messages.js';
 import { MESSAGE_ROW_COLUMNS, messagePageViews, READER_COLUMNS, viewExtras, type MessageRow, type MessageView } from '../../modules/chat/messageViews.js';
 import { loadPeople, PERSON_COLUMNS, personJoin, type PersonRow, type PersonView } from '../../modules/accounts/people.js';
-import { query } from '../../db/sql.js';
+import { managed, query } from '../../db/sql.js';
 import { ConversationAccess, EDIT_WINDOW_MS, GroupAccess, RECALL_WINDOW_MS } from '../../modules/chat/subjects.js';
 import { requireActor } from '../../modules/context.js';
 import type { PageArgs } from '../../modules/pagination.js';
@@ -92,7 +92,7 @@ export const groupLoaders = {
 export const conversationResolvers = {
   id: (c: ConversationAccess) => c.conversation.id,
   kind: (c: ConversationAccess) => upper(c.conversation.kind),
-  group: (c: ConversationAccess) => c.group,
+  group: (c: ConversationAccess, _: unknown, ctx: Ctx) => c.group && managed(ctx.domain.em, ChatGroup, c.group),
   lastSeq: (c: ConversationAccess) => c.conversation.lastSeq,
   messages: async (c: ConversationAccess, args: HistoryArgs, ctx: Ctx) => {
     const page = await history(ctx.domain.em, c, args, requireActor(ctx.domain).userId);

@@ -13,7 +13,11 @@ export class GroupAccess {
   ) {}
 }
 
-/** A conversation the actor belongs to (access helpers never build one for outsiders). */
+/**
+ * A conversation the actor belongs to (access helpers never build one for outsiders). Its
+ * conversation and group may be plain views of their rows (columns, and `{ id }` for relations)
+ * rather than managed entities: read them, never change or persist them.
+ */
 export class ConversationAccess {
   constructor(
     readonly conversation: Conversation,

@@ -238,6 +238,18 @@ describe('history pages', () => {
     expect(last.replyTo).toEqual({ id: target.id, body: '被引用', author: { realName: '程永' } });
   });
 
+
+  it('answers the conversation’s group with the same fields as the group query, next to its history', async () => {
+    const GROUP = `id name purpose visibility memberCount owner { realName } viewerRole viewerCan { post manageMembers } members(first: 3) { edges { node { role user { realName } } } }`;
+    const { conversation } = await li.request(`query($c: ID!) { conversation(id: $c) { id kind lastSeq group { ${GROUP} } messages(first: 2) { edges { node { seq } } } } }`, { c: demo });
+    const { group } = await li.request(`query($g: ID!) { group(id: $g) { ${GROUP} conversation { id lastSeq } } }`, { g: demoGroup });
+    expect(conversation.group).toEqual({ ...group, conversation: undefined });
+    expect(conversation.group.name).toBe('政务服务工作交流');
+    expect(conversation.group.owner.realName).toBeTruthy();
+    expect(conversation.group.members.edges.length).toBeGreaterThan(0);
+    expect(group.conversation).toEqual({ id: conversation.id, lastSeq: conversation.lastSeq });
+    expect(conversation.messages.edges.at(-1).node.seq).toBe(conversation.lastSeq);
+  });
   it('pages before, after and around a message, with empty pages at both ends', async () => {
     const sent = [];
     for (let i = 0; i < 5; i++) sent.push((await li.request(SEND, { c: demo, b: `翻页 ${i}`, k: key() })).sendMessage);
