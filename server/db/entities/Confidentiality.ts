@@ -9,7 +9,8 @@ import { User } from './User.js';
  * Messages, threads and replies carry a `confidentiality` column (see Chat.ts and Forum.ts):
  * 'normal' (普通, the default), 'internal' (内部) or 'restricted' (受限). Restricted content is
  * readable by its author, the members named in `content_audience`, and the current owner and
- * admins of its group (SQL: `jl_may_read`, created by the Confidentiality migration).
+ * admins of its group (SQL: `jl_may_read`, created by the Confidentiality migration; queries use
+ * it through `mayReadSql` in modules/confidentiality/levels.ts).
  */
 export type ConfidentialityLevel = 'normal' | 'internal' | 'restricted';
 export const CONFIDENTIALITY_LEVELS: readonly ConfidentialityLevel[] = ['normal', 'internal', 'restricted'];

@@ -16,7 +16,7 @@ import { isUniqueViolation, query, script } from '../../db/sql.js';
 import { audit } from '../../audit/logger.js';
 import { GroupAccess, type ConversationAccess } from './subjects.js';
 import type { ConfidentialityLevel } from '../../db/entities/index.js';
-import { higher, parseLevel, validAudience } from '../confidentiality/levels.js';
+import { higher, mayReadSql, parseLevel, validAudience } from '../confidentiality/levels.js';
 import { checkSensitive, type SensitiveMatch } from '../confidentiality/sensitive.js';
 import { mutedError } from '../moderation/reasons.js';
 
@@ -106,7 +106,7 @@ async function checkSend(ctx: DomainContext, access: ConversationAccess, input: 
     // A restricted message the sender may not read is answered like one that does not exist.
     const [target] = isUuid(replyToId)
       ? await em.execute<Array<{ id: string }>>(
-          `select id from message where id = ? and conversation_id = ? and jl_may_read(id, confidentiality, author_id, jl_conversation_group(conversation_id), ?)`,
+          `select id from message where id = ? and conversation_id = ? and ${mayReadSql('id', 'confidentiality', 'author_id', 'jl_conversation_group(conversation_id)', '?')}`,
           [replyToId, access.conversation.id, actor.userId],
         )
       : [];
@@ -449,7 +449,7 @@ export async function history(em: EntityManager, access: ConversationAccess, arg
     // The target must be one the viewer may read: a restricted message of others is NOT_FOUND.
     const found = await page(
       'around',
-      ` join message t on t.id = $3 and t.conversation_id = c.id and jl_may_read(t.id, t.confidentiality, t.author_id, jl_conversation_group(t.conversation_id), $2)`,
+      ` join message t on t.id = $3 and t.conversation_id = c.id and ${mayReadSql('t.id', 't.confidentiality', 't.author_id', 'jl_conversation_group(t.conversation_id)', '$2')}`,
       `(select ${pageColumns} from message x where x.conversation_id = c.id and x.seq <= t.seq order by x.seq desc limit $4)
        union all
        (select ${pageColumns} from message x where x.conversation_id = c.id and x.seq > t.seq order by x.seq asc limit $5)`,
@@ -520,7 +520,7 @@ export async function unreadCounts(em: EntityManager, userId: string, conversati
        left join message m on m.conversation_id = cm.conversation_id and m.seq > cm.last_read_seq
                           and m.author_id <> cm.user_id and m.recalled_at is null and m.removed_at is null
                           -- Restricted messages count only for their readers.
-                          and (m.confidentiality <> 'restricted' or jl_may_read(m.id, m.confidentiality, m.author_id, jl_conversation_group(m.conversation_id), cm.user_id))
+                          and ${mayReadSql('m.id', 'm.confidentiality', 'm.author_id', 'jl_conversation_group(m.conversation_id)', 'cm.user_id')}
       where cm.user_id = ? ${conversationIds ? 'and cm.conversation_id in (?)' : ''}
       group by cm.conversation_id, cm.last_read_seq`,
     conversationIds ? [userId, conversationIds as string[]] : [userId],

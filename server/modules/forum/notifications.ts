@@ -4,6 +4,7 @@ import { badInput } from '../../errors.js';
 import { requireActor, type DomainContext } from '../context.js';
 import { pageSize, decodeTypedCursor, toPage, type Page, type PageArgs } from '../pagination.js';
 import type { OutgoingEvent } from '../chat/realtime.js';
+import { mayReadSql } from '../confidentiality/levels.js';
 
 interface NewNotifications {
   kind: NotificationKind;
@@ -59,7 +60,7 @@ const columns = `n.id::text as id, n.kind, n.actor_id as "actorId", n.group_id a
  */
 const stillMember = `exists (select 1 from group_member gm where gm.group_id = n.group_id and gm.user_id = n.user_id)
   -- ... and about threads they may still read (a thread raised to restricted vanishes for the rest).
-  and (n.thread_id is null or exists (select 1 from thread t where t.id = n.thread_id and jl_may_read(t.id, t.confidentiality, t.author_id, t.group_id, n.user_id)))`;
+  and (n.thread_id is null or exists (select 1 from thread t where t.id = n.thread_id and ${mayReadSql('t.id', 't.confidentiality', 't.author_id', 't.group_id', 'n.user_id')}))`;
 
 export async function loadNotifications(em: EntityManager, ids: string[]): Promise<Map<string, NotificationRow>> {
   if (!ids.length) return new Map();

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ThreadReply } from '../../db/entities/index.js';
 import { audit } from '../../audit/logger.js';
-import { higher, parseLevel } from '../confidentiality/levels.js';
+import { higher, mayReadSql, parseLevel } from '../confidentiality/levels.js';
 import { checkSensitive } from '../confidentiality/sensitive.js';
 import { sensitiveAuditAfter } from '../chat/messages.js';
 import { badInput, conflict, forbidden, notFound } from '../../errors.js';
@@ -96,13 +96,13 @@ export async function replyToThread(
     // Followers and mentioned members hear of it only if they may read the thread now.
     const readers = await em.execute<Array<{ user_id: string }>>(
       `select gm.user_id from group_member gm join thread t on t.id = ?
-        where gm.group_id = ? and gm.user_id in (?) and jl_may_read(t.id, t.confidentiality, t.author_id, t.group_id, gm.user_id)`,
+        where gm.group_id = ? and gm.user_id in (?) and ${mayReadSql('t.id', 't.confidentiality', 't.author_id', 't.group_id', 'gm.user_id')}`,
       [access.thread.id, access.group.group.id, mentions.length ? mentions : ['00000000-0000-0000-0000-000000000000']],
     );
     if (restrictedThread && readers.length !== mentions.length) throw badInput('受限帖子只能提及可见成员', 'mentionUserIds');
     const followers = await em.execute<Array<{ user_id: string }>>(
       `select f.user_id from thread_follow f join group_member gm on gm.group_id = ? and gm.user_id = f.user_id join thread t on t.id = f.thread_id
-        where f.thread_id = ? and jl_may_read(t.id, t.confidentiality, t.author_id, t.group_id, f.user_id)`,
+        where f.thread_id = ? and ${mayReadSql('t.id', 't.confidentiality', 't.author_id', 't.group_id', 'f.user_id')}`,
       [access.group.group.id, access.thread.id],
     );
     const mentioned = new Set(mentions);

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { audit } from '../../audit/logger.js';
-import { higher, parseLevel, validAudience } from '../confidentiality/levels.js';
+import { higher, mayReadSql, parseLevel, validAudience } from '../confidentiality/levels.js';
 import { checkSensitive } from '../confidentiality/sensitive.js';
 import { sensitiveAuditAfter } from '../chat/messages.js';
 import { Thread } from '../../db/entities/index.js';
@@ -35,7 +35,7 @@ export interface ThreadInput {
 }
 
 /** SQL: the thread `t` is readable by the user given as the next parameter. */
-export const threadReadable = (alias = 't') => `jl_may_read(${alias}.id, ${alias}.confidentiality, ${alias}.author_id, ${alias}.group_id, ?)`;
+export const threadReadable = (alias = 't') => mayReadSql(`${alias}.id`, `${alias}.confidentiality`, `${alias}.author_id`, `${alias}.group_id`, '?');
 
 export async function createThread(ctx: DomainContext, input: ThreadInput): Promise<Thread> {
   const actor = requireActor(ctx);

@@ -8,6 +8,7 @@ import { isUuid } from '../ids.js';
 import { decodeTypedCursor, pageSize, toPage, type Page } from '../pagination.js';
 import { queryWords, toTsqueryLiteral } from './segment.js';
 import { wordShares, type SearchTable } from './wordShare.js';
+import { mayReadSql } from '../confidentiality/levels.js';
 
 export type SearchType = 'GROUP_MESSAGE' | 'DISCUSSION_MESSAGE' | 'DIRECT_MESSAGE' | 'THREAD' | 'REPLY' | 'DOCUMENT';
 const ALL_TYPES: SearchType[] = ['GROUP_MESSAGE', 'DISCUSSION_MESSAGE', 'DIRECT_MESSAGE', 'THREAD', 'REPLY', 'DOCUMENT'];
@@ -51,11 +52,11 @@ const CONVERSATION_TYPE: Record<string, SearchType> = { group: 'GROUP_MESSAGE', 
  */
 const mayFind = {
   message: (x: string, group: string, viewer: string) =>
-    `${x}.recalled_at is null and jl_may_read(${x}.id, ${x}.confidentiality, ${x}.author_id, ${group}, ${viewer})`,
+    `${x}.recalled_at is null and ${mayReadSql(`${x}.id`, `${x}.confidentiality`, `${x}.author_id`, group, viewer)}`,
   reply: (x: string, viewer: string) =>
-    `${x}.deleted_at is null and jl_may_read(${x}.id, ${x}.confidentiality, ${x}.author_id, ${x}.group_id, ${viewer})
-     and exists (select 1 from thread t where t.id = ${x}.thread_id and t.removed_at is null and jl_may_read(t.id, t.confidentiality, t.author_id, t.group_id, ${viewer}))`,
-  thread: (x: string, viewer: string) => `jl_may_read(${x}.id, ${x}.confidentiality, ${x}.author_id, ${x}.group_id, ${viewer})`,
+    `${x}.deleted_at is null and ${mayReadSql(`${x}.id`, `${x}.confidentiality`, `${x}.author_id`, `${x}.group_id`, viewer)}
+     and exists (select 1 from thread t where t.id = ${x}.thread_id and t.removed_at is null and ${mayReadSql('t.id', 't.confidentiality', 't.author_id', 't.group_id', viewer)})`,
+  thread: (x: string, viewer: string) => mayReadSql(`${x}.id`, `${x}.confidentiality`, `${x}.author_id`, `${x}.group_id`, viewer),
 };
 /**
  * The conversations a viewer may search now (`viewer`: the statement's placeholder of their id):
