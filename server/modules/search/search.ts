@@ -415,12 +415,13 @@ export async function prepareSearch(ctx: DomainContext, args: SearchArgs): Promi
   // A scope source's newest matching threads (`from` yields s: group_id).
   const threadBranch = (from: string, extra: (x: string) => string = () => '') => `
       select 'THREAD' as type, t.id, t.author_id, t.created_at, s.group_id, null::uuid as conversation_id, null::int as seq,
-             t.id as thread_id, null::int as floor, null::text as name, t.rank, t.confidentiality
+             t.id as thread_id, null::int as floor, null::text as name, ${rank('t')} as rank, t.confidentiality
         from ${from}
         cross join lateral (
           -- A group holds few threads: all of a word's matches in it come from GIN, and the exact
-          -- GIN test reads no (TOASTed) vector.
-          select t.id, t.author_id, t.created_at, t.confidentiality, ${rank('t')} as rank from thread t
+          -- GIN test reads no (TOASTed) vector. Only the kept ones are ranked (outside), which
+          -- reads their vectors.
+          select t.id, t.author_id, t.created_at, t.confidentiality, t.search_vector from thread t
            where t.group_id = s.group_id and ${matches('t')} and ${mayFind.thread('t', p(actor.userId))}${filters('t')}${extra('t')}
            order by t.created_at desc, t.id desc
            limit ${perScope}) t`;
