@@ -6,6 +6,7 @@ import { captureStatements } from '../../helpers/statements.js';
 import { toTsvectorLiteral } from '../../../server/modules/search/segment.js';
 import { forgetWordShares, wordShares } from '../../../server/modules/search/wordShare.js';
 import { mergeTuning } from '../../../server/modules/search/search.js';
+import { queryWithGenericPlan } from '../../../server/db/sql.js';
 
 /**
  * Search reads a large conversation block by block (or, for a common word, walks it newest first)
@@ -126,11 +127,17 @@ describe('search over large scopes', () => {
     });
   }
 
-  it('prepares the statement of the search box once per shape (generic plan), a filtered search each time, and gives the connection back as it found it', async () => {
+  it('prepares the statement of the search box once per shape (generic plan, on connections of its own), a filtered search each time, and leaves the ORM’s connections as they were', async () => {
     const sent = await captureStatements(() => li.request(SEARCH, { q: '中等', s: 'TIME', first: 20 }));
     const named = sent.filter((s) => /^jiaoliu_search_[0-9a-f]{20}$/.test(s.name ?? ''));
     expect(named).toHaveLength(1);
-    expect(sent.some((s) => s.text === 'set plan_cache_mode = force_generic_plan')).toBe(true);
+    // The settings come with the connection: no statement sets or resets them.
+    expect(sent.some((s) => /^\s*(set|reset)\b/i.test(s.text))).toBe(false);
+    const em = t.orm.em.fork();
+    const mode = `select current_setting('plan_cache_mode') || ' ' || current_setting('enable_sort') as mode`;
+    const [walkLike] = await queryWithGenericPlan<{ mode: string }>(em, 'jiaoliu_test_mode_unsorted', mode, [], { enable_sort: 'off' });
+    const [finalLike] = await queryWithGenericPlan<{ mode: string }>(em, 'jiaoliu_test_mode', mode, []);
+    expect([walkLike.mode, finalLike.mode]).toEqual(['force_generic_plan off', 'force_generic_plan on']);
     const filtered = await captureStatements(() => pages(li, '中等', 'TIME', ['GROUP_MESSAGE']));
     expect(filtered.some((s) => s.name?.startsWith('jiaoliu_search_'))).toBe(false);
     expect(filtered.some((s) => /from message x/.test(s.text))).toBe(true);
