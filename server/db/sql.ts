@@ -4,7 +4,8 @@ import pg from 'pg';
 
 /**
  * Raw SQL for the chat hot path (send, access check, session lookup), on a connection of the
- * ORM's own pool, without the ORM and knex layers in between.
+ * ORM's own pool (search's generic plans: pools of their own, see `queryWithGenericPlan`), without
+ * the ORM and knex layers in between.
  *
  * - `query`: one statement as a named prepared statement with bind parameters ($1, $2…):
  *   PostgreSQL parses and plans it once per connection, and values are never spliced into text.
@@ -59,7 +60,7 @@ export async function query<R>(em: EntityManager, name: string | undefined, text
  * pools end with the ORM's connection.
  */
 export async function queryWithGenericPlan<R>(em: EntityManager, name: string, text: string, values: unknown[], settings: Record<string, string> = {}): Promise<R[]> {
-  clientOf(em);
+  clientOf(em); // the same rule as the ORM pool's statements: never from inside a transaction
   const pool = settingsPool(em, { plan_cache_mode: 'force_generic_plan', ...settings });
   return (await pool.query<R & pg.QueryResultRow>({ name, text, values })).rows;
 }
@@ -88,8 +89,8 @@ function settingsPool(em: EntityManager, settings: Record<string, string>): pg.P
     .join(' ');
   let pool = pools.get(options);
   if (!pool) {
-    const { host, port, user, password, database } = connection.getConnectionOptions();
-    pool = new pg.Pool({ host, port, user, password: password as string | undefined, database, options, max: SETTINGS_POOL_SIZE, idleTimeoutMillis: 30_000, allowExitOnIdle: true });
+    // The ORM's own URL, so that its TLS and other connection parameters apply here too.
+    pool = new pg.Pool({ connectionString: em.config.get('clientUrl'), options, max: SETTINGS_POOL_SIZE, idleTimeoutMillis: 30_000, allowExitOnIdle: true });
     // An idle connection's error (the server went away) is the next query's to report.
     pool.on('error', () => {});
     pools.set(options, pool);
