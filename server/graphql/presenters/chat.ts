@@ -13,7 +13,8 @@ import { can } from '../../policies/index.js';
 import type { ChatEventView } from '../../realtime/hub.js';
 import type { GraphQLContext } from '../context.js';
 import { connection } from './connection.js';
-import { columnReader } from '../columnReaders.js';
+import { columnReader, selectsColumnsOnly } from '../columnReaders.js';
+import type { GraphQLResolveInfo } from 'graphql';
 
 type Ctx = GraphQLContext;
 const upper = (value: string) => value.toUpperCase();
@@ -92,7 +93,9 @@ export const groupLoaders = {
 export const conversationResolvers = {
   id: (c: ConversationAccess) => c.conversation.id,
   kind: (c: ConversationAccess) => upper(c.conversation.kind),
-  group: (c: ConversationAccess, _: unknown, ctx: Ctx) => c.group && managed(ctx.domain.em, ChatGroup, c.group),
+  // A plain view when the query reads only the group's columns, the entity otherwise.
+  group: (c: ConversationAccess, _: unknown, ctx: Ctx, info: GraphQLResolveInfo) =>
+    c.group && (selectsColumnsOnly(info) ? c.group : managed(ctx.domain.em, ChatGroup, c.group)),
   lastSeq: (c: ConversationAccess) => c.conversation.lastSeq,
   messages: async (c: ConversationAccess, args: HistoryArgs, ctx: Ctx) => {
     const page = await history(ctx.domain.em, c, args, requireActor(ctx.domain).userId);

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { getNamedType, Kind, type FieldNode, type GraphQLObjectType, type GraphQLResolveInfo } from 'graphql';
+import type { GraphQLResolveInfo } from 'graphql';
 import { hydrate, plainView } from '../../db/sql.js';
-import { readsColumnsOnly } from '../columnReaders.js';
+import { selectsColumnsOnly } from '../columnReaders.js';
 import { ChatGroup, Document, Thread } from '../../db/entities/index.js';
 import { snippet } from '../../modules/search/segment.js';
 import { INTERNAL_PREVIEW, RESTRICTED_PREVIEW } from '../../modules/confidentiality/levels.js';
@@ -13,27 +13,6 @@ type Ctx = GraphQLContext;
 type Batch = Array<{ obj: SearchHit & { words: string[] } }>;
 
 type Hit = SearchHit & { words: string[]; related: RelatedOfPage };
-
-const plainSelections = new WeakMap<FieldNode, boolean>();
-/**
- * Whether the query selects only fields that read columns (default resolvers, or resolvers marked
- * as column readers) under this field: then a plain view of the row's columns answers it as well
- * as an entity would, without the ORM's hydration (about 50 µs an entity).
- */
-function selectsColumnsOnly(info: GraphQLResolveInfo): boolean {
-  const node = info.fieldNodes[0];
-  let plain = plainSelections.get(node);
-  if (plain === undefined) {
-    const fields = (getNamedType(info.returnType) as GraphQLObjectType).getFields();
-    plain =
-      info.fieldNodes.length === 1 &&
-      (node.selectionSet?.selections ?? []).every(
-        (s) => s.kind === Kind.FIELD && !s.directives?.length && (s.name.value === '__typename' || (fields[s.name.value] !== undefined && readsColumnsOnly(fields[s.name.value].resolve))),
-      );
-    plainSelections.set(node, plain);
-  }
-  return plain;
-}
 
 /**
  * The page's groups and threads, made from the columns the search statement read (no further

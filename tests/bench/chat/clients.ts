@@ -13,6 +13,7 @@
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
+import { postGraphQL } from '../post.js';
 import { benchBody, parseBenchBody, percentiles, SLICE_SECONDS, type ChildMessage, type ParentMessage, type RunResult, type SetupMessage } from './protocol.js';
 
 const SUBSCRIPTION = 'subscription { chatEvents { type message { id seq body conversationId } } }';
@@ -167,32 +168,17 @@ let agent: http.Agent;
 /** POSTs one sendMessage; resolves with whether the server accepted it (or an error text). */
 function send(token: string, conversationId: string, body: string, clientMessageId: string): Promise<true | string> {
   const payload = JSON.stringify({ query: SEND, variables: { c: conversationId, b: body, k: clientMessageId } });
-  return new Promise((resolve) => {
-    const request = http.request(
-      setup.httpUrl,
-      {
-        method: 'POST',
-        agent,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), authorization: `Bearer ${token}` },
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          try {
-            const json = JSON.parse(text) as { data?: { sendMessage?: { id?: string } | null } | null; errors?: unknown[] };
-            resolve(response.statusCode === 200 && !json.errors && json.data?.sendMessage?.id ? true : `HTTP ${response.statusCode}: ${text.slice(0, 200)}`);
-          } catch {
-            resolve(`HTTP ${response.statusCode}: ${text.slice(0, 200)}`);
-          }
-        });
-        response.on('error', (error) => resolve(error.message));
-      },
-    );
-    request.on('error', (error) => resolve(error.message));
-    request.end(payload);
-  });
+  return postGraphQL(setup.httpUrl, agent, token, payload).then(
+    ({ status, text }) => {
+      try {
+        const json = JSON.parse(text) as { data?: { sendMessage?: { id?: string } | null } | null; errors?: unknown[] };
+        return status === 200 && !json.errors && json.data?.sendMessage?.id ? true : `HTTP ${status}: ${text.slice(0, 200)}`;
+      } catch {
+        return `HTTP ${status}: ${text.slice(0, 200)}`;
+      }
+    },
+    (error: Error) => error.message,
+  );
 }
 
 /** One random member of the group, who sends in its name. */

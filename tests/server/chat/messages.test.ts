@@ -249,6 +249,12 @@ describe('history pages', () => {
     expect(conversation.group.members.edges.length).toBeGreaterThan(0);
     expect(group.conversation).toEqual({ id: conversation.id, lastSeq: conversation.lastSeq });
     expect(conversation.messages.edges.at(-1).node.seq).toBe(conversation.lastSeq);
+    // Columns only (a plain view of the row): the same answers.
+    const COLUMNS = `id name purpose rules visibility memberCount maxMembers`;
+    const plain = await li.request(`query($c: ID!) { conversation(id: $c) { group { ${COLUMNS} } } }`, { c: demo });
+    const entity = await li.request(`query($g: ID!) { group(id: $g) { ${COLUMNS} } }`, { g: demoGroup });
+    expect(plain.conversation.group).toEqual(entity.group);
+    expect(plain.conversation.group.visibility).toMatch(/^[A-Z]+$/);
   });
   it('pages before, after and around a message, with empty pages at both ends', async () => {
     const sent = [];
