@@ -7,6 +7,8 @@ export interface Config {
   production: boolean;
   /** PostgreSQL URL; when empty, main.ts starts embedded PostgreSQL. */
   databaseUrl: string | undefined;
+  /** Redis shared by several instances (event bus, presence, rate limits); null runs one instance alone. */
+  redisUrl: string | null;
   /** Folder for embedded PostgreSQL data and other local state. */
   dataDir: string;
   /** Load demo data at start when the database has none. */
@@ -78,6 +80,7 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     host: process.env.HOST || '0.0.0.0',
     production,
     databaseUrl: process.env.DATABASE_URL || undefined,
+    redisUrl: process.env.REDIS_URL || null,
     dataDir: path.resolve(process.env.JIAOLIU_DATA_DIR || '.data'),
     demoData: bool('DEMO_DATA', true),
     trustProxy: bool('TRUST_PROXY', false),
