@@ -70,7 +70,7 @@ export async function buildApp(config: Config, orm: MikroORM): Promise<FastifyIn
   await registerGraphQL(app, orm, deps, hub, emitter);
   await registerFiles(app, orm, deps);
   await registerCalendar(app, orm, deps);
-  await registerWeb(app);
+  await registerWeb(app, config.production);
 
   // Meeting reminders: jobs in PostgreSQL, polled once the server is ready, stopped (waiting
   // for a job in progress) before the pool closes. Several instances may poll the same table.

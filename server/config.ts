@@ -82,7 +82,8 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     databaseUrl: process.env.DATABASE_URL || undefined,
     redisUrl: process.env.REDIS_URL || null,
     dataDir: path.resolve(process.env.JIAOLIU_DATA_DIR || '.data'),
-    demoData: bool('DEMO_DATA', true),
+    // A production installation never holds the demo accounts unless asked for (SECURITY 35).
+    demoData: bool('DEMO_DATA', !production),
     trustProxy: bool('TRUST_PROXY', false),
     cookieSecure: bool('COOKIE_SECURE', false),
     sessionTtlHours: int('SESSION_TTL_HOURS', 24 * 7),

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
+import { ROOT } from '../paths.js';
 import { NoSchemaIntrospectionCustomRule } from './graphqlModule.js';
 import mercurius, { type IResolvers, type MercuriusLoaders } from 'mercurius';
 import type { MikroORM } from '@mikro-orm/postgresql';
@@ -35,7 +35,7 @@ import type { RealtimeHub } from '../realtime/hub.js';
 import { DateTime } from './scalars.js';
 import { confidentialityMutations, confidentialityQueries } from './resolvers/confidentiality.js';
 
-const schemaDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../schema');
+const schemaDir = path.join(ROOT, 'schema');
 
 /** The public contract: every schema/*.graphql file, in name order. */
 export function loadSchema(): string {

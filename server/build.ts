@@ -1,0 +1,39 @@
+/**
+ * `npm run build` (after web/build.ts): compiles the server into dist/server/main.js and
+ * dist/server/reindex.js, each one ES module with the packages left as imports from
+ * node_modules. The production start runs them with plain node: no tsx, no TypeScript.
+ * Run-time files stay where they are: schema/ and web/dist are found from the installation
+ * root (server/paths.ts); migrations and seeds are bundled in.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const outDir = path.join(root, 'dist/server');
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  await fs.rm(path.join(root, 'dist'), { recursive: true, force: true });
+  await build({
+    entryPoints: [path.join(root, 'server/main.ts'), path.join(root, 'server/reindex.ts')],
+    outdir: outDir,
+    bundle: true,
+    packages: 'external',
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    // Class names stay readable: MikroORM keys entities and migrations by name.
+    minify: false,
+    sourcemap: 'linked',
+    logLevel: 'warning',
+    charset: 'utf8',
+  });
+  console.log(`[server] 已构建 dist/server（${Date.now() - started} ms）`);
+}
+
+main().catch((error) => {
+  console.error('[server] 构建失败：', error);
+  process.exit(1);
+});
