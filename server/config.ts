@@ -45,7 +45,7 @@ export interface Config {
   };
   storage: {
     /** An S3-compatible server (MinIO); null keeps files on disk under filesDir. */
-    s3: { endpoint: string; accessKey: string; secretKey: string; bucket: string; region: string } | null;
+    s3: { endpoint: string; accessKey: string; secretKey: string; bucket: string; region: string; publicUrl?: string | null } | null;
     filesDir: string;
     /** Largest upload accepted. */
     maxUploadBytes: number;
@@ -109,6 +109,7 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
             secretKey: process.env.S3_SECRET_KEY ?? '',
             bucket: process.env.S3_BUCKET || 'jiaoliu',
             region: process.env.S3_REGION || 'us-east-1',
+            publicUrl: process.env.S3_PUBLIC_URL || null,
           }
         : null,
       filesDir: path.resolve(process.env.JIAOLIU_DATA_DIR || '.data', 'files'),
