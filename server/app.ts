@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { Config } from './config.js';
+import { trustProxyOption, type Config } from './config.js';
 import { registerGraphQL } from './graphql/index.js';
 import { PasswordHasher } from './modules/accounts/passwords.js';
 import type { Deps } from './modules/context.js';
@@ -29,7 +29,7 @@ declare module 'fastify' {
 export async function buildApp(config: Config, orm: MikroORM): Promise<FastifyInstance> {
   const app = Fastify({
     logger: { level: config.logLevel },
-    trustProxy: config.trustProxy,
+    trustProxy: trustProxyOption(config.trustProxy),
     bodyLimit: 1024 * 1024,
   });
   // In-process emitter; a shared one (mqemitter-redis) lets several instances fan out together.

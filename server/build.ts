@@ -11,11 +11,14 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const outDir = path.join(root, 'dist/server');
+/** `--out <folder>` builds into <folder>/server instead of dist/server (the deployment test's installation). */
+const outArg = process.argv.indexOf('--out');
+const distDir = outArg > 0 ? path.resolve(process.argv[outArg + 1]) : path.join(root, 'dist');
+const outDir = path.join(distDir, 'server');
 
 async function main(): Promise<void> {
   const started = Date.now();
-  await fs.rm(path.join(root, 'dist'), { recursive: true, force: true });
+  await fs.rm(distDir, { recursive: true, force: true });
   await build({
     entryPoints: [path.join(root, 'server/main.ts'), path.join(root, 'server/reindex.ts')],
     outdir: outDir,
@@ -30,7 +33,7 @@ async function main(): Promise<void> {
     logLevel: 'warning',
     charset: 'utf8',
   });
-  console.log(`[server] 已构建 dist/server（${Date.now() - started} ms）`);
+  console.log(`[server] 已构建 ${path.relative(process.cwd(), outDir) || outDir}（${Date.now() - started} ms）`);
 }
 
 main().catch((error) => {

@@ -13,7 +13,11 @@ export interface Config {
   dataDir: string;
   /** Load demo data at start when the database has none. */
   demoData: boolean;
-  trustProxy: boolean;
+  /**
+   * Which peers may set X-Forwarded-For/-Proto (fastify's trustProxy): false, true (any: only
+   * when nothing but the proxy can reach the port), a hop count, or addresses/CIDRs of the proxies.
+   */
+  trustProxy: boolean | number | string;
   /** Force the Secure flag on cookies (otherwise set when the request came over https). */
   cookieSecure: boolean;
   sessionTtlHours: number;
@@ -73,6 +77,20 @@ function bool(name: string, fallback: boolean): boolean {
   return ['1', 'true', 'yes', 'on'].includes(raw.toLowerCase());
 }
 
+/** TRUST_PROXY: true/false, a number of proxy hops, or a comma-separated list of proxy addresses. */
+function proxyTrust(raw: string | undefined): boolean | number | string {
+  const value = (raw ?? '').trim().toLowerCase();
+  if (['', 'false', 'no', 'off', '0'].includes(value)) return false;
+  if (['true', 'yes', 'on'].includes(value)) return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value.split(',').map((part) => part.trim()).filter(Boolean).join(',');
+}
+
+/** Fastify's trustProxy option for the setting (its types take a hop count as a function). */
+export function trustProxyOption(trust: Config['trustProxy']): boolean | string | ((address: string, hop: number) => boolean) {
+  return typeof trust === 'number' ? (_address, hop) => hop < trust : trust;
+}
+
 export function loadConfig(overrides: Partial<Config> = {}): Config {
   const production = process.env.NODE_ENV === 'production';
   const base: Config = {
@@ -84,7 +102,7 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     dataDir: path.resolve(process.env.JIAOLIU_DATA_DIR || '.data'),
     // A production installation never holds the demo accounts unless asked for (SECURITY 35).
     demoData: bool('DEMO_DATA', !production),
-    trustProxy: bool('TRUST_PROXY', false),
+    trustProxy: proxyTrust(process.env.TRUST_PROXY),
     cookieSecure: bool('COOKIE_SECURE', false),
     sessionTtlHours: int('SESSION_TTL_HOURS', 24 * 7),
     sessionMaxDays: int('SESSION_MAX_DAYS', 30),

@@ -12,8 +12,10 @@ import zlib from 'node:zlib';
 import { build } from 'esbuild';
 
 const webDir = path.dirname(fileURLToPath(import.meta.url));
-const outDir = path.join(webDir, 'dist');
 const production = process.argv.includes('--production');
+/** `--out <folder>` builds elsewhere (the deployment test builds a separate installation). */
+const outArg = process.argv.indexOf('--out');
+const outDir = outArg > 0 ? path.resolve(process.argv[outArg + 1]) : path.join(webDir, 'dist');
 
 const brotli = promisify(zlib.brotliCompress);
 const gzip = promisify(zlib.gzip);
@@ -62,7 +64,7 @@ async function main(): Promise<void> {
 
   const files = (await fs.readdir(outDir)).filter((name) => COMPRESSIBLE.test(name));
   await Promise.all(files.map((name) => compress(path.join(outDir, name))));
-  console.log(`[web] 已构建 web/dist（${production ? '生产' : '开发'}，${Date.now() - started} ms）`);
+  console.log(`[web] 已构建 ${path.relative(process.cwd(), outDir) || outDir}（${production ? '生产' : '开发'}，${Date.now() - started} ms）`);
 }
 
 main().catch((error) => {
