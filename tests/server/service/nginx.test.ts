@@ -167,6 +167,25 @@ afterAll(async () => {
 }, 30_000);
 
 describe('production deployment behind nginx with TLS', () => {
+  it('runs compiled JavaScript that needs only production dependencies (npm ci --omit=dev)', () => {
+    const { dependencies, optionalDependencies, devDependencies } = JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8'));
+    const production = new Set([...Object.keys(dependencies), ...Object.keys(optionalDependencies ?? {})]);
+    for (const tool of ['tsx', 'esbuild', 'typescript', 'vitest']) expect(Object.keys(devDependencies)).toContain(tool);
+    const bundleDir = path.join(install, 'dist/server');
+    const packages = new Set<string>();
+    for (const file of fs.readdirSync(bundleDir).filter((f) => f.endsWith('.js'))) {
+      const code = fs.readFileSync(path.join(bundleDir, file), 'utf8');
+      for (const match of code.matchAll(/^import (?:.* from )?"([^"]+)";$|require\d*\("([^"]+)"\)/gm)) {
+        const spec = match[1] ?? match[2];
+        if (!spec.startsWith('node:')) packages.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]);
+      }
+    }
+    expect(packages.size).toBeGreaterThan(10);
+    expect([...packages].filter((name) => !production.has(name))).toEqual([]);
+    // No TypeScript left to run, and the servers above run it with plain node.
+    expect(servers[0].child.spawnargs).not.toContain('tsx');
+  });
+
   it('serves the UI compressed, hashed bundles cached for a year, and no source map', async () => {
     const page = await request(`${base}/`, { headers: { 'accept-encoding': 'br, gzip' } });
     expect(page.status).toBe(200);
