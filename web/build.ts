@@ -47,7 +47,7 @@ async function bundle(entry: string, format?: 'iife'): Promise<string> {
     charset: 'utf8',
     ...(format ? { format } : {}),
   });
-  const output = Object.keys(result.metafile.outputs).find((name) => !name.endsWith('.map'));
+  const output = Object.entries(result.metafile.outputs).find(([, meta]) => meta.entryPoint)?.[0];
   if (!output) throw new Error(`esbuild wrote nothing for ${entry}`);
   return path.basename(output);
 }
