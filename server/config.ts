@@ -34,6 +34,8 @@ export interface Config {
     /** Maximum number of field selections (aliases included) in one operation. */
     maxFields: number;
     maxAliases: number;
+    /** Largest estimated cost (fields times the page sizes around them) of one operation (graphql/cost.ts). */
+    maxCost: number;
   };
   realtime: {
     /** A WebSocket that sends no connection_init within this time is closed. */
@@ -94,7 +96,7 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
       hashConcurrency: int('PASSWORD_HASH_CONCURRENCY', 2),
       hashQueueLimit: 100,
     },
-    graphql: { maxDepth: 8, maxFields: 300, maxAliases: 30 },
+    graphql: { maxDepth: 8, maxFields: 300, maxAliases: 30, maxCost: int('GRAPHQL_MAX_COST', 50_000) },
     realtime: {
       wsInitTimeoutMs: int('WS_INIT_TIMEOUT_MS', 5000),
       allowedOrigins: (process.env.ALLOWED_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),

@@ -23,7 +23,7 @@ export function formatError(error: GraphQLErrorInstance, log: Log): GraphQLError
   const code = (error.extensions?.code as string | undefined) ?? (original as { code?: string } | undefined)?.code;
   // Errors our own validation rules and the depth limit raise already carry a code and Chinese text.
   if (code === 'BAD_USER_INPUT' || code === 'GRAPHQL_VALIDATION_FAILED') {
-    return new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, extensions: { code } });
+    return new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, extensions: { ...error.extensions, code } });
   }
   const depth = /query depth \(\d+\) exceeds the query depth limit of (\d+)/.exec(error.message);
   if (depth) {
