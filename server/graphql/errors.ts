@@ -36,6 +36,17 @@ export function formatError(error: GraphQLErrorInstance, log: Log): GraphQLError
     // A variable missing or of the wrong type: bad input, as Apollo reports it.
     return new GraphQLError(`参数无效：${error.message}`, { nodes: error.nodes, source: error.source, positions: error.positions, extensions: { code: 'BAD_USER_INPUT' } });
   }
+  if (!error.path && /^Expected value of type /.test(error.message)) {
+    // An inline literal a scalar refused (graphql-js's ValuesOfCorrectType wraps the scalar's own error).
+    return new GraphQLError(`参数无效：${original?.message ?? error.message}`, { nodes: error.nodes, source: error.source, positions: error.positions, extensions: { code: 'BAD_USER_INPUT' } });
+  }
+  const status = (original as { statusCode?: number } | undefined)?.statusCode;
+  if (!error.path && status && status >= 400 && status < 500) {
+    // The HTTP request itself (body not JSON, empty, too large), refused by fastify before GraphQL.
+    return status === 413
+      ? new GraphQLError('请求内容过大', { extensions: { code: 'PAYLOAD_TOO_LARGE' } })
+      : new GraphQLError('请求格式不正确：请求体应为 JSON 对象 { query, variables }', { extensions: { code: 'BAD_REQUEST' } });
+  }
   if (!original || original instanceof GraphQLError) {
     // Parse and validation errors of the query itself: the text is graphql-js's (English), prefixed.
     return new GraphQLError(`查询语句无效：${error.message}`, { nodes: error.nodes, source: error.source, positions: error.positions, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });

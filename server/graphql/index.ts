@@ -7,6 +7,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Deps } from '../modules/context.js';
 import { refuseControlCharactersInVariables } from './controlCharacters.js';
 import { validationRules } from './rules.js';
+import { refuseNonDocuments } from './requestShape.js';
 import { buildContext } from './context.js';
 import { errorFormatter } from './errors.js';
 import { orgUnitLoaders, orgUnitResolvers } from './presenters/orgUnit.js';
@@ -132,4 +133,5 @@ export async function registerGraphQL(app: FastifyInstance, orm: MikroORM, deps:
     errorFormatter: (execution, context) => errorFormatter(execution, context.reply?.log ?? app.log),
   });
   refuseControlCharactersInVariables(app);
+  refuseNonDocuments(app);
 }
