@@ -37,6 +37,13 @@ export interface Config {
     /** Largest estimated cost (fields times the page sizes around them) of one operation (graphql/cost.ts). */
     maxCost: number;
   };
+  /** Per-minute limits on mutations and uploads, per person and per address (0 = off); shared through Redis. */
+  rateLimit: {
+    mutationsPerUser: number;
+    mutationsPerAddress: number;
+    uploadsPerUser: number;
+    uploadsPerAddress: number;
+  };
   realtime: {
     /** A WebSocket that sends no connection_init within this time is closed. */
     wsInitTimeoutMs: number;
@@ -60,6 +67,9 @@ export interface Config {
   };
   logLevel: string;
 }
+
+/** Load generators (tests/bench) send from one address far faster than a person. */
+export const NO_RATE_LIMITS: Config['rateLimit'] = { mutationsPerUser: 0, mutationsPerAddress: 0, uploadsPerUser: 0, uploadsPerAddress: 0 };
 
 function int(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -97,6 +107,12 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
       hashQueueLimit: 100,
     },
     graphql: { maxDepth: 8, maxFields: 300, maxAliases: 30, maxCost: int('GRAPHQL_MAX_COST', 50_000) },
+    rateLimit: {
+      mutationsPerUser: int('RATE_LIMIT_MUTATIONS_PER_MINUTE', 120),
+      mutationsPerAddress: int('RATE_LIMIT_MUTATIONS_PER_ADDRESS_PER_MINUTE', 600),
+      uploadsPerUser: int('RATE_LIMIT_UPLOADS_PER_MINUTE', 30),
+      uploadsPerAddress: int('RATE_LIMIT_UPLOADS_PER_ADDRESS_PER_MINUTE', 120),
+    },
     realtime: {
       wsInitTimeoutMs: int('WS_INIT_TIMEOUT_MS', 5000),
       allowedOrigins: (process.env.ALLOWED_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
@@ -124,6 +140,7 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     ...overrides,
     login: { ...base.login, ...overrides.login },
     graphql: { ...base.graphql, ...overrides.graphql },
+    rateLimit: { ...base.rateLimit, ...overrides.rateLimit },
     realtime: { ...base.realtime, ...overrides.realtime },
     storage: { ...base.storage, ...overrides.storage },
     scheduler: { ...base.scheduler, ...overrides.scheduler },

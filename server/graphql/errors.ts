@@ -72,5 +72,7 @@ export function errorFormatter(execution: ExecutionResult & { errors: readonly G
   const errors = flat.map((e) => formatError(e, log).toJSON());
   // Request errors (the document or its variables, found before execution) carry no path: 400.
   const invalidQuery = !execution.data && errors.every((e) => !e.path);
-  return { statusCode: invalidQuery ? 400 : 200, response: { data: execution.data ?? null, errors } };
+  // Refused before execution by a rate limit (edge/limitsPlugin.ts): 429, with Retry-After set.
+  const limited = invalidQuery && errors.every((e) => e.extensions?.code === 'RATE_LIMITED');
+  return { statusCode: limited ? 429 : invalidQuery ? 400 : 200, response: { data: execution.data ?? null, errors } };
 }
