@@ -20,8 +20,12 @@ export interface Config {
   /** Absolute session age limit, however busy the session. */
   sessionMaxDays: number;
   login: {
-    /** Failed logins for one login name within the window before it is locked. */
+    /** Failed logins for one login name from one address within the window before that address is refused for it. */
     maxFailuresPerAccount: number;
+    /** Failures of one login name (from any address) since its last success after which attempts are slowed down. */
+    slowdownAfterFailures: number;
+    /** Longest wait before a password is verified (the slow-down doubles from 250 ms up to this). */
+    maxSlowdownMs: number;
     /** Failed logins from one address within the window before it is refused. */
     maxFailuresPerAddress: number;
     windowMinutes: number;
@@ -102,6 +106,8 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     login: {
       maxFailuresPerAccount: int('LOGIN_MAX_FAILURES', 5),
       maxFailuresPerAddress: int('LOGIN_MAX_FAILURES_PER_ADDRESS', 50),
+      slowdownAfterFailures: int('LOGIN_SLOWDOWN_AFTER', 5),
+      maxSlowdownMs: int('LOGIN_MAX_DELAY_MS', 3000),
       windowMinutes: int('LOGIN_LOCK_MINUTES', 15),
       hashConcurrency: int('PASSWORD_HASH_CONCURRENCY', 2),
       hashQueueLimit: 100,
