@@ -24,7 +24,7 @@ export interface FrameGuardOptions {
  * Looks at every frame before mercurius does (mercurius validates nothing of a subscription but
  * its depth, and answers malformed frames with an error message on an open socket):
  * - a flood of frames closes the socket (1008);
- * - under graphql-transport-ws, a frame the protocol does not allow (not JSON, no type, unknown or
+ * - a frame graphql-transport-ws does not allow (not JSON, no type, unknown or
  *   server-only type, subscribe without id or with a payload that is not an object) closes it
  *   with 4400, as the protocol says;
  * - a subscribe whose document fails the same rules as over HTTP (graphql-js's, one root field
@@ -34,6 +34,12 @@ export interface FrameGuardOptions {
  * events.on(socket, 'message'), so a listener of ours could not stop it.
  */
 export function guardFrames(socket: WebSocket, options: FrameGuardOptions): void {
+  // mercurius also speaks the legacy subscriptions-transport-ws protocol ("graphql-ws"), whose
+  // frames these checks do not cover: only graphql-transport-ws is offered (graphql-ws's 4406).
+  if (socket.protocol !== GRAPHQL_TRANSPORT_WS_PROTOCOL) {
+    socket.close(4406, 'Subprotocol not acceptable');
+    return;
+  }
   let windowStart = Date.now();
   let frames = 0;
   const emit = socket.emit.bind(socket) as (event: string | symbol, ...args: unknown[]) => boolean;
@@ -48,19 +54,27 @@ export function guardFrames(socket: WebSocket, options: FrameGuardOptions): void
       socket.close(1008, 'Too many messages');
       return false;
     }
-    if (socket.protocol !== GRAPHQL_TRANSPORT_WS_PROTOCOL) return emit(event, ...args);
     let message: ReturnType<typeof parseMessage>;
     try {
       const [data, isBinary] = args as [Buffer | ArrayBuffer | Buffer[], boolean];
       if (isBinary) throw new Error('binary frame');
       message = parseMessage(Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)]).toString('utf8'));
       if (!CLIENT_TYPES.has(message.type)) throw new Error(`unexpected type ${message.type}`);
-    } catch (error) {
-      socket.close(4400, `Invalid message received: ${String((error as Error).message).slice(0, 80)}`);
+    } catch {
+      // A fixed reason: graphql-ws's messages echo the client's text, and a reason over 123 bytes throws.
+      socket.close(4400, 'Invalid message received');
       return false;
     }
     if (message.type === MessageType.Subscribe) {
-      const errors = invalidDocument(message.payload.query, options);
+      let errors: GraphQLErrorInstance[];
+      try {
+        errors = invalidDocument(message.payload.query, options);
+      } catch (error) {
+        // Never let a frame throw out of emit (that would reach the socket's receiver).
+        options.log.error({ err: error }, 'subscription validation failed');
+        socket.close(1011, 'Internal error');
+        return false;
+      }
       if (errors.length > 0) {
         const payload = errors.map((error) => formatError(error, options.log).toJSON());
         socket.send(JSON.stringify({ id: message.id, type: MessageType.Error, payload }));

@@ -132,6 +132,7 @@ describe('malformed graphql-transport-ws frames close the socket with 4400', () 
     ['a payload that is not an object', (r) => r.socket.send(JSON.stringify({ type: 'subscribe', id: '1', payload: 'subscription { chatEvents { type } }' }))],
     ['an init payload that is not an object', (r) => r.socket.send(JSON.stringify({ type: 'connection_init', payload: 42 }))],
     ['a JSON array', (r) => r.socket.send('[1,2,3]')],
+    ['a long non-ASCII type', (r) => r.socket.send(JSON.stringify({ type: '未知类型'.repeat(100) }))],
   ];
   for (const [name, send] of cases) {
     it(`closes on ${name}`, async () => {
@@ -141,6 +142,14 @@ describe('malformed graphql-transport-ws frames close the socket with 4400', () 
       expect(closed.code).toBe(4400);
     });
   }
+
+  it('refuses the legacy subscriptions-transport-ws protocol, whose frames the checks do not cover (4406)', async () => {
+    for (const protocol of ['graphql-ws', undefined]) {
+      const socket = new WebSocket(t.url.replace(/^http/, 'ws') + '/graphql', protocol);
+      const closed = await new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
+      expect(closed).toBe(4406);
+    }
+  });
 
   it('keeps serving after malformed frames', async () => {
     const r = await raw(t);
