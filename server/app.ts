@@ -8,6 +8,7 @@ import { PasswordHasher } from './modules/accounts/passwords.js';
 import type { Deps } from './modules/context.js';
 import { registerWeb } from './plugins/web.js';
 import { registerFiles } from './plugins/files.js';
+import { registerRateLimits } from './edge/limitsPlugin.js';
 import { createObjectStore } from './storage/index.js';
 import { DownloadLinks } from './modules/documents/download.js';
 import { registerWebsocket } from './graphql/subscriptions.js';
@@ -68,6 +69,7 @@ export async function buildApp(config: Config, orm: MikroORM): Promise<FastifyIn
 
   await registerWebsocket(app, deps);
   await registerGraphQL(app, orm, deps, hub, emitter);
+  await registerRateLimits(app, config);
   await registerFiles(app, orm, deps);
   await registerCalendar(app, orm, deps);
   await registerWeb(app, config.production);

@@ -24,8 +24,12 @@ export interface Config {
   /** Absolute session age limit, however busy the session. */
   sessionMaxDays: number;
   login: {
-    /** Failed logins for one login name within the window before it is locked. */
+    /** Failed logins for one login name from one address within the window before that address is refused for it. */
     maxFailuresPerAccount: number;
+    /** Failures of one login name (from any address) since its last success after which attempts are slowed down. */
+    slowdownAfterFailures: number;
+    /** Longest wait before a password is verified (the slow-down doubles from 250 ms up to this). */
+    maxSlowdownMs: number;
     /** Failed logins from one address within the window before it is refused. */
     maxFailuresPerAddress: number;
     windowMinutes: number;
@@ -38,6 +42,15 @@ export interface Config {
     /** Maximum number of field selections (aliases included) in one operation. */
     maxFields: number;
     maxAliases: number;
+    /** Largest estimated cost (fields times the page sizes around them) of one operation (graphql/cost.ts). */
+    maxCost: number;
+  };
+  /** Per-minute limits on mutations and uploads, per person and per address (0 = off); shared through Redis. */
+  rateLimit: {
+    mutationsPerUser: number;
+    mutationsPerAddress: number;
+    uploadsPerUser: number;
+    uploadsPerAddress: number;
   };
   realtime: {
     /** A WebSocket that sends no connection_init within this time is closed. */
@@ -62,6 +75,9 @@ export interface Config {
   };
   logLevel: string;
 }
+
+/** Load generators (tests/bench) send from one address far faster than a person. */
+export const NO_RATE_LIMITS: Config['rateLimit'] = { mutationsPerUser: 0, mutationsPerAddress: 0, uploadsPerUser: 0, uploadsPerAddress: 0 };
 
 function int(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -109,11 +125,19 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     login: {
       maxFailuresPerAccount: int('LOGIN_MAX_FAILURES', 5),
       maxFailuresPerAddress: int('LOGIN_MAX_FAILURES_PER_ADDRESS', 50),
+      slowdownAfterFailures: int('LOGIN_SLOWDOWN_AFTER', 5),
+      maxSlowdownMs: int('LOGIN_MAX_DELAY_MS', 3000),
       windowMinutes: int('LOGIN_LOCK_MINUTES', 15),
       hashConcurrency: int('PASSWORD_HASH_CONCURRENCY', 2),
       hashQueueLimit: 100,
     },
-    graphql: { maxDepth: 8, maxFields: 300, maxAliases: 30 },
+    graphql: { maxDepth: 8, maxFields: 300, maxAliases: 30, maxCost: int('GRAPHQL_MAX_COST', 50_000) },
+    rateLimit: {
+      mutationsPerUser: int('RATE_LIMIT_MUTATIONS_PER_MINUTE', 120),
+      mutationsPerAddress: int('RATE_LIMIT_MUTATIONS_PER_ADDRESS_PER_MINUTE', 600),
+      uploadsPerUser: int('RATE_LIMIT_UPLOADS_PER_MINUTE', 30),
+      uploadsPerAddress: int('RATE_LIMIT_UPLOADS_PER_ADDRESS_PER_MINUTE', 120),
+    },
     realtime: {
       wsInitTimeoutMs: int('WS_INIT_TIMEOUT_MS', 5000),
       allowedOrigins: (process.env.ALLOWED_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
@@ -142,6 +166,7 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     ...overrides,
     login: { ...base.login, ...overrides.login },
     graphql: { ...base.graphql, ...overrides.graphql },
+    rateLimit: { ...base.rateLimit, ...overrides.rateLimit },
     realtime: { ...base.realtime, ...overrides.realtime },
     storage: { ...base.storage, ...overrides.storage },
     scheduler: { ...base.scheduler, ...overrides.scheduler },

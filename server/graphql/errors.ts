@@ -23,7 +23,7 @@ export function formatError(error: GraphQLErrorInstance, log: Log): GraphQLError
   const code = (error.extensions?.code as string | undefined) ?? (original as { code?: string } | undefined)?.code;
   // Errors our own validation rules and the depth limit raise already carry a code and Chinese text.
   if (code === 'BAD_USER_INPUT' || code === 'GRAPHQL_VALIDATION_FAILED') {
-    return new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, extensions: { code } });
+    return new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, extensions: { ...error.extensions, code } });
   }
   const depth = /query depth \(\d+\) exceeds the query depth limit of (\d+)/.exec(error.message);
   if (depth) {
@@ -35,6 +35,17 @@ export function formatError(error: GraphQLErrorInstance, log: Log): GraphQLError
   if (!error.path && /^Variable "\$/.test(error.message)) {
     // A variable missing or of the wrong type: bad input, as Apollo reports it.
     return new GraphQLError(`参数无效：${error.message}`, { nodes: error.nodes, source: error.source, positions: error.positions, extensions: { code: 'BAD_USER_INPUT' } });
+  }
+  if (!error.path && /^Expected value of type /.test(error.message)) {
+    // An inline literal a scalar refused (graphql-js's ValuesOfCorrectType wraps the scalar's own error).
+    return new GraphQLError(`参数无效：${original?.message ?? error.message}`, { nodes: error.nodes, source: error.source, positions: error.positions, extensions: { code: 'BAD_USER_INPUT' } });
+  }
+  const status = (original as { statusCode?: number } | undefined)?.statusCode;
+  if (!error.path && status && status >= 400 && status < 500) {
+    // The HTTP request itself (body not JSON, empty, too large), refused by fastify before GraphQL.
+    return status === 413
+      ? new GraphQLError('请求内容过大', { extensions: { code: 'PAYLOAD_TOO_LARGE' } })
+      : new GraphQLError('请求格式不正确：请求体应为 JSON 对象 { query, variables }', { extensions: { code: 'BAD_REQUEST' } });
   }
   if (!original || original instanceof GraphQLError) {
     // Parse and validation errors of the query itself: the text is graphql-js's (English), prefixed.
@@ -61,5 +72,7 @@ export function errorFormatter(execution: ExecutionResult & { errors: readonly G
   const errors = flat.map((e) => formatError(e, log).toJSON());
   // Request errors (the document or its variables, found before execution) carry no path: 400.
   const invalidQuery = !execution.data && errors.every((e) => !e.path);
-  return { statusCode: invalidQuery ? 400 : 200, response: { data: execution.data ?? null, errors } };
+  // Refused before execution by a rate limit (edge/limitsPlugin.ts): 429, with Retry-After set.
+  const limited = invalidQuery && errors.every((e) => e.extensions?.code === 'RATE_LIMITED');
+  return { statusCode: limited ? 429 : invalidQuery ? 400 : 200, response: { data: execution.data ?? null, errors } };
 }

@@ -2,12 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { ROOT } from '../paths.js';
-import { NoSchemaIntrospectionCustomRule } from './graphqlModule.js';
 import mercurius, { type IResolvers, type MercuriusLoaders } from 'mercurius';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Deps } from '../modules/context.js';
-import { complexityRule } from './complexity.js';
-import { noControlCharactersRule, refuseControlCharactersInVariables } from './controlCharacters.js';
+import { refuseControlCharactersInVariables } from './controlCharacters.js';
+import { validationRules } from './rules.js';
+import { refuseNonDocuments } from './requestShape.js';
 import { buildContext } from './context.js';
 import { errorFormatter } from './errors.js';
 import { orgUnitLoaders, orgUnitResolvers } from './presenters/orgUnit.js';
@@ -106,7 +106,7 @@ export async function registerGraphQL(app: FastifyInstance, orm: MikroORM, deps:
     Announcement: announcementLoaders,
     SearchResult: searchResultLoaders,
   } as unknown as MercuriusLoaders;
-  const { maxDepth, maxFields, maxAliases } = deps.config.graphql;
+  const { maxDepth } = deps.config.graphql;
   const lane = new SharedLane({
     emitter: emitter as MQEmitter,
     viewerlessContext: () => ({ domain: { em: null, actor: null, ip: '', userAgent: null, deps }, app }),
@@ -120,8 +120,7 @@ export async function registerGraphQL(app: FastifyInstance, orm: MikroORM, deps:
     path: '/graphql',
     graphiql: !deps.config.production,
     queryDepth: maxDepth,
-    // Introspection is for development tools only.
-    validationRules: [complexityRule(maxFields, maxAliases), noControlCharactersRule, ...(deps.config.production ? [NoSchemaIntrospectionCustomRule] : [])],
+    validationRules: validationRules(deps.config),
     allowBatchedQueries: false,
     csrfPrevention: {
       allowedContentTypes: ['application/json', 'application/graphql'],
@@ -134,4 +133,5 @@ export async function registerGraphQL(app: FastifyInstance, orm: MikroORM, deps:
     errorFormatter: (execution, context) => errorFormatter(execution, context.reply?.log ?? app.log),
   });
   refuseControlCharactersInVariables(app);
+  refuseNonDocuments(app);
 }

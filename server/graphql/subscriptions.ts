@@ -8,6 +8,8 @@ import { resolveSession } from '../modules/accounts/sessions.js';
 import type { Deps } from '../modules/context.js';
 import { userTopic, type RealtimeHub } from '../realtime/hub.js';
 import type { SharedLane } from './sharedSubscriptions.js';
+import { guardFrames } from './frameGuard.js';
+import { validationRules } from './rules.js';
 import { sessionLifetime, SESSION_COOKIE, type GraphQLContext, type JiaoliuContext } from './context.js';
 
 /** Per-connection state, shared by every subscription of that socket. */
@@ -46,8 +48,9 @@ function originAllowed(origin: string | undefined, host: string | undefined, all
 
 /**
  * WebSocket transport registered before mercurius (which then reuses it): refuses foreign
- * Origins at the handshake (cross-site WebSocket hijacking), caps frames at 64 KiB, and closes
- * sockets that do not send connection_init within the configured time.
+ * Origins at the handshake (cross-site WebSocket hijacking), caps frames at 64 KiB, closes
+ * sockets that do not send connection_init within the configured time, and guards every frame
+ * (graphql/frameGuard.ts).
  */
 export async function registerWebsocket(app: FastifyInstance, deps: Deps): Promise<void> {
   const { wsInitTimeoutMs, allowedOrigins, maxFramesPerSecond } = deps.config.realtime;
@@ -58,19 +61,17 @@ export async function registerWebsocket(app: FastifyInstance, deps: Deps): Promi
         originAllowed(info.origin, info.req.headers.host, allowedOrigins) ? next(true) : next(false, 403, 'Forbidden origin'),
     },
   });
+  const rules = validationRules(deps.config);
   app.websocketServer.on('connection', (socket: WebSocket & { jiaoliuInitTimer?: NodeJS.Timeout }) => {
     socket.jiaoliuInitTimer = setTimeout(() => socket.close(4408, 'Connection initialisation timeout'), wsInitTimeoutMs);
     socket.once('close', () => clearTimeout(socket.jiaoliuInitTimer));
-    // A client sends a handful of frames (init, subscribe, pings); a flood closes that socket only.
-    let windowStart = Date.now();
-    let frames = 0;
-    socket.on('message', () => {
-      const now = Date.now();
-      if (now - windowStart > 1000) {
-        windowStart = now;
-        frames = 0;
-      }
-      if (++frames > maxFramesPerSecond) socket.close(1008, 'Too many messages');
+    // A flood closes that socket only; malformed frames close it with 4400; invalid documents get an error frame.
+    guardFrames(socket, {
+      maxFramesPerSecond,
+      maxDepth: deps.config.graphql.maxDepth,
+      rules,
+      schema: () => (app.hasDecorator('graphql') ? app.graphql.schema : undefined),
+      log: app.log,
     });
   });
 }

@@ -3,6 +3,7 @@ import fastifyMultipart from '@fastify/multipart';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { AppError, badInput, unauthenticated } from '../errors.js';
 import { buildContext } from '../graphql/context.js';
+import { limitRequest } from '../edge/limitsPlugin.js';
 import type { Deps } from '../modules/context.js';
 import { openDownload, type DownloadFile } from '../modules/documents/download.js';
 import { uploadDocument, type UploadTarget } from '../modules/documents/upload.js';
@@ -15,6 +16,7 @@ const STATUS: Record<string, number> = {
   BAD_USER_INPUT: 400,
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
+  RATE_LIMITED: 429,
 };
 
 /** Browsers cannot send this header cross-site without a CORS preflight (which is never granted): CSRF protection for uploads. */
@@ -61,6 +63,7 @@ export async function registerFiles(app: FastifyInstance, orm: MikroORM, deps: D
       if (!request.isMultipart()) throw badInput('请以 multipart/form-data 上传文件', 'file');
       const { domain } = await buildContext(orm, deps, request, reply);
       if (!domain.actor) throw unauthenticated();
+      await limitRequest(reply, 'upload', domain.actor.userId, domain.ip);
       const target: UploadTarget = {};
       for await (const part of request.parts()) {
         if (part.type === 'field') {

@@ -11,7 +11,7 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { buildApp } from '../../server/app.js';
-import { loadConfig } from '../../server/config.js';
+import { loadConfig, NO_RATE_LIMITS } from '../../server/config.js';
 import { startEmbeddedPostgres, tempDataDir } from '../../server/db/embedded.js';
 import { migrate, ormOptions } from '../../server/db/orm.js';
 import { PasswordHasher } from '../../server/modules/accounts/passwords.js';
@@ -48,7 +48,7 @@ try {
   await generateSynthetic(orm, { units: UNITS, officials: OFFICIALS });
   const seedMs = performance.now() - seedStart;
   // Generous throttle: this measures hashing, not lockout.
-  const config = loadConfig({ port: 0, host: '127.0.0.1', logLevel: 'fatal', login: { maxFailuresPerAccount: 1e6, maxFailuresPerAddress: 1e6, windowMinutes: 15, hashConcurrency: 2, hashQueueLimit: 100 } });
+  const config = loadConfig({ port: 0, host: '127.0.0.1', logLevel: 'fatal', login: { ...loadConfig().login, maxFailuresPerAccount: 1e6, maxFailuresPerAddress: 1e6, windowMinutes: 15, hashConcurrency: 2, hashQueueLimit: 100, maxSlowdownMs: 0 }, rateLimit: NO_RATE_LIMITS });
   const app = await buildApp(config, orm);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();

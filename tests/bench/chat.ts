@@ -32,7 +32,7 @@ import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { buildApp } from '../../server/app.js';
-import { loadConfig } from '../../server/config.js';
+import { loadConfig, NO_RATE_LIMITS } from '../../server/config.js';
 import { startEmbeddedPostgres, tempDataDir, type EmbeddedDatabase } from '../../server/db/embedded.js';
 import { migrate, ormOptions } from '../../server/db/orm.js';
 import { machineBusyPercent, settledMemory, startProfile, startWindow, summariseProfile, type WindowFigures } from './chat/measure.js';
@@ -294,7 +294,7 @@ try {
       layout = await seedChat(orm, CLIENTS, members);
       if (DB_POOL) console.log(`database pool: ${DB_POOL} connections (BENCH_DB_POOL)`);
       console.log(`seeded ${CLIENTS} officials with sessions and ${GROUPS} groups in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
-      const app = await buildApp(loadConfig({ port: 0, host: '127.0.0.1', logLevel: process.env.LOG_LEVEL || 'fatal', demoData: false }), orm);
+      const app = await buildApp(loadConfig({ port: 0, host: '127.0.0.1', logLevel: process.env.LOG_LEVEL || 'fatal', demoData: false , rateLimit: NO_RATE_LIMITS }), orm);
       try {
         await app.listen({ port: 0, host: '127.0.0.1' });
         const address = app.server.address();

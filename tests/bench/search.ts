@@ -44,7 +44,7 @@ import { fileURLToPath } from 'node:url';
 import { MikroORM } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import { buildApp } from '../../server/app.js';
-import { loadConfig } from '../../server/config.js';
+import { loadConfig, NO_RATE_LIMITS } from '../../server/config.js';
 import { startEmbeddedPostgres, tempDataDir, type EmbeddedDatabase } from '../../server/db/embedded.js';
 import { migrate, ormOptions } from '../../server/db/orm.js';
 import type { DomainContext } from '../../server/modules/context.js';
@@ -229,7 +229,7 @@ try {
     }
 
     let child: ReturnType<typeof fork> | null = null;
-    const app = await buildApp(loadConfig({ port: 0, host: '127.0.0.1', logLevel: process.env.LOG_LEVEL || 'fatal', demoData: false }), orm);
+    const app = await buildApp(loadConfig({ port: 0, host: '127.0.0.1', logLevel: process.env.LOG_LEVEL || 'fatal', demoData: false , rateLimit: NO_RATE_LIMITS }), orm);
     try {
       await app.listen({ port: 0, host: '127.0.0.1' });
       const address = app.server.address();

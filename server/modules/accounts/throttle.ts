@@ -3,36 +3,44 @@ import type { Config } from '../../config.js';
 import { rateLimited } from '../../errors.js';
 
 /**
- * Login throttling kept in PostgreSQL, so it holds across restarts and instances.
- * Per login name: failures since the last success within the window lock it.
- * Per address: failures within the window refuse further tries from there.
+ * Login throttling kept in PostgreSQL, so it holds across restarts and instances. No one can
+ * lock another person out by failing to sign in as them:
+ * - per (login name, address): failures from that address since its last success there, within
+ *   the window, refuse that address for that name (the owner elsewhere is not affected);
+ * - per address: failures within the window refuse further tries from there, whatever the name;
+ * - per login name, from anywhere: each failure beyond `slowdownAfterFailures` since the last
+ *   success makes the next attempt wait longer (doubling, at most `maxSlowdownMs`), so that
+ *   guessing from many addresses is slow, while the owner still signs in after the wait.
  *
  * Check and record happen in one transaction under advisory locks on the name and the
  * address, and the attempt is recorded as a failure *before* the password is verified
  * (then marked succeeded). Parallel guesses therefore cannot all pass the check at once.
+ * The wait happens after that transaction, holding no lock and no connection.
  */
 export async function beginLoginAttempt(em: EntityManager, config: Config, loginName: string, ip: string): Promise<string> {
   const { windowMinutes, maxFailuresPerAccount, maxFailuresPerAddress } = config.login;
   const name = loginName.slice(0, 300);
   const address = ip.slice(0, 64);
-  return em.fork().transactional(async (tem) => {
+  const { id, accountFailures } = await em.fork().transactional(async (tem) => {
     // Fixed order (name, then address) so that two requests never wait on each other crosswise.
     await tem.execute(`select pg_advisory_xact_lock(hashtext('login-name:' || ?)), pg_advisory_xact_lock(hashtext('login-ip:' || ?))`, [name, address]);
-    const [row] = await tem.execute<Array<{ account_failures: string; account_oldest: Date | null; address_failures: string; address_oldest: Date | null }>>(
-      `with last_success as (
-         select max(at) as at from login_attempt where login_name = ? and succeeded
+    const [row] = await tem.execute<Array<{ account_failures: string; pair_failures: string; pair_oldest: Date | null; address_failures: string; address_oldest: Date | null }>>(
+      `with recent as (
+         select ip, succeeded, at from login_attempt where login_name = ? and at > now() - make_interval(mins => ?)
        ), account as (
-         select count(*) as n, min(at) as oldest from login_attempt
-          where login_name = ? and not succeeded and at > now() - make_interval(mins => ?)
-            and at > coalesce((select at from last_success), '-infinity')
+         select count(*) as n from recent
+          where not succeeded and at > coalesce((select max(at) from recent where succeeded), '-infinity')
+       ), pair as (
+         select count(*) as n, min(at) as oldest from recent
+          where ip = ? and not succeeded and at > coalesce((select max(at) from recent where succeeded and ip = ?), '-infinity')
        ), address as (
          select count(*) as n, min(at) as oldest from login_attempt
           where ip = ? and not succeeded and at > now() - make_interval(mins => ?)
        )
-       select account.n as account_failures, account.oldest as account_oldest,
+       select account.n as account_failures, pair.n as pair_failures, pair.oldest as pair_oldest,
               address.n as address_failures, address.oldest as address_oldest
-         from account, address`,
-      [name, name, windowMinutes, address, windowMinutes],
+         from account, pair, address`,
+      [name, windowMinutes, address, address, address, windowMinutes],
     );
     const retryAfter = (oldest: Date | null) =>
       Math.max(1, Math.ceil(((oldest ? new Date(oldest).getTime() : Date.now()) + windowMinutes * 60_000 - Date.now()) / 1000));
@@ -40,16 +48,27 @@ export async function beginLoginAttempt(em: EntityManager, config: Config, login
       const seconds = retryAfter(row.address_oldest);
       throw rateLimited(`来自您所在网络的登录失败次数过多，请 ${Math.ceil(seconds / 60)} 分钟后再试`, seconds);
     }
-    if (Number(row.account_failures) >= maxFailuresPerAccount) {
-      const seconds = retryAfter(row.account_oldest);
-      throw rateLimited(`该账号登录失败次数过多，已临时锁定，请 ${Math.ceil(seconds / 60)} 分钟后再试`, seconds);
+    if (Number(row.pair_failures) >= maxFailuresPerAccount) {
+      const seconds = retryAfter(row.pair_oldest);
+      throw rateLimited(`该账号在您所在网络登录失败次数过多，已暂停从此处登录，请 ${Math.ceil(seconds / 60)} 分钟后再试`, seconds);
     }
     const [inserted] = await tem.execute<Array<{ id: string }>>(
       `insert into login_attempt (login_name, ip, succeeded, at) values (?, ?, false, now()) returning id`,
       [name, address],
     );
-    return String(inserted.id);
+    return { id: String(inserted.id), accountFailures: Number(row.account_failures) };
   });
+  const wait = loginSlowdownMs(config, accountFailures);
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  return id;
+}
+
+/** The wait before verifying a password, given the name's failures since its last success. */
+export function loginSlowdownMs(config: Config, accountFailures: number): number {
+  const { slowdownAfterFailures, maxSlowdownMs } = config.login;
+  const beyond = accountFailures - slowdownAfterFailures;
+  if (beyond < 0 || maxSlowdownMs <= 0) return 0;
+  return Math.min(maxSlowdownMs, 250 * 2 ** Math.min(beyond, 16));
 }
 
 /** The password was right: the attempt counts as a success (and ends the failure streak). */

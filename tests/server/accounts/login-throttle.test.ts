@@ -2,12 +2,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { count, sql } from '../../helpers/demo.js';
 import { Client, DEMO_PASSWORD } from '../../helpers/graphql.js';
+import { loadConfig, type Config } from '../../../server/config.js';
+
+const login = (overrides: Partial<Config['login']>): Config['login'] => ({ ...loadConfig().login, ...overrides });
+/** A client seen from another address (the app trusts X-Forwarded-For, as behind nginx). */
+const from = (address: string) => new Client(t.url, { 'x-forwarded-for': address });
 
 const LOGIN = `mutation($l: String!, $p: String!) { login(loginName: $l, password: $p) { token } }`;
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await startTestApp({ login: { maxFailuresPerAccount: 5, maxFailuresPerAddress: 1000, windowMinutes: 15, hashConcurrency: 2, hashQueueLimit: 100 } });
+  t = await startTestApp({ trustProxy: true, login: login({ maxFailuresPerAccount: 5, maxFailuresPerAddress: 1000, windowMinutes: 15, slowdownAfterFailures: 5, maxSlowdownMs: 3000 }) });
 });
 afterAll(() => t.close());
 
@@ -33,15 +38,49 @@ describe('login answers', () => {
   });
 });
 
-describe('lockout per account', () => {
-  it('locks a name after 5 failures, even for the right password, without touching other accounts', async () => {
+describe('lockout per account and address', () => {
+  it('refuses a name from an address after 5 failures there, even for the right password, without touching other accounts', async () => {
     const anon = new Client(t.url);
     for (let i = 0; i < 5; i++) expect(await anon.errorCode(LOGIN, { l: 'guojing', p: `wrong-password-${i}` })).toBe('UNAUTHENTICATED');
     const locked = await anon.errors(LOGIN, { l: 'guojing', p: DEMO_PASSWORD });
     expect(locked[0].extensions?.code).toBe('RATE_LIMITED');
-    expect(locked[0].message).toContain('锁定');
+    expect(locked[0].message).toContain('暂停从此处登录');
     expect(Number(locked[0].extensions?.retryAfterSeconds)).toBeGreaterThan(0);
     await expect(anon.request(LOGIN, { l: 'linxiaofeng', p: DEMO_PASSWORD })).resolves.toBeTruthy();
+  });
+
+  it('cannot be used against another person: the attacker locks out only itself, the owner signs in from elsewhere', async () => {
+    const attacker = from('203.0.113.66');
+    for (let i = 0; i < 5; i++) expect(await attacker.errorCode(LOGIN, { l: 'zhangkaifeng', p: `guess-${i}-xxxxxx` })).toBe('UNAUTHENTICATED');
+    expect(await attacker.errorCode(LOGIN, { l: 'zhangkaifeng', p: DEMO_PASSWORD })).toBe('RATE_LIMITED');
+    // The owner, at another address, waits out the slow-down (250 ms after 5 failures) and is in.
+    const started = Date.now();
+    const { login: owner } = await from('198.51.100.8').request(LOGIN, { l: 'zhangkaifeng', p: DEMO_PASSWORD });
+    expect(owner.token).toBeTruthy();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(240);
+    // The attacker's address stays refused for that name, even after the owner's success.
+    expect(await attacker.errorCode(LOGIN, { l: 'zhangkaifeng', p: DEMO_PASSWORD })).toBe('RATE_LIMITED');
+  });
+
+  it('slows down guessing from many addresses, within a bound, and the owner still signs in', async () => {
+    // 8 failures from 8 addresses: none reaches the per-address limit for the name.
+    for (let i = 0; i < 8; i++) {
+      expect(await from(`192.0.2.${10 + i}`).errorCode(LOGIN, { l: 'niujianping', p: `spread-guess-${i}` })).toBe('UNAUTHENTICATED');
+    }
+    // Beyond 5 failures each attempt waits 250 ms, doubling: after 8 it is 2 s (at most 3 s).
+    let started = Date.now();
+    expect(await from('192.0.2.99').errorCode(LOGIN, { l: 'niujianping', p: 'one-more-guess' })).toBe('UNAUTHENTICATED');
+    const slowed = Date.now() - started;
+    expect(slowed).toBeGreaterThanOrEqual(1900);
+    started = Date.now();
+    const { login: owner } = await from('198.51.100.9').request(LOGIN, { l: 'niujianping', p: DEMO_PASSWORD });
+    expect(owner.token).toBeTruthy();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2900);
+    expect(Date.now() - started).toBeLessThan(3000 + 2000);
+    // A success ends the slow-down.
+    started = Date.now();
+    await from('198.51.100.9').request(LOGIN, { l: 'niujianping', p: DEMO_PASSWORD });
+    expect(Date.now() - started).toBeLessThan(1500);
   });
 
   it('holds under parallel guessing: 30 wrong passwords at once get at most 5 verifications', async () => {
@@ -53,7 +92,7 @@ describe('lockout per account', () => {
     expect(await count(t.orm, 'login_attempt', `login_name = 'hulin'`)).toBe(5);
   });
 
-  it('locks an unknown name exactly like a known one (no account enumeration)', async () => {
+  it('refuses an unknown name exactly like a known one (no account enumeration)', async () => {
     const anon = new Client(t.url);
     for (let i = 0; i < 5; i++) await anon.errors(LOGIN, { l: 'ghost-account', p: `wrong-password-${i}` });
     const locked = await anon.errors(LOGIN, { l: 'ghost-account', p: 'anything-at-all' });
@@ -90,7 +129,7 @@ describe('lockout per account', () => {
 
 describe('rate limit per address', () => {
   it('refuses further tries from an address after many failures across names', async () => {
-    const limited = await startTestApp({ login: { maxFailuresPerAccount: 100, maxFailuresPerAddress: 6, windowMinutes: 15, hashConcurrency: 2, hashQueueLimit: 100 } });
+    const limited = await startTestApp({ login: login({ maxFailuresPerAccount: 100, maxFailuresPerAddress: 6 }) });
     try {
       const anon = new Client(limited.url);
       for (let i = 0; i < 6; i++) await anon.errors(LOGIN, { l: `spray-${i}`, p: 'Jiaoliu@2025' });
@@ -118,7 +157,7 @@ describe('password hashing upgrades', () => {
 
 describe('bounded password hashing', () => {
   it('answers RATE_LIMITED instead of queueing a login flood without end, and keeps serving', async () => {
-    const tight = await startTestApp({ login: { maxFailuresPerAccount: 1000, maxFailuresPerAddress: 1000, windowMinutes: 15, hashConcurrency: 1, hashQueueLimit: 2 } });
+    const tight = await startTestApp({ login: login({ maxFailuresPerAccount: 1000, maxFailuresPerAddress: 1000, hashConcurrency: 1, hashQueueLimit: 2 }) });
     try {
       const attempts = Array.from({ length: 12 }, (_, i) => new Client(tight.url).errors(LOGIN, { l: `flood-${i}`, p: 'flooding-password' }));
       const codes = (await Promise.all(attempts)).map((errors) => errors[0].extensions?.code);

@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../../helpers/app.js';
+import { sql } from '../../helpers/demo.js';
+import { signedIn, type Client } from '../../helpers/graphql.js';
+import { GROUP_FIELDS, MESSAGE_FIELDS, SUMMARY_FIELDS, USER_FIELDS } from '../../../web/src/chat/types.js';
+
+let t: TestApp;
+let li: Client;
+let conversationId: string;
+beforeAll(async () => {
+  t = await startTestApp();
+  li = await signedIn(t.url, 'lijinsong');
+  [{ id: conversationId }] = await sql<{ id: string }>(t.orm, `select conversation_id as id from chat_group where name = '政务服务工作交流'`);
+});
+afterAll(() => t.close());
+
+// 8 fields: 30 aliases stay inside the field (300), alias (30) and depth (8) limits.
+const GROUPS_WITH_MEMBERS = `groups(first: 100) { edges { node { members(first: 100) { edges { node { user { id } } } } } } }`;
+
+describe('cost limit', () => {
+  it('refuses 30 aliases of groups(first:100) x members(first:100) before running, naming the limit', async () => {
+    const query = `{ ${Array.from({ length: 30 }, (_, i) => `g${i}: ${GROUPS_WITH_MEMBERS}`).join(' ')} }`;
+    const started = Date.now();
+    const errors = await li.errors(query);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(errors).toHaveLength(1);
+    expect(errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', maxCost: t.config.graphql.maxCost });
+    expect(errors[0].message).toContain('查询代价过高');
+    expect(errors[0].message).toContain(`上限 ${t.config.graphql.maxCost}`);
+  });
+
+  it('counts a page size given in a variable as the largest page', async () => {
+    const errors = await li.errors(`query($n: Int) { groups(first: $n) { edges { node { members(first: $n) { edges { node { user { id realName title } } } } } } } }`, { n: 1 });
+    expect(errors[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(errors[0].message).toContain('查询代价过高');
+  });
+
+  it('counts fragments where they are spread', async () => {
+    const errors = await li.errors(
+      `fragment M on Group { members(first: 100) { edges { node { user { id realName title loginName } } } } }
+       { groups(first: 100) { edges { node { ...M } } } }`,
+    );
+    expect(errors[0].message).toContain('查询代价过高');
+  });
+
+  it('accepts a large query of the size the connection pages allow', async () => {
+    const data = await li.request(`{ groups(first: 100) { edges { node { id name members(first: 20) { edges { node { user { id realName } } } } } } } }`);
+    expect(data.groups.edges.length).toBeGreaterThan(0);
+  });
+
+  it('accepts the web UI’s costliest documents (chat home, 100 messages of history)', async () => {
+    const home = `query ChatHome {
+      myGroups { ${GROUP_FIELDS} conversation { ${SUMMARY_FIELDS} }
+        discussions(includeArchived: true) { id topic createdAt archivedAt conversation { ${SUMMARY_FIELDS} } } }
+      directConversations(first: 100) { ${SUMMARY_FIELDS} peer { ${USER_FIELDS} presence { online lastSeenAt } } }
+      myInvitations { id createdAt inviter { id realName } group { id name purpose rules memberCount visibility } } }`;
+    const { myGroups } = await li.request(home);
+    expect(myGroups.length).toBeGreaterThan(0);
+    const history = `query History($id: ID!, $first: Int) { conversation(id: $id) { id
+      messages(first: $first) { edges { node { ${MESSAGE_FIELDS} } } } } }`;
+    const { conversation } = await li.request(history, { id: conversationId, first: 100 });
+    expect(conversation.messages.edges.length).toBeGreaterThan(0);
+  });
+});
