@@ -14,6 +14,7 @@ import { registerWebsocket } from './graphql/subscriptions.js';
 import { RealtimeHub } from './realtime/hub.js';
 import { registerCalendar } from './plugins/calendar.js';
 import { registerHealth } from './plugins/health.js';
+import { registerDrain } from './plugins/drain.js';
 import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from './db/unavailable.js';
 import { jobHandlers } from './modules/meetings/reminders.js';
 import { JobScheduler } from './modules/scheduler/jobs.js';
@@ -73,6 +74,7 @@ export async function buildApp(config: Config, orm: MikroORM, options: BuildOpti
   app.setNotFoundHandler((_, reply) => reply.code(404).send({ errors: [{ message: '页面不存在', extensions: { code: 'NOT_FOUND' } }] }));
 
   await registerHealth(app, { orm, storage, redisUrl: config.redisUrl });
+  registerDrain(app); // before the WebSocket plugin: its preClose hook must run first
   await registerWebsocket(app, deps);
   await registerGraphQL(app, orm, deps, hub, emitter);
   await registerFiles(app, orm, deps);

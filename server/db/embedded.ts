@@ -36,6 +36,8 @@ export interface EmbeddedOptions {
    * SIGKILL (Linux `setpriv --pdeathsig`). Default true; where unavailable, the next start stops the orphan.
    */
   dieWithParent?: boolean;
+  /** Notices for a person (e.g. binaries copied for the postgres user); console.warn when unset. */
+  notice?: (message: string) => void;
 }
 
 export interface OrphanPostgres {
@@ -92,7 +94,7 @@ async function packagedBinaries(): Promise<Binaries> {
 }
 
 /** The binaries, copied to /var/tmp/jiaoliu-postgres-<version> when postgres cannot reach them. */
-async function reachableBinaries(): Promise<Binaries> {
+async function reachableBinaries(notice: (message: string) => void): Promise<Binaries> {
   const { initdb, postgres } = await packagedBinaries();
   if (reachableByPostgresUser(postgres)) return { initdb, postgres };
   const nativeDir = path.resolve(path.dirname(postgres), '..');
@@ -100,7 +102,7 @@ async function reachableBinaries(): Promise<Binaries> {
   const home = path.join('/var/tmp', `jiaoliu-postgres-${version}`);
   const copy = path.join(home, 'native');
   if (!fs.existsSync(path.join(home, '.complete'))) {
-    console.warn(`[jiaoliu] PostgreSQL 程序所在目录不允许 postgres 用户访问，复制到 ${copy}（仅首次）`);
+    notice(`PostgreSQL 程序所在目录不允许 postgres 用户访问，复制到 ${copy}（仅首次）`);
     fs.rmSync(home, { recursive: true, force: true });
     fs.mkdirSync(home, { recursive: true, mode: 0o755 });
     fs.chmodSync(home, 0o755);
@@ -177,7 +179,7 @@ export async function startEmbeddedPostgres(
   settings: Record<string, string> = {},
   options: EmbeddedOptions = {},
 ): Promise<EmbeddedDatabase> {
-  const bin = await reachableBinaries();
+  const bin = await reachableBinaries(options.notice ?? ((message) => console.warn(`[jiaoliu] ${message}`)));
   const stoppedOrphan = await stopOrphan(dataDir);
   const ids = postgresIds();
   const passwordFile = path.join(path.dirname(dataDir), `${path.basename(dataDir)}.password`);
