@@ -204,7 +204,7 @@ export async function startEmbeddedPostgres(
       started = await launch(pdeathsig ? SETPRIV : bin.postgres, pdeathsig ? ['--pdeathsig', 'INT', '--', bin.postgres, ...args] : args, ids, dataDir, log);
       break;
     } catch (error) {
-      if (attempt >= 50 || !/shared memory block .* still in use|could not bind|lock file .* already exists/.test((error as Error).message)) throw error;
+      if (attempt >= 50 || !/shared memory block .* still in use|could not bind/.test((error as Error).message)) throw error;
       await sleep(200);
     }
   }

@@ -11,6 +11,11 @@ export interface OrmLog {
 }
 
 export function ormOptions(databaseUrl: string, debug = false, log?: OrmLog): Options {
+  // Connections: a connect attempt to an unreachable host fails after 5 s (pg waits forever by
+  // default), and TCP keep-alive finds connections a vanished server left half-open. Connections
+  // the server closed (restart, crash, admin shutdown) are dropped by knex's pool itself: the pg
+  // dialect marks them on 'error'/'end' and the pool's validation refuses them on the next acquire.
+  const connection = { connectionTimeoutMillis: 5000, keepAlive: true };
   const routed: Partial<Options> = log
     ? {
         // The migrator's progress and the ORM's notices become log records, without colour codes.
@@ -18,6 +23,7 @@ export function ormOptions(databaseUrl: string, debug = false, log?: OrmLog): Op
         logger: (message: string) => log.debug({ component: 'orm' }, message),
         // knex warns when the pool drops a connection the server cut ("Connection Error: …").
         driverOptions: {
+          connection,
           log: {
             warn: (message: unknown) => log.warn({ component: 'knex' }, String(message)),
             error: (message: unknown) => log.error({ component: 'knex' }, String(message)),
@@ -26,7 +32,7 @@ export function ormOptions(databaseUrl: string, debug = false, log?: OrmLog): Op
           },
         },
       }
-    : {};
+    : { driverOptions: { connection } };
   return {
     ...routed,
     clientUrl: databaseUrl,
