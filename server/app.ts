@@ -15,7 +15,7 @@ import { RealtimeHub } from './realtime/hub.js';
 import { registerCalendar } from './plugins/calendar.js';
 import { registerHealth } from './plugins/health.js';
 import { registerDrain } from './plugins/drain.js';
-import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from './db/unavailable.js';
+import { DATABASE_UNAVAILABLE_ERROR, isDatabaseUnavailable } from './db/unavailable.js';
 import { jobHandlers } from './modules/meetings/reminders.js';
 import { JobScheduler } from './modules/scheduler/jobs.js';
 import mqemitter from 'mqemitter';
@@ -63,7 +63,7 @@ export async function buildApp(config: Config, orm: MikroORM, options: BuildOpti
   app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
     if (isDatabaseUnavailable(error)) {
       request.log.warn({ err: { name: error.name, code: (error as { code?: string }).code } }, 'database unavailable');
-      return reply.code(503).header('retry-after', '5').send({ data: null, errors: [{ message: DATABASE_UNAVAILABLE_MESSAGE, extensions: { code: 'SERVICE_UNAVAILABLE' } }] });
+      return reply.code(503).header('retry-after', '5').send({ data: null, errors: [DATABASE_UNAVAILABLE_ERROR] });
     }
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
     if (status >= 500) request.log.error({ err: error }, 'request failed');

@@ -20,6 +20,8 @@ const MESSAGES = [
 ];
 
 export const DATABASE_UNAVAILABLE_MESSAGE = '数据库暂时不可用，请稍后重试';
+/** The body's error for REST routes (HTTP 503). */
+export const DATABASE_UNAVAILABLE_ERROR = { message: DATABASE_UNAVAILABLE_MESSAGE, extensions: { code: 'SERVICE_UNAVAILABLE' } } as const;
 
 export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   if (!error || typeof error !== 'object' || depth > 5) return false;

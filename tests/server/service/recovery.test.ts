@@ -89,6 +89,12 @@ describe('PostgreSQL going away and coming back', () => {
     expect(readyBody.message).toContain('数据库不可用');
     expect(readyBody.checks.storage.ok).toBe(true);
     expect((await fetch(`${url}/livez`)).status).toBe(200);
+    // REST routes too (a download needs the session and the file's row).
+    const download = await fetch(`${url}/files/00000000-0000-4000-8000-000000000000`, { headers: { authorization: `Bearer ${li.token}` } });
+    expect(download.status).toBe(503);
+    expect((await download.json()).errors[0]).toEqual({ message: '数据库暂时不可用，请稍后重试', extensions: { code: 'SERVICE_UNAVAILABLE' } });
+    const calendar = await fetch(`${url}/meetings/00000000-0000-4000-8000-000000000000.ics`, { headers: { authorization: `Bearer ${li.token}` } });
+    expect(calendar.status).toBe(503);
 
     // Back on the same port and data folder.
     db = await startEmbeddedPostgres(db.dataDir, () => {}, {}, { port: db.port });
