@@ -1,3 +1,5 @@
+import { AppError } from '../errors.js';
+
 /**
  * Whether an error means "PostgreSQL cannot be reached right now" (down, restarting, the
  * connection cut, the pool unable to get a connection in time), as opposed to a bug or a bad
@@ -35,4 +37,14 @@ export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   // Wrapped: MikroORM's `previous`, Error `cause`, AggregateError (one per address tried).
   const inner = [e.cause, e.previous, ...(Array.isArray(e.errors) ? e.errors : [])];
   return inner.some((next) => next !== error && isDatabaseUnavailable(next, depth + 1));
+}
+
+/**
+ * For paths whose errors skip graphql/errors.ts (mercurius sends a subscription's subscribe
+ * error as it is, message included): an unreachable database becomes SERVICE_UNAVAILABLE with
+ * Chinese text, never the driver's message with its SQL; anything else is rethrown unchanged.
+ */
+export function rethrowUnavailable(error: unknown): never {
+  if (isDatabaseUnavailable(error)) throw new AppError('SERVICE_UNAVAILABLE', DATABASE_UNAVAILABLE_MESSAGE);
+  throw error;
 }

@@ -12,6 +12,7 @@ import { PasswordHasher } from '../../../server/modules/accounts/passwords.js';
 import { loadDemoData } from '../../../seeds/demo.js';
 import { loadDemoChat } from '../../../seeds/demoChat.js';
 import { signedIn, type Client } from '../../helpers/graphql.js';
+import { openStream } from '../../helpers/ws.js';
 
 /**
  * PostgreSQL crashes under a running server (its own embedded cluster, killed with SIGKILL)
@@ -93,6 +94,10 @@ describe('PostgreSQL going away and coming back', () => {
     const download = await fetch(`${url}/files/00000000-0000-4000-8000-000000000000`, { headers: { authorization: `Bearer ${li.token}` } });
     expect(download.status).toBe(503);
     expect((await download.json()).errors[0]).toEqual({ message: '数据库暂时不可用，请稍后重试', extensions: { code: 'SERVICE_UNAVAILABLE' } });
+    // A subscription refused meanwhile says why, in Chinese, without the driver's text.
+    const refused = await openStream(url, { token: li.token! });
+    expect(refused.errors.flat()).toEqual([expect.objectContaining({ message: '数据库暂时不可用，请稍后重试', extensions: { code: 'SERVICE_UNAVAILABLE' } })]);
+    await refused.dispose();
     const calendar = await fetch(`${url}/meetings/00000000-0000-4000-8000-000000000000.ics`, { headers: { authorization: `Bearer ${li.token}` } });
     expect(calendar.status).toBe(503);
 
@@ -111,6 +116,11 @@ describe('PostgreSQL going away and coming back', () => {
     expect((await fetch(`${url}/readyz`)).status).toBe(200);
     const found = await post(li, `query($q: String!) { search(query: $q) { edges { node { __typename } } } }`, { q: '重启' });
     expect(found.body.errors).toBeUndefined();
+    // Live events flow again: a new subscriber sees the next message.
+    const stream = await openStream(url, { token: li.token! });
+    const next = await li.request(SEND, { c: conversation, b: '恢复后实时送达', k: 'recovery-after-0002' });
+    expect((await stream.waitFor((e) => e.message?.id === next.sendMessage.id)).message.body).toBe('恢复后实时送达');
+    await stream.dispose();
 
     // The message acknowledged before the crash is there, unchanged; the refused one is not.
     const { conversation: page } = await li.request(`query($c: ID!) { conversation(id: $c) { messages(first: 20) { edges { node { id body clientMessageId } } } } }`, { c: conversation });
