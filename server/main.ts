@@ -17,8 +17,8 @@ import { reindexSearch } from './modules/search/reindex.js';
 /**
  * `npm start`: embedded PostgreSQL unless DATABASE_URL is set, migrations, demo data once,
  * then HTTP on PORT. Every line it prints is a pino JSON record (start-up and shutdown at info
- * even when LOG_LEVEL is warn). SIGINT/SIGTERM: /readyz turns 503 at once, the instance serves
- * on for SHUTDOWN_DRAIN_MS (the load balancer takes it out), then stops accepting connections,
+ * even when LOG_LEVEL is warn). SIGTERM: /readyz turns 503 at once, the instance serves on for
+ * SHUTDOWN_DRAIN_MS (the load balancer takes it out; SIGINT skips this), then stops accepting connections,
  * closes WebSockets with 1012 (clients reconnect at once), lets requests in flight finish, and
  * closes the pool and PostgreSQL in that order.
  */
@@ -83,15 +83,25 @@ async function main(log: Logger, lifecycle: Logger) {
 
   let stopping = false;
   const shutdown = async (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      // A second Ctrl-C: stop now (the exit handler still stops the embedded PostgreSQL).
+      if (signal === 'SIGINT') {
+        lifecycle.warn('再次收到 SIGINT，立即退出');
+        log.flush();
+        process.exit(1);
+      }
+      return;
+    }
     stopping = true;
     const started = Date.now();
+    // The drain is for load balancers (SIGTERM from systemd or an orchestrator); Ctrl-C stops at once.
+    const drainMs = signal === 'SIGTERM' ? config.shutdownDrainMs : 0;
     app.readiness.draining = true;
     clearInterval(housekeeping);
     let code = 0;
     try {
-      lifecycle.info({ signal, drainMs: config.shutdownDrainMs }, `收到 ${signal}，开始停止：就绪检查已返回 503，${config.shutdownDrainMs} 毫秒内继续服务`);
-      await new Promise((resolve) => setTimeout(resolve, config.shutdownDrainMs));
+      lifecycle.info({ signal, drainMs }, `收到 ${signal}，开始停止：就绪检查已返回 503，${drainMs} 毫秒内继续服务`);
+      await new Promise((resolve) => setTimeout(resolve, drainMs));
       const sockets = app.websocketServer?.clients.size ?? 0;
       lifecycle.info({ websockets: sockets }, `停止接受新连接，以 1012 关闭 ${sockets} 个 WebSocket（客户端立即重连），等待进行中的请求完成`);
       // Requests still running after this long are cut: a stop must end.
