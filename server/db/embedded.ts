@@ -293,6 +293,24 @@ export function processAlive(pid: number): boolean {
   }
 }
 
+/** Whether `pid` runs the postgres binary with `-D dataDir` (/proc on Linux, `ps` elsewhere). */
+function isPostgresOn(pid: number, dataDir: string): boolean {
+  let command: string;
+  try {
+    const args = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    const at = args.indexOf('-D');
+    return path.basename(args[0]) === 'postgres' && at > 0 && path.resolve(args[at + 1]) === path.resolve(dataDir);
+  } catch {
+    if (fs.existsSync('/proc/self')) return false;
+  }
+  try {
+    command = execFileSync('ps', ['-o', 'command=', '-p', String(pid)], { encoding: 'utf8' }).trim();
+  } catch {
+    return false;
+  }
+  return /(^|\/)postgres\s/.test(command) && command.includes(`-D ${path.resolve(dataDir)} `);
+}
+
 /**
  * A postmaster still running on `dataDir` (its server was killed with SIGKILL and nothing
  * stopped it) is stopped with a fast shutdown, so that this start can take the folder. Only a
@@ -310,19 +328,19 @@ export async function stopOrphan(dataDir: string): Promise<OrphanPostgres | null
   const port = Number(lines[3]);
   if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || !processAlive(pid)) return null;
   // The pid may have been reused since: it must be a postgres whose data folder is this one.
-  let cmdline: string[];
+  if (!isPostgresOn(pid, dataDir) || path.resolve(lines[1] ?? '') !== path.resolve(dataDir)) return null;
   try {
-    cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    process.kill(pid, 'SIGINT'); // fast shutdown: open transactions roll back, a checkpoint is written
   } catch {
-    return null;
+    return null; // not ours to stop (another user's): PostgreSQL's own lock-file error will say so
   }
-  const isPostgres = cmdline.some((arg) => path.basename(arg) === 'postgres');
-  const folder = cmdline[cmdline.indexOf('-D') + 1];
-  if (!isPostgres || cmdline.indexOf('-D') < 0 || path.resolve(folder) !== path.resolve(dataDir) || path.resolve(lines[1] ?? '') !== path.resolve(dataDir)) return null;
-  process.kill(pid, 'SIGINT'); // fast shutdown: open transactions roll back, a checkpoint is written
   const deadline = Date.now() + 30_000;
+  let quit = false;
   while (processAlive(pid)) {
-    if (Date.now() > deadline) process.kill(pid, 'SIGQUIT');
+    if (Date.now() > deadline && !quit) {
+      quit = true;
+      process.kill(pid, 'SIGQUIT'); // immediate shutdown; the next start recovers from the WAL
+    }
     if (Date.now() > deadline + 10_000) throw new Error(`无法停止遗留的 PostgreSQL 进程 ${pid}（数据目录 ${dataDir}）`);
     await sleep(50);
   }
