@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Redis } from 'ioredis';
+import pg from 'pg';
 import { createRedis } from '../redis.js';
 import type { ObjectStore } from '../storage/index.js';
 
@@ -42,7 +43,7 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
 
 /**
  * GET /livez: the process answers (no I/O; a load balancer restarts nothing on a database outage).
- * GET /readyz: the database (`select 1`), Redis when configured (PING) and the object store answer
+ * GET /readyz: the database (`select 1` on a connection of its own), Redis when configured (PING) and the object store answer
  * within 2 s each, and the instance is not shutting down; 503 names what failed.
  * GET /healthz: an alias of /readyz (it checked the database before these existed).
  */
@@ -50,9 +51,15 @@ export async function registerHealth(app: FastifyInstance, options: HealthOption
   const timeoutMs = options.timeoutMs ?? TIMEOUT_MS;
   app.decorate('readiness', { draining: false });
 
+  // The probe has a connection of its own: under load the ORM's pool may be busy for seconds, and a
+  // load balancer must not take a working instance out for that (nor wait behind its queue).
+  const probe = new pg.Pool({ connectionString: options.orm.config.get('clientUrl'), max: 1, connectionTimeoutMillis: timeoutMs, idleTimeoutMillis: 60_000, allowExitOnIdle: true });
+  probe.on('error', () => {}); // an idle connection cut by the server: the next probe opens another
+  app.addHook('onClose', async () => probe.end());
+
   let redis: Redis | null = null;
   const checks: HealthCheck[] = [
-    { name: 'database', failure: '数据库不可用', check: () => options.orm.em.getConnection().execute('select 1') },
+    { name: 'database', failure: '数据库不可用', check: () => probe.query('select 1') },
     { name: 'storage', failure: '文件存储不可用', check: () => options.storage.health() },
   ];
   const { redisUrl } = options;
