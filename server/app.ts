@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
 import type { MikroORM } from '@mikro-orm/postgresql';
@@ -14,6 +14,9 @@ import { DownloadLinks } from './modules/documents/download.js';
 import { registerWebsocket } from './graphql/subscriptions.js';
 import { RealtimeHub } from './realtime/hub.js';
 import { registerCalendar } from './plugins/calendar.js';
+import { registerHealth } from './plugins/health.js';
+import { registerDrain } from './plugins/drain.js';
+import { DATABASE_UNAVAILABLE_ERROR, isDatabaseUnavailable } from './db/unavailable.js';
 import { jobHandlers } from './modules/meetings/reminders.js';
 import { JobScheduler } from './modules/scheduler/jobs.js';
 import mqemitter from 'mqemitter';
@@ -26,10 +29,15 @@ declare module 'fastify' {
   }
 }
 
+export interface BuildOptions {
+  /** A pino logger made before the app (main.ts logs its start-up with it); one from config.logLevel otherwise. */
+  logger?: FastifyBaseLogger;
+}
+
 /** Builds the HTTP app around an open ORM. main.ts and the tests both start it this way. */
-export async function buildApp(config: Config, orm: MikroORM): Promise<FastifyInstance> {
+export async function buildApp(config: Config, orm: MikroORM, options: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: { level: config.logLevel },
+    ...(options.logger ? { loggerInstance: options.logger } : { logger: { level: config.logLevel } }),
     trustProxy: trustProxyOption(config.trustProxy),
     bodyLimit: 1024 * 1024,
   });
@@ -54,6 +62,10 @@ export async function buildApp(config: Config, orm: MikroORM): Promise<FastifyIn
   // Errors outside GraphQL execution (bad JSON, oversize body): a code and Chinese text, nothing internal.
   // (mercurius formats its own, CSRF refusals included, through graphql/errors.ts.)
   app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
+    if (isDatabaseUnavailable(error)) {
+      request.log.warn({ err: { name: error.name, code: (error as { code?: string }).code } }, 'database unavailable');
+      return reply.code(503).header('retry-after', '5').send({ data: null, errors: [DATABASE_UNAVAILABLE_ERROR] });
+    }
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
     if (status >= 500) request.log.error({ err: error }, 'request failed');
     const message = status === 413 ? '请求内容过大' : status < 500 ? '请求格式不正确' : '服务器内部错误，请稍后重试';
@@ -62,11 +74,8 @@ export async function buildApp(config: Config, orm: MikroORM): Promise<FastifyIn
   });
   app.setNotFoundHandler((_, reply) => reply.code(404).send({ errors: [{ message: '页面不存在', extensions: { code: 'NOT_FOUND' } }] }));
 
-  app.get('/healthz', async () => {
-    await orm.em.getConnection().execute('select 1');
-    return { ok: true };
-  });
-
+  await registerHealth(app, { orm, storage, redisUrl: config.redisUrl });
+  registerDrain(app); // before the WebSocket plugin: its preClose hook must run first
   await registerWebsocket(app, deps);
   await registerGraphQL(app, orm, deps, hub, emitter);
   await registerRateLimits(app, config);

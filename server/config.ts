@@ -74,6 +74,8 @@ export interface Config {
     pollMs: number;
   };
   logLevel: string;
+  /** After SIGTERM, milliseconds this instance keeps serving with /readyz at 503 before it stops accepting connections. */
+  shutdownDrainMs: number;
 }
 
 /** Load generators (tests/bench) send from one address far faster than a person. */
@@ -160,6 +162,7 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     },
     scheduler: { pollMs: int('SCHEDULER_POLL_MS', 5000) },
     logLevel: process.env.LOG_LEVEL || (production ? 'info' : 'warn'),
+    shutdownDrainMs: int('SHUTDOWN_DRAIN_MS', 5000),
   };
   return {
     ...base,

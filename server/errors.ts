@@ -10,6 +10,8 @@ export type ErrorCode =
   /** An upload over the size limit (HTTP 413). */
   | 'PAYLOAD_TOO_LARGE'
   | 'INTERNAL_SERVER_ERROR'
+  /** PostgreSQL (or another part the request needs) is unreachable for now; try again shortly (HTTP 503). */
+  | 'SERVICE_UNAVAILABLE'
   /** The query document or its variables are invalid (graphql/errors.ts). */
   | 'GRAPHQL_VALIDATION_FAILED'
   /** A request that is not GraphQL at all: bad JSON, oversize body (app.ts). */

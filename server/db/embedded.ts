@@ -18,7 +18,31 @@ export interface EmbeddedDatabase {
   url: (database: string) => string;
   createDatabase: (name: string) => Promise<void>;
   stop: () => Promise<void>;
+  /** Ends the postmaster with SIGKILL, as a crash would (tests of recovery). */
+  kill: () => Promise<void>;
   dataDir: string;
+  port: number;
+  /** The postmaster's process id. */
+  pid: number;
+  /** A postmaster left running on this data folder by an earlier, killed server, stopped before this start. */
+  stoppedOrphan: OrphanPostgres | null;
+}
+
+export interface EmbeddedOptions {
+  /** The port to listen on (a restart on the same port, so open URLs stay valid); a free one otherwise. */
+  port?: number;
+  /**
+   * Ask the kernel to stop PostgreSQL (SIGINT, a fast shutdown) when this process dies, even by
+   * SIGKILL (Linux `setpriv --pdeathsig`). Default true; where unavailable, the next start stops the orphan.
+   */
+  dieWithParent?: boolean;
+  /** Notices for a person (e.g. binaries copied for the postgres user); console.warn when unset. */
+  notice?: (message: string) => void;
+}
+
+export interface OrphanPostgres {
+  pid: number;
+  port: number;
 }
 
 const USER = 'jiaoliu';
@@ -70,7 +94,7 @@ async function packagedBinaries(): Promise<Binaries> {
 }
 
 /** The binaries, copied to /var/tmp/jiaoliu-postgres-<version> when postgres cannot reach them. */
-async function reachableBinaries(): Promise<Binaries> {
+async function reachableBinaries(notice: (message: string) => void): Promise<Binaries> {
   const { initdb, postgres } = await packagedBinaries();
   if (reachableByPostgresUser(postgres)) return { initdb, postgres };
   const nativeDir = path.resolve(path.dirname(postgres), '..');
@@ -78,7 +102,7 @@ async function reachableBinaries(): Promise<Binaries> {
   const home = path.join('/var/tmp', `jiaoliu-postgres-${version}`);
   const copy = path.join(home, 'native');
   if (!fs.existsSync(path.join(home, '.complete'))) {
-    console.warn(`[jiaoliu] PostgreSQL 程序所在目录不允许 postgres 用户访问，复制到 ${copy}（仅首次）`);
+    notice(`PostgreSQL 程序所在目录不允许 postgres 用户访问，复制到 ${copy}（仅首次）`);
     fs.rmSync(home, { recursive: true, force: true });
     fs.mkdirSync(home, { recursive: true, mode: 0o755 });
     fs.chmodSync(home, 0o755);
@@ -149,8 +173,14 @@ async function initialise(bin: Binaries, dataDir: string, passwordFile: string, 
  * dataDir. The folder is reused on the next start. `settings` are passed as `-c name=value`
  * (the benchmarks size shared_buffers like a dedicated database server).
  */
-export async function startEmbeddedPostgres(dataDir: string, log: (line: string) => void = () => {}, settings: Record<string, string> = {}): Promise<EmbeddedDatabase> {
-  const bin = await reachableBinaries();
+export async function startEmbeddedPostgres(
+  dataDir: string,
+  log: (line: string) => void = () => {},
+  settings: Record<string, string> = {},
+  options: EmbeddedOptions = {},
+): Promise<EmbeddedDatabase> {
+  const bin = await reachableBinaries(options.notice ?? ((message) => console.warn(`[jiaoliu] ${message}`)));
+  const stoppedOrphan = await stopOrphan(dataDir);
   const ids = postgresIds();
   const passwordFile = path.join(path.dirname(dataDir), `${path.basename(dataDir)}.password`);
   if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
@@ -161,34 +191,34 @@ export async function startEmbeddedPostgres(dataDir: string, log: (line: string)
     execFileSync('chown', ['-R', `${ids.uid}:${ids.gid}`, dataDir]);
   }
   const password = fs.readFileSync(passwordFile, 'utf8').trim();
-  const port = await freePort();
-
-  const recent: string[] = [];
+  const port = options.port ?? (await freePort());
   const extra = Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`]);
-  const child = run(bin.postgres, ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', ...extra], ids, (line) => {
-    recent.push(line);
-    if (recent.length > 20) recent.shift();
-    log(line);
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const args = ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', ...extra];
+  const pdeathsig = options.dieWithParent !== false && fs.existsSync(SETPRIV);
+
+  // After a crash of the postmaster its backends end on their own within moments; until then the
+  // old shared memory is "still in use" and a start is refused: try again for a few seconds.
+  let started: Started;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      started = await launch(pdeathsig ? SETPRIV : bin.postgres, pdeathsig ? ['--pdeathsig', 'INT', '--', bin.postgres, ...args] : args, ids, dataDir, log);
+      break;
+    } catch (error) {
+      if (attempt >= 50 || !/shared memory block .* still in use|could not bind/.test((error as Error).message)) throw error;
+      await sleep(200);
+    }
+  }
+  const { child, exited } = started;
   // Never leave a postgres behind if this process ends without stopping it.
   const killOnExit = () => child.kill('SIGINT');
   process.once('exit', killOnExit);
-  await new Promise<void>((resolve, reject) => {
-    const onLine = (chunk: string) => {
-      if (chunk.includes('ready to accept connections')) {
-        child.stderr?.off('data', onLine);
-        resolve();
-      }
-    };
-    child.stderr?.on('data', onLine);
-    child.once('error', reject);
-    exited.then(() => reject(new Error(`PostgreSQL 启动失败（数据目录 ${dataDir}）：${recent.slice(-5).join(' / ') || '进程提前退出'}`)));
-  });
 
   const url = (database: string) => `postgresql://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
   return {
     dataDir,
+    port,
+    pid: child.pid!,
+    stoppedOrphan,
     url,
     createDatabase: async (name) => {
       const client = new pg.Client({ connectionString: url('postgres') });
@@ -207,7 +237,114 @@ export async function startEmbeddedPostgres(dataDir: string, log: (line: string)
       await exited;
       clearTimeout(timer);
     },
+    kill: async () => {
+      process.off('exit', killOnExit);
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGKILL');
+      await exited;
+    },
   };
+}
+
+const SETPRIV = '/usr/bin/setpriv';
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface Started {
+  child: ChildProcess;
+  exited: Promise<void>;
+}
+
+/** Runs the postmaster and waits until it accepts connections (or fails with its last lines). */
+async function launch(command: string, args: string[], ids: { uid: number; gid: number } | undefined, dataDir: string, log: (line: string) => void): Promise<Started> {
+  const recent: string[] = [];
+  const child = run(command, args, ids, (line) => {
+    recent.push(line);
+    if (recent.length > 20) recent.shift();
+    log(line);
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    const onLine = (chunk: string) => {
+      if (chunk.includes('ready to accept connections')) {
+        child.stderr?.off('data', onLine);
+        resolve();
+      }
+    };
+    child.stderr?.on('data', onLine);
+    child.once('error', reject);
+    exited.then(() => reject(new Error(`PostgreSQL 启动失败（数据目录 ${dataDir}）：${recent.slice(-5).join(' / ') || '进程提前退出'}`)));
+  });
+  return { child, exited };
+}
+
+/** Whether the process runs (a zombie, ended but not yet reaped by its new parent, does not). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  try {
+    // "pid (comm) S ...": the state follows the last parenthesis.
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !/^[ZX]/.test(stat.slice(stat.lastIndexOf(')') + 2));
+  } catch {
+    return fs.existsSync(`/proc/${pid}`) || !fs.existsSync('/proc/self');
+  }
+}
+
+/** Whether `pid` runs the postgres binary with `-D dataDir` (/proc on Linux, `ps` elsewhere). */
+function isPostgresOn(pid: number, dataDir: string): boolean {
+  let command: string;
+  try {
+    const args = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    const at = args.indexOf('-D');
+    return path.basename(args[0]) === 'postgres' && at > 0 && path.resolve(args[at + 1]) === path.resolve(dataDir);
+  } catch {
+    if (fs.existsSync('/proc/self')) return false;
+  }
+  try {
+    command = execFileSync('ps', ['-o', 'command=', '-p', String(pid)], { encoding: 'utf8' }).trim();
+  } catch {
+    return false;
+  }
+  return /(^|\/)postgres\s/.test(command) && command.includes(`-D ${path.resolve(dataDir)} `);
+}
+
+/**
+ * A postmaster still running on `dataDir` (its server was killed with SIGKILL and nothing
+ * stopped it) is stopped with a fast shutdown, so that this start can take the folder. Only a
+ * live process that is a postgres on this very folder is touched; a stale postmaster.pid of a
+ * dead process is left to PostgreSQL, which removes it itself.
+ */
+export async function stopOrphan(dataDir: string): Promise<OrphanPostgres | null> {
+  let lines: string[];
+  try {
+    lines = fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n');
+  } catch {
+    return null;
+  }
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || !processAlive(pid)) return null;
+  // The pid may have been reused since: it must be a postgres whose data folder is this one.
+  if (!isPostgresOn(pid, dataDir) || path.resolve(lines[1] ?? '') !== path.resolve(dataDir)) return null;
+  try {
+    process.kill(pid, 'SIGINT'); // fast shutdown: open transactions roll back, a checkpoint is written
+  } catch {
+    return null; // not ours to stop (another user's): PostgreSQL's own lock-file error will say so
+  }
+  const deadline = Date.now() + 30_000;
+  let quit = false;
+  while (processAlive(pid)) {
+    if (Date.now() > deadline && !quit) {
+      quit = true;
+      process.kill(pid, 'SIGQUIT'); // immediate shutdown; the next start recovers from the WAL
+    }
+    if (Date.now() > deadline + 10_000) throw new Error(`无法停止遗留的 PostgreSQL 进程 ${pid}（数据目录 ${dataDir}）`);
+    await sleep(50);
+  }
+  return { pid, port };
 }
 
 /** Where test clusters live: under os.tmpdir(), which the postgres user can reach. */

@@ -3,8 +3,38 @@ import { Migrator } from '@mikro-orm/migrations';
 import { entities } from './entities/index.js';
 import { migrationsList } from './migrations/index.js';
 
-export function ormOptions(databaseUrl: string, debug = false): Options {
+/** Where the ORM's and the driver's own messages go (pino in main.ts); unset keeps their console output. */
+export interface OrmLog {
+  debug: (obj: object, msg: string) => void;
+  warn: (obj: object, msg: string) => void;
+  error: (obj: object, msg: string) => void;
+}
+
+export function ormOptions(databaseUrl: string, debug = false, log?: OrmLog): Options {
+  // Connections: a connect attempt to an unreachable host fails after 5 s (pg waits forever by
+  // default), and TCP keep-alive finds connections a vanished server left half-open. Connections
+  // the server closed (restart, crash, admin shutdown) are dropped by knex's pool itself: the pg
+  // dialect marks them on 'error'/'end' and the pool's validation refuses them on the next acquire.
+  const connection = { connectionTimeoutMillis: 5000, keepAlive: true };
+  const routed: Partial<Options> = log
+    ? {
+        // The migrator's progress and the ORM's notices become log records, without colour codes.
+        colors: false,
+        logger: (message: string) => log.debug({ component: 'orm' }, message),
+        // knex warns when the pool drops a connection the server cut ("Connection Error: …").
+        driverOptions: {
+          connection,
+          log: {
+            warn: (message: unknown) => log.warn({ component: 'knex' }, String(message)),
+            error: (message: unknown) => log.error({ component: 'knex' }, String(message)),
+            deprecate: (message: unknown) => log.debug({ component: 'knex' }, String(message)),
+            debug: (message: unknown) => log.debug({ component: 'knex' }, String(message)),
+          },
+        },
+      }
+    : { driverOptions: { connection } };
   return {
+    ...routed,
     clientUrl: databaseUrl,
     entities,
     extensions: [Migrator],
@@ -17,10 +47,11 @@ export function ormOptions(databaseUrl: string, debug = false): Options {
   };
 }
 
-export async function openOrm(databaseUrl: string): Promise<MikroORM> {
-  return MikroORM.init(ormOptions(databaseUrl));
+export async function openOrm(databaseUrl: string, log?: OrmLog): Promise<MikroORM> {
+  return MikroORM.init(ormOptions(databaseUrl, false, log));
 }
 
-export async function migrate(orm: MikroORM): Promise<void> {
-  await orm.getMigrator().up();
+/** Applies pending migrations; returns their names. */
+export async function migrate(orm: MikroORM): Promise<string[]> {
+  return (await orm.getMigrator().up()).map((migration) => migration.name);
 }

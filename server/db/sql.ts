@@ -90,8 +90,9 @@ function settingsPool(em: EntityManager, settings: Record<string, string>): pg.P
   let pool = pools.get(options);
   if (!pool) {
     // The ORM's own URL, so that its TLS and other connection parameters apply here too.
-    pool = new pg.Pool({ connectionString: em.config.get('clientUrl'), options, max: SETTINGS_POOL_SIZE, idleTimeoutMillis: 30_000, allowExitOnIdle: true });
-    // An idle connection's error (the server went away) is the next query's to report.
+    pool = new pg.Pool({ connectionString: em.config.get('clientUrl'), options, max: SETTINGS_POOL_SIZE, idleTimeoutMillis: 30_000, allowExitOnIdle: true, connectionTimeoutMillis: 5000, keepAlive: true });
+    // An idle connection's error (the server went away): pg.Pool drops that connection and opens
+    // a new one for the next query, so the pool recovers when PostgreSQL is back.
     pool.on('error', () => {});
     pools.set(options, pool);
   }

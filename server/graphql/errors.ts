@@ -1,8 +1,10 @@
 import { GraphQLError, type ExecutionResult, type GraphQLErrorInstance } from './graphqlModule.js';
 import { AppError } from '../errors.js';
+import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from '../db/unavailable.js';
 
 interface Log {
   error: (obj: unknown, msg?: string) => void;
+  warn: (obj: unknown, msg?: string) => void;
 }
 
 const INTERNAL = '服务器内部错误，请稍后重试';
@@ -54,6 +56,10 @@ export function formatError(error: GraphQLErrorInstance, log: Log): GraphQLError
   // Driver errors carry the SQL with its values (password hashes among them): log only their kind.
   const driver = original as { name?: string; code?: string; sqlState?: string };
   const loggable = /Exception$/.test(driver.name ?? '') ? { name: driver.name, code: driver.code ?? driver.sqlState } : original;
+  if (isDatabaseUnavailable(original)) {
+    log.warn({ err: { name: driver.name, code: driver.code ?? driver.sqlState, message: loggable === original ? original.message : undefined }, path: error.path }, 'database unavailable');
+    return new GraphQLError(DATABASE_UNAVAILABLE_MESSAGE, { path: error.path, extensions: { code: 'SERVICE_UNAVAILABLE' } });
+  }
   log.error({ err: loggable, path: error.path }, 'unexpected error in resolver');
   return new GraphQLError(INTERNAL, { path: error.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
 }
@@ -74,5 +80,9 @@ export function errorFormatter(execution: ExecutionResult & { errors: readonly G
   const invalidQuery = !execution.data && errors.every((e) => !e.path);
   // Refused before execution by a rate limit (edge/limitsPlugin.ts): 429, with Retry-After set.
   const limited = invalidQuery && errors.every((e) => e.extensions?.code === 'RATE_LIMITED');
-  return { statusCode: limited ? 429 : invalidQuery ? 400 : 200, response: { data: execution.data ?? null, errors } };
+  // Nothing answered because the database is away: 503, so proxies and clients see it (and retry).
+  const data = execution.data as Record<string, unknown> | null | undefined;
+  const unavailable = errors.every((e) => e.extensions?.code === 'SERVICE_UNAVAILABLE') && (!data || Object.values(data).every((v) => v === null));
+  const statusCode = limited ? 429 : unavailable ? 503 : invalidQuery ? 400 : 200;
+  return { statusCode, response: { data: execution.data ?? null, errors } };
 }

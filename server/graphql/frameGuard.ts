@@ -17,7 +17,7 @@ export interface FrameGuardOptions {
   rules: ValidationRule[];
   /** The executable schema, once mercurius has built it. */
   schema: () => GraphQLSchema | undefined;
-  log: { error: (obj: unknown, msg?: string) => void };
+  log: { error: (obj: unknown, msg?: string) => void; warn: (obj: unknown, msg?: string) => void };
 }
 
 /**

@@ -50,6 +50,10 @@ export class DiskStore implements ObjectStore {
     );
   }
 
+  async health(): Promise<void> {
+    await fs.promises.access(path.join(this.root, '.tmp'), fs.constants.W_OK);
+  }
+
   async presignedUrl(): Promise<string | null> {
     return null;
   }

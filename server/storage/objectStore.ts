@@ -13,6 +13,8 @@ export interface ObjectStore {
   /** Removes the object; a missing one is not an error. */
   remove(key: string): Promise<void>;
   exists(key: string): Promise<boolean>;
+  /** Resolves when the store can be used now (readiness probe): cheap, no object written. */
+  health(): Promise<void>;
   /**
    * A URL the browser can fetch for `seconds`, served as an attachment; null when the store
    * cannot sign one (disk: Jiaoliu signs its own short-lived link instead).

@@ -72,6 +72,10 @@ export class S3Store implements ObjectStore {
     }
   }
 
+  async health(): Promise<void> {
+    if (!(await this.client.bucketExists(this.settings.bucket))) throw new Error(`bucket ${this.settings.bucket} missing`);
+  }
+
   async presignedUrl(key: string, seconds: number, downloadName: string, contentType: string): Promise<string> {
     assertKey(key);
     return this.signer.presignedGetObject(this.settings.bucket, key, seconds, {

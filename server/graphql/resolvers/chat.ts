@@ -9,6 +9,7 @@ import { eventViews, type ChatEventView } from '../../realtime/hub.js';
 import type { GraphQLContext } from '../context.js';
 import { connection } from '../presenters/connection.js';
 import { authenticateSubscriber } from '../subscriptions.js';
+import { rethrowUnavailable } from '../../db/unavailable.js';
 import { isShareable } from '../sharedSubscriptions.js';
 import type { GraphQLResolveInfo } from 'graphql';
 
@@ -72,8 +73,8 @@ export const chatSubscriptions = {
      * (executed once per event and document, not once per subscriber).
      */
     subscribe: async (root: unknown, args: { conversationId?: string | null }, ctx: Ctx, info: GraphQLResolveInfo) => {
-      const topic = await authenticateSubscriber(ctx);
-      if (args.conversationId) await conversationForActor(ctx.domain.em, requireActor(ctx.domain), args.conversationId);
+      const topic = await authenticateSubscriber(ctx).catch(rethrowUnavailable);
+      if (args.conversationId) await conversationForActor(ctx.domain.em, requireActor(ctx.domain), args.conversationId).catch(rethrowUnavailable);
       const subscriptionId = (ctx as { id?: unknown }).id;
       if (ctx.ws && typeof subscriptionId === 'string' && isShareable(info)) {
         return ctx.ws.lane.subscribe(topic, ctx.ws.socket, subscriptionId, info, (payload) => inConversation(payload as { chatEvents: ChatEventView }, args));

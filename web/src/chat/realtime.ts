@@ -9,6 +9,8 @@
  * - `resyncRequired` (the cursor is too old) tells listeners to refetch their state instead.
  * - A ping every 10 s that gets no pong within 5 s, or the browser going offline, ends the socket
  *   and the client reconnects (at once when the browser comes back online).
+ * - A server that is stopping closes the socket with 1012 (Service Restart): the client reconnects
+ *   at once, without backoff (the load balancer sends it to another instance), then catches up.
  */
 import { createClient, type Client } from 'graphql-ws';
 import { gql, isAbort, toApiError } from '../api.js';
@@ -28,6 +30,8 @@ const PONG_TIMEOUT_MS = 5_000;
 /** Give the server a moment to register the subscription before asking what was missed. */
 const CATCH_UP_DELAY_MS = 250;
 const MAX_SEEN = 5_000;
+/** The server is stopping (server/plugins/drain.ts): reconnect without waiting. */
+const SERVICE_RESTART = 1012;
 
 type EventListener = (event: ChatEvent) => void;
 type StateListener = (state: ConnectionState, recovered: boolean) => void;
@@ -64,6 +68,8 @@ class Realtime {
   private state: ConnectionState = 'idle';
   private pongTimer: number | undefined;
   private wake: (() => void) | null = null;
+  /** The server closed the last socket with 1012: the next reconnect does not wait. */
+  private restartNow = false;
   private readonly eventListeners = new Set<EventListener>();
   private readonly stateListeners = new Set<StateListener>();
   private readonly resyncListeners = new Set<() => void>();
@@ -151,7 +157,10 @@ class Realtime {
       retryWait: (retries) => this.retryWait(retries),
       on: {
         connected: () => this.onConnected(gen),
-        closed: () => this.onClosed(gen),
+        closed: (event) => {
+          this.restartNow = (event as { code?: number } | undefined)?.code === SERVICE_RESTART;
+          this.onClosed(gen);
+        },
         ping: (received) => {
           if (received) return;
           // Our ping is out: no pong in time means the socket is dead even if it looks open.
@@ -197,6 +206,11 @@ class Realtime {
   }
 
   private retryWait(retries: number): Promise<void> {
+    if (this.restartNow) {
+      // Once: should that attempt fail too, the usual backoff applies.
+      this.restartNow = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
       const done = () => {
         window.clearTimeout(timer);
