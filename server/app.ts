@@ -16,6 +16,9 @@ import { registerCalendar } from './plugins/calendar.js';
 import { jobHandlers } from './modules/meetings/reminders.js';
 import { JobScheduler } from './modules/scheduler/jobs.js';
 import mqemitter from 'mqemitter';
+import type { DestinationStream } from 'pino';
+import { loggerOptions } from './logging.js';
+import { registerMetrics } from './plugins/metrics.js';
 import './policies/index.js';
 
 declare module 'fastify' {
@@ -26,9 +29,9 @@ declare module 'fastify' {
 }
 
 /** Builds the HTTP app around an open ORM. main.ts and the tests both start it this way. */
-export async function buildApp(config: Config, orm: MikroORM): Promise<FastifyInstance> {
+export async function buildApp(config: Config, orm: MikroORM, options: { logStream?: DestinationStream } = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: { level: config.logLevel },
+    logger: loggerOptions(config.logLevel, options.logStream),
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
   });
@@ -49,6 +52,8 @@ export async function buildApp(config: Config, orm: MikroORM): Promise<FastifyIn
   await app.register(fastifyCookie);
   // CSP is set per route family in plugins/web.ts.
   await app.register(fastifyHelmet, { contentSecurityPolicy: false, crossOriginEmbedderPolicy: false });
+  // Before every route, so that its hooks see them all (METRICS_ENABLED=false registers nothing).
+  await registerMetrics(app, orm, config);
 
   // Errors outside GraphQL execution (bad JSON, oversize body): a code and Chinese text, nothing internal.
   // (mercurius formats its own, CSRF refusals included, through graphql/errors.ts.)

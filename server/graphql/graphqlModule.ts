@@ -8,6 +8,6 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const graphql = require('graphql') as typeof import('graphql');
 
-export const { GraphQLError, GraphQLScalarType, Kind, NoSchemaIntrospectionCustomRule, execute, getNamedType, isObjectType, print } = graphql;
+export const { GraphQLError, GraphQLScalarType, Kind, NoSchemaIntrospectionCustomRule, execute, getNamedType, getOperationAST, isObjectType, print } = graphql;
 export type { ASTVisitor, DocumentNode, ExecutionResult, FragmentDefinitionNode, GraphQLObjectType, GraphQLResolveInfo, GraphQLSchema, SelectionSetNode, ValidationContext } from 'graphql';
 export type GraphQLErrorInstance = import('graphql').GraphQLError;

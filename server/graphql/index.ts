@@ -10,6 +10,7 @@ import { complexityRule } from './complexity.js';
 import { noControlCharactersRule, refuseControlCharactersInVariables } from './controlCharacters.js';
 import { buildContext } from './context.js';
 import { errorFormatter } from './errors.js';
+import { noteOutcome, observeGraphQL } from './observe.js';
 import { orgUnitLoaders, orgUnitResolvers } from './presenters/orgUnit.js';
 import { userLoaders, userResolvers } from './presenters/user.js';
 import { accountMutations, accountQueries } from './resolvers/accounts.js';
@@ -131,7 +132,8 @@ export async function registerGraphQL(app: FastifyInstance, orm: MikroORM, deps:
     },
     context: (request, reply) => buildContext(orm, deps, request, reply),
     subscription: subscriptionOptions(orm, deps, hub, emitter, lane) as never,
-    errorFormatter: (execution, context) => errorFormatter(execution, context.reply?.log ?? app.log),
+    errorFormatter: (execution, context) => noteOutcome(context, errorFormatter(execution, context.reply?.log ?? app.log)),
   });
+  observeGraphQL(app);
   refuseControlCharactersInVariables(app);
 }

@@ -9,6 +9,18 @@ import type { Deps } from '../modules/context.js';
 import { userTopic, type RealtimeHub } from '../realtime/hub.js';
 import type { SharedLane } from './sharedSubscriptions.js';
 import { sessionLifetime, SESSION_COOKIE, type GraphQLContext, type JiaoliuContext } from './context.js';
+import type { FastifyBaseLogger } from 'fastify';
+import { bindLog } from '../logging.js';
+import { countBusError, trackWebSocket } from '../metrics/registry.js';
+
+/** A socket as this server keeps it: its init timer and its own logger (which learns the user id). */
+type ServerSocket = WebSocket & { jiaoliuInitTimer?: NodeJS.Timeout; jiaoliuLog?: FastifyBaseLogger };
+
+/** A presence update that failed (it goes through the event bus): logged and counted, never swallowed. */
+const presenceFailed = (log: FastifyBaseLogger | undefined, userId: string) => (error: unknown) => {
+  countBusError('presence');
+  log?.error({ err: error, userId }, 'presence update failed');
+};
 
 /** Per-connection state, shared by every subscription of that socket. */
 interface WsState {
@@ -58,9 +70,18 @@ export async function registerWebsocket(app: FastifyInstance, deps: Deps): Promi
         originAllowed(info.origin, info.req.headers.host, allowedOrigins) ? next(true) : next(false, 403, 'Forbidden origin'),
     },
   });
-  app.websocketServer.on('connection', (socket: WebSocket & { jiaoliuInitTimer?: NodeJS.Timeout }) => {
+  let connections = 0;
+  app.websocketServer.on('connection', (socket: ServerSocket) => {
     socket.jiaoliuInitTimer = setTimeout(() => socket.close(4408, 'Connection initialisation timeout'), wsInitTimeoutMs);
-    socket.once('close', () => clearTimeout(socket.jiaoliuInitTimer));
+    // One logger per socket: its open and close records, with the user id once it is known.
+    const log = (socket.jiaoliuLog = app.log.child({ wsId: ++connections }));
+    log.info({ event: 'ws_open' }, 'websocket opened');
+    const closed = trackWebSocket();
+    socket.once('close', (code: number, reason: Buffer) => {
+      clearTimeout(socket.jiaoliuInitTimer);
+      closed(code);
+      log.info({ event: 'ws_close', code, reason: reason.toString().slice(0, 123) }, 'websocket closed');
+    });
     // A client sends a handful of frames (init, subscribe, pings); a flood closes that socket only.
     let windowStart = Date.now();
     let frames = 0;
@@ -81,7 +102,7 @@ export function subscriptionOptions(orm: MikroORM, deps: Deps, hub: RealtimeHub,
     emitter,
     keepAlive: 30_000,
     // Runs at connection_init: the init timer stops; identity is settled at subscribe.
-    context: (socket: WebSocket & { jiaoliuInitTimer?: NodeJS.Timeout }, request: FastifyRequest): JiaoliuContext & { ws: WsState } => {
+    context: (socket: ServerSocket, request: FastifyRequest): JiaoliuContext & { ws: WsState } => {
       clearTimeout(socket.jiaoliuInitTimer);
       return {
         domain: { em: orm.em.fork(), actor: null, ip: request.ip, userAgent: request.headers['user-agent'] ?? null, deps },
@@ -94,7 +115,7 @@ export function subscriptionOptions(orm: MikroORM, deps: Deps, hub: RealtimeHub,
     onConnect: (data: { payload?: unknown }) => data.payload === undefined || data.payload === null || (typeof data.payload === 'object' && !Array.isArray(data.payload)),
     onDisconnect: async (context: { ws?: WsState }) => {
       const connection = context.ws?.connection;
-      if (connection && hub.unregister(connection)) await hub.presenceChanged(connection.userId, false).catch(() => {});
+      if (connection && hub.unregister(connection)) await hub.presenceChanged(connection.userId, false).catch(presenceFailed((context.ws?.socket as ServerSocket | undefined)?.jiaoliuLog, connection.userId));
     },
   };
 }
@@ -116,7 +137,10 @@ export async function authenticateSubscriber(ctx: GraphQLContext): Promise<strin
   ctx.domain.actor = session.actor;
   if (!ws.connection) {
     ws.connection = { userId: session.actor.userId, sessionId: session.actor.sessionId, close: (code, reason) => ws.socket.close(code, reason) };
-    if (ws.hub.register(ws.connection)) await ws.hub.presenceChanged(session.actor.userId, true).catch(() => {});
+    const log = (ws.socket as ServerSocket).jiaoliuLog;
+    bindLog(log, { userId: session.actor.userId });
+    log?.info({ event: 'ws_authenticated' }, 'websocket authenticated');
+    if (ws.hub.register(ws.connection)) await ws.hub.presenceChanged(session.actor.userId, true).catch(presenceFailed(log, session.actor.userId));
   }
   return userTopic(session.actor.userId);
 }

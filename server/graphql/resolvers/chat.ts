@@ -11,6 +11,7 @@ import { connection } from '../presenters/connection.js';
 import { authenticateSubscriber } from '../subscriptions.js';
 import { isShareable } from '../sharedSubscriptions.js';
 import type { GraphQLResolveInfo } from 'graphql';
+import { countDelivered, timedSend } from '../../metrics/registry.js';
 
 type Ctx = GraphQLContext;
 // mercurius is CommonJS: Node's ESM loader does not see withFilter as a named export.
@@ -49,7 +50,8 @@ export const chatMutations = {
   setGroupRole: (_: unknown, args: { groupId: string; userId: string; role: string }, { domain }: Ctx) => setRole(domain, args.groupId, args.userId, args.role),
   transferOwnership: (_: unknown, args: { groupId: string; userId: string }, { domain }: Ctx) => transferOwnership(domain, args.groupId, args.userId),
   openDirectConversation: (_: unknown, args: { userId: string }, { domain }: Ctx) => openDirect(domain, args.userId),
-  sendMessage: (_: unknown, args: SendInput & { conversationId: string }, { domain }: Ctx) => sendMessage(domain, args.conversationId, args),
+  // Send latency: from here to the end of the publish after commit (sendMessage awaits it).
+  sendMessage: (_: unknown, args: SendInput & { conversationId: string }, { domain }: Ctx) => timedSend(() => sendMessage(domain, args.conversationId, args)),
   editMessage: (_: unknown, args: { messageId: string; body: string; acknowledgeSensitive?: boolean }, { domain }: Ctx) => editMessage(domain, args.messageId, args.body, !!args.acknowledgeSensitive),
   recallMessage: (_: unknown, args: { messageId: string }, { domain }: Ctx) => recallMessage(domain, args.messageId),
   addReaction: (_: unknown, args: { messageId: string; emoji: string }, { domain }: Ctx) => react(domain, args.messageId, args.emoji, true),
@@ -87,6 +89,7 @@ export const chatSubscriptions = {
     resolve: (payload: { chatEvents: ChatEventView }, _args: unknown, ctx: Ctx) => {
       // The shared lane executes with a viewerless context of its own: nothing to forget there.
       ctx.domain?.em?.clear();
+      countDelivered('subscriber');
       return payload.chatEvents;
     },
   },

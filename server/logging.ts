@@ -1,0 +1,52 @@
+import { pino, type DestinationStream, type LoggerOptions } from 'pino';
+
+/**
+ * One JSON log format for the whole process (pino): fastify's request logs, the WebSocket
+ * open/close records and whatever runs outside a request. Nothing here writes plain text.
+ */
+
+// Query parameters that carry a secret (download link signatures, tokens): never in a log line.
+const SECRET_PARAMS = /^(s|sig|signature|token|access_token|key|password)$/i;
+
+/** The URL as logged: the path, and the query with secret-looking values hidden. */
+export function loggableUrl(url: string | undefined): string {
+  if (!url) return '';
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const params = new URLSearchParams(url.slice(q + 1));
+  for (const key of [...params.keys()]) if (SECRET_PARAMS.test(key)) params.set(key, '[redacted]');
+  return `${url.slice(0, q)}?${params.toString()}`;
+}
+
+/**
+ * The request as logged: method, URL, address; no headers (cookies and bearer tokens never
+ * reach a log line). request.ip honours TRUST_PROXY.
+ */
+function requestSerializer(request: { method?: string; url?: string; ip?: string; socket?: { remoteAddress?: string } }) {
+  return { method: request.method, url: loggableUrl(request.url), remoteAddress: request.ip ?? request.socket?.remoteAddress };
+}
+
+/** Anything logged under these keys is replaced by "[redacted]", should a caller log it by mistake. */
+const REDACT = ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization', 'headers.cookie', 'password', 'token', '*.password', '*.token'];
+
+/** fastify's `logger` option. `stream` lets a test read the records. */
+export function loggerOptions(level: string, stream?: DestinationStream): LoggerOptions & { stream?: DestinationStream } {
+  return {
+    level,
+    serializers: { req: requestSerializer as never },
+    redact: { paths: REDACT, censor: '[redacted]' },
+    ...(stream ? { stream } : {}),
+  };
+}
+
+/** For code that runs outside a request (start-up steps, command-line tools): JSON on stdout. */
+export const processLog = pino({ level: process.env.LOG_LEVEL || 'info', redact: { paths: REDACT, censor: '[redacted]' } });
+
+interface Bindable {
+  setBindings?: (bindings: Record<string, unknown>) => void;
+}
+
+/** Adds fields (user id, operation name) to every later record of a request's or socket's logger. */
+export function bindLog(log: unknown, bindings: Record<string, unknown>): void {
+  (log as Bindable | undefined)?.setBindings?.(bindings);
+}
