@@ -29,18 +29,25 @@ function requestSerializer(request: { method?: string; url?: string; ip?: string
 /** Anything logged under these keys is replaced by "[redacted]", should a caller log it by mistake. */
 const REDACT = ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization', 'headers.cookie', 'password', 'token', '*.password', '*.token'];
 
+const common: LoggerOptions = {
+  redact: { paths: REDACT, censor: '[redacted]' },
+  timestamp: pino.stdTimeFunctions.isoTime,
+  hooks: {
+    // mercurius logs a subscription's GraphQL errors as a bare array: keep them under one key.
+    logMethod(args, method) {
+      if (Array.isArray(args[0])) args[0] = { errors: args[0] };
+      return method.apply(this, args as Parameters<typeof method>);
+    },
+  },
+};
+
 /** fastify's `logger` option. `stream` lets a test read the records. */
 export function loggerOptions(level: string, stream?: DestinationStream): LoggerOptions & { stream?: DestinationStream } {
-  return {
-    level,
-    serializers: { req: requestSerializer as never },
-    redact: { paths: REDACT, censor: '[redacted]' },
-    ...(stream ? { stream } : {}),
-  };
+  return { ...common, level, serializers: { req: requestSerializer as never }, ...(stream ? { stream } : {}) };
 }
 
-/** For code that runs outside a request (start-up steps, command-line tools): JSON on stdout. */
-export const processLog = pino({ level: process.env.LOG_LEVEL || 'info', redact: { paths: REDACT, censor: '[redacted]' } });
+/** For code that runs outside a request (start-up steps, command-line tools): JSON on stdout, same format. */
+export const processLog = pino({ ...common, level: process.env.LOG_LEVEL || 'info' });
 
 interface Bindable {
   setBindings?: (bindings: Record<string, unknown>) => void;
