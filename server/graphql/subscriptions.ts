@@ -13,6 +13,8 @@ import type { FastifyBaseLogger } from 'fastify';
 import { bindLog } from '../logging.js';
 import { countBusError, trackWebSocket } from '../metrics/registry.js';
 
+type UpgradeRequest = IncomingMessage & { jiaoliuUpgrade?: { reqId: string; remoteAddress: string } };
+
 /** A socket as this server keeps it: its init timer and its own logger (which learns the user id). */
 type ServerSocket = WebSocket & { jiaoliuInitTimer?: NodeJS.Timeout; jiaoliuLog?: FastifyBaseLogger };
 
@@ -70,11 +72,16 @@ export async function registerWebsocket(app: FastifyInstance, deps: Deps): Promi
         originAllowed(info.origin, info.req.headers.host, allowedOrigins) ? next(true) : next(false, 403, 'Forbidden origin'),
     },
   });
+  // The upgrade request's id and client address (request.ip honours TRUST_PROXY), for the socket's records.
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (request.headers.upgrade) (request.raw as UpgradeRequest).jiaoliuUpgrade = { reqId: request.id, remoteAddress: request.ip };
+    done();
+  });
   let connections = 0;
-  app.websocketServer.on('connection', (socket: ServerSocket) => {
+  app.websocketServer.on('connection', (socket: ServerSocket, upgrade: UpgradeRequest) => {
     socket.jiaoliuInitTimer = setTimeout(() => socket.close(4408, 'Connection initialisation timeout'), wsInitTimeoutMs);
     // One logger per socket: its open and close records, with the user id once it is known.
-    const log = (socket.jiaoliuLog = app.log.child({ wsId: ++connections }));
+    const log = (socket.jiaoliuLog = app.log.child({ wsId: ++connections, ...upgrade?.jiaoliuUpgrade }));
     log.info({ event: 'ws_open' }, 'websocket opened');
     const closed = trackWebSocket();
     socket.once('close', (code: number, reason: Buffer) => {

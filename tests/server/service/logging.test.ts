@@ -55,7 +55,9 @@ describe('structured logs', () => {
     await expect.poll(() => refused.closed?.code).toBe(4401);
     await expect.poll(() => records().filter((r) => r.event === 'ws_close').length).toBe(2);
     const [open1, open2] = records().filter((r) => r.event === 'ws_open');
-    expect(open1).toMatchObject({ level: 30, wsId: expect.any(Number) });
+    expect(open1).toMatchObject({ level: 30, wsId: expect.any(Number), remoteAddress: '127.0.0.1' });
+    // The socket's records share the reqId of its upgrade request's "incoming request" record.
+    expect(records().find((r) => r.msg === 'incoming request' && r.reqId === open1.reqId)?.req).toMatchObject({ method: 'GET', url: '/graphql' });
     expect(open2.wsId).not.toBe(open1.wsId);
     expect(records().find((r) => r.event === 'ws_authenticated')).toMatchObject({ wsId: open1.wsId, userId: cheng.userId });
     const closes = records().filter((r) => r.event === 'ws_close');

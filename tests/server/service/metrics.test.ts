@@ -6,6 +6,8 @@ import { openStream, type Stream } from '../../helpers/ws.js';
 import { sql } from '../../helpers/demo.js';
 import { loadConfig } from '../../../server/config.js';
 import { countBusError } from '../../../server/metrics/registry.js';
+import { metricsAccess } from '../../../server/plugins/metrics.js';
+import type { FastifyRequest } from 'fastify';
 
 /**
  * /metrics over real HTTP against a real app and PostgreSQL: who may read it, and that a
@@ -99,8 +101,12 @@ describe('/metrics access', () => {
     }
   });
 
-  it('refuses to start with a METRICS_ALLOW entry that is not an address or CIDR', async () => {
-    await expect(startTestApp({ metrics: { enabled: true, token: null, allow: ['not-an-address'] } })).rejects.toThrow(/METRICS_ALLOW/);
+  it('matches addresses and CIDRs (IPv4-mapped IPv6 too), and refuses to start with an entry that is neither', () => {
+    const allowed = metricsAccess({ enabled: true, token: null, allow: ['127.0.0.1', '::1', '10.1.0.0/16'] });
+    const from = (ip: string) => allowed({ ip, headers: {} } as FastifyRequest);
+    expect([from('127.0.0.1'), from('::ffff:127.0.0.1'), from('::1'), from('10.1.200.3')]).toEqual([true, true, true, true]);
+    expect([from('10.2.0.1'), from('192.168.1.1'), from('::2')]).toEqual([false, false, false]);
+    expect(() => metricsAccess({ enabled: true, token: null, allow: ['not-an-address'] })).toThrow(/METRICS_ALLOW/);
   });
 });
 
