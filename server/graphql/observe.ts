@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { getOperationAST, type DocumentNode } from './graphqlModule.js';
 import { bindLog } from '../logging.js';
+import { AppError } from '../errors.js';
+import { countSubscription } from '../metrics/registry.js';
 
 /**
  * What the request logs and /metrics know of a GraphQL request over HTTP: its operation
@@ -80,4 +82,23 @@ export function noteOutcome<T extends { response: unknown }>(context: { reply?: 
     if (info && !info.outcome) info.outcome = typeof code === 'string' && /^[A-Z][A-Z_]{0,40}$/.test(code) ? code : 'ERROR';
   }
   return formatted;
+}
+
+/**
+ * A subscription's start over WebSocket: counted by operation and outcome, and logged on the
+ * socket's logger (which carries the user id once the subscriber is known).
+ */
+export async function observedSubscribe<T>(operationName: string | undefined, log: { info: (obj: object, msg: string) => void } | undefined, subscribe: () => Promise<T>): Promise<T> {
+  const label = operationLabel(operationName);
+  try {
+    const result = await subscribe();
+    countSubscription(label, 'ok');
+    log?.info({ event: 'ws_subscribe', operation: operationName?.slice(0, 64) ?? null }, 'subscription started');
+    return result;
+  } catch (error) {
+    const code = error instanceof AppError ? error.code : 'INTERNAL_SERVER_ERROR';
+    countSubscription(label, code);
+    log?.info({ event: 'ws_subscribe', operation: operationName?.slice(0, 64) ?? null, code }, 'subscription refused');
+    throw error;
+  }
 }

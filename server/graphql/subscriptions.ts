@@ -127,6 +127,9 @@ export function subscriptionOptions(orm: MikroORM, deps: Deps, hub: RealtimeHub,
   };
 }
 
+/** The logger of the context's socket (over HTTP: none). */
+export const socketLog = (ctx: GraphQLContext): FastifyBaseLogger | undefined => (ctx.ws?.socket as ServerSocket | undefined)?.jiaoliuLog;
+
 /**
  * Settles who is subscribing: the token sent in connection_init, else the upgrade request's own
  * session cookie. Without a valid session the socket closes (4401). Returns the user's topic.

@@ -54,6 +54,13 @@ export const graphqlDuration = new Histogram({
   registers,
 });
 
+export const graphqlSubscriptions = new Counter({
+  name: 'jiaoliu_graphql_subscriptions_total',
+  help: 'GraphQL subscriptions started over WebSocket, by operation name and outcome (ok or the error code)',
+  labelNames: ['operation', 'outcome'] as const,
+  registers,
+});
+
 export const wsConnections = new Gauge({ name: 'jiaoliu_ws_connections', help: 'WebSocket connections open now', registers });
 export const wsOpened = new Counter({ name: 'jiaoliu_ws_opened_total', help: 'WebSocket connections opened', registers });
 export const wsClosed = new Counter({
@@ -113,6 +120,11 @@ export function countBusError(source = 'bus'): void {
 /** Counts published live events by type (the hub's publish). */
 export function countPublished(type: string, n = 1): void {
   if (enabled) eventsPublished.inc({ type }, n);
+}
+
+/** Counts a subscription start (its operation label already bounded). */
+export function countSubscription(operation: string, outcome: string): void {
+  if (enabled) graphqlSubscriptions.inc({ operation, outcome });
 }
 
 /** Counts one event written to a subscriber. */

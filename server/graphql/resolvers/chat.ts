@@ -12,6 +12,8 @@ import { authenticateSubscriber } from '../subscriptions.js';
 import { isShareable } from '../sharedSubscriptions.js';
 import type { GraphQLResolveInfo } from 'graphql';
 import { countDelivered, timedSend } from '../../metrics/registry.js';
+import { observedSubscribe } from '../observe.js';
+import { socketLog } from '../subscriptions.js';
 
 type Ctx = GraphQLContext;
 // mercurius is CommonJS: Node's ESM loader does not see withFilter as a named export.
@@ -73,15 +75,17 @@ export const chatSubscriptions = {
      * A document that selects only viewer-independent fields is served by the shared lane
      * (executed once per event and document, not once per subscriber).
      */
-    subscribe: async (root: unknown, args: { conversationId?: string | null }, ctx: Ctx, info: GraphQLResolveInfo) => {
-      const topic = await authenticateSubscriber(ctx);
-      if (args.conversationId) await conversationForActor(ctx.domain.em, requireActor(ctx.domain), args.conversationId);
-      const subscriptionId = (ctx as { id?: unknown }).id;
-      if (ctx.ws && typeof subscriptionId === 'string' && isShareable(info)) {
-        return ctx.ws.lane.subscribe(topic, ctx.ws.socket, subscriptionId, info, (payload) => inConversation(payload as { chatEvents: ChatEventView }, args));
-      }
-      return withFilter(async () => ctx.pubsub.subscribe(topic), inConversation)(root, args, ctx, info);
-    },
+    subscribe: (root: unknown, args: { conversationId?: string | null }, ctx: Ctx, info: GraphQLResolveInfo) =>
+      // Counted by operation and outcome, logged on the socket's logger.
+      observedSubscribe(info.operation.name?.value, socketLog(ctx), async () => {
+        const topic = await authenticateSubscriber(ctx);
+        if (args.conversationId) await conversationForActor(ctx.domain.em, requireActor(ctx.domain), args.conversationId);
+        const subscriptionId = (ctx as { id?: unknown }).id;
+        if (ctx.ws && typeof subscriptionId === 'string' && isShareable(info)) {
+          return ctx.ws.lane.subscribe(topic, ctx.ws.socket, subscriptionId, info, (payload) => inConversation(payload as { chatEvents: ChatEventView }, args));
+        }
+        return withFilter(async () => ctx.pubsub.subscribe(topic), inConversation)(root, args, ctx, info);
+      }),
     /**
      * Per-subscriber execution: a socket keeps one context for its whole life, so forget the
      * entities loaded for the last event (nothing stale is shown, the identity map does not grow).

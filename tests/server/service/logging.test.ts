@@ -64,6 +64,8 @@ describe('structured logs', () => {
     expect(closes.find((r) => r.wsId === open1.wsId)).toMatchObject({ code: 1000, userId: cheng.userId, msg: 'websocket closed' });
     expect(closes.find((r) => r.wsId === open2.wsId)).toMatchObject({ code: 4401, reason: 'Unauthorized' });
     expect(closes.find((r) => r.wsId === open2.wsId)!.userId).toBeUndefined();
+    expect(records().find((r) => r.event === 'ws_subscribe' && r.wsId === open1.wsId)).toMatchObject({ userId: cheng.userId, msg: 'subscription started' });
+    expect(records().find((r) => r.event === 'ws_subscribe' && r.wsId === open2.wsId)).toMatchObject({ code: 'UNAUTHENTICATED', msg: 'subscription refused' });
     // mercurius's record of the refused subscription: its errors under one key, not as "0", "1"…
     expect(records().find((r) => r.level === 50 && r.errors)?.errors[0]).toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
     expect(records().some((r) => '0' in r)).toBe(false);

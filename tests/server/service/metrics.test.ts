@@ -204,6 +204,14 @@ describe('/metrics figures', () => {
     await expect.poll(async () => value(await scrape(t.url), 'jiaoliu_ws_connections')).toBe(value(open, 'jiaoliu_ws_connections'));
     const closed = await scrape(t.url);
     expect(value(closed, 'jiaoliu_ws_closed_total{code="1000"}') - value(during, 'jiaoliu_ws_closed_total{code="1000"}')).toBe(1);
+    // Subscriptions started, by operation and outcome: a refused one counts under its code.
+    expect(value(closed, 'jiaoliu_graphql_subscriptions_total{operation="Shared",outcome="ok"}') - value(before, 'jiaoliu_graphql_subscriptions_total{operation="Shared",outcome="ok"}')).toBe(2);
+    expect(value(closed, 'jiaoliu_graphql_subscriptions_total{operation="(anonymous)",outcome="ok"}') - value(before, 'jiaoliu_graphql_subscriptions_total{operation="(anonymous)",outcome="ok"}')).toBe(1);
+    const refused = await sharedSubscriber(t.url, 'no-such-session');
+    refused.close();
+    await expect
+      .poll(async () => value(await scrape(t.url), 'jiaoliu_graphql_subscriptions_total{operation="Shared",outcome="UNAUTHENTICATED"}') - value(closed, 'jiaoliu_graphql_subscriptions_total{operation="Shared",outcome="UNAUTHENTICATED"}'))
+      .toBe(1);
   });
 
   it('reads the database pool and the scheduler at scrape time, and counts scheduler lag', async () => {
