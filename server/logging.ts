@@ -26,10 +26,32 @@ function requestSerializer(request: { method?: string; url?: string; ip?: string
   return { method: request.method, url: loggableUrl(request.url), remoteAddress: request.ip ?? request.socket?.remoteAddress };
 }
 
+/**
+ * An error as logged. Database errors carry the SQL with its values (message text, password
+ * hashes): keep only the server's own message, the codes and the stack frames.
+ */
+export function loggableError(error: unknown): unknown {
+  if (!(error instanceof Error)) return error;
+  const e = error as Error & { code?: unknown; sqlState?: unknown; routine?: unknown };
+  if (!('sqlState' in e || 'severity' in e || /Exception$/.test(e.name))) return pino.stdSerializers.err(e);
+  // The driver's message is "<sql> - <PostgreSQL's message>", then "\n - detail: …" (values) and hints.
+  const text = e.message.split('\n - detail:')[0].split('\n - hint:')[0];
+  const at = text.lastIndexOf(' - ');
+  return {
+    type: e.name,
+    message: at >= 0 ? text.slice(at + 3) : text,
+    code: e.code,
+    sqlState: e.sqlState,
+    routine: e.routine,
+    stack: (e.stack ?? '').split('\n').filter((line) => line.trimStart().startsWith('at ')).join('\n'),
+  };
+}
+
 /** Anything logged under these keys is replaced by "[redacted]", should a caller log it by mistake. */
 const REDACT = ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization', 'headers.cookie', 'password', 'token', '*.password', '*.token'];
 
 const common: LoggerOptions = {
+  serializers: { err: loggableError },
   redact: { paths: REDACT, censor: '[redacted]' },
   timestamp: pino.stdTimeFunctions.isoTime,
   hooks: {
@@ -43,7 +65,7 @@ const common: LoggerOptions = {
 
 /** fastify's `logger` option. `stream` lets a test read the records. */
 export function loggerOptions(level: string, stream?: DestinationStream): LoggerOptions & { stream?: DestinationStream } {
-  return { ...common, level, serializers: { req: requestSerializer as never }, ...(stream ? { stream } : {}) };
+  return { ...common, level, serializers: { ...common.serializers, req: requestSerializer as never }, ...(stream ? { stream } : {}) };
 }
 
 /** For code that runs outside a request (start-up steps, command-line tools): JSON on stdout, same format. */

@@ -78,6 +78,22 @@ describe('structured logs', () => {
     expect(records().find((r) => r.req?.url?.startsWith('/files/link/'))!.req.url).toBe('/files/link/00000000-0000-4000-8000-000000000000?e=1&s=%5Bredacted%5D');
   });
 
+  it("logs a database error with PostgreSQL's message and codes, never the SQL or its values", async () => {
+    const error = await t.orm.em
+      .getConnection()
+      .execute(`select id from app_user where login_name = ? and no_such_column = 1`, ['secret-login-value'])
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    t.app.log.error({ err: error }, 'database error for the logging test');
+    const record = records().find((r) => r.msg === 'database error for the logging test');
+    expect(record?.err).toMatchObject({ message: 'column "no_such_column" does not exist', code: '42703' });
+    expect(record?.err.stack).toMatch(/^\s+at /);
+    expect(JSON.stringify(record)).not.toMatch(/secret-login-value|select id from app_user/);
+    // Other errors keep pino's usual form.
+    t.app.log.error({ err: new Error('plain failure') }, 'plain error for the logging test');
+    expect(records().find((r) => r.msg === 'plain error for the logging test')?.err).toMatchObject({ type: 'Error', message: 'plain failure' });
+  });
+
   it('writes only JSON lines, and never a token, cookie, password or message text', () => {
     const lines = output.split('\n').filter(Boolean);
     expect(lines.length).toBeGreaterThan(10);
