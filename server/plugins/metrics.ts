@@ -19,9 +19,11 @@ const digest = (value: string) => createHash('sha256').update(value).digest();
 /**
  * Who may read /metrics: a request presenting `Authorization: Bearer <METRICS_TOKEN>`, or one
  * whose address (request.ip, so TRUST_PROXY applies) is in METRICS_ALLOW. Anyone else gets the
- * ordinary 404 of an unknown path: the endpoint does not reveal itself.
+ * ordinary 404 of an unknown path: the endpoint does not reveal itself. A request that came
+ * through an untrusted proxy (forwarding headers without TRUST_PROXY) has the proxy's address,
+ * often loopback: it needs the token.
  */
-export function metricsAccess(config: Config['metrics']): (request: FastifyRequest) => boolean {
+export function metricsAccess(config: Config['metrics'], trustProxy = false): (request: FastifyRequest) => boolean {
   let trusted: (address: string, hop: number) => boolean;
   try {
     trusted = config.allow.length ? compile(config.allow) : () => false;
@@ -33,7 +35,8 @@ export function metricsAccess(config: Config['metrics']): (request: FastifyReque
     const header = request.headers.authorization;
     // Digests of equal length: compared in constant time whatever was sent.
     if (expected && header && timingSafeEqual(digest(header), expected)) return true;
-    return trusted(request.ip, 0);
+    const forwarded = !trustProxy && !!(request.headers['x-forwarded-for'] || request.headers.forwarded || request.headers['x-real-ip']);
+    return !forwarded && trusted(request.ip, 0);
   };
 }
 
@@ -64,7 +67,7 @@ export async function registerMetrics(app: FastifyInstance, orm: MikroORM, confi
   setMetricsEnabled(config.metrics.enabled);
   if (!config.metrics.enabled) return;
   startDefaultMetrics();
-  const allowed = metricsAccess(config.metrics);
+  const allowed = metricsAccess(config.metrics, config.trustProxy);
 
   app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? '(unmatched)';

@@ -107,6 +107,11 @@ describe('/metrics access', () => {
     expect([from('127.0.0.1'), from('::ffff:127.0.0.1'), from('::1'), from('10.1.200.3')]).toEqual([true, true, true, true]);
     expect([from('10.2.0.1'), from('192.168.1.1'), from('::2')]).toEqual([false, false, false]);
     expect(() => metricsAccess({ enabled: true, token: null, allow: ['not-an-address'] })).toThrow(/METRICS_ALLOW/);
+    // Through a proxy that is not trusted, the address is the proxy's (often loopback): not enough.
+    expect(allowed({ ip: '127.0.0.1', headers: { 'x-forwarded-for': '203.0.113.9' } } as unknown as FastifyRequest)).toBe(false);
+    expect(allowed({ ip: '127.0.0.1', headers: { 'x-real-ip': '203.0.113.9' } } as unknown as FastifyRequest)).toBe(false);
+    const withToken = metricsAccess({ enabled: true, token: 't0ken', allow: ['127.0.0.1'] });
+    expect(withToken({ ip: '127.0.0.1', headers: { 'x-forwarded-for': '203.0.113.9', authorization: 'Bearer t0ken' } } as unknown as FastifyRequest)).toBe(true);
   });
 });
 
@@ -136,6 +141,10 @@ describe('/metrics figures', () => {
     await stream?.dispose().catch(() => {});
     shared?.close();
     await t?.close();
+  });
+
+  it('refuses a loopback request that carries forwarding headers without TRUST_PROXY (it came through a proxy)', async () => {
+    expect((await fetch(`${t.url}/metrics`, { headers: { 'x-forwarded-for': '203.0.113.9' } })).status).toBe(404);
   });
 
   it('counts a send: operation by name and outcome, HTTP by route, send latency, events published and delivered on both lanes', async () => {
