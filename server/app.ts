@@ -20,6 +20,9 @@ import { DATABASE_UNAVAILABLE_ERROR, isDatabaseUnavailable } from './db/unavaila
 import { jobHandlers } from './modules/meetings/reminders.js';
 import { JobScheduler } from './modules/scheduler/jobs.js';
 import mqemitter from 'mqemitter';
+import type { DestinationStream } from 'pino';
+import { loggerOptions } from './logging.js';
+import { registerMetrics } from './plugins/metrics.js';
 import './policies/index.js';
 
 declare module 'fastify' {
@@ -32,12 +35,14 @@ declare module 'fastify' {
 export interface BuildOptions {
   /** A pino logger made before the app (main.ts logs its start-up with it); one from config.logLevel otherwise. */
   logger?: FastifyBaseLogger;
+  /** Where a logger made here writes (tests read the records); stdout otherwise. */
+  logStream?: DestinationStream;
 }
 
 /** Builds the HTTP app around an open ORM. main.ts and the tests both start it this way. */
 export async function buildApp(config: Config, orm: MikroORM, options: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    ...(options.logger ? { loggerInstance: options.logger } : { logger: { level: config.logLevel } }),
+    ...(options.logger ? { loggerInstance: options.logger } : { logger: loggerOptions(config.logLevel, options.logStream) }),
     trustProxy: trustProxyOption(config.trustProxy),
     bodyLimit: 1024 * 1024,
   });
@@ -58,6 +63,8 @@ export async function buildApp(config: Config, orm: MikroORM, options: BuildOpti
   await app.register(fastifyCookie);
   // CSP is set per route family in plugins/web.ts.
   await app.register(fastifyHelmet, { contentSecurityPolicy: false, crossOriginEmbedderPolicy: false });
+  // Before every route, so that its hooks see them all (METRICS_ENABLED=false registers nothing).
+  await registerMetrics(app, orm, config);
 
   // Errors outside GraphQL execution (bad JSON, oversize body): a code and Chinese text, nothing internal.
   // (mercurius formats its own, CSRF refusals included, through graphql/errors.ts.)

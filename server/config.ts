@@ -73,6 +73,14 @@ export interface Config {
     /** Milliseconds between polls of the job table (meeting reminders); 0 runs no scheduler in this instance. */
     pollMs: number;
   };
+  metrics: {
+    /** METRICS_ENABLED=false: no /metrics route and no instrumentation hooks. */
+    enabled: boolean;
+    /** A scraper presenting `Authorization: Bearer <token>` may read /metrics from anywhere. */
+    token: string | null;
+    /** Addresses and CIDRs (request.ip, so TRUST_PROXY applies) that may read /metrics without the token. */
+    allow: string[];
+  };
   logLevel: string;
   /** After SIGTERM, milliseconds this instance keeps serving with /readyz at 503 before it stops accepting connections. */
   shutdownDrainMs: number;
@@ -161,6 +169,14 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
       linkSecret: process.env.DOWNLOAD_LINK_SECRET || null,
     },
     scheduler: { pollMs: int('SCHEDULER_POLL_MS', 5000) },
+    metrics: {
+      enabled: bool('METRICS_ENABLED', true),
+      token: process.env.METRICS_TOKEN || null,
+      // Neither set: loopback only. A token alone: only the token.
+      allow: process.env.METRICS_ALLOW
+        ? process.env.METRICS_ALLOW.split(',').map((a) => a.trim()).filter(Boolean)
+        : process.env.METRICS_TOKEN ? [] : ['127.0.0.1', '::1'],
+    },
     logLevel: process.env.LOG_LEVEL || (production ? 'info' : 'warn'),
     shutdownDrainMs: int('SHUTDOWN_DRAIN_MS', 5000),
   };
@@ -173,5 +189,6 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     realtime: { ...base.realtime, ...overrides.realtime },
     storage: { ...base.storage, ...overrides.storage },
     scheduler: { ...base.scheduler, ...overrides.scheduler },
+    metrics: { ...base.metrics, ...overrides.metrics },
   };
 }

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { pino, type Logger } from 'pino';
+import { loggerOptions } from './logging.js';
 import { loadConfig } from './config.js';
 import { buildApp } from './app.js';
 import { migrate, openOrm } from './db/orm.js';
@@ -141,7 +142,7 @@ async function main(log: Logger, lifecycle: Logger) {
 }
 
 // The logger exists before anything else, so that start-up failures are records too.
-const log = pino({ level: loadConfigSafe()?.logLevel ?? 'info' });
+const log = pino(loggerOptions(loadConfigSafe()?.logLevel ?? 'info'));
 const lifecycle = lifecycleLogger(log);
 main(log, lifecycle).catch((error) => {
   lifecycle.fatal({ err: error }, `启动失败：${error instanceof Error ? error.message : String(error)}`);

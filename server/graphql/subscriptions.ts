@@ -11,6 +11,20 @@ import type { SharedLane } from './sharedSubscriptions.js';
 import { guardFrames } from './frameGuard.js';
 import { validationRules } from './rules.js';
 import { sessionLifetime, SESSION_COOKIE, type GraphQLContext, type JiaoliuContext } from './context.js';
+import type { FastifyBaseLogger } from 'fastify';
+import { bindLog } from '../logging.js';
+import { countBusError, trackWebSocket } from '../metrics/registry.js';
+
+type UpgradeRequest = IncomingMessage & { jiaoliuUpgrade?: { reqId: string; remoteAddress: string } };
+
+/** A socket as this server keeps it: its init timer and its own logger (which learns the user id). */
+type ServerSocket = WebSocket & { jiaoliuInitTimer?: NodeJS.Timeout; jiaoliuLog?: FastifyBaseLogger };
+
+/** A presence update that failed (it goes through the event bus): logged and counted, never swallowed. */
+const presenceFailed = (log: FastifyBaseLogger | undefined, userId: string) => (error: unknown) => {
+  countBusError('presence');
+  log?.error({ err: error, userId }, 'presence update failed');
+};
 
 /** Per-connection state, shared by every subscription of that socket. */
 interface WsState {
@@ -61,17 +75,31 @@ export async function registerWebsocket(app: FastifyInstance, deps: Deps): Promi
         originAllowed(info.origin, info.req.headers.host, allowedOrigins) ? next(true) : next(false, 403, 'Forbidden origin'),
     },
   });
+  // The upgrade request's id and client address (request.ip honours TRUST_PROXY), for the socket's records.
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (request.headers.upgrade) (request.raw as UpgradeRequest).jiaoliuUpgrade = { reqId: request.id, remoteAddress: request.ip };
+    done();
+  });
   const rules = validationRules(deps.config);
-  app.websocketServer.on('connection', (socket: WebSocket & { jiaoliuInitTimer?: NodeJS.Timeout }) => {
+  let connections = 0;
+  app.websocketServer.on('connection', (socket: ServerSocket, upgrade: UpgradeRequest) => {
     socket.jiaoliuInitTimer = setTimeout(() => socket.close(4408, 'Connection initialisation timeout'), wsInitTimeoutMs);
-    socket.once('close', () => clearTimeout(socket.jiaoliuInitTimer));
+    // One logger per socket: its open and close records, with the user id once it is known.
+    const log = (socket.jiaoliuLog = app.log.child({ wsId: ++connections, ...upgrade?.jiaoliuUpgrade }));
+    log.info({ event: 'ws_open' }, 'websocket opened');
+    const closed = trackWebSocket();
+    socket.once('close', (code: number, reason: Buffer) => {
+      clearTimeout(socket.jiaoliuInitTimer);
+      closed(code);
+      log.info({ event: 'ws_close', code, reason: reason.toString().slice(0, 123) }, 'websocket closed');
+    });
     // A flood closes that socket only; malformed frames close it with 4400; invalid documents get an error frame.
     guardFrames(socket, {
       maxFramesPerSecond,
       maxDepth: deps.config.graphql.maxDepth,
       rules,
       schema: () => (app.hasDecorator('graphql') ? app.graphql.schema : undefined),
-      log: app.log,
+      log,
     });
   });
 }
@@ -82,7 +110,7 @@ export function subscriptionOptions(orm: MikroORM, deps: Deps, hub: RealtimeHub,
     emitter,
     keepAlive: 30_000,
     // Runs at connection_init: the init timer stops; identity is settled at subscribe.
-    context: (socket: WebSocket & { jiaoliuInitTimer?: NodeJS.Timeout }, request: FastifyRequest): JiaoliuContext & { ws: WsState } => {
+    context: (socket: ServerSocket, request: FastifyRequest): JiaoliuContext & { ws: WsState } => {
       clearTimeout(socket.jiaoliuInitTimer);
       return {
         domain: { em: orm.em.fork(), actor: null, ip: request.ip, userAgent: request.headers['user-agent'] ?? null, deps },
@@ -95,10 +123,13 @@ export function subscriptionOptions(orm: MikroORM, deps: Deps, hub: RealtimeHub,
     onConnect: (data: { payload?: unknown }) => data.payload === undefined || data.payload === null || (typeof data.payload === 'object' && !Array.isArray(data.payload)),
     onDisconnect: async (context: { ws?: WsState }) => {
       const connection = context.ws?.connection;
-      if (connection && hub.unregister(connection)) await hub.presenceChanged(connection.userId, false).catch(() => {});
+      if (connection && hub.unregister(connection)) await hub.presenceChanged(connection.userId, false).catch(presenceFailed((context.ws?.socket as ServerSocket | undefined)?.jiaoliuLog, connection.userId));
     },
   };
 }
+
+/** The logger of the context's socket (over HTTP: none). */
+export const socketLog = (ctx: GraphQLContext): FastifyBaseLogger | undefined => (ctx.ws?.socket as ServerSocket | undefined)?.jiaoliuLog;
 
 /**
  * Settles who is subscribing: the token sent in connection_init, else the upgrade request's own
@@ -117,7 +148,10 @@ export async function authenticateSubscriber(ctx: GraphQLContext): Promise<strin
   ctx.domain.actor = session.actor;
   if (!ws.connection) {
     ws.connection = { userId: session.actor.userId, sessionId: session.actor.sessionId, close: (code, reason) => ws.socket.close(code, reason) };
-    if (ws.hub.register(ws.connection)) await ws.hub.presenceChanged(session.actor.userId, true).catch(() => {});
+    const log = (ws.socket as ServerSocket).jiaoliuLog;
+    bindLog(log, { userId: session.actor.userId });
+    log?.info({ event: 'ws_authenticated' }, 'websocket authenticated');
+    if (ws.hub.register(ws.connection)) await ws.hub.presenceChanged(session.actor.userId, true).catch(presenceFailed(log, session.actor.userId));
   }
   return userTopic(session.actor.userId);
 }

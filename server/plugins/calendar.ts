@@ -6,6 +6,7 @@ import type { Deps } from '../modules/context.js';
 import { meetingForActor } from '../modules/meetings/access.js';
 import { meetingCalendar } from '../modules/meetings/ics.js';
 import { presentedToken, sessionLifetime } from '../graphql/context.js';
+import { bindLog } from '../logging.js';
 
 const ID_ICS = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.ics$/i;
 
@@ -21,6 +22,7 @@ export async function registerCalendar(app: FastifyInstance, orm: MikroORM, deps
     const em = orm.em.fork();
     const token = presentedToken(request);
     const session = token ? await resolveSession(em, token, sessionLifetime(deps)) : null;
+    if (session) bindLog(request.log, { userId: session.actor.userId });
     if (!session) return reply.code(401).send({ errors: [{ message: '请先登录', extensions: { code: 'UNAUTHENTICATED' } }] });
     const match = ID_ICS.exec(request.params.file);
     if (!match) return reply.code(404).send(notFound);

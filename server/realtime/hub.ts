@@ -5,6 +5,7 @@ import { involvesRestricted, loadMessageViews, redactFor, type MessageView } fro
 import { loadPeople, PeopleSeen, type PersonView } from '../modules/accounts/people.js';
 import { loadNotifications, type NotificationRow } from '../modules/forum/notifications.js';
 import type { OutgoingEvent, PresenceReader, RealtimePublisher, StoredEventRef } from '../modules/chat/realtime.js';
+import { countPublished } from '../metrics/registry.js';
 
 /** What a subscriber's resolver receives: the event with its message and person already loaded. */
 export interface ChatEventView {
@@ -113,7 +114,8 @@ export class RealtimeHub implements RealtimePublisher, PresenceReader {
     // One load for the whole batch, shared by every recipient.
     const preloaded = events.map((e) => e.message).filter((m): m is MessageView => !!m);
     const views = await eventViews(this.orm.em.fork(), events.map((e) => e.event), preloaded);
-    events.forEach(({ recipients }, i) => {
+    events.forEach(({ event, recipients }, i) => {
+      countPublished(event.type);
       for (const [payload, users] of payloadsFor(views[i], recipients)) for (const recipient of users) this.emit(userTopic(recipient), payload);
     });
   }
@@ -164,6 +166,7 @@ export class RealtimeHub implements RealtimePublisher, PresenceReader {
     const user = await em.findOne(User, { id: userId }, { populate: ['unit'] });
     const view: ChatEventView = { id: null, type: 'PRESENCE', conversationId: null, at: new Date(), message: null, user, readSeq: null, online, notification: null };
     const payload = { chatEvents: view };
+    countPublished('PRESENCE');
     for (const row of rows) this.emit(userTopic(row.user_id), payload);
   }
 }

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { MikroORM } from '@mikro-orm/postgresql';
+import type { DestinationStream } from 'pino';
 import { inject } from 'vitest';
 import { buildApp } from '../../server/app.js';
 import { loadConfig, type Config } from '../../server/config.js';
@@ -52,14 +53,14 @@ export async function freshDatabase(): Promise<string> {
   return withDatabase(adminUrl, name);
 }
 
-/** The real app on an ephemeral port, against its own fresh database. */
-export async function startTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
+/** The real app on an ephemeral port, against its own fresh database. `logStream` receives its JSON log lines. */
+export async function startTestApp(overrides: Partial<Config> = {}, options: { logStream?: DestinationStream } = {}): Promise<TestApp> {
   const databaseUrl = await freshDatabase();
   const orm = await MikroORM.init(ormOptions(databaseUrl));
   // Files go to a temp folder of this app (never the checkout's .data), unless the test chose a store.
   const filesDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jiaoliu-files-'));
   const config = loadConfig({ port: 0, host: '127.0.0.1', logLevel: 'fatal', demoData: false, ...overrides, storage: { ...loadConfig().storage, filesDir, ...overrides.storage } });
-  const app = await buildApp(config, orm);
+  const app = await buildApp(config, orm, options);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;

@@ -12,6 +12,9 @@ import { authenticateSubscriber } from '../subscriptions.js';
 import { rethrowUnavailable } from '../../db/unavailable.js';
 import { isShareable } from '../sharedSubscriptions.js';
 import type { GraphQLResolveInfo } from 'graphql';
+import { countDelivered, timedSend } from '../../metrics/registry.js';
+import { observedSubscribe } from '../observe.js';
+import { socketLog } from '../subscriptions.js';
 
 type Ctx = GraphQLContext;
 // mercurius is CommonJS: Node's ESM loader does not see withFilter as a named export.
@@ -50,7 +53,8 @@ export const chatMutations = {
   setGroupRole: (_: unknown, args: { groupId: string; userId: string; role: string }, { domain }: Ctx) => setRole(domain, args.groupId, args.userId, args.role),
   transferOwnership: (_: unknown, args: { groupId: string; userId: string }, { domain }: Ctx) => transferOwnership(domain, args.groupId, args.userId),
   openDirectConversation: (_: unknown, args: { userId: string }, { domain }: Ctx) => openDirect(domain, args.userId),
-  sendMessage: (_: unknown, args: SendInput & { conversationId: string }, { domain }: Ctx) => sendMessage(domain, args.conversationId, args),
+  // Send latency: from here to the end of the publish after commit (sendMessage awaits it).
+  sendMessage: (_: unknown, args: SendInput & { conversationId: string }, { domain }: Ctx) => timedSend(() => sendMessage(domain, args.conversationId, args)),
   editMessage: (_: unknown, args: { messageId: string; body: string; acknowledgeSensitive?: boolean }, { domain }: Ctx) => editMessage(domain, args.messageId, args.body, !!args.acknowledgeSensitive),
   recallMessage: (_: unknown, args: { messageId: string }, { domain }: Ctx) => recallMessage(domain, args.messageId),
   addReaction: (_: unknown, args: { messageId: string; emoji: string }, { domain }: Ctx) => react(domain, args.messageId, args.emoji, true),
@@ -72,15 +76,17 @@ export const chatSubscriptions = {
      * A document that selects only viewer-independent fields is served by the shared lane
      * (executed once per event and document, not once per subscriber).
      */
-    subscribe: async (root: unknown, args: { conversationId?: string | null }, ctx: Ctx, info: GraphQLResolveInfo) => {
-      const topic = await authenticateSubscriber(ctx).catch(rethrowUnavailable);
-      if (args.conversationId) await conversationForActor(ctx.domain.em, requireActor(ctx.domain), args.conversationId).catch(rethrowUnavailable);
-      const subscriptionId = (ctx as { id?: unknown }).id;
-      if (ctx.ws && typeof subscriptionId === 'string' && isShareable(info)) {
-        return ctx.ws.lane.subscribe(topic, ctx.ws.socket, subscriptionId, info, (payload) => inConversation(payload as { chatEvents: ChatEventView }, args));
-      }
-      return withFilter(async () => ctx.pubsub.subscribe(topic), inConversation)(root, args, ctx, info);
-    },
+    subscribe: (root: unknown, args: { conversationId?: string | null }, ctx: Ctx, info: GraphQLResolveInfo) =>
+      // Counted by operation and outcome, logged on the socket's logger.
+      observedSubscribe(info.operation.name?.value, socketLog(ctx), async () => {
+        const topic = await authenticateSubscriber(ctx).catch(rethrowUnavailable);
+        if (args.conversationId) await conversationForActor(ctx.domain.em, requireActor(ctx.domain), args.conversationId).catch(rethrowUnavailable);
+        const subscriptionId = (ctx as { id?: unknown }).id;
+        if (ctx.ws && typeof subscriptionId === 'string' && isShareable(info)) {
+          return ctx.ws.lane.subscribe(topic, ctx.ws.socket, subscriptionId, info, (payload) => inConversation(payload as { chatEvents: ChatEventView }, args));
+        }
+        return withFilter(async () => ctx.pubsub.subscribe(topic), inConversation)(root, args, ctx, info);
+      }),
     /**
      * Per-subscriber execution: a socket keeps one context for its whole life, so forget the
      * entities loaded for the last event (nothing stale is shown, the identity map does not grow).
@@ -88,6 +94,7 @@ export const chatSubscriptions = {
     resolve: (payload: { chatEvents: ChatEventView }, _args: unknown, ctx: Ctx) => {
       // The shared lane executes with a viewerless context of its own: nothing to forget there.
       ctx.domain?.em?.clear();
+      countDelivered('subscriber');
       return payload.chatEvents;
     },
   },

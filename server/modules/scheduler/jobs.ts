@@ -1,5 +1,6 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { OutgoingEvent, RealtimePublisher } from '../chat/realtime.js';
+import { countBusError, observeSchedulerLag } from '../../metrics/registry.js';
 
 /** A due job as its handler sees it. */
 export interface JobRow {
@@ -25,6 +26,12 @@ export async function enqueueJob(em: EntityManager, job: { kind: string; subject
     job.runAt,
     job.data ? JSON.stringify(job.data) : null,
   ]);
+}
+
+/** Jobs due and not done (the partial index on run_at serves it); read when metrics are scraped. */
+export async function countOverdueJobs(em: EntityManager): Promise<number> {
+  const [row] = await em.execute<Array<{ n: string }>>(`select count(*) as n from scheduled_job where done_at is null and run_at <= now()`);
+  return Number(row?.n ?? 0);
 }
 
 /** Removes the pending (not yet run) jobs of a kind about a subject, in the caller's transaction. */
@@ -115,6 +122,7 @@ export class JobScheduler {
         );
         if (!row) return false;
         claimed = { id: String(row.id), kind: row.kind, subjectId: row.subject_id, runAt: new Date(row.run_at), data: row.data, attempts: row.attempts };
+        observeSchedulerLag(claimed.runAt);
         const handler = this.handlers[row.kind];
         if (!handler) throw new Error(`no handler for scheduled job kind "${row.kind}"`);
         await handler(tem, claimed, (event) => queued.push(event));
@@ -127,7 +135,12 @@ export class JobScheduler {
       await this.recordFailure(claimed, error);
       return 'failed';
     }
-    if (queued.length) await this.publisher.publish(queued).catch((error) => this.options.log?.error({ err: error }, 'publishing scheduled job events failed'));
+    if (queued.length) {
+      await this.publisher.publish(queued).catch((error) => {
+        countBusError('scheduler');
+        this.options.log?.error({ err: error }, 'publishing scheduled job events failed');
+      });
+    }
     return 'done';
   }
 
