@@ -11,11 +11,10 @@ import { registerFiles } from './plugins/files.js';
 import { createObjectStore } from './storage/index.js';
 import { DownloadLinks } from './modules/documents/download.js';
 import { registerWebsocket } from './graphql/subscriptions.js';
-import { RealtimeHub } from './realtime/hub.js';
+import { createRealtime } from './realtime/index.js';
 import { registerCalendar } from './plugins/calendar.js';
 import { jobHandlers } from './modules/meetings/reminders.js';
 import { JobScheduler } from './modules/scheduler/jobs.js';
-import mqemitter from 'mqemitter';
 import './policies/index.js';
 
 declare module 'fastify' {
@@ -32,9 +31,9 @@ export async function buildApp(config: Config, orm: MikroORM): Promise<FastifyIn
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
   });
-  // In-process emitter; a shared one (mqemitter-redis) lets several instances fan out together.
-  const emitter = mqemitter();
-  const hub = new RealtimeHub(emitter, orm);
+  // One instance alone, or several sharing one bus and presence through Redis (REDIS_URL).
+  const realtime = await createRealtime(config, orm, app.log);
+  const { hub, bus } = realtime;
   const storage = createObjectStore(config);
   await storage.init();
   const deps: Deps = {
@@ -44,6 +43,7 @@ export async function buildApp(config: Config, orm: MikroORM): Promise<FastifyIn
     presence: hub,
     storage,
     downloadLinks: new DownloadLinks(config.storage.linkSecret),
+    caches: realtime.caches,
   };
 
   await app.register(fastifyCookie);
@@ -67,7 +67,7 @@ export async function buildApp(config: Config, orm: MikroORM): Promise<FastifyIn
   });
 
   await registerWebsocket(app, deps);
-  await registerGraphQL(app, orm, deps, hub, emitter);
+  await registerGraphQL(app, orm, deps, hub, bus.emitter);
   await registerFiles(app, orm, deps);
   await registerCalendar(app, orm, deps);
   await registerWeb(app);
@@ -78,5 +78,7 @@ export async function buildApp(config: Config, orm: MikroORM): Promise<FastifyIn
   app.decorate('scheduler', scheduler);
   app.addHook('onReady', async () => scheduler.start());
   app.addHook('onClose', async () => scheduler.stop());
+  app.addHook('onReady', async () => realtime.start());
+  app.addHook('onClose', async () => realtime.close());
   return app;
 }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { loadConfig } from './config.js';
 import { buildApp } from './app.js';
-import { migrate, openOrm } from './db/orm.js';
+import { migrate, openOrm, withStartupLock } from './db/orm.js';
 import { reachableByPostgresUser, startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.js';
 import { PasswordHasher } from './modules/accounts/passwords.js';
 import { pruneLoginAttempts } from './modules/accounts/throttle.js';
@@ -46,8 +46,8 @@ async function main() {
   await migrate(orm);
   if (config.demoData) {
     const hasher = new PasswordHasher(os.availableParallelism(), 1000);
-    const loaded = await loadDemoData(orm, hasher);
-    const chat = await loadDemoChat(orm, hasher);
+    // Under the start-up lock: instances starting together load it once.
+    const [loaded, chat] = await withStartupLock(orm, async () => [await loadDemoData(orm, hasher), await loadDemoChat(orm, hasher)]);
     if (loaded || chat) console.log('[jiaoliu] 已载入演示数据（密码见 README.md）');
   }
   const app = await buildApp(config, orm);

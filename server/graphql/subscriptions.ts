@@ -94,7 +94,7 @@ export function subscriptionOptions(orm: MikroORM, deps: Deps, hub: RealtimeHub,
     onConnect: (data: { payload?: unknown }) => data.payload === undefined || data.payload === null || (typeof data.payload === 'object' && !Array.isArray(data.payload)),
     onDisconnect: async (context: { ws?: WsState }) => {
       const connection = context.ws?.connection;
-      if (connection && hub.unregister(connection)) await hub.presenceChanged(connection.userId, false).catch(() => {});
+      if (connection) await hub.disconnect(connection);
     },
   };
 }
@@ -116,7 +116,7 @@ export async function authenticateSubscriber(ctx: GraphQLContext): Promise<strin
   ctx.domain.actor = session.actor;
   if (!ws.connection) {
     ws.connection = { userId: session.actor.userId, sessionId: session.actor.sessionId, close: (code, reason) => ws.socket.close(code, reason) };
-    if (ws.hub.register(ws.connection)) await ws.hub.presenceChanged(session.actor.userId, true).catch(() => {});
+    await ws.hub.connect(ws.connection);
   }
   return userTopic(session.actor.userId);
 }

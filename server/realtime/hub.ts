@@ -1,6 +1,6 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import type { MQEmitter } from 'mqemitter';
-import { User } from '../db/entities/index.js';
+import type { Bus, BusLog } from './bus.js';
+import type { SharedPresence } from './presence.js';
 import { involvesRestricted, loadMessageViews, redactFor, type MessageView } from '../modules/chat/messageViews.js';
 import { loadPeople, PeopleSeen, type PersonView } from '../modules/accounts/people.js';
 import { loadNotifications, type NotificationRow } from '../modules/forum/notifications.js';
@@ -11,10 +11,11 @@ export interface ChatEventView {
   id: string | null;
   type: StoredEventRef['type'];
   conversationId: string | null;
+  /** A Date (bus payloads keep Dates, see wire.ts). */
   at: Date;
   message: MessageView | null;
-  /** A person view (events built from stored rows) or the entity (presence). */
-  user: User | PersonView | null;
+  /** Plain data only (it may cross to other instances): a person view, never an entity. */
+  user: PersonView | null;
   readSeq: number | null;
   online: boolean | null;
   notification: NotificationRow | null;
@@ -85,28 +86,49 @@ interface LiveConnection {
   close: (code: number, reason: string) => void;
 }
 
+interface EndSessions {
+  userId: string;
+  sessionIds?: string[];
+  exceptSessionId?: string;
+}
+
 /**
- * The realtime layer. Events go through the mqemitter that mercurius subscribes on, one topic
- * per user: recipients were computed inside the writing transaction, so a member removed in it
- * gets nothing more. Control messages (sessions ended) travel the same emitter, so a shared
- * emitter (Redis) makes every instance close its own sockets.
+ * The realtime layer. Events go through the bus that mercurius subscribes on, one topic per
+ * user: recipients were computed inside the writing transaction, so a member removed in it
+ * gets nothing more. Control messages (sessions ended) travel the same bus, so with Redis
+ * every instance closes its own sockets. Presence is shared (presence.ts): this hub keeps the
+ * sockets of this instance only.
  */
 export class RealtimeHub implements RealtimePublisher, PresenceReader {
   private readonly connections = new Map<string, Set<LiveConnection>>();
 
   constructor(
-    private readonly emitter: MQEmitter,
+    private readonly bus: Bus,
     private readonly orm: MikroORM,
+    private readonly presence: SharedPresence,
+    private readonly log: BusLog,
   ) {
-    emitter.on(END_SESSIONS, (message, done) => {
-      const { userId, sessionIds, exceptSessionId } = message as unknown as { userId: string; sessionIds?: string[]; exceptSessionId?: string };
+    bus.emitter.on(END_SESSIONS, ((message: { payload: EndSessions }, done: () => void) => {
+      const { userId, sessionIds, exceptSessionId } = message.payload;
       for (const connection of [...(this.connections.get(userId) ?? [])]) {
         if (sessionIds && !sessionIds.includes(connection.sessionId)) continue;
         if (exceptSessionId && connection.sessionId === exceptSessionId) continue;
         connection.close(4401, 'session ended');
       }
       done();
-    });
+    }) as never);
+  }
+
+  /** Starts the presence heartbeat: people whose last instance died go offline, stamped with their last heartbeat. */
+  start(): void {
+    this.presence.start(
+      () => this.connections.keys(),
+      (userId, lastSeen) => void this.presenceChanged(userId, false, lastSeen),
+    );
+  }
+
+  stop(): void {
+    this.presence.stop();
   }
 
   async publish(events: OutgoingEvent[]): Promise<void> {
@@ -114,37 +136,37 @@ export class RealtimeHub implements RealtimePublisher, PresenceReader {
     const preloaded = events.map((e) => e.message).filter((m): m is MessageView => !!m);
     const views = await eventViews(this.orm.em.fork(), events.map((e) => e.event), preloaded);
     events.forEach(({ recipients }, i) => {
-      for (const [payload, users] of payloadsFor(views[i], recipients)) for (const recipient of users) this.emit(userTopic(recipient), payload);
+      for (const [payload, users] of payloadsFor(views[i], recipients)) if (users.length) this.bus.deliver(users.map(userTopic), payload);
     });
   }
 
-  private emit(topic: string, payload: unknown): void {
-    this.emitter.emit({ topic, payload } as never);
-  }
-
   async endSessions(userId: string, sessionIds?: string[], exceptSessionId?: string): Promise<void> {
-    this.emitter.emit({ topic: END_SESSIONS, userId, sessionIds, exceptSessionId } as never);
+    this.bus.deliver([END_SESSIONS], { userId, sessionIds, exceptSessionId } satisfies EndSessions);
   }
 
-  /** Registers a live connection; returns whether it is the user's first (they came online). */
-  register(connection: LiveConnection): boolean {
+  /** Registers a live connection; a person's first connection anywhere makes them online. */
+  async connect(connection: LiveConnection): Promise<void> {
     let set = this.connections.get(connection.userId);
     if (!set) this.connections.set(connection.userId, (set = new Set()));
     set.add(connection);
-    return set.size === 1;
+    if (set.size > 1) return;
+    if (await this.presence.connected(connection.userId)) await this.presenceChanged(connection.userId, true);
   }
 
-  /** Returns whether it was the user's last connection (they went offline). */
-  unregister(connection: LiveConnection): boolean {
+  /** A person whose last connection anywhere closed goes offline (last seen stamped). */
+  async disconnect(connection: LiveConnection): Promise<void> {
     const set = this.connections.get(connection.userId);
-    if (!set?.delete(connection)) return false;
-    if (set.size) return false;
+    if (!set?.delete(connection) || set.size) return;
     this.connections.delete(connection.userId);
-    return true;
+    if (await this.presence.disconnected(connection.userId)) await this.presenceChanged(connection.userId, false);
   }
 
-  isOnline(userId: string): boolean {
+  isLocal(userId: string): boolean {
     return (this.connections.get(userId)?.size ?? 0) > 0;
+  }
+
+  onlineAmong(userIds: string[]): Promise<Set<string>> {
+    return this.presence.onlineAmong(userIds);
   }
 
   connectionCount(): number {
@@ -153,17 +175,25 @@ export class RealtimeHub implements RealtimePublisher, PresenceReader {
     return n;
   }
 
-  /** Presence goes to everyone who shares a group with the user; going offline stamps last seen. */
-  async presenceChanged(userId: string, online: boolean): Promise<void> {
-    const em = this.orm.em.fork();
-    if (!online) await em.execute(`update app_user set last_seen_at = now() where id = ?`, [userId]);
-    const rows = await em.execute<Array<{ user_id: string }>>(
-      `select distinct b.user_id from group_member a join group_member b on b.group_id = a.group_id where a.user_id = ? and b.user_id <> ?`,
-      [userId, userId],
-    );
-    const user = await em.findOne(User, { id: userId }, { populate: ['unit'] });
-    const view: ChatEventView = { id: null, type: 'PRESENCE', conversationId: null, at: new Date(), message: null, user, readSeq: null, online, notification: null };
-    const payload = { chatEvents: view };
-    for (const row of rows) this.emit(userTopic(row.user_id), payload);
+  /**
+   * Presence goes to everyone who shares a group with the user; going offline stamps last seen.
+   * Failures are logged here: presence never fails a subscription or a disconnect.
+   */
+  async presenceChanged(userId: string, online: boolean, lastSeen?: Date): Promise<void> {
+    try {
+      const em = this.orm.em.fork();
+      if (!online) await em.execute(`update app_user set last_seen_at = ? where id = ?`, [lastSeen ?? new Date(), userId]);
+      const [rows, people] = await Promise.all([
+        em.execute<Array<{ user_id: string }>>(
+          `select distinct b.user_id from group_member a join group_member b on b.group_id = a.group_id where a.user_id = ? and b.user_id <> ?`,
+          [userId, userId],
+        ),
+        loadPeople(em, [userId]),
+      ]);
+      const view: ChatEventView = { id: null, type: 'PRESENCE', conversationId: null, at: new Date(), message: null, user: people.get(userId) ?? null, readSeq: null, online, notification: null };
+      if (rows.length) this.bus.deliver(rows.map((r) => userTopic(r.user_id)), { chatEvents: view });
+    } catch (error) {
+      this.log.error({ err: error, userId, online }, 'presence change not published');
+    }
   }
 }
