@@ -19,6 +19,8 @@ export interface StreamOptions {
   origin?: string;
   conversationId?: string;
   connectionParams?: Record<string, unknown>;
+  /** The ChatEvent selection (default EVENT_FIELDS, served per subscriber because of clientMessageId). */
+  fields?: string;
 }
 
 export function openStream(baseUrl: string, options: StreamOptions = {}): Promise<Stream> {
@@ -74,7 +76,7 @@ export function openStream(baseUrl: string, options: StreamOptions = {}): Promis
       }
     };
     client.subscribe(
-      { query: `subscription($c: ID) { chatEvents(conversationId: $c) { ${EVENT_FIELDS} } }`, variables: { c: options.conversationId ?? null } },
+      { query: `subscription($c: ID) { chatEvents(conversationId: $c) { ${options.fields ?? EVENT_FIELDS} } }`, variables: { c: options.conversationId ?? null } },
       {
         next: (value) => {
           if (value.errors) stream.errors.push(...value.errors);
