@@ -127,8 +127,16 @@ export class RealtimeHub implements RealtimePublisher, PresenceReader {
     );
   }
 
-  stop(): void {
+  /**
+   * Stops the heartbeat and hands this instance's people over at once (a graceful stop): those
+   * with no connection left anywhere go offline now, not after the TTL. Sockets that close
+   * afterwards find nothing to do.
+   */
+  async stop(): Promise<void> {
     this.presence.stop();
+    const userIds = [...this.connections.keys()];
+    this.connections.clear();
+    await Promise.all(userIds.map(async (userId) => (await this.presence.disconnected(userId)) && this.presenceChanged(userId, false)));
   }
 
   async publish(events: OutgoingEvent[]): Promise<void> {

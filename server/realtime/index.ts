@@ -12,7 +12,7 @@ export interface Realtime {
   caches: SharedCaches;
   /** Starts the presence heartbeat (once the server is ready). */
   start(): void;
-  /** Stops the heartbeat and closes the bus. */
+  /** Stops the heartbeat, takes this instance's people offline where they have no other connection, closes the bus. */
   close(): Promise<void>;
 }
 
@@ -31,7 +31,7 @@ export async function createRealtime(config: Config, orm: MikroORM, log: BusLog)
     caches,
     start: () => started.start(),
     close: async () => {
-      started.stop();
+      await started.stop();
       await bus.close();
     },
   };

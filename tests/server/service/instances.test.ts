@@ -113,14 +113,25 @@ describe('two instances with Redis', () => {
     expect(read.readSeq).toBeGreaterThanOrEqual(sendMessage.seq);
   });
 
-  it('shares presence: online on B while connected to A (event and query); sensitive-rule changes on A apply on B at once', async () => {
+  it('shares presence: online on B while connected to A, offline only when no instance has a connection; sensitive-rule changes on A apply on B at once', async () => {
     const [cheng, huang] = await Promise.all([tokenClient(b.url, 'chengyong'), tokenClient(a.url, 'huangwei')]);
     const watcher = await stream(b.url, cheng.token!);
     const huangStream = await openStream(a.url, { token: huang.token! });
-    streams.push(huangStream);
     const online = await watcher.waitFor((e) => e.type === 'PRESENCE' && e.user?.id === huang.userId && e.online === true);
     expect(online.user.realName).toBe('黄伟');
     expect((await cheng.request(PRESENCE, { id: huang.userId })).user.presence.online).toBe(true);
+    // A second connection on B, then the one on A closes: still online, no offline event.
+    const huangOnB = await openStream(b.url, { token: (await tokenClient(b.url, 'huangwei')).token! });
+    await huangStream.dispose();
+    await sleep(400);
+    expect(watcher.events.some((e) => e.type === 'PRESENCE' && e.user?.id === huang.userId && e.online === false)).toBe(false);
+    expect((await cheng.request(PRESENCE, { id: huang.userId })).user.presence.online).toBe(true);
+    // The last one anywhere closes: offline, with last seen.
+    await huangOnB.dispose();
+    await watcher.waitFor((e) => e.type === 'PRESENCE' && e.user?.id === huang.userId && e.online === false);
+    const after = (await cheng.request(PRESENCE, { id: huang.userId })).user.presence;
+    expect(after.online).toBe(false);
+    expect(Date.now() - new Date(after.lastSeenAt).getTime()).toBeLessThan(10_000);
 
     // B reads the group's rules into its cache first; the change on A must drop it on B.
     const [li, gou] = await Promise.all([tokenClient(a.url, 'lijinsong'), tokenClient(b.url, 'gouxiaoyan')]);
@@ -167,6 +178,16 @@ describe('two instances with Redis', () => {
     expect(luoyuStream.events.filter((e) => e.conversationId === conversationId)).toHaveLength(before);
   });
 
+  it('delivers notifications written on A (a reply to a followed thread) to the author on B', async () => {
+    const [li, cheng] = await Promise.all([tokenClient(b.url, 'lijinsong'), tokenClient(a.url, 'chengyong')]);
+    const liStream = await stream(b.url, li.token!);
+    const [{ id: boardId }] = await sql<{ id: string }>(orm, `select id from board where group_id = ? order by position limit 1`, [groupId]);
+    const { createThread } = await li.request(`mutation($i: ThreadInput!) { createThread(input: $i) { id } }`, { i: { boardId, title: '跨实例的通知', body: '请大家回复' } });
+    await cheng.request(`mutation($t: ID!, $b: String!) { replyToThread(threadId: $t, body: $b) { id } }`, { t: createThread.id, b: '收到' });
+    const live = await liStream.waitFor((e) => e.type === 'NOTIFICATION' && e.notification?.thread?.id === createThread.id);
+    expect(live.notification).toMatchObject({ kind: 'THREAD_REPLY', actor: { realName: '程永' }, thread: { title: '跨实例的通知' }, reply: { floor: 1 } });
+  });
+
   it('survives Redis going away: each instance serves its own sockets, logs it, and resumes crossing when Redis returns', async () => {
     const [li, cheng, chengOnA] = await Promise.all([tokenClient(a.url, 'lijinsong'), tokenClient(b.url, 'chengyong'), tokenClient(a.url, 'chengyong')]);
     const onB = await stream(b.url, cheng.token!);
@@ -196,26 +217,40 @@ describe('two instances with Redis', () => {
   });
 
   it("expires a killed instance's connections: offline everywhere with last seen", async () => {
-    const [cheng, wang] = await Promise.all([tokenClient(b.url, 'chengyong'), tokenClient(a.url, 'huangwei')]);
+    const [cheng, huang] = await Promise.all([tokenClient(b.url, 'chengyong'), tokenClient(a.url, 'huangwei')]);
     const watcher = await stream(b.url, cheng.token!);
-    const onA = await openStream(a.url, { token: wang.token! });
+    const onA = await openStream(a.url, { token: huang.token! });
     streams.push(onA);
     // Online (the heartbeat after Redis's restart re-announced A's people, or this connection did).
     const deadline = Date.now() + 5000;
-    while (!(await cheng.request(PRESENCE, { id: wang.userId })).user.presence.online) {
+    while (!(await cheng.request(PRESENCE, { id: huang.userId })).user.presence.online) {
       if (Date.now() > deadline) throw new Error('not online on B');
       await sleep(100);
     }
     const killedAt = Date.now();
     await a.stop('SIGKILL');
-    const offline = await watcher.waitFor((e) => e.type === 'PRESENCE' && e.user?.id === wang.userId && e.online === false, PRESENCE_TTL_MS * 4);
+    const offline = await watcher.waitFor((e) => e.type === 'PRESENCE' && e.user?.id === huang.userId && e.online === false, PRESENCE_TTL_MS * 4);
     expect(offline.user.realName).toBe('黄伟');
-    const { presence } = (await cheng.request(PRESENCE, { id: wang.userId })).user;
+    const { presence } = (await cheng.request(PRESENCE, { id: huang.userId })).user;
     expect(presence.online).toBe(false);
     // Last seen is the last heartbeat before the kill.
     const lastSeen = new Date(presence.lastSeenAt).getTime();
     expect(lastSeen).toBeLessThanOrEqual(killedAt + 50);
     expect(lastSeen).toBeGreaterThan(killedAt - PRESENCE_TTL_MS);
+  });
+});
+
+describe('a graceful stop', () => {
+  it("takes the stopping instance's people offline at once, not after the TTL", async () => {
+    // A again, with a TTL far longer than the test: only the hand-over on SIGTERM can explain a quick offline.
+    a = await startServerProcess({ env: { ...env(), PRESENCE_TTL_MS: '120000' } });
+    const [cheng, huang] = await Promise.all([tokenClient(b.url, 'chengyong'), tokenClient(a.url, 'huangwei')]);
+    const watcher = await stream(b.url, cheng.token!);
+    streams.push(await openStream(a.url, { token: huang.token! }));
+    await watcher.waitFor((e) => e.type === 'PRESENCE' && e.user?.id === huang.userId && e.online === true);
+    await a.stop('SIGTERM');
+    await watcher.waitFor((e) => e.type === 'PRESENCE' && e.user?.id === huang.userId && e.online === false, 3000);
+    expect((await cheng.request(PRESENCE, { id: huang.userId })).user.presence.online).toBe(false);
   });
 });
 
