@@ -101,6 +101,9 @@ interface EndSessions {
  */
 export class RealtimeHub implements RealtimePublisher, PresenceReader {
   private readonly connections = new Map<string, Set<LiveConnection>>();
+  /** Presence work under way (database and Redis): a stop waits for it before the pool closes. */
+  private readonly pending = new Set<Promise<void>>();
+  private stopped = false;
 
   constructor(
     private readonly bus: Bus,
@@ -123,7 +126,7 @@ export class RealtimeHub implements RealtimePublisher, PresenceReader {
   start(): void {
     this.presence.start(
       () => this.connections.keys(),
-      (userId, lastSeen) => void this.presenceChanged(userId, false, lastSeen),
+      (userId, lastSeen) => void this.track(this.presenceChanged(userId, false, lastSeen)),
     );
   }
 
@@ -133,10 +136,16 @@ export class RealtimeHub implements RealtimePublisher, PresenceReader {
    * afterwards find nothing to do.
    */
   async stop(): Promise<void> {
+    this.stopped = true;
     this.presence.stop();
     const userIds = [...this.connections.keys()];
     this.connections.clear();
-    await Promise.all(userIds.map(async (userId) => (await this.presence.disconnected(userId)) && this.presenceChanged(userId, false)));
+    await Promise.all([...this.pending, ...userIds.map(async (userId) => (await this.presence.disconnected(userId)) && this.presenceChanged(userId, false))]);
+  }
+
+  private track(work: Promise<void>): Promise<void> {
+    this.pending.add(work);
+    return work.finally(() => this.pending.delete(work));
   }
 
   async publish(events: OutgoingEvent[]): Promise<void> {
@@ -154,11 +163,14 @@ export class RealtimeHub implements RealtimePublisher, PresenceReader {
 
   /** Registers a live connection; a person's first connection anywhere makes them online. */
   async connect(connection: LiveConnection): Promise<void> {
+    if (this.stopped) return;
     let set = this.connections.get(connection.userId);
     if (!set) this.connections.set(connection.userId, (set = new Set()));
     set.add(connection);
     if (set.size > 1) return;
-    if (await this.presence.connected(connection.userId)) await this.presenceChanged(connection.userId, true);
+    await this.track((async () => {
+      if (await this.presence.connected(connection.userId)) await this.presenceChanged(connection.userId, true);
+    })());
   }
 
   /** A person whose last connection anywhere closed goes offline (last seen stamped). */
@@ -166,7 +178,9 @@ export class RealtimeHub implements RealtimePublisher, PresenceReader {
     const set = this.connections.get(connection.userId);
     if (!set?.delete(connection) || set.size) return;
     this.connections.delete(connection.userId);
-    if (await this.presence.disconnected(connection.userId)) await this.presenceChanged(connection.userId, false);
+    await this.track((async () => {
+      if (await this.presence.disconnected(connection.userId)) await this.presenceChanged(connection.userId, false);
+    })());
   }
 
   isLocal(userId: string): boolean {
