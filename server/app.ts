@@ -34,6 +34,7 @@ export async function buildApp(config: Config, orm: MikroORM): Promise<FastifyIn
   // One instance alone, or several sharing one bus and presence through Redis (REDIS_URL).
   const realtime = await createRealtime(config, orm, app.log);
   const { hub, bus } = realtime;
+  app.decorate('realtime', realtime);
   const storage = createObjectStore(config);
   await storage.init();
   const deps: Deps = {

@@ -34,7 +34,17 @@ export interface Bus {
   readonly redis: Redis | null;
   /** Called whenever the bus reconnects after losing Redis (events may have been missed). */
   onReconnect(listener: () => void): void;
+  /** For readiness and metrics: whether Redis is reachable (null: no Redis) and counters since start. */
+  status(): BusStatus;
   close(): Promise<void>;
+}
+
+export interface BusStatus {
+  redisConnected: boolean | null;
+  /** Messages published to Redis, received from other instances, and publishes that failed. */
+  published: number;
+  received: number;
+  publishFailures: number;
 }
 
 const CHANNEL = 'jiaoliu:bus';
@@ -58,6 +68,7 @@ export function localBus(): Bus {
     redis: null,
     deliver: (topics, payload, local = true) => local && emitLocally(emitter, topics, payload),
     onReconnect: () => {},
+    status: () => ({ redisConnected: null, published: 0, received: 0, publishFailures: 0 }),
     close: () => new Promise<void>((resolve) => emitter.close(() => resolve())),
   };
 }
@@ -70,6 +81,7 @@ export async function redisBus(url: string, log: BusLog): Promise<Bus> {
   const reconnectListeners: Array<() => void> = [];
   let closing = false;
   let lost = false;
+  const counts = { published: 0, received: 0, publishFailures: 0 };
 
   sub.on('message', (channel: string, text: string) => {
     if (channel !== CHANNEL) return;
@@ -81,6 +93,7 @@ export async function redisBus(url: string, log: BusLog): Promise<Bus> {
       return;
     }
     if (envelope.o === instanceId) return;
+    counts.received++;
     emitLocally(emitter, envelope.t, envelope.p as object);
   });
   // Subscribing again on every (re)connection covers a Redis that was down at start too.
@@ -105,6 +118,7 @@ export async function redisBus(url: string, log: BusLog): Promise<Bus> {
   let failed = 0;
   let lastLogged = 0;
   const publishFailed = (error: Error) => {
+    counts.publishFailures++;
     failed++;
     if (Date.now() - lastLogged < 1000) return;
     lastLogged = Date.now();
@@ -128,9 +142,11 @@ export async function redisBus(url: string, log: BusLog): Promise<Bus> {
         log.error({ err: error, topics: topics.slice(0, 3) }, 'bus payload could not be encoded');
         return;
       }
+      counts.published++;
       pub.publish(CHANNEL, text).catch(publishFailed);
     },
     onReconnect: (listener) => reconnectListeners.push(listener),
+    status: () => ({ redisConnected: pub.status === 'ready' && sub.status === 'ready', ...counts }),
     async close() {
       closing = true;
       await Promise.allSettled([sub.quit(), pub.quit()]);

@@ -16,6 +16,13 @@ export interface Realtime {
   close(): Promise<void>;
 }
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Bus, hub and shared caches of this instance (bus.status() for readiness and metrics). */
+    realtime: Realtime;
+  }
+}
+
 /** The realtime layer of one instance: alone, or sharing bus and presence through REDIS_URL. */
 export async function createRealtime(config: Config, orm: MikroORM, log: BusLog): Promise<Realtime> {
   const bus = config.redisUrl ? await redisBus(config.redisUrl, log) : localBus();

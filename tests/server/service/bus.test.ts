@@ -142,8 +142,37 @@ describe('events from another instance', () => {
       const after = b.sharedLane.stats();
       expect(after.deliveries - before.deliveries).toBe(10);
       expect(after.executions - before.executions).toBe(5);
+      // What readiness and metrics read.
+      expect(a.app.realtime.bus.status()).toMatchObject({ redisConnected: true, publishFailures: 0 });
+      expect(a.app.realtime.bus.status().published).toBeGreaterThanOrEqual(5);
+      expect(b.realtime.bus.status().received).toBeGreaterThanOrEqual(5);
     } finally {
       for (const s of [local, remote, remoteToo, remotePerViewer]) s.close();
+    }
+  });
+
+  it('lets an instance start while Redis is down and join the bus when it returns', async () => {
+    await redis.stop();
+    const started = Date.now();
+    const c = await buildApp(a.config, a.orm);
+    try {
+      await c.listen({ port: 0, host: '127.0.0.1' });
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(c.realtime.bus.status().redisConnected).toBe(false);
+      const address = c.server.address();
+      const cUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+      await redis.start();
+      await waitUntil(() => c.realtime.bus.status().redisConnected === true && a.app.realtime.bus.status().redisConnected === true, 10_000);
+      const onC = await rawStream(cUrl, (await new Client(a.url).login('zhangkaifeng')).token, sharedDoc, { c: demo });
+      try {
+        const li = await signedIn(a.url, 'lijinsong');
+        await li.request(`mutation($c: ID!, $b: String!, $k: String!) { sendMessage(conversationId: $c, body: $b, clientMessageId: $k) { id } }`, { c: demo, b: '后来加入的实例', k: `bus-late-${Date.now()}` });
+        await waitUntil(() => onC.frames.some((f) => f.includes('后来加入的实例')));
+      } finally {
+        onC.close();
+      }
+    } finally {
+      await c.close();
     }
   });
 });
