@@ -19,7 +19,7 @@ const SEND = `mutation($c: ID!, $b: String!, $k: String!) { sendMessage(conversa
 const PRESENCE = `query($id: ID!) { user(id: $id) { presence { online lastSeenAt } } }`;
 // Only viewer-independent fields: served by the shared lane (one execution per event and document).
 const SHARED_FIELDS = `id type conversationId at readSeq user { id realName unit { name } } message { id seq body createdAt editedAt author { id realName unit { name } } reactions { emoji count users { realName } } }`;
-const PRESENCE_TTL_MS = 1500;
+const PRESENCE_TTL_MS = 3000;
 
 let redis: TestRedis;
 let databaseUrl: string;
