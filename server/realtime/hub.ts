@@ -163,11 +163,11 @@ export class RealtimeHub implements RealtimePublisher, PresenceReader {
 
   /** Registers a live connection; a person's first connection anywhere makes them online. */
   async connect(connection: LiveConnection): Promise<void> {
-    if (this.stopped) return;
     let set = this.connections.get(connection.userId);
     if (!set) this.connections.set(connection.userId, (set = new Set()));
     set.add(connection);
-    if (set.size > 1) return;
+    // Still registered while stopping (a session end must reach it), but presence is handed over.
+    if (set.size > 1 || this.stopped) return;
     await this.track((async () => {
       if (await this.presence.connected(connection.userId)) await this.presenceChanged(connection.userId, true);
     })());
