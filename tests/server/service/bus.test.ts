@@ -28,7 +28,8 @@ const FIELDS = `... on ChatEvent { kind: type } id conversationId at readSeq onl
   }`;
 const FRAGMENT = `fragment Person on User { id realName title loginName isSystemAdmin createdAt }`;
 const sharedDoc = `subscription Live($c: ID) { chatEvents(conversationId: $c) { ${FIELDS} } } ${FRAGMENT}`;
-const perViewerDoc = sharedDoc.replace('reactions { emoji count users { id realName } }', 'reactions { emoji count users { id realName } } clientMessageId');
+// clientMessageId and viewerCan depend on the viewer (and viewerCan on createdAt being a Date).
+const perViewerDoc = sharedDoc.replace('reactions { emoji count users { id realName } }', 'reactions { emoji count users { id realName } } clientMessageId viewerCan { edit recall }');
 
 interface RawStream {
   frames: string[];
@@ -116,6 +117,7 @@ describe('events from another instance', () => {
     const remote = await rawStream(bUrl, await tokenOf('zhangkaifeng'), sharedDoc, variables);
     const remoteToo = await rawStream(bUrl, await tokenOf('chengyong'), sharedDoc, variables);
     const remotePerViewer = await rawStream(bUrl, await tokenOf('zhangkaifeng'), perViewerDoc, variables);
+    const authorOnB = await rawStream(bUrl, await tokenOf('lijinsong'), perViewerDoc, variables);
     const before = b.sharedLane.stats();
     try {
       const SEND = `mutation($c: ID!, $b: String!, $k: String!, $r: ID, $m: [ID!]) { sendMessage(conversationId: $c, body: $b, clientMessageId: $k, replyToId: $r, mentionUserIds: $m) { id } }`;
@@ -124,17 +126,23 @@ describe('events from another instance', () => {
       await li.request(`mutation($m: ID!) { addReaction(messageId: $m, emoji: "[点赞]") { id } }`, { m: second.id });
       await li.request(`mutation($m: ID!) { editMessage(messageId: $m, body: "跨实例逐字节（改）") { id } }`, { m: first.id });
       await li.request(`mutation($m: ID!) { recallMessage(messageId: $m) { id } }`, { m: first.id });
-      await waitUntil(() => [local, remote, remoteToo, remotePerViewer].every((s) => s.frames.length >= 5));
+      await waitUntil(() => [local, remote, remoteToo, remotePerViewer, authorOnB].every((s) => s.frames.length >= 5));
       await new Promise((r) => setTimeout(r, 100));
 
       expect(remote.frames).toEqual(local.frames);
       expect(remoteToo.frames).toEqual(local.frames);
       const withoutViewerField = remotePerViewer.frames.map((text) => {
         const frame = JSON.parse(text);
+        expect(frame.payload.data.chatEvents.message.viewerCan).toEqual({ edit: false, recall: false });
         delete frame.payload.data.chatEvents.message.clientMessageId;
+        delete frame.payload.data.chatEvents.message.viewerCan;
         return JSON.stringify(frame);
       });
       expect(withoutViewerField).toEqual(local.frames);
+      // The author, on B, may still edit and recall the message just sent on A: its time crossed as a Date.
+      const own = JSON.parse(authorOnB.frames[0]).payload.data.chatEvents.message;
+      expect(own).toMatchObject({ id: first.id, viewerCan: { edit: true, recall: true } });
+      expect(own.clientMessageId).toMatch(/^bus-/);
       const events = local.frames.map((f) => JSON.parse(f).payload.data.chatEvents);
       expect(events.map((e) => e.kind)).toEqual(['MESSAGE_ADDED', 'MESSAGE_ADDED', 'REACTION_CHANGED', 'MESSAGE_EDITED', 'MESSAGE_RECALLED']);
       expect(events[1].message).toMatchObject({ replyTo: { id: first.id }, mentions: [{ id: li.userId }], writer: { realName: '程永', unit: { name: '巴中市政务服务中心' } } });
@@ -147,7 +155,7 @@ describe('events from another instance', () => {
       expect(a.app.realtime.bus.status().published).toBeGreaterThanOrEqual(5);
       expect(b.realtime.bus.status().received).toBeGreaterThanOrEqual(5);
     } finally {
-      for (const s of [local, remote, remoteToo, remotePerViewer]) s.close();
+      for (const s of [local, remote, remoteToo, remotePerViewer, authorOnB]) s.close();
     }
   });
 
