@@ -86,6 +86,17 @@ interface LiveConnection {
   close: (code: number, reason: string) => void;
 }
 
+/** A subscription filtered to one conversation (chatEvents(conversationId:)). */
+interface ConversationStream {
+  conversationId: string;
+  /** Completes it after what it already received (the client gets `complete`). */
+  end: () => void;
+}
+
+const LEFT_CONVERSATION = 'jiaoliu:left-conversation';
+/** Events after which the person named in them is no longer in the conversation. */
+const LEAVING: ReadonlySet<string> = new Set(['MEMBER_REMOVED', 'MEMBER_LEFT']);
+
 interface EndSessions {
   userId: string;
   sessionIds?: string[];
@@ -101,6 +112,8 @@ interface EndSessions {
  */
 export class RealtimeHub implements RealtimePublisher, PresenceReader {
   private readonly connections = new Map<string, Set<LiveConnection>>();
+  /** This instance's conversation-filtered subscriptions, per user. */
+  private readonly streams = new Map<string, Set<ConversationStream>>();
   /** Presence work under way (database and Redis): a stop waits for it before the pool closes. */
   private readonly pending = new Set<Promise<void>>();
   private stopped = false;
@@ -120,6 +133,23 @@ export class RealtimeHub implements RealtimePublisher, PresenceReader {
       }
       done();
     }) as never);
+    // Kicked, banned, removed or gone: their subscriptions to that conversation complete on every instance.
+    bus.emitter.on(LEFT_CONVERSATION, ((message: { payload: { userId: string; conversationId: string } }, done: () => void) => {
+      const { userId, conversationId } = message.payload;
+      for (const stream of [...(this.streams.get(userId) ?? [])]) if (stream.conversationId === conversationId) stream.end();
+      done();
+    }) as never);
+  }
+
+  /** Tracks a conversation-filtered subscription; the returned function forgets it (it ended). */
+  trackStream(userId: string, stream: ConversationStream): () => void {
+    let set = this.streams.get(userId);
+    if (!set) this.streams.set(userId, (set = new Set()));
+    set.add(stream);
+    return () => {
+      set.delete(stream);
+      if (!set.size && this.streams.get(userId) === set) this.streams.delete(userId);
+    };
   }
 
   /** Starts the presence heartbeat: people whose last instance died go offline, stamped with their last heartbeat. */
@@ -152,8 +182,10 @@ export class RealtimeHub implements RealtimePublisher, PresenceReader {
     // One load for the whole batch, shared by every recipient.
     const preloaded = events.map((e) => e.message).filter((m): m is MessageView => !!m);
     const views = await eventViews(this.orm.em.fork(), events.map((e) => e.event), preloaded);
-    events.forEach(({ recipients }, i) => {
+    events.forEach(({ event, recipients }, i) => {
       for (const [payload, users] of payloadsFor(views[i], recipients)) if (users.length) this.bus.deliver(users.map(userTopic), payload);
+      // After the event itself, on the same bus: the person's filtered streams get it, then complete.
+      if (LEAVING.has(event.type) && event.userId && event.conversationId) this.bus.deliver([LEFT_CONVERSATION], { userId: event.userId, conversationId: event.conversationId });
     });
   }
 

@@ -142,7 +142,7 @@ describe('two instances with Redis', () => {
     expect(await gou.errorCode(SEND, { c: conversationId, b: '转发跨实例通报', k: key() })).toBe('FORBIDDEN');
   });
 
-  it('ends sessions on every instance within a second: logout everywhere, password change, disabling; a kick stops the group stream on B', async () => {
+  it('ends sessions on every instance within a second: logout everywhere, password change, disabling; a kick completes the group stream on B', async () => {
     // Logout everywhere on A closes the socket on B.
     const zhangOnB = await tokenClient(b.url, 'zhangkaifeng');
     const zhangStream = await stream(b.url, zhangOnB.token!);
@@ -165,11 +165,25 @@ describe('two instances with Redis', () => {
     await chengOnA.request(`mutation($id: ID!) { disableUser(userId: $id, reason: "已调离") { status } }`, { id: zhouli.userId });
     expect(await closedWithin(zhouliStream, 1000)).toBeLessThan(1000);
 
-    // A kick on A: the member's stream on B gets the removal, then nothing more of the group.
+    // A kick on A: the member's streams on B get the removal, then nothing more of the group; their
+    // subscriptions to the group's conversation complete (both lanes), the session stays.
     const luoyu = await tokenClient(b.url, 'luoyu');
     const luoyuStream = await stream(b.url, luoyu.token!);
+    const groupStreams = [
+      await openStream(b.url, { token: luoyu.token!, conversationId }),
+      await openStream(b.url, { token: luoyu.token!, conversationId, fields: SHARED_FIELDS }),
+    ];
+    streams.push(...groupStreams);
     await chengOnA.request(`mutation($g: ID!, $u: ID!) { kickMember(groupId: $g, userId: $u, reason: ADVERTISING) }`, { g: groupId, u: luoyu.userId });
     await luoyuStream.waitFor((e) => e.type === 'MEMBER_REMOVED' && e.user?.id === luoyu.userId, 1000);
+    for (const s of groupStreams) {
+      await s.waitFor((e) => e.type === 'MEMBER_REMOVED' && e.user?.id === luoyu.userId, 1000);
+      const started = Date.now();
+      while (!s.completed && Date.now() - started < 1000) await sleep(10);
+      expect(s.completed).toBe(true);
+    }
+    expect(luoyuStream.completed).toBe(false);
+    expect(luoyuStream.closed).toBeNull();
     const before = luoyuStream.events.filter((e) => e.conversationId === conversationId).length;
     const watcher = await stream(b.url, (await tokenClient(b.url, 'lijinsong')).token!);
     const li = await tokenClient(a.url, 'lijinsong');
