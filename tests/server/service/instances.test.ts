@@ -63,7 +63,8 @@ beforeAll(async () => {
   redis = await startRedis();
   databaseUrl = await freshDatabase();
   orm = await MikroORM.init(ormOptions(databaseUrl));
-  [a, b] = await Promise.all([startServerProcess({ env: env() }), startServerProcess({ env: env() })]);
+  // Only A runs the job scheduler: a meeting reminder seen on B crossed the bus.
+  [a, b] = await Promise.all([startServerProcess({ env: { ...env(), SCHEDULER_POLL_MS: '300' } }), startServerProcess({ env: env() })]);
   const [g] = await sql<{ id: string; conversation_id: string }>(orm, `select id, conversation_id from chat_group where name = '政务服务工作交流'`);
   groupId = g.id;
   conversationId = g.conversation_id;
@@ -111,6 +112,21 @@ describe('two instances with Redis', () => {
     await gouOnA.request(`mutation($c: ID!) { markRead(conversationId: $c) { id } }`, { c: conversationId });
     const read = await shared.waitFor((e) => e.type === 'READ_STATE' && e.conversationId === conversationId);
     expect(read.readSeq).toBeGreaterThanOrEqual(sendMessage.seq);
+  });
+
+  it("delivers meeting invitations and reminders (run by A's scheduler) to invitees on B", async () => {
+    const [li, ning] = await Promise.all([tokenClient(a.url, 'lijinsong'), tokenClient(b.url, 'ningzhiyuan')]);
+    const ningStream = await stream(b.url, ning.token!);
+    const [{ id: unit }] = await sql<{ id: string }>(orm, `select id from org_unit where name = '巴州区政务服务中心'`);
+    const startsAt = Date.now() + 30 * 3600_000;
+    const { issueMeeting } = await li.request(`mutation($i: MeetingInput!) { issueMeeting(input: $i) { id } }`, {
+      i: { groupId, title: '跨实例的会议', startsAt: new Date(startsAt).toISOString(), endsAt: new Date(startsAt + 7200_000).toISOString(), place: '三楼会议室', invitees: { scope: 'UNITS', unitIds: [unit] } },
+    });
+    const invite = await ningStream.waitFor((e) => e.type === 'NOTIFICATION' && e.notification?.kind === 'MEETING_INVITE');
+    expect(invite.notification.actor.realName).toBe('李劲松');
+    await sql(orm, `update scheduled_job set run_at = now() - interval '1 second' where subject_id = ? and done_at is null`, [issueMeeting.id]);
+    const reminder = await ningStream.waitFor((e) => e.type === 'NOTIFICATION' && e.notification?.kind === 'MEETING_REMINDER', 5000);
+    expect(reminder.at).toMatch(/Z$/);
   });
 
   it('shares presence: online on B while connected to A, offline only when no instance has a connection; sensitive-rule changes on A apply on B at once', async () => {
