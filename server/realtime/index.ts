@@ -26,19 +26,17 @@ declare module 'fastify' {
 /** The realtime layer of one instance: alone, or sharing bus and presence through REDIS_URL. */
 export async function createRealtime(config: Config, orm: MikroORM, log: BusLog): Promise<Realtime> {
   const bus = config.redisUrl ? await redisBus(config.redisUrl, log) : localBus();
-  let hub: RealtimeHub | null = null;
-  const isLocal = (userId: string) => hub?.isLocal(userId) ?? false;
+  // Presence asks the hub about this instance's sockets; the hub is built with the presence.
+  const isLocal = (userId: string) => hub.isLocal(userId);
   const presence = bus.redis ? redisPresence(bus.redis, bus.instanceId, config.presenceTtlMs, log, isLocal) : localPresence(isLocal);
-  hub = new RealtimeHub(bus, orm, presence, log);
-  const caches = busCaches(bus);
-  const started = hub;
+  const hub: RealtimeHub = new RealtimeHub(bus, orm, presence, log);
   return {
     bus,
-    hub: started,
-    caches,
-    start: () => started.start(),
+    hub,
+    caches: busCaches(bus),
+    start: () => hub.start(),
     close: async () => {
-      await started.stop();
+      await hub.stop();
       await bus.close();
     },
   };
