@@ -69,7 +69,7 @@ export async function loadDemoChat(orm: MikroORM, hasher: PasswordHasher): Promi
   const [exists] = await em.execute<Array<{ id: string }>>(`select id from chat_group where name = ?`, [DEMO_GROUP]);
   if (exists) return false;
   const config = loadConfig();
-  const deps = { config, hasher, realtime: silentPublisher, presence: { isOnline: () => false }, storage: createObjectStore(config), downloadLinks: new DownloadLinks(null) };
+  const deps = { config, hasher, realtime: silentPublisher, presence: { onlineAmong: async () => new Set<string>() }, caches: { invalidate: () => {} }, storage: createObjectStore(config), downloadLinks: new DownloadLinks(null) };
   const as = async (login: string): Promise<DomainContext> => ({ em: orm.em.fork(), actor: await actorOf(em, login), ip: '127.0.0.1', userAgent: 'demo-seed', deps });
 
   const group = await createGroup(await as('lijinsong'), { name: DEMO_GROUP, purpose: PURPOSE, rules: RULES, visibility: 'listed' });

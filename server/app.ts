@@ -12,14 +12,13 @@ import { registerRateLimits } from './edge/limitsPlugin.js';
 import { createObjectStore } from './storage/index.js';
 import { DownloadLinks } from './modules/documents/download.js';
 import { registerWebsocket } from './graphql/subscriptions.js';
-import { RealtimeHub } from './realtime/hub.js';
+import { createRealtime } from './realtime/index.js';
 import { registerCalendar } from './plugins/calendar.js';
 import { registerHealth } from './plugins/health.js';
 import { registerDrain } from './plugins/drain.js';
 import { DATABASE_UNAVAILABLE_ERROR, isDatabaseUnavailable } from './db/unavailable.js';
 import { jobHandlers } from './modules/meetings/reminders.js';
 import { JobScheduler } from './modules/scheduler/jobs.js';
-import mqemitter from 'mqemitter';
 import type { DestinationStream } from 'pino';
 import { loggerOptions } from './logging.js';
 import { registerMetrics } from './plugins/metrics.js';
@@ -46,9 +45,10 @@ export async function buildApp(config: Config, orm: MikroORM, options: BuildOpti
     trustProxy: trustProxyOption(config.trustProxy),
     bodyLimit: 1024 * 1024,
   });
-  // In-process emitter; a shared one (mqemitter-redis) lets several instances fan out together.
-  const emitter = mqemitter();
-  const hub = new RealtimeHub(emitter, orm);
+  // One instance alone, or several sharing one bus and presence through Redis (REDIS_URL).
+  const realtime = await createRealtime(config, orm, app.log);
+  const { hub, bus } = realtime;
+  app.decorate('realtime', realtime);
   const storage = createObjectStore(config);
   await storage.init();
   const deps: Deps = {
@@ -58,6 +58,7 @@ export async function buildApp(config: Config, orm: MikroORM, options: BuildOpti
     presence: hub,
     storage,
     downloadLinks: new DownloadLinks(config.storage.linkSecret),
+    caches: realtime.caches,
   };
 
   await app.register(fastifyCookie);
@@ -84,7 +85,7 @@ export async function buildApp(config: Config, orm: MikroORM, options: BuildOpti
   await registerHealth(app, { orm, storage, redisUrl: config.redisUrl });
   registerDrain(app); // before the WebSocket plugin: its preClose hook must run first
   await registerWebsocket(app, deps);
-  await registerGraphQL(app, orm, deps, hub, emitter);
+  await registerGraphQL(app, orm, deps, hub, bus.emitter);
   await registerRateLimits(app, config);
   await registerFiles(app, orm, deps);
   await registerCalendar(app, orm, deps);
@@ -96,5 +97,7 @@ export async function buildApp(config: Config, orm: MikroORM, options: BuildOpti
   app.decorate('scheduler', scheduler);
   app.addHook('onReady', async () => scheduler.start());
   app.addHook('onClose', async () => scheduler.stop());
+  app.addHook('onReady', async () => realtime.start());
+  app.addHook('onClose', async () => realtime.close());
   return app;
 }

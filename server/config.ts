@@ -9,6 +9,8 @@ export interface Config {
   databaseUrl: string | undefined;
   /** Redis shared by several instances (event bus, presence, rate limits); null runs one instance alone. */
   redisUrl: string | null;
+  /** With Redis: an instance's presence entries expire this long after its last heartbeat (sent every third of it). */
+  presenceTtlMs: number;
   /** Folder for embedded PostgreSQL data and other local state. */
   dataDir: string;
   /** Load demo data at start when the database has none. */
@@ -125,6 +127,7 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     production,
     databaseUrl: process.env.DATABASE_URL || undefined,
     redisUrl: process.env.REDIS_URL || null,
+    presenceTtlMs: Math.max(600, int('PRESENCE_TTL_MS', 15_000)),
     dataDir: path.resolve(process.env.JIAOLIU_DATA_DIR || '.data'),
     // A production installation never holds the demo accounts unless asked for (SECURITY 35).
     demoData: bool('DEMO_DATA', !production),

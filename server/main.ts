@@ -6,7 +6,7 @@ import { pino, type Logger } from 'pino';
 import { loggerOptions } from './logging.js';
 import { loadConfig } from './config.js';
 import { buildApp } from './app.js';
-import { migrate, openOrm } from './db/orm.js';
+import { migrate, openOrm, withStartupLock } from './db/orm.js';
 import { reachableByPostgresUser, startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.js';
 import { PasswordHasher } from './modules/accounts/passwords.js';
 import { pruneLoginAttempts } from './modules/accounts/throttle.js';
@@ -70,8 +70,8 @@ async function main(log: Logger, lifecycle: Logger) {
   lifecycle.info({ migrations: applied }, applied.length ? `已执行 ${applied.length} 项数据库迁移` : '数据库结构已是最新');
   if (config.demoData) {
     const hasher = new PasswordHasher(os.availableParallelism(), 1000);
-    const loaded = await loadDemoData(orm, hasher);
-    const chat = await loadDemoChat(orm, hasher);
+    // Under the start-up lock: instances starting together load it once.
+    const [loaded, chat] = await withStartupLock(orm, async () => [await loadDemoData(orm, hasher), await loadDemoChat(orm, hasher)]);
     if (loaded || chat) lifecycle.info('已载入演示数据（密码见 README.md）');
   }
   const app = await buildApp(config, orm, { logger: log });

@@ -29,9 +29,9 @@ import { countDelivered } from '../metrics/registry.js';
  * Documents with any other field (clientMessageId, viewerCan, viewerReacted, phone, presence…),
  * abstract types or unknown directives keep mercurius's per-subscriber execution.
  *
- * It listens on the same emitter topics as mercurius would (one per user), so a shared emitter
- * across instances works the same; results are cached per event object, which the local hub
- * emits once for all recipients.
+ * It listens on the same emitter topics as mercurius would (one per user). Results are cached
+ * per payload object: the hub emits one object for all recipients, and the Redis bus decodes an
+ * event from another instance once and emits that one object to all its topics (realtime/bus.ts).
  */
 
 /** Fields whose value is the same for every viewer (no resolver reads the context or the clock). */

@@ -13,18 +13,13 @@ import { validationRules } from './rules.js';
 import { sessionLifetime, SESSION_COOKIE, type GraphQLContext, type JiaoliuContext } from './context.js';
 import type { FastifyBaseLogger } from 'fastify';
 import { bindLog } from '../logging.js';
-import { countBusError, trackWebSocket } from '../metrics/registry.js';
+import { trackWebSocket } from '../metrics/registry.js';
 
 type UpgradeRequest = IncomingMessage & { jiaoliuUpgrade?: { reqId: string; remoteAddress: string } };
 
 /** A socket as this server keeps it: its init timer and its own logger (which learns the user id). */
 type ServerSocket = WebSocket & { jiaoliuInitTimer?: NodeJS.Timeout; jiaoliuLog?: FastifyBaseLogger };
 
-/** A presence update that failed (it goes through the event bus): logged and counted, never swallowed. */
-const presenceFailed = (log: FastifyBaseLogger | undefined, userId: string) => (error: unknown) => {
-  countBusError('presence');
-  log?.error({ err: error, userId }, 'presence update failed');
-};
 
 /** Per-connection state, shared by every subscription of that socket. */
 interface WsState {
@@ -123,7 +118,7 @@ export function subscriptionOptions(orm: MikroORM, deps: Deps, hub: RealtimeHub,
     onConnect: (data: { payload?: unknown }) => data.payload === undefined || data.payload === null || (typeof data.payload === 'object' && !Array.isArray(data.payload)),
     onDisconnect: async (context: { ws?: WsState }) => {
       const connection = context.ws?.connection;
-      if (connection && hub.unregister(connection)) await hub.presenceChanged(connection.userId, false).catch(presenceFailed((context.ws?.socket as ServerSocket | undefined)?.jiaoliuLog, connection.userId));
+      if (connection) await hub.disconnect(connection);
     },
   };
 }
@@ -151,7 +146,7 @@ export async function authenticateSubscriber(ctx: GraphQLContext): Promise<strin
     const log = (ws.socket as ServerSocket).jiaoliuLog;
     bindLog(log, { userId: session.actor.userId });
     log?.info({ event: 'ws_authenticated' }, 'websocket authenticated');
-    if (ws.hub.register(ws.connection)) await ws.hub.presenceChanged(session.actor.userId, true).catch(presenceFailed(log, session.actor.userId));
+    await ws.hub.connect(ws.connection);
   }
   return userTopic(session.actor.userId);
 }

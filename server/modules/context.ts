@@ -17,6 +17,15 @@ export interface Deps {
   storage: ObjectStore;
   /** Short-lived download links. */
   downloadLinks: DownloadLinks;
+  /** In-process caches of shared state, dropped on every instance. */
+  caches: SharedCaches;
+}
+
+export type CacheName = 'sensitiveRules';
+
+/** Drops a cached entry (null: the whole cache) here at once and on every other instance. */
+export interface SharedCaches {
+  invalidate(cache: CacheName, key: string | null): void;
 }
 
 /**

@@ -1,21 +1,22 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import type { MQEmitter } from 'mqemitter';
-import { User } from '../db/entities/index.js';
+import type { Bus, BusLog } from './bus.js';
+import type { SharedPresence } from './presence.js';
 import { involvesRestricted, loadMessageViews, redactFor, type MessageView } from '../modules/chat/messageViews.js';
 import { loadPeople, PeopleSeen, type PersonView } from '../modules/accounts/people.js';
 import { loadNotifications, type NotificationRow } from '../modules/forum/notifications.js';
 import type { OutgoingEvent, PresenceReader, RealtimePublisher, StoredEventRef } from '../modules/chat/realtime.js';
-import { countPublished } from '../metrics/registry.js';
+import { countBusError, countPublished } from '../metrics/registry.js';
 
 /** What a subscriber's resolver receives: the event with its message and person already loaded. */
 export interface ChatEventView {
   id: string | null;
   type: StoredEventRef['type'];
   conversationId: string | null;
+  /** A Date (bus payloads keep Dates, see wire.ts). */
   at: Date;
   message: MessageView | null;
-  /** A person view (events built from stored rows) or the entity (presence). */
-  user: User | PersonView | null;
+  /** Plain data only (it may cross to other instances): a person view, never an entity. */
+  user: PersonView | null;
   readSeq: number | null;
   online: boolean | null;
   notification: NotificationRow | null;
@@ -86,28 +87,96 @@ interface LiveConnection {
   close: (code: number, reason: string) => void;
 }
 
+/** A subscription filtered to one conversation (chatEvents(conversationId:)). */
+interface ConversationStream {
+  conversationId: string;
+  /** Completes it after what it already received (the client gets `complete`). */
+  end: () => void;
+}
+
+const LEFT_CONVERSATION = 'jiaoliu:left-conversation';
+/** Events after which the person named in them is no longer in the conversation. */
+const LEAVING: ReadonlySet<string> = new Set(['MEMBER_REMOVED', 'MEMBER_LEFT']);
+
+interface EndSessions {
+  userId: string;
+  sessionIds?: string[];
+  exceptSessionId?: string;
+}
+
 /**
- * The realtime layer. Events go through the mqemitter that mercurius subscribes on, one topic
- * per user: recipients were computed inside the writing transaction, so a member removed in it
- * gets nothing more. Control messages (sessions ended) travel the same emitter, so a shared
- * emitter (Redis) makes every instance close its own sockets.
+ * The realtime layer. Events go through the bus that mercurius subscribes on, one topic per
+ * user: recipients were computed inside the writing transaction, so a member removed in it
+ * gets nothing more. Control messages (sessions ended) travel the same bus, so with Redis
+ * every instance closes its own sockets. Presence is shared (presence.ts): this hub keeps the
+ * sockets of this instance only.
  */
 export class RealtimeHub implements RealtimePublisher, PresenceReader {
   private readonly connections = new Map<string, Set<LiveConnection>>();
+  /** This instance's conversation-filtered subscriptions, per user. */
+  private readonly streams = new Map<string, Set<ConversationStream>>();
+  /** Presence work under way (database and Redis): a stop waits for it before the pool closes. */
+  private readonly pending = new Set<Promise<void>>();
+  private stopped = false;
 
   constructor(
-    private readonly emitter: MQEmitter,
+    private readonly bus: Bus,
     private readonly orm: MikroORM,
+    private readonly presence: SharedPresence,
+    private readonly log: BusLog,
   ) {
-    emitter.on(END_SESSIONS, (message, done) => {
-      const { userId, sessionIds, exceptSessionId } = message as unknown as { userId: string; sessionIds?: string[]; exceptSessionId?: string };
+    bus.emitter.on(END_SESSIONS, ((message: { payload: EndSessions }, done: () => void) => {
+      const { userId, sessionIds, exceptSessionId } = message.payload;
       for (const connection of [...(this.connections.get(userId) ?? [])]) {
         if (sessionIds && !sessionIds.includes(connection.sessionId)) continue;
         if (exceptSessionId && connection.sessionId === exceptSessionId) continue;
         connection.close(4401, 'session ended');
       }
       done();
-    });
+    }) as never);
+    // Kicked, banned, removed or gone: their subscriptions to that conversation complete on every instance.
+    bus.emitter.on(LEFT_CONVERSATION, ((message: { payload: { userId: string; conversationId: string } }, done: () => void) => {
+      const { userId, conversationId } = message.payload;
+      for (const stream of [...(this.streams.get(userId) ?? [])]) if (stream.conversationId === conversationId) stream.end();
+      done();
+    }) as never);
+  }
+
+  /** Tracks a conversation-filtered subscription; the returned function forgets it (it ended). */
+  trackStream(userId: string, stream: ConversationStream): () => void {
+    let set = this.streams.get(userId);
+    if (!set) this.streams.set(userId, (set = new Set()));
+    set.add(stream);
+    return () => {
+      set.delete(stream);
+      if (!set.size && this.streams.get(userId) === set) this.streams.delete(userId);
+    };
+  }
+
+  /** Starts the presence heartbeat: people whose last instance died go offline, stamped with their last heartbeat. */
+  start(): void {
+    this.presence.start(
+      () => this.connections.keys(),
+      (userId, lastSeen) => void this.track(this.presenceChanged(userId, false, lastSeen)),
+    );
+  }
+
+  /**
+   * Stops the heartbeat and hands this instance's people over at once (a graceful stop): those
+   * with no connection left anywhere go offline now, not after the TTL. Sockets that close
+   * afterwards find nothing to do.
+   */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.presence.stop();
+    const userIds = [...this.connections.keys()];
+    this.connections.clear();
+    await Promise.all([...this.pending, ...userIds.map(async (userId) => (await this.presence.disconnected(userId)) && this.presenceChanged(userId, false))]);
+  }
+
+  private track(work: Promise<void>): Promise<void> {
+    this.pending.add(work);
+    return work.finally(() => this.pending.delete(work));
   }
 
   async publish(events: OutgoingEvent[]): Promise<void> {
@@ -116,37 +185,44 @@ export class RealtimeHub implements RealtimePublisher, PresenceReader {
     const views = await eventViews(this.orm.em.fork(), events.map((e) => e.event), preloaded);
     events.forEach(({ event, recipients }, i) => {
       countPublished(event.type);
-      for (const [payload, users] of payloadsFor(views[i], recipients)) for (const recipient of users) this.emit(userTopic(recipient), payload);
+      for (const [payload, users] of payloadsFor(views[i], recipients)) if (users.length) this.bus.deliver(users.map(userTopic), payload);
+      // After the event itself, on the same bus: the person's filtered streams get it, then complete.
+      if (LEAVING.has(event.type) && event.userId && event.conversationId) this.bus.deliver([LEFT_CONVERSATION], { userId: event.userId, conversationId: event.conversationId });
     });
   }
 
-  private emit(topic: string, payload: unknown): void {
-    this.emitter.emit({ topic, payload } as never);
-  }
-
   async endSessions(userId: string, sessionIds?: string[], exceptSessionId?: string): Promise<void> {
-    this.emitter.emit({ topic: END_SESSIONS, userId, sessionIds, exceptSessionId } as never);
+    this.bus.deliver([END_SESSIONS], { userId, sessionIds, exceptSessionId } satisfies EndSessions);
   }
 
-  /** Registers a live connection; returns whether it is the user's first (they came online). */
-  register(connection: LiveConnection): boolean {
+  /** Registers a live connection; a person's first connection anywhere makes them online. */
+  async connect(connection: LiveConnection): Promise<void> {
     let set = this.connections.get(connection.userId);
     if (!set) this.connections.set(connection.userId, (set = new Set()));
     set.add(connection);
-    return set.size === 1;
+    // Still registered while stopping (a session end must reach it), but presence is handed over.
+    if (set.size > 1 || this.stopped) return;
+    await this.track((async () => {
+      if (await this.presence.connected(connection.userId)) await this.presenceChanged(connection.userId, true);
+    })());
   }
 
-  /** Returns whether it was the user's last connection (they went offline). */
-  unregister(connection: LiveConnection): boolean {
+  /** A person whose last connection anywhere closed goes offline (last seen stamped). */
+  async disconnect(connection: LiveConnection): Promise<void> {
     const set = this.connections.get(connection.userId);
-    if (!set?.delete(connection)) return false;
-    if (set.size) return false;
+    if (!set?.delete(connection) || set.size) return;
     this.connections.delete(connection.userId);
-    return true;
+    await this.track((async () => {
+      if (await this.presence.disconnected(connection.userId)) await this.presenceChanged(connection.userId, false);
+    })());
   }
 
-  isOnline(userId: string): boolean {
+  isLocal(userId: string): boolean {
     return (this.connections.get(userId)?.size ?? 0) > 0;
+  }
+
+  onlineAmong(userIds: string[]): Promise<Set<string>> {
+    return this.presence.onlineAmong(userIds);
   }
 
   connectionCount(): number {
@@ -155,18 +231,27 @@ export class RealtimeHub implements RealtimePublisher, PresenceReader {
     return n;
   }
 
-  /** Presence goes to everyone who shares a group with the user; going offline stamps last seen. */
-  async presenceChanged(userId: string, online: boolean): Promise<void> {
-    const em = this.orm.em.fork();
-    if (!online) await em.execute(`update app_user set last_seen_at = now() where id = ?`, [userId]);
-    const rows = await em.execute<Array<{ user_id: string }>>(
-      `select distinct b.user_id from group_member a join group_member b on b.group_id = a.group_id where a.user_id = ? and b.user_id <> ?`,
-      [userId, userId],
-    );
-    const user = await em.findOne(User, { id: userId }, { populate: ['unit'] });
-    const view: ChatEventView = { id: null, type: 'PRESENCE', conversationId: null, at: new Date(), message: null, user, readSeq: null, online, notification: null };
-    const payload = { chatEvents: view };
-    countPublished('PRESENCE');
-    for (const row of rows) this.emit(userTopic(row.user_id), payload);
+  /**
+   * Presence goes to everyone who shares a group with the user; going offline stamps last seen.
+   * Failures are logged here: presence never fails a subscription or a disconnect.
+   */
+  async presenceChanged(userId: string, online: boolean, lastSeen?: Date): Promise<void> {
+    try {
+      const em = this.orm.em.fork();
+      if (!online) await em.execute(`update app_user set last_seen_at = ? where id = ?`, [lastSeen ?? new Date(), userId]);
+      const [rows, people] = await Promise.all([
+        em.execute<Array<{ user_id: string }>>(
+          `select distinct b.user_id from group_member a join group_member b on b.group_id = a.group_id where a.user_id = ? and b.user_id <> ?`,
+          [userId, userId],
+        ),
+        loadPeople(em, [userId]),
+      ]);
+      const view: ChatEventView = { id: null, type: 'PRESENCE', conversationId: null, at: new Date(), message: null, user: people.get(userId) ?? null, readSeq: null, online, notification: null };
+      countPublished('PRESENCE');
+      if (rows.length) this.bus.deliver(rows.map((r) => userTopic(r.user_id)), { chatEvents: view });
+    } catch (error) {
+      countBusError('presence');
+      this.log.error({ err: error, userId, online }, 'presence change not published');
+    }
   }
 }

@@ -15,6 +15,11 @@
  *   BENCH_CLIENTS [2000]  BENCH_GROUPS [40]  BENCH_GROUP_SIZE [clients / groups]
  *   BENCH_RATE [200] messages/s over all groups   BENCH_SECONDS [30]   BENCH_DRAIN_SECONDS [5]
  *   BENCH_TARGETS [jiaoliu,plain]   BENCH_HTTP_CONNECTIONS [32]   BENCH_CONNECT_CONCURRENCY [50]
+ *   BENCH_TARGETS may add `jiaoliu-redis`: BENCH_INSTANCES [2] Jiaoliu apps sharing one database
+ *     and a real redis-server (REDIS_URL), client i connected to and sending through instance
+ *     i % N, so most deliveries cross the Redis bus. The apps run in this process (one event
+ *     loop): its CPU is the pair's total, which shows what the bus costs, not how far two
+ *     machines scale. Needs Debian's redis-server (tests/helpers/redis.ts).
  *   BENCH_PROFILE: 1 profiles the server during Jiaoliu's send window and prints where the time
  *     went; a path ending in .cpuprofile also saves the profile there (for Chrome DevTools).
  *   BENCH_WAIT_QUIET [0]: wait up to this many seconds for other processes to leave the CPUs idle.
@@ -31,7 +36,9 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import { MikroORM } from '@mikro-orm/postgresql';
+import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../server/app.js';
+import { startRedis } from '../helpers/redis.js';
 import { loadConfig, NO_RATE_LIMITS } from '../../server/config.js';
 import { startEmbeddedPostgres, tempDataDir, type EmbeddedDatabase } from '../../server/db/embedded.js';
 import { migrate, ormOptions } from '../../server/db/orm.js';
@@ -56,7 +63,8 @@ const DRAIN_SECONDS = env('BENCH_DRAIN_SECONDS', 5);
 const HTTP_CONNECTIONS = Math.round(env('BENCH_HTTP_CONNECTIONS', 32));
 const CONNECT_CONCURRENCY = Math.round(env('BENCH_CONNECT_CONCURRENCY', 50));
 const TARGETS = (process.env.BENCH_TARGETS ?? 'jiaoliu,plain').split(',').map((t) => t.trim());
-if (!TARGETS.length || TARGETS.some((t) => t !== 'jiaoliu' && t !== 'plain')) throw new Error(`BENCH_TARGETS lists jiaoliu and/or plain, not "${TARGETS.join(',')}"`);
+if (!TARGETS.length || TARGETS.some((t) => t !== 'jiaoliu' && t !== 'jiaoliu-redis' && t !== 'plain')) throw new Error(`BENCH_TARGETS lists jiaoliu, jiaoliu-redis and/or plain, not "${TARGETS.join(',')}"`);
+const INSTANCES = Math.round(env('BENCH_INSTANCES', 2));
 const PROFILE = process.env.BENCH_PROFILE ?? '';
 const HEAP_SNAPSHOT = process.env.BENCH_HEAP_SNAPSHOT ?? '';
 const WAIT_QUIET = process.env.BENCH_WAIT_QUIET ? env('BENCH_WAIT_QUIET', 0) : 0;
@@ -106,7 +114,7 @@ function inbox(child: ChildProcess) {
 }
 
 /** Connects the clients to the server on `port`, runs the open loop, and measures the server around it. */
-async function measure(label: string, port: number, layout: SeededLayout, postgresDataDir?: string, inspect = false): Promise<TargetFigures> {
+async function measure(label: string, ports: number[], layout: SeededLayout, postgresDataDir?: string, inspect = false): Promise<TargetFigures> {
   const before = settledMemory();
   if (inspect && HEAP_SNAPSHOT) v8.writeHeapSnapshot(`${HEAP_SNAPSHOT}-before.heapsnapshot`);
   const child = fork(CLIENT_SCRIPT, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
@@ -116,8 +124,8 @@ async function measure(label: string, port: number, layout: SeededLayout, postgr
     const setup: SetupMessage = {
       type: 'setup',
       label,
-      wsUrl: `ws://127.0.0.1:${port}/graphql`,
-      httpUrl: `http://127.0.0.1:${port}/graphql`,
+      wsUrls: ports.map((port) => `ws://127.0.0.1:${port}/graphql`),
+      httpUrls: ports.map((port) => `http://127.0.0.1:${port}/graphql`),
       tokens: layout.tokens,
       groups: layout.groups,
       rate: RATE,
@@ -245,6 +253,15 @@ function report(results: Map<string, TargetFigures>): void {
         `>= 30% of plain-ws deliveries/s ${throughput >= 0.3 ? 'met' : 'MISSED'}${plainKeptUp ? ' at this offered load' : ''}`,
     );
   }
+  const scaled = [...results.keys()].find((label) => label.endsWith('+redis'));
+  if (jiaoliu && scaled) {
+    const other = results.get(scaled)!;
+    const rate = (f: TargetFigures) => f.result.delivered / (f.result.deliverSpanMs / 1000);
+    console.log(
+      `\n${scaled} / jiaoliu (same run): deliveries/s ${(rate(other) / rate(jiaoliu)).toFixed(2)}, p99 latency ${(other.result.latency.p99 / jiaoliu.result.latency.p99).toFixed(1)}×, ` +
+        `server CPU ${(other.window.cpuPercent / jiaoliu.window.cpuPercent).toFixed(2)}× (both instances in this process), lost ${other.result.lost}`,
+    );
+  }
   if (jiaoliu?.profileSummary) console.log(`\nWhere the Jiaoliu server spent its CPU in the send window (profiler on; it adds overhead):\n${jiaoliu.profileSummary}`);
 }
 
@@ -283,7 +300,7 @@ const clusterDir = tempDataDir('jiaoliu-bench-chat-');
 let db: EmbeddedDatabase | null = null;
 try {
   let layout: SeededLayout | null = null;
-  if (TARGETS.includes('jiaoliu')) {
+  if (TARGETS.includes('jiaoliu') || TARGETS.includes('jiaoliu-redis')) {
     db = await startEmbeddedPostgres(clusterDir);
     await db.createDatabase('bench');
     const options = ormOptions(db.url('bench'));
@@ -294,14 +311,26 @@ try {
       layout = await seedChat(orm, CLIENTS, members);
       if (DB_POOL) console.log(`database pool: ${DB_POOL} connections (BENCH_DB_POOL)`);
       console.log(`seeded ${CLIENTS} officials with sessions and ${GROUPS} groups in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
-      const app = await buildApp(loadConfig({ port: 0, host: '127.0.0.1', logLevel: process.env.LOG_LEVEL || 'fatal', demoData: false , rateLimit: NO_RATE_LIMITS }), orm);
-      try {
-        await app.listen({ port: 0, host: '127.0.0.1' });
-        const address = app.server.address();
-        const port = typeof address === 'object' && address ? address.port : 0;
-        results.set('jiaoliu', await measure('jiaoliu', port, layout, db.dataDir, true));
-      } finally {
-        await app.close();
+      for (const target of TARGETS.filter((t) => t.startsWith('jiaoliu'))) {
+        const redis = target === 'jiaoliu-redis' ? await startRedis() : null;
+        const count = redis ? INSTANCES : 1;
+        const config = loadConfig({ port: 0, host: '127.0.0.1', logLevel: process.env.LOG_LEVEL || 'fatal', demoData: false, rateLimit: NO_RATE_LIMITS, redisUrl: redis?.url ?? null });
+        const apps: FastifyInstance[] = [];
+        try {
+          const ports: number[] = [];
+          for (let i = 0; i < count; i++) {
+            const app = await buildApp(config, orm);
+            apps.push(app);
+            await app.listen({ port: 0, host: '127.0.0.1' });
+            const address = app.server.address();
+            ports.push(typeof address === 'object' && address ? address.port : 0);
+          }
+          const label = redis ? `${count}×+redis` : 'jiaoliu';
+          results.set(label, await measure(label, ports, layout, db.dataDir, target === TARGETS.find((t) => t.startsWith('jiaoliu'))));
+        } finally {
+          for (const app of apps) await app.close();
+          await redis?.close();
+        }
       }
     } finally {
       await orm.close(true);
@@ -315,7 +344,7 @@ try {
     layout ??= { tokens: Array.from({ length: CLIENTS }, (_, i) => `plain-token-${i}`), groups: members.map((m, g) => ({ conversationId: `plain-conversation-${g}`, members: m })) };
     const plain = await startPlainServer(layout.tokens, layout.groups);
     try {
-      results.set('plain ws', await measure('plain ws', plain.port, layout));
+      results.set('plain ws', await measure('plain ws', [plain.port], layout));
     } finally {
       await plain.close();
     }

@@ -6,6 +6,8 @@ export interface Stream {
   events: Array<Record<string, any>>;
   errors: unknown[];
   closed: { code: number; reason: string } | null;
+  /** The server completed the subscription. */
+  completed: boolean;
   /** Resolves once `predicate` matches an event that has arrived (or arrives within `ms`). */
   waitFor: (predicate: (event: Record<string, any>) => boolean, ms?: number) => Promise<Record<string, any>>;
   dispose: () => Promise<void>;
@@ -19,6 +21,8 @@ export interface StreamOptions {
   origin?: string;
   conversationId?: string;
   connectionParams?: Record<string, unknown>;
+  /** The ChatEvent selection (default EVENT_FIELDS, served per subscriber because of clientMessageId). */
+  fields?: string;
 }
 
 export function openStream(baseUrl: string, options: StreamOptions = {}): Promise<Stream> {
@@ -30,6 +34,7 @@ export function openStream(baseUrl: string, options: StreamOptions = {}): Promis
     events: [],
     errors: [],
     closed: null,
+    completed: false,
     waitFor: (predicate, ms = 5000) =>
       new Promise((resolve, reject) => {
         const started = Date.now();
@@ -74,7 +79,7 @@ export function openStream(baseUrl: string, options: StreamOptions = {}): Promis
       }
     };
     client.subscribe(
-      { query: `subscription($c: ID) { chatEvents(conversationId: $c) { ${EVENT_FIELDS} } }`, variables: { c: options.conversationId ?? null } },
+      { query: `subscription($c: ID) { chatEvents(conversationId: $c) { ${options.fields ?? EVENT_FIELDS} } }`, variables: { c: options.conversationId ?? null } },
       {
         next: (value) => {
           if (value.errors) stream.errors.push(...value.errors);
@@ -84,7 +89,10 @@ export function openStream(baseUrl: string, options: StreamOptions = {}): Promis
           stream.errors.push(error);
           settle();
         },
-        complete: () => settle(),
+        complete: () => {
+          stream.completed = true;
+          settle();
+        },
       },
     );
     // The subscription is live once the server acknowledged it; a short pause covers the ack.

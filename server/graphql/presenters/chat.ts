@@ -231,9 +231,8 @@ export const userChatLoaders = {
     );
     const visible = new Set(rows.map((r) => r.user_id));
     visible.add(actor.userId);
-    return queries.map((q) =>
-      visible.has(q.obj.id) ? { user: q.obj, online: ctx.domain.deps.presence.isOnline(q.obj.id), lastSeenAt: q.obj.lastSeenAt } : null,
-    );
+    const online = await ctx.domain.deps.presence.onlineAmong(ids.filter((id) => visible.has(id)));
+    return queries.map((q) => (visible.has(q.obj.id) ? { user: q.obj, online: online.has(q.obj.id), lastSeenAt: q.obj.lastSeenAt } : null));
   },
   blockedByViewer: async (queries: Array<{ obj: User | PersonView }>, ctx: Ctx) => {
     const actor = ctx.domain.actor;

@@ -68,6 +68,30 @@ export const chatMutations = {
 const inConversation = (payload: { chatEvents: ChatEventView }, args: { conversationId?: string | null }) =>
   !args.conversationId || payload.chatEvents.conversationId === args.conversationId;
 
+/**
+ * A subscription to one conversation completes when its subscriber leaves it (kicked, banned,
+ * removed, or gone), on whichever instance the socket is: the hub hears it over the bus.
+ */
+function endsWhenLeaving<T>(ctx: Ctx, conversationId: string, iterator: AsyncIterator<T> & AsyncIterable<T>, end: () => void): AsyncIterator<T> & AsyncIterable<T> {
+  const connection = ctx.ws?.connection;
+  if (!connection) return iterator;
+  const forget = ctx.ws!.hub.trackStream(connection.userId, { conversationId, end });
+  return {
+    next: async () => {
+      const result = await iterator.next();
+      if (result.done) forget();
+      return result;
+    },
+    return: async () => {
+      forget();
+      return iterator.return ? iterator.return() : { done: true, value: undefined };
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}
+
 export const chatSubscriptions = {
   chatEvents: {
     /**
@@ -80,12 +104,19 @@ export const chatSubscriptions = {
       // Counted by operation and outcome, logged on the socket's logger.
       observedSubscribe(info.operation.name?.value, socketLog(ctx), async () => {
         const topic = await authenticateSubscriber(ctx).catch(rethrowUnavailable);
-        if (args.conversationId) await conversationForActor(ctx.domain.em, requireActor(ctx.domain), args.conversationId).catch(rethrowUnavailable);
+        const conversationId = args.conversationId
+          ? (await conversationForActor(ctx.domain.em, requireActor(ctx.domain), args.conversationId).catch(rethrowUnavailable)).conversation.id
+          : null;
         const subscriptionId = (ctx as { id?: unknown }).id;
         if (ctx.ws && typeof subscriptionId === 'string' && isShareable(info)) {
-          return ctx.ws.lane.subscribe(topic, ctx.ws.socket, subscriptionId, info, (payload) => inConversation(payload as { chatEvents: ChatEventView }, args));
+          const iterator = ctx.ws.lane.subscribe(topic, ctx.ws.socket, subscriptionId, info, (payload) => inConversation(payload as { chatEvents: ChatEventView }, args));
+          // The shared lane writes each frame as the event arrives: ending at once keeps the order.
+          return conversationId ? endsWhenLeaving(ctx, conversationId, iterator, () => void iterator.return?.()) : iterator;
         }
-        return withFilter(async () => ctx.pubsub.subscribe(topic), inConversation)(root, args, ctx, info);
+        const queue = await ctx.pubsub.subscribe(topic);
+        const iterator = (await withFilter(async () => queue, inConversation)(root, args, ctx, info)) as AsyncIterator<unknown> & AsyncIterable<unknown>;
+        // End of stream after what the queue already holds (the removal event itself).
+        return conversationId ? endsWhenLeaving(ctx, conversationId, iterator, () => !queue.readableEnded && !queue.destroyed && queue.push(null)) : iterator;
       }),
     /**
      * Per-subscriber execution: a socket keeps one context for its whole life, so forget the

@@ -106,6 +106,9 @@ function viewKey(this: MessageView) {
   return [this.id, this.conversationId, this.seq, !!this.placeholder, this.editedAt, this.recalledAt, this.removedAt];
 }
 const keyed = (view: MessageView): MessageView => Object.defineProperty(view, 'toJSON', { value: viewKey, enumerable: false });
+/** Gives a view rebuilt from plain data (a bus payload from another instance) its key again. */
+export const keyedView = keyed;
+export const isKeyedView = (value: object): boolean => Object.getOwnPropertyDescriptor(value, 'toJSON')?.value === viewKey;
 
 /**
  * A message row as a view (mentions and reactions empty: the caller fills them). The readers of

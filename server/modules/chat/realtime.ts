@@ -50,9 +50,9 @@ export interface RealtimePublisher {
   endSessions(userId: string, sessionIds?: string[], exceptSessionId?: string): Promise<void>;
 }
 
-/** Who is connected right now (presence). */
+/** Who is connected right now, on any instance (presence). */
 export interface PresenceReader {
-  isOnline(userId: string): boolean;
+  onlineAmong(userIds: string[]): Promise<Set<string>>;
 }
 
 /** Publishes nothing: for scripts (seeding) that write chat rows without a server. */

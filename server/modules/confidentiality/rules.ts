@@ -5,7 +5,7 @@ import { authorize } from '../../policies/index.js';
 import { groupForActor } from '../chat/access.js';
 import { requireActor, type DomainContext } from '../context.js';
 import { isUuid } from '../ids.js';
-import { BUILT_IN_TERMS, invalidateRules, matchRules, rulesFor, type SensitiveMatch } from './sensitive.js';
+import { BUILT_IN_TERMS, matchRules, rulesFor, type SensitiveMatch } from './sensitive.js';
 
 /** One effective rule of a scope, as the rules page shows it. */
 export interface RuleView {
@@ -101,7 +101,7 @@ export async function setGroupRule(ctx: DomainContext, groupId: unknown, kind: u
       ip: ctx.ip,
     });
   });
-  invalidateRules(access.group.id);
+  ctx.deps.caches.invalidate('sensitiveRules', access.group.id);
   return groupRules(ctx, access.group.id);
 }
 
@@ -131,7 +131,7 @@ export async function removeGroupRule(ctx: DomainContext, ruleId: unknown): Prom
       ip: ctx.ip,
     });
   });
-  invalidateRules(row.group_id);
+  ctx.deps.caches.invalidate('sensitiveRules', row.group_id);
   return groupRules(ctx, row.group_id);
 }
 

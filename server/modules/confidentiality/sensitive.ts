@@ -9,8 +9,8 @@ import { AppError } from '../../errors.js';
  * turn a warning into a block, never the reverse).
  *
  * Cost: each scope's rules are compiled once into one term expression plus the pattern list, and
- * cached in this process. A change made here drops the cache at once; a change made by another
- * instance is seen within CACHE_TTL_MS. A cached check runs no SQL at all, so a message that
+ * cached in this process. A change drops the cache at once on every instance (deps.caches, over
+ * the bus); CACHE_TTL_MS only bounds staleness should an invalidation be lost. A cached check runs no SQL at all, so a message that
  * matches nothing costs the send path no round trip.
  */
 

@@ -37,6 +37,11 @@ interface Client {
 }
 
 let setup: SetupMessage;
+/**
+ * Client message ids are idempotency keys: a repeated one is answered with the stored message and
+ * publishes nothing. Several targets may share one database in a run, so each run's keys differ.
+ */
+const runTag = () => setup.label.replace(/[^a-z0-9]/gi, '');
 let clients: Client[] = [];
 /** Any frame at all, to wait for the connect-time presence storm to settle. */
 let lastFrameAt = 0;
@@ -93,7 +98,7 @@ function onEvent(client: Client, event: { type?: string; message?: { body?: stri
 /** Opens one client's socket; resolves once the server acknowledged connection_init and the subscription was sent. */
 function connect(client: Client): Promise<void> {
   return new Promise((resolve, reject) => {
-    const socket = new WebSocket(setup.wsUrl, 'graphql-transport-ws', { perMessageDeflate: false });
+    const socket = new WebSocket(setup.wsUrls[client.index % setup.wsUrls.length], 'graphql-transport-ws', { perMessageDeflate: false });
     client.socket = socket;
     let acked = false;
     const timer = setTimeout(() => {
@@ -165,10 +170,10 @@ async function connectAll(): Promise<void> {
 
 let agent: http.Agent;
 
-/** POSTs one sendMessage; resolves with whether the server accepted it (or an error text). */
-function send(token: string, conversationId: string, body: string, clientMessageId: string): Promise<true | string> {
+/** POSTs one sendMessage as client `sender` (through its instance); resolves with whether the server accepted it (or an error text). */
+function send(sender: number, conversationId: string, body: string, clientMessageId: string): Promise<true | string> {
   const payload = JSON.stringify({ query: SEND, variables: { c: conversationId, b: body, k: clientMessageId } });
-  return postGraphQL(setup.httpUrl, agent, token, payload).then(
+  return postGraphQL(setup.httpUrls[sender % setup.httpUrls.length], agent, setup.tokens[sender], payload).then(
     ({ status, text }) => {
       try {
         const json = JSON.parse(text) as { data?: { sendMessage?: { id?: string } | null } | null; errors?: unknown[] };
@@ -207,7 +212,7 @@ async function warmUp(): Promise<void> {
     await Promise.all(
       [...silent].map(async (g) => {
         const sender = randomMember(g);
-        const result = await send(setup.tokens[sender], setup.groups[g].conversationId, `warm:${g}:${round}`, `warm-${g}-${round}`);
+        const result = await send(sender, setup.groups[g].conversationId, `warm:${g}:${round}`, `warm-${runTag()}-${g}-${round}`);
         if (result !== true) noteError(`warm-up send failed: ${result}`);
       }),
     );
@@ -250,8 +255,8 @@ async function run(): Promise<void> {
         const intendedAt = runStart + n * interval;
         const group = n % setup.groups.length;
         const sender = randomMember(group);
-        const clientMessageId = `bench-${String(n).padStart(7, '0')}`;
-        void send(setup.tokens[sender], setup.groups[group].conversationId, benchBody(group, n, intendedAt), clientMessageId).then((result) => {
+        const clientMessageId = `bench-${runTag()}-${String(n).padStart(7, '0')}`;
+        void send(sender, setup.groups[group].conversationId, benchBody(group, n, intendedAt), clientMessageId).then((result) => {
           const at = performance.now();
           answered++;
           sendLatencies[n] = at - intendedAt;

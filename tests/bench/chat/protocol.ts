@@ -15,10 +15,10 @@ export interface SetupMessage {
   type: 'setup';
   /** "jiaoliu" or "plain ws", for error messages only. */
   label: string;
-  /** ws://127.0.0.1:<port>/graphql */
-  wsUrl: string;
-  /** http://127.0.0.1:<port>/graphql */
-  httpUrl: string;
+  /** ws://127.0.0.1:<port>/graphql, one per instance: client i connects to entry i % length. */
+  wsUrls: string[];
+  /** http://127.0.0.1:<port>/graphql, one per instance: client i sends through entry i % length. */
+  httpUrls: string[];
   /** Client i connects (and sends) with tokens[i]. */
   tokens: string[];
   groups: GroupPlan[];
