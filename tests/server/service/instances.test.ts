@@ -227,7 +227,13 @@ describe('two instances with Redis', () => {
     const { sendMessage } = await li.request(SEND, { c: conversationId, b: 'Redis 不在时的消息', k: key() });
     // Local delivery does not wait on Redis.
     await onA.waitFor((e) => e.message?.id === sendMessage.id, 3000);
-    for (const server of [a, b]) expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    // Alive, and honest to a load balancer: not ready, naming Redis.
+    for (const server of [a, b]) {
+      expect((await fetch(`${server.url}/livez`)).status).toBe(200);
+      const ready = await fetch(`${server.url}/readyz`);
+      expect(ready.status).toBe(503);
+      expect((await ready.json()).failed).toEqual(['redis']);
+    }
 
     await redis.start();
     // Resubscribed within the reconnect backoff (at most 2 s): a message sent on A crosses again.
