@@ -4,6 +4,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { compile } from '@fastify/proxy-addr';
 import type { Config } from '../config.js';
 import { countOverdueJobs } from '../modules/scheduler/jobs.js';
+import { withTimeout } from '../util/timeout.js';
 import {
   dbPoolInUse, dbPoolSize, dbPoolWaiting, graphqlDuration, graphqlOperations, httpDuration, httpRequests, registry, schedulerOverdue, setMetricsEnabled, startDefaultMetrics,
 } from '../metrics/registry.js';
@@ -48,14 +49,8 @@ async function collectAtScrape(orm: MikroORM): Promise<void> {
     dbPoolWaiting.set(pool.numPendingAcquires());
     dbPoolSize.set(pool.numUsed() + pool.numFree());
   }
-  // A busy or absent database must not hold the scrape: -1 after a second.
-  let timer: NodeJS.Timeout | undefined;
-  const overdue = await Promise.race([
-    countOverdueJobs(orm.em.fork()).catch(() => -1),
-    new Promise<number>((resolve) => (timer = setTimeout(() => resolve(-1), 1000))),
-  ]);
-  clearTimeout(timer);
-  schedulerOverdue.set(overdue);
+  // A busy or absent database must not hold the scrape: -1 after a second (or on an error).
+  schedulerOverdue.set(await withTimeout(countOverdueJobs(orm.em.fork()), 1000).catch(() => -1));
 }
 
 /**
