@@ -16,7 +16,8 @@ import { createRealtime } from './realtime/index.js';
 import { registerCalendar } from './plugins/calendar.js';
 import { registerHealth } from './plugins/health.js';
 import { registerDrain } from './plugins/drain.js';
-import { DATABASE_UNAVAILABLE_ERROR, isDatabaseUnavailable } from './db/unavailable.js';
+import { isDatabaseUnavailable } from './db/unavailable.js';
+import { addGraphQLRetryAfter, replyUnavailable } from './http/unavailable.js';
 import { jobHandlers } from './modules/meetings/reminders.js';
 import { JobScheduler } from './modules/scheduler/jobs.js';
 import type { DestinationStream } from 'pino';
@@ -70,16 +71,14 @@ export async function buildApp(config: Config, orm: MikroORM, options: BuildOpti
   // Errors outside GraphQL execution (bad JSON, oversize body): a code and Chinese text, nothing internal.
   // (mercurius formats its own, CSRF refusals included, through graphql/errors.ts.)
   app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
-    if (isDatabaseUnavailable(error)) {
-      request.log.warn({ err: { name: error.name, code: (error as { code?: string }).code } }, 'database unavailable');
-      return reply.code(503).header('retry-after', '5').send({ data: null, errors: [DATABASE_UNAVAILABLE_ERROR] });
-    }
+    if (isDatabaseUnavailable(error)) return replyUnavailable(reply, error, { data: null });
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
     if (status >= 500) request.log.error({ err: error }, 'request failed');
     const message = status === 413 ? '请求内容过大' : status < 500 ? '请求格式不正确' : '服务器内部错误，请稍后重试';
     const code = status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR';
     reply.code(status).send({ data: null, errors: [{ message, extensions: { code } }] });
   });
+  addGraphQLRetryAfter(app);
   app.setNotFoundHandler((_, reply) => reply.code(404).send({ errors: [{ message: '页面不存在', extensions: { code: 'NOT_FOUND' } }] }));
 
   await registerHealth(app, { orm, storage, redisUrl: config.redisUrl });

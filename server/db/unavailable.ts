@@ -25,6 +25,19 @@ export const DATABASE_UNAVAILABLE_MESSAGE = '数据库暂时不可用，请稍�
 /** The body's error for REST routes (HTTP 503). */
 export const DATABASE_UNAVAILABLE_ERROR = { message: DATABASE_UNAVAILABLE_MESSAGE, extensions: { code: 'SERVICE_UNAVAILABLE' } } as const;
 
+/** Seconds a client or proxy should wait before trying again (the Retry-After of every such 503). */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * What the "database unavailable" log record says about the error: its class and code, and its
+ * message only when it is not one of MikroORM's driver exceptions, whose messages carry the SQL
+ * with its values (password hashes among them).
+ */
+export function unavailableCause(error: unknown): { name?: string; code?: string; message?: string } {
+  const e = (error ?? {}) as { name?: string; code?: string; sqlState?: string; message?: string };
+  return { name: e.name, code: e.code ?? e.sqlState, message: /Exception$/.test(e.name ?? '') ? undefined : e.message };
+}
+
 export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   if (!error || typeof error !== 'object' || depth > 5) return false;
   const e = error as { name?: unknown; code?: unknown; sqlState?: unknown; message?: unknown; cause?: unknown; previous?: unknown; errors?: unknown };

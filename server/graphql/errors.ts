@@ -1,6 +1,6 @@
 import { GraphQLError, type ExecutionResult, type GraphQLErrorInstance } from './graphqlModule.js';
 import { AppError } from '../errors.js';
-import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from '../db/unavailable.js';
+import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable, unavailableCause } from '../db/unavailable.js';
 
 interface Log {
   error: (obj: unknown, msg?: string) => void;
@@ -57,7 +57,8 @@ export function formatError(error: GraphQLErrorInstance, log: Log): GraphQLError
   const driver = original as { name?: string; code?: string; sqlState?: string };
   const loggable = /Exception$/.test(driver.name ?? '') ? { name: driver.name, code: driver.code ?? driver.sqlState } : original;
   if (isDatabaseUnavailable(original)) {
-    log.warn({ err: { name: driver.name, code: driver.code ?? driver.sqlState, message: loggable === original ? original.message : undefined }, path: error.path }, 'database unavailable');
+    // The same record as the REST routes' (http/unavailable.ts); Retry-After is added there too.
+    log.warn({ err: unavailableCause(original), path: error.path }, 'database unavailable');
     return new GraphQLError(DATABASE_UNAVAILABLE_MESSAGE, { path: error.path, extensions: { code: 'SERVICE_UNAVAILABLE' } });
   }
   log.error({ err: loggable, path: error.path }, 'unexpected error in resolver');

@@ -8,7 +8,8 @@ import type { Deps } from '../modules/context.js';
 import { openDownload, type DownloadFile } from '../modules/documents/download.js';
 import { uploadDocument, type UploadTarget } from '../modules/documents/upload.js';
 import { attachmentDisposition } from '../storage/objectStore.js';
-import { DATABASE_UNAVAILABLE_ERROR, isDatabaseUnavailable } from '../db/unavailable.js';
+import { isDatabaseUnavailable } from '../db/unavailable.js';
+import { replyUnavailable } from '../http/unavailable.js';
 
 const STATUS: Record<string, number> = {
   UNAUTHENTICATED: 401,
@@ -31,10 +32,7 @@ function sendError(reply: FastifyReply, error: unknown) {
   if (error instanceof AppError) {
     return reply.code(STATUS[error.code] ?? 400).send({ errors: [{ message: error.message, extensions: error.extensions }] });
   }
-  if (isDatabaseUnavailable(error)) {
-    reply.log.warn({ err: { name: (error as Error).name, code: (error as { code?: string }).code } }, 'database unavailable');
-    return reply.code(503).header('retry-after', '5').send({ errors: [DATABASE_UNAVAILABLE_ERROR] });
-  }
+  if (isDatabaseUnavailable(error)) return replyUnavailable(reply, error);
   reply.log.error({ err: error }, 'file request failed');
   return reply.code(500).send({ errors: [{ message: '服务器内部错误，请稍后重试', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
 }

@@ -36,7 +36,7 @@ async function post(cookieClient: Client, query: string, variables: Record<strin
     headers: { 'content-type': 'application/json', authorization: `Bearer ${cookieClient.token}` },
     body: JSON.stringify({ query, variables }),
   });
-  return { status: response.status, body: (await response.json()) as { data: any; errors?: Array<{ message: string; extensions: { code: string } }> } };
+  return { status: response.status, retryAfter: response.headers.get('retry-after'), body: (await response.json()) as { data: any; errors?: Array<{ message: string; extensions: { code: string } }> } };
 }
 
 beforeAll(async () => {
@@ -80,6 +80,8 @@ describe('PostgreSQL going away and coming back', () => {
 
     const failed = await post(li, SEND, { c: conversation, b: '数据库不在时的消息', k: 'recovery-during-0001' });
     expect(failed.status).toBe(503);
+    // GraphQL's 503 tells when to try again, as the REST routes' do.
+    expect(failed.retryAfter).toBe('5');
     expect(failed.body.errors?.[0].extensions.code).toBe('SERVICE_UNAVAILABLE');
     expect(failed.body.errors?.[0].message).toMatch(/数据库暂时不可用/);
     const search = await post(li, `query($q: String!) { search(query: $q) { edges { node { __typename } } } }`, { q: '重启' });
@@ -95,6 +97,7 @@ describe('PostgreSQL going away and coming back', () => {
     // REST routes too (a download needs the session and the file's row).
     const download = await fetch(`${url}/files/00000000-0000-4000-8000-000000000000`, { headers: { authorization: `Bearer ${li.token}` } });
     expect(download.status).toBe(503);
+    expect(download.headers.get('retry-after')).toBe('5');
     expect((await download.json()).errors[0]).toEqual({ message: '数据库暂时不可用，请稍后重试', extensions: { code: 'SERVICE_UNAVAILABLE' } });
     // A subscription refused meanwhile says why, in Chinese, without the driver's text.
     const refused = await openStream(url, { token: li.token! });
@@ -102,11 +105,12 @@ describe('PostgreSQL going away and coming back', () => {
     await refused.dispose();
     const calendar = await fetch(`${url}/meetings/00000000-0000-4000-8000-000000000000.ics`, { headers: { authorization: `Bearer ${li.token}` } });
     expect(calendar.status).toBe(503);
+    expect(calendar.headers.get('retry-after')).toBe('5');
 
     // Back on the same port and data folder.
     db = await startEmbeddedPostgres(db.dataDir, () => {}, {}, { port: db.port });
     const back = Date.now();
-    let sent: { status: number; body: any } | undefined;
+    let sent: { status: number; retryAfter: string | null; body: any } | undefined;
     for (;;) {
       sent = await post(li, SEND, { c: conversation, b: '数据库恢复后的消息', k: 'recovery-after-0001' });
       if (sent.status === 200 && !sent.body.errors) break;
