@@ -37,7 +37,7 @@ export interface EmbeddedOptions {
    * SIGKILL (Linux `setpriv --pdeathsig`). Default true; where unavailable, the next start stops the orphan.
    */
   dieWithParent?: boolean;
-  /** Notices for a person (e.g. binaries copied for the postgres user); console.warn when unset. */
+  /** Notices for a person (e.g. binaries copied for the postgres user); processLog.warn when unset. */
   notice?: (message: string) => void;
 }
 
@@ -192,6 +192,9 @@ export async function startEmbeddedPostgres(
     execFileSync('chown', ['-R', `${ids.uid}:${ids.gid}`, dataDir]);
   }
   const password = fs.readFileSync(passwordFile, 'utf8').trim();
+  // Whose postmaster this will be: the next start tells a running server's database from an orphan by it.
+  const owner = ownerFile(dataDir);
+  fs.writeFileSync(owner, String(process.pid));
   const port = options.port ?? (await freePort());
   const extra = Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`]);
   const args = ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', ...extra];
@@ -237,6 +240,7 @@ export async function startEmbeddedPostgres(
       const timer = setTimeout(() => child.kill('SIGQUIT'), 20_000);
       await exited;
       clearTimeout(timer);
+      if (readOwner(dataDir) === process.pid) fs.rmSync(owner, { force: true });
     },
     kill: async () => {
       process.off('exit', killOnExit);
@@ -312,11 +316,67 @@ function isPostgresOn(pid: number, dataDir: string): boolean {
   return /(^|\/)postgres\s/.test(command) && command.includes(`-D ${path.resolve(dataDir)} `);
 }
 
+/** Beside the data folder (like its password): the pid of the process that started its postmaster. */
+const ownerFile = (dataDir: string) => path.join(path.dirname(dataDir), `${path.basename(dataDir)}.owner`);
+
+function readOwner(dataDir: string): number | null {
+  try {
+    const pid = Number(fs.readFileSync(ownerFile(dataDir), 'utf8').trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The parent process id of `pid` (/proc on Linux, `ps` elsewhere), or null when unknown. */
+function parentPid(pid: number): number | null {
+  try {
+    // "pid (comm) S ppid ...": the state and the parent follow the last parenthesis.
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    return Number.isInteger(ppid) ? ppid : null;
+  } catch {
+    if (fs.existsSync('/proc/self')) return null;
+  }
+  try {
+    const ppid = Number(execFileSync('ps', ['-o', 'ppid=', '-p', String(pid)], { encoding: 'utf8' }).trim());
+    return Number.isInteger(ppid) ? ppid : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Whether `pid` is a Node.js process (a data folder written before the owner file existed). */
+function isNodeProcess(pid: number): boolean {
+  try {
+    return path.basename(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0]).startsWith('node');
+  } catch {
+    return false;
+  }
+}
+
+/** The data folder's postmaster belongs to a server that still runs: this start must not take it. */
+export class DataDirInUseError extends Error {
+  readonly code = 'DATA_DIR_IN_USE';
+  constructor(
+    readonly dataDir: string,
+    readonly ownerPid: number,
+  ) {
+    super(
+      `另一个交流实例正在使用数据目录 ${dataDir}（进程 ${ownerPid}）。请先停止它；` +
+        `如需同时运行多个实例，请为每个实例设置不同的 JIAOLIU_DATA_DIR，或共用外部 PostgreSQL（DATABASE_URL）`,
+    );
+    this.name = 'DataDirInUseError';
+  }
+}
+
 /**
- * A postmaster still running on `dataDir` (its server was killed with SIGKILL and nothing
- * stopped it) is stopped with a fast shutdown, so that this start can take the folder. Only a
- * live process that is a postgres on this very folder is touched; a stale postmaster.pid of a
- * dead process is left to PostgreSQL, which removes it itself.
+ * A postmaster still running on `dataDir` whose server was killed (SIGKILL, where nothing tied
+ * PostgreSQL to it) is stopped with a fast shutdown, so that this start can take the folder.
+ * Only a live process that is a postgres on this very folder is touched; a stale postmaster.pid
+ * of a dead process is left to PostgreSQL, which removes it itself. A postmaster whose parent
+ * is still the server that started it (the pid in the owner file: a killed server's postmaster
+ * has been handed to init or a subreaper) belongs to a running instance: DataDirInUseError.
  */
 export async function stopOrphan(dataDir: string): Promise<OrphanPostgres | null> {
   let lines: string[];
@@ -330,6 +390,10 @@ export async function stopOrphan(dataDir: string): Promise<OrphanPostgres | null
   if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || !processAlive(pid)) return null;
   // The pid may have been reused since: it must be a postgres whose data folder is this one.
   if (!isPostgresOn(pid, dataDir) || path.resolve(lines[1] ?? '') !== path.resolve(dataDir)) return null;
+  const parent = parentPid(pid);
+  const owner = readOwner(dataDir);
+  const serverAlive = owner !== null ? parent === owner : parent !== null && parent !== 1 && isNodeProcess(parent);
+  if (parent !== null && serverAlive && processAlive(parent)) throw new DataDirInUseError(dataDir, parent);
   try {
     process.kill(pid, 'SIGINT'); // fast shutdown: open transactions roll back, a checkpoint is written
   } catch {

@@ -9,7 +9,8 @@ import { startServerProcess, type ServerProcess } from '../../helpers/serverProc
 /**
  * `npm start` with the embedded PostgreSQL (no DATABASE_URL) after the server was killed with
  * SIGKILL: the postmaster ends with its parent, and one left running anyway (where the kernel
- * cannot tie it to its parent) is found at the next start and stopped, and the start succeeds.
+ * cannot tie it to its parent) is found at the next start and stopped, and the start succeeds;
+ * one whose server still runs is not an orphan: a second start on its folder is refused.
  */
 const fixture = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'orphanPostgres.ts');
 const dataRoot = path.dirname(tempDataDir('jiaoliu-orphan-'));
@@ -93,5 +94,23 @@ describe('embedded PostgreSQL after a killed server', () => {
     expect(note!.msg).toContain('遗留的嵌入式 PostgreSQL');
     expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
     expect(await server.stop('SIGTERM')).toBe(0);
+  }, 180_000);
+
+  it('refuses a second start on a data folder whose server still runs, and leaves that server serving', async () => {
+    const first = await start();
+    const pid = postmasterPid();
+
+    const error = (await start().catch((e: unknown) => e)) as Error;
+    expect(error).toBeInstanceOf(Error);
+    expect(error.message).toContain(`另一个交流实例正在使用数据目录 ${postgresDir}（进程 ${first.child.pid}）`);
+
+    // The first server's database was not touched: same postmaster, and it still answers.
+    expect(processAlive(pid)).toBe(true);
+    expect(postmasterPid()).toBe(pid);
+    expect((await fetch(`${first.url}/readyz`)).status).toBe(200);
+    const answer = await fetch(`${first.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ viewer { id } }' }) });
+    expect(answer.status).toBe(200);
+    expect(await answer.json()).toEqual({ data: { viewer: null } });
+    expect(await first.stop('SIGTERM')).toBe(0);
   }, 180_000);
 });
