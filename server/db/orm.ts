@@ -55,15 +55,35 @@ export async function openOrm(databaseUrl: string, log?: OrmLog): Promise<MikroO
 /** Key of the advisory lock held while one instance migrates or loads start-up data ("jiao" in ASCII). */
 const STARTUP_LOCK = 0x6a69616f;
 
+/** How long start-up waits for its lock connection before it gives up. */
+const STARTUP_CONNECT_TIMEOUT_MS = 10_000;
+
+/** host:port/database of a connection URL, without user or password (for messages). */
+function databaseAddress(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.host}${parsed.pathname}`;
+  } catch {
+    return '(DATABASE_URL)';
+  }
+}
+
 /**
  * Runs `work` while holding a PostgreSQL advisory lock, on a connection of its own (the ORM's
  * pool may hand each statement a different one). Instances starting together on one database
  * take turns: the first migrates, the others then find nothing left to do. The lock goes with
  * the connection, so a process that dies holding it does not block the others.
  */
-export async function withStartupLock<T>(orm: MikroORM, work: () => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: orm.config.get('clientUrl') });
-  await client.connect();
+export async function withStartupLock<T>(orm: MikroORM, work: () => Promise<T>, options: { connectTimeoutMs?: number } = {}): Promise<T> {
+  const connectTimeoutMs = options.connectTimeoutMs ?? STARTUP_CONNECT_TIMEOUT_MS;
+  const clientUrl = orm.config.get('clientUrl')!;
+  // pg waits forever for an address that never answers: a start must fail, and say where.
+  const client = new pg.Client({ connectionString: clientUrl, connectionTimeoutMillis: connectTimeoutMs });
+  try {
+    await client.connect();
+  } catch (error) {
+    throw new Error(`无法连接数据库 ${databaseAddress(clientUrl)}（${connectTimeoutMs / 1000} 秒内未连上）：${(error as Error).message}`, { cause: error });
+  }
   try {
     await client.query('select pg_advisory_lock($1)', [STARTUP_LOCK]);
     try {

@@ -1,13 +1,14 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import type { MikroORM } from '@mikro-orm/postgresql';
+import { MikroORM } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../../server/app.js';
 import { loadConfig } from '../../../server/config.js';
 import { startEmbeddedPostgres, tempDataDir, type EmbeddedDatabase } from '../../../server/db/embedded.js';
-import { migrate, openOrm } from '../../../server/db/orm.js';
+import { migrate, openOrm, ormOptions, withStartupLock } from '../../../server/db/orm.js';
 import { PasswordHasher } from '../../../server/modules/accounts/passwords.js';
 import { loadDemoData } from '../../../seeds/demo.js';
 import { loadDemoChat } from '../../../seeds/demoChat.js';
@@ -134,4 +135,30 @@ describe('PostgreSQL going away and coming back', () => {
     expect(bodies).toContainEqual({ id: before.sendMessage.id, body: '数据库重启前的消息', clientMessageId: 'recovery-before-0001' });
     expect(bodies.map((m: any) => m.clientMessageId)).not.toContain('recovery-during-0001');
   }, 60_000);
+});
+
+describe('a database that never answers at start-up', () => {
+  it('fails the start-up lock with a clear error instead of waiting forever', async () => {
+    // Accepts TCP connections and says nothing, as a filtered or hung server does.
+    const sockets: net.Socket[] = [];
+    const silent = net.createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as net.AddressInfo).port;
+    const url = `postgresql://jiaoliu:secret-password@127.0.0.1:${port}/jiaoliu`;
+    const silentOrm = await MikroORM.init({ ...ormOptions(url), connect: false });
+    try {
+      let ran = false;
+      const started = Date.now();
+      const error = (await withStartupLock(silentOrm, async () => (ran = true), { connectTimeoutMs: 500 }).catch((e: unknown) => e)) as Error;
+      expect(error).toBeInstanceOf(Error);
+      expect(error.message).toContain(`无法连接数据库 127.0.0.1:${port}/jiaoliu（0.5 秒内未连上）`);
+      expect(error.message).not.toContain('secret-password');
+      expect(Date.now() - started).toBeLessThan(5000);
+      expect(ran).toBe(false);
+    } finally {
+      await silentOrm.close(true);
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  }, 20_000);
 });
