@@ -1,5 +1,6 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import os from 'node:os';
@@ -27,6 +28,7 @@ const run = promisify(execFile);
 const repo = path.resolve(import.meta.dirname, '../../..');
 const NGINX = process.env.NGINX || '/usr/sbin/nginx';
 const CLIENT_ADDRESS = '127.0.0.2';
+const DRAIN_MS = 1500;
 
 let tmp: string;
 let install: string;
@@ -131,7 +133,7 @@ beforeAll(async () => {
   const { command, env } = unitCommand();
   expect(env.NODE_ENV).toBe('production');
   expect(command.slice(-1)[0]).toBe(path.join(install, 'dist/server/main.js'));
-  const serverEnv = { ...env, PORT: undefined, HOST: undefined, DATABASE_URL: databaseUrl, REDIS_URL: redis.url, JIAOLIU_DATA_DIR: path.join(tmp, 'data'), DOWNLOAD_LINK_SECRET: 'nginx-test-secret' };
+  const serverEnv = { ...env, PORT: undefined, HOST: undefined, DATABASE_URL: databaseUrl, REDIS_URL: redis.url, JIAOLIU_DATA_DIR: path.join(tmp, 'data'), DOWNLOAD_LINK_SECRET: 'nginx-test-secret', SHUTDOWN_DRAIN_MS: String(DRAIN_MS) };
   servers.push(...(await Promise.all([0, 1].map(() => startServerProcess({ command, env: serverEnv })))));
 
   const httpsPort = await freePort();
@@ -291,4 +293,59 @@ describe('production deployment behind nginx with TLS', () => {
   it('spreads requests over both instances', () => {
     for (const server of servers) expect(server.output()).toContain('"url":"/graphql"');
   });
+
+  it('refuses /metrics and the health endpoints to clients, a forged X-Forwarded-For included; they answer on the instances\' own ports', async () => {
+    // A client claiming to be loopback must not pass the default METRICS_ALLOW, however the path is spelled.
+    for (const spelling of ['/metrics', '/metrics/', '/METRICS', '/%6detrics', '//metrics', '/readyz', '/healthz', '/livez']) {
+      const answer = await request(`${base}${spelling}`, { headers: { 'x-forwarded-for': '127.0.0.1' } });
+      expect(answer.status, spelling).toBe(403);
+      expect(answer.body.toString()).not.toContain('jiaoliu_');
+    }
+    expect((await request(`${base}/metrics?format=text`)).status).toBe(403);
+    // Prometheus and the probes on this host read each instance directly.
+    const direct = await fetch(`${servers[0].url}/metrics`);
+    expect(direct.status).toBe(200);
+    expect(await direct.text()).toContain('jiaoliu_http_requests_total');
+    expect((await fetch(`${servers[0].url}/readyz`)).status).toBe(200);
+  });
+
+  it('an instance stopped with SIGTERM drains: its responses close their connections, and requests through nginx, mutations included, keep succeeding', async () => {
+    const login = await graphql(LOGIN, { l: 'chenjing', p: DEMO_PASSWORD });
+    expect(login.json.errors).toBeUndefined();
+    const cookie = ([] as string[]).concat(login.headers['set-cookie'] ?? [])[0].split(';')[0];
+    const [{ conversation_id: conversationId }] = (await db!.query<{ conversation_id: string }>(`select conversation_id from chat_group where name = '政务服务工作交流'`)).rows;
+    const SEND = `mutation($c: ID!, $b: String!, $k: String!) { sendMessage(conversationId: $c, body: $b, clientMessageId: $k) { id } }`;
+
+    const stopping = servers[1];
+    const stopped = stopping.stop('SIGTERM');
+    await new Promise((r) => setTimeout(r, 300));
+    // Straight to the instance, on a kept-alive connection: not ready, and the connection is closed after the answer.
+    const agent = new http.Agent({ keepAlive: true });
+    const direct = await new Promise<http.IncomingMessage>((resolve, reject) => http.get({ host: '127.0.0.1', port: stopping.port, path: '/readyz', agent }, resolve).on('error', reject));
+    direct.resume();
+    expect(direct.statusCode).toBe(503);
+    expect(direct.headers.connection).toBe('close');
+    agent.destroy();
+
+    // Through nginx, across the rest of the drain, the close and after: every request is answered.
+    const failures: string[] = [];
+    let sent = 0;
+    let exited = false;
+    void stopped.then(() => (exited = true));
+    const until = Date.now() + DRAIN_MS + 2000;
+    while (Date.now() < until || !exited) {
+      const k = `nginx-drain-${sent++}`;
+      const answer = await graphql(SEND, { c: conversationId, b: `停止期间的消息 ${k}`, k }, { cookie });
+      if (answer.status !== 200 || answer.json.errors) failures.push(`${k}: ${answer.status} ${JSON.stringify(answer.json.errors)}`);
+      const page = await request(`${base}/`);
+      if (page.status !== 200) failures.push(`GET /: ${page.status}`);
+      await new Promise((r) => setTimeout(r, 80));
+      if (Date.now() > until + 20_000) break;
+    }
+    expect(await stopped).toBe(0);
+    expect(failures).toEqual([]);
+    expect(sent).toBeGreaterThan(10);
+    const { rows } = await db!.query<{ n: string }>(`select count(*) as n from message where client_message_id like 'nginx-drain-%'`);
+    expect(Number(rows[0].n)).toBe(sent);
+  }, 60_000);
 });
