@@ -45,6 +45,8 @@ export async function buildApp(config: Config, orm: MikroORM, options: BuildOpti
     ...(options.logger ? { loggerInstance: options.logger } : { logger: loggerOptions(config.logLevel, options.logStream) }),
     trustProxy: trustProxyOption(config.trustProxy),
     bodyLimit: 1024 * 1024,
+    // A request that slips in while the listener closes is served (the pool closes after), not refused with a 503 nginx would not retry for a POST.
+    return503OnClosing: false,
   });
   // One instance alone, or several sharing one bus and presence through Redis (REDIS_URL).
   const realtime = await createRealtime(config, orm, app.log);
