@@ -47,12 +47,16 @@ export interface Config {
     /** Largest estimated cost (fields times the page sizes around them) of one operation (graphql/cost.ts). */
     maxCost: number;
   };
-  /** Per-minute limits on mutations and uploads, per person and per address (0 = off); shared through Redis. */
+  /**
+   * Per-minute limits (0 = off), shared through Redis: a signed-in request counts against its
+   * person only, a request without a session (login, registration) against its address, so that
+   * an office behind one NAT address is not throttled as one. Uploads need a session.
+   */
   rateLimit: {
     mutationsPerUser: number;
+    /** Mutations without a session, per address. */
     mutationsPerAddress: number;
     uploadsPerUser: number;
-    uploadsPerAddress: number;
   };
   realtime: {
     /** A WebSocket that sends no connection_init within this time is closed. */
@@ -89,7 +93,7 @@ export interface Config {
 }
 
 /** Load generators (tests/bench) send from one address far faster than a person. */
-export const NO_RATE_LIMITS: Config['rateLimit'] = { mutationsPerUser: 0, mutationsPerAddress: 0, uploadsPerUser: 0, uploadsPerAddress: 0 };
+export const NO_RATE_LIMITS: Config['rateLimit'] = { mutationsPerUser: 0, mutationsPerAddress: 0, uploadsPerUser: 0 };
 
 function int(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -149,7 +153,6 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
       mutationsPerUser: int('RATE_LIMIT_MUTATIONS_PER_MINUTE', 120),
       mutationsPerAddress: int('RATE_LIMIT_MUTATIONS_PER_ADDRESS_PER_MINUTE', 600),
       uploadsPerUser: int('RATE_LIMIT_UPLOADS_PER_MINUTE', 30),
-      uploadsPerAddress: int('RATE_LIMIT_UPLOADS_PER_ADDRESS_PER_MINUTE', 120),
     },
     realtime: {
       wsInitTimeoutMs: int('WS_INIT_TIMEOUT_MS', 5000),

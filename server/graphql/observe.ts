@@ -1,4 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { OperationDefinitionNode } from 'graphql';
+import type { MercuriusContext } from 'mercurius';
 import { getOperationAST, type DocumentNode } from './graphqlModule.js';
 import { bindLog } from '../logging.js';
 import { AppError } from '../errors.js';
@@ -8,13 +10,27 @@ import { countSubscription } from '../metrics/registry.js';
  * What the request logs and /metrics know of a GraphQL request over HTTP: its operation
  * (name and type) and its outcome ("ok" or the first error's extensions.code). Operation names
  * come from the client: a log line carries it as sent (cut to 64 characters); a metric label
- * only a name of the usual form, and only the first MAX_NAMES distinct ones.
+ * only a name of the usual form that has already run successfully for a signed-in person, and
+ * only the first MAX_NAMES such names. Anonymous requests and failing documents therefore cannot
+ * fill the label slots with names of their own: until then their names count as "(other)".
  */
-export interface OperationInfo {
-  /** The name as a metric label: a valid name, or (anonymous) / (invalid) / (other) / (unparsed). */
-  label: string;
-  type: string;
-  outcome: string | null;
+export class OperationInfo {
+  outcome: string | null = null;
+
+  constructor(
+    /** The name as sent when it has the usual form, else null. */
+    private readonly name: string | null,
+    /** (anonymous) or (invalid) when the name cannot be a label at all. */
+    private readonly fallback: string | null,
+    readonly type: string,
+    /** A signed-in viewer ran it (set in preExecution). */
+    private readonly authenticated: boolean,
+  ) {}
+
+  /** Read once the response is sent: a success of a signed-in viewer may claim a label slot. */
+  get label(): string {
+    return this.fallback ?? operationLabel(this.name!, this.authenticated && this.outcome === null);
+  }
 }
 
 declare module 'fastify' {
@@ -28,21 +44,29 @@ const NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 const MAX_NAMES = 200;
 const labels = new Set<string>();
 
-/** A client-chosen name as a bounded label; the parenthesised labels cannot be operation names. */
-export function operationLabel(name: string | null | undefined): string {
-  if (!name) return '(anonymous)';
-  if (!NAME.test(name)) return '(invalid)';
+/**
+ * A valid name's metric label: the name once known; a name not yet known becomes known only when
+ * `mayClaim` (it ran successfully for a signed-in person) and slots remain, else "(other)".
+ */
+function operationLabel(name: string, mayClaim: boolean): string {
   if (labels.has(name)) return name;
-  if (labels.size >= MAX_NAMES) return '(other)';
+  if (!mayClaim || labels.size >= MAX_NAMES) return '(other)';
   labels.add(name);
   return name;
 }
 
-function record(reply: FastifyReply | undefined, name: string | null | undefined, type: string): OperationInfo | null {
+/** (anonymous) or (invalid) for a name that cannot be a label, else null. */
+function unlabelled(name: string | null | undefined): string | null {
+  if (!name) return '(anonymous)';
+  return NAME.test(name) ? null : '(invalid)';
+}
+
+function record(reply: FastifyReply | undefined, name: string | null | undefined, type: string, authenticated: boolean): OperationInfo | null {
   const request = reply?.request;
   if (!request || request.ws) return null;
   if (!request.graphqlOperation) {
-    request.graphqlOperation = { label: operationLabel(name), type, outcome: null };
+    const fallback = unlabelled(name);
+    request.graphqlOperation = new OperationInfo(fallback ? null : name!, fallback, type, authenticated);
     bindLog(request.log, { operation: name ? name.slice(0, 64) : null });
   }
   return request.graphqlOperation;
@@ -59,13 +83,30 @@ function declaredOperation(reply: FastifyReply): { name: string | null; type: st
   return { name, type: match?.[1] ?? '(unparsed)' };
 }
 
+const chosen = new WeakMap<object, OperationDefinitionNode | null>();
+
+/**
+ * The operation a request executes (graphql-js's getOperationAST with the request's
+ * operationName), chosen once per request for every preExecution hook. Keyed by the context
+ * object, which mercurius makes per request (over WebSocket, per operation).
+ */
+export function executedOperation(document: DocumentNode, context: MercuriusContext): OperationDefinitionNode | null {
+  let operation = chosen.get(context);
+  if (operation === undefined) {
+    const request = context.reply?.request;
+    const name = (request?.body as { operationName?: unknown } | undefined)?.operationName ?? (request?.query as { operationName?: unknown } | undefined)?.operationName;
+    operation = getOperationAST(document, typeof name === 'string' ? name : undefined) ?? null;
+    chosen.set(context, operation);
+  }
+  return operation;
+}
+
 /** Records the operation of every executed HTTP GraphQL request (preExecution runs also for cached documents). */
 export function observeGraphQL(app: FastifyInstance): void {
   app.decorateRequest('graphqlOperation', null);
   app.graphql.addHook('preExecution', (_schema, document: DocumentNode, context) => {
-    const body = context.reply?.request.body as { operationName?: unknown } | undefined;
-    const operation = getOperationAST(document, typeof body?.operationName === 'string' ? body.operationName : undefined);
-    record(context.reply, operation?.name?.value, operation?.operation ?? '(unparsed)');
+    const operation = executedOperation(document, context);
+    record(context.reply, operation?.name?.value, operation?.operation ?? '(unparsed)', Boolean(context.domain?.actor));
   });
 }
 
@@ -75,7 +116,7 @@ export function noteOutcome<T extends { response: unknown }>(context: { reply?: 
   if (reply?.request && !reply.request.ws) {
     const info = reply.request.graphqlOperation ?? (() => {
       const declared = declaredOperation(reply);
-      return record(reply, declared.name, declared.type);
+      return record(reply, declared.name, declared.type, false);
     })();
     const errors = (formatted.response as { errors?: Array<{ extensions?: { code?: unknown } }> }).errors;
     const code = errors?.[0]?.extensions?.code;
@@ -86,18 +127,19 @@ export function noteOutcome<T extends { response: unknown }>(context: { reply?: 
 
 /**
  * A subscription's start over WebSocket: counted by operation and outcome, and logged on the
- * socket's logger (which carries the user id once the subscriber is known).
+ * socket's logger (which carries the user id once the subscriber is known). `subscribe`
+ * authenticates the subscriber first, so a start that succeeds may claim a label for its name.
  */
 export async function observedSubscribe<T>(operationName: string | undefined, log: { info: (obj: object, msg: string) => void } | undefined, subscribe: () => Promise<T>): Promise<T> {
-  const label = operationLabel(operationName);
+  const label = (ok: boolean) => unlabelled(operationName) ?? operationLabel(operationName!, ok);
   try {
     const result = await subscribe();
-    countSubscription(label, 'ok');
+    countSubscription(label(true), 'ok');
     log?.info({ event: 'ws_subscribe', operation: operationName?.slice(0, 64) ?? null }, 'subscription started');
     return result;
   } catch (error) {
     const code = error instanceof AppError ? error.code : 'INTERNAL_SERVER_ERROR';
-    countSubscription(label, code);
+    countSubscription(label(false), code);
     log?.info({ event: 'ws_subscribe', operation: operationName?.slice(0, 64) ?? null, code }, 'subscription refused');
     throw error;
   }

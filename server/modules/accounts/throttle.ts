@@ -8,27 +8,29 @@ import { rateLimited } from '../../errors.js';
  * - per (login name, address): failures from that address since its last success there, within
  *   the window, refuse that address for that name (the owner elsewhere is not affected);
  * - per address: failures within the window refuse further tries from there, whatever the name;
- * - per login name, from anywhere: each failure beyond `slowdownAfterFailures` since the last
- *   success makes the next attempt wait longer (doubling, at most `maxSlowdownMs`), so that
- *   guessing from many addresses is slow, while the owner still signs in after the wait.
+ * - per login name, from anywhere: beyond `slowdownAfterFailures` failures since the last
+ *   success, the next attempt is allowed only some time after the latest failure (250 ms,
+ *   doubling, at most `maxSlowdownMs`); an earlier one is answered RATE_LIMITED with
+ *   retryAfterSeconds and not recorded. Guesses from many addresses, parallel or not, thus get
+ *   one verification per interval between them, while the owner still signs in after it.
  *
  * Check and record happen in one transaction under advisory locks on the name and the
  * address, and the attempt is recorded as a failure *before* the password is verified
- * (then marked succeeded). Parallel guesses therefore cannot all pass the check at once.
- * The wait happens after that transaction, holding no lock and no connection.
+ * (then marked succeeded). Parallel guesses therefore cannot all pass the check at once, and
+ * none sleeps holding a request.
  */
 export async function beginLoginAttempt(em: EntityManager, config: Config, loginName: string, ip: string): Promise<string> {
   const { windowMinutes, maxFailuresPerAccount, maxFailuresPerAddress } = config.login;
   const name = loginName.slice(0, 300);
   const address = ip.slice(0, 64);
-  const { id, accountFailures } = await em.fork().transactional(async (tem) => {
+  return em.fork().transactional(async (tem) => {
     // Fixed order (name, then address) so that two requests never wait on each other crosswise.
     await tem.execute(`select pg_advisory_xact_lock(hashtext('login-name:' || ?)), pg_advisory_xact_lock(hashtext('login-ip:' || ?))`, [name, address]);
-    const [row] = await tem.execute<Array<{ account_failures: string; pair_failures: string; pair_oldest: Date | null; address_failures: string; address_oldest: Date | null }>>(
+    const [row] = await tem.execute<Array<{ account_failures: string; account_last: Date | null; db_now: Date; pair_failures: string; pair_oldest: Date | null; address_failures: string; address_oldest: Date | null }>>(
       `with recent as (
          select ip, succeeded, at from login_attempt where login_name = ? and at > now() - make_interval(mins => ?)
        ), account as (
-         select count(*) as n from recent
+         select count(*) as n, max(at) as last from recent
           where not succeeded and at > coalesce((select max(at) from recent where succeeded), '-infinity')
        ), pair as (
          select count(*) as n, min(at) as oldest from recent
@@ -37,7 +39,7 @@ export async function beginLoginAttempt(em: EntityManager, config: Config, login
          select count(*) as n, min(at) as oldest from login_attempt
           where ip = ? and not succeeded and at > now() - make_interval(mins => ?)
        )
-       select account.n as account_failures, pair.n as pair_failures, pair.oldest as pair_oldest,
+       select account.n as account_failures, account.last as account_last, clock_timestamp() as db_now, pair.n as pair_failures, pair.oldest as pair_oldest,
               address.n as address_failures, address.oldest as address_oldest
          from account, pair, address`,
       [name, windowMinutes, address, address, address, windowMinutes],
@@ -52,18 +54,22 @@ export async function beginLoginAttempt(em: EntityManager, config: Config, login
       const seconds = retryAfter(row.pair_oldest);
       throw rateLimited(`该账号在您所在网络登录失败次数过多，已暂停从此处登录，请 ${Math.ceil(seconds / 60)} 分钟后再试`, seconds);
     }
+    // The name's next allowed attempt: the latest failure (in-flight attempts count) plus the slow-down.
+    const interval = loginSlowdownMs(config, Number(row.account_failures));
+    const early = row.account_last ? new Date(row.account_last).getTime() + interval - new Date(row.db_now).getTime() : 0;
+    if (interval > 0 && early > 0) {
+      const seconds = Math.max(1, Math.ceil(early / 1000));
+      throw rateLimited(`该账号登录失败次数过多，请 ${seconds} 秒后再试`, seconds);
+    }
     const [inserted] = await tem.execute<Array<{ id: string }>>(
       `insert into login_attempt (login_name, ip, succeeded, at) values (?, ?, false, now()) returning id`,
       [name, address],
     );
-    return { id: String(inserted.id), accountFailures: Number(row.account_failures) };
+    return String(inserted.id);
   });
-  const wait = loginSlowdownMs(config, accountFailures);
-  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-  return id;
 }
 
-/** The wait before verifying a password, given the name's failures since its last success. */
+/** How long after the name's latest failure its next attempt may come, given its failures since its last success. */
 export function loginSlowdownMs(config: Config, accountFailures: number): number {
   const { slowdownAfterFailures, maxSlowdownMs } = config.login;
   const beyond = accountFailures - slowdownAfterFailures;

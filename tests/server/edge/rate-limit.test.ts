@@ -1,10 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { sql } from '../../helpers/demo.js';
 import { SAMPLES } from '../../helpers/files.js';
 import { Client, DEMO_PASSWORD } from '../../helpers/graphql.js';
 import { startRedis, type TestRedis } from '../../helpers/redis.js';
 import { loadConfig, type Config } from '../../../server/config.js';
+import { RateLimiter } from '../../../server/edge/rateLimit.js';
+import { AppError } from '../../../server/errors.js';
 
 const limits = (overrides: Partial<Config['rateLimit']>): Config['rateLimit'] => ({ ...loadConfig().rateLimit, ...overrides });
 
@@ -57,14 +60,14 @@ describe('mutations per person', () => {
   });
 });
 
-describe('mutations per address', () => {
+describe('mutations per address, without a session', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await startTestApp({ trustProxy: true, rateLimit: limits({ mutationsPerUser: 1000, mutationsPerAddress: 4 }) });
   });
   afterAll(() => t.close());
 
-  it('limits an address whoever signs in from it, and not other addresses', async () => {
+  it('limits anonymous mutations (login, registration) from an address, and not other addresses', async () => {
     for (let i = 0; i < 4; i++) expect((await gql(t, `mutation { noop }`, { address: '203.0.113.7' })).errors).toBeUndefined();
     const refused = await gql(t, `mutation { noop }`, { address: '203.0.113.7' });
     expect(refused.status).toBe(429);
@@ -73,12 +76,22 @@ describe('mutations per address', () => {
     expect((await gql(t, `mutation { login(loginName: "lijinsong", password: "${DEMO_PASSWORD}") { token } }`, { address: '203.0.113.7' })).errors?.[0].extensions.code).toBe('RATE_LIMITED');
     expect((await gql(t, `mutation { noop }`, { address: '198.51.100.20' })).errors).toBeUndefined();
   });
+
+  it('does not limit signed-in people behind that address together (an office behind one NAT address)', async () => {
+    for (let i = 0; i < 5; i++) await gql(t, `mutation { noop }`, { address: '203.0.113.8' });
+    expect((await gql(t, `mutation { noop }`, { address: '203.0.113.8' })).errors?.[0].extensions.code).toBe('RATE_LIMITED');
+    const [li, cheng] = await Promise.all([tokenOf(t, 'lijinsong'), tokenOf(t, 'chengyong')]);
+    for (let i = 0; i < 6; i++) {
+      expect((await gql(t, `mutation { noop }`, { token: li, address: '203.0.113.8' })).errors).toBeUndefined();
+      expect((await gql(t, `mutation { a: noop b: noop }`, { token: cheng, address: '203.0.113.8' })).errors).toBeUndefined();
+    }
+  });
 });
 
 describe('uploads', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp({ rateLimit: limits({ uploadsPerUser: 2, uploadsPerAddress: 1000 }) });
+    t = await startTestApp({ rateLimit: limits({ uploadsPerUser: 2 }) });
   });
   afterAll(() => t.close());
 
@@ -124,6 +137,26 @@ describe('shared by instances through Redis', () => {
     }
     expect((await gql(a, `mutation { noop }`, { address: '192.0.2.44' })).errors?.[0].extensions.code).toBe('RATE_LIMITED');
     expect((await gql(b, `mutation { noop }`, { address: '192.0.2.44' })).errors?.[0].extensions.code).toBe('RATE_LIMITED');
+  });
+
+  it('counts a request with many aliased mutations in one Redis call, on a client it is given', async () => {
+    const client = new Redis(redis.url);
+    try {
+      const limiter = new RateLimiter({ mutationsPerUser: 0, mutationsPerAddress: 10, uploadsPerUser: 0 }, { warn: () => {} }, client);
+      await client.ping(); // connected: no handshake commands below
+      const sent = vi.spyOn(client, 'sendCommand');
+      await limiter.hit('mutation', null, '192.0.2.99', 8);
+      expect(sent.mock.calls.map(([command]) => command.name)).toEqual(['eval']);
+      expect(await client.get('jiaoliu-rate-mutation:ip:192.0.2.99')).toBe('8');
+      expect(await client.pttl('jiaoliu-rate-mutation:ip:192.0.2.99')).toBeGreaterThan(50_000);
+      const refused = await limiter.hit('mutation', null, '192.0.2.99', 3).catch((error: AppError) => error);
+      expect(refused).toBeInstanceOf(AppError);
+      expect((refused as AppError).code).toBe('RATE_LIMITED');
+      expect((refused as AppError).details.retryAfterSeconds).toBeLessThanOrEqual(60);
+      expect(sent.mock.calls.map(([command]) => command.name)).toEqual(['eval', 'get', 'pttl', 'evalsha']);
+    } finally {
+      client.disconnect();
+    }
   });
 
   it('lets mutations through while Redis is away, and counts again once it is back', async () => {

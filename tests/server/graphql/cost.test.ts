@@ -2,6 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { sql } from '../../helpers/demo.js';
 import { signedIn, type Client } from '../../helpers/graphql.js';
+import type { OperationDefinitionNode } from 'graphql';
+import { operationMeasure } from '../../../server/graphql/cost.js';
+import { parse, validate } from '../../../server/graphql/graphqlModule.js';
+import { validationRules } from '../../../server/graphql/rules.js';
 import { GROUP_FIELDS, MESSAGE_FIELDS, SUMMARY_FIELDS, USER_FIELDS } from '../../../web/src/chat/types.js';
 
 let t: TestApp;
@@ -60,5 +64,26 @@ describe('cost limit', () => {
       messages(first: $first) { edges { node { ${MESSAGE_FIELDS} } } } } }`;
     const { conversation } = await li.request(history, { id: conversationId, first: 100 });
     expect(conversation.messages.edges.length).toBeGreaterThan(0);
+  });
+});
+
+describe('one walk for breadth, cost and root fields', () => {
+  it('counts a mutation’s root fields through fragments (aliases each, __typename not), measured once at validation', () => {
+    const schema = t.app.graphql.schema;
+    const document = parse(`mutation M { a: noop ...F ... on Mutation { c: noop __typename } } fragment F on Mutation { b: noop d: noop }`);
+    expect(validate(schema, document, validationRules(t.config))).toEqual([]);
+    const operation = document.definitions[0] as OperationDefinitionNode;
+    const measure = operationMeasure(schema, document, operation);
+    expect(measure).toMatchObject({ rootFields: 4, fields: 5, aliases: 4, overBreadth: null });
+    // The rate limiter reads the measure validation took, rather than walking the document again.
+    expect(operationMeasure(schema, document, operation)).toBe(measure);
+    const unvalidated = parse(`mutation { a: noop b: noop }`);
+    expect(operationMeasure(schema, unvalidated, unvalidated.definitions[0] as OperationDefinitionNode).rootFields).toBe(2);
+  });
+
+  it('reports breadth and cost both when both are over, with their own messages', async () => {
+    const query = `{ ${Array.from({ length: 31 }, (_, i) => `g${i}: ${GROUPS_WITH_MEMBERS}`).join(' ')} }`;
+    const messages = (await li.errors(query)).map((e) => e.message);
+    expect(messages).toEqual([expect.stringContaining('别名过多'), expect.stringContaining('查询代价过高')]);
   });
 });

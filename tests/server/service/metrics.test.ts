@@ -171,6 +171,9 @@ describe('/metrics figures', () => {
 
   it('counts failing operations under their error code, and names only bounded labels', async () => {
     const samples0 = await scrape(t.url);
+    // "Send" has run for a signed-in person (the test before): its failures count under its name.
+    expect(await li.errorCode(SEND, { c: '00000000-0000-4000-8000-000000000000', b: 'x', k: 'nowhere-000' })).toBe('NOT_FOUND');
+    // Names that never ran successfully for a signed-in person do not get a label of their own.
     expect(await li.errorCode(`mutation SendNowhere { sendMessage(conversationId: "00000000-0000-4000-8000-000000000000", body: "x", clientMessageId: "nowhere-001") { id } }`)).toBe('NOT_FOUND');
     const anonymous = new Client(t.url);
     expect(await anonymous.errorCode(`query Mine { myGroups { id } }`)).toBe('UNAUTHENTICATED');
@@ -180,13 +183,29 @@ describe('/metrics figures', () => {
     await li.request(`{ ok }`);
     const after = await scrape(t.url);
     const delta = (series: string) => value(after, series) - value(samples0, series);
-    expect(delta('jiaoliu_graphql_operations_total{operation="SendNowhere",type="mutation",outcome="NOT_FOUND"}')).toBe(1);
-    expect(delta('jiaoliu_graphql_operations_total{operation="Mine",type="query",outcome="UNAUTHENTICATED"}')).toBe(1);
-    expect(delta('jiaoliu_graphql_operations_total{operation="Broken",type="query",outcome="GRAPHQL_VALIDATION_FAILED"}')).toBe(1);
-    expect(delta('jiaoliu_graphql_operation_duration_seconds_count{operation="Broken",result="error"}')).toBe(1);
+    expect(delta('jiaoliu_graphql_operations_total{operation="Send",type="mutation",outcome="NOT_FOUND"}')).toBe(1);
+    expect(delta('jiaoliu_graphql_operations_total{operation="(other)",type="mutation",outcome="NOT_FOUND"}')).toBe(1);
+    expect(delta('jiaoliu_graphql_operations_total{operation="(other)",type="query",outcome="UNAUTHENTICATED"}')).toBe(1);
+    expect(delta('jiaoliu_graphql_operations_total{operation="(other)",type="query",outcome="GRAPHQL_VALIDATION_FAILED"}')).toBe(1);
+    expect(delta('jiaoliu_graphql_operation_duration_seconds_count{operation="(other)",result="error"}')).toBe(3);
     expect(delta('jiaoliu_graphql_operations_total{operation="(invalid)",type="query",outcome="ok"}')).toBe(1);
     expect(delta('jiaoliu_graphql_operations_total{operation="(anonymous)",type="query",outcome="ok"}')).toBe(1);
-    expect([...after.keys()].some((k) => k.includes(longName))).toBe(false);
+    const keys = [...after.keys()].join('\n');
+    for (const name of [longName, 'SendNowhere', 'Mine', 'Broken']) expect(keys).not.toContain(name);
+  });
+
+  it('gives a name a label only once it ran successfully for a signed-in person: anonymous junk cannot fill the slots', async () => {
+    const samples0 = await scrape(t.url);
+    const anonymous = new Client(t.url);
+    for (let i = 0; i < 5; i++) await anonymous.request(`query Junk${i} { ok }`);
+    const junk = await scrape(t.url);
+    expect(value(junk, 'jiaoliu_graphql_operations_total{operation="(other)",type="query",outcome="ok"}') - value(samples0, 'jiaoliu_graphql_operations_total{operation="(other)",type="query",outcome="ok"}')).toBe(5);
+    expect([...junk.keys()].some((k) => k.includes('Junk'))).toBe(false);
+    await li.request(`query Junk0 { ok }`);
+    await anonymous.request(`query Junk0 { ok }`);
+    const named = await scrape(t.url);
+    expect(value(named, 'jiaoliu_graphql_operations_total{operation="Junk0",type="query",outcome="ok"}')).toBe(2);
+    expect([...named.keys()].some((k) => k.includes('Junk1'))).toBe(false);
   });
 
   it('labels HTTP requests by route pattern, never by the raw URL', async () => {
