@@ -83,7 +83,7 @@ export async function buildApp(config: Config, orm: MikroORM, options: BuildOpti
   addGraphQLRetryAfter(app);
   app.setNotFoundHandler((_, reply) => reply.code(404).send({ errors: [{ message: '页面不存在', extensions: { code: 'NOT_FOUND' } }] }));
 
-  await registerHealth(app, { orm, storage, redisUrl: config.redisUrl });
+  await registerHealth(app, { orm, storage, bus });
   registerDrain(app); // before the WebSocket plugin: its preClose hook must run first
   await registerWebsocket(app, deps);
   await registerGraphQL(app, orm, deps, hub, bus.emitter);

@@ -1,8 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { Redis } from 'ioredis';
 import pg from 'pg';
-import { createRedis } from '../redis.js';
+import type { Bus } from '../realtime/bus.js';
 import type { ObjectStore } from '../storage/index.js';
 
 declare module 'fastify' {
@@ -24,8 +23,8 @@ export interface HealthCheck {
 export interface HealthOptions {
   orm: MikroORM;
   storage: ObjectStore;
-  /** REDIS_URL: when set, Redis must answer PING. */
-  redisUrl: string | null;
+  /** The instance's bus: with Redis, both its connections must be up (channel subscribed) and answer PING. */
+  bus: Pick<Bus, 'status' | 'redis'>;
   /** Checks beyond the built-in ones (e.g. another area's bus). */
   extraChecks?: HealthCheck[];
   timeoutMs?: number;
@@ -43,7 +42,8 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
 
 /**
  * GET /livez: the process answers (no I/O; a load balancer restarts nothing on a database outage).
- * GET /readyz: the database (`select 1` on a connection of its own), Redis when configured (PING) and the object store answer
+ * GET /readyz: the database (`select 1` on a connection of its own), Redis when configured (the bus connected and
+ * subscribed, and its client answering PING) and the object store answer
  * within 2 s each, and the instance is not shutting down; 503 names what failed.
  * GET /healthz: an alias of /readyz (it checked the database before these existed).
  */
@@ -57,22 +57,24 @@ export async function registerHealth(app: FastifyInstance, options: HealthOption
   probe.on('error', () => {}); // an idle connection cut by the server: the next probe opens another
   app.addHook('onClose', async () => probe.end());
 
-  let redis: Redis | null = null;
   const checks: HealthCheck[] = [
     { name: 'database', failure: '数据库不可用', check: () => probe.query('select 1') },
     { name: 'storage', failure: '文件存储不可用', check: () => options.storage.health() },
   ];
-  const { redisUrl } = options;
-  if (redisUrl) {
+  const { bus } = options;
+  if (bus.redis) {
+    const redis = bus.redis;
+    // The bus's own connections, not one of the probe's: a dropped subscriber (events from other
+    // instances no longer arrive) makes the instance unready too.
     checks.push({
       name: 'redis',
       failure: 'Redis 不可用',
       check: async () => {
-        redis ??= createRedis(redisUrl, app.log, 'health');
+        const status = bus.status();
+        if (!status.redisConnected) throw new Error('bus not connected to redis');
         if ((await redis.ping()) !== 'PONG') throw new Error('unexpected PING answer');
       },
     });
-    app.addHook('onClose', async () => redis?.disconnect());
   }
   checks.push(...(options.extraChecks ?? []));
 

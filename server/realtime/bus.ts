@@ -20,7 +20,7 @@ export interface BusLog {
  * (not once per recipient); the other instances decode it once and emit it locally, so the
  * shared lane's per-payload cache works for payloads from Redis too. Local delivery never
  * waits on Redis: while Redis is away each instance keeps serving its own sockets, logs the
- * failed publishes, and ioredis reconnects and resubscribes by itself.
+ * failed publishes, and ioredis reconnects and the bus subscribes again.
  *
  * (mqemitter-redis was tried first: it delivers even local events only through Redis, one
  * message per topic, and packs payloads with msgpack, where Dates and views lose their types.)
@@ -31,11 +31,11 @@ export interface Bus {
   readonly instanceId: string;
   /** Emits `payload` on each topic here (unless `local` is false) and on every other instance. */
   deliver(topics: string[], payload: object, local?: boolean): void;
-  /** The Redis client for commands (presence), or null when alone. */
+  /** The Redis client for commands (presence, and rate limits may share it), or null when alone. */
   readonly redis: Redis | null;
   /** Called whenever the bus reconnects after losing Redis (events may have been missed). */
   onReconnect(listener: () => void): void;
-  /** For readiness and metrics: whether Redis is reachable (null: no Redis) and counters since start. */
+  /** For readiness and metrics: whether both connections answer and the channel is subscribed (null: no Redis), and counters since start. */
   status(): BusStatus;
   close(): Promise<void>;
 }
@@ -78,10 +78,12 @@ export async function redisBus(url: string, log: BusLog): Promise<Bus> {
   const emitter = mqemitter();
   const instanceId = randomUUID();
   const pub = createRedis(url, log, 'bus-pub');
-  const sub = createRedis(url, log, 'bus-sub');
+  // Subscribed by us on every 'ready' (below), not also by ioredis's auto-resubscribe.
+  const sub = createRedis(url, log, 'bus-sub', { autoResubscribe: false });
   const reconnectListeners: Array<() => void> = [];
   let closing = false;
   let lost = false;
+  let subscribed = false;
   const counts = { published: 0, received: 0, publishFailures: 0 };
 
   sub.on('message', (channel: string, text: string) => {
@@ -98,19 +100,25 @@ export async function redisBus(url: string, log: BusLog): Promise<Bus> {
     counts.received++;
     emitLocally(emitter, envelope.t, envelope.p as object);
   });
-  // Subscribing again on every (re)connection covers a Redis that was down at start too.
+  // Subscribed once per connection, on 'ready': that covers a Redis that was down at start too.
+  let firstAttempt: () => void = () => {};
+  const started = new Promise<void>((resolve) => (firstAttempt = resolve));
   sub.on('ready', () => {
     sub.subscribe(CHANNEL).then(
       () => {
+        subscribed = true;
+        firstAttempt();
         if (!lost) return;
         lost = false;
         log.info({ redis: 'bus' }, 'bus reconnected to redis: cross-instance delivery resumed');
         for (const listener of reconnectListeners) listener();
       },
-      (error: Error) => (countBusError('subscribe'), log.error({ err: error }, 'bus subscribe failed')),
+      (error: Error) => (countBusError('subscribe'), log.error({ err: error }, 'bus subscribe failed (retried on reconnect)')),
     );
   });
   sub.on('close', () => {
+    subscribed = false;
+    firstAttempt(); // Redis is away at start: the instance starts alone and joins when it returns
     if (closing || lost) return;
     lost = true;
     countBusError('connection');
@@ -130,7 +138,10 @@ export async function redisBus(url: string, log: BusLog): Promise<Bus> {
     failed = 0;
   };
 
-  await sub.subscribe(CHANNEL).catch((error: Error) => log.error({ err: error }, 'bus subscribe failed (retried on reconnect)'));
+  // Start on the bus when Redis answers at once; never wait long for one that does not.
+  let startTimer: NodeJS.Timeout | undefined;
+  await Promise.race([started, new Promise<void>((resolve) => (startTimer = setTimeout(resolve, 3000)))]);
+  clearTimeout(startTimer);
 
   return {
     emitter,
@@ -148,10 +159,12 @@ export async function redisBus(url: string, log: BusLog): Promise<Bus> {
         return;
       }
       counts.published++;
+      // Not connected (or not answering, see redis.ts): lost at once, nothing piles up in memory.
+      if (pub.status !== 'ready') return publishFailed(new Error(`redis not connected (${pub.status})`));
       pub.publish(CHANNEL, text).catch(publishFailed);
     },
     onReconnect: (listener) => reconnectListeners.push(listener),
-    status: () => ({ redisConnected: pub.status === 'ready' && sub.status === 'ready', ...counts }),
+    status: () => ({ redisConnected: pub.status === 'ready' && sub.status === 'ready' && subscribed, ...counts }),
     async close() {
       closing = true;
       await Promise.allSettled([sub.quit(), pub.quit()]);

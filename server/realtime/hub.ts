@@ -80,6 +80,10 @@ export function payloadsFor(view: ChatEventView, recipients: string[]): Array<[{
 }
 
 const END_SESSIONS = 'jiaoliu:end-sessions';
+/** After a Redis outage this instance's sockets reconnect spread over this long (no thundering herd). */
+const RESYNC_SPREAD_MS = 2000;
+/** People per statement when presence changes in bulk (a stop): well under PostgreSQL's 65535 parameters. */
+const CHUNK = 5000;
 
 interface LiveConnection {
   userId: string;
@@ -118,13 +122,19 @@ export class RealtimeHub implements RealtimePublisher, PresenceReader {
   /** Presence work under way (database and Redis): a stop waits for it before the pool closes. */
   private readonly pending = new Set<Promise<void>>();
   private stopped = false;
+  /** Closed by `resync` with 1012: they reconnect at once, so their presence is not handed over (no offline/online flap). */
+  private readonly resyncing = new WeakSet<LiveConnection>();
+  private readonly resyncTimers = new Set<NodeJS.Timeout>();
 
   constructor(
     private readonly bus: Bus,
     private readonly orm: MikroORM,
     private readonly presence: SharedPresence,
     private readonly log: BusLog,
+    /** The session's absolute age limit (SESSION_MAX_DAYS), as resolveSession checks it. */
+    private readonly sessionMaxDays: number,
   ) {
+    bus.onReconnect(() => void this.track(this.resync()));
     bus.emitter.on(END_SESSIONS, ((message: { payload: EndSessions }, done: () => void) => {
       const { userId, sessionIds, exceptSessionId } = message.payload;
       for (const connection of [...(this.connections.get(userId) ?? [])]) {
@@ -157,7 +167,7 @@ export class RealtimeHub implements RealtimePublisher, PresenceReader {
   start(): void {
     this.presence.start(
       () => this.connections.keys(),
-      (userId, lastSeen) => void this.track(this.presenceChanged(userId, false, lastSeen)),
+      (userId, lastSeen) => void this.track(this.presenceChanged([userId], false, lastSeen)),
     );
   }
 
@@ -169,9 +179,54 @@ export class RealtimeHub implements RealtimePublisher, PresenceReader {
   async stop(): Promise<void> {
     this.stopped = true;
     this.presence.stop();
+    for (const timer of this.resyncTimers) clearTimeout(timer);
+    this.resyncTimers.clear();
     const userIds = [...this.connections.keys()];
     this.connections.clear();
-    await Promise.all([...this.pending, ...userIds.map(async (userId) => (await this.presence.disconnected(userId)) && this.presenceChanged(userId, false))]);
+    // One batch for everyone (one Redis pipeline, three SQL statements), not a batch per person.
+    const handOver = async () => this.presenceChanged(await this.presence.changed(userIds, false), false);
+    await Promise.all([...this.pending, handOver()]);
+  }
+
+  /**
+   * After a Redis outage. Session ends and events published by other instances meanwhile never
+   * reached this one (Redis pub/sub keeps nothing). So: one query finds which of this instance's
+   * sockets still have a valid session (the conditions of resolveSession); the others close at
+   * once with 4401. The rest close with 1012 spread over RESYNC_SPREAD_MS: clients reconnect at
+   * once and catch up through chatEvents(after:), which fills the gap. If the query fails they
+   * all get 1012, and their sessions are checked again when they subscribe.
+   */
+  private async resync(): Promise<void> {
+    const live = [...this.connections.values()].flatMap((set) => [...set]);
+    if (this.stopped || !live.length) return;
+    let valid: Set<string> | null = null;
+    try {
+      const ids = [...new Set(live.map((c) => c.sessionId))];
+      const rows = await this.orm.em.fork().execute<Array<{ id: string }>>(
+        `select s.id from session s join app_user u on u.id = s.user_id
+          where s.id in (?) and s.expires_at > now() and s.created_at > now() - make_interval(days => ?) and u.status = 'active'`,
+        [ids, this.sessionMaxDays],
+      );
+      valid = new Set(rows.map((r) => r.id));
+    } catch (error) {
+      this.log.error({ err: error }, 'sessions not checked after the bus reconnected: every socket reconnects');
+    }
+    let ended = 0;
+    for (const connection of live) {
+      if (valid && !valid.has(connection.sessionId)) {
+        ended++;
+        connection.close(4401, 'session ended');
+        continue;
+      }
+      this.resyncing.add(connection);
+      const timer = setTimeout(() => {
+        this.resyncTimers.delete(timer);
+        connection.close(1012, 'Service Restart');
+      }, Math.floor(Math.random() * RESYNC_SPREAD_MS));
+      timer.unref();
+      this.resyncTimers.add(timer);
+    }
+    this.log.info({ redis: 'bus', sessionsEnded: ended, reconnecting: live.length - ended }, 'bus reconnected: ended sessions closed, other sockets reconnect to catch up');
   }
 
   private track(work: Promise<void>): Promise<void> {
@@ -202,9 +257,7 @@ export class RealtimeHub implements RealtimePublisher, PresenceReader {
     set.add(connection);
     // Still registered while stopping (a session end must reach it), but presence is handed over.
     if (set.size > 1 || this.stopped) return;
-    await this.track((async () => {
-      if (await this.presence.connected(connection.userId)) await this.presenceChanged(connection.userId, true);
-    })());
+    await this.track((async () => this.presenceChanged(await this.presence.changed([connection.userId], true), true))());
   }
 
   /** A person whose last connection anywhere closed goes offline (last seen stamped). */
@@ -212,9 +265,9 @@ export class RealtimeHub implements RealtimePublisher, PresenceReader {
     const set = this.connections.get(connection.userId);
     if (!set?.delete(connection) || set.size) return;
     this.connections.delete(connection.userId);
-    await this.track((async () => {
-      if (await this.presence.disconnected(connection.userId)) await this.presenceChanged(connection.userId, false);
-    })());
+    // Reconnecting after a resync: its presence entry stays until it reconnects or the TTL passes.
+    if (this.resyncing.has(connection)) return;
+    await this.track((async () => this.presenceChanged(await this.presence.changed([connection.userId], false), false))());
   }
 
   isLocal(userId: string): boolean {
@@ -232,26 +285,41 @@ export class RealtimeHub implements RealtimePublisher, PresenceReader {
   }
 
   /**
-   * Presence goes to everyone who shares a group with the user; going offline stamps last seen.
-   * Failures are logged here: presence never fails a subscription or a disconnect.
+   * Presence goes to everyone who shares a group with each user; going offline stamps last seen.
+   * Any number of users in three statements. Failures are logged here: presence never fails a
+   * subscription or a disconnect.
    */
-  async presenceChanged(userId: string, online: boolean, lastSeen?: Date): Promise<void> {
+  async presenceChanged(userIds: string[], online: boolean, lastSeen?: Date): Promise<void> {
+    if (!userIds.length) return;
     try {
       const em = this.orm.em.fork();
-      if (!online) await em.execute(`update app_user set last_seen_at = ? where id = ?`, [lastSeen ?? new Date(), userId]);
-      const [rows, people] = await Promise.all([
-        em.execute<Array<{ user_id: string }>>(
-          `select distinct b.user_id from group_member a join group_member b on b.group_id = a.group_id where a.user_id = ? and b.user_id <> ?`,
-          [userId, userId],
-        ),
-        loadPeople(em, [userId]),
-      ]);
-      const view: ChatEventView = { id: null, type: 'PRESENCE', conversationId: null, at: new Date(), message: null, user: people.get(userId) ?? null, readSeq: null, online, notification: null };
-      countPublished('PRESENCE');
-      if (rows.length) this.bus.deliver(rows.map((r) => userTopic(r.user_id)), { chatEvents: view });
+      for (let i = 0; i < userIds.length; i += CHUNK) {
+        const ids = userIds.slice(i, i + CHUNK);
+        if (!online) await em.execute(`update app_user set last_seen_at = ? where id in (?)`, [lastSeen ?? new Date(), ids]);
+        const [rows, people] = await Promise.all([
+          em.execute<Array<{ about: string; user_id: string }>>(
+            `select distinct a.user_id as about, b.user_id from group_member a join group_member b on b.group_id = a.group_id where a.user_id in (?) and b.user_id <> a.user_id`,
+            [ids],
+          ),
+          loadPeople(em, ids),
+        ]);
+        const watchers = new Map<string, string[]>();
+        for (const { about, user_id } of rows) {
+          const list = watchers.get(about);
+          if (list) list.push(user_id);
+          else watchers.set(about, [user_id]);
+        }
+        const at = new Date();
+        for (const userId of ids) {
+          countPublished('PRESENCE');
+          const to = watchers.get(userId);
+          const view: ChatEventView = { id: null, type: 'PRESENCE', conversationId: null, at, message: null, user: people.get(userId) ?? null, readSeq: null, online, notification: null };
+          if (to?.length) this.bus.deliver(to.map(userTopic), { chatEvents: view });
+        }
+      }
     } catch (error) {
       countBusError('presence');
-      this.log.error({ err: error, userId, online }, 'presence change not published');
+      this.log.error({ err: error, userIds: userIds.slice(0, 5), count: userIds.length, online }, 'presence change not published');
     }
   }
 }

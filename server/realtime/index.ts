@@ -29,7 +29,7 @@ export async function createRealtime(config: Config, orm: MikroORM, log: BusLog)
   // Presence asks the hub about this instance's sockets; the hub is built with the presence.
   const isLocal = (userId: string) => hub.isLocal(userId);
   const presence = bus.redis ? redisPresence(bus.redis, bus.instanceId, config.presenceTtlMs, log, isLocal) : localPresence(isLocal);
-  const hub: RealtimeHub = new RealtimeHub(bus, orm, presence, log);
+  const hub: RealtimeHub = new RealtimeHub(bus, orm, presence, log, config.sessionMaxDays);
   return {
     bus,
     hub,

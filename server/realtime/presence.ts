@@ -15,10 +15,12 @@ import type { BusLog } from './bus.js';
  * Redis, not a cluster.
  */
 export interface SharedPresence {
-  /** The person's first connection on this instance: whether they had none anywhere before. */
-  connected(userId: string): Promise<boolean>;
-  /** The person's last connection on this instance closed: whether they have none anywhere now. */
-  disconnected(userId: string): Promise<boolean>;
+  /**
+   * These people's first connection on this instance opened (`connected`), or their last one here
+   * closed: returns those whose presence changed, i.e. who had no connection anywhere before, or
+   * have none anywhere now. One round trip for any number of people (a stop hands over everyone).
+   */
+  changed(userIds: string[], connected: boolean): Promise<string[]>;
   /** Of these people, who has a connection on any instance. */
   onlineAmong(userIds: string[]): Promise<Set<string>>;
   /** Starts the heartbeat; `wentOffline` reports people whose last instance expired. */
@@ -29,8 +31,7 @@ export interface SharedPresence {
 /** One instance alone: its own sockets are all there is. */
 export function localPresence(isLocal: (userId: string) => boolean): SharedPresence {
   return {
-    connected: async () => true,
-    disconnected: async () => true,
+    changed: async (ids) => ids,
     onlineAmong: async (ids) => new Set(ids.filter(isLocal)),
     start: () => {},
     stop: () => {},
@@ -77,10 +78,9 @@ end
 return out`;
 
 export function redisPresence(redis: Redis, instanceId: string, ttlMs: number, log: BusLog, isLocal: (userId: string) => boolean): SharedPresence {
-  const args = (userId: string) => {
-    const now = Date.now();
-    return [USER_PREFIX + userId, EXPIRY, now, now + ttlMs, instanceId, `${userId} ${instanceId}`, ttlMs];
-  };
+  // Commands time out after 500 ms and a Redis that stopped answering drops to 'reconnecting'
+  // (server/redis.ts): every caller falls back at once instead of waiting on it.
+  const notReady = () => (redis.status === 'ready' ? null : new Error(`redis not connected (${redis.status})`));
   let timer: NodeJS.Timeout | null = null;
   let failing = false;
   const failed = (what: string) => (error: unknown) => {
@@ -90,6 +90,8 @@ export function redisPresence(redis: Redis, instanceId: string, ttlMs: number, l
   };
 
   async function beat(localUsers: () => Iterable<string>, wentOffline: (userId: string, lastSeen: Date) => void) {
+    const down = notReady();
+    if (down) throw down;
     const now = Date.now();
     const pipeline = redis.pipeline();
     for (const userId of localUsers()) {
@@ -109,25 +111,31 @@ export function redisPresence(redis: Redis, instanceId: string, ttlMs: number, l
   }
 
   return {
-    async connected(userId) {
+    async changed(userIds, connected) {
+      if (!userIds.length) return [];
       try {
-        return Number(await redis.eval(CONNECT, 2, ...args(userId))) === 0;
+        const down = notReady();
+        if (down) throw down;
+        const now = Date.now();
+        const pipeline = redis.pipeline();
+        for (const userId of userIds) pipeline.eval(connected ? CONNECT : DISCONNECT, 2, USER_PREFIX + userId, EXPIRY, now, now + ttlMs, instanceId, `${userId} ${instanceId}`, ttlMs);
+        const results = (await pipeline.exec()) ?? [];
+        return userIds.filter((_, i) => {
+          const [error, left] = results[i] ?? [new Error('no answer')];
+          if (error) throw error;
+          return Number(left) === 0;
+        });
       } catch (error) {
+        // Unknown elsewhere: as if alone (online on connect, offline when the last local socket closes).
         failed('update')(error);
-        return true;
-      }
-    },
-    async disconnected(userId) {
-      try {
-        return Number(await redis.eval(DISCONNECT, 2, ...args(userId))) === 0;
-      } catch (error) {
-        failed('update')(error);
-        return true;
+        return userIds;
       }
     },
     async onlineAmong(userIds) {
       if (!userIds.length) return new Set();
       try {
+        const down = notReady();
+        if (down) throw down;
         const now = Date.now();
         const pipeline = redis.pipeline();
         for (const id of userIds) pipeline.zcount(USER_PREFIX + id, now, '+inf');

@@ -12,6 +12,10 @@ export interface TestRedis {
   /** Kills it (SIGKILL when `crash`), keeping the port so `start` brings it back at the same URL. */
   stop: (crash?: boolean) => Promise<void>;
   start: () => Promise<void>;
+  /** SIGSTOP: the port still accepts connections but nothing answers (a black-holed Redis). */
+  pause: () => void;
+  /** SIGCONT after `pause`. */
+  resume: () => void;
   /** Stops it for good and removes its folder. */
   close: () => Promise<void>;
 }
@@ -47,6 +51,7 @@ export async function startRedis(): Promise<TestRedis> {
     await new Promise<void>((resolve) => {
       running.once('exit', () => resolve());
       running.kill(crash ? 'SIGKILL' : 'SIGTERM');
+      running.kill('SIGCONT'); // a paused server acts on SIGTERM only once it runs again
     });
   };
   await start();
@@ -55,6 +60,8 @@ export async function startRedis(): Promise<TestRedis> {
     port,
     start,
     stop,
+    pause: () => void child?.kill('SIGSTOP'),
+    resume: () => void child?.kill('SIGCONT'),
     close: async () => {
       await stop();
       fs.rmSync(dir, { recursive: true, force: true });

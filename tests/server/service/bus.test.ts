@@ -5,6 +5,10 @@ import { buildApp } from '../../../server/app.js';
 import { PersonView, UnitView } from '../../../server/modules/accounts/people.js';
 import { keyedView, type MessageView } from '../../../server/modules/chat/messageViews.js';
 import { decodeWire, encodeWire } from '../../../server/realtime/wire.js';
+import { randomUUID } from 'node:crypto';
+import { localBus } from '../../../server/realtime/bus.js';
+import { RealtimeHub } from '../../../server/realtime/hub.js';
+import type { SharedPresence } from '../../../server/realtime/presence.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { sql } from '../../helpers/demo.js';
 import { Client, signedIn } from '../../helpers/graphql.js';
@@ -182,5 +186,36 @@ describe('events from another instance', () => {
     } finally {
       await c.close();
     }
+  });
+
+  it('hands over a stopping hub\'s people in one batch: one presence call, one update, one members query', async () => {
+    const users = await sql<{ id: string }>(a.orm, `select id from app_user where status = 'active' order by id limit 40`);
+    expect(users.length).toBeGreaterThan(10);
+    const calls: Array<[number, boolean]> = [];
+    const presence: SharedPresence = {
+      changed: async (ids, connected) => (calls.push([ids.length, connected]), ids),
+      onlineAmong: async () => new Set(),
+      start: () => {},
+      stop: () => {},
+    };
+    const bus = localBus();
+    const hub = new RealtimeHub(bus, a.orm, presence, a.app.log, 30);
+    for (const { id } of users) await hub.connect({ userId: id, sessionId: randomUUID(), close: () => {} });
+    const knex = a.orm.em.getConnection().getKnex();
+    let statements = 0;
+    const count = () => statements++;
+    knex.on('query', count);
+    const stopped = new Date(Date.now() - 1000);
+    try {
+      await hub.stop();
+    } finally {
+      knex.off('query', count);
+      await bus.close();
+    }
+    expect(calls.filter(([, connected]) => !connected)).toEqual([[users.length, false]]);
+    // The last_seen_at update and the members query, for everyone at once (was two per person).
+    expect(statements).toBe(2);
+    const [{ n }] = await sql<{ n: number }>(a.orm, `select count(*)::int as n from app_user where id in (?) and last_seen_at >= ?`, [users.map((u) => u.id), stopped]);
+    expect(n).toBe(users.length);
   });
 });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
 import { loadConfig } from '../../../server/config.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { startRedis, type TestRedis } from '../../helpers/redis.js';
@@ -45,6 +46,16 @@ describe('/livez and /readyz', () => {
     expect(alias.status).toBe(200);
     expect(await alias.json()).toEqual(answer.body);
     expect(await (await fetch(`${t.url}/livez`)).json()).toEqual({ ok: true });
+    // Readiness reads the bus's own connections: no Redis connection of its own.
+    const admin = new Redis(redis.url);
+    try {
+      const clients = String(await admin.call('CLIENT', 'LIST'));
+      expect(clients).toMatch(/name=jiaoliu-bus-sub/);
+      expect(clients).toMatch(/name=jiaoliu-bus-pub/);
+      expect(clients).not.toMatch(/name=jiaoliu-health/);
+    } finally {
+      admin.disconnect();
+    }
   });
 
   it('names Redis when it is gone, and is ready again when it is back', async () => {

@@ -59,6 +59,16 @@ async function closedWithin(s: Stream, ms: number): Promise<number> {
   return Date.now() - started;
 }
 
+/** Sends from `sender` (on A) until one message reaches `on` (B's bus resubscribes within its backoff, at most 2 s). */
+async function crossesAgain(sender: Client, on: Stream): Promise<boolean> {
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    const { sendMessage } = await sender.request(SEND, { c: conversationId, b: `恢复后的消息 ${key()}`, k: key() });
+    if (await on.waitFor((e) => e.message?.id === sendMessage.id, 700).then(() => true, () => false)) return true;
+  }
+  return false;
+}
+
 beforeAll(async () => {
   redis = await startRedis();
   databaseUrl = await freshDatabase();
@@ -236,20 +246,77 @@ describe('two instances with Redis', () => {
     }
 
     await redis.start();
-    // Resubscribed within the reconnect backoff (at most 2 s): a message sent on A crosses again.
-    const deadline = Date.now() + 10_000;
-    let crossed = false;
-    while (!crossed && Date.now() < deadline) {
-      const { sendMessage: next } = await li.request(SEND, { c: conversationId, b: `恢复后的消息 ${key()}`, k: key() });
-      crossed = await onB.waitFor((e) => e.message?.id === next.id, 700).then(() => true, () => false);
+    // Events of the other instance were missed meanwhile: each instance's sockets reconnect (1012) to catch up.
+    for (const s of [onA, onB]) {
+      await closedWithin(s, 10_000);
+      expect(s.closed?.code).toBe(1012);
     }
-    expect(crossed).toBe(true);
+    expect(await crossesAgain(li, await stream(b.url, cheng.token!))).toBe(true);
     for (const server of [a, b]) {
       expect(server.child.exitCode).toBeNull();
       expect(server.output()).toMatch(/bus lost redis/);
       expect(server.output()).toMatch(/ECONNREFUSED/);
       expect(server.output()).toMatch(/cross-instance delivery resumed/);
     }
+  });
+
+  it('ends sessions ended while Redis was away once it returns: 4401 for dead sessions, 1012 (reconnect and catch up) for the rest', async () => {
+    const [zhangOnB, zhangOnA, cheng, li] = await Promise.all([tokenClient(b.url, 'zhangkaifeng'), tokenClient(a.url, 'zhangkaifeng'), tokenClient(b.url, 'chengyong'), tokenClient(a.url, 'lijinsong')]);
+    const zhangStream = await stream(b.url, zhangOnB.token!);
+    const chengStream = await stream(b.url, cheng.token!);
+    await redis.stop(true);
+    await sleep(300);
+    await zhangOnA.request(`mutation { logoutEverywhere }`);
+    // The session end could not cross: the socket on B is still open.
+    await sleep(500);
+    expect(zhangStream.closed).toBeNull();
+    await redis.start();
+    // B's bus resubscribes (backoff at most 2 s), checks its sockets' sessions in one query, closes the dead one.
+    expect(await closedWithin(zhangStream, 5000)).toBeLessThan(5000);
+    expect(zhangStream.closed?.code).toBe(4401);
+    await closedWithin(chengStream, 5000);
+    expect(chengStream.closed?.code).toBe(1012);
+    expect(b.output()).toMatch(/"sessionsEnded":1/);
+    expect(await crossesAgain(li, await stream(b.url, cheng.token!))).toBe(true);
+  });
+
+  it('answers subscribes, presence queries and sends within a second or two while Redis does not answer at all (paused), and is not ready meanwhile', async () => {
+    const [li, cheng] = await Promise.all([tokenClient(a.url, 'lijinsong'), tokenClient(a.url, 'chengyong')]);
+    redis.pause();
+    try {
+      // A fresh subscription is live within a second or two (its presence update does not wait on Redis): it gets local messages.
+      let started = Date.now();
+      const onA = await stream(a.url, cheng.token!);
+      let live = false;
+      while (!live && Date.now() - started < 2500) {
+        const { sendMessage } = await li.request(SEND, { c: conversationId, b: `Redis 无响应时的消息 ${key()}`, k: key() });
+        live = await onA.waitFor((e) => e.message?.id === sendMessage.id, 300).then(() => true, () => false);
+      }
+      expect(live).toBe(true);
+      started = Date.now();
+      expect((await cheng.request(PRESENCE, { id: li.userId })).user.presence).toBeTruthy();
+      expect(Date.now() - started).toBeLessThan(1500);
+      started = Date.now();
+      await li.request(SEND, { c: conversationId, b: 'Redis 无响应时的第二条消息', k: key() });
+      expect(Date.now() - started).toBeLessThan(1500);
+      // The bus notices within its watchdog's second: not ready, naming Redis.
+      const deadline = Date.now() + 5000;
+      let ready = await fetch(`${a.url}/readyz`);
+      while (ready.status !== 503 && Date.now() < deadline) {
+        await sleep(100);
+        ready = await fetch(`${a.url}/readyz`);
+      }
+      expect(ready.status).toBe(503);
+      expect((await ready.json()).failed).toEqual(['redis']);
+    } finally {
+      redis.resume();
+    }
+    // Both buses reconnected (and took their resync snapshot) before the new stream opens.
+    for (const server of [a, b]) {
+      const deadline = Date.now() + 10_000;
+      while ((await fetch(`${server.url}/readyz`)).status !== 200 && Date.now() < deadline) await sleep(100);
+    }
+    expect(await crossesAgain(li, await stream(b.url, (await tokenClient(b.url, 'gouxiaoyan')).token!))).toBe(true);
   });
 
   it("expires a killed instance's connections: offline everywhere with last seen", async () => {
