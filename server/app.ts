@@ -87,7 +87,7 @@ export async function buildApp(config: Config, orm: MikroORM, options: BuildOpti
   registerDrain(app); // before the WebSocket plugin: its preClose hook must run first
   await registerWebsocket(app, deps);
   await registerGraphQL(app, orm, deps, hub, bus.emitter);
-  await registerRateLimits(app, config);
+  await registerRateLimits(app, config, { redis: bus.redis ?? undefined });
   await registerFiles(app, orm, deps);
   await registerCalendar(app, orm, deps);
   await registerWeb(app, config.production);

@@ -30,7 +30,7 @@ export interface Config {
     maxFailuresPerAccount: number;
     /** Failures of one login name (from any address) since its last success after which attempts are slowed down. */
     slowdownAfterFailures: number;
-    /** Longest wait before a password is verified (the slow-down doubles from 250 ms up to this). */
+    /** Longest interval required between attempts on one name once it is slowed down (doubles from 250 ms up to this); earlier attempts are refused with RATE_LIMITED. */
     maxSlowdownMs: number;
     /** Failed logins from one address within the window before it is refused. */
     maxFailuresPerAddress: number;
