@@ -3,6 +3,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import type { Bus } from '../realtime/bus.js';
 import type { ObjectStore } from '../storage/index.js';
+import { withTimeout } from '../util/timeout.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -31,14 +32,6 @@ export interface HealthOptions {
 }
 
 const TIMEOUT_MS = 2000;
-
-function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-}
 
 /**
  * GET /livez: the process answers (no I/O; a load balancer restarts nothing on a database outage).
