@@ -26,7 +26,7 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import type { FastifyInstance } from 'fastify';
 import WebSocket from 'ws';
 import { buildApp } from '../../server/app.js';
-import { loadConfig } from '../../server/config.js';
+import { loadConfig, NO_RATE_LIMITS } from '../../server/config.js';
 import { startEmbeddedPostgres, tempDataDir, type EmbeddedDatabase } from '../../server/db/embedded.js';
 import { migrate, ormOptions } from '../../server/db/orm.js';
 import { countDelivered, countPublished, graphqlDuration, graphqlOperations, httpDuration, httpRequests, registry, sendLatency, setMetricsEnabled } from '../../server/metrics/registry.js';
@@ -89,7 +89,7 @@ function subscribe(url: string, token: string, query: string, frames: { count: n
 
 async function startTarget(mode: 'off' | 'on', databaseUrl: string, layout: SeededLayout): Promise<Target> {
   const orm = await MikroORM.init(ormOptions(databaseUrl));
-  const config = loadConfig({ port: 0, host: '127.0.0.1', logLevel: process.env.LOG_LEVEL || 'fatal', demoData: false, metrics: { enabled: mode === 'on', token: null, allow: ['127.0.0.1', '::1'] } });
+  const config = loadConfig({ port: 0, host: '127.0.0.1', logLevel: process.env.LOG_LEVEL || 'fatal', demoData: false, rateLimit: NO_RATE_LIMITS, metrics: { enabled: mode === 'on', token: null, allow: ['127.0.0.1', '::1'] } });
   const app = await buildApp(config, orm);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
