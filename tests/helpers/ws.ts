@@ -100,3 +100,36 @@ export function openStream(baseUrl: string, options: StreamOptions = {}): Promis
     setTimeout(settle, 3000);
   });
 }
+
+/** The frames of one subscription as the server wrote them (text, or "binary:" + text), for byte-for-byte comparisons. */
+export interface RawStream {
+  frames: string[];
+  close: () => void;
+}
+
+export function rawStream(url: string, token: string, query: string, variables: Record<string, unknown>): Promise<RawStream> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url.replace(/^http/, 'ws') + '/graphql', 'graphql-transport-ws');
+    const stream: RawStream = { frames: [], close: () => socket.close() };
+    socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: { token } })));
+    socket.on('message', (data, isBinary) => {
+      // A binary frame would not equal mercurius's text frame.
+      const text = (isBinary ? 'binary:' : '') + String(data);
+      const frame = isBinary ? null : (JSON.parse(text) as { type: string });
+      if (frame?.type === 'connection_ack') {
+        socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query, variables } }));
+        setTimeout(() => resolve(stream), 150);
+      } else if (!frame || frame.type === 'next' || frame.type === 'error') stream.frames.push(text);
+    });
+    socket.on('error', reject);
+  });
+}
+
+/** Polls `check` every 20 ms until it holds, or fails after `ms`. */
+export async function waitUntil(check: () => boolean, ms = 5000): Promise<void> {
+  const started = Date.now();
+  while (!check()) {
+    if (Date.now() - started > ms) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -3,6 +3,7 @@ import WebSocket from 'ws';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { sql } from '../../helpers/demo.js';
 import { Client, signedIn } from '../../helpers/graphql.js';
+import { rawStream, waitUntil } from '../../helpers/ws.js';
 
 /**
  * The shared lane (server/graphql/sharedSubscriptions.ts) must send exactly what mercurius's
@@ -24,36 +25,7 @@ const FRAGMENT = `fragment Person on User { id realName title loginName isSystem
 const sharedDoc = `subscription Live($c: ID, $withDetails: Boolean!) { chatEvents(conversationId: $c) { ${SHARED_FIELDS} } } ${FRAGMENT}`;
 const perViewerDoc = sharedDoc.replace('reactions { emoji count users { id realName } }', 'reactions { emoji count users { id realName } } clientMessageId');
 
-interface RawStream {
-  frames: string[];
-  close: () => void;
-}
 
-function rawStream(url: string, token: string, query: string, variables: Record<string, unknown>): Promise<RawStream> {
-  return new Promise((resolve, reject) => {
-    const socket = new WebSocket(url.replace(/^http/, 'ws') + '/graphql', 'graphql-transport-ws');
-    const stream: RawStream = { frames: [], close: () => socket.close() };
-    socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: { token } })));
-    socket.on('message', (data, isBinary) => {
-      // A binary frame would not equal mercurius's text frame.
-      const text = (isBinary ? 'binary:' : '') + String(data);
-      const frame = isBinary ? null : (JSON.parse(text) as { type: string });
-      if (frame?.type === 'connection_ack') {
-        socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query, variables } }));
-        setTimeout(() => resolve(stream), 150);
-      } else if (!frame || frame.type === 'next' || frame.type === 'error') stream.frames.push(text);
-    });
-    socket.on('error', reject);
-  });
-}
-
-const waitUntil = async (check: () => boolean, ms = 5000) => {
-  const started = Date.now();
-  while (!check()) {
-    if (Date.now() - started > ms) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
 
 let t: TestApp;
 let demo: string;

@@ -3,7 +3,7 @@ import WebSocket from 'ws';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { sql, userId } from '../../helpers/demo.js';
 import { signedIn, type Client } from '../../helpers/graphql.js';
-import { openStream, type Stream } from '../../helpers/ws.js';
+import { openStream, type Stream, waitUntil } from '../../helpers/ws.js';
 
 /**
  * Confidentiality flags and the sensitive-content check over real HTTP and WebSockets.
@@ -55,13 +55,6 @@ function sharedStream(token: string): Promise<RawStream> {
     socket.on('error', reject);
   });
 }
-const waitUntil = async (check: () => boolean, ms = 5000) => {
-  const started = Date.now();
-  while (!check()) {
-    if (Date.now() - started > ms) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
 
 beforeAll(async () => {
   t = await startTestApp();

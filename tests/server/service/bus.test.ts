@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import WebSocket from 'ws';
 import { buildApp } from '../../../server/app.js';
 import { PersonView, UnitView } from '../../../server/modules/accounts/people.js';
 import { keyedView, type MessageView } from '../../../server/modules/chat/messageViews.js';
@@ -13,6 +12,7 @@ import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { sql } from '../../helpers/demo.js';
 import { Client, signedIn } from '../../helpers/graphql.js';
 import { startRedis, type TestRedis } from '../../helpers/redis.js';
+import { rawStream, waitUntil } from '../../helpers/ws.js';
 
 /**
  * Payloads that crossed the Redis bus must resolve exactly like local ones: two apps in this
@@ -35,35 +35,7 @@ const sharedDoc = `subscription Live($c: ID) { chatEvents(conversationId: $c) { 
 // clientMessageId and viewerCan depend on the viewer (and viewerCan on createdAt being a Date).
 const perViewerDoc = sharedDoc.replace('reactions { emoji count users { id realName } }', 'reactions { emoji count users { id realName } } clientMessageId viewerCan { edit recall }');
 
-interface RawStream {
-  frames: string[];
-  close: () => void;
-}
 
-function rawStream(url: string, token: string, query: string, variables: Record<string, unknown>): Promise<RawStream> {
-  return new Promise((resolve, reject) => {
-    const socket = new WebSocket(url.replace(/^http/, 'ws') + '/graphql', 'graphql-transport-ws');
-    const stream: RawStream = { frames: [], close: () => socket.close() };
-    socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: { token } })));
-    socket.on('message', (data) => {
-      const text = String(data);
-      const frame = JSON.parse(text) as { type: string };
-      if (frame.type === 'connection_ack') {
-        socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query, variables } }));
-        setTimeout(() => resolve(stream), 150);
-      } else if (frame.type === 'next' || frame.type === 'error') stream.frames.push(text);
-    });
-    socket.on('error', reject);
-  });
-}
-
-const waitUntil = async (check: () => boolean, ms = 5000) => {
-  const started = Date.now();
-  while (!check()) {
-    if (Date.now() - started > ms) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
 
 describe('bus payloads (wire.ts)', () => {
   it('keep Dates, person and unit classes and message view keys; refuse anything that is not plain data', () => {
