@@ -261,6 +261,26 @@ describe('chat in the browser', () => {
     expect(li.errors).toEqual([]);
   });
 
+  test('a server restart (close code 1012) reconnects at once, without the backoff, and catches up', async () => {
+    await openConversation(cheng.page, conversationId, GROUP_NAME);
+    // The live stream is up: a message arrives without a reload.
+    await sendByApi('lijinsong', conversationId, '重启之前的消息');
+    await message(cheng.page, '重启之前的消息').waitFor();
+    let reopenedAt = 0;
+    cheng.page.on('websocket', () => (reopenedAt ||= Date.now()));
+
+    // What a stopping instance does after its drain (server/plugins/drain.ts).
+    const closedAt = Date.now();
+    for (const socket of app.app.websocketServer.clients) socket.close(1012, 'Service Restart');
+    await sendByApi('lijinsong', conversationId, '重启期间发送的消息：名单已更新');
+
+    await message(cheng.page, '重启期间发送的消息：名单已更新').waitFor({ timeout: 10_000 });
+    expect(reopenedAt).toBeGreaterThan(0);
+    // Any other close waits 500-900 ms before the first retry (backoff(0) in web/src/chat/realtime.ts).
+    expect(reopenedAt - closedAt).toBeLessThan(500);
+    expect(await notReloaded(cheng.page)).toBe(true);
+  });
+
   test('older history loads on scroll up, keeping the order', async () => {
     const { conversationId: long } = await makeGroup('lijinsong', '历史消息测试群', ['chengyong']);
     for (let i = 1; i <= 120; i += 1) await sendByApi(i % 2 ? 'lijinsong' : 'chengyong', long, `历史消息 ${i}`);
