@@ -3,6 +3,7 @@ import type { Bus, BusLog } from './bus.js';
 import type { SharedPresence } from './presence.js';
 import { involvesRestricted, loadMessageViews, redactFor, type MessageView } from '../modules/chat/messageViews.js';
 import { loadPeople, PeopleSeen, type PersonView } from '../modules/accounts/people.js';
+import { coMembersOf, liveSessionIds, stampLastSeen } from '../modules/accounts/store.js';
 import { loadNotifications, type NotificationRow } from '../modules/forum/notifications.js';
 import type { OutgoingEvent, PresenceReader, RealtimePublisher, StoredEventRef } from '../modules/chat/realtime.js';
 import { countBusError, countPublished } from '../metrics/registry.js';
@@ -202,12 +203,7 @@ export class RealtimeHub implements RealtimePublisher, PresenceReader {
     let valid: Set<string> | null = null;
     try {
       const ids = [...new Set(live.map((c) => c.sessionId))];
-      const rows = await this.orm.em.fork().execute<Array<{ id: string }>>(
-        `select s.id from session s join app_user u on u.id = s.user_id
-          where s.id in (?) and s.expires_at > now() and s.created_at > now() - make_interval(days => ?) and u.status = 'active'`,
-        [ids, this.sessionMaxDays],
-      );
-      valid = new Set(rows.map((r) => r.id));
+      valid = new Set(await liveSessionIds(this.orm.em.fork(), ids, this.sessionMaxDays));
     } catch (error) {
       this.log.error({ err: error }, 'sessions not checked after the bus reconnected: every socket reconnects');
     }
@@ -295,14 +291,8 @@ export class RealtimeHub implements RealtimePublisher, PresenceReader {
       const em = this.orm.em.fork();
       for (let i = 0; i < userIds.length; i += CHUNK) {
         const ids = userIds.slice(i, i + CHUNK);
-        if (!online) await em.execute(`update app_user set last_seen_at = ? where id in (?)`, [lastSeen ?? new Date(), ids]);
-        const [rows, people] = await Promise.all([
-          em.execute<Array<{ about: string; user_id: string }>>(
-            `select distinct a.user_id as about, b.user_id from group_member a join group_member b on b.group_id = a.group_id where a.user_id in (?) and b.user_id <> a.user_id`,
-            [ids],
-          ),
-          loadPeople(em, ids),
-        ]);
+        if (!online) await stampLastSeen(em, ids, lastSeen ?? new Date());
+        const [rows, people] = await Promise.all([coMembersOf(em, ids), loadPeople(em, ids)]);
         const watchers = new Map<string, string[]>();
         for (const { about, user_id } of rows) {
           const list = watchers.get(about);

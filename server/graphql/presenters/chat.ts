@@ -3,9 +3,11 @@ import { ChatGroup, Conversation, GroupApplication, GroupInvitation, GroupMember
 import { blockedIds } from '../../modules/chat/direct.js';
 import { groupMembers, pendingApplications } from '../../modules/chat/groups.js';
 import { history, unreadCounts, type HistoryArgs } from '../../modules/chat/messages.js';
-import { MESSAGE_ROW_COLUMNS, messagePageViews, READER_COLUMNS, viewExtras, type MessageRow, type MessageView } from '../../modules/chat/messageViews.js';
-import { loadPeople, PERSON_COLUMNS, personJoin, type PersonRow, type PersonView } from '../../modules/accounts/people.js';
-import { managed, query } from '../../db/sql.js';
+import { messagePageViews, viewExtras, type MessageView } from '../../modules/chat/messageViews.js';
+import { loadPeople, type PersonView } from '../../modules/accounts/people.js';
+import { coMembersAmong } from '../../modules/accounts/store.js';
+import { lastMessageRows, viewerGroupStanding } from '../../modules/chat/store.js';
+import { managed } from '../../db/sql.js';
 import { ConversationAccess, EDIT_WINDOW_MS, GroupAccess, RECALL_WINDOW_MS } from '../../modules/chat/subjects.js';
 import { requireActor } from '../../modules/context.js';
 import type { PageArgs } from '../../modules/pagination.js';
@@ -27,11 +29,7 @@ async function accessFor(ctx: Ctx, groups: ChatGroup[]): Promise<GroupAccess[]> 
   if (!cache) accessCache.set(ctx.domain, (cache = new Map()));
   const missing = groups.filter((g) => !cache!.has(g.id)).map((g) => g.id);
   if (missing.length) {
-    const [roles, invites, bans] = await Promise.all([
-      ctx.domain.em.execute<Array<{ group_id: string; role: GroupAccess['role']; muted_until: Date | null }>>(`select group_id, role, muted_until from group_member where user_id = ? and group_id in (?)`, [actor.userId, missing]),
-      ctx.domain.em.execute<Array<{ group_id: string }>>(`select group_id from group_invitation where invitee_id = ? and status = 'pending' and group_id in (?)`, [actor.userId, missing]),
-      ctx.domain.em.execute<Array<{ group_id: string }>>(`select group_id from moderation_sanction where user_id = ? and kind = 'ban' and revoked_at is null and group_id in (?)`, [actor.userId, missing]),
-    ]);
+    const { roles, invites, bans } = await viewerGroupStanding(ctx.domain.em, actor.userId, missing);
     const banned = new Set(bans.map((r) => r.group_id));
     const role = new Map(roles.map((r) => [r.group_id, r]));
     const invited = new Set(invites.map((r) => r.group_id));
@@ -126,14 +124,7 @@ export const conversationLoaders = {
   lastMessage: async (queries: Array<{ obj: ConversationAccess }>, ctx: Ctx) => {
     const ids = queries.map((q) => conversationIdOf(q.obj));
     const { em } = ctx.domain;
-    const rows = await query<MessageRow & PersonRow>(
-      em,
-      'jiaoliu_last_messages_v2',
-      `select ${MESSAGE_ROW_COLUMNS}, ${READER_COLUMNS}, ${PERSON_COLUMNS}
-         from conversation c join message m on m.conversation_id = c.id and m.seq = c.last_seq ${personJoin('m.author_id')}
-        where c.id = any($1::uuid[])`,
-      [ids],
-    );
+    const rows = await lastMessageRows(em, ids);
     const byConversation = new Map(messagePageViews(em, rows, requireActor(ctx.domain).userId).map((v) => [v.conversationId, v]));
     return ids.map((id) => byConversation.get(id) ?? null);
   },
@@ -225,11 +216,7 @@ export const userChatLoaders = {
     const actor = ctx.domain.actor;
     if (!actor) return queries.map(() => null);
     const ids = queries.map((q) => q.obj.id);
-    const rows = await ctx.domain.em.execute<Array<{ user_id: string }>>(
-      `select distinct b.user_id from group_member a join group_member b on b.group_id = a.group_id where a.user_id = ? and b.user_id in (?)`,
-      [actor.userId, ids],
-    );
-    const visible = new Set(rows.map((r) => r.user_id));
+    const visible = new Set(await coMembersAmong(ctx.domain.em, actor.userId, ids));
     visible.add(actor.userId);
     const online = await ctx.domain.deps.presence.onlineAmong(ids.filter((id) => visible.has(id)));
     return queries.map((q) => (visible.has(q.obj.id) ? { user: q.obj, online: online.has(q.obj.id), lastSeenAt: q.obj.lastSeenAt } : null));

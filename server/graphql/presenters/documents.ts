@@ -10,7 +10,7 @@ import { emptyPage, type PageArgs } from '../../modules/pagination.js';
 import { nullIfNotFound } from '../../errors.js';
 import { can } from '../../policies/index.js';
 import type { GraphQLContext } from '../context.js';
-import { entityColumns, hydrate, query } from '../../db/sql.js';
+import { attachmentsOf as attachmentsFor, requestAnswerRows, type AttachmentOwner } from '../../modules/documents/store.js';
 import { groupsById, usersById } from './chat.js';
 import { connection } from './connection.js';
 
@@ -115,28 +115,8 @@ export const folderResolvers = {
   parentId: (f: DocumentFolder) => f.parent?.id ?? null,
 };
 
-/**
- * Attachments of a page of messages, threads or replies with their version rows: one prepared
- * statement (a history page asks for 50 messages' attachments, and most have none), versions
- * hydrated as entities only for the rows found.
- */
-async function attachmentsOf(ctx: Ctx, column: 'message' | 'thread' | 'reply' | 'meeting', ids: string[]): Promise<Map<string, Array<{ version: DocumentVersion }>>> {
-  const byOwner = new Map<string, Array<{ version: DocumentVersion }>>();
-  if (!ids.length) return byOwner;
-  const { em } = ctx.domain;
-  const v = entityColumns(em, DocumentVersion, 'v');
-  const rows = await query<Record<string, unknown> & { owner_id: string }>(
-    em,
-    `jiaoliu_attachments_of_${column}`,
-    `select a.${column}_id as owner_id, ${v.sql} from attachment a join document_version v on v.id = a.version_id where a.${column}_id = any($1::uuid[]) order by a.id`,
-    [ids],
-  );
-  for (const row of rows) {
-    if (!byOwner.has(row.owner_id)) byOwner.set(row.owner_id, []);
-    byOwner.get(row.owner_id)!.push({ version: hydrate(em, DocumentVersion, v.pick(row)!) });
-  }
-  return byOwner;
-}
+/** Attachments of a page of messages, threads, replies or meetings (documents/store.ts: one prepared statement). */
+const attachmentsOf = (ctx: Ctx, column: AttachmentOwner, ids: string[]) => attachmentsFor(ctx.domain.em, column, ids);
 
 export const attachmentLoaders = {
   message: {
@@ -193,10 +173,7 @@ export const conversationDocumentResolvers = {
 export const requestResolvers = {
   status: (r: DocumentRequest) => r.status.toUpperCase(),
   answers: async (r: DocumentRequest, _: unknown, ctx: Ctx) => {
-    const rows = await ctx.domain.em.execute<Array<{ answerer_id: string; version_id: string; note: string | null; created_at: Date }>>(
-      `select answerer_id, version_id, note, created_at from document_request_answer where request_id = ? order by id`,
-      [r.id],
-    );
+    const rows = await requestAnswerRows(ctx.domain.em, r.id);
     const versions = rows.length ? await ctx.domain.em.find(DocumentVersion, { id: rows.map((a) => a.version_id) }) : [];
     const versionById = new Map(versions.map((v) => [v.id, v]));
     const people = await usersById(ctx, rows.map((a) => a.answerer_id));

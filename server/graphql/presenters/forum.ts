@@ -1,6 +1,8 @@
 import { nullIfNotFound } from '../../errors.js';
 import { Board, ChatGroup, DiscussionGroup, PostEdit, Thread, ThreadReply } from '../../db/entities/index.js';
 import { conversationsForActor } from '../../modules/chat/access.js';
+import { conversationMemberRows, memberConversations } from '../../modules/chat/store.js';
+import { audienceRows } from '../../modules/forum/store.js';
 import type { ConversationAccess } from '../../modules/chat/subjects.js';
 import { requireActor } from '../../modules/context.js';
 import { forumForActor } from '../../modules/forum/access.js';
@@ -105,9 +107,7 @@ export const threadLoaders = {
   // Restricted threads reach a viewer only if they are a reader (threadForActor / listThreads).
   audience: async (queries: Batch<Thread>, ctx: Ctx) => {
     const restricted = queries.filter((q) => q.obj.confidentiality === 'restricted').map((q) => q.obj.id);
-    const rows = restricted.length
-      ? await ctx.domain.em.execute<Array<{ subject_id: string; user_id: string }>>(`select subject_id, user_id from content_audience where subject_id in (?)`, [restricted])
-      : [];
+    const rows = restricted.length ? await audienceRows(ctx.domain.em, restricted) : [];
     const byId = await usersById(ctx, rows.map((r) => r.user_id));
     return queries.map((q) => rows.filter((r) => r.subject_id === q.obj.id).map((r) => byId.get(r.user_id)!).filter(Boolean));
   },
@@ -185,10 +185,7 @@ export const discussionLoaders = {
     return queries.map((q) => byId.get(q.obj.conversation.id) ?? null);
   },
   members: async (queries: Batch<DiscussionGroup>, ctx: Ctx) => {
-    const rows = await ctx.domain.em.execute<Array<{ conversation_id: string; user_id: string }>>(
-      `select conversation_id, user_id from conversation_member where conversation_id in (?) order by joined_at, user_id`,
-      [queries.map((q) => q.obj.conversation.id)],
-    );
+    const rows = await conversationMemberRows(ctx.domain.em, queries.map((q) => q.obj.conversation.id));
     const byId = await usersById(ctx, rows.map((r) => r.user_id));
     return queries.map((q) => rows.filter((r) => r.conversation_id === q.obj.conversation.id).map((r) => byId.get(r.user_id)!).filter(Boolean));
   },
@@ -253,10 +250,7 @@ export const notificationLoaders = {
   discussion: async (queries: Batch<NotificationRow>, ctx: Ctx) => {
     const ids = [...new Set(queries.map((q) => q.obj.conversationId).filter((id): id is string => !!id))];
     // A discussion shows only while the viewer is still in it.
-    const rows = ids.length
-      ? await ctx.domain.em.execute<Array<{ conversation_id: string }>>(`select conversation_id from conversation_member where user_id = ? and conversation_id in (?)`, [requireActor(ctx.domain).userId, ids])
-      : [];
-    const visible = rows.map((r) => r.conversation_id);
+    const visible = ids.length ? await memberConversations(ctx.domain.em, requireActor(ctx.domain).userId, ids) : [];
     const found = visible.length ? await ctx.domain.em.find(DiscussionGroup, { conversation: visible }) : [];
     const byConversation = new Map(found.map((d) => [d.conversation.id, d]));
     return queries.map((q) => (q.obj.conversationId ? byConversation.get(q.obj.conversationId) ?? null : null));

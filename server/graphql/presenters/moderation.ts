@@ -8,6 +8,8 @@ import type { PageArgs } from '../../modules/pagination.js';
 import { isUuid } from '../../modules/ids.js';
 import { can, mutedUntil } from '../../policies/index.js';
 import { GroupAccess } from '../../modules/chat/subjects.js';
+import { groupsOfConversations, memberRole, memberStanding } from '../../modules/chat/store.js';
+import { openReportCount, reportedMessages, reportedThreads, reportedReplies } from '../../modules/moderation/store.js';
 import type { GraphQLContext } from '../context.js';
 import { groupsById, presentReactions, usersById } from './chat.js';
 import { connection } from './connection.js';
@@ -34,9 +36,7 @@ function managesGroup(ctx: Ctx, groupId: string): Promise<boolean> {
   if (!cache) managerCache.set(ctx.domain, (cache = new Map()));
   let answer = cache.get(groupId);
   if (!answer) {
-    answer = ctx.domain.em
-      .execute<Array<{ role: string }>>(`select role from group_member where group_id = ? and user_id = ?`, [groupId, actor.userId])
-      .then(([row]) => row?.role === 'owner' || row?.role === 'admin');
+    answer = memberRole(ctx.domain.em, groupId, actor.userId).then((role) => role === 'owner' || role === 'admin');
     cache.set(groupId, answer);
   }
   return answer;
@@ -54,12 +54,7 @@ export const messageModerationLoaders = {
   removedBody: async (queries: Batch<MessageView>, ctx: Ctx) => {
     const removed = queries.filter((q) => q.obj.removedAt);
     if (!removed.length || !ctx.domain.actor) return queries.map(() => null);
-    const rows = await ctx.domain.em.execute<Array<{ conversation_id: string; group_id: string }>>(
-      `select c.id as conversation_id, coalesce(g.id, d.group_id) as group_id from conversation c
-         left join chat_group g on g.conversation_id = c.id left join discussion_group d on d.conversation_id = c.id
-        where c.id in (?)`,
-      [[...new Set(removed.map((q) => q.obj.conversationId))]],
-    );
+    const rows = await groupsOfConversations(ctx.domain.em, [...new Set(removed.map((q) => q.obj.conversationId))]);
     const groupOf = new Map(rows.map((r) => [r.conversation_id, r.group_id]));
     return Promise.all(
       queries.map(async (q) => {
@@ -95,10 +90,7 @@ export const replyModerationResolvers = {
 export const groupModerationResolvers = {
   moderation: async (g: ChatGroup, _: unknown, ctx: Ctx) => {
     const actor = requireActor(ctx.domain);
-    const [row] = await ctx.domain.em.execute<Array<{ role: GroupAccess['role']; muted_until: Date | null }>>(
-      `select role, muted_until from group_member where group_id = ? and user_id = ?`,
-      [g.id, actor.userId],
-    );
+    const row = await memberStanding(ctx.domain.em, g.id, actor.userId);
     const access = new GroupAccess(g, row?.role ?? null, false, row?.muted_until ? new Date(row.muted_until) : null);
     const until = row?.role ? mutedUntil(access.role, access.mutedUntil, g.mutedAllUntil) : null;
     const mutedAll = !!g.mutedAllUntil && g.mutedAllUntil.getTime() > Date.now();
@@ -111,7 +103,7 @@ export const groupModerationResolvers = {
       escalation: { warnings: g.warnThreshold, windowDays: g.warnWindowDays, muteMinutes: g.warnMuteMinutes },
       viewerCanModerate: moderates,
       openReportCount: moderates
-        ? async () => Number((await ctx.domain.em.execute<Array<{ n: string }>>(`select count(*) as n from moderation_report where group_id = ? and status = 'open'`, [g.id]))[0].n)
+        ? () => openReportCount(ctx.domain.em, g.id)
         : 0,
     };
   },
@@ -144,18 +136,9 @@ async function reportedContent(queries: Batch<ModerationReport>, ctx: Ctx): Prom
   const [messages, threads, replies] = await Promise.all([
     // A discussion group's messages are for its members only: other moderators of the group see
     // that a message was reported, not its text.
-    ids('message').length
-      ? em.execute<Array<{ id: string; body: string | null; removed_at: Date | null; removal_reason: string | null; conversation_id: string; moved_to_thread_id: string | null }>>(
-          `select m.id,
-                  case when d.id is null or exists (select 1 from conversation_member cm where cm.conversation_id = m.conversation_id and cm.user_id = ?) then m.body end as body,
-                  m.removed_at, m.removal_reason, m.conversation_id, m.moved_to_thread_id
-             from message m left join discussion_group d on d.conversation_id = m.conversation_id
-            where m.id in (?)`,
-          [ctx.domain.actor?.userId ?? null, ids('message')],
-        )
-      : [],
-    ids('thread').length ? em.execute<Array<{ id: string; title: string; body: string; removed_at: Date | null; removal_reason: string | null }>>(`select id, title, body, removed_at, removal_reason from thread where id in (?)`, [ids('thread')]) : [],
-    ids('reply').length ? em.execute<Array<{ id: string; body: string; removed_at: Date | null; removal_reason: string | null; thread_id: string }>>(`select id, body, removed_at, removal_reason, thread_id from thread_reply where id in (?)`, [ids('reply')]) : [],
+    ids('message').length ? reportedMessages(em, ctx.domain.actor?.userId ?? null, ids('message')) : [],
+    ids('thread').length ? reportedThreads(em, ids('thread')) : [],
+    ids('reply').length ? reportedReplies(em, ids('reply')) : [],
   ]);
   const byKey = new Map<string, ContentSummary>();
   for (const m of messages) byKey.set(`message:${m.id}`, { body: m.body ?? '（讨论组消息，仅讨论组成员可见）', removal: removalOf('message', m.removed_at, m.removal_reason, m.moved_to_thread_id), conversationId: m.conversation_id, threadId: null });
