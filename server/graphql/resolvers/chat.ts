@@ -1,5 +1,6 @@
 import mercurius from 'mercurius';
-import { acceptInvitation, applyToGroup, createGroup, declineInvitation, invite, leaveGroup, myGroups, myInvitations, removeMember, reviewApplication, searchGroups, setRole, transferOwnership, updateGroup, withdrawApplication, type GroupInput } from '../../modules/chat/groups.js';
+import { removeMember } from '../../modules/moderation/actions.js';
+import { acceptInvitation, applyToGroup, createGroup, declineInvitation, invite, leaveGroup, myGroups, myInvitations, reviewApplication, searchGroups, setRole, transferOwnership, updateGroup, withdrawApplication, type GroupInput } from '../../modules/chat/groups.js';
 import { conversationForActor, groupForActor } from '../../modules/chat/access.js';
 import { currentCursor, eventsAfter } from '../../modules/chat/catchup.js';
 import { directConversations, openDirect, setBlocked } from '../../modules/chat/direct.js';
@@ -49,6 +50,7 @@ export const chatMutations = {
   acceptInvitation: (_: unknown, args: { invitationId: string; acceptRules: boolean }, { domain }: Ctx) => acceptInvitation(domain, args.invitationId, args.acceptRules),
   declineInvitation: (_: unknown, args: { invitationId: string }, { domain }: Ctx) => declineInvitation(domain, args.invitationId),
   leaveGroup: (_: unknown, args: { groupId: string }, { domain }: Ctx) => leaveGroup(domain, args.groupId),
+  /** Deprecated: the same kick as kickMember (modules/moderation/actions.ts). */
   removeMember: (_: unknown, args: { groupId: string; userId: string; reason: string }, { domain }: Ctx) => removeMember(domain, args.groupId, args.userId, args.reason),
   setGroupRole: (_: unknown, args: { groupId: string; userId: string; role: string }, { domain }: Ctx) => setRole(domain, args.groupId, args.userId, args.role),
   transferOwnership: (_: unknown, args: { groupId: string; userId: string }, { domain }: Ctx) => transferOwnership(domain, args.groupId, args.userId),

@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { audit } from '../../audit/logger.js';
 import { ChatGroup, Conversation, ConversationMember, GroupApplication, GroupInvitation, GroupMember, User, type GroupRole, type GroupVisibility } from '../../db/entities/index.js';
 import { badInput, conflict, forbidden, notFound } from '../../errors.js';
-import { authorize, can, MemberTarget, type Actor } from '../../policies/index.js';
+import { authorize, can, type Actor } from '../../policies/index.js';
 import { userForActor } from '../accounts/access.js';
 import * as valid from '../accounts/validation.js';
 import { requireActor, type DomainContext } from '../context.js';
@@ -226,23 +226,6 @@ export async function leaveGroup(ctx: DomainContext, groupId: unknown): Promise<
   await inTransaction(ctx.em, publisherOf(ctx), async (em, emit) => {
     for (const event of await dropMember(em, access.group, actor.userId, 'MEMBER_LEFT')) emit(event);
     audit(em, { actorId: actor.userId, action: 'group.member_left', targetType: 'group', targetId: access.group.id, after: { userId: actor.userId }, ip: ctx.ip });
-  });
-  return true;
-}
-
-/** Removing someone from a group, with a reason. Their live stream from this group stops at commit. */
-export async function removeMember(ctx: DomainContext, groupId: unknown, userId: unknown, rawReason: unknown): Promise<boolean> {
-  const actor = requireActor(ctx);
-  const access = await groupForActor(ctx.em, actor, groupId);
-  authorize(actor, 'manageMembers', access, '只有群主和管理员可以移出成员');
-  if (!isUuid(userId)) throw notFound('成员');
-  const member = await memberOf(ctx.em, access.group.id, userId);
-  if (!member) throw notFound('成员');
-  authorize(actor, 'remove', new MemberTarget(access, member), member.user.id === actor.userId ? '不能移出自己，请使用退群' : '管理员只能移出普通成员');
-  const reason = valid.requiredText(rawReason, 'reason', '移出原因', 200);
-  await inTransaction(ctx.em, publisherOf(ctx), async (em, emit) => {
-    for (const event of await dropMember(em, access.group, member.user.id, 'MEMBER_REMOVED')) emit(event);
-    audit(em, { actorId: actor.userId, action: 'group.member_removed', targetType: 'group', targetId: access.group.id, reason, before: { userId: member.user.id, role: member.role }, ip: ctx.ip });
   });
   return true;
 }

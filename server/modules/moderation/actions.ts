@@ -351,13 +351,30 @@ export async function setGroupMute(ctx: DomainContext, groupId: unknown, on: boo
   return access.group.id;
 }
 
-/** 移出: out at once (their live stream from the group stops at commit); they may apply again. */
+/**
+ * 移出: out at once (their live stream from the group stops at commit); they may apply again.
+ * The one way to remove someone from a group: `kickMember` and the deprecated `removeMember`
+ * both come here, so each removal is the same policy check (policies/moderation.ts `kick`), one
+ * `group.member_removed` audit row and one kick sanction in the person's 我的记录.
+ */
 export async function kickMember(ctx: DomainContext, groupId: unknown, userId: unknown, rawReason: unknown, rawNote: unknown): Promise<boolean> {
+  return removeFromGroup(ctx, groupId, userId, () => ({ reason: parseReason(rawReason), text: note(rawNote) }));
+}
+
+/**
+ * The member list's old 移出 (`removeMember(reason: String!)`, deprecated): the same kick, with
+ * the free-text reason (required, up to 200 characters) as the note under the reason 其他.
+ */
+export async function removeMember(ctx: DomainContext, groupId: unknown, userId: unknown, rawReason: unknown): Promise<boolean> {
+  return removeFromGroup(ctx, groupId, userId, () => ({ reason: 'other', text: valid.requiredText(rawReason, 'reason', '移出原因', 200) }));
+}
+
+/** Loads and authorizes first (refusals do not depend on the input), then reads the reason. */
+async function removeFromGroup(ctx: DomainContext, groupId: unknown, userId: unknown, input: () => { reason: ModerationReason; text: string | null }): Promise<boolean> {
   const actor = requireActor(ctx);
   const target = await targetForActor(ctx.em, actor, groupId, userId, true);
   authorizeOn(ctx, 'kick', target);
-  const reason = parseReason(rawReason);
-  const text = note(rawNote);
+  const { reason, text } = input();
   const group = target.access.group;
   await inTransaction(ctx.em, publisherOf(ctx), async (em, emit) => {
     for (const event of await dropMember(em, group, target.targetUserId, 'MEMBER_REMOVED')) emit(event);

@@ -121,7 +121,7 @@ describe('roles and leaving', () => {
     expect(setGroupRole).toEqual({ role: 'ADMIN', user: { realName: '黄伟' } });
     expect(await admin.errorCode(REMOVE, { g: demoGroup, u: await userId(t.orm, 'caiwen'), r: '' })).toBe('BAD_USER_INPUT');
     expect(await admin.request(REMOVE, { g: demoGroup, u: await userId(t.orm, 'caiwen'), r: '长期发布与工作无关内容' })).toEqual({ removeMember: true });
-    expect(await count(t.orm, 'audit_log', `action = 'group.member_removed' and reason = '长期发布与工作无关内容'`)).toBe(1);
+    expect(await count(t.orm, 'audit_log', `action = 'group.member_removed' and reason = '其他：长期发布与工作无关内容'`)).toBe(1);
   });
 
   it('lets members leave, but not the owner until ownership is handed over', async () => {

@@ -1,8 +1,8 @@
 /**
  * Group members: a loader shared by the member panel and @-autocomplete, and the panel itself
  * (real name, unit, title, role, online dot, join date), with what admins may do: invite from
- * the directory, review applications, remove a member with a reason, appoint or dismiss admins
- * and hand over ownership (owner).
+ * the directory, review applications, remove a member (移出: the moderation kick, with a reason),
+ * warn, mute or ban them, appoint or dismiss admins and hand over ownership (owner).
  */
 import { memberModerationButtons } from '../moderation/messageMenu.js';
 import { gql } from '../api.js';
@@ -19,7 +19,6 @@ const MEMBERS = `query GroupMembers($id: ID!, $after: String) { group(id: $id) {
 const APPLICATIONS = `query GroupApplications($id: ID!) { group(id: $id) { id applications(first: 100) { totalCount edges { node { id message createdAt applicant { ${USER_FIELDS} } } } } } }`;
 const APPROVE = `mutation Approve($id: ID!) { approveApplication(applicationId: $id) { id status } }`;
 const REJECT = `mutation Reject($id: ID!, $reason: String!) { rejectApplication(applicationId: $id, reason: $reason) { id status } }`;
-const REMOVE = `mutation RemoveMember($g: ID!, $u: ID!, $reason: String!) { removeMember(groupId: $g, userId: $u, reason: $reason) }`;
 const SET_ROLE = `mutation SetRole($g: ID!, $u: ID!, $role: GroupRole!) { setGroupRole(groupId: $g, userId: $u, role: $role) { role } }`;
 const TRANSFER = `mutation Transfer($g: ID!, $u: ID!) { transferOwnership(groupId: $g, userId: $u) { id } }`;
 const INVITE = `mutation Invite($g: ID!, $u: ID!) { inviteToGroup(groupId: $g, userId: $u) { id } }`;
@@ -226,12 +225,15 @@ export class MembersPanel {
   private actionButtons(m: GroupMember, actions: ReturnType<MembersPanel['actionsFor']>, box: HTMLElement): HTMLElement {
     const { group } = this.options;
     const name = m.user.realName;
-    const done = (message: string) => {
-      notify(message);
+    const refresh = () => {
       this.openActions = null;
       this.options.directory.invalidate();
       void this.reload();
       this.options.onGroupChanged();
+    };
+    const done = (message: string) => {
+      notify(message);
+      refresh();
     };
     const run = async (button: HTMLButtonElement, action: () => Promise<unknown>, message: string, alert: HTMLElement) => {
       button.disabled = true;
@@ -255,29 +257,7 @@ export class MembersPanel {
           void run(button, () => gql(SET_ROLE, { g: group.id, u: m.user.id, role: action === 'admin' ? 'ADMIN' : 'MEMBER' }), action === 'admin' ? `已将 ${name} 设为管理员` : `已取消 ${name} 的管理员身份`, alert),
         );
         row.append(button);
-      } else if (action === 'remove') {
-        row.append(
-          h('button', {
-            type: 'button',
-            class: 'btn btn-small btn-danger',
-            'data-testid': 'member-remove',
-            onclick: () => {
-              const reason = h('textarea', { rows: 2, maxlength: 200, 'aria-label': '移出原因', placeholder: '移出原因（对方可见，记入审计）', 'data-testid': 'remove-reason' });
-              const confirm = h('button', { type: 'button', class: 'btn btn-small btn-danger', 'data-testid': 'remove-confirm' }, `确认移出 ${name}`);
-              confirm.addEventListener('click', () => {
-                if (!reason.value.trim()) {
-                  setText(alert, '请填写移出原因');
-                  reason.focus();
-                  return;
-                }
-                void run(confirm, () => gql(REMOVE, { g: group.id, u: m.user.id, reason: reason.value.trim() }), `已将 ${name} 移出群组`, alert);
-              });
-              replaceChildren(form, reason, h('div', { class: 'actions' }, confirm));
-              reason.focus();
-            },
-          }, '移出群组'),
-        );
-      } else {
+      } else if (action === 'transfer') {
         row.append(
           h('button', {
             type: 'button',
@@ -293,8 +273,8 @@ export class MembersPanel {
         );
       }
     }
-    // Moderation (警告, 禁言, 禁止加入) where the viewer may remove this member: the same policy.
-    if (actions.includes('remove')) row.append(...memberModerationButtons(group.id, m, () => done('已更新')));
+    // 移出 (the moderation kick), 警告, 禁言, 禁止加入 where the viewer may remove this member: the same policy.
+    if (actions.includes('remove')) row.prepend(...memberModerationButtons(group.id, m, refresh));
     box.addEventListener('keydown', (event) => {
       if (event.key === 'Escape') {
         event.stopPropagation();

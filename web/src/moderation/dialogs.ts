@@ -107,7 +107,8 @@ export type MemberAction = 'warn' | 'mute' | 'kick' | 'ban';
 
 const MUTE_CHOICES: Array<[string, string]> = [['10', '10 分钟'], ['60', '1 小时'], ['1440', '1 天'], ['10080', '7 天'], ['43200', '30 天'], ['', '直至解除']];
 
-export function memberActionDialog(action: MemberAction, groupId: string, userId: string, name: string, content?: { kind: ContentKind; id: string }): void {
+/** Warn, mute, kick (移出: the one way to remove a member) or ban; `onDone` runs after it succeeded. */
+export function memberActionDialog(action: MemberAction, groupId: string, userId: string, name: string, content?: { kind: ContentKind; id: string }, onDone?: () => void): void {
   const fields = [reasonSelect(), noteField()];
   let minutes: HTMLSelectElement | null = null;
   if (action === 'mute') {
@@ -124,6 +125,7 @@ export function memberActionDialog(action: MemberAction, groupId: string, userId
   const done: Record<MemberAction, string> = { warn: '已警告', mute: '已禁言', kick: '已移出', ban: '已禁止加入' };
   openDialog(titles[action], fields, '确定', async (v) => {
     await gql(mutations[action], { g: groupId, u: userId, r: v.reason, n: v.note || null, ...(action === 'warn' && content ? { t: content.kind, c: content.id } : {}), ...(action === 'mute' ? { m: v.minutes ? Number(v.minutes) : null } : {}) });
+    onDone?.();
     return done[action];
   });
 }

@@ -60,17 +60,23 @@ export function moderationLinks(group: { id: string; viewerRole: string | null; 
   return links;
 }
 
-/** 警告, 禁言, 解除禁言, 禁止加入 in a member's action row (shown where the viewer may remove them: the same policy). */
+/**
+ * 移出群组, 警告, 禁言, 解除禁言, 禁止加入 in a member's action row (shown where the viewer may
+ * remove them: the same policy). 移出 is the same kick as the message menu's; `onDone`
+ * refreshes the list after any of them.
+ */
 export function memberModerationButtons(groupId: string, member: { user: { id: string; realName: string }; mutedUntil?: string | null }, onDone: () => void): HTMLElement[] {
   const name = member.user.realName;
   const button = (label: string, testid: string, run: () => void) => h('button', { type: 'button', class: 'btn btn-small btn-secondary', 'data-testid': testid, onclick: run }, label);
+  const kick = h('button', { type: 'button', class: 'btn btn-small btn-danger', 'data-testid': 'member-remove', onclick: () => memberActionDialog('kick', groupId, member.user.id, name, undefined, onDone) }, '移出群组');
   const out = [
-    button('警告', 'member-warn', () => memberActionDialog('warn', groupId, member.user.id, name)),
-    button('禁言', 'member-mute', () => memberActionDialog('mute', groupId, member.user.id, name)),
-    button('禁止加入', 'member-ban', () => memberActionDialog('ban', groupId, member.user.id, name)),
+    kick,
+    button('警告', 'member-warn', () => memberActionDialog('warn', groupId, member.user.id, name, undefined, onDone)),
+    button('禁言', 'member-mute', () => memberActionDialog('mute', groupId, member.user.id, name, undefined, onDone)),
+    button('禁止加入', 'member-ban', () => memberActionDialog('ban', groupId, member.user.id, name, undefined, onDone)),
   ];
   if (member.mutedUntil) {
-    out.splice(2, 0, button('解除禁言', 'member-unmute', () => void unmute(groupId, member.user.id).then(onDone)));
+    out.splice(3, 0, button('解除禁言', 'member-unmute', () => void unmute(groupId, member.user.id).then(onDone)));
   }
   return out;
 }
