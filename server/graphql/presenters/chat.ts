@@ -48,19 +48,21 @@ async function accessFor(ctx: Ctx, groups: ChatGroup[]): Promise<GroupAccess[]> 
  * The viewer's access to the conversations whose messages an execution shows (role, mute,
  * archived discussion), for Message.viewerCan: the conversations missing from the cache in one
  * query per batch, whatever the number of messages; a history page puts its own access in first,
- * so it costs nothing. Keyed by the execution's root value under the request's domain context:
- * a subscription's domain lives as long as its socket, but each event is a new root value, so a
- * mute or a role change is seen by the next event.
+ * so it costs nothing. Keyed by the execution's root value under the request's domain context; a
+ * subscription's domain lives as long as its socket, and its accesses are kept for LIVE_ACCESS_MS.
  */
 type Waiter = { resolve: (access: ConversationAccess | null) => void; reject: (error: unknown) => void };
-type AccessCache = { byId: Map<string, Promise<ConversationAccess | null>>; pending: Map<string, Waiter> | null };
+type AccessCache = { byId: Map<string, Promise<ConversationAccess | null>>; pending: Map<string, Waiter> | null; since: number };
 const conversationAccessCache = new WeakMap<object, WeakMap<object, AccessCache>>();
+/** A live subscriber's accesses are reused this long: one query per conversation and socket, not one per event (a mute shows on the buttons within it; the server refuses anyway). */
+const LIVE_ACCESS_MS = 10_000;
 function conversationAccessCacheOf(ctx: Ctx, info: GraphQLResolveInfo): AccessCache {
   let perRoot = conversationAccessCache.get(ctx.domain);
   if (!perRoot) conversationAccessCache.set(ctx.domain, (perRoot = new WeakMap()));
-  const root = (info.rootValue ?? ctx.domain) as object;
+  const live = info.operation.operation === 'subscription';
+  const root = (live ? ctx.domain : info.rootValue ?? ctx.domain) as object;
   let cache = perRoot.get(root);
-  if (!cache) perRoot.set(root, (cache = { byId: new Map(), pending: null }));
+  if (!cache || (live && Date.now() - cache.since > LIVE_ACCESS_MS)) perRoot.set(root, (cache = { byId: new Map(), pending: null, since: Date.now() }));
   return cache;
 }
 function rememberConversationAccess(ctx: Ctx, info: GraphQLResolveInfo, access: ConversationAccess): void {
