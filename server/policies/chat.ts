@@ -32,7 +32,7 @@ export class MemberTarget {
 allow(MemberTarget, 'remove', (actor, t) => t.member.role !== 'owner' && mayActOn(actor, new ModerationTarget(t.access, t.member.user.id, t.member.role)));
 
 allow(MessageAccess, 'edit', (actor, m) =>
-  !!actor && !m.conversation.readOnly && m.message.author.id === actor.userId && !m.message.recalledAt && Date.now() - m.message.createdAt.getTime() < EDIT_WINDOW_MS);
+  !!actor && !m.conversation.readOnly && m.message.author.id === actor.userId && !m.message.recalledAt && !m.message.removedAt && Date.now() - m.message.createdAt.getTime() < EDIT_WINDOW_MS);
 allow(MessageAccess, 'recall', (actor, m) =>
   !!actor && !m.conversation.readOnly && m.message.author.id === actor.userId && !m.message.recalledAt && Date.now() - m.message.createdAt.getTime() < RECALL_WINDOW_MS);
 const conversationMuted = (c: ConversationAccess) => !!c.group && mutedUntil(c.role, c.mutedUntil, c.group.mutedAllUntil) !== null;

@@ -8,7 +8,8 @@ import { loadPeople, type PersonView } from '../../modules/accounts/people.js';
 import { coMembersAmong } from '../../modules/accounts/store.js';
 import { lastMessageRows, viewerGroupStanding } from '../../modules/chat/store.js';
 import { managed } from '../../db/sql.js';
-import { ConversationAccess, EDIT_WINDOW_MS, GroupAccess, RECALL_WINDOW_MS } from '../../modules/chat/subjects.js';
+import { ConversationAccess, GroupAccess, MessageAccess } from '../../modules/chat/subjects.js';
+import { conversationsForActor } from '../../modules/chat/access.js';
 import { requireActor } from '../../modules/context.js';
 import type { PageArgs } from '../../modules/pagination.js';
 import { can } from '../../policies/index.js';
@@ -39,6 +40,59 @@ async function accessFor(ctx: Ctx, groups: ChatGroup[]): Promise<GroupAccess[]> 
     }
   }
   return groups.map((g) => cache!.get(g.id)!);
+}
+
+/**
+ * The viewer's access to the conversations whose messages an execution shows (role, mute,
+ * archived discussion), for Message.viewerCan: the conversations missing from the cache in one
+ * query per batch, whatever the number of messages; a history page puts its own access in first,
+ * so it costs nothing. Keyed by the execution's root value under the request's domain context; a
+ * subscription's domain lives as long as its socket, and its accesses are kept for LIVE_ACCESS_MS.
+ */
+type Waiter = { resolve: (access: ConversationAccess | null) => void; reject: (error: unknown) => void };
+type AccessCache = { byId: Map<string, Promise<ConversationAccess | null>>; pending: Map<string, Waiter> | null; since: number };
+const conversationAccessCache = new WeakMap<object, WeakMap<object, AccessCache>>();
+/** A live subscriber's accesses are reused this long: one query per conversation and socket, not one per event (a mute shows on the buttons within it; the server refuses anyway). */
+const LIVE_ACCESS_MS = 10_000;
+function conversationAccessCacheOf(ctx: Ctx, info: GraphQLResolveInfo): AccessCache {
+  let perRoot = conversationAccessCache.get(ctx.domain);
+  if (!perRoot) conversationAccessCache.set(ctx.domain, (perRoot = new WeakMap()));
+  const live = info.operation.operation === 'subscription';
+  const root = (live ? ctx.domain : info.rootValue ?? ctx.domain) as object;
+  let cache = perRoot.get(root);
+  if (!cache || (live && Date.now() - cache.since > LIVE_ACCESS_MS)) perRoot.set(root, (cache = { byId: new Map(), pending: null, since: Date.now() }));
+  return cache;
+}
+function rememberConversationAccess(ctx: Ctx, info: GraphQLResolveInfo, access: ConversationAccess): void {
+  const cache = conversationAccessCacheOf(ctx, info);
+  if (!cache.byId.has(access.conversation.id)) cache.byId.set(access.conversation.id, Promise.resolve(access));
+}
+async function loadPending(ctx: Ctx, cache: AccessCache, pending: Map<string, Waiter>): Promise<void> {
+  cache.pending = null;
+  const actor = ctx.domain.actor;
+  try {
+    const found = actor ? await conversationsForActor(ctx.domain.em, actor, [...pending.keys()]) : [];
+    const byId = new Map(found.map((a) => [a.conversation.id, a]));
+    for (const [id, waiter] of pending) waiter.resolve(byId.get(id) ?? null);
+  } catch (error) {
+    for (const [id, waiter] of pending) {
+      cache.byId.delete(id);
+      waiter.reject(error);
+    }
+  }
+}
+function conversationAccessOf(ctx: Ctx, info: GraphQLResolveInfo, conversationId: string): Promise<ConversationAccess | null> {
+  const cache = conversationAccessCacheOf(ctx, info);
+  const known = cache.byId.get(conversationId);
+  if (known) return known;
+  if (!cache.pending) {
+    const pending = (cache.pending = new Map());
+    // Like DataLoader: load once the resolvers of this tick (every message of a list) have asked.
+    void Promise.resolve().then(() => process.nextTick(() => void loadPending(ctx, cache, pending)));
+  }
+  const promise = new Promise<ConversationAccess | null>((resolve, reject) => cache.pending!.set(conversationId, { resolve, reject }));
+  cache.byId.set(conversationId, promise);
+  return promise;
 }
 
 /** People by id as plain person views (one prepared statement; the User presenter reads them like entities). */
@@ -95,7 +149,8 @@ export const conversationResolvers = {
   group: (c: ConversationAccess, _: unknown, ctx: Ctx, info: GraphQLResolveInfo) =>
     c.group && (selectsColumnsOnly(info) ? c.group : managed(ctx.domain.em, ChatGroup, c.group)),
   lastSeq: (c: ConversationAccess) => c.conversation.lastSeq,
-  messages: async (c: ConversationAccess, args: HistoryArgs, ctx: Ctx) => {
+  messages: async (c: ConversationAccess, args: HistoryArgs, ctx: Ctx, info: GraphQLResolveInfo) => {
+    rememberConversationAccess(ctx, info, c);
     const page = await history(ctx.domain.em, c, args, requireActor(ctx.domain).userId);
     return {
       edges: page.messages.map((m) => ({ node: m, cursor: String(m.seq) })),
@@ -155,10 +210,16 @@ export const messageResolvers = {
   mentions: (m: MessageView) => (m.more ? viewExtras(m).then((x) => x.mentions) : m.mentions),
   reactions: (m: MessageView, _: unknown, ctx: Ctx) => (m.recalledAt ? [] : presentReactions(m, ctx)),
   clientMessageId: (m: MessageView, _: unknown, ctx: Ctx) => (isAuthor(m, ctx) ? m.clientMessageId : null),
-  viewerCan: (m: MessageView, _: unknown, ctx: Ctx) => {
-    const age = Date.now() - m.createdAt.getTime();
-    const mine = isAuthor(m, ctx) && !m.recalledAt && !m.placeholder;
-    return { edit: mine && age < EDIT_WINDOW_MS, recall: mine && age < RECALL_WINDOW_MS, react: !m.recalledAt && !m.placeholder };
+  // The same rules as the mutations (policies/chat.ts), with the viewer's access to the message's
+  // conversation (role, mute, archived): the UI offers what the server accepts. A placeholder is a
+  // message the viewer may not read, which every mutation answers NOT_FOUND; so is a conversation
+  // the viewer is not (or no longer) in.
+  viewerCan: async (m: MessageView, _: unknown, ctx: Ctx, info: GraphQLResolveInfo) => {
+    const access = m.placeholder ? null : await conversationAccessOf(ctx, info, m.conversationId);
+    if (!access) return { edit: false, recall: false, react: false };
+    const subject = new MessageAccess({ author: { id: m.authorId }, createdAt: m.createdAt, recalledAt: m.recalledAt, removedAt: m.removedAt }, access);
+    const actor = ctx.domain.actor;
+    return { edit: can(actor, 'edit', subject), recall: can(actor, 'recall', subject), react: can(actor, 'react', subject) };
   },
 };
 

@@ -330,6 +330,7 @@ async function assertMayPost(em: EntityManager, ctx: DomainContext, access: Conv
 export async function editMessage(ctx: DomainContext, messageId: unknown, rawBody: unknown, acknowledgeSensitive = false): Promise<MessageView> {
   const actor = requireActor(ctx);
   const access = await messageForActor(ctx.em, actor, messageId);
+  if (access.message.removedAt) throw conflict('消息已被管理员移除，不能编辑');
   authorize(actor, 'edit', access, '只能在发送后 10 分钟内编辑自己的消息');
   const body = validBody(rawBody);
   if (body === access.message.body) throw badInput('内容没有变化', 'body');

@@ -37,10 +37,21 @@ export class ConversationAccess {
   }
 }
 
-/** A message in a conversation the actor belongs to. */
-export class MessageAccess {
+/** What the message rules read of a message: the entity, or the same columns of a message view. */
+export interface MessageFacts {
+  readonly author: { readonly id: string };
+  readonly createdAt: Date;
+  readonly recalledAt: Date | null;
+  readonly removedAt: Date | null;
+}
+
+/**
+ * A message in a conversation the actor belongs to. Services hold the entity; presenters build
+ * one from a message view (`MessageFacts`) to serialise `viewerCan` from the same rules.
+ */
+export class MessageAccess<M extends MessageFacts = Message> {
   constructor(
-    readonly message: Message,
+    readonly message: M,
     readonly conversation: ConversationAccess,
   ) {}
 }
