@@ -1,7 +1,6 @@
-import { GroupMember } from '../db/entities/index.js';
 import { ConversationAccess, EDIT_WINDOW_MS, GroupAccess, MessageAccess, RECALL_WINDOW_MS } from '../modules/chat/subjects.js';
 import { allow } from './engine.js';
-import { mayActOn, ModerationTarget, mutedUntil } from './moderation.js';
+import { mutedUntil } from './moderation.js';
 
 const isManager = (role: string | null) => role === 'owner' || role === 'admin';
 
@@ -18,18 +17,6 @@ allow(GroupAccess, 'mentionAll', (_actor, g) => isManager(g.role));
 allow(GroupAccess, 'apply', (actor, g) => !!actor && g.role === null && g.group.visibility === 'listed' && !g.banned);
 allow(GroupAccess, 'leave', (actor, g) => !!actor && (g.role === 'member' || g.role === 'admin'));
 
-/**
- * Removing a member (移出): the same rule as the moderation action `kick` (policies/moderation.ts):
- * the owner removes anyone but themselves; admins remove plain members only; a system admin
- * anyone but the owner. Subject: the target's membership, with the actor's access.
- */
-export class MemberTarget {
-  constructor(
-    readonly access: GroupAccess,
-    readonly member: GroupMember,
-  ) {}
-}
-allow(MemberTarget, 'remove', (actor, t) => t.member.role !== 'owner' && mayActOn(actor, new ModerationTarget(t.access, t.member.user.id, t.member.role)));
 
 allow(MessageAccess, 'edit', (actor, m) =>
   !!actor && !m.conversation.readOnly && m.message.author.id === actor.userId && !m.message.recalledAt && !m.message.removedAt && Date.now() - m.message.createdAt.getTime() < EDIT_WINDOW_MS);

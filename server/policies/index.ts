@@ -10,6 +10,5 @@ import './moderation.js';
 
 export { allow, authorize, can } from './engine.js';
 export { administers, isAnyAdmin, type Actor, type MaybeActor } from './actor.js';
-export { MemberTarget } from './chat.js';
 export { ContentReaders, userMayRead } from './confidentiality.js';
 export { ModerationTarget, ReportableContent, mayActOn, mutedUntil, INDEFINITE, MODERATION_ACTIONS, type ModerationAction } from './moderation.js';
