@@ -78,7 +78,7 @@ end
 return out`;
 
 export function redisPresence(redis: Redis, instanceId: string, ttlMs: number, log: BusLog, isLocal: (userId: string) => boolean): SharedPresence {
-  // Commands time out after 500 ms and a Redis that stopped answering drops to 'reconnecting'
+  // Commands time out after a second (redis.ts) and a Redis that stopped answering drops to 'reconnecting'
   // (server/redis.ts): every caller falls back at once instead of waiting on it.
   const notReady = () => (redis.status === 'ready' ? null : new Error(`redis not connected (${redis.status})`));
   let timer: NodeJS.Timeout | null = null;

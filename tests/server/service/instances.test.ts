@@ -280,7 +280,7 @@ describe('two instances with Redis', () => {
     expect(await crossesAgain(li, await stream(b.url, cheng.token!))).toBe(true);
   });
 
-  it('answers subscribes, presence queries and sends within a second or two while Redis does not answer at all (paused), and is not ready meanwhile', async () => {
+  it('answers subscribes, presence queries and sends within seconds while Redis does not answer at all (paused), and is not ready meanwhile', async () => {
     const [li, cheng] = await Promise.all([tokenClient(a.url, 'lijinsong'), tokenClient(a.url, 'chengyong')]);
     redis.pause();
     try {
@@ -288,19 +288,19 @@ describe('two instances with Redis', () => {
       let started = Date.now();
       const onA = await stream(a.url, cheng.token!);
       let live = false;
-      while (!live && Date.now() - started < 2500) {
+      while (!live && Date.now() - started < 5000) {
         const { sendMessage } = await li.request(SEND, { c: conversationId, b: `Redis 无响应时的消息 ${key()}`, k: key() });
         live = await onA.waitFor((e) => e.message?.id === sendMessage.id, 300).then(() => true, () => false);
       }
       expect(live).toBe(true);
       started = Date.now();
       expect((await cheng.request(PRESENCE, { id: li.userId })).user.presence).toBeTruthy();
-      expect(Date.now() - started).toBeLessThan(1500);
+      expect(Date.now() - started).toBeLessThan(3000);
       started = Date.now();
       await li.request(SEND, { c: conversationId, b: 'Redis 无响应时的第二条消息', k: key() });
-      expect(Date.now() - started).toBeLessThan(1500);
-      // The bus notices within its watchdog's second: not ready, naming Redis.
-      const deadline = Date.now() + 5000;
+      expect(Date.now() - started).toBeLessThan(3000);
+      // The bus notices within its watchdog's two PINGs: not ready, naming Redis.
+      const deadline = Date.now() + 10_000;
       let ready = await fetch(`${a.url}/readyz`);
       while (ready.status !== 503 && Date.now() < deadline) {
         await sleep(100);
@@ -352,7 +352,8 @@ describe('a graceful stop', () => {
     streams.push(await openStream(a.url, { token: huang.token! }));
     await watcher.waitFor((e) => e.type === 'PRESENCE' && e.user?.id === huang.userId && e.online === true);
     await a.stop('SIGTERM');
-    await watcher.waitFor((e) => e.type === 'PRESENCE' && e.user?.id === huang.userId && e.online === false, 3000);
+    // Well under the 120 s TTL: only the hand-over explains it (generous for a loaded machine).
+    await watcher.waitFor((e) => e.type === 'PRESENCE' && e.user?.id === huang.userId && e.online === false, 15_000);
     expect((await cheng.request(PRESENCE, { id: huang.userId })).user.presence.online).toBe(false);
   });
 });
