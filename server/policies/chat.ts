@@ -1,22 +1,21 @@
 import { ConversationAccess, EDIT_WINDOW_MS, GroupAccess, MessageAccess, RECALL_WINDOW_MS } from '../modules/chat/subjects.js';
 import { allow } from './engine.js';
+import { isGroupMember, managesGroup, ownsGroup, runsGroup } from './groups.js';
 import { mutedUntil } from './moderation.js';
-
-const isManager = (role: string | null) => role === 'owner' || role === 'admin';
 
 /** Listed groups are visible to every official; invite-only ones to members and invitees. */
 allow(GroupAccess, 'read', (actor, g) => !!actor && (g.group.visibility === 'listed' || g.role !== null || g.invited));
-allow(GroupAccess, 'readMembers', (actor, g) => !!actor && g.role !== null);
+allow(GroupAccess, 'readMembers', (actor, g) => isGroupMember(actor, g));
 /** Members post unless muted (their own 禁言, or 全员禁言 for plain members). */
 const groupMuted = (g: GroupAccess) => mutedUntil(g.role, g.mutedUntil, g.group.mutedAllUntil) !== null;
-allow(GroupAccess, 'post', (actor, g) => !!actor && g.role !== null && !groupMuted(g));
-allow(GroupAccess, 'update', (actor, g) => isManager(g.role) || !!actor?.isSystemAdmin);
-allow(GroupAccess, 'manageMembers', (actor, g) => isManager(g.role) || !!actor?.isSystemAdmin);
-allow(GroupAccess, 'manageAdmins', (actor, g) => g.role === 'owner' || !!actor?.isSystemAdmin);
-allow(GroupAccess, 'mentionAll', (_actor, g) => isManager(g.role));
+allow(GroupAccess, 'post', (actor, g) => isGroupMember(actor, g) && !groupMuted(g));
+allow(GroupAccess, 'update', (actor, g) => managesGroup(actor, g));
+allow(GroupAccess, 'manageMembers', (actor, g) => managesGroup(actor, g));
+allow(GroupAccess, 'manageAdmins', (actor, g) => ownsGroup(actor, g));
+/** Those who run the group, not system admins: @全体成员 speaks for the group's leadership, not for the platform. */
+allow(GroupAccess, 'mentionAll', (actor, g) => runsGroup(actor, g));
 allow(GroupAccess, 'apply', (actor, g) => !!actor && g.role === null && g.group.visibility === 'listed' && !g.banned);
 allow(GroupAccess, 'leave', (actor, g) => !!actor && (g.role === 'member' || g.role === 'admin'));
-
 
 allow(MessageAccess, 'edit', (actor, m) =>
   !!actor && !m.conversation.readOnly && m.message.author.id === actor.userId && !m.message.recalledAt && !m.message.removedAt && Date.now() - m.message.createdAt.getTime() < EDIT_WINDOW_MS);
@@ -25,4 +24,4 @@ allow(MessageAccess, 'recall', (actor, m) =>
 const conversationMuted = (c: ConversationAccess) => !!c.group && mutedUntil(c.role, c.mutedUntil, c.group.mutedAllUntil) !== null;
 allow(MessageAccess, 'react', (actor, m) => !!actor && !m.conversation.readOnly && !m.message.recalledAt && !m.message.removedAt && !conversationMuted(m.conversation));
 /** Group members post in the group's conversation and its discussion groups, unless archived or muted. */
-allow(ConversationAccess, 'postInGroup', (actor, c) => !!actor && c.group !== null && c.role !== null && !c.readOnly && !conversationMuted(c));
+allow(ConversationAccess, 'postInGroup', (actor, c) => c.group !== null && isGroupMember(actor, c) && !c.readOnly && !conversationMuted(c));

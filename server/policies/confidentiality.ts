@@ -1,6 +1,7 @@
 import type { ConfidentialityLevel } from '../db/entities/index.js';
 import { GroupAccess } from '../modules/chat/subjects.js';
 import { allow } from './engine.js';
+import { managesGroup, runsGroup } from './groups.js';
 
 /**
  * Who may read confidential content, and who may change levels and sensitive-content rules.
@@ -25,13 +26,12 @@ export function userMayRead(userId: string, content: ContentReaders): boolean {
 
 allow(ContentReaders, 'read', (actor, c) => !!actor && userMayRead(actor.userId, c));
 
-const isManager = (role: string | null) => role === 'owner' || role === 'admin';
-
 /**
  * Raising a level (内部 → 受限 or 普通 → 内部): the group's owner and admins. Levels are never
  * lowered by anyone: what was once marked confidential may have been treated as such.
- * The author sets the level when posting (any level the conversation allows).
+ * The author sets the level when posting (any level the conversation allows). System admins are
+ * left out: restricted content is read by the group's owner and admins, not by system admins.
  */
-allow(GroupAccess, 'raiseConfidentiality', (actor, g) => !!actor && isManager(g.role));
+allow(GroupAccess, 'raiseConfidentiality', (actor, g) => runsGroup(actor, g));
 /** A group's extra sensitive terms and block rules: its owner and admins (and system admins). */
-allow(GroupAccess, 'manageSensitiveRules', (actor, g) => !!actor && (isManager(g.role) || actor.isSystemAdmin));
+allow(GroupAccess, 'manageSensitiveRules', (actor, g) => managesGroup(actor, g));

@@ -1,10 +1,11 @@
 import { DocumentAccess, LibraryAccess } from '../modules/documents/subjects.js';
 import type { MaybeActor } from './actor.js';
 import { allow } from './engine.js';
+import { managesGroupAsMember } from './groups.js';
 
 const isMember = (l: LibraryAccess) => (l.group ? l.group.role !== null : l.conversation !== null);
-const isManager = (actor: MaybeActor, l: LibraryAccess) =>
-  !!l.group && l.group.role !== null && (l.group.role === 'owner' || l.group.role === 'admin' || !!actor?.isSystemAdmin);
+/** A private conversation's files have no manager: each person manages their own uploads. */
+const isManager = (actor: MaybeActor, l: LibraryAccess) => !!l.group && managesGroupAsMember(actor, l.group);
 
 /** Group libraries are for members; a private conversation's files for its two people. */
 allow(LibraryAccess, 'read', (actor, l) => !!actor && isMember(l));

@@ -2,6 +2,7 @@ import type { GroupRole } from '../db/entities/index.js';
 import { GroupAccess } from '../modules/chat/subjects.js';
 import type { MaybeActor } from './actor.js';
 import { allow } from './engine.js';
+import { isGroupMember, managesGroup, ownsGroup, runsGroup } from './groups.js';
 
 /**
  * Who may act on whom: the one place that decides it.
@@ -25,9 +26,8 @@ export class ModerationTarget {
 
 export function mayActOn(actor: MaybeActor, t: ModerationTarget): boolean {
   if (!actor || t.targetUserId === actor.userId) return false;
-  if (actor.isSystemAdmin) return true;
-  if (t.access.role === 'owner') return true;
-  if (t.access.role === 'admin') return t.targetRole === 'member' || t.targetRole === null;
+  if (ownsGroup(actor, t.access)) return true;
+  if (runsGroup(actor, t.access)) return t.targetRole === 'member' || t.targetRole === null;
   return false;
 }
 
@@ -40,11 +40,9 @@ for (const action of MODERATION_ACTIONS) {
   allow(ModerationTarget, action, (actor, t) => mayActOn(actor, t) && !(structural && t.targetRole === 'owner'));
 }
 
-const isManager = (actor: MaybeActor, g: GroupAccess) => !!actor && (g.role === 'owner' || g.role === 'admin' || actor.isSystemAdmin);
-
 /** The group's moderation tools: queue, audit log, 全员禁言, escalation rule. */
-allow(GroupAccess, 'moderate', (actor, g) => isManager(actor, g));
-allow(GroupAccess, 'readAuditLog', (actor, g) => isManager(actor, g));
+allow(GroupAccess, 'moderate', (actor, g) => managesGroup(actor, g));
+allow(GroupAccess, 'readAuditLog', (actor, g) => managesGroup(actor, g));
 
 /** A member reports content they can see, not their own, and not content already removed. */
 export class ReportableContent {
@@ -54,7 +52,7 @@ export class ReportableContent {
     readonly removed: boolean,
   ) {}
 }
-allow(ReportableContent, 'report', (actor, c) => !!actor && c.access.role !== null && c.authorId !== actor.userId && !c.removed);
+allow(ReportableContent, 'report', (actor, c) => !!actor && isGroupMember(actor, c.access) && c.authorId !== actor.userId && !c.removed);
 
 /** Far future: a mute "until lifted". */
 export const INDEFINITE = new Date('9999-12-31T00:00:00Z');
