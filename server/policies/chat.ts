@@ -23,5 +23,9 @@ allow(MessageAccess, 'recall', (actor, m) =>
   !!actor && !m.conversation.readOnly && m.message.author.id === actor.userId && !m.message.recalledAt && Date.now() - m.message.createdAt.getTime() < RECALL_WINDOW_MS);
 const conversationMuted = (c: ConversationAccess) => !!c.group && mutedUntil(c.role, c.mutedUntil, c.group.mutedAllUntil) !== null;
 allow(MessageAccess, 'react', (actor, m) => !!actor && !m.conversation.readOnly && !m.message.recalledAt && !m.message.removedAt && !conversationMuted(m.conversation));
+/** What Group.viewerCan and Message.viewerCan send (the forum adds its two group abilities). */
+export const GROUP_ABILITIES = ['post', 'update', 'manageMembers', 'manageAdmins', 'mentionAll', 'apply', 'leave', 'manageBoards', 'createDiscussion'] as const;
+export const MESSAGE_ABILITIES = ['edit', 'recall', 'react'] as const;
+
 /** Group members post in the group's conversation and its discussion groups, unless archived or muted. */
 allow(ConversationAccess, 'postInGroup', (actor, c) => c.group !== null && isGroupMember(actor, c) && !c.readOnly && !conversationMuted(c));

@@ -1,3 +1,4 @@
+import { DocumentRequest } from '../db/entities/index.js';
 import { DocumentAccess, LibraryAccess } from '../modules/documents/subjects.js';
 import type { MaybeActor } from './actor.js';
 import { allow } from './engine.js';
@@ -12,7 +13,13 @@ allow(LibraryAccess, 'read', (actor, l) => !!actor && isMember(l));
 allow(LibraryAccess, 'upload', (actor, l) => !!actor && isMember(l));
 allow(LibraryAccess, 'manageFolders', (actor, l) => !!actor && !!l.group && isMember(l));
 
+/** What Document.viewerCan sends. */
+export const DOCUMENT_ABILITIES = ['addVersion', 'delete', 'move'] as const;
+
 allow(DocumentAccess, 'download', (actor, d) => !!actor && isMember(d.library) && !d.document.deletedAt);
 allow(DocumentAccess, 'addVersion', (actor, d) => !!actor && isMember(d.library) && !d.document.deletedAt && (d.document.uploader.id === actor.userId || isManager(actor, d.library)));
 allow(DocumentAccess, 'delete', (actor, d) => !!actor && isMember(d.library) && !d.document.deletedAt && (d.document.uploader.id === actor.userId || isManager(actor, d.library)));
 allow(DocumentAccess, 'move', (actor, d) => !!actor && isMember(d.library) && !!d.library.group && !d.document.deletedAt && (d.document.uploader.id === actor.userId || isManager(actor, d.library)));
+
+/** Only the requester ends a request (fulfilled or closed); whether it is still open is the service's check (CONFLICT). */
+allow(DocumentRequest, 'close', (actor, r) => !!actor && r.requester.id === actor.userId);

@@ -24,6 +24,19 @@ export function can<S extends object>(actor: MaybeActor, action: string, subject
   return rule(actor, subject);
 }
 
+/**
+ * The actor's answer for each action, as a presenter's `viewerCan` sends it (Outline's
+ * `presentPolicies`): the UI offers exactly what `authorize` lets through.
+ */
+export function abilities<S extends object, A extends string>(actor: MaybeActor, subject: S, actions: readonly A[]): Record<A, boolean> {
+  return Object.fromEntries(actions.map((action) => [action, can(actor, action, subject)])) as Record<A, boolean>;
+}
+
+/** For a subject the actor may not see at all (NOT_FOUND to every mutation): nothing is offered. */
+export function noAbilities<A extends string>(actions: readonly A[]): Record<A, boolean> {
+  return Object.fromEntries(actions.map((action) => [action, false])) as Record<A, boolean>;
+}
+
 /** Throws FORBIDDEN when the actor may not; use only once the subject is known to be visible. */
 export function authorize<S extends object>(actor: MaybeActor, action: string, subject: S, message?: string): void {
   if (!can(actor, action, subject)) throw forbidden(message);

@@ -14,6 +14,10 @@ const muted = (g: GroupAccess) => mutedUntil(g.role, g.mutedUntil, g.group.muted
 
 allow(BoardAccess, 'post', (actor, b) => isGroupMember(actor, b.group) && !b.board.archivedAt && !muted(b.group));
 
+/** What Thread.viewerCan and ThreadReply.viewerCan send. */
+export const THREAD_ABILITIES = ['reply', 'edit', 'moderate'] as const;
+export const REPLY_ABILITIES = ['edit', 'delete'] as const;
+
 allow(ThreadAccess, 'reply', (actor, t) => isGroupMember(actor, t.group) && !t.thread.lockedAt && !t.board.archivedAt && !t.thread.removedAt && !muted(t.group));
 allow(ThreadAccess, 'edit', (actor, t) => !!actor && isGroupMember(actor, t.group) && t.thread.author.id === actor.userId && !t.thread.lockedAt && !t.thread.removedAt);
 allow(ThreadAccess, 'moderate', (actor, t) => managesGroupAsMember(actor, t.group));

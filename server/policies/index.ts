@@ -8,7 +8,13 @@ import './meetings.js';
 import './confidentiality.js';
 import './moderation.js';
 
-export { allow, authorize, can } from './engine.js';
+export { abilities, allow, authorize, can, noAbilities } from './engine.js';
 export { administers, isAnyAdmin, type Actor, type MaybeActor } from './actor.js';
 export { ContentReaders, userMayRead } from './confidentiality.js';
+export { GROUP_ABILITIES, MESSAGE_ABILITIES } from './chat.js';
+export { DOCUMENT_ABILITIES } from './documents.js';
+export { REPLY_ABILITIES, THREAD_ABILITIES } from './forum.js';
+export { meetingAbilities } from './meetings.js';
+export { UNIT_ABILITIES } from './orgUnit.js';
+export { userAbilities } from './user.js';
 export { ModerationTarget, ReportableContent, mayActOn, mutedUntil, INDEFINITE, MODERATION_ACTIONS, type ModerationAction } from './moderation.js';

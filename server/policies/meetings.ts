@@ -1,7 +1,7 @@
 import { GroupAccess } from '../modules/chat/subjects.js';
 import { AnnouncementAccess, BulletinTarget, MeetingAccess } from '../modules/meetings/subjects.js';
 import { isAnyAdmin, type MaybeActor } from './actor.js';
-import { allow } from './engine.js';
+import { allow, can } from './engine.js';
 import { isGroupMember, managesGroupAsMember } from './groups.js';
 
 /**
@@ -21,6 +21,18 @@ allow(MeetingAccess, 'read', (actor, m) => isGroupMember(actor, m.group) && (org
 allow(MeetingAccess, 'answer', (actor, m) => isGroupMember(actor, m.group) && m.invitation !== null);
 /** Edit, cancel, the roster and 提醒未回复: the organizer and the group's admins. */
 allow(MeetingAccess, 'manage', (actor, m) => isGroupMember(actor, m.group) && (organizes(actor, m) || managesGroupAsMember(actor, m.group)));
+
+/**
+ * MeetingNotice.viewerCan: the rules, offered only while the notice is active (neither cancelled
+ * nor ended) and, for answering, not yet delegated: the service answers CONFLICT otherwise.
+ */
+export function meetingAbilities(actor: MaybeActor, m: MeetingAccess, now = Date.now()) {
+  const active = m.meeting.status !== 'cancelled' && m.meeting.endsAt.getTime() > now;
+  return {
+    answer: active && can(actor, 'answer', m) && m.invitation?.answer !== 'delegate',
+    manage: active && can(actor, 'manage', m),
+  };
+}
 
 allow(GroupAccess, 'readAnnouncements', (actor, g) => isGroupMember(actor, g));
 allow(GroupAccess, 'postAnnouncement', (actor, g) => managesGroupAsMember(actor, g));

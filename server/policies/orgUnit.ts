@@ -9,6 +9,9 @@ function allowUnit(action: string, rule: (actor: MaybeActor, unit: OrgUnit | Uni
   allow(UnitView, action, rule);
 }
 
+/** What OrgUnit.viewerCan sends. */
+export const UNIT_ABILITIES = ['administer', 'appointAdmin'] as const;
+
 /** Anyone, signed in or not, may see the tree (registration needs it). */
 allowUnit('read', () => true);
 

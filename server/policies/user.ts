@@ -1,7 +1,7 @@
 import { User } from '../db/entities/index.js';
 import { PersonView } from '../modules/accounts/people.js';
 import { administers, administersStrictlyBelow, type MaybeActor } from './actor.js';
-import { allow } from './engine.js';
+import { allow, can } from './engine.js';
 
 /**
  * Policies of the User entity. The subject must have `unit` (and for `manage*`, `adminUnits`) loaded.
@@ -53,3 +53,18 @@ allow(User, 'manageRoles', (actor, user) => outranks(actor, user) || (!!actor?.i
 
 /** Only a system admin makes or unmakes another system admin (never themselves: someone must remain). */
 allow(User, 'manageSystemAdmin', (actor, user) => !!actor?.isSystemAdmin && !isSelf(actor, user));
+
+/**
+ * User.viewerCan: the rules, offered only where the account's state lets the action through
+ * (reviewing a pending registration, disabling or enabling a reviewed account, appointing an
+ * active one): the services answer CONFLICT otherwise. Needs the entity with `adminUnits`.
+ */
+export function userAbilities(actor: MaybeActor, user: User) {
+  return {
+    review: user.status === 'pending' && can(actor, 'review', user),
+    updateProfile: can(actor, 'updateProfile', user),
+    updateIdentity: can(actor, 'updateIdentity', user),
+    manageStatus: (user.status === 'active' || user.status === 'disabled') && can(actor, 'manageStatus', user),
+    manageRoles: user.status === 'active' && can(actor, 'manageRoles', user),
+  };
+}

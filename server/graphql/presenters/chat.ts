@@ -12,7 +12,7 @@ import { ConversationAccess, GroupAccess, MessageAccess } from '../../modules/ch
 import { conversationsForActor } from '../../modules/chat/access.js';
 import { requireActor } from '../../modules/context.js';
 import type { PageArgs } from '../../modules/pagination.js';
-import { can } from '../../policies/index.js';
+import { abilities, GROUP_ABILITIES, MESSAGE_ABILITIES, noAbilities } from '../../policies/index.js';
 import type { ChatEventView } from '../../realtime/hub.js';
 import type { GraphQLContext } from '../context.js';
 import { connection } from './connection.js';
@@ -121,17 +121,7 @@ export const groupLoaders = {
     (await accessFor(ctx, queries.map((q) => q.obj))).map((a) => (a.role ? upper(a.role) : null)),
   viewerCan: async (queries: Array<{ obj: ChatGroup }>, ctx: Ctx) => {
     const actor = ctx.domain.actor;
-    return (await accessFor(ctx, queries.map((q) => q.obj))).map((a) => ({
-      post: can(actor, 'post', a),
-      update: can(actor, 'update', a),
-      manageMembers: can(actor, 'manageMembers', a),
-      manageAdmins: can(actor, 'manageAdmins', a),
-      mentionAll: can(actor, 'mentionAll', a),
-      apply: can(actor, 'apply', a),
-      leave: can(actor, 'leave', a),
-      manageBoards: can(actor, 'manageBoards', a),
-      createDiscussion: can(actor, 'createDiscussion', a),
-    }));
+    return (await accessFor(ctx, queries.map((q) => q.obj))).map((a) => abilities(actor, a, GROUP_ABILITIES));
   },
   conversation: async (queries: Array<{ obj: ChatGroup }>, ctx: Ctx) => {
     const accesses = await accessFor(ctx, queries.map((q) => q.obj));
@@ -216,10 +206,9 @@ export const messageResolvers = {
   // the viewer is not (or no longer) in.
   viewerCan: async (m: MessageView, _: unknown, ctx: Ctx, info: GraphQLResolveInfo) => {
     const access = m.placeholder ? null : await conversationAccessOf(ctx, info, m.conversationId);
-    if (!access) return { edit: false, recall: false, react: false };
+    if (!access) return noAbilities(MESSAGE_ABILITIES);
     const subject = new MessageAccess({ author: { id: m.authorId }, createdAt: m.createdAt, recalledAt: m.recalledAt, removedAt: m.removedAt }, access);
-    const actor = ctx.domain.actor;
-    return { edit: can(actor, 'edit', subject), recall: can(actor, 'recall', subject), react: can(actor, 'react', subject) };
+    return abilities(ctx.domain.actor, subject, MESSAGE_ABILITIES);
   },
 };
 

@@ -8,7 +8,7 @@ import { DocumentAccess, LibraryAccess } from '../../modules/documents/subjects.
 import type { MessageView } from '../../modules/chat/messageViews.js';
 import { emptyPage, type PageArgs } from '../../modules/pagination.js';
 import { nullIfNotFound } from '../../errors.js';
-import { can } from '../../policies/index.js';
+import { abilities, can, DOCUMENT_ABILITIES, noAbilities } from '../../policies/index.js';
 import type { GraphQLContext } from '../context.js';
 import { attachmentsOf as attachmentsFor, requestAnswerRows, type AttachmentOwner } from '../../modules/documents/store.js';
 import { groupsById, usersById } from './chat.js';
@@ -50,9 +50,7 @@ export const documentResolvers = {
   versions: (d: Document, _: unknown, ctx: Ctx) => versionsOf(ctx.domain.em, d.id),
   viewerCan: async (d: Document, _: unknown, ctx: Ctx) => {
     const access = await library(ctx, d.group ? { groupId: d.group.id } : { conversationId: d.conversation!.id });
-    const subject = access ? new DocumentAccess(d, access) : null;
-    const actor = ctx.domain.actor;
-    return { addVersion: !!subject && can(actor, 'addVersion', subject), delete: !!subject && can(actor, 'delete', subject), move: !!subject && can(actor, 'move', subject) };
+    return access ? abilities(ctx.domain.actor, new DocumentAccess(d, access), DOCUMENT_ABILITIES) : noAbilities(DOCUMENT_ABILITIES);
   },
 };
 
@@ -179,7 +177,8 @@ export const requestResolvers = {
     const people = await usersById(ctx, rows.map((a) => a.answerer_id));
     return rows.map((a) => ({ answerer: people.get(a.answerer_id), version: versionById.get(a.version_id), note: a.note, createdAt: new Date(a.created_at) }));
   },
-  viewerCanClose: (r: DocumentRequest, _: unknown, ctx: Ctx) => r.status === 'open' && r.requester.id === ctx.domain.actor?.userId,
+  // A closed request takes no more closing (the service answers CONFLICT).
+  viewerCanClose: (r: DocumentRequest, _: unknown, ctx: Ctx) => r.status === 'open' && can(ctx.domain.actor, 'close', r),
 };
 
 export const requestLoaders = {

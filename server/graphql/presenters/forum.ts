@@ -15,7 +15,7 @@ import { listReplies } from '../../modules/forum/replies.js';
 import { DiscussionAccess, ReplyAccess, ThreadAccess } from '../../modules/forum/subjects.js';
 import { followStates, listThreads } from '../../modules/forum/threads.js';
 import { emptyPage, type PageArgs } from '../../modules/pagination.js';
-import { can } from '../../policies/index.js';
+import { abilities, can, REPLY_ABILITIES, THREAD_ABILITIES } from '../../policies/index.js';
 import type { GraphQLContext } from '../context.js';
 import { groupsById, usersById } from './chat.js';
 import { connection } from './connection.js';
@@ -66,9 +66,7 @@ export const threadResolvers = {
   locked: columnReader((t: Thread) => !!t.lockedAt),
   replies: async (t: Thread, args: PageArgs, ctx: Ctx) => connection(await listReplies(ctx.domain.em, await threadAccess(ctx, t), args)),
   viewerCan: async (t: Thread, _: unknown, ctx: Ctx) => {
-    const access = await threadAccess(ctx, t);
-    const actor = ctx.domain.actor;
-    return { reply: can(actor, 'reply', access), edit: can(actor, 'edit', access), moderate: can(actor, 'moderate', access) };
+    return abilities(ctx.domain.actor, await threadAccess(ctx, t), THREAD_ABILITIES);
   },
 };
 
@@ -128,8 +126,7 @@ export const replyResolvers = {
   bodyHtml: (r: ThreadReply) => (r.deletedAt ? null : renderMarkdown(r.body)),
   viewerCan: async (r: ThreadReply, _: unknown, ctx: Ctx) => {
     const thread = await ctx.domain.em.findOneOrFail(Thread, { id: r.thread.id });
-    const access = new ReplyAccess(r, await threadAccess(ctx, thread));
-    return { edit: can(ctx.domain.actor, 'edit', access), delete: can(ctx.domain.actor, 'delete', access) };
+    return abilities(ctx.domain.actor, new ReplyAccess(r, await threadAccess(ctx, thread)), REPLY_ABILITIES);
   },
 };
 

@@ -9,7 +9,7 @@ import { announcementReaders, listAnnouncements, receiptCounts, viewerReadStates
 import { groupMeetings, meetingRoster, pendingMeetings, type InviteeStatus, type RosterEntry } from '../../modules/meetings/meetings.js';
 import { AnnouncementAccess, type MeetingAccess } from '../../modules/meetings/subjects.js';
 import { emptyPage, type PageArgs } from '../../modules/pagination.js';
-import { can } from '../../policies/index.js';
+import { can, meetingAbilities } from '../../policies/index.js';
 import type { GraphQLContext } from '../context.js';
 import { usersById } from './chat.js';
 import { connection } from './connection.js';
@@ -73,14 +73,7 @@ export const meetingResolvers = {
     const unitById = new Map(units.map((u) => [u.id, u]));
     return { counts: roster.counts, units: roster.units.map((u) => ({ unit: unitById.get(u.unitId), counts: u.counts, invitees: u.entries })) };
   },
-  viewerCan: (a: MeetingAccess, _: unknown, ctx: Ctx) => {
-    const actor = ctx.domain.actor;
-    const open = statusOf(a) === 'ACTIVE';
-    return {
-      answer: open && can(actor, 'answer', a) && a.invitation?.answer !== 'delegate',
-      manage: open && can(actor, 'manage', a),
-    };
-  },
+  viewerCan: (a: MeetingAccess, _: unknown, ctx: Ctx) => meetingAbilities(ctx.domain.actor, a),
 };
 
 export const meetingLoaders = {

@@ -94,7 +94,7 @@ export const groupModerationResolvers = {
     const access = new GroupAccess(g, row?.role ?? null, false, row?.muted_until ? new Date(row.muted_until) : null);
     const until = row?.role ? mutedUntil(access.role, access.mutedUntil, g.mutedAllUntil) : null;
     const mutedAll = !!g.mutedAllUntil && g.mutedAllUntil.getTime() > Date.now();
-    const moderates = can(actor, 'moderate', access) && (!!row?.role || actor.isSystemAdmin);
+    const moderates = can(actor, 'moderate', access);
     return {
       mutedAll,
       mutedAllUntil: mutedAll && !isIndefinite(g.mutedAllUntil) ? g.mutedAllUntil : null,

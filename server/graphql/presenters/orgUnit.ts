@@ -1,7 +1,7 @@
 import { OrgUnit } from '../../db/entities/index.js';
 import type { UnitView } from '../../modules/accounts/people.js';
 import { memberCounts, pathIds } from '../../modules/org/units.js';
-import { can } from '../../policies/index.js';
+import { abilities, UNIT_ABILITIES } from '../../policies/index.js';
 import type { GraphQLContext } from '../context.js';
 
 /** The parent is an OrgUnit entity or a unit view (modules/accounts/people.ts): the fields read alike. */
@@ -9,10 +9,7 @@ type Unit = OrgUnit | UnitView;
 
 export const orgUnitResolvers = {
   level: (unit: Unit) => unit.level.toUpperCase(),
-  viewerCan: (unit: OrgUnit, _: unknown, ctx: GraphQLContext) => ({
-    administer: can(ctx.domain.actor, 'administer', unit),
-    appointAdmin: can(ctx.domain.actor, 'appointAdmin', unit),
-  }),
+  viewerCan: (unit: Unit, _: unknown, ctx: GraphQLContext) => abilities(ctx.domain.actor, unit, UNIT_ABILITIES),
 };
 
 export const orgUnitLoaders = {

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { User } from '../../db/entities/index.js';
 import { adminUnitsOf, PersonView } from '../../modules/accounts/people.js';
 import { maskPhone } from '../../modules/accounts/validation.js';
-import { can, type MaybeActor } from '../../policies/index.js';
+import { can, userAbilities, type MaybeActor } from '../../policies/index.js';
 import type { GraphQLContext } from '../context.js';
 
 /**
@@ -61,12 +61,6 @@ export const userLoaders = {
   viewerCan: async (queries: Array<{ obj: Person }>, ctx: GraphQLContext) => {
     const users = await withRelations(ctx.domain.em, queries.map((q) => q.obj));
     const actor = actorOf(ctx);
-    return users.map((user) => ({
-      review: user.status === 'pending' && can(actor, 'review', user),
-      updateProfile: can(actor, 'updateProfile', user),
-      updateIdentity: can(actor, 'updateIdentity', user),
-      manageStatus: (user.status === 'active' || user.status === 'disabled') && can(actor, 'manageStatus', user),
-      manageRoles: user.status === 'active' && can(actor, 'manageRoles', user),
-    }));
+    return users.map((user) => userAbilities(actor, user));
   },
 };
