@@ -11,6 +11,8 @@ import { isGroupMember, managesGroupAsMember } from './groups.js';
 
 /** Admins issue notices; plain members too where the group allows it (default: admins only). */
 allow(GroupAccess, 'issueMeeting', (actor, g) => isGroupMember(actor, g) && (managesGroupAsMember(actor, g) || g.group.membersMayIssueMeetings));
+/** A group's meeting lists (its notices each keep their own 'read' rule). */
+allow(GroupAccess, 'readMeetings', (actor, g) => isGroupMember(actor, g));
 allow(GroupAccess, 'configureMeetings', (actor, g) => managesGroupAsMember(actor, g));
 
 const organizes = (actor: MaybeActor, m: MeetingAccess) => !!actor && m.isOrganizerOf(actor.userId);

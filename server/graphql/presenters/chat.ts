@@ -6,7 +6,7 @@ import { history, unreadCounts, type HistoryArgs } from '../../modules/chat/mess
 import { messagePageViews, viewExtras, type MessageView } from '../../modules/chat/messageViews.js';
 import { loadPeople, type PersonView } from '../../modules/accounts/people.js';
 import { coMembersAmong } from '../../modules/accounts/store.js';
-import { lastMessageRows, viewerGroupStanding } from '../../modules/chat/store.js';
+import { lastMessageRows } from '../../modules/chat/store.js';
 import { managed } from '../../db/sql.js';
 import { ConversationAccess, GroupAccess, MessageAccess } from '../../modules/chat/subjects.js';
 import { conversationsForActor } from '../../modules/chat/access.js';
@@ -15,6 +15,7 @@ import type { PageArgs } from '../../modules/pagination.js';
 import { abilities, GROUP_ABILITIES, MESSAGE_ABILITIES, noAbilities } from '../../policies/index.js';
 import type { ChatEventView } from '../../realtime/hub.js';
 import type { GraphQLContext } from '../context.js';
+import { viewerAccess } from '../viewerAccess.js';
 import { connection } from './connection.js';
 import { columnReader, selectsColumnsOnly } from '../columnReaders.js';
 import type { GraphQLResolveInfo } from 'graphql';
@@ -22,25 +23,8 @@ import type { GraphQLResolveInfo } from 'graphql';
 type Ctx = GraphQLContext;
 const upper = (value: string) => value.toUpperCase();
 
-/** The viewer's access to many groups in two queries, cached for the request. */
-const accessCache = new WeakMap<object, Map<string, GroupAccess>>();
-async function accessFor(ctx: Ctx, groups: ChatGroup[]): Promise<GroupAccess[]> {
-  const actor = requireActor(ctx.domain);
-  let cache = accessCache.get(ctx.domain);
-  if (!cache) accessCache.set(ctx.domain, (cache = new Map()));
-  const missing = groups.filter((g) => !cache!.has(g.id)).map((g) => g.id);
-  if (missing.length) {
-    const { roles, invites, bans } = await viewerGroupStanding(ctx.domain.em, actor.userId, missing);
-    const banned = new Set(bans.map((r) => r.group_id));
-    const role = new Map(roles.map((r) => [r.group_id, r]));
-    const invited = new Set(invites.map((r) => r.group_id));
-    for (const g of groups) {
-      const own = role.get(g.id);
-      if (!cache.has(g.id)) cache.set(g.id, new GroupAccess(g, own?.role ?? null, invited.has(g.id), own?.muted_until ? new Date(own.muted_until) : null, banned.has(g.id)));
-    }
-  }
-  return groups.map((g) => cache!.get(g.id)!);
-}
+/** The viewer's access to the groups (the request's access loader). */
+const accessFor = (ctx: Ctx, groups: ChatGroup[]): Promise<GroupAccess[]> => viewerAccess(ctx.domain).ofGroups(groups);
 
 /**
  * The viewer's access to the conversations whose messages an execution shows (role, mute,

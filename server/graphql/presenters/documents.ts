@@ -12,22 +12,28 @@ import { abilities, can, DOCUMENT_ABILITIES, noAbilities } from '../../policies/
 import type { GraphQLContext } from '../context.js';
 import { attachmentsOf as attachmentsFor, requestAnswerRows, type AttachmentOwner } from '../../modules/documents/store.js';
 import { groupsById, usersById } from './chat.js';
+import { viewerAccess } from '../viewerAccess.js';
 import { connection } from './connection.js';
 
 type Ctx = GraphQLContext;
 type Batch<T> = Array<{ obj: T }>;
 
-/** The viewer's access to a library, cached per request; null when they may not read it. */
-const libraryCache = new WeakMap<object, Map<string, Promise<LibraryAccess | null>>>();
-function library(ctx: Ctx, target: { groupId?: string | null; conversationId?: string | null }): Promise<LibraryAccess | null> {
-  let cache = libraryCache.get(ctx.domain);
-  if (!cache) libraryCache.set(ctx.domain, (cache = new Map()));
-  const key = target.groupId ? `g:${target.groupId}` : `c:${target.conversationId}`;
-  let access = cache.get(key);
-  if (!access) {
-    access = libraryForActor(ctx.domain.em, requireActor(ctx.domain), target).catch(nullIfNotFound);
-    cache.set(key, access);
+/**
+ * The viewer's access to a library; null when they may not read it. A group's comes from the
+ * request's access loader; a private conversation's or discussion's is cached here per request.
+ */
+const conversationLibraryCache = new WeakMap<object, Map<string, Promise<LibraryAccess | null>>>();
+async function library(ctx: Ctx, target: { groupId?: string | null; conversationId?: string | null }): Promise<LibraryAccess | null> {
+  const actor = requireActor(ctx.domain);
+  if (target.groupId) {
+    const group = await viewerAccess(ctx.domain).visible(target.groupId);
+    const access = group && new LibraryAccess(group, null);
+    return access && can(actor, 'read', access) ? access : null;
   }
+  let cache = conversationLibraryCache.get(ctx.domain);
+  if (!cache) conversationLibraryCache.set(ctx.domain, (cache = new Map()));
+  let access = cache.get(target.conversationId!);
+  if (!access) cache.set(target.conversationId!, (access = libraryForActor(ctx.domain.em, actor, target).catch(nullIfNotFound)));
   return access;
 }
 
@@ -156,7 +162,7 @@ export const groupDocumentResolvers = {
   },
   documentRequests: async (g: ChatGroup, args: { includeClosed?: boolean }, ctx: Ctx) => {
     const access = await library(ctx, { groupId: g.id });
-    return access?.group?.role ? groupRequests(ctx.domain.em, access.group, !!args.includeClosed) : [];
+    return access?.group ? groupRequests(ctx.domain.em, access.group, !!args.includeClosed) : [];
   },
 };
 

@@ -1,11 +1,10 @@
-import { nullIfNotFound } from '../../errors.js';
+import { notFound, nullIfNotFound } from '../../errors.js';
 import { Board, ChatGroup, DiscussionGroup, PostEdit, Thread, ThreadReply } from '../../db/entities/index.js';
 import { conversationsForActor } from '../../modules/chat/access.js';
 import { conversationMemberRows, memberConversations } from '../../modules/chat/store.js';
 import { audienceRows } from '../../modules/forum/store.js';
-import type { ConversationAccess } from '../../modules/chat/subjects.js';
+import type { ConversationAccess, GroupAccess } from '../../modules/chat/subjects.js';
 import { requireActor } from '../../modules/context.js';
-import { forumForActor } from '../../modules/forum/access.js';
 import { listBoards } from '../../modules/forum/boards.js';
 import { myDiscussions } from '../../modules/forum/discussions.js';
 import { renderMarkdown } from '../../modules/forum/markdown.js';
@@ -18,6 +17,7 @@ import { emptyPage, type PageArgs } from '../../modules/pagination.js';
 import { abilities, can, REPLY_ABILITIES, THREAD_ABILITIES } from '../../policies/index.js';
 import type { GraphQLContext } from '../context.js';
 import { groupsById, usersById } from './chat.js';
+import { viewerAccess } from '../viewerAccess.js';
 import { connection } from './connection.js';
 import { columnReader } from '../columnReaders.js';
 
@@ -44,12 +44,10 @@ async function threadAccess(ctx: Ctx, thread: Thread): Promise<ThreadAccess> {
   }
   return access;
 }
-const groupAccessCache = new WeakMap<object, Map<string, ReturnType<typeof forumForActor>>>();
-function groupAccess(ctx: Ctx, groupId: string) {
-  let cache = groupAccessCache.get(ctx.domain);
-  if (!cache) groupAccessCache.set(ctx.domain, (cache = new Map()));
-  let access = cache.get(groupId);
-  if (!access) cache.set(groupId, (access = forumForActor(ctx.domain.em, requireActor(ctx.domain), groupId)));
+/** The group's BBS for a member (the request's access loader), or NOT_FOUND (as modules/forum/access.ts answers). */
+async function groupAccess(ctx: Ctx, groupId: string): Promise<GroupAccess> {
+  const access = await viewerAccess(ctx.domain).visible(groupId);
+  if (!access || !can(requireActor(ctx.domain), 'readForum', access)) throw notFound('群组');
   return access;
 }
 

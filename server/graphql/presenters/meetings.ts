@@ -1,10 +1,9 @@
 import { Announcement, ChatGroup, OrgUnit, type MeetingInvitee } from '../../db/entities/index.js';
-import { nullIfNotFound } from '../../errors.js';
 import type { GroupAccess } from '../../modules/chat/subjects.js';
 import { requireActor } from '../../modules/context.js';
 import type { NotificationRow } from '../../modules/forum/notifications.js';
 import { renderMarkdown } from '../../modules/forum/markdown.js';
-import { announcementsForActor, meetingsForActor, memberGroupForActor } from '../../modules/meetings/access.js';
+import { announcementsForActor, meetingsForActor } from '../../modules/meetings/access.js';
 import { announcementReaders, listAnnouncements, receiptCounts, viewerReadStates } from '../../modules/meetings/announcements.js';
 import { groupMeetings, meetingRoster, pendingMeetings, type InviteeStatus, type RosterEntry } from '../../modules/meetings/meetings.js';
 import { AnnouncementAccess, type MeetingAccess } from '../../modules/meetings/subjects.js';
@@ -12,6 +11,7 @@ import { emptyPage, type PageArgs } from '../../modules/pagination.js';
 import { can, meetingAbilities } from '../../policies/index.js';
 import type { GraphQLContext } from '../context.js';
 import { usersById } from './chat.js';
+import { viewerAccess } from '../viewerAccess.js';
 import { connection } from './connection.js';
 
 type Ctx = GraphQLContext;
@@ -102,17 +102,10 @@ export const invitationLoaders = {
   substituteFor: userLoader((v) => v.substituteForId),
 };
 
-/** The viewer's membership access to a group, cached per request (null when not a member). */
-const memberCache = new WeakMap<object, Map<string, Promise<GroupAccess | null>>>();
-function memberAccess(ctx: Ctx, groupId: string): Promise<GroupAccess | null> {
-  let cache = memberCache.get(ctx.domain);
-  if (!cache) memberCache.set(ctx.domain, (cache = new Map()));
-  let access = cache.get(groupId);
-  if (!access) {
-    access = memberGroupForActor(ctx.domain.em, requireActor(ctx.domain), groupId).catch(nullIfNotFound);
-    cache.set(groupId, access);
-  }
-  return access;
+/** The viewer's access to a group whose meetings they may read (the request's access loader), or null. */
+async function memberAccess(ctx: Ctx, groupId: string): Promise<GroupAccess | null> {
+  const access = await viewerAccess(ctx.domain).visible(groupId);
+  return access && can(requireActor(ctx.domain), 'readMeetings', access) ? access : null;
 }
 
 async function announcementAccess(ctx: Ctx, a: Announcement): Promise<AnnouncementAccess | null> {

@@ -7,11 +7,11 @@ import { queueReports, type AuditRow, type ModerationQueue, type RemovedContentR
 import type { PageArgs } from '../../modules/pagination.js';
 import { isUuid } from '../../modules/ids.js';
 import { can, mutedUntil } from '../../policies/index.js';
-import { GroupAccess } from '../../modules/chat/subjects.js';
-import { groupsOfConversations, memberRole, memberStanding } from '../../modules/chat/store.js';
+import { groupsOfConversations } from '../../modules/chat/store.js';
 import { openReportCount, reportedMessages, reportedThreads, reportedReplies } from '../../modules/moderation/store.js';
 import type { GraphQLContext } from '../context.js';
 import { groupsById, presentReactions, usersById } from './chat.js';
+import { viewerAccess } from '../viewerAccess.js';
 import { connection } from './connection.js';
 import { columnReader } from '../columnReaders.js';
 
@@ -26,20 +26,11 @@ export function removalOf(type: ContentType, removedAt: Date | null, reason: str
   return { reason: upper(code), reasonLabel: REASON_LABELS[code] ?? REASON_LABELS.other, notice: removalNotice(type, code), removedAt, movedToThreadId };
 }
 
-/** Whether the viewer moderates each group (owner, admin, system admin), cached per request. */
-const managerCache = new WeakMap<object, Map<string, Promise<boolean>>>();
-function managesGroup(ctx: Ctx, groupId: string): Promise<boolean> {
-  const actor = ctx.domain.actor;
-  if (!actor) return Promise.resolve(false);
-  if (actor.isSystemAdmin) return Promise.resolve(true);
-  let cache = managerCache.get(ctx.domain);
-  if (!cache) managerCache.set(ctx.domain, (cache = new Map()));
-  let answer = cache.get(groupId);
-  if (!answer) {
-    answer = memberRole(ctx.domain.em, groupId, actor.userId).then((role) => role === 'owner' || role === 'admin');
-    cache.set(groupId, answer);
-  }
-  return answer;
+/** Whether the viewer moderates the group (policies: GroupAccess 'moderate'), from the request's access loader. */
+async function managesGroup(ctx: Ctx, groupId: string): Promise<boolean> {
+  if (!ctx.domain.actor) return false;
+  const access = await viewerAccess(ctx.domain).standing(groupId);
+  return !!access && can(ctx.domain.actor, 'moderate', access);
 }
 
 /** Replaces Message.body and reactions: recalled, removed and restricted-placeholder messages show neither. */
@@ -90,9 +81,8 @@ export const replyModerationResolvers = {
 export const groupModerationResolvers = {
   moderation: async (g: ChatGroup, _: unknown, ctx: Ctx) => {
     const actor = requireActor(ctx.domain);
-    const row = await memberStanding(ctx.domain.em, g.id, actor.userId);
-    const access = new GroupAccess(g, row?.role ?? null, false, row?.muted_until ? new Date(row.muted_until) : null);
-    const until = row?.role ? mutedUntil(access.role, access.mutedUntil, g.mutedAllUntil) : null;
+    const [access] = await viewerAccess(ctx.domain).ofGroups([g]);
+    const until = access.role ? mutedUntil(access.role, access.mutedUntil, g.mutedAllUntil) : null;
     const mutedAll = !!g.mutedAllUntil && g.mutedAllUntil.getTime() > Date.now();
     const moderates = can(actor, 'moderate', access);
     return {
