@@ -1,7 +1,7 @@
-import type { ConfidentialityLevel } from '../db/entities/index.js';
+import type { ConfidentialityLevel, GroupRole } from '../db/entities/index.js';
 import { GroupAccess } from '../modules/chat/subjects.js';
 import { allow } from './engine.js';
-import { managesGroup, runsGroup } from './groups.js';
+import { leadsGroup, managesGroup, runsGroup } from './groups.js';
 
 /**
  * Who may read confidential content, and who may change levels and sensitive-content rules.
@@ -25,6 +25,36 @@ export function userMayRead(userId: string, content: ContentReaders): boolean {
 }
 
 allow(ContentReaders, 'read', (actor, c) => !!actor && userMayRead(actor.userId, c));
+
+/** What the read rule looks at for one viewer and one piece of content. */
+export interface ReadFacts {
+  level: ConfidentialityLevel;
+  viewerIsAuthor: boolean;
+  viewerIsNamed: boolean;
+  /** The viewer's role in the content's group now (null: not a member, or no group). */
+  viewerRole: GroupRole | null;
+}
+
+/** The rule on those facts: anything not restricted; restricted content for its author, its named readers and those who run its group. */
+export const mayReadContent = (f: ReadFacts): boolean => f.level !== 'restricted' || f.viewerIsAuthor || f.viewerIsNamed || leadsGroup(f.viewerRole);
+
+/** The reader set of restricted content (for ContentReaders), from its author, named members and the viewer's role. */
+export function restrictedReaders(authorId: string, named: readonly string[], viewer: { userId: string; role: GroupRole | null }): Set<string> {
+  const readers = new Set([authorId, ...named]);
+  if (leadsGroup(viewer.role)) readers.add(viewer.userId);
+  return readers;
+}
+
+/**
+ * The same rule in SQL, for lists, counts and search, given the SQL of the content's id, level,
+ * author and group and of the viewer: the database's `jl_may_read` (migration
+ * 20261125150000Confidentiality: author, content_audience, group_member role owner or admin),
+ * called for restricted rows only. The function cannot be inlined (its body has subqueries) and a
+ * call costs about 4 µs, which lists and searches would otherwise pay for every row they read.
+ * tests/server/policies/sql-agreement.test.ts holds it to `mayReadContent`.
+ */
+export const mayReadSql = (id: string, level: string, author: string, group: string, viewer: string): string =>
+  `(${level} <> 'restricted' or jl_may_read(${id}, ${level}, ${author}, ${group}, ${viewer}))`;
 
 /**
  * Raising a level (内部 → 受限 or 普通 → 内部): the group's owner and admins. Levels are never

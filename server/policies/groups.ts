@@ -11,8 +11,11 @@ interface Standing {
 
 export const isGroupMember = (actor: MaybeActor, g: Standing) => !!actor && g.role !== null;
 
-/** The group's owner or one of its admins: who runs it from inside (system admins are not among them). */
-export const runsGroup = (actor: MaybeActor, g: Standing) => !!actor && (g.role === 'owner' || g.role === 'admin');
+/** A role that runs the group: its owner or one of its admins (system admins are not among them). */
+export const leadsGroup = (role: GroupRole | null) => role === 'owner' || role === 'admin';
+
+/** The actor runs the group from inside. */
+export const runsGroup = (actor: MaybeActor, g: Standing) => !!actor && leadsGroup(g.role);
 
 /** Runs the group, or is a system admin (member or not): settings, membership and moderation tools. */
 export const managesGroup = (actor: MaybeActor, g: Standing) => runsGroup(actor, g) || !!actor?.isSystemAdmin;
