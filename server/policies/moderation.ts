@@ -44,6 +44,9 @@ for (const action of MODERATION_ACTIONS) {
 allow(GroupAccess, 'moderate', (actor, g) => managesGroup(actor, g));
 allow(GroupAccess, 'readAuditLog', (actor, g) => managesGroup(actor, g));
 
+/** An audit entry's IP address: system admins only (a group's moderators read its entries without it). */
+export const mayReadAuditIp = (actor: MaybeActor): boolean => !!actor?.isSystemAdmin;
+
 /** A member reports content they can see, not their own, and not content already removed. */
 export class ReportableContent {
   constructor(

@@ -6,7 +6,7 @@ import { isIndefinite, REASON_LABELS, removalNotice } from '../../modules/modera
 import { queueReports, type AuditRow, type ModerationQueue, type RemovedContentRow } from '../../modules/moderation/reports.js';
 import type { PageArgs } from '../../modules/pagination.js';
 import { isUuid } from '../../modules/ids.js';
-import { can, mutedUntil } from '../../policies/index.js';
+import { can, mayReadAuditIp, mutedUntil } from '../../policies/index.js';
 import { groupsOfConversations } from '../../modules/chat/store.js';
 import { openReportCount, reportedMessages, reportedThreads, reportedReplies } from '../../modules/moderation/store.js';
 import type { GraphQLContext } from '../context.js';
@@ -210,7 +210,7 @@ export const removedContentLoaders = {
 export const auditEntryResolvers = {
   before: (a: AuditRow) => (a.before ? JSON.stringify(a.before) : null),
   after: (a: AuditRow) => (a.after ? JSON.stringify(a.after) : null),
-  ip: (a: AuditRow, _: unknown, ctx: Ctx) => (ctx.domain.actor?.isSystemAdmin ? a.ip : null),
+  ip: (a: AuditRow, _: unknown, ctx: Ctx) => (mayReadAuditIp(ctx.domain.actor) ? a.ip : null),
 };
 
 export const auditEntryLoaders = {

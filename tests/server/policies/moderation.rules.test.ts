@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { GroupRole } from '../../../server/db/entities/index.js';
-import { can, MODERATION_ACTIONS, ModerationTarget, mutedUntil, ReportableContent } from '../../../server/policies/index.js';
+import { can, mayReadAuditIp, MODERATION_ACTIONS, ModerationTarget, mutedUntil, ReportableContent } from '../../../server/policies/index.js';
 import { actorFor, expectGrid, groupAccessFor, STANDINGS, VIEWER_ID } from './table.js';
 
 /** server/policies/moderation.ts. Columns: anonymous outsider systemAdmin member admin owner memberSystemAdmin. */
@@ -32,6 +32,10 @@ describe('reporting', () => {
   expectGrid({ report: '...YYYY' }, (s) => new ReportableContent(groupAccessFor(s), 'someone', false));
   expectGrid({ 'report (own content)': '.......' }, (s) => new ReportableContent(groupAccessFor(s), VIEWER_ID, false), () => 'report');
   expectGrid({ 'report (already removed)': '.......' }, (s) => new ReportableContent(groupAccessFor(s), 'someone', true), () => 'report');
+});
+
+it('an audit entry’s IP address is for system admins', () => {
+  expect(STANDINGS.map((s) => (mayReadAuditIp(actorFor(s)) ? 'Y' : '.')).join('')).toBe('..Y...Y');
 });
 
 describe('mutedUntil', () => {
