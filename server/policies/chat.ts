@@ -14,6 +14,8 @@ allow(GroupAccess, 'manageMembers', (actor, g) => managesGroup(actor, g));
 allow(GroupAccess, 'manageAdmins', (actor, g) => ownsGroup(actor, g));
 /** Those who run the group, not system admins: @全体成员 speaks for the group's leadership, not for the platform. */
 allow(GroupAccess, 'mentionAll', (actor, g) => runsGroup(actor, g));
+/** The owner alone hands the group over (system admins appoint admins, they do not give a group away). */
+allow(GroupAccess, 'transferOwnership', (actor, g) => !!actor && g.role === 'owner');
 allow(GroupAccess, 'apply', (actor, g) => !!actor && g.role === null && g.group.visibility === 'listed' && !g.banned);
 allow(GroupAccess, 'leave', (actor, g) => !!actor && (g.role === 'member' || g.role === 'admin'));
 

@@ -1,7 +1,7 @@
 import type { ConfidentialityLevel, GroupRole } from '../db/entities/index.js';
 import { GroupAccess } from '../modules/chat/subjects.js';
 import { allow } from './engine.js';
-import { leadsGroup, managesGroup, runsGroup } from './groups.js';
+import { isGroupMember, leadsGroup, managesGroup, runsGroup } from './groups.js';
 
 /**
  * Who may read confidential content, and who may change levels and sensitive-content rules.
@@ -63,5 +63,7 @@ export const mayReadSql = (id: string, level: string, author: string, group: str
  * left out: restricted content is read by the group's owner and admins, not by system admins.
  */
 allow(GroupAccess, 'raiseConfidentiality', (actor, g) => runsGroup(actor, g));
+/** The rules in force in a group: its members (they are told what to avoid) and system admins. */
+allow(GroupAccess, 'readSensitiveRules', (actor, g) => isGroupMember(actor, g) || !!actor?.isSystemAdmin);
 /** A group's extra sensitive terms and block rules: its owner and admins (and system admins). */
 allow(GroupAccess, 'manageSensitiveRules', (actor, g) => managesGroup(actor, g));

@@ -1,12 +1,14 @@
 import { GroupAccess } from '../modules/chat/subjects.js';
 import { BoardAccess, DiscussionAccess, ReplyAccess, ThreadAccess } from '../modules/forum/subjects.js';
 import { allow } from './engine.js';
-import { isGroupMember, managesGroupAsMember } from './groups.js';
+import { isGroupMember, managesGroupAsMember, runsGroup } from './groups.js';
 import { mutedUntil } from './moderation.js';
 
 /** The BBS and discussion groups are for members: everyone else gets NOT_FOUND. */
 allow(GroupAccess, 'readForum', (actor, g) => isGroupMember(actor, g));
 allow(GroupAccess, 'manageBoards', (actor, g) => managesGroupAsMember(actor, g));
+/** Lists keep threads removed by moderation for those who run the group; system admins are left out, as in the followed-threads list, whose SQL reads only the role. */
+allow(GroupAccess, 'listRemovedThreads', (actor, g) => runsGroup(actor, g));
 allow(GroupAccess, 'createDiscussion', (actor, g) => isGroupMember(actor, g));
 
 /** 禁言 (own, or 全员禁言 for plain members): reading stays open, posting and replying do not. */

@@ -13,6 +13,8 @@ import { isGroupMember, managesGroupAsMember } from './groups.js';
 allow(GroupAccess, 'issueMeeting', (actor, g) => isGroupMember(actor, g) && (managesGroupAsMember(actor, g) || g.group.membersMayIssueMeetings));
 /** A group's meeting lists (its notices each keep their own 'read' rule). */
 allow(GroupAccess, 'readMeetings', (actor, g) => isGroupMember(actor, g));
+/** A group's admins list every notice; anyone else only their own and those they are invited to. */
+allow(GroupAccess, 'listAllMeetings', (actor, g) => managesGroupAsMember(actor, g));
 allow(GroupAccess, 'configureMeetings', (actor, g) => managesGroupAsMember(actor, g));
 
 const organizes = (actor: MaybeActor, m: MeetingAccess) => !!actor && m.isOrganizerOf(actor.userId);

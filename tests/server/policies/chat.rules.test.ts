@@ -15,6 +15,7 @@ describe('a listed group', () => {
       manageMembers: '..Y.YYY',
       manageAdmins: '..Y..YY',
       mentionAll: '....YY.',
+      transferOwnership: '.....Y.',
       apply: '.YY....',
       leave: '...YY.Y',
     },

@@ -4,7 +4,7 @@ import { actorFor, expectGrid, groupAccessFor, VIEWER_ID } from './table.js';
 
 /** server/policies/confidentiality.ts. Columns: anonymous outsider systemAdmin member admin owner memberSystemAdmin. */
 describe('levels and sensitive rules of a group', () => {
-  expectGrid({ raiseConfidentiality: '....YY.', manageSensitiveRules: '..Y.YYY' }, (s) => groupAccessFor(s));
+  expectGrid({ raiseConfidentiality: '....YY.', readSensitiveRules: '..YYYYY', manageSensitiveRules: '..Y.YYY' }, (s) => groupAccessFor(s));
 });
 
 describe('reading confidential content', () => {

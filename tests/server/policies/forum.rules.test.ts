@@ -14,7 +14,7 @@ const reply = (fields: { mine?: boolean; deleted?: boolean; removed?: boolean } 
 const discussion = (mine = false, archived = false) => ({ creator: { id: mine ? VIEWER_ID : 'someone' }, archivedAt: archived ? new Date() : null }) as unknown as DiscussionGroup;
 
 describe('the group’s BBS', () => {
-  expectGrid({ readForum: '...YYYY', manageBoards: '....YYY', createDiscussion: '...YYYY' }, (s) => groupAccessFor(s));
+  expectGrid({ readForum: '...YYYY', manageBoards: '....YYY', listRemovedThreads: '....YY.', createDiscussion: '...YYYY' }, (s) => groupAccessFor(s));
 });
 
 describe('boards', () => {

@@ -11,7 +11,7 @@ const meeting = (s: Standing, { organizer = false, invited = false } = {}) =>
   new MeetingAccess(notice(organizer ? VIEWER_ID : 'someone'), groupAccessFor(s), invited ? invitation : null);
 
 describe('a group’s meetings and announcements', () => {
-  expectGrid({ issueMeeting: '....YYY', readMeetings: '...YYYY', configureMeetings: '....YYY', readAnnouncements: '...YYYY', postAnnouncement: '....YYY' }, (s) => groupAccessFor(s));
+  expectGrid({ issueMeeting: '....YYY', readMeetings: '...YYYY', listAllMeetings: '....YYY', configureMeetings: '....YYY', readAnnouncements: '...YYYY', postAnnouncement: '....YYY' }, (s) => groupAccessFor(s));
   expectGrid({ 'issueMeeting (members may issue)': '...YYYY' }, (s) => groupAccessFor(s, { group: { membersMayIssueMeetings: true } }), () => 'issueMeeting');
 });
 
