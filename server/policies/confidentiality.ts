@@ -1,5 +1,5 @@
 import type { ConfidentialityLevel } from '../db/entities/index.js';
-import { GroupAccess } from '../modules/chat/subjects.js';
+import { GroupAccess } from '../modules/groups/subjects.js';
 import { allow } from './engine.js';
 
 /**

@@ -1,8 +1,8 @@
 import { Announcement, ChatGroup, OrgUnit, type MeetingInvitee } from '../../db/entities/index.js';
 import { nullIfNotFound } from '../../errors.js';
-import type { GroupAccess } from '../../modules/chat/subjects.js';
+import type { GroupAccess } from '../../modules/groups/subjects.js';
 import { requireActor } from '../../modules/context.js';
-import type { NotificationRow } from '../../modules/forum/notifications.js';
+import type { NotificationRow } from '../../modules/notifications/notifications.js';
 import { renderMarkdown } from '../../modules/forum/markdown.js';
 import { announcementsForActor, meetingsForActor, memberGroupForActor } from '../../modules/meetings/access.js';
 import { announcementReaders, listAnnouncements, receiptCounts, viewerReadStates } from '../../modules/meetings/announcements.js';

@@ -2,12 +2,12 @@ import { ChatGroup, GroupMember, ModerationReport, ModerationSanction, Thread, T
 import type { MessageView } from '../../modules/chat/messageViews.js';
 import { requireActor } from '../../modules/context.js';
 import { renderMarkdown } from '../../modules/forum/markdown.js';
-import { isIndefinite, REASON_LABELS, removalNotice } from '../../modules/moderation/reasons.js';
+import { isIndefinite, REASON_LABELS, removalNotice } from '../../modules/content/reasons.js';
 import { queueReports, type AuditRow, type ModerationQueue, type RemovedContentRow } from '../../modules/moderation/reports.js';
 import type { PageArgs } from '../../modules/pagination.js';
 import { isUuid } from '../../modules/ids.js';
 import { can, mutedUntil } from '../../policies/index.js';
-import { GroupAccess } from '../../modules/chat/subjects.js';
+import { GroupAccess } from '../../modules/groups/subjects.js';
 import { groupsOfConversations, memberRole, memberStanding } from '../../modules/chat/store.js';
 import { openReportCount, reportedMessages, reportedThreads, reportedReplies } from '../../modules/moderation/store.js';
 import type { GraphQLContext } from '../context.js';

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { query } from '../../db/sql.js';
 import { PERSON_COLUMNS, personJoin, type PersonRow } from '../accounts/people.js';
 import { MESSAGE_ROW_COLUMNS, READER_COLUMNS, type MessageRow } from './messageViews.js';
-import type { GroupAccess } from './subjects.js';
+import type { GroupAccess } from '../groups/subjects.js';
 
 /**
  * Chat's SQL for the GraphQL presenters: plain rows, batched over a page of groups or
