@@ -4,10 +4,11 @@ import { loadConfig } from '../server/config.js';
 import type { Actor } from '../server/policies/index.js';
 import type { DomainContext } from '../server/modules/context.js';
 import type { PasswordHasher } from '../server/modules/accounts/passwords.js';
-import { createGroup } from '../server/modules/chat/groups.js';
+import { createGroup } from '../server/modules/groups/groups.js';
+import { createDefaultBoards } from '../server/modules/forum/boards.js';
 import { openDirect } from '../server/modules/chat/direct.js';
 import { react, sendMessage } from '../server/modules/chat/messages.js';
-import { silentPublisher } from '../server/modules/chat/realtime.js';
+import { silentPublisher } from '../server/modules/core/realtime.js';
 import { loadDemoForum } from './demoForum.js';
 import { createObjectStore } from '../server/storage/index.js';
 import { DownloadLinks } from '../server/modules/documents/download.js';
@@ -72,7 +73,7 @@ export async function loadDemoChat(orm: MikroORM, hasher: PasswordHasher): Promi
   const deps = { config, hasher, realtime: silentPublisher, presence: { onlineAmong: async () => new Set<string>() }, caches: { invalidate: () => {} }, storage: createObjectStore(config), downloadLinks: new DownloadLinks(null) };
   const as = async (login: string): Promise<DomainContext> => ({ em: orm.em.fork(), actor: await actorOf(em, login), ip: '127.0.0.1', userAgent: 'demo-seed', deps });
 
-  const group = await createGroup(await as('lijinsong'), { name: DEMO_GROUP, purpose: PURPOSE, rules: RULES, visibility: 'listed' });
+  const group = await createGroup(await as('lijinsong'), { name: DEMO_GROUP, purpose: PURPOSE, rules: RULES, visibility: 'listed' }, createDefaultBoards);
   const members = await em.execute<Array<{ id: string; login_name: string }>>(`select id, login_name from app_user where status = 'active' and login_name <> 'lijinsong'`);
   const joining = members.filter((m) => !NOT_MEMBERS.has(m.login_name));
   await em.transactional(async (tem) => {
@@ -109,7 +110,7 @@ export async function loadDemoChat(orm: MikroORM, hasher: PasswordHasher): Promi
     purpose: '专题研讨行政审批制度改革、相对集中行政许可权等问题，交流各地做法。',
     rules: '围绕行政审批制度改革发言；引用文件请注明文号；遵守保密守则。',
     visibility: 'listed',
-  });
+  }, createDefaultBoards);
 
   await loadDemoForum(as, group.id);
   await loadDemoMeetings(as, group.id);

@@ -17,6 +17,9 @@ import { accountMutations, accountQueries } from './resolvers/accounts.js';
 import { orgQueries } from './resolvers/org.js';
 import { chatMutations, chatQueries, chatSubscriptions } from './resolvers/chat.js';
 import { forumMutations, forumQueries } from './resolvers/forum.js';
+import { groupMutations, groupQueries } from './resolvers/groups.js';
+import { notificationMutations, notificationQueries } from './resolvers/notifications.js';
+import { searchQueries } from './resolvers/search.js';
 import { boardResolvers, conversationForumResolvers, discussionLoaders, discussionResolvers, groupForumResolvers, notificationLoaders, notificationResolvers, postEditLoaders, replyLoaders, replyResolvers, threadLoaders, threadResolvers } from './presenters/forum.js';
 import { meetingMutations, meetingQueries } from './resolvers/meetings.js';
 import { announcementLoaders, announcementResolvers, groupMeetingResolvers, invitationLoaders as meetingInvitationLoaders, invitationResolvers as meetingInvitationResolvers, meetingLoaders, meetingResolvers, notificationMeetingLoaders } from './presenters/meetings.js';
@@ -51,8 +54,8 @@ export function loadSchema(): string {
 export async function registerGraphQL(app: FastifyInstance, orm: MikroORM, deps: Deps, hub: RealtimeHub, emitter: object): Promise<void> {
   const resolvers: IResolvers = {
     DateTime,
-    Query: { ok: () => true, ...accountQueries, ...orgQueries, ...chatQueries, ...forumQueries, ...documentQueries, ...meetingQueries, ...confidentialityQueries, ...moderationQueries },
-    Mutation: { noop: () => null, ...accountMutations, ...chatMutations, ...forumMutations, ...documentMutations, ...meetingMutations, ...confidentialityMutations, ...moderationMutations },
+    Query: { ok: () => true, ...accountQueries, ...orgQueries, ...groupQueries, ...chatQueries, ...forumQueries, ...searchQueries, ...notificationQueries, ...documentQueries, ...meetingQueries, ...confidentialityQueries, ...moderationQueries },
+    Mutation: { noop: () => null, ...accountMutations, ...groupMutations, ...chatMutations, ...notificationMutations, ...forumMutations, ...documentMutations, ...meetingMutations, ...confidentialityMutations, ...moderationMutations },
     Subscription: chatSubscriptions,
     User: userResolvers,
     OrgUnit: orgUnitResolvers,

@@ -1,6 +1,6 @@
 import { ChatGroup } from '../db/entities/index.js';
-import { viewerGroupStanding } from '../modules/chat/store.js';
-import { GroupAccess } from '../modules/chat/subjects.js';
+import { viewerGroupStanding } from '../modules/groups/store.js';
+import { GroupAccess } from '../modules/groups/subjects.js';
 import { requireActor, type DomainContext } from '../modules/context.js';
 import { can } from '../policies/index.js';
 

@@ -3,7 +3,7 @@ import type { Config } from '../config.js';
 import { unauthenticated } from '../errors.js';
 import type { Actor, MaybeActor } from '../policies/index.js';
 import type { PasswordHasher } from './accounts/passwords.js';
-import type { PresenceReader, RealtimePublisher } from './chat/realtime.js';
+import type { PresenceReader, RealtimePublisher } from './core/realtime.js';
 import type { ObjectStore } from '../storage/index.js';
 import type { DownloadLinks } from './documents/download.js';
 

@@ -1,4 +1,5 @@
-import { ConversationAccess, EDIT_WINDOW_MS, GroupAccess, MessageAccess, RECALL_WINDOW_MS } from '../modules/chat/subjects.js';
+import { ConversationAccess, GroupAccess } from '../modules/groups/subjects.js';
+import { EDIT_WINDOW_MS, MessageAccess, RECALL_WINDOW_MS } from '../modules/chat/subjects.js';
 import { allow } from './engine.js';
 import { isGroupMember, managesGroup, ownsGroup, runsGroup } from './groups.js';
 import { mutedUntil } from './moderation.js';

@@ -1,5 +1,5 @@
 import type { ConfidentialityLevel, GroupRole } from '../db/entities/index.js';
-import { GroupAccess } from '../modules/chat/subjects.js';
+import { GroupAccess } from '../modules/groups/subjects.js';
 import { allow } from './engine.js';
 import { isGroupMember, leadsGroup, managesGroup, runsGroup } from './groups.js';
 

@@ -1,4 +1,4 @@
-import { GroupAccess } from '../modules/chat/subjects.js';
+import { GroupAccess } from '../modules/groups/subjects.js';
 import { BoardAccess, DiscussionAccess, ReplyAccess, ThreadAccess } from '../modules/forum/subjects.js';
 import { allow } from './engine.js';
 import { isGroupMember, managesGroupAsMember, runsGroup } from './groups.js';

@@ -1,4 +1,4 @@
-import { GroupAccess } from '../modules/chat/subjects.js';
+import { GroupAccess } from '../modules/groups/subjects.js';
 import { AnnouncementAccess, BulletinTarget, MeetingAccess } from '../modules/meetings/subjects.js';
 import { isAnyAdmin, type MaybeActor } from './actor.js';
 import { allow, can } from './engine.js';

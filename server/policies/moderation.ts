@@ -1,5 +1,5 @@
 import type { GroupRole } from '../db/entities/index.js';
-import { GroupAccess } from '../modules/chat/subjects.js';
+import { GroupAccess } from '../modules/groups/subjects.js';
 import type { MaybeActor } from './actor.js';
 import { allow } from './engine.js';
 import { isGroupMember, managesGroup, ownsGroup, runsGroup } from './groups.js';

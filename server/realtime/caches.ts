@@ -1,5 +1,5 @@
 import type { CacheName, SharedCaches } from '../modules/context.js';
-import { invalidateRules } from '../modules/confidentiality/sensitive.js';
+import { invalidateRules } from '../modules/content/sensitive.js';
 import type { Bus } from './bus.js';
 
 const TOPIC = 'jiaoliu:cache-invalidate';

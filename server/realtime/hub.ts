@@ -4,8 +4,8 @@ import type { SharedPresence } from './presence.js';
 import { involvesRestricted, loadMessageViews, redactFor, type MessageView } from '../modules/chat/messageViews.js';
 import { loadPeople, PeopleSeen, type PersonView } from '../modules/accounts/people.js';
 import { coMembersOf, liveSessionIds, stampLastSeen } from '../modules/accounts/store.js';
-import { loadNotifications, type NotificationRow } from '../modules/forum/notifications.js';
-import type { OutgoingEvent, PresenceReader, RealtimePublisher, StoredEventRef } from '../modules/chat/realtime.js';
+import { loadNotifications, type NotificationRow } from '../modules/notifications/notifications.js';
+import type { OutgoingEvent, PresenceReader, RealtimePublisher, StoredEventRef } from '../modules/core/realtime.js';
 import { countBusError, countPublished } from '../metrics/registry.js';
 
 /** What a subscriber's resolver receives: the event with its message and person already loaded. */

@@ -49,7 +49,7 @@ import { startEmbeddedPostgres, tempDataDir, type EmbeddedDatabase } from '../..
 import { migrate, ormOptions } from '../../server/db/orm.js';
 import type { DomainContext } from '../../server/modules/context.js';
 import { prepareSearch, runSearch, type SearchArgs } from '../../server/modules/search/search.js';
-import { queryWords, toTsqueryLiteral } from '../../server/modules/search/segment.js';
+import { queryWords, toTsqueryLiteral } from '../../server/modules/content/segment.js';
 import type { ClientRequest, RunMessage, RunResult } from './search/client.js';
 import { machineBusyPercent, startProfile, summariseProfile } from './chat/measure.js';
 import { random } from './search/corpus.js';

@@ -6,10 +6,41 @@ import { sqlFindings } from '../helpers/sqlText.js';
 /**
  * Issue 15: resolvers, presenters, loaders and the realtime hub hold no SQL. They call the
  * modules' store files (server/modules/<area>/store.ts), which return plain rows or read models.
+ * Module folders depend downward: no folder imports one that imports it back, however far round.
  */
 
 const root = join(import.meta.dirname, '../..');
 const LAYERS = ['server/graphql', 'server/realtime'];
+const MODULES = join(root, 'server/modules');
+
+/** Which module folders each module folder imports (type-only imports count: they are dependencies too). */
+function moduleImports(): Map<string, Set<string>> {
+  const graph = new Map<string, Set<string>>();
+  for (const folder of readdirSync(MODULES).filter((name) => statSync(join(MODULES, name)).isDirectory())) {
+    const uses = new Set<string>();
+    for (const file of tsFiles(join(MODULES, folder))) {
+      for (const [, target] of readFileSync(file, 'utf8').matchAll(/(?:from|import)\s*\(?\s*'(\.[^']+)'/g)) {
+        const other = relative(MODULES, join(file, '..', target)).split('/')[0];
+        if (other !== folder && !other.startsWith('..') && !other.endsWith('.js')) uses.add(other);
+      }
+    }
+    graph.set(folder, uses);
+  }
+  return graph;
+}
+
+/** The import cycles among module folders (strongly connected components of more than one folder). */
+function moduleCycles(graph: Map<string, Set<string>>): string[][] {
+  const reaches = (from: string, to: string, seen = new Set<string>()): boolean =>
+    [...(graph.get(from) ?? [])].some((next) => next === to || (!seen.has(next) && (seen.add(next), reaches(next, to, seen))));
+  const cycles: string[][] = [];
+  for (const folder of [...graph.keys()].sort()) {
+    if (cycles.some((c) => c.includes(folder))) continue;
+    const cycle = [...graph.keys()].filter((other) => other === folder || (reaches(folder, other) && reaches(other, folder))).sort();
+    if (cycle.length > 1) cycles.push(cycle);
+  }
+  return cycles;
+}
 
 function tsFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -35,5 +66,19 @@ describe('architecture', () => {
       .map((file) => ({ file: relative(root, file), found: sqlFindings(readFileSync(file, 'utf8')) }))
       .filter((f) => f.found.length);
     expect(offenders).toEqual([]);
+  });
+
+  it('finds folder-level import cycles (the check itself)', () => {
+    const graph = new Map([['chat', new Set(['groups', 'forum'])], ['forum', new Set(['groups', 'documents'])], ['documents', new Set(['chat'])], ['groups', new Set<string>()]]);
+    expect(moduleCycles(graph)).toEqual([['chat', 'documents', 'forum']]);
+    expect(moduleCycles(new Map([['chat', new Set(['groups'])], ['groups', new Set<string>()]]))).toEqual([]);
+  });
+
+  it('module folders import each other without cycles, and the shared core imports no feature', () => {
+    const graph = moduleImports();
+    expect(graph.get('chat')).toContain('groups');
+    expect(moduleCycles(graph)).toEqual([]);
+    const FEATURES = ['chat', 'forum', 'documents', 'meetings', 'moderation', 'confidentiality', 'search'];
+    for (const shared of ['core', 'content', 'notifications', 'groups', 'accounts']) expect([...graph.get(shared)!].filter((m) => FEATURES.includes(m))).toEqual([]);
   });
 });

@@ -1,15 +1,16 @@
 import { ChatGroup, Conversation, GroupApplication, GroupInvitation, GroupMember, User } from '../../db/entities/index.js';
 
 import { blockedIds } from '../../modules/chat/direct.js';
-import { groupMembers, pendingApplications } from '../../modules/chat/groups.js';
+import { groupMembers, pendingApplications } from '../../modules/groups/groups.js';
 import { history, unreadCounts, type HistoryArgs } from '../../modules/chat/messages.js';
 import { messagePageViews, viewExtras, type MessageView } from '../../modules/chat/messageViews.js';
 import { loadPeople, type PersonView } from '../../modules/accounts/people.js';
 import { coMembersAmong } from '../../modules/accounts/store.js';
 import { lastMessageRows } from '../../modules/chat/store.js';
 import { managed } from '../../db/sql.js';
-import { ConversationAccess, GroupAccess, MessageAccess } from '../../modules/chat/subjects.js';
-import { conversationsForActor } from '../../modules/chat/access.js';
+import { ConversationAccess, GroupAccess } from '../../modules/groups/subjects.js';
+import { MessageAccess } from '../../modules/chat/subjects.js';
+import { conversationsForActor } from '../../modules/groups/access.js';
 import { requireActor } from '../../modules/context.js';
 import type { PageArgs } from '../../modules/pagination.js';
 import { abilities, GROUP_ABILITIES, MESSAGE_ABILITIES, noAbilities } from '../../policies/index.js';

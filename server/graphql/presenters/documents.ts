@@ -1,5 +1,5 @@
 import { ChatGroup, Document, DocumentFolder, DocumentRequest, DocumentVersion, StoredObject } from '../../db/entities/index.js';
-import type { ConversationAccess } from '../../modules/chat/subjects.js';
+import type { ConversationAccess } from '../../modules/groups/subjects.js';
 import { requireActor } from '../../modules/context.js';
 import { libraryForActor } from '../../modules/documents/access.js';
 import { listDocuments, listFolders, versionsOf, type DocumentSort } from '../../modules/documents/library.js';

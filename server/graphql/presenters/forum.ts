@@ -1,15 +1,15 @@
 import { notFound, nullIfNotFound } from '../../errors.js';
 import { Board, ChatGroup, DiscussionGroup, PostEdit, Thread, ThreadReply } from '../../db/entities/index.js';
-import { conversationsForActor } from '../../modules/chat/access.js';
+import { conversationsForActor } from '../../modules/groups/access.js';
 import { conversationMemberRows, memberConversations } from '../../modules/chat/store.js';
 import { audienceRows } from '../../modules/forum/store.js';
-import type { ConversationAccess, GroupAccess } from '../../modules/chat/subjects.js';
+import type { ConversationAccess, GroupAccess } from '../../modules/groups/subjects.js';
 import { requireActor } from '../../modules/context.js';
 import { listBoards } from '../../modules/forum/boards.js';
 import { myDiscussions } from '../../modules/forum/discussions.js';
 import { renderMarkdown } from '../../modules/forum/markdown.js';
 import { postPreviews } from '../../modules/confidentiality/preview.js';
-import type { NotificationRow } from '../../modules/forum/notifications.js';
+import type { NotificationRow } from '../../modules/notifications/notifications.js';
 import { listReplies } from '../../modules/forum/replies.js';
 import { DiscussionAccess, ReplyAccess, ThreadAccess } from '../../modules/forum/subjects.js';
 import { followStates, listThreads } from '../../modules/forum/threads.js';

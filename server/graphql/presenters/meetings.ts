@@ -1,7 +1,7 @@
 import { Announcement, ChatGroup, OrgUnit, type MeetingInvitee } from '../../db/entities/index.js';
-import type { GroupAccess } from '../../modules/chat/subjects.js';
+import type { GroupAccess } from '../../modules/groups/subjects.js';
 import { requireActor } from '../../modules/context.js';
-import type { NotificationRow } from '../../modules/forum/notifications.js';
+import type { NotificationRow } from '../../modules/notifications/notifications.js';
 import { renderMarkdown } from '../../modules/forum/markdown.js';
 import { announcementsForActor, meetingsForActor } from '../../modules/meetings/access.js';
 import { announcementReaders, listAnnouncements, receiptCounts, viewerReadStates } from '../../modules/meetings/announcements.js';

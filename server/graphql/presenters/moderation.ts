@@ -2,7 +2,7 @@ import { ChatGroup, GroupMember, ModerationReport, ModerationSanction, Thread, T
 import type { MessageView } from '../../modules/chat/messageViews.js';
 import { requireActor } from '../../modules/context.js';
 import { renderMarkdown } from '../../modules/forum/markdown.js';
-import { isIndefinite, REASON_LABELS, removalNotice } from '../../modules/moderation/reasons.js';
+import { isIndefinite, REASON_LABELS, removalNotice } from '../../modules/content/reasons.js';
 import { queueReports, type AuditRow, type ModerationQueue, type RemovedContentRow } from '../../modules/moderation/reports.js';
 import type { PageArgs } from '../../modules/pagination.js';
 import { isUuid } from '../../modules/ids.js';

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { User } from '../../db/entities/index.js';
 import { adminUnitsOf, PersonView } from '../../modules/accounts/people.js';
-import { maskPhone } from '../../modules/accounts/validation.js';
+import { maskPhone } from '../../modules/core/validation.js';
 import { can, userAbilities, type MaybeActor } from '../../policies/index.js';
 import type { GraphQLContext } from '../context.js';
 

@@ -1,14 +1,13 @@
 import mercurius from 'mercurius';
-import { removeMember } from '../../modules/moderation/actions.js';
-import { acceptInvitation, applyToGroup, createGroup, declineInvitation, invite, leaveGroup, myGroups, myInvitations, reviewApplication, searchGroups, setRole, transferOwnership, updateGroup, withdrawApplication, type GroupInput } from '../../modules/chat/groups.js';
-import { conversationForActor, groupForActor } from '../../modules/chat/access.js';
+import { conversationForActor } from '../../modules/groups/access.js';
+import { messageForActor } from '../../modules/chat/access.js';
+import { loadMessageView, redactFor } from '../../modules/chat/messageViews.js';
 import { currentCursor, eventsAfter } from '../../modules/chat/catchup.js';
 import { directConversations, openDirect, setBlocked } from '../../modules/chat/direct.js';
 import { editMessage, markRead, react, recallMessage, sendMessage, setTyping, unreadCounts, type SendInput } from '../../modules/chat/messages.js';
 import { requireActor } from '../../modules/context.js';
 import { eventViews, type ChatEventView } from '../../realtime/hub.js';
 import type { GraphQLContext } from '../context.js';
-import { connection } from '../presenters/connection.js';
 import { authenticateSubscriber } from '../subscriptions.js';
 import { rethrowUnavailable } from '../../db/unavailable.js';
 import { isShareable } from '../sharedSubscriptions.js';
@@ -22,12 +21,14 @@ type Ctx = GraphQLContext;
 const { withFilter } = mercurius;
 
 export const chatQueries = {
-  myGroups: (_: unknown, __: unknown, { domain }: Ctx) => myGroups(domain),
-  groups: async (_: unknown, args: { query?: string; first?: number; after?: string }, { domain }: Ctx) => connection(await searchGroups(domain, args.query, args)),
-  group: async (_: unknown, args: { id: string }, { domain }: Ctx) => (await groupForActor(domain.em, requireActor(domain), args.id)).group,
+  message: async (_: unknown, args: { id: string }, { domain }: Ctx) => {
+    const actor = requireActor(domain);
+    const access = await messageForActor(domain.em, actor, args.id);
+    // The message itself is readable (or NOT_FOUND above); a quote the viewer may not read is a placeholder.
+    return redactFor((await loadMessageView(domain.em, access.message.id))!, actor.userId);
+  },
   conversation: (_: unknown, args: { id: string }, { domain }: Ctx) => conversationForActor(domain.em, requireActor(domain), args.id),
   directConversations: (_: unknown, args: { first?: number }, { domain }: Ctx) => directConversations(domain, args.first ?? 50),
-  myInvitations: (_: unknown, __: unknown, { domain }: Ctx) => myInvitations(domain),
   unreadSummary: async (_: unknown, __: unknown, { domain }: Ctx) => {
     const counts = [...(await unreadCounts(domain.em, requireActor(domain).userId)).values()];
     return { unreadCount: counts.reduce((n, c) => n + c.unread, 0), mentionCount: counts.reduce((n, c) => n + c.mentions, 0) };
@@ -40,20 +41,6 @@ export const chatQueries = {
 };
 
 export const chatMutations = {
-  createGroup: (_: unknown, args: { input: GroupInput }, { domain }: Ctx) => createGroup(domain, args.input),
-  updateGroup: (_: unknown, args: { groupId: string; input: GroupInput }, { domain }: Ctx) => updateGroup(domain, args.groupId, args.input),
-  applyToGroup: (_: unknown, args: { groupId: string; message?: string; acceptRules: boolean }, { domain }: Ctx) => applyToGroup(domain, args.groupId, args.message, args.acceptRules),
-  withdrawApplication: (_: unknown, args: { applicationId: string }, { domain }: Ctx) => withdrawApplication(domain, args.applicationId),
-  approveApplication: (_: unknown, args: { applicationId: string }, { domain }: Ctx) => reviewApplication(domain, args.applicationId, true),
-  rejectApplication: (_: unknown, args: { applicationId: string; reason: string }, { domain }: Ctx) => reviewApplication(domain, args.applicationId, false, args.reason),
-  inviteToGroup: (_: unknown, args: { groupId: string; userId: string }, { domain }: Ctx) => invite(domain, args.groupId, args.userId),
-  acceptInvitation: (_: unknown, args: { invitationId: string; acceptRules: boolean }, { domain }: Ctx) => acceptInvitation(domain, args.invitationId, args.acceptRules),
-  declineInvitation: (_: unknown, args: { invitationId: string }, { domain }: Ctx) => declineInvitation(domain, args.invitationId),
-  leaveGroup: (_: unknown, args: { groupId: string }, { domain }: Ctx) => leaveGroup(domain, args.groupId),
-  /** Deprecated: the same kick as kickMember (modules/moderation/actions.ts). */
-  removeMember: (_: unknown, args: { groupId: string; userId: string; reason: string }, { domain }: Ctx) => removeMember(domain, args.groupId, args.userId, args.reason),
-  setGroupRole: (_: unknown, args: { groupId: string; userId: string; role: string }, { domain }: Ctx) => setRole(domain, args.groupId, args.userId, args.role),
-  transferOwnership: (_: unknown, args: { groupId: string; userId: string }, { domain }: Ctx) => transferOwnership(domain, args.groupId, args.userId),
   openDirectConversation: (_: unknown, args: { userId: string }, { domain }: Ctx) => openDirect(domain, args.userId),
   // Send latency: from here to the end of the publish after commit (sendMessage awaits it).
   sendMessage: (_: unknown, args: SendInput & { conversationId: string }, { domain }: Ctx) => timedSend(() => sendMessage(domain, args.conversationId, args)),

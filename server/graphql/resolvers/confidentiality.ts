@@ -1,8 +1,5 @@
-import { messageForActor } from '../../modules/chat/access.js';
-import { loadMessageView, redactFor } from '../../modules/chat/messageViews.js';
 import { raiseMessageConfidentiality, raiseReplyConfidentiality, raiseThreadConfidentiality } from '../../modules/confidentiality/raise.js';
 import { dryRunCheck, groupRules, removeGroupRule, setGroupRule, type RuleView } from '../../modules/confidentiality/rules.js';
-import { requireActor } from '../../modules/context.js';
 import type { GraphQLContext } from '../context.js';
 
 type Ctx = GraphQLContext;
@@ -11,12 +8,6 @@ const present = (rules: RuleView[]) => rules.map((r) => ({ ...r, kind: upper(r.k
 
 export const confidentialityQueries = {
   sensitiveRules: async (_: unknown, args: { groupId: string }, { domain }: Ctx) => present(await groupRules(domain, args.groupId)),
-  message: async (_: unknown, args: { id: string }, { domain }: Ctx) => {
-    const actor = requireActor(domain);
-    const access = await messageForActor(domain.em, actor, args.id);
-    // The message itself is readable (or NOT_FOUND above); a quote the viewer may not read is a placeholder.
-    return redactFor((await loadMessageView(domain.em, access.message.id))!, actor.userId);
-  },
   checkSensitiveContent: (_: unknown, args: { groupId?: string | null; text: string }, { domain }: Ctx) => dryRunCheck(domain, args.groupId ?? null, args.text),
 };
 

@@ -3,15 +3,12 @@ import { boardForActor, discussionForActor, threadForActor } from '../../modules
 import { createBoard, renameBoard, reorderBoards, setBoardArchived } from '../../modules/forum/boards.js';
 import { addDiscussionMembers, createDiscussion, leaveDiscussion, setDiscussionArchived } from '../../modules/forum/discussions.js';
 import { renderMarkdown } from '../../modules/forum/markdown.js';
-import { listNotifications, markNotificationsRead, unreadNotificationCount } from '../../modules/forum/notifications.js';
-import { validPostBody } from '../../modules/forum/posts.js';
+import { validPostBody } from '../../modules/content/posts.js';
 import { deleteReply, editReply, replyToThread } from '../../modules/forum/replies.js';
 import { createThread, editThread, myThreads, setFollowed, setThreadFlag, viewThread, type ThreadInput } from '../../modules/forum/threads.js';
 import type { PageArgs } from '../../modules/pagination.js';
-import { search, type SearchArgs } from '../../modules/search/search.js';
 import type { GraphQLContext } from '../context.js';
 import { connection } from '../presenters/connection.js';
-import { searchConnection } from '../presenters/search.js';
 
 type Ctx = GraphQLContext;
 
@@ -20,15 +17,10 @@ export const forumQueries = {
   board: async (_: unknown, args: { id: string }, { domain }: Ctx) => (await boardForActor(domain.em, requireActor(domain), args.id)).board,
   myThreads: async (_: unknown, args: PageArgs, { domain }: Ctx) => connection(await myThreads(domain, args)),
   discussion: async (_: unknown, args: { id: string }, { domain }: Ctx) => (await discussionForActor(domain.em, requireActor(domain), args.id)).discussion,
-  notifications: async (_: unknown, args: PageArgs & { unreadOnly?: boolean }, { domain }: Ctx) => ({
-    ...connection(await listNotifications(domain, args)),
-    unreadCount: () => unreadNotificationCount(domain.em, requireActor(domain).userId),
-  }),
   markdownPreview: (_: unknown, args: { body: string }, { domain }: Ctx) => {
     requireActor(domain);
     return renderMarkdown(validPostBody(args.body));
   },
-  search: async (_: unknown, args: SearchArgs, { domain }: Ctx) => searchConnection(domain.em, await search(domain, args)),
 };
 
 export const forumMutations = {
@@ -59,5 +51,4 @@ export const forumMutations = {
   addDiscussionMembers: (_: unknown, args: { discussionId: string; userIds: string[] }, { domain }: Ctx) => addDiscussionMembers(domain, args.discussionId, args.userIds),
   leaveDiscussion: (_: unknown, args: { discussionId: string }, { domain }: Ctx) => leaveDiscussion(domain, args.discussionId),
   setDiscussionArchived: (_: unknown, args: { discussionId: string; archived: boolean }, { domain }: Ctx) => setDiscussionArchived(domain, args.discussionId, args.archived),
-  markNotificationsRead: (_: unknown, args: { ids?: string[] | null }, { domain }: Ctx) => markNotificationsRead(domain, args.ids),
 };

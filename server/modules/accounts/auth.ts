@@ -6,7 +6,7 @@ import { requireActor, type DomainContext } from '../context.js';
 import { endAllSessions, endSession, openSession, revokeOwnSession } from './sessions.js';
 import { isUuid } from '../ids.js';
 import { beginLoginAttempt, markLoginSucceeded } from './throttle.js';
-import * as valid from './validation.js';
+import * as valid from '../core/validation.js';
 
 const WRONG_CREDENTIALS = '登录名或密码错误';
 

@@ -6,7 +6,7 @@ import { conflict } from '../../errors.js';
 import { authorize } from '../../policies/index.js';
 import { requireActor, type DomainContext } from '../context.js';
 import { lockUser, unitById, userForActor } from './access.js';
-import * as valid from './validation.js';
+import * as valid from '../core/validation.js';
 
 export interface AccountInput {
   loginName: unknown;

@@ -6,7 +6,7 @@ import { authorize } from '../../policies/index.js';
 import { requireActor, type DomainContext } from '../context.js';
 import { lockUser, unitById, userForActor } from './access.js';
 import { endAllSessions } from './sessions.js';
-import * as valid from './validation.js';
+import * as valid from '../core/validation.js';
 
 /** Title and phone: the person or an admin of their unit. */
 export async function updateProfile(ctx: DomainContext, userId: unknown, input: { title?: unknown; phone?: unknown }): Promise<User> {

@@ -1,5 +1,5 @@
 import { requireActor, type DomainContext } from '../context.js';
-import type { StoredEventRef } from './realtime.js';
+import type { StoredEventRef } from '../core/realtime.js';
 
 const PAGE = 500;
 

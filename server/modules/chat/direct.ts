@@ -3,8 +3,8 @@ import { Conversation, User } from '../../db/entities/index.js';
 import { badInput, conflict } from '../../errors.js';
 import { userForActor } from '../accounts/access.js';
 import { requireActor, type DomainContext } from '../context.js';
-import { conversationForActor, conversationsForActor } from './access.js';
-import type { ConversationAccess } from './subjects.js';
+import { conversationForActor, conversationsForActor } from '../groups/access.js';
+import type { ConversationAccess } from '../groups/subjects.js';
 
 const directKey = (a: string, b: string) => (a < b ? `${a}:${b}` : `${b}:${a}`);
 

@@ -5,20 +5,21 @@ import { authorize, can } from '../../policies/index.js';
 import { requireActor, type DomainContext } from '../context.js';
 import { isUuid } from '../ids.js';
 import { MAX_PAGE_SIZE } from '../pagination.js';
-import { toTsvectorLiteral } from '../search/segment.js';
-import { checkAttachments } from '../documents/attachments.js';
-import { conversationForActor, messageForActor } from './access.js';
-import { conversationMemberIds, inTransaction, publisherOf, recordEvent } from './events.js';
+import { toTsvectorLiteral } from '../content/segment.js';
+import { checkAttachments } from '../content/attachments.js';
+import { conversationForActor } from '../groups/access.js';
+import { messageForActor } from './access.js';
+import { conversationMemberIds, inTransaction, publisherOf, recordEvent } from '../core/events.js';
 import { loadMessageView, MESSAGE_ROW_COLUMNS, messagePageViews, messageViewOf, READER_COLUMNS, redactFor, type MessageRow, type MessageView } from './messageViews.js';
 import { PeopleSeen, PERSON_COLUMNS, personJoin, personOf, type PersonRow } from '../accounts/people.js';
-import type { OutgoingEvent, StoredEventRef } from './realtime.js';
+import type { OutgoingEvent, StoredEventRef } from '../core/realtime.js';
 import { isUniqueViolation, query, script } from '../../db/sql.js';
 import { audit } from '../../audit/logger.js';
-import { GroupAccess, type ConversationAccess } from './subjects.js';
+import { GroupAccess, type ConversationAccess } from '../groups/subjects.js';
 import type { ConfidentialityLevel } from '../../db/entities/index.js';
-import { higher, mayReadSql, parseLevel, validAudience } from '../confidentiality/levels.js';
-import { checkSensitive, type SensitiveMatch } from '../confidentiality/sensitive.js';
-import { mutedError } from '../moderation/reasons.js';
+import { higher, mayReadSql, parseLevel, validAudience } from '../content/levels.js';
+import { checkSensitive, sensitiveAuditAfter, type SensitiveMatch } from '../content/sensitive.js';
+import { mutedError } from '../content/reasons.js';
 
 export const MAX_BODY = 4000;
 const CLIENT_ID = /^[A-Za-z0-9_-]{8,64}$/;
@@ -207,11 +208,6 @@ interface NewMessage {
 }
 
 const MESSAGE_COLUMNS = 'id, conversation_id, seq, author_id, body, reply_to_id, client_message_id, mentions_all, created_at, edited_at, recalled_at, confidentiality, removed_at, removal_reason, moved_to_thread_id';
-
-/** The audit row of an acknowledged sensitive-content warning (written with the content). */
-export function sensitiveAuditAfter(subject: Record<string, unknown>, matches: SensitiveMatch[], confidentiality: ConfidentialityLevel) {
-  return { ...subject, confidentiality, matches: matches.map((m) => ({ rule: m.rule, text: m.text })) };
-}
 
 /**
  * The sending transaction in ONE round trip: three statements that PostgreSQL runs as one

@@ -2,22 +2,11 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { query } from '../../db/sql.js';
 import { PERSON_COLUMNS, personJoin, type PersonRow } from '../accounts/people.js';
 import { MESSAGE_ROW_COLUMNS, READER_COLUMNS, type MessageRow } from './messageViews.js';
-import type { GroupAccess } from './subjects.js';
 
 /**
  * Chat's SQL for the GraphQL presenters: plain rows, batched over a page of groups or
  * conversations. (Set-wide reads by ids in one statement each: past the ORM's entity loading.)
  */
-
-/** The viewer's standing in many groups: role and mute, pending invitations, active bans (three statements, in parallel). */
-export async function viewerGroupStanding(em: EntityManager, userId: string, groupIds: string[]) {
-  const [roles, invites, bans] = await Promise.all([
-    em.execute<Array<{ group_id: string; role: GroupAccess['role']; muted_until: Date | null }>>(`select group_id, role, muted_until from group_member where user_id = ? and group_id in (?)`, [userId, groupIds]),
-    em.execute<Array<{ group_id: string }>>(`select group_id from group_invitation where invitee_id = ? and status = 'pending' and group_id in (?)`, [userId, groupIds]),
-    em.execute<Array<{ group_id: string }>>(`select group_id from moderation_sanction where user_id = ? and kind = 'ban' and revoked_at is null and group_id in (?)`, [userId, groupIds]),
-  ]);
-  return { roles, invites, bans };
-}
 
 /** The last message of each conversation with its author, as message rows (one prepared statement). */
 export function lastMessageRows(em: EntityManager, conversationIds: string[]): Promise<Array<MessageRow & PersonRow>> {
@@ -29,18 +18,6 @@ export function lastMessageRows(em: EntityManager, conversationIds: string[]): P
       where c.id = any($1::uuid[])`,
     [conversationIds],
   );
-}
-
-/** A member's role in a group (undefined if not a member). */
-export async function memberRole(em: EntityManager, groupId: string, userId: string): Promise<string | undefined> {
-  const [row] = await em.execute<Array<{ role: string }>>(`select role from group_member where group_id = ? and user_id = ?`, [groupId, userId]);
-  return row?.role;
-}
-
-/** A member's role and mute in a group (undefined if not a member). */
-export async function memberStanding(em: EntityManager, groupId: string, userId: string): Promise<{ role: GroupAccess['role']; muted_until: Date | null } | undefined> {
-  const [row] = await em.execute<Array<{ role: GroupAccess['role']; muted_until: Date | null }>>(`select role, muted_until from group_member where group_id = ? and user_id = ?`, [groupId, userId]);
-  return row;
 }
 
 /** The group of each conversation: a group's own chat, or a discussion's parent group. */

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { levelRank, type ConfidentialityLevel } from '../../db/entities/index.js';
-import { INTERNAL_PREVIEW, RESTRICTED_PREVIEW } from './levels.js';
+import { INTERNAL_PREVIEW, RESTRICTED_PREVIEW } from '../content/levels.js';
 
 /**
  * Previews (notifications, lists) show text only for normal content: internal content shows

@@ -4,13 +4,13 @@ import { levelRank, type AudienceSubjectKind, type ConfidentialityLevel, type Th
 import { badInput, conflict, forbidden } from '../../errors.js';
 import { can } from '../../policies/index.js';
 import { messageForActor } from '../chat/access.js';
-import { recordEvent } from '../chat/events.js';
+import { recordEvent } from '../core/events.js';
 import { commitMessageChange } from '../chat/messages.js';
 import type { MessageView } from '../chat/messageViews.js';
-import { GroupAccess } from '../chat/subjects.js';
+import { GroupAccess } from '../groups/subjects.js';
 import { requireActor, type DomainContext } from '../context.js';
 import { replyForActor, threadForActor } from '../forum/access.js';
-import { LEVEL_NAMES, parseLevel, validAudience } from './levels.js';
+import { LEVEL_NAMES, parseLevel, validAudience } from '../content/levels.js';
 
 /**
  * Raising a level after posting (group owner and admins; see policies/confidentiality.ts).

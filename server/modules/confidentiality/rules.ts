@@ -2,10 +2,10 @@ import { audit } from '../../audit/logger.js';
 import { SENSITIVE_PATTERNS, type SensitiveAction, type SensitiveRuleKind } from '../../db/entities/index.js';
 import { badInput, notFound } from '../../errors.js';
 import { authorize } from '../../policies/index.js';
-import { groupForActor } from '../chat/access.js';
+import { groupForActor } from '../groups/access.js';
 import { requireActor, type DomainContext } from '../context.js';
 import { isUuid } from '../ids.js';
-import { BUILT_IN_TERMS, matchRules, rulesFor, type SensitiveMatch } from './sensitive.js';
+import { BUILT_IN_TERMS, matchRules, rulesFor, type SensitiveMatch } from '../content/sensitive.js';
 
 /** One effective rule of a scope, as the rules page shows it. */
 export interface RuleView {

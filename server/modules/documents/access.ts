@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Document, DocumentVersion } from '../../db/entities/index.js';
 import { badInput, notFound, notFoundAs } from '../../errors.js';
 import { can, type Actor } from '../../policies/index.js';
-import { conversationForActor, groupForActor } from '../chat/access.js';
+import { conversationForActor, groupForActor } from '../groups/access.js';
 import { isUuid } from '../ids.js';
 import { DocumentAccess, LibraryAccess } from './subjects.js';
 

@@ -3,7 +3,7 @@ import { audit } from '../../audit/logger.js';
 import { Document, DocumentFolder, DocumentVersion } from '../../db/entities/index.js';
 import { badInput, conflict, notFound } from '../../errors.js';
 import { authorize } from '../../policies/index.js';
-import * as valid from '../accounts/validation.js';
+import * as valid from '../core/validation.js';
 import { requireActor, type DomainContext } from '../context.js';
 import { isUuid } from '../ids.js';
 import { decodeTypedCursor, pageSize, toPage, type Page, type PageArgs } from '../pagination.js';

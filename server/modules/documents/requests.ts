@@ -2,15 +2,15 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { audit } from '../../audit/logger.js';
 import { DocumentRequest } from '../../db/entities/index.js';
 import { badInput, conflict, forbidden, notFound } from '../../errors.js';
-import * as valid from '../accounts/validation.js';
-import { inTransaction, publisherOf } from '../chat/events.js';
-import type { OutgoingEvent } from '../chat/realtime.js';
-import type { GroupAccess } from '../chat/subjects.js';
+import * as valid from '../core/validation.js';
+import { inTransaction, publisherOf } from '../core/events.js';
+import type { OutgoingEvent } from '../core/realtime.js';
+import type { GroupAccess } from '../groups/subjects.js';
 import { requireActor, type DomainContext } from '../context.js';
 import { forumForActor } from '../forum/access.js';
-import { notify } from '../forum/notifications.js';
+import { notify } from '../notifications/notifications.js';
 import { isUuid } from '../ids.js';
-import { checkAttachments } from './attachments.js';
+import { checkAttachments } from '../content/attachments.js';
 
 function dueDate(raw: unknown): string | null {
   if (raw === null || raw === undefined || raw === '') return null;

@@ -1,5 +1,5 @@
 import type { Document } from '../../db/entities/index.js';
-import type { ConversationAccess, GroupAccess } from '../chat/subjects.js';
+import type { ConversationAccess, GroupAccess } from '../groups/subjects.js';
 
 /**
  * A library as one actor sees it: a group's 群文件 (with their role there), or the files of a

@@ -12,7 +12,7 @@ import { authorize } from '../../policies/index.js';
 import type { ObjectStore } from '../../storage/index.js';
 import { requireActor, type DomainContext } from '../context.js';
 import { isUuid } from '../ids.js';
-import { toTsvectorLiteral } from '../search/segment.js';
+import { toTsvectorLiteral } from '../content/segment.js';
 import { documentForActor, libraryForActor } from './access.js';
 import { checkFileName, contentMatches, SNIFF_BYTES } from './fileTypes.js';
 import type { LibraryAccess } from './subjects.js';

@@ -2,8 +2,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Board, DiscussionGroup, Thread, ThreadReply } from '../../db/entities/index.js';
 import { notFound, notFoundAs } from '../../errors.js';
 import { can, ContentReaders, type Actor } from '../../policies/index.js';
-import { groupForActor } from '../chat/access.js';
-import type { GroupAccess } from '../chat/subjects.js';
+import { groupForActor } from '../groups/access.js';
+import type { GroupAccess } from '../groups/subjects.js';
 import { isUuid } from '../ids.js';
 import { BoardAccess, DiscussionAccess, ReplyAccess, ThreadAccess } from './subjects.js';
 

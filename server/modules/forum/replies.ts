@@ -1,24 +1,23 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ThreadReply } from '../../db/entities/index.js';
 import { audit } from '../../audit/logger.js';
-import { higher, mayReadSql, parseLevel } from '../confidentiality/levels.js';
-import { checkSensitive } from '../confidentiality/sensitive.js';
-import { sensitiveAuditAfter } from '../chat/messages.js';
+import { higher, mayReadSql, parseLevel } from '../content/levels.js';
+import { checkSensitive, sensitiveAuditAfter } from '../content/sensitive.js';
 import { badInput, conflict, forbidden, notFound } from '../../errors.js';
 import { authorize } from '../../policies/index.js';
-import { inTransaction, publisherOf } from '../chat/events.js';
-import type { OutgoingEvent } from '../chat/realtime.js';
+import { inTransaction, publisherOf } from '../core/events.js';
+import type { OutgoingEvent } from '../core/realtime.js';
 import { requireActor, type DomainContext } from '../context.js';
 import { isUuid } from '../ids.js';
 import { decodeTypedCursor, pageSize, toPage, type Page, type PageArgs } from '../pagination.js';
-import { toTsvectorLiteral } from '../search/segment.js';
-import { checkAttachments, insertAttachments } from '../documents/attachments.js';
+import { toTsvectorLiteral } from '../content/segment.js';
+import { checkAttachments, insertAttachments } from '../content/attachments.js';
 import { replyForActor, threadForActor } from './access.js';
-import { notify } from './notifications.js';
-import { validMentions, validPostBody } from './posts.js';
+import { notify } from '../notifications/notifications.js';
+import { validMentions, validPostBody } from '../content/posts.js';
 import type { ThreadAccess } from './subjects.js';
 import { can } from '../../policies/index.js';
-import { mutedError } from '../moderation/reasons.js';
+import { mutedError } from '../content/reasons.js';
 
 /**
  * A reply takes the next floor under the thread's row lock (so floors are gapless and a lock

@@ -1,5 +1,5 @@
 import type { Board, DiscussionGroup, Thread, ThreadReply } from '../../db/entities/index.js';
-import type { GroupAccess } from '../chat/subjects.js';
+import type { GroupAccess } from '../groups/subjects.js';
 
 /** A board as one actor sees it, with their access to its group. */
 export class BoardAccess {
@@ -35,8 +35,6 @@ export class DiscussionAccess {
   ) {}
 }
 
-export const MAX_TITLE = 100;
-export const MAX_POST_BODY = 20_000;
 export const MAX_BOARD_NAME = 20;
 export const MAX_TOPIC = 30;
 export const DEFAULT_BOARDS = ['经验交流', '政策法规', '资料共享'];

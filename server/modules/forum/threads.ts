@@ -1,24 +1,23 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { audit } from '../../audit/logger.js';
-import { higher, mayReadSql, parseLevel, validAudience } from '../confidentiality/levels.js';
-import { checkSensitive } from '../confidentiality/sensitive.js';
-import { sensitiveAuditAfter } from '../chat/messages.js';
+import { higher, mayReadSql, parseLevel, validAudience } from '../content/levels.js';
+import { checkSensitive, sensitiveAuditAfter } from '../content/sensitive.js';
 import { Thread } from '../../db/entities/index.js';
 import { badInput, conflict, forbidden, notFound } from '../../errors.js';
 import { authorize } from '../../policies/index.js';
-import type { OutgoingEvent } from '../chat/realtime.js';
-import { inTransaction, publisherOf } from '../chat/events.js';
-import type { GroupAccess } from '../chat/subjects.js';
+import type { OutgoingEvent } from '../core/realtime.js';
+import { inTransaction, publisherOf } from '../core/events.js';
+import type { GroupAccess } from '../groups/subjects.js';
 import { requireActor, type DomainContext } from '../context.js';
 import { decodeTypedCursor, pageSize, toPage, type Page, type PageArgs } from '../pagination.js';
-import { toTsvectorLiteral } from '../search/segment.js';
-import { checkAttachments, insertAttachments } from '../documents/attachments.js';
+import { toTsvectorLiteral } from '../content/segment.js';
+import { checkAttachments, insertAttachments } from '../content/attachments.js';
 import { boardForActor, threadForActor } from './access.js';
-import { markThreadNotificationsRead, notify } from './notifications.js';
-import { validMentions, validPostBody, validTitle } from './posts.js';
+import { markThreadNotificationsRead, notify } from '../notifications/notifications.js';
+import { validMentions, validPostBody, validTitle } from '../content/posts.js';
 import type { ThreadAccess } from './subjects.js';
 import { can } from '../../policies/index.js';
-import { mutedError } from '../moderation/reasons.js';
+import { mutedError } from '../content/reasons.js';
 
 export interface ThreadInput {
   boardId: unknown;

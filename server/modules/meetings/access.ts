@@ -2,8 +2,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Announcement, ChatGroup, MeetingInvitee, MeetingNotice, type GroupRole } from '../../db/entities/index.js';
 import { notFound } from '../../errors.js';
 import { can, type Actor } from '../../policies/index.js';
-import { groupForActor } from '../chat/access.js';
-import { GroupAccess } from '../chat/subjects.js';
+import { groupForActor } from '../groups/access.js';
+import { GroupAccess } from '../groups/subjects.js';
 import { isUuid } from '../ids.js';
 import { AnnouncementAccess, BulletinTarget, MeetingAccess } from './subjects.js';
 

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { JobHandler } from '../scheduler/jobs.js';
 import { cancelJobs, enqueueJob } from '../scheduler/jobs.js';
-import { notify } from '../forum/notifications.js';
+import { notify } from '../notifications/notifications.js';
 import { REMINDER_HOURS } from './subjects.js';
 
 export const MEETING_REMINDER_JOB = 'meeting_reminder';

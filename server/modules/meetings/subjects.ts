@@ -1,5 +1,5 @@
 import type { Announcement, MeetingInvitee, MeetingNotice } from '../../db/entities/index.js';
-import type { GroupAccess } from '../chat/subjects.js';
+import type { GroupAccess } from '../groups/subjects.js';
 
 /** A meeting notice as one actor sees it: their access to its group and their own invitee row. */
 export class MeetingAccess {

@@ -1,5 +1,5 @@
 import { badInput } from '../../errors.js';
-import { validTitle } from '../forum/posts.js';
+import { validTitle } from '../content/posts.js';
 import { MAX_AGENDA, MAX_MEETING_DAYS, MAX_PLACE, MAX_REASON, MAX_URL } from './subjects.js';
 
 /** The fields of a notice a person writes, checked together (end after start, place or link). */

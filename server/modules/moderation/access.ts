@@ -2,8 +2,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { ChatGroup, User, type ContentType, type GroupRole } from '../../db/entities/index.js';
 import { badInput, notFound } from '../../errors.js';
 import { can, ModerationTarget, type Actor } from '../../policies/index.js';
-import { groupForActor } from '../chat/access.js';
-import { GroupAccess } from '../chat/subjects.js';
+import { groupForActor } from '../groups/access.js';
+import { GroupAccess } from '../groups/subjects.js';
 import { isUuid } from '../ids.js';
 
 /** A message, thread or reply as moderation sees it: its group, author and state. */

@@ -3,17 +3,17 @@ import { audit } from '../../audit/logger.js';
 import { Board, ModerationSanction, type ContentType, type ModerationReason } from '../../db/entities/index.js';
 import { badInput, conflict, notFound } from '../../errors.js';
 import { authorize, INDEFINITE, ModerationTarget, type ModerationAction } from '../../policies/index.js';
-import * as valid from '../accounts/validation.js';
-import { dropMember } from '../chat/groups.js';
-import { inTransaction, publisherOf, recordEvent } from '../chat/events.js';
-import type { OutgoingEvent } from '../chat/realtime.js';
+import * as valid from '../core/validation.js';
+import { dropMember } from '../groups/groups.js';
+import { inTransaction, publisherOf, recordEvent } from '../core/events.js';
+import type { OutgoingEvent } from '../core/realtime.js';
 import { requireActor, type DomainContext } from '../context.js';
 import { isUuid } from '../ids.js';
-import { notify } from '../forum/notifications.js';
-import { validTitle } from '../forum/posts.js';
-import { toTsvectorLiteral } from '../search/segment.js';
+import { notify } from '../notifications/notifications.js';
+import { validTitle } from '../content/posts.js';
+import { toTsvectorLiteral } from '../content/segment.js';
 import { contentForActor, moderatedGroupForActor, targetForActor, type ContentRef } from './access.js';
-import { isIndefinite, parseContentType, parseReason, REASON_LABELS, removalNotice, shanghaiTime } from './reasons.js';
+import { isIndefinite, parseContentType, parseReason, REASON_LABELS, removalNotice, shanghaiTime } from '../content/reasons.js';
 
 /**
  * Moderation as named services taking the actor (PostDestroyer, UserSilencer): each loads what

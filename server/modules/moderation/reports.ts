@@ -3,18 +3,18 @@ import { audit } from '../../audit/logger.js';
 import { ModerationReport, ModerationSanction, type ContentType, type ReportStatus } from '../../db/entities/index.js';
 import { badInput, conflict, notFound } from '../../errors.js';
 import { authorize, can, ReportableContent } from '../../policies/index.js';
-import * as valid from '../accounts/validation.js';
-import { inTransaction, publisherOf } from '../chat/events.js';
-import type { OutgoingEvent } from '../chat/realtime.js';
+import * as valid from '../core/validation.js';
+import { inTransaction, publisherOf } from '../core/events.js';
+import type { OutgoingEvent } from '../core/realtime.js';
 import { isUniqueViolation } from '../../db/sql.js';
 import { requireActor, type DomainContext } from '../context.js';
 import { isUuid } from '../ids.js';
-import { notify } from '../forum/notifications.js';
+import { notify } from '../notifications/notifications.js';
 import { decodeTypedCursor, pageSize, toPage, type Page, type PageArgs } from '../pagination.js';
 import { contentForActor, moderatedGroupForActor } from './access.js';
-import { parseContentType, parseReason, REASON_LABELS } from './reasons.js';
+import { parseContentType, parseReason, REASON_LABELS } from '../content/reasons.js';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import type { GroupAccess } from '../chat/subjects.js';
+import type { GroupAccess } from '../groups/subjects.js';
 
 /** A member reports a message, thread or reply; one report per person per item (unique index). */
 export async function reportContent(ctx: DomainContext, rawType: unknown, id: unknown, rawReason: unknown, rawNote: unknown): Promise<ModerationReport> {

@@ -1,5 +1,5 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import type { OutgoingEvent, RealtimePublisher } from '../chat/realtime.js';
+import type { OutgoingEvent, RealtimePublisher } from '../core/realtime.js';
 import { countBusError, observeSchedulerLag } from '../../metrics/registry.js';
 
 /** A due job as its handler sees it. */

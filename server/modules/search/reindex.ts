@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { toTsvectorLiteral } from './segment.js';
+import { toTsvectorLiteral } from '../content/segment.js';
 
 /**
  * Fills search vectors that are missing (rows written before search existed, or by an older

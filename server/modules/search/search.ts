@@ -6,9 +6,9 @@ import { PERSON_COLUMNS, PeopleSeen, personJoin, personOf, type PersonRow, type 
 import { requireActor, type DomainContext } from '../context.js';
 import { isUuid } from '../ids.js';
 import { decodeTypedCursor, pageSize, toPage, type Page } from '../pagination.js';
-import { queryWords, toTsqueryLiteral } from './segment.js';
+import { queryWords, toTsqueryLiteral } from '../content/segment.js';
 import { wordShares, type SearchTable } from './wordShare.js';
-import { mayReadSql } from '../confidentiality/levels.js';
+import { mayReadSql } from '../content/levels.js';
 
 export type SearchType = 'GROUP_MESSAGE' | 'DISCUSSION_MESSAGE' | 'DIRECT_MESSAGE' | 'THREAD' | 'REPLY' | 'DOCUMENT';
 const ALL_TYPES: SearchType[] = ['GROUP_MESSAGE', 'DISCUSSION_MESSAGE', 'DIRECT_MESSAGE', 'THREAD', 'REPLY', 'DOCUMENT'];

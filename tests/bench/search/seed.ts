@@ -15,7 +15,7 @@ import { performance } from 'node:perf_hooks';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import { generateSynthetic } from '../../../seeds/synthetic.js';
-import { toTsvectorLiteral } from '../../../server/modules/search/segment.js';
+import { toTsvectorLiteral } from '../../../server/modules/content/segment.js';
 import { Composer, loadSentences, random } from './corpus.js';
 
 export interface SeedOptions {

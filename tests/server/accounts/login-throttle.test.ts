@@ -97,9 +97,15 @@ describe('lockout per account and address', () => {
     expect(await count(t.orm, 'login_attempt', `login_name = 'niujianping'`)).toBe(recorded);
     // Guesses in parallel from 10 addresses once the interval has passed: one is verified, the rest refused.
     await new Promise((r) => setTimeout(r, 300));
+    started = Date.now();
     const parallel = await Promise.all(Array.from({ length: 10 }, (_, i) => from(`192.0.2.${40 + i}`).errorCode(LOGIN, { l: 'niujianping', p: `parallel-guess-${i}` })));
-    expect(parallel.filter((c) => c === 'UNAUTHENTICATED')).toHaveLength(1);
-    expect(parallel.filter((c) => c === 'RATE_LIMITED')).toHaveLength(9);
+    // One verification per 500 ms interval (after 6 failures): one, unless a loaded machine spread the batch wider.
+    const intervals = Math.floor((Date.now() - started) / 500);
+    const verified = parallel.filter((c) => c === 'UNAUTHENTICATED').length;
+    expect(verified).toBeGreaterThanOrEqual(1);
+    expect(verified).toBeLessThanOrEqual(1 + intervals);
+    expect(verified).toBeLessThan(10);
+    expect(parallel.filter((c) => c === 'RATE_LIMITED')).toHaveLength(10 - verified);
     // After 6 failures the interval is 500 ms; the owner elsewhere waits as told and is in.
     await failedJustNow('niujianping');
     started = Date.now();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileRules, luhnCheckDigit, matchRules, residentIdCheckDigit, validLuhn, validResidentId } from '../../../server/modules/confidentiality/sensitive.js';
+import { compileRules, luhnCheckDigit, matchRules, residentIdCheckDigit, validLuhn, validResidentId } from '../../../server/modules/content/sensitive.js';
 
 /**
  * The sensitive-content patterns, with identity and card numbers generated here by computing

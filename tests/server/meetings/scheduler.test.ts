@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../../server/app.js';
 import { loadConfig } from '../../../server/config.js';
 import { ormOptions } from '../../../server/db/orm.js';
-import { silentPublisher } from '../../../server/modules/chat/realtime.js';
+import { silentPublisher } from '../../../server/modules/core/realtime.js';
 import { jobHandlers, meetingReminderJob, MEETING_REMINDER_JOB } from '../../../server/modules/meetings/reminders.js';
 import { JobScheduler } from '../../../server/modules/scheduler/jobs.js';
 import { dropDatabase, freshDatabase } from '../../helpers/app.js';

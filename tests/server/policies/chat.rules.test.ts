@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Conversation } from '../../../server/db/entities/index.js';
-import { ConversationAccess, EDIT_WINDOW_MS, MessageAccess, RECALL_WINDOW_MS, type MessageFacts } from '../../../server/modules/chat/subjects.js';
+import { EDIT_WINDOW_MS, MessageAccess, RECALL_WINDOW_MS, type MessageFacts } from '../../../server/modules/chat/subjects.js';
+import { ConversationAccess } from '../../../server/modules/groups/subjects.js';
 import { can } from '../../../server/policies/index.js';
 import { actorFor, expectGrid, fakeGroup, groupAccessFor, inAnHour, VIEWER_ID } from './table.js';
 

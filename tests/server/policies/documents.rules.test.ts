@@ -1,6 +1,6 @@
 import { describe } from 'vitest';
 import type { Conversation, Document } from '../../../server/db/entities/index.js';
-import { ConversationAccess } from '../../../server/modules/chat/subjects.js';
+import { ConversationAccess } from '../../../server/modules/groups/subjects.js';
 import { DocumentAccess, LibraryAccess } from '../../../server/modules/documents/subjects.js';
 import { expectGrid, groupAccessFor, VIEWER_ID, type Standing } from './table.js';
 

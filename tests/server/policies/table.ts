@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import type { ChatGroup, GroupRole } from '../../../server/db/entities/index.js';
-import { GroupAccess } from '../../../server/modules/chat/subjects.js';
+import { GroupAccess } from '../../../server/modules/groups/subjects.js';
 import { can, type Actor, type MaybeActor } from '../../../server/policies/index.js';
 
 /**

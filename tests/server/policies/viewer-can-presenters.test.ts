@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DocumentRequest, OrgUnit, User } from '../../../server/db/entities/index.js';
-import { groupForActor } from '../../../server/modules/chat/access.js';
+import { groupForActor } from '../../../server/modules/groups/access.js';
 import { discussionForActor, forumForActor, replyForActor, threadForActor } from '../../../server/modules/forum/access.js';
 import { announcementForActor, meetingForActor } from '../../../server/modules/meetings/access.js';
 import { abilities, can, GROUP_ABILITIES, meetingAbilities, REPLY_ABILITIES, THREAD_ABILITIES, UNIT_ABILITIES, userAbilities, type Actor } from '../../../server/policies/index.js';

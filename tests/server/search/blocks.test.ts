@@ -3,7 +3,7 @@ import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { Client, signedIn } from '../../helpers/graphql.js';
 import { sql } from '../../helpers/demo.js';
 import { captureStatements } from '../../helpers/statements.js';
-import { toTsvectorLiteral } from '../../../server/modules/search/segment.js';
+import { toTsvectorLiteral } from '../../../server/modules/content/segment.js';
 import { forgetWordShares, wordShares } from '../../../server/modules/search/wordShare.js';
 import { mergeTuning } from '../../../server/modules/search/search.js';
 import { queryWithGenericPlan } from '../../../server/db/sql.js';

@@ -139,8 +139,8 @@ export interface Invitation {
 }
 
 /** The server's event types (type-only import: nothing of the server enters the bundle). */
-export type { ChatEventType } from '../../../server/modules/chat/realtime.js';
-import type { ChatEventType } from '../../../server/modules/chat/realtime.js';
+export type { ChatEventType } from '../../../server/modules/core/realtime.js';
+import type { ChatEventType } from '../../../server/modules/core/realtime.js';
 
 export interface ChatEvent {
   id: string | null;

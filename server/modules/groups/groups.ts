@@ -5,15 +5,14 @@ import { ChatGroup, Conversation, ConversationMember, GroupApplication, GroupInv
 import { badInput, conflict, forbidden, notFound } from '../../errors.js';
 import { authorize, can, type Actor } from '../../policies/index.js';
 import { userForActor } from '../accounts/access.js';
-import * as valid from '../accounts/validation.js';
+import * as valid from '../core/validation.js';
 import { requireActor, type DomainContext } from '../context.js';
 import { isUuid } from '../ids.js';
 import { decodeCursor, pageSize, toPage, type Page, type PageArgs } from '../pagination.js';
 import { groupForActor, memberOf } from './access.js';
-import { inTransaction, publisherOf, recordEvent } from './events.js';
-import type { OutgoingEvent } from './realtime.js';
+import { inTransaction, publisherOf, recordEvent } from '../core/events.js';
+import type { OutgoingEvent } from '../core/realtime.js';
 import { GroupAccess } from './subjects.js';
-import { createDefaultBoards } from '../forum/boards.js';
 
 export interface GroupInput {
   name: unknown;
@@ -76,7 +75,13 @@ export async function dropMember(em: EntityManager, group: ChatGroup, userId: st
   return events;
 }
 
-export async function createGroup(ctx: DomainContext, input: GroupInput): Promise<ChatGroup> {
+/**
+ * What a new group starts with beyond its conversation (the forum's default boards), written in
+ * the creating transaction. Groups sit below the feature modules, so the caller passes it in.
+ */
+export type GroupSetUp = (em: EntityManager, groupId: string) => Promise<void>;
+
+export async function createGroup(ctx: DomainContext, input: GroupInput, setUp: GroupSetUp): Promise<ChatGroup> {
   const actor = requireActor(ctx);
   const fields = checkGroupInput(input);
   const id = await inTransaction(ctx.em, publisherOf(ctx), async (em) => {
@@ -90,7 +95,7 @@ export async function createGroup(ctx: DomainContext, input: GroupInput): Promis
     await em.flush();
     audit(em, { actorId: actor.userId, action: 'group.created', targetType: 'group', targetId: group.id, after: fields, ip: ctx.ip });
     await addMember(em, ctx, group, actor.userId, 'owner', 'create');
-    await createDefaultBoards(em, group.id);
+    await setUp(em, group.id);
     await em.flush();
     return group.id;
   });

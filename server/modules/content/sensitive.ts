@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { SensitiveAction, SensitivePattern, SensitiveRuleKind } from '../../db/entities/index.js';
+import type { ConfidentialityLevel, SensitiveAction, SensitivePattern, SensitiveRuleKind } from '../../db/entities/index.js';
 import { AppError } from '../../errors.js';
 
 /**
@@ -180,4 +180,9 @@ export async function checkSensitive(em: EntityManager, groupId: string | null, 
     );
   }
   return { matches: unique, acknowledged: true };
+}
+
+/** The audit row of an acknowledged sensitive-content warning (written with the content). */
+export function sensitiveAuditAfter(subject: Record<string, unknown>, matches: SensitiveMatch[], confidentiality: ConfidentialityLevel) {
+  return { ...subject, confidentiality, matches: matches.map((m) => ({ rule: m.rule, text: m.text })) };
 }

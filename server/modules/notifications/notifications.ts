@@ -3,8 +3,8 @@ import type { NotificationKind } from '../../db/entities/index.js';
 import { badInput } from '../../errors.js';
 import { requireActor, type DomainContext } from '../context.js';
 import { pageSize, decodeTypedCursor, toPage, type Page, type PageArgs } from '../pagination.js';
-import type { OutgoingEvent } from '../chat/realtime.js';
-import { mayReadSql } from '../confidentiality/levels.js';
+import type { OutgoingEvent } from '../core/realtime.js';
+import { mayReadSql } from '../content/levels.js';
 
 interface NewNotifications {
   kind: NotificationKind;

@@ -1,5 +1,3 @@
-import type { MessageView } from './messageViews.js';
-
 /**
  * What the chat domain needs from the realtime layer, without knowing it is mercurius:
  * deliver an event to some users, and end the live connections of sessions that ended.
@@ -36,12 +34,17 @@ export type ChatEventType =
   | 'PRESENCE'
   | 'NOTIFICATION';
 
+/** What the realtime layer needs to know of a preloaded message; the hub reads it as chat's MessageView. */
+export interface PreloadedMessage {
+  readonly id: string;
+}
+
 /** An event ready to publish: who receives it was decided inside the writing transaction. */
 export interface OutgoingEvent {
   event: StoredEventRef;
   recipients: string[];
-  /** The message, already loaded after commit by the sender's request: the publisher need not load it again. */
-  message?: MessageView;
+  /** The message's read model (chat's MessageView), already loaded after commit by the sender's request: the publisher need not load it again. */
+  message?: PreloadedMessage;
 }
 
 export interface RealtimePublisher {

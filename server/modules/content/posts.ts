@@ -1,9 +1,11 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput } from '../../errors.js';
 import { isUuid } from '../ids.js';
-import { MAX_POST_BODY, MAX_TITLE } from './subjects.js';
 
-/** Validation shared by threads and replies. */
+/** Validation shared by threads, replies, announcements and meetings. */
+
+export const MAX_TITLE = 100;
+export const MAX_POST_BODY = 20_000;
 /** Bidirectional overrides and isolates can make a title read differently from what it is (通知\u202Etxt.exe). */
 const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/;
 /** Text with nothing visible: only spaces, zero-width and other format characters. */
