@@ -54,7 +54,7 @@ async function groupAccess(ctx: Ctx, groupId: string): Promise<GroupAccess> {
 export const boardResolvers = {
   archived: (b: Board) => !!b.archivedAt,
   threads: async (b: Board, args: PageArgs & { essence?: boolean }, ctx: Ctx) =>
-    connection(await listThreads(ctx.domain.em, { boardId: b.id, group: await groupAccess(ctx, b.group.id), viewerId: requireActor(ctx.domain).userId }, args)),
+    connection(await listThreads(ctx.domain.em, { boardId: b.id, group: await groupAccess(ctx, b.group.id), viewer: requireActor(ctx.domain) }, args)),
 };
 
 export const threadResolvers = {
@@ -198,7 +198,7 @@ export const groupForumResolvers = {
   },
   threads: async (g: ChatGroup, args: PageArgs & { essence?: boolean }, ctx: Ctx) => {
     const access = await memberAccess(ctx, g.id);
-    return connection(access ? await listThreads(ctx.domain.em, { group: access, viewerId: requireActor(ctx.domain).userId }, args) : emptyPage());
+    return connection(access ? await listThreads(ctx.domain.em, { group: access, viewer: requireActor(ctx.domain) }, args) : emptyPage());
   },
   discussions: async (g: ChatGroup, args: { includeArchived?: boolean }, ctx: Ctx) => {
     const access = await memberAccess(ctx, g.id);

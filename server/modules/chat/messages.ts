@@ -1,7 +1,7 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput, conflict, forbidden, notFound } from '../../errors.js';
-import { authorize, can } from '../../policies/index.js';
+import { authorize, can, mayReadSql } from '../../policies/index.js';
 import { requireActor, type DomainContext } from '../context.js';
 import { isUuid } from '../ids.js';
 import { MAX_PAGE_SIZE } from '../pagination.js';
@@ -17,7 +17,7 @@ import { isUniqueViolation, query, script } from '../../db/sql.js';
 import { audit } from '../../audit/logger.js';
 import { GroupAccess, type ConversationAccess } from '../groups/subjects.js';
 import type { ConfidentialityLevel } from '../../db/entities/index.js';
-import { higher, mayReadSql, parseLevel, validAudience } from '../content/levels.js';
+import { higher, parseLevel, validAudience } from '../content/levels.js';
 import { checkSensitive, sensitiveAuditAfter, type SensitiveMatch } from '../content/sensitive.js';
 import { mutedError } from '../content/reasons.js';
 

@@ -1,7 +1,7 @@
 import { audit } from '../../audit/logger.js';
 import { SENSITIVE_PATTERNS, type SensitiveAction, type SensitiveRuleKind } from '../../db/entities/index.js';
 import { badInput, notFound } from '../../errors.js';
-import { authorize } from '../../policies/index.js';
+import { authorize, can, isGroupMember } from '../../policies/index.js';
 import { groupForActor } from '../groups/access.js';
 import { requireActor, type DomainContext } from '../context.js';
 import { isUuid } from '../ids.js';
@@ -33,7 +33,7 @@ interface RuleRow {
 export async function groupRules(ctx: DomainContext, groupId: unknown): Promise<RuleView[]> {
   const actor = requireActor(ctx);
   const access = await groupForActor(ctx.em, actor, groupId);
-  if (!access.role) throw notFound('群组');
+  if (!isGroupMember(actor, access)) throw notFound('群组');
   const rows = await ctx.em.execute<RuleRow[]>(
     `select id, group_id, kind, value, action from sensitive_rule where group_id is null or group_id = ? order by created_at, id`,
     [access.group.id],
@@ -76,7 +76,7 @@ function validRule(kind: unknown, value: unknown, action: unknown): { kind: Sens
 export async function setGroupRule(ctx: DomainContext, groupId: unknown, kind: unknown, value: unknown, action: unknown): Promise<RuleView[]> {
   const actor = requireActor(ctx);
   const access = await groupForActor(ctx.em, actor, groupId);
-  if (!access.role && !actor.isSystemAdmin) throw notFound('群组');
+  if (!can(actor, 'readSensitiveRules', access)) throw notFound('群组');
   authorize(actor, 'manageSensitiveRules', access, '只有群主和管理员可以管理本群的保密提醒规则');
   const rule = validRule(kind, value, action);
   await ctx.em.transactional(async (em) => {
@@ -117,7 +117,7 @@ export async function removeGroupRule(ctx: DomainContext, ruleId: unknown): Prom
   } catch {
     throw notFound('规则');
   }
-  if (!access.role && !actor.isSystemAdmin) throw notFound('规则');
+  if (!can(actor, 'readSensitiveRules', access)) throw notFound('规则');
   authorize(actor, 'manageSensitiveRules', access, '只有群主和管理员可以管理本群的保密提醒规则');
   await ctx.em.transactional(async (em) => {
     const deleted = await em.execute<Array<{ id: string }>>(`delete from sensitive_rule where id = ? returning id`, [row.id]);
@@ -142,7 +142,7 @@ export async function dryRunCheck(ctx: DomainContext, groupId: unknown, text: un
   let scope: string | null = null;
   if (groupId !== null && groupId !== undefined) {
     const access = await groupForActor(ctx.em, actor, groupId);
-    if (!access.role) throw notFound('群组');
+    if (!isGroupMember(actor, access)) throw notFound('群组');
     scope = access.group.id;
   }
   const body = String(text ?? '');

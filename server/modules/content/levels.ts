@@ -13,15 +13,6 @@ export function parseLevel(raw: unknown, field = 'confidentiality'): Confidentia
   return level;
 }
 
-/**
- * SQL: whether `viewer` may read a message, thread or reply, given the SQL of its id, level,
- * author and group: the database's `jl_may_read` (the rule of policies/confidentiality.ts),
- * called for restricted rows only. The function cannot be inlined (its body has subqueries) and a
- * call costs about 4 µs, which lists and searches would otherwise pay for every row they read.
- */
-export const mayReadSql = (id: string, level: string, author: string, group: string, viewer: string): string =>
-  `(${level} <> 'restricted' or jl_may_read(${id}, ${level}, ${author}, ${group}, ${viewer}))`;
-
 export const higher = (a: ConfidentialityLevel, b: ConfidentialityLevel): ConfidentialityLevel => (levelRank(a) >= levelRank(b) ? a : b);
 
 /**

@@ -1,7 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { audit } from '../../audit/logger.js';
 import { DocumentRequest } from '../../db/entities/index.js';
-import { badInput, conflict, forbidden, notFound } from '../../errors.js';
+import { badInput, conflict, notFound } from '../../errors.js';
+import { authorize } from '../../policies/index.js';
 import * as valid from '../core/validation.js';
 import { inTransaction, publisherOf } from '../core/events.js';
 import type { OutgoingEvent } from '../core/realtime.js';
@@ -87,7 +88,7 @@ export async function answerDocumentRequest(ctx: DomainContext, requestId: unkno
 export async function closeDocumentRequest(ctx: DomainContext, requestId: unknown, fulfilled: boolean): Promise<DocumentRequest> {
   const actor = requireActor(ctx);
   const { request, group } = await requestForActor(ctx.em, ctx, requestId);
-  if (request.requester.id !== actor.userId) throw forbidden('只有提出请求的人可以结束它');
+  authorize(actor, 'close', request, '只有提出请求的人可以结束它');
   await ctx.em.transactional(async (em) => {
     const changed = await em.execute<Array<{ id: string }>>(
       `update document_request set status = ?, closed_at = now() where id = ? and status = 'open' returning id`,

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Board, DiscussionGroup, Thread, ThreadReply } from '../../db/entities/index.js';
 import { notFound, notFoundAs } from '../../errors.js';
-import { can, ContentReaders, type Actor } from '../../policies/index.js';
+import { can, ContentReaders, restrictedReaders, type Actor } from '../../policies/index.js';
 import { groupForActor } from '../groups/access.js';
 import type { GroupAccess } from '../groups/subjects.js';
 import { isUuid } from '../ids.js';
@@ -38,8 +38,7 @@ export async function threadForActor(em: EntityManager, actor: Actor, id: unknow
   // A restricted thread (and every floor in it) exists only for its readers.
   if (thread.confidentiality === 'restricted') {
     const audience = await em.execute<Array<{ user_id: string }>>(`select user_id from content_audience where subject_id = ?`, [thread.id]);
-    const readers = new Set([thread.author.id, ...audience.map((a) => a.user_id)]);
-    if (group.role === 'owner' || group.role === 'admin') readers.add(actor.userId);
+    const readers = restrictedReaders(thread.author.id, audience.map((a) => a.user_id), { userId: actor.userId, role: group.role });
     if (!can(actor, 'read', new ContentReaders('restricted', readers))) throw notFound('帖子');
   }
   const board = await em.findOneOrFail(Board, { id: thread.board.id });

@@ -1,10 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ThreadReply } from '../../db/entities/index.js';
 import { audit } from '../../audit/logger.js';
-import { higher, mayReadSql, parseLevel } from '../content/levels.js';
+import { higher, parseLevel } from '../content/levels.js';
+import { authorize, can, mayReadSql } from '../../policies/index.js';
 import { checkSensitive, sensitiveAuditAfter } from '../content/sensitive.js';
 import { badInput, conflict, forbidden, notFound } from '../../errors.js';
-import { authorize } from '../../policies/index.js';
 import { inTransaction, publisherOf } from '../core/events.js';
 import type { OutgoingEvent } from '../core/realtime.js';
 import { requireActor, type DomainContext } from '../context.js';
@@ -16,7 +16,6 @@ import { replyForActor, threadForActor } from './access.js';
 import { notify } from '../notifications/notifications.js';
 import { validMentions, validPostBody } from '../content/posts.js';
 import type { ThreadAccess } from './subjects.js';
-import { can } from '../../policies/index.js';
 import { mutedError } from '../content/reasons.js';
 
 /**

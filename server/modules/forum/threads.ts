@@ -1,10 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { audit } from '../../audit/logger.js';
-import { higher, mayReadSql, parseLevel, validAudience } from '../content/levels.js';
+import { higher, parseLevel, validAudience } from '../content/levels.js';
+import { type Actor, authorize, can, mayReadSql } from '../../policies/index.js';
 import { checkSensitive, sensitiveAuditAfter } from '../content/sensitive.js';
 import { Thread } from '../../db/entities/index.js';
 import { badInput, conflict, forbidden, notFound } from '../../errors.js';
-import { authorize } from '../../policies/index.js';
 import type { OutgoingEvent } from '../core/realtime.js';
 import { inTransaction, publisherOf } from '../core/events.js';
 import type { GroupAccess } from '../groups/subjects.js';
@@ -16,7 +16,6 @@ import { boardForActor, threadForActor } from './access.js';
 import { markThreadNotificationsRead, notify } from '../notifications/notifications.js';
 import { validMentions, validPostBody, validTitle } from '../content/posts.js';
 import type { ThreadAccess } from './subjects.js';
-import { can } from '../../policies/index.js';
 import { mutedError } from '../content/reasons.js';
 
 export interface ThreadInput {
@@ -184,14 +183,14 @@ interface ThreadKeyRow {
  * Threads of a board (or of the whole group), pinned first, then by last activity, newest
  * first. The cursor holds the sort key exactly (the timestamp as PostgreSQL prints it).
  */
-export async function listThreads(em: EntityManager, scope: { boardId?: string; group: GroupAccess; viewerId: string }, args: PageArgs & { essence?: boolean | null }): Promise<Page<Thread>> {
+export async function listThreads(em: EntityManager, scope: { boardId?: string; group: GroupAccess; viewer: Actor }, args: PageArgs & { essence?: boolean | null }): Promise<Page<Thread>> {
   const size = pageSize(args.first);
   const cursor = decodeTypedCursor(args.after, ['int', 'timestamp', 'uuid']);
   const where = [scope.boardId ? 't.board_id = ?' : 't.group_id = ?', threadReadable('t')];
-  const params: unknown[] = [scope.boardId ?? scope.group.group.id, scope.viewerId];
+  const params: unknown[] = [scope.boardId ?? scope.group.group.id, scope.viewer.userId];
   if (!scope.boardId) where.push(`exists (select 1 from board b where b.id = t.board_id and b.archived_at is null)`);
   // Threads removed by moderation are gone for members; the group's admins still list them.
-  if (scope.group.role !== 'owner' && scope.group.role !== 'admin') where.push('t.removed_at is null');
+  if (!can(scope.viewer, 'listRemovedThreads', scope.group)) where.push('t.removed_at is null');
   if (args.essence) where.push('t.essence');
   if (cursor) {
     where.push(`((t.pinned_at is not null)::int, t.last_activity_at, t.id) < (?, ?::timestamptz, ?::uuid)`);

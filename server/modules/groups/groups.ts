@@ -259,7 +259,7 @@ export async function setRole(ctx: DomainContext, groupId: unknown, userId: unkn
 export async function transferOwnership(ctx: DomainContext, groupId: unknown, userId: unknown): Promise<ChatGroup> {
   const actor = requireActor(ctx);
   const access = await groupForActor(ctx.em, actor, groupId);
-  if (access.role !== 'owner') throw forbidden('只有群主可以转让群');
+  authorize(actor, 'transferOwnership', access, '只有群主可以转让群');
   if (!isUuid(userId) || userId === actor.userId) throw badInput('请选择另一位成员', 'userId');
   const member = await memberOf(ctx.em, access.group.id, userId);
   if (!member) throw notFound('成员');

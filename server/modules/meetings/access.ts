@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Announcement, ChatGroup, MeetingInvitee, MeetingNotice, type GroupRole } from '../../db/entities/index.js';
 import { notFound } from '../../errors.js';
-import { can, type Actor } from '../../policies/index.js';
+import { can, isGroupMember, type Actor } from '../../policies/index.js';
 import { groupForActor } from '../groups/access.js';
 import { GroupAccess } from '../groups/subjects.js';
 import { isUuid } from '../ids.js';
@@ -14,7 +14,7 @@ import { AnnouncementAccess, BulletinTarget, MeetingAccess } from './subjects.js
 export async function memberGroupForActor(em: EntityManager, actor: Actor, groupId: unknown): Promise<GroupAccess> {
   if (!isUuid(groupId)) throw notFound('群组');
   const access = await groupForActor(em, actor, groupId);
-  if (access.role === null) throw notFound('群组');
+  if (!isGroupMember(actor, access)) throw notFound('群组');
   return access;
 }
 

@@ -3,7 +3,7 @@ import { audit } from '../../audit/logger.js';
 import { checkAttachments, insertAttachments } from '../content/attachments.js';
 import { ChatGroup, MeetingNotice, type MeetingAnswer, type MeetingScope } from '../../db/entities/index.js';
 import { badInput, conflict } from '../../errors.js';
-import { authorize, type Actor } from '../../policies/index.js';
+import { authorize, can, type Actor } from '../../policies/index.js';
 import { inTransaction, publisherOf } from '../core/events.js';
 import type { OutgoingEvent } from '../core/realtime.js';
 import type { GroupAccess } from '../groups/subjects.js';
@@ -377,7 +377,7 @@ export async function pendingMeetings(em: EntityManager, actor: Actor, groupId?:
 export async function groupMeetings(em: EntityManager, actor: Actor, group: GroupAccess, args: PageArgs & { upcoming?: boolean | null }): Promise<Page<MeetingAccess>> {
   const size = pageSize(args.first);
   const cursor = decodeCursor(args.after, 2);
-  const manager = group.role === 'owner' || group.role === 'admin' || actor.isSystemAdmin;
+  const manager = can(actor, 'listAllMeetings', group);
   const rows = await em.execute<Array<{ id: string; starts: string }>>(
     `select m.id, m.starts_at::text as starts from meeting_notice m
       where m.group_id = ?

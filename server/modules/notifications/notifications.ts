@@ -4,7 +4,7 @@ import { badInput } from '../../errors.js';
 import { requireActor, type DomainContext } from '../context.js';
 import { pageSize, decodeTypedCursor, toPage, type Page, type PageArgs } from '../pagination.js';
 import type { OutgoingEvent } from '../core/realtime.js';
-import { mayReadSql } from '../content/levels.js';
+import { mayReadSql } from '../../policies/index.js';
 
 interface NewNotifications {
   kind: NotificationKind;

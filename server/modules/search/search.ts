@@ -8,7 +8,7 @@ import { isUuid } from '../ids.js';
 import { decodeTypedCursor, pageSize, toPage, type Page } from '../pagination.js';
 import { queryWords, toTsqueryLiteral } from '../content/segment.js';
 import { wordShares, type SearchTable } from './wordShare.js';
-import { mayReadSql } from '../content/levels.js';
+import { mayFindSql } from '../../policies/index.js';
 
 export type SearchType = 'GROUP_MESSAGE' | 'DISCUSSION_MESSAGE' | 'DIRECT_MESSAGE' | 'THREAD' | 'REPLY' | 'DOCUMENT';
 const ALL_TYPES: SearchType[] = ['GROUP_MESSAGE', 'DISCUSSION_MESSAGE', 'DIRECT_MESSAGE', 'THREAD', 'REPLY', 'DOCUMENT'];
@@ -45,19 +45,6 @@ const MERGE_GROUP_SHAPES = [2, 4, 8, 16, 32];
 const CONVERSATION_KIND: Partial<Record<SearchType, string>> = { GROUP_MESSAGE: 'group', DISCUSSION_MESSAGE: 'discussion', DIRECT_MESSAGE: 'direct' };
 const CONVERSATION_TYPE: Record<string, SearchType> = { group: 'GROUP_MESSAGE', discussion: 'DISCUSSION_MESSAGE', direct: 'DIRECT_MESSAGE' };
 
-/**
- * Which rows of a scope the viewer may find, beyond being in the scope: one place for every path
- * of the search (the per-scope branches and the merged walk). `x` is the row's alias, `viewer`
- * the statement's placeholder of the viewer's id; a message needs its conversation's group.
- */
-const mayFind = {
-  message: (x: string, group: string, viewer: string) =>
-    `${x}.recalled_at is null and ${mayReadSql(`${x}.id`, `${x}.confidentiality`, `${x}.author_id`, group, viewer)}`,
-  reply: (x: string, viewer: string) =>
-    `${x}.deleted_at is null and ${mayReadSql(`${x}.id`, `${x}.confidentiality`, `${x}.author_id`, `${x}.group_id`, viewer)}
-     and exists (select 1 from thread t where t.id = ${x}.thread_id and t.removed_at is null and ${mayReadSql('t.id', 't.confidentiality', 't.author_id', 't.group_id', viewer)})`,
-  thread: (x: string, viewer: string) => mayReadSql(`${x}.id`, `${x}.confidentiality`, `${x}.author_id`, `${x}.group_id`, viewer),
-};
 /**
  * The conversations a viewer may search now (`viewer`: the statement's placeholder of their id):
  * those they are a member of, a discussion group only while they are still in its group. Columns
@@ -172,21 +159,21 @@ async function walkScopes(
             x.conversation_id, x.seq, null::uuid as thread_id, null::int as floor, x.confidentiality, x.created_at as at
        from message x
       where x.conversation_id = (select s.id from live s where s.id = ${p(w.id)}::uuid) and ${within(w)}
-        and ${mayFind.message('x', `${p(w.groupId)}::uuid`, viewer)}
+        and ${mayFindSql.message('x', `${p(w.groupId)}::uuid`, viewer)}
       order by x.created_at desc, x.id desc)`;
   const group = (w: ScopeWindow) => `
     (select 'REPLY'::text as type, x.id, x.author_id, x.created_at::text as created_at, x.group_id, null::uuid as conversation_id, null::int as seq, x.thread_id, x.floor,
             (select ${replyLevel('x.confidentiality', 't.confidentiality')} from thread t where t.id = x.thread_id) as confidentiality, x.created_at as at
        from thread_reply x
       where x.group_id = (select s.group_id from glive s where s.group_id = ${p(w.id)}::uuid) and ${within(w)}
-        and ${mayFind.reply('x', viewer)}
+        and ${mayFindSql.reply('x', viewer)}
       order by x.created_at desc, x.id desc)`;
   const threads = (w: ScopeWindow) => `
     (select 'THREAD'::text as type, x.id, x.author_id, x.created_at::text as created_at, x.group_id, null::uuid as conversation_id, null::int as seq, x.id as thread_id,
             null::int as floor, x.confidentiality, x.created_at as at
        from thread x
       where x.group_id = (select s.group_id from glive s where s.group_id = ${p(w.id)}::uuid) and ${within(w)}
-        and ${mayFind.thread('x', viewer)}
+        and ${mayFindSql.thread('x', viewer)}
       order by x.created_at desc, x.id desc)`;
   // The viewer's conversations and groups now, as in the search statement (mergeWindows read them a moment ago).
   const text = `
@@ -409,7 +396,7 @@ export async function prepareSearch(ctx: DomainContext, args: SearchArgs): Promi
           block: ['seq', MESSAGE_BLOCK_BITS, `(s.last_seq >> ${MESSAGE_BLOCK_BITS})`, MESSAGE_NEWEST_BLOCKS],
           columns: (x) => `${x}.id, ${x}.author_id, ${x}.created_at, ${x}.conversation_id, ${x}.seq, ${x}.confidentiality, ${rank(x)} as rank`,
           where: (x, walk) =>
-            `${walk ? matches(x, true) : probeMatches(x, messagePlan.rarest)} and ${mayFind.message(x, 's.group_id', p(actor.userId))}${filters(x)}${extra(x)}`,
+            `${walk ? matches(x, true) : probeMatches(x, messagePlan.rarest)} and ${mayFindSql.message(x, 's.group_id', p(actor.userId))}${filters(x)}${extra(x)}`,
         })}) m`;
   if (kinds.length && !merge) branches.push(messageBranch(`(${conversationScope()}) s`));
   // A scope source's newest matching threads (`from` yields s: group_id).
@@ -422,7 +409,7 @@ export async function prepareSearch(ctx: DomainContext, args: SearchArgs): Promi
           -- GIN test reads no (TOASTed) vector. Only the kept ones are ranked (outside), which
           -- reads their vectors.
           select t.id, t.author_id, t.created_at, t.confidentiality, t.search_vector from thread t
-           where t.group_id = s.group_id and ${matches('t')} and ${mayFind.thread('t', p(actor.userId))}${filters('t')}${extra('t')}
+           where t.group_id = s.group_id and ${matches('t')} and ${mayFindSql.thread('t', p(actor.userId))}${filters('t')}${extra('t')}
            order by t.created_at desc, t.id desc
            limit ${perScope}) t`;
   if (types.includes('THREAD') && !merge) branches.push(threadBranch(`(${groupScope()}) s`));
@@ -442,7 +429,7 @@ export async function prepareSearch(ctx: DomainContext, args: SearchArgs): Promi
             `${x}.id, ${x}.author_id, ${x}.created_at, ${x}.thread_id, ${x}.floor, ${x}.confidentiality,
              (select t.confidentiality from thread t where t.id = ${x}.thread_id) as thread_confidentiality, ${rank(x)} as rank`,
           where: (x, walk) =>
-            `${walk ? matches(x, true) : probeMatches(x, replyPlan.rarest)} and ${mayFind.reply(x, p(actor.userId))}${filters(x)}${extra(x)}`,
+            `${walk ? matches(x, true) : probeMatches(x, replyPlan.rarest)} and ${mayFindSql.reply(x, p(actor.userId))}${filters(x)}${extra(x)}`,
         })}) r`;
   if (types.includes('REPLY') && !merge) branches.push(replyBranch(`(${groupScope()}) s`));
   if (types.includes('DOCUMENT')) {
