@@ -19,4 +19,4 @@ export { REPLY_ABILITIES, THREAD_ABILITIES } from './forum.js';
 export { meetingAbilities } from './meetings.js';
 export { UNIT_ABILITIES } from './orgUnit.js';
 export { userAbilities } from './user.js';
-export { ModerationTarget, ReportableContent, mayActOn, mayReadAuditIp, mutedUntil, INDEFINITE, MODERATION_ACTIONS, type ModerationAction } from './moderation.js';
+export { ModerationTarget, ReportableContent, mayActOn, mayReadAuditIp, moderatesEverywhere, mutedUntil, INDEFINITE, MODERATION_ACTIONS, type ModerationAction } from './moderation.js';

@@ -44,6 +44,9 @@ for (const action of MODERATION_ACTIONS) {
 allow(GroupAccess, 'moderate', (actor, g) => managesGroup(actor, g));
 allow(GroupAccess, 'readAuditLog', (actor, g) => managesGroup(actor, g));
 
+/** System admins moderate anywhere: they reach every group and its content (a discussion group's stays for its members). */
+export const moderatesEverywhere = (actor: MaybeActor): boolean => !!actor?.isSystemAdmin;
+
 /** An audit entry's IP address: system admins only (a group's moderators read its entries without it). */
 export const mayReadAuditIp = (actor: MaybeActor): boolean => !!actor?.isSystemAdmin;
 

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ChatGroup, User, type ContentType, type GroupRole } from '../../db/entities/index.js';
 import { badInput, notFound } from '../../errors.js';
-import { can, ModerationTarget, type Actor } from '../../policies/index.js';
+import { can, ModerationTarget, moderatesEverywhere, type Actor } from '../../policies/index.js';
 import { groupForActor } from '../groups/access.js';
 import { GroupAccess } from '../groups/subjects.js';
 import { isUuid } from '../ids.js';
@@ -67,7 +67,7 @@ export async function contentForActor(em: EntityManager, actor: Actor, rawType: 
   };
   const [row] = await em.execute<Row[]>(sql[rawType], [actor.userId, id]);
   // A system admin reaches any group's content, but a discussion group stays for its members.
-  if (!row || !(row.visible || (actor.isSystemAdmin && row.group_id && !row.in_discussion))) throw notFound(what);
+  if (!row || !(row.visible || (moderatesEverywhere(actor) && row.group_id && !row.in_discussion))) throw notFound(what);
   if (!row.group_id) throw badInput('私聊消息不属于任何群，不能举报或处理', 'targetId');
   const group = await em.findOneOrFail(ChatGroup, { id: row.group_id });
   const [roles] = await em.execute<Array<{ actor_role: GroupRole | null; actor_muted_until: Date | null; author_role: GroupRole | null }>>(
@@ -111,7 +111,7 @@ export async function targetForActor(em: EntityManager, actor: Actor, groupId: u
 
 /** groupForActor, but a system admin sees every group (they act anywhere). */
 export async function moderatedGroupForActor(em: EntityManager, actor: Actor, groupId: unknown): Promise<GroupAccess> {
-  if (actor.isSystemAdmin && isUuid(groupId)) {
+  if (moderatesEverywhere(actor) && isUuid(groupId)) {
     const group = await em.findOne(ChatGroup, { id: groupId });
     if (!group) throw notFound('群组');
     const [row] = await em.execute<Array<{ role: GroupRole | null; muted_until: Date | null }>>(

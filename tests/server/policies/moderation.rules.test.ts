@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { GroupRole } from '../../../server/db/entities/index.js';
-import { can, mayReadAuditIp, MODERATION_ACTIONS, ModerationTarget, mutedUntil, ReportableContent } from '../../../server/policies/index.js';
+import { can, mayReadAuditIp, MODERATION_ACTIONS, moderatesEverywhere, ModerationTarget, mutedUntil, ReportableContent } from '../../../server/policies/index.js';
 import { actorFor, expectGrid, groupAccessFor, STANDINGS, VIEWER_ID } from './table.js';
 
 /** server/policies/moderation.ts. Columns: anonymous outsider systemAdmin member admin owner memberSystemAdmin. */
@@ -34,8 +34,9 @@ describe('reporting', () => {
   expectGrid({ 'report (already removed)': '.......' }, (s) => new ReportableContent(groupAccessFor(s), 'someone', true), () => 'report');
 });
 
-it('an audit entry’s IP address is for system admins', () => {
+it('system admins alone read an audit entry’s IP and moderate everywhere', () => {
   expect(STANDINGS.map((s) => (mayReadAuditIp(actorFor(s)) ? 'Y' : '.')).join('')).toBe('..Y...Y');
+  expect(STANDINGS.map((s) => (moderatesEverywhere(actorFor(s)) ? 'Y' : '.')).join('')).toBe('..Y...Y');
 });
 
 describe('mutedUntil', () => {
