@@ -15,34 +15,27 @@ import { MarkdownEditor } from '../forum/editor.js';
 import { ConfidentialitySelector } from '../confidentiality/selector.js';
 import { withConfirmation } from '../confidentiality/confirm.js';
 import { ThreadList, THREAD_PAGE } from '../forum/threadList.js';
-import { BOARD_FIELDS, managesForum, THREAD_SUMMARY_FIELDS, type Board, type Page as Connection, type ThreadSummary } from '../forum/types.js';
+import { managesForum, type Board, type Page as Connection, type ThreadSummary } from '../forum/types.js';
 import { notify } from '../notify.js';
 import { hashQuery, navigate } from '../router.js';
 import { viewer } from '../session.js';
 import { emptyState, errorBox, loading } from '../ui.js';
 import type { GroupRole } from '../chat/types.js';
 import type { Page, PageContext } from '../ui.js';
+import { graphql, type ResultOf } from '../graphql/index.js';
+import { BoardFields, ThreadSummaryFields } from '../graphql/fragments.js';
 
-interface ForumGroup {
-  id: string;
-  name: string;
-  purpose: string;
-  viewerRole: GroupRole | null;
-  conversation: { id: string } | null;
-  boards: Board[];
-}
-
-const GROUP = `query ForumGroup($id: ID!) { group(id: $id) { id name purpose viewerRole conversation { id } boards(includeArchived: true) { ${BOARD_FIELDS} } } }`;
-const PAGE_INFO = `pageInfo { hasNextPage endCursor }`;
-const GROUP_THREADS = `query GroupThreads($id: ID!, $first: Int, $after: String, $essence: Boolean) { group(id: $id) { id
-  threads(first: $first, after: $after, essence: $essence) { ${PAGE_INFO} edges { cursor node { ${THREAD_SUMMARY_FIELDS} } } } } }`;
-const BOARD_THREADS = `query BoardThreads($id: ID!, $first: Int, $after: String, $essence: Boolean) { board(id: $id) { id
-  threads(first: $first, after: $after, essence: $essence) { ${PAGE_INFO} edges { cursor node { ${THREAD_SUMMARY_FIELDS} } } } } }`;
-const CREATE_THREAD = `mutation CreateThread($input: ThreadInput!) { createThread(input: $input) { id } }`;
-const CREATE_BOARD = `mutation CreateBoard($g: ID!, $name: String!) { createBoard(groupId: $g, name: $name) { ${BOARD_FIELDS} } }`;
-const RENAME_BOARD = `mutation RenameBoard($b: ID!, $name: String!) { renameBoard(boardId: $b, name: $name) { ${BOARD_FIELDS} } }`;
-const REORDER = `mutation ReorderBoards($g: ID!, $ids: [ID!]!) { reorderBoards(groupId: $g, boardIds: $ids) { ${BOARD_FIELDS} } }`;
-const ARCHIVE_BOARD = `mutation ArchiveBoard($b: ID!, $archived: Boolean!) { setBoardArchived(boardId: $b, archived: $archived) { ${BOARD_FIELDS} } }`;
+const GROUP = graphql('query ForumGroup($id: ID!) { group(id: $id) { id name purpose viewerRole conversation { id } boards(includeArchived: true) { ...BoardFields } } }', [BoardFields]);
+type ForumGroup = NonNullable<ResultOf<typeof GROUP>['group']>;
+const GROUP_THREADS = graphql(`query GroupThreads($id: ID!, $first: Int, $after: String, $essence: Boolean) { group(id: $id) { id
+  threads(first: $first, after: $after, essence: $essence) { pageInfo { hasNextPage endCursor } edges { cursor node { ...ThreadSummaryFields } } } } }`, [ThreadSummaryFields]);
+const BOARD_THREADS = graphql(`query BoardThreads($id: ID!, $first: Int, $after: String, $essence: Boolean) { board(id: $id) { id
+  threads(first: $first, after: $after, essence: $essence) { pageInfo { hasNextPage endCursor } edges { cursor node { ...ThreadSummaryFields } } } } }`, [ThreadSummaryFields]);
+const CREATE_THREAD = graphql('mutation CreateThread($input: ThreadInput!) { createThread(input: $input) { id } }');
+const CREATE_BOARD = graphql('mutation CreateBoard($g: ID!, $name: String!) { createBoard(groupId: $g, name: $name) { ...BoardFields } }', [BoardFields]);
+const RENAME_BOARD = graphql('mutation RenameBoard($b: ID!, $name: String!) { renameBoard(boardId: $b, name: $name) { ...BoardFields } }', [BoardFields]);
+const REORDER = graphql('mutation ReorderBoards($g: ID!, $ids: [ID!]!) { reorderBoards(groupId: $g, boardIds: $ids) { ...BoardFields } }', [BoardFields]);
+const ARCHIVE_BOARD = graphql('mutation ArchiveBoard($b: ID!, $archived: Boolean!) { setBoardArchived(boardId: $b, archived: $archived) { ...BoardFields } }', [BoardFields]);
 
 const MAX_BOARD_NAME = 20;
 
@@ -81,13 +74,13 @@ export function bbsPage(ctx: PageContext): Page {
 
   async function fetchThreads(after: string | null): Promise<Connection<ThreadSummary>> {
     const variables = { id: boardId ?? groupId, first: THREAD_PAGE, after, essence: essence || null };
-    if (boardId) return (await gql<{ board: { threads: Connection<ThreadSummary> } }>(BOARD_THREADS, variables, ctx.signal)).board.threads;
-    return (await gql<{ group: { threads: Connection<ThreadSummary> } }>(GROUP_THREADS, variables, ctx.signal)).group.threads;
+    if (boardId) return (await gql(BOARD_THREADS, variables, ctx.signal)).board.threads;
+    return (await gql(GROUP_THREADS, variables, ctx.signal)).group.threads;
   }
 
   async function loadGroup(): Promise<void> {
     try {
-      const data = await gql<{ group: ForumGroup }>(GROUP, { id: groupId }, ctx.signal);
+      const data = await gql(GROUP, { id: groupId }, ctx.signal);
       group = data.group;
       if (!group.viewerRole) {
         document.title = '论坛 - 交流 · 政务服务工作交流平台';
@@ -187,7 +180,7 @@ export function bbsPage(ctx: PageContext): Page {
           save.disabled = false;
           if (!value) return setText(alert, '版块名称不能为空');
           if (value === b.name) return;
-          const data = await gql<{ renameBoard: Board }>(RENAME_BOARD, { b: b.id, name: value });
+          const data = await gql(RENAME_BOARD, { b: b.id, name: value });
           notify(`版块已改名为“${data.renameBoard.name}”`);
           replaceBoard(data.renameBoard);
         });
@@ -205,7 +198,7 @@ export function bbsPage(ctx: PageContext): Page {
           void act(button, async () => {
             const ids = active.map((x) => x.id);
             [ids[i], ids[target]] = [ids[target], ids[i]];
-            const data = await gql<{ reorderBoards: Board[] }>(REORDER, { g: groupId, ids });
+            const data = await gql(REORDER, { g: groupId, ids });
             if (!group) return;
             const byId = new Map(data.reorderBoards.map((x) => [x.id, x]));
             group.boards = group.boards.map((x) => byId.get(x.id) ?? x);
@@ -218,9 +211,9 @@ export function bbsPage(ctx: PageContext): Page {
       const archive = h('button', { type: 'button', class: `btn btn-small ${b.archived ? 'btn-secondary' : 'btn-danger'}`, 'data-testid': b.archived ? 'board-restore' : 'board-archive' }, b.archived ? '恢复' : '归档');
       archive.addEventListener('click', () =>
         void act(archive, async () => {
-          const data = await gql<{ setBoardArchived: Board }>(ARCHIVE_BOARD, { b: b.id, archived: !b.archived });
+          const data = await gql(ARCHIVE_BOARD, { b: b.id, archived: !b.archived });
           notify(data.setBoardArchived.archived ? `版块“${b.name}”已归档，帖子仍可查看` : `版块“${b.name}”已恢复`);
-          const refreshed = await gql<{ group: ForumGroup }>(GROUP, { id: groupId });
+          const refreshed = await gql(GROUP, { id: groupId });
           if (!group) return;
           group.boards = refreshed.group.boards;
           renderBoards();
@@ -241,7 +234,7 @@ export function bbsPage(ctx: PageContext): Page {
           setText(alert, '请填写版块名称');
           return newName.focus();
         }
-        const data = await gql<{ createBoard: Board }>(CREATE_BOARD, { g: groupId, name: value });
+        const data = await gql(CREATE_BOARD, { g: groupId, name: value });
         notify(`已添加版块“${data.createBoard.name}”`);
         group?.boards.push(data.createBoard);
         renderBoards();
@@ -306,7 +299,7 @@ export function bbsPage(ctx: PageContext): Page {
           audienceUserIds: level.audienceUserIds.length ? level.audienceUserIds : null,
           attachmentVersionIds: attachments.ids().length ? attachments.ids() : null,
         };
-        const data = await withConfirmation((ack) => gql<{ createThread: { id: string } }>(CREATE_THREAD, { input: { ...input, acknowledgeSensitive: ack || null } }));
+        const data = await withConfirmation((ack) => gql(CREATE_THREAD, { input: { ...input, acknowledgeSensitive: ack || null } }));
         if (!data) return;
         notify('帖子已发布');
         navigate(`#/thread/${encodeURIComponent(data.createThread.id)}`);

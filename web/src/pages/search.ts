@@ -12,19 +12,22 @@ import { h, replaceChildren, setText, uid } from '../dom.js';
 import { snippet, timeEl } from '../forum/render.js';
 import { downloadLink, fileIcon, openPreview } from '../documents/preview.js';
 import { previewKind } from '../documents/types.js';
-import { SEARCH_TYPE_LABELS, type Page as Connection, type SearchResult, type SearchResultType } from '../forum/types.js';
-import { USER_FIELDS } from '../chat/types.js';
+import { SEARCH_TYPE_LABELS, type Page as Connection, type SearchResultType } from '../forum/types.js';
 import { hashQuery, navigate } from '../router.js';
 import { emptyState, errorBox, loading, pageTitle, type Page, type PageContext } from '../ui.js';
+import { graphql, type ResultOf } from '../graphql/index.js';
+import { UserFields } from '../graphql/fragments.js';
 
-const SEARCH = `query Search($q: String!, $filter: SearchFilter, $sort: SearchSort, $first: Int, $after: String) {
+const SEARCH = graphql(`query Search($q: String!, $filter: SearchFilter, $sort: SearchSort, $first: Int, $after: String) {
   search(query: $q, filter: $filter, sort: $sort, first: $first, after: $after) {
     words pageInfo { hasNextPage endCursor }
-    edges { cursor node { type id createdAt conversationId seq floor author { ${USER_FIELDS} } group { id name } thread { id title }
+    edges { cursor node { type id createdAt conversationId seq floor author { ...UserFields } group { id name } thread { id title }
       title { text match } snippet { text match }
-      document { id name folder { id name } latestVersion { id documentId version name size mime createdAt downloadPath } } } } } }`;
-const GROUPS = `query SearchGroups { myGroups { id name } }`;
-const PEOPLE = `query SearchAuthors($q: String!) { directory(filter: { query: $q }, first: 8) { edges { node { id realName title unit { id name } } } } }`;
+      document { id name folder { id name } latestVersion { id documentId version name size mime createdAt downloadPath } } } } } }`, [UserFields]);
+/** One hit as the search page selects it (DOCUMENT hits carry the file; its name is the snippet). */
+export type SearchResult = ResultOf<typeof SEARCH>['search']['edges'][number]['node'];
+const GROUPS = graphql('query SearchGroups { myGroups { id name } }');
+const PEOPLE = graphql('query SearchAuthors($q: String!) { directory(filter: { query: $q }, first: 8) { edges { node { id realName title unit { id name } } } } }');
 
 const PAGE_SIZE = 20;
 /** A relevance list at least this long may have reached the end of the ranked pool (about 200). */
@@ -167,7 +170,7 @@ export function searchPage(ctx: PageContext): Page {
       timer = window.setTimeout(async () => {
         const current = ++requestSeq;
         try {
-          const data = await gql<{ directory: { edges: Array<{ node: { id: string; realName: string; title: string; unit: { name: string } } }> } }>(PEOPLE, { q }, ctx.signal);
+          const data = await gql(PEOPLE, { q }, ctx.signal);
           if (current !== requestSeq) return;
           const people = data.directory.edges.map((e) => e.node);
           replaceChildren(
@@ -304,7 +307,7 @@ export function searchPage(ctx: PageContext): Page {
       to: c.to ? dayStart(c.to, true) : null,
     };
     try {
-      const data = await gql<{ search: Connection<SearchResult> & { words: string[] } }>(SEARCH, { q: c.q, filter, sort: c.sort, first: PAGE_SIZE, after: resetList ? null : endCursor }, ctx.signal);
+      const data = await gql(SEARCH, { q: c.q, filter, sort: c.sort, first: PAGE_SIZE, after: resetList ? null : endCursor }, ctx.signal);
       if (current !== seq) return;
       const page = data.search;
       replaceChildren(status);
@@ -350,7 +353,7 @@ export function searchPage(ctx: PageContext): Page {
     if (criteria.q) applyForm();
   });
 
-  void gql<{ myGroups: Array<{ id: string; name: string }> }>(GROUPS, {}, ctx.signal)
+  void gql(GROUPS, {}, ctx.signal)
     .then((data) => {
       groupSelect.append(...data.myGroups.map((g) => h('option', { value: g.id }, g.name)));
       groupSelect.value = criteria.group;

@@ -15,7 +15,6 @@ import { MemberDirectory } from '../chat/members.js';
 import { h, replaceChildren, setText, type Child } from '../dom.js';
 import { AttachmentField } from '../documents/attachField.js';
 import { attachmentList } from '../documents/preview.js';
-import { ATTACHMENT_FIELDS } from '../documents/types.js';
 import { MarkdownEditor } from '../forum/editor.js';
 import { ConfidentialitySelector } from '../confidentiality/selector.js';
 import { withConfirmation } from '../confidentiality/confirm.js';
@@ -24,34 +23,37 @@ import { applyWatermark } from '../confidentiality/watermark.js';
 import { notificationStore } from '../forum/notificationStore.js';
 import { countText, dateTimeEl, markdownHtml } from '../forum/render.js';
 import { lockMark, threadBadges } from '../forum/threadList.js';
-import { REPLY_FIELDS, THREAD_FIELDS, type PostEdit, type Reply, type Thread } from '../forum/types.js';
+import type { PostEdit, Reply, Thread } from '../forum/types.js';
 import { forumModerationButtons, restoreForum, type ForumModerationContext } from '../moderation/forumModeration.js';
 import { notify } from '../notify.js';
 import { hashQuery } from '../router.js';
 import { viewer } from '../session.js';
 import { emptyState, errorBox, loading, type Page, type PageContext } from '../ui.js';
+import { graphql, type ResultOf } from '../graphql/index.js';
+import { ReplyFields, ReplyFiles, ThreadFields, ThreadFiles } from '../graphql/fragments.js';
 
 const REPLY_PAGE = 50;
-const REPLIES_PART = `replies(first: $first, after: $after) { pageInfo { hasNextPage endCursor } edges { cursor node { ${REPLY_FIELDS} ${ATTACHMENT_FIELDS} } } }`;
-const VIEW = `mutation ViewThread($id: ID!, $first: Int, $after: String) { viewThread(threadId: $id) { ${THREAD_FIELDS} ${ATTACHMENT_FIELDS} ${REPLIES_PART} } }`;
-const REPLIES = `query ThreadReplies($id: ID!, $first: Int, $after: String) { thread(id: $id) { id replyCount lastFloor ${REPLIES_PART} } }`;
-const REPLY = `mutation Reply($t: ID!, $body: String!, $quote: ID, $mentions: [ID!], $files: [ID!], $level: Confidentiality, $ack: Boolean) {
-  replyToThread(threadId: $t, body: $body, quoteReplyId: $quote, mentionUserIds: $mentions, attachmentVersionIds: $files, confidentiality: $level, acknowledgeSensitive: $ack) { id floor } }`;
-const EDIT_THREAD = `mutation EditThread($t: ID!, $title: String!, $body: String!) { editThread(threadId: $t, title: $title, body: $body) { ${THREAD_FIELDS} } }`;
-const EDIT_REPLY = `mutation EditReply($r: ID!, $body: String!) { editReply(replyId: $r, body: $body) { ${REPLY_FIELDS} ${ATTACHMENT_FIELDS} } }`;
-const DELETE_REPLY = `mutation DeleteReply($r: ID!) { deleteReply(replyId: $r) { ${REPLY_FIELDS} } }`;
-const THREAD = `query Thread($id: ID!) { thread(id: $id) { ${THREAD_FIELDS} ${ATTACHMENT_FIELDS} } }`;
-const FOLLOW = `mutation Follow($t: ID!, $follow: Boolean!) { setThreadFollowed(threadId: $t, follow: $follow) { id viewerFollows } }`;
-const FLAGS: Record<'pinned' | 'essence' | 'locked', string> = {
-  pinned: `mutation Pin($t: ID!, $on: Boolean!) { setThreadPinned(threadId: $t, pinned: $on) { ${THREAD_FIELDS} } }`,
-  essence: `mutation Essence($t: ID!, $on: Boolean!) { setThreadEssence(threadId: $t, essence: $on) { ${THREAD_FIELDS} } }`,
-  locked: `mutation Lock($t: ID!, $on: Boolean!) { setThreadLocked(threadId: $t, locked: $on) { ${THREAD_FIELDS} } }`,
+const VIEW = graphql(`mutation ViewThread($id: ID!, $first: Int, $after: String) { viewThread(threadId: $id) { ...ThreadFields ...ThreadFiles
+  replies(first: $first, after: $after) { pageInfo { hasNextPage endCursor } edges { cursor node { ...ReplyFields ...ReplyFiles } } } } }`, [ThreadFields, ThreadFiles, ReplyFields, ReplyFiles]);
+const REPLIES = graphql(`query ThreadReplies($id: ID!, $first: Int, $after: String) { thread(id: $id) { id replyCount lastFloor
+  replies(first: $first, after: $after) { pageInfo { hasNextPage endCursor } edges { cursor node { ...ReplyFields ...ReplyFiles } } } } }`, [ReplyFields, ReplyFiles]);
+type ReplyPage = NonNullable<ResultOf<typeof REPLIES>['thread']>['replies'];
+const REPLY = graphql(`mutation Reply($t: ID!, $body: String!, $quote: ID, $mentions: [ID!], $files: [ID!], $level: Confidentiality, $ack: Boolean) {
+  replyToThread(threadId: $t, body: $body, quoteReplyId: $quote, mentionUserIds: $mentions, attachmentVersionIds: $files, confidentiality: $level, acknowledgeSensitive: $ack) { id floor } }`);
+const EDIT_THREAD = graphql('mutation EditThread($t: ID!, $title: String!, $body: String!) { editThread(threadId: $t, title: $title, body: $body) { ...ThreadFields } }', [ThreadFields]);
+const EDIT_REPLY = graphql(`mutation EditReply($r: ID!, $body: String!) { editReply(replyId: $r, body: $body) { ...ReplyFields ...ReplyFiles } }`, [ReplyFields, ReplyFiles]);
+const DELETE_REPLY = graphql('mutation DeleteReply($r: ID!) { deleteReply(replyId: $r) { ...ReplyFields } }', [ReplyFields]);
+const THREAD = graphql(`query Thread($id: ID!) { thread(id: $id) { ...ThreadFields ...ThreadFiles } }`, [ThreadFields, ThreadFiles]);
+const FOLLOW = graphql('mutation Follow($t: ID!, $follow: Boolean!) { setThreadFollowed(threadId: $t, follow: $follow) { id viewerFollows } }');
+const PIN = graphql('mutation Pin($t: ID!, $on: Boolean!) { setThreadPinned(threadId: $t, pinned: $on) { ...ThreadFields } }', [ThreadFields]);
+const ESSENCE = graphql('mutation Essence($t: ID!, $on: Boolean!) { setThreadEssence(threadId: $t, essence: $on) { ...ThreadFields } }', [ThreadFields]);
+const LOCK = graphql('mutation Lock($t: ID!, $on: Boolean!) { setThreadLocked(threadId: $t, locked: $on) { ...ThreadFields } }', [ThreadFields]);
+/** Sets one of the thread's flags and answers the thread as it now is. */
+const SET_FLAG = {
+  pinned: async (t: string, on: boolean) => (await gql(PIN, { t, on })).setThreadPinned,
+  essence: async (t: string, on: boolean) => (await gql(ESSENCE, { t, on })).setThreadEssence,
+  locked: async (t: string, on: boolean) => (await gql(LOCK, { t, on })).setThreadLocked,
 };
-
-interface ReplyPage {
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
-  edges: Array<{ cursor: string; node: Reply }>;
-}
 
 /** A quoted floor as one line of plain text. */
 function plain(markdown: string, max = 120): string {
@@ -119,7 +121,7 @@ export function threadPage(ctx: PageContext): Page {
   /** After the thread was removed or restored: its title, body and whether replies are open change. */
   async function refreshThread(): Promise<void> {
     try {
-      const data = await gql<{ thread: Thread }>(THREAD, { id: threadId }, ctx.signal);
+      const data = await gql(THREAD, { id: threadId }, ctx.signal);
       thread = { ...thread, ...data.thread };
       renderHead();
       renderReplyBox();
@@ -141,7 +143,7 @@ export function threadPage(ctx: PageContext): Page {
     editor = null;
     replaceChildren(el, loading('正在加载帖子…'));
     try {
-      const data = await gql<{ viewThread: Thread & { replies: ReplyPage } }>(VIEW, { id: threadId, first: REPLY_PAGE, after: null }, ctx.signal);
+      const data = await gql(VIEW, { id: threadId, first: REPLY_PAGE, after: null }, ctx.signal);
       const { replies: page, ...t } = data.viewThread;
       thread = t;
       directory = new MemberDirectory(t.group.id);
@@ -203,15 +205,14 @@ export function threadPage(ctx: PageContext): Page {
     };
     const flag = (key: 'pinned' | 'essence' | 'locked', on: string, off: string) =>
       act(t[key] ? off : on, `thread-${key}`, async () => {
-        const data = await gql<Record<string, Thread>>(FLAGS[key], { t: t.id, on: !t[key] });
-        const next = Object.values(data)[0];
+        const next = await SET_FLAG[key](t.id, !t[key]);
         thread = { ...t, ...next };
         notify(`${t[key] ? off : on}：已完成`);
         renderHead();
         renderReplyBox();
       });
     const follow = act(t.viewerFollows ? '已关注' : '关注', 'thread-follow', async () => {
-      const data = await gql<{ setThreadFollowed: { viewerFollows: boolean } }>(FOLLOW, { t: t.id, follow: !t.viewerFollows });
+      const data = await gql(FOLLOW, { t: t.id, follow: !t.viewerFollows });
       t.viewerFollows = data.setThreadFollowed.viewerFollows;
       notify(t.viewerFollows ? '已关注，有新回复时会通知您' : '已取消关注', 'info');
       renderHead();
@@ -259,7 +260,7 @@ export function threadPage(ctx: PageContext): Page {
         cancel: close,
         testid: 'thread-edit-editor',
         submit: async (value) => {
-          const data = await gql<{ editThread: Thread }>(EDIT_THREAD, { t: t.id, title: value.title, body: value.body });
+          const data = await gql(EDIT_THREAD, { t: t.id, title: value.title, body: value.body });
           thread = { ...t, ...data.editThread };
           notify('帖子已修改');
           renderHead();
@@ -331,7 +332,7 @@ export function threadPage(ctx: PageContext): Page {
     loadingMore ??= (async () => {
       moreButton.disabled = true;
       try {
-        const data = await gql<{ thread: { replyCount: number; lastFloor: number; replies: ReplyPage } }>(REPLIES, { id: threadId, first: REPLY_PAGE, after: endCursor }, ctx.signal);
+        const data = await gql(REPLIES, { id: threadId, first: REPLY_PAGE, after: endCursor }, ctx.signal);
         addPage(data.thread.replies);
         if (thread && data.thread.replyCount !== thread.replyCount) {
           thread.replyCount = data.thread.replyCount;
@@ -417,7 +418,7 @@ export function threadPage(ctx: PageContext): Page {
                     cancel: close,
                     testid: 'floor-edit-editor',
                     submit: async (value) => {
-                      const data = await gql<{ editReply: Reply }>(EDIT_REPLY, { r: reply.id, body: value.body });
+                      const data = await gql(EDIT_REPLY, { r: reply.id, body: value.body });
                       notify(`${reply.floor}楼已修改`);
                       render(data.editReply);
                     },
@@ -441,7 +442,7 @@ export function threadPage(ctx: PageContext): Page {
                   confirm.addEventListener('click', async () => {
                     confirm.disabled = true;
                     try {
-                      const data = await gql<{ deleteReply: Reply }>(DELETE_REPLY, { r: reply.id });
+                      const data = await gql(DELETE_REPLY, { r: reply.id });
                       notify(`${reply.floor}楼已删除`, 'info');
                       if (editor?.quoted() === reply.id) editor.setQuote(null);
                       render(data.deleteReply);
@@ -542,7 +543,7 @@ export function threadPage(ctx: PageContext): Page {
       testid: 'reply-editor',
       submit: async (value) => {
         const data = await withConfirmation((ack) =>
-          gql<{ replyToThread: { id: string; floor: number } }>(REPLY, {
+          gql(REPLY, {
             t: threadId,
             body: value.body,
             quote: form.quoted(),
