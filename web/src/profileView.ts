@@ -2,7 +2,6 @@
 import { h, type Child } from './dom.js';
 import { formatDate, formatDateTime } from './format.js';
 import { graphql, type ResultOf } from './graphql/index.js';
-import type { UnitRef } from './types.js';
 import { facts, statusBadge } from './ui.js';
 
 /** An official as #/users/<id> and #/me select them. */

@@ -12,7 +12,7 @@ import { formatDate, formatDateTime } from '../format.js';
 import { notify } from '../notify.js';
 import { emptyState, errorBox, loading } from '../ui.js';
 import { chatStore } from './store.js';
-import { ROLE_LABELS, type Application, type ChatUser, type GroupInfo, type GroupMember, type GroupRole } from './types.js';
+import { ROLE_LABELS, type Application, type GroupInfo, type GroupMember, type GroupRole } from './types.js';
 import { graphql, type ResultOf } from '../graphql/index.js';
 import { ApplicationFields, MemberFields } from '../graphql/fragments.js';
 

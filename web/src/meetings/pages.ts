@@ -12,7 +12,6 @@ import { field, FormState, input, onSubmit, textarea } from '../forms.js';
 import { notify } from '../notify.js';
 import { navigate } from '../router.js';
 import type { ResultOf } from '../graphql/index.js';
-import type { OrgUnit } from '../types.js';
 import { UNITS } from '../units.js';
 import { button, emptyState, errorBox, loading, pageTitle, type Page, type PageContext } from '../ui.js';
 import {
@@ -40,7 +39,6 @@ import {
   meetingTime,
   shortTime,
   toLocalInput,
-  type AnnouncementDetail,
   type AnnouncementSummary,
   type Invitation,
   type Meeting,

@@ -9,7 +9,7 @@ import { LEVEL_LABELS } from '../format.js';
 import { navigate } from '../router.js';
 import { viewer } from '../session.js';
 import { UnitTree } from '../tree.js';
-import type { Connection, OrgUnit } from '../types.js';
+import type { OrgUnit } from '../types.js';
 import { emptyState, errorBox, loading, pageTitle, type Page, type PageContext } from '../ui.js';
 import { buildTree, fetchUnits, flatten, type UnitNode, UNITS_WITH_COUNTS } from '../units.js';
 import { graphql, type ResultOf } from '../graphql/index.js';

@@ -5,7 +5,6 @@ import { h } from '../dom.js';
 import { field, FormState, input, onSubmit } from '../forms.js';
 import { navigate } from '../router.js';
 import { setViewer } from '../session.js';
-import type { Viewer } from '../types.js';
 import type { Page } from '../ui.js';
 import { graphql } from '../graphql/index.js';
 import { ViewerFields } from '../graphql/fragments.js';

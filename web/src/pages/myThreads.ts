@@ -5,7 +5,6 @@
 import { gql } from '../api.js';
 import { h } from '../dom.js';
 import { ThreadList, THREAD_PAGE } from '../forum/threadList.js';
-import type { Page as Connection, ThreadSummary } from '../forum/types.js';
 import { emptyState, pageTitle, type Page, type PageContext } from '../ui.js';
 import { graphql } from '../graphql/index.js';
 import { ThreadSummaryFields } from '../graphql/fragments.js';

@@ -8,7 +8,7 @@ import { pageError } from '../auth.js';
 import { h, replaceChildren } from '../dom.js';
 import { notificationHref, notificationStore, notificationText } from '../forum/notificationStore.js';
 import { timeEl } from '../forum/render.js';
-import type { Notification, Page as Connection } from '../forum/types.js';
+import type { Notification } from '../forum/types.js';
 import { notify } from '../notify.js';
 import { MODERATION_KIND_LABELS } from '../moderation/notifications.js';
 import { navigate } from '../router.js';

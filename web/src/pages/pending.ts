@@ -5,7 +5,6 @@ import { h, replaceChildren, setText } from '../dom.js';
 import { formatDateTime } from '../format.js';
 import { notify } from '../notify.js';
 import { reviewControls } from '../review.js';
-import type { Connection } from '../types.js';
 import { emptyState, errorBox, loading, pageTitle, type Page, type PageContext } from '../ui.js';
 import { graphql, type ResultOf } from '../graphql/index.js';
 
