@@ -4,7 +4,9 @@
  * never sees or stores the token.
  */
 
+import { print } from '@0no-co/graphql.web';
 import type { ErrorCode as ServerErrorCode } from '../../server/errors.js';
+import type { TadaDocumentNode } from './graphql/index.js';
 
 /** The server's codes (type-only import: nothing of the server enters the bundle), plus the client's own. */
 export type ErrorCode = ServerErrorCode | 'NETWORK_ERROR' | 'ABORTED';
@@ -38,8 +40,24 @@ export function isAbort(error: unknown): boolean {
   return (error instanceof DOMException && error.name === 'AbortError') || (error instanceof ApiError && error.code === 'ABORTED');
 }
 
+/** Variables may be left out only when the operation requires none. */
+export type VariablesArgument<Variables> = {} extends Variables ? [variables?: Variables, signal?: AbortSignal] : [variables: Variables, signal?: AbortSignal];
+
+const printed = new WeakMap<object, string>();
+
+/** The text sent for a document (printed once: `graphql()` gives a parsed document). */
+export function operationText(document: TadaDocumentNode<unknown, never>): string {
+  let text = printed.get(document);
+  if (text === undefined) {
+    text = print(document);
+    printed.set(document, text);
+  }
+  return text;
+}
+
 /** Runs one operation; resolves with `data` or rejects with the first error as an ApiError. */
-export async function gql<T>(query: string, variables: Record<string, unknown> = {}, signal?: AbortSignal): Promise<T> {
+export async function gql<Result, Variables>(document: TadaDocumentNode<Result, Variables>, ...[variables = {} as Variables, signal]: VariablesArgument<Variables>): Promise<Result> {
+  const query = operationText(document as TadaDocumentNode<unknown, never>);
   let response: Response;
   try {
     response = await fetch('/graphql', {
@@ -54,7 +72,7 @@ export async function gql<T>(query: string, variables: Record<string, unknown> =
     throw new ApiError('NETWORK_ERROR', '无法连接服务器，请检查网络后重试');
   }
   noteServerDate(response.headers.get('date'));
-  let body: { data?: T | null; errors?: GraphQLErrorBody[] };
+  let body: { data?: Result | null; errors?: GraphQLErrorBody[] };
   try {
     body = await response.json();
   } catch (error) {

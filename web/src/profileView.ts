@@ -1,32 +1,17 @@
 /** How an official is shown: header with name and badges, and the facts list. Used by #/users/<id> and #/me. */
 import { h, type Child } from './dom.js';
 import { formatDate, formatDateTime } from './format.js';
-import type { UnitAbilities, UnitRef, UserAbilities, UserStatus } from './types.js';
+import { graphql, type ResultOf } from './graphql/index.js';
 import { facts, statusBadge } from './ui.js';
 
-export interface ProfileUser {
-  id: string;
-  loginName: string;
-  realName: string;
-  title: string;
-  phone: string | null;
-  status: UserStatus | null;
-  statusReason: string | null;
-  applicationNote: string | null;
-  isSystemAdmin: boolean;
-  createdAt: string;
-  reviewedAt: string | null;
-  reviewedBy: { id: string; realName: string } | null;
-  unit: UnitRef & { ancestors: Array<UnitRef & { viewerCan?: UnitAbilities }>; viewerCan?: UnitAbilities };
-  adminUnits: Array<UnitRef & { viewerCan?: UnitAbilities }>;
-  viewerCan: UserAbilities;
-}
-
-export const PROFILE_FIELDS = `id loginName realName title phone status statusReason applicationNote isSystemAdmin createdAt reviewedAt
+/** An official as #/users/<id> and #/me select them. */
+export const ProfileFields = graphql(`fragment ProfileFields on User { id loginName realName title phone status statusReason applicationNote isSystemAdmin createdAt reviewedAt
   reviewedBy { id realName }
   unit { id name viewerCan { administer appointAdmin } ancestors { id name viewerCan { administer appointAdmin } } }
   adminUnits { id name viewerCan { administer appointAdmin } }
-  viewerCan { review updateProfile updateIdentity manageStatus manageRoles }`;
+  viewerCan { review updateProfile updateIdentity manageStatus manageRoles } }`);
+
+export type ProfileUser = ResultOf<typeof ProfileFields>;
 
 /** 四川省政务服务中心 › 巴中市政务服务中心, each a link into the directory. */
 export function unitTrail(unit: ProfileUser['unit']): HTMLElement {

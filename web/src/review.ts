@@ -2,11 +2,12 @@
 import { gql, toApiError } from './api.js';
 import { pageError } from './auth.js';
 import { h, replaceChildren, setText, uid } from './dom.js';
+import { graphql } from './graphql/index.js';
 
 export type Decision = 'approved' | 'rejected' | 'gone';
 
-const APPROVE = `mutation Approve($userId: ID!) { approveRegistration(userId: $userId) { id status } }`;
-const REJECT = `mutation Reject($userId: ID!, $reason: String!) { rejectRegistration(userId: $userId, reason: $reason) { id status } }`;
+const APPROVE = graphql('mutation Approve($userId: ID!) { approveRegistration(userId: $userId) { id status } }');
+const REJECT = graphql('mutation Reject($userId: ID!, $reason: String!) { rejectRegistration(userId: $userId, reason: $reason) { id status } }');
 
 export function reviewControls(user: { id: string; realName: string }, onDone: (decision: Decision, message: string) => void): HTMLElement {
   const alert = h('div', { class: 'alert alert-error', role: 'alert', hidden: true });

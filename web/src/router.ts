@@ -3,32 +3,27 @@
  * A pattern like "/users/:id" matches one path segment per parameter.
  */
 
-export interface Match {
-  name: string;
+export interface Match<Route> {
+  route: Route;
   params: Record<string, string>;
 }
 
-interface RouteDef {
-  name: string;
-  parts: string[];
-}
+/** Matches hashes against a table of routes, in the table's order (the first match wins). */
+export class Router<Route extends { pattern: string }> {
+  private readonly routes: Array<{ route: Route; parts: string[] }>;
 
-export class Router {
-  private readonly routes: RouteDef[] = [];
-
-  add(name: string, pattern: string): this {
-    this.routes.push({ name, parts: pattern.split('/').filter(Boolean) });
-    return this;
+  constructor(routes: readonly Route[]) {
+    this.routes = routes.map((route) => ({ route, parts: route.pattern.split('/').filter(Boolean) }));
   }
 
   /** The route for a hash such as "#/directory/abc", or null. */
-  match(hash: string): Match | null {
+  match(hash: string): Match<Route> | null {
     const path = hash.replace(/^#/, '').split('?')[0];
     const parts = path.split('/').filter(Boolean);
-    for (const route of this.routes) {
-      if (route.parts.length !== parts.length) continue;
+    for (const { route, parts: pattern } of this.routes) {
+      if (pattern.length !== parts.length) continue;
       const params: Record<string, string> = {};
-      const ok = route.parts.every((part, i) => {
+      const ok = pattern.every((part, i) => {
         if (part.startsWith(':')) {
           try {
             params[part.slice(1)] = decodeURIComponent(parts[i]);
@@ -39,7 +34,7 @@ export class Router {
         }
         return part === parts[i];
       });
-      if (ok) return { name: route.name, params };
+      if (ok) return { route, params };
     }
     return null;
   }

@@ -1,6 +1,8 @@
 /** Who is signed in, as far as the UI knows. The session itself is an HttpOnly cookie. */
 import { gql } from './api.js';
-import { VIEWER_FIELDS, type Viewer } from './types.js';
+import type { Viewer } from './types.js';
+import { graphql } from './graphql/index.js';
+import { ViewerFields } from './graphql/fragments.js';
 
 let current: Viewer | null = null;
 const listeners = new Set<(viewer: Viewer | null) => void>();
@@ -25,7 +27,7 @@ export function isAdmin(v: Viewer | null = current): boolean {
 
 /** Asks the server who the cookie belongs to (null when signed out or expired). */
 export async function loadViewer(): Promise<Viewer | null> {
-  const data = await gql<{ viewer: Viewer | null }>(`query Viewer { viewer { ${VIEWER_FIELDS} } }`);
+  const data = await gql(graphql('query Viewer { viewer { ...ViewerFields } }', [ViewerFields]));
   setViewer(data.viewer);
   return data.viewer;
 }

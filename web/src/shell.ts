@@ -1,6 +1,7 @@
 /** The frame around every page: product name, navigation, who is signed in, sign-out. */
 import { gql } from './api.js';
 import { h, replaceChildren } from './dom.js';
+import { graphql } from './graphql/index.js';
 import { notify } from './notify.js';
 import { navigate } from './router.js';
 import { isAdmin, setViewer, viewer } from './session.js';
@@ -18,6 +19,8 @@ const NAV: Array<{ key: Exclude<NavKey, null | 'notifications' | 'search'>; labe
   { key: 'pending', label: '审核注册', href: '#/admin/pending', adminOnly: true },
   { key: 'createUser', label: '新建账号', href: '#/admin/users/new', adminOnly: true },
 ];
+
+const LOGOUT = graphql('mutation Logout { logout }');
 
 export class Shell {
   readonly el: HTMLElement;
@@ -155,7 +158,7 @@ export class Shell {
     if (this.loggingOut) return;
     this.loggingOut = true;
     try {
-      await gql<{ logout: boolean }>('mutation Logout { logout }');
+      await gql(LOGOUT);
       setViewer(null);
       notify('您已退出登录', 'info');
       navigate('#/login', true);

@@ -1,6 +1,8 @@
 /** The org tree (province → city → county) from the flat `orgUnits` list. */
 import { gql } from './api.js';
 import { h } from './dom.js';
+import { UnitFields } from './graphql/fragments.js';
+import { graphql, type TadaDocumentNode } from './graphql/index.js';
 import type { OrgUnit } from './types.js';
 
 export interface UnitNode {
@@ -9,8 +11,13 @@ export interface UnitNode {
   children: UnitNode[];
 }
 
-export async function fetchUnits(fields: string, signal?: AbortSignal): Promise<OrgUnit[]> {
-  const data = await gql<{ orgUnits: OrgUnit[] }>(`query Units { orgUnits { id name level parent { id } ${fields} } }`, {}, signal);
+/** The whole org list, by what the page shows of each unit. */
+export const UNITS = graphql(`query Units { orgUnits { ...UnitFields } }`, [UnitFields]);
+export const UNITS_WITH_ABILITIES = graphql(`query UnitsWithAbilities { orgUnits { ...UnitFields viewerCan { administer } } }`, [UnitFields]);
+export const UNITS_WITH_COUNTS = graphql(`query UnitsWithCounts { orgUnits { ...UnitFields memberCount subtreeMemberCount } }`, [UnitFields]);
+
+export async function fetchUnits<Unit extends OrgUnit>(document: TadaDocumentNode<{ orgUnits: Unit[] }, {}>, signal?: AbortSignal): Promise<Unit[]> {
+  const data = await gql(document, {}, signal);
   return data.orgUnits;
 }
 

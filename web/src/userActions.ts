@@ -9,16 +9,17 @@ import { field, FormState, input, onSubmit, textarea } from './forms.js';
 import { ActionPanel, type PanelAction } from './panel.js';
 import type { ProfileUser } from './profileView.js';
 import { errorBox, loading } from './ui.js';
-import { fetchUnits, unitOptions } from './units.js';
+import { fetchUnits, unitOptions, UNITS_WITH_ABILITIES } from './units.js';
+import { graphql } from './graphql/index.js';
 
 export type Saved = (message: string) => void;
 
-const UPDATE_PROFILE = `mutation UpdateProfile($userId: ID!, $input: UpdateProfileInput!) { updateProfile(userId: $userId, input: $input) { id } }`;
-const UPDATE_IDENTITY = `mutation UpdateIdentity($userId: ID!, $input: UpdateIdentityInput!) { updateIdentity(userId: $userId, input: $input) { id } }`;
-const DISABLE = `mutation Disable($userId: ID!, $reason: String!) { disableUser(userId: $userId, reason: $reason) { id status } }`;
-const ENABLE = `mutation Enable($userId: ID!, $reason: String!) { enableUser(userId: $userId, reason: $reason) { id status } }`;
-const GRANT = `mutation Grant($userId: ID!, $unitId: ID!) { grantUnitAdmin(userId: $userId, unitId: $unitId) { id } }`;
-const REVOKE = `mutation Revoke($userId: ID!, $unitId: ID!) { revokeUnitAdmin(userId: $userId, unitId: $unitId) { id } }`;
+const UPDATE_PROFILE = graphql('mutation UpdateProfile($userId: ID!, $input: UpdateProfileInput!) { updateProfile(userId: $userId, input: $input) { id } }');
+const UPDATE_IDENTITY = graphql('mutation UpdateIdentity($userId: ID!, $input: UpdateIdentityInput!) { updateIdentity(userId: $userId, input: $input) { id } }');
+const DISABLE = graphql('mutation Disable($userId: ID!, $reason: String!) { disableUser(userId: $userId, reason: $reason) { id status } }');
+const ENABLE = graphql('mutation Enable($userId: ID!, $reason: String!) { enableUser(userId: $userId, reason: $reason) { id status } }');
+const GRANT = graphql('mutation Grant($userId: ID!, $unitId: ID!) { grantUnitAdmin(userId: $userId, unitId: $unitId) { id } }');
+const REVOKE = graphql('mutation Revoke($userId: ID!, $unitId: ID!) { revokeUnitAdmin(userId: $userId, unitId: $unitId) { id } }');
 
 function formButtons(submitText: string, close: () => void, kind: 'primary' | 'danger' = 'primary'): { row: HTMLElement; submit: HTMLButtonElement } {
   const submit = h('button', { type: 'submit', class: `btn btn-${kind}`, 'data-testid': 'action-submit' }, submitText);
@@ -73,7 +74,7 @@ function identityForm(user: ProfileUser, close: () => void, saved: Saved): HTMLE
   const load = async () => {
     replaceChildren(box, loading('正在加载单位列表…'));
     try {
-      const units = await fetchUnits('viewerCan { administer }');
+      const units = await fetchUnits(UNITS_WITH_ABILITIES);
       const f = {
         realName: field({ label: '真实姓名', control: input('realName', { value: user.realName, maxlength: 60 }), hint: '请填写真实姓名，不得使用昵称' }),
         unitId: field({
@@ -154,7 +155,7 @@ function statusForm(user: ProfileUser, close: () => void, saved: Saved): HTMLEle
       state.clear();
       const reason = f.reason.control.value.trim();
       if (!reason) return state.fieldError('reason', enabling ? '请填写启用原因' : '请填写停用原因');
-      await gql(enabling ? ENABLE : DISABLE, { userId: user.id, reason });
+      await (enabling ? gql(ENABLE, { userId: user.id, reason }) : gql(DISABLE, { userId: user.id, reason }));
       saved(enabling ? '账号已启用' : '账号已停用，其所有登录会话已结束');
     },
     showError(state),

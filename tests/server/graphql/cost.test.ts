@@ -6,7 +6,9 @@ import type { OperationDefinitionNode } from 'graphql';
 import { operationMeasure } from '../../../server/graphql/cost.js';
 import { parse, validate } from '../../../server/graphql/graphqlModule.js';
 import { validationRules } from '../../../server/graphql/rules.js';
-import { GROUP_FIELDS, MESSAGE_FIELDS, SUMMARY_FIELDS, USER_FIELDS } from '../../../web/src/chat/types.js';
+import { operationText } from '../../../web/src/api.js';
+import { GroupFields, MessageFields, SummaryFields, UserFields } from '../../../web/src/graphql/fragments.js';
+import { graphql } from '../../../web/src/graphql/index.js';
 
 let t: TestApp;
 let li: Client;
@@ -53,16 +55,18 @@ describe('cost limit', () => {
   });
 
   it('accepts the web UI’s costliest documents (chat home, 100 messages of history)', async () => {
-    const home = `query ChatHome {
-      myGroups { ${GROUP_FIELDS} conversation { ${SUMMARY_FIELDS} }
-        discussions(includeArchived: true) { id topic createdAt archivedAt conversation { ${SUMMARY_FIELDS} } } }
-      directConversations(first: 100) { ${SUMMARY_FIELDS} peer { ${USER_FIELDS} presence { online lastSeenAt } } }
-      myInvitations { id createdAt inviter { id realName } group { id name purpose rules memberCount visibility } } }`;
-    const { myGroups } = await li.request(home);
+    const home = graphql(
+      `query ChatHome {
+        myGroups { ...GroupFields conversation { ...SummaryFields }
+          discussions(includeArchived: true) { id topic createdAt archivedAt conversation { ...SummaryFields } } }
+        directConversations(first: 100) { ...SummaryFields peer { ...UserFields presence { online lastSeenAt } } }
+        myInvitations { id createdAt inviter { id realName } group { id name purpose rules memberCount visibility } } }`,
+      [GroupFields, SummaryFields, UserFields],
+    );
+    const { myGroups } = await li.request(operationText(home));
     expect(myGroups.length).toBeGreaterThan(0);
-    const history = `query History($id: ID!, $first: Int) { conversation(id: $id) { id
-      messages(first: $first) { edges { node { ${MESSAGE_FIELDS} } } } } }`;
-    const { conversation } = await li.request(history, { id: conversationId, first: 100 });
+    const history = graphql(`query History($id: ID!, $first: Int) { conversation(id: $id) { id messages(first: $first) { edges { node { ...MessageFields } } } } }`, [MessageFields]);
+    const { conversation } = await li.request(operationText(history), { id: conversationId, first: 100 });
     expect(conversation.messages.edges.length).toBeGreaterThan(0);
   });
 });

@@ -23,44 +23,42 @@ import { realtime } from './realtime.js';
 import { SidePanel, type SideTab } from './sidePanel.js';
 import { chatStore } from './store.js';
 import { withConfirmation } from '../confidentiality/confirm.js';
-import { GROUP_FIELDS, MESSAGE_ATTACHMENT_FIELDS, MESSAGE_FIELDS, USER_FIELDS, type ChatEvent, type ChatUser, type ConversationKind, type GroupInfo, type Message } from './types.js';
+import type { ChatEvent, ChatUser, ConversationKind, GroupInfo, Message } from './types.js';
 import { mutedText, setModerationContext } from '../moderation/context.js';
 import { moderationLinks } from '../moderation/messageMenu.js';
-import { DISCUSSION_FIELDS, type Discussion } from '../forum/types.js';
+import type { Discussion } from '../forum/types.js';
+import { graphql, type ResultOf } from '../graphql/index.js';
+import { DiscussionFields, GroupFields, MessageFields, MessageFiles, UserFields } from '../graphql/fragments.js';
 
 const PAGE = 50;
-const PAGE_INFO = `pageInfo { hasPreviousPage hasNextPage startSeq endSeq }`;
-const CONVERSATION = `query Conversation($id: ID!, $first: Int) { conversation(id: $id) {
+const CONVERSATION = graphql(`query Conversation($id: ID!, $first: Int) { conversation(id: $id) {
   id kind lastSeq lastReadSeq
-  group { ${GROUP_FIELDS} }
-  peer { ${USER_FIELDS} presence { online lastSeenAt } blockedByViewer }
-  discussion { ${DISCUSSION_FIELDS} }
-  messages(first: $first) { ${PAGE_INFO} edges { node { ${MESSAGE_FIELDS} ${MESSAGE_ATTACHMENT_FIELDS} } } }
-} }`;
-const HISTORY = `query History($id: ID!, $before: Int, $after: Int, $first: Int) { conversation(id: $id) { id
-  messages(before: $before, after: $after, first: $first) { ${PAGE_INFO} edges { node { ${MESSAGE_FIELDS} ${MESSAGE_ATTACHMENT_FIELDS} } } } } }`;
-const GROUP = `query GroupInfo($id: ID!) { group(id: $id) { ${GROUP_FIELDS} } }`;
-const DISCUSSION = `query DiscussionInfo($id: ID!) { discussion(id: $id) { ${DISCUSSION_FIELDS} } }`;
-const ATTACHMENTS = `query MessageAttachments($id: ID!, $after: Int, $first: Int) { conversation(id: $id) { id
-  messages(after: $after, first: $first) { edges { node { id ${MESSAGE_ATTACHMENT_FIELDS} } } } } }`;
-const SEND = `mutation Send($c: ID!, $body: String!, $key: String!, $reply: ID, $mentions: [ID!], $all: Boolean, $files: [ID!], $level: Confidentiality, $audience: [ID!], $ack: Boolean) {
+  group { ...GroupFields }
+  peer { ...UserFields presence { online lastSeenAt } blockedByViewer }
+  discussion { ...DiscussionFields }
+  messages(first: $first) { pageInfo { hasPreviousPage hasNextPage startSeq endSeq } edges { node { ...MessageFields ...MessageFiles } } }
+} }`, [DiscussionFields, GroupFields, MessageFields, MessageFiles, UserFields]);
+const HISTORY = graphql(`query History($id: ID!, $before: Int, $after: Int, $first: Int) { conversation(id: $id) { id
+  messages(before: $before, after: $after, first: $first) { pageInfo { hasPreviousPage hasNextPage startSeq endSeq } edges { node { ...MessageFields ...MessageFiles } } } } }`, [MessageFields, MessageFiles]);
+const GROUP = graphql('query GroupInfo($id: ID!) { group(id: $id) { ...GroupFields } }', [GroupFields]);
+const DISCUSSION = graphql('query DiscussionInfo($id: ID!) { discussion(id: $id) { ...DiscussionFields } }', [DiscussionFields]);
+const ATTACHMENTS = graphql(`query MessageAttachments($id: ID!, $after: Int, $first: Int) { conversation(id: $id) { id
+  messages(after: $after, first: $first) { edges { node { id ...MessageFiles } } } } }`, [MessageFiles]);
+const SEND = graphql(`mutation Send($c: ID!, $body: String!, $key: String!, $reply: ID, $mentions: [ID!], $all: Boolean, $files: [ID!], $level: Confidentiality, $audience: [ID!], $ack: Boolean) {
   sendMessage(conversationId: $c, body: $body, clientMessageId: $key, replyToId: $reply, mentionUserIds: $mentions, mentionAll: $all, attachmentVersionIds: $files,
-              confidentiality: $level, audienceUserIds: $audience, acknowledgeSensitive: $ack) { ${MESSAGE_FIELDS} ${MESSAGE_ATTACHMENT_FIELDS} } }`;
-const EDIT = `mutation Edit($id: ID!, $body: String!) { editMessage(messageId: $id, body: $body) { ${MESSAGE_FIELDS} } }`;
-const RECALL = `mutation Recall($id: ID!) { recallMessage(messageId: $id) { ${MESSAGE_FIELDS} } }`;
-const REACT = `mutation React($id: ID!, $emoji: String!) { addReaction(messageId: $id, emoji: $emoji) { ${MESSAGE_FIELDS} } }`;
-const UNREACT = `mutation Unreact($id: ID!, $emoji: String!) { removeReaction(messageId: $id, emoji: $emoji) { ${MESSAGE_FIELDS} } }`;
-const MARK_READ = `mutation MarkRead($c: ID!, $seq: Int) { markRead(conversationId: $c, seq: $seq) { id lastReadSeq } }`;
-const TYPING = `mutation Typing($c: ID!) { setTyping(conversationId: $c) }`;
+              confidentiality: $level, audienceUserIds: $audience, acknowledgeSensitive: $ack) { ...MessageFields ...MessageFiles } }`, [MessageFields, MessageFiles]);
+const EDIT = graphql('mutation Edit($id: ID!, $body: String!) { editMessage(messageId: $id, body: $body) { ...MessageFields } }', [MessageFields]);
+const RECALL = graphql('mutation Recall($id: ID!) { recallMessage(messageId: $id) { ...MessageFields } }', [MessageFields]);
+const REACT = graphql('mutation React($id: ID!, $emoji: String!) { addReaction(messageId: $id, emoji: $emoji) { ...MessageFields } }', [MessageFields]);
+const UNREACT = graphql('mutation Unreact($id: ID!, $emoji: String!) { removeReaction(messageId: $id, emoji: $emoji) { ...MessageFields } }', [MessageFields]);
+const MARK_READ = graphql('mutation MarkRead($c: ID!, $seq: Int) { markRead(conversationId: $c, seq: $seq) { id lastReadSeq } }');
+const TYPING = graphql('mutation Typing($c: ID!) { setTyping(conversationId: $c) }');
 
 const TYPING_SHOWN_MS = 3000;
 /** New messages whose attachments are asked for together. */
 const ATTACHMENT_BATCH_MS = 60;
 
-interface MessagePage {
-  pageInfo: { hasPreviousPage: boolean; hasNextPage: boolean; startSeq: number | null; endSeq: number | null };
-  edges: Array<{ node: Message }>;
-}
+type MessagePage = NonNullable<ResultOf<typeof HISTORY>['conversation']>['messages'];
 
 interface Loaded {
   id: string;
@@ -184,7 +182,7 @@ export class ConversationView {
   private async load(): Promise<void> {
     this.early ??= [];
     try {
-      const { conversation } = await gql<{ conversation: Loaded }>(CONVERSATION, { id: this.id, first: PAGE });
+      const { conversation } = await gql(CONVERSATION, { id: this.id, first: PAGE });
       if (this.destroyed) return;
       this.show(conversation);
     } catch (error) {
@@ -273,7 +271,7 @@ export class ConversationView {
     const group = this.data?.group;
     if (!group) return;
     try {
-      const data = await gql<{ group: GroupInfo }>(GROUP, { id: group.id });
+      const data = await gql(GROUP, { id: group.id });
       if (this.destroyed || !this.data) return;
       this.data.group = data.group;
       setModerationContext(this.id, data.group);
@@ -291,7 +289,7 @@ export class ConversationView {
     const d = this.data?.discussion;
     if (!d) return;
     try {
-      const data = await gql<{ discussion: Discussion }>(DISCUSSION, { id: d.id });
+      const data = await gql(DISCUSSION, { id: d.id });
       if (!this.destroyed) this.discussionChanged(data.discussion);
     } catch (error) {
       const shown = pageError(error);
@@ -317,7 +315,7 @@ export class ConversationView {
     this.olderLoading = true;
     list.setLoadingOlder(true);
     try {
-      const { conversation } = await gql<{ conversation: { messages: MessagePage } }>(HISTORY, { id: this.id, before, first: PAGE });
+      const { conversation } = await gql(HISTORY, { id: this.id, before, first: PAGE });
       if (this.destroyed) return;
       list.setLoadingOlder(false);
       list.prepend(conversation.messages.edges.map((e) => e.node), conversation.messages.pageInfo.hasPreviousPage);
@@ -335,7 +333,7 @@ export class ConversationView {
       for (let guard = 0; guard < 50 && !this.destroyed && this.list; guard += 1) {
         const after = this.list.lastSeq();
         try {
-          const { conversation } = await gql<{ conversation: { messages: MessagePage } }>(HISTORY, { id: this.id, after, first: 100 });
+          const { conversation } = await gql(HISTORY, { id: this.id, after, first: 100 });
           if (this.destroyed) return;
           for (const e of conversation.messages.edges) this.applyMessage(e.node, true);
           if (!conversation.messages.pageInfo.hasNextPage || !conversation.messages.edges.length) return;
@@ -427,7 +425,7 @@ export class ConversationView {
       seqs.splice(0, batch.length);
       const last = batch[batch.length - 1];
       try {
-        const { conversation } = await gql<{ conversation: { messages: { edges: Array<{ node: Pick<Message, 'id' | 'attachments'> }> } } }>(ATTACHMENTS, { id: this.id, after: first - 1, first: last - first + 1 });
+        const { conversation } = await gql(ATTACHMENTS, { id: this.id, after: first - 1, first: last - first + 1 });
         if (this.destroyed) return;
         for (const { node } of conversation.messages.edges) this.list?.setAttachments(node.id, node.attachments ?? []);
       } catch {
@@ -533,7 +531,7 @@ export class ConversationView {
     try {
       // 保密提醒: a warned send asks the author (dialog) and goes again with the acknowledgement.
       const data = await withConfirmation((ack) =>
-        gql<{ sendMessage: Message }>(SEND, {
+        gql(SEND, {
           c: this.id,
           body: input.body,
           key,
@@ -583,10 +581,10 @@ export class ConversationView {
 
   private actions(): MessageActions {
     const latest = (m: Message) => this.list?.get(m.id) ?? m;
-    const mutate = async (query: string, variables: Record<string, unknown>, field: string) => {
+    const mutate = async (run: () => Promise<Message>) => {
       try {
-        const data = await gql<Record<string, Message>>(query, variables);
-        if (!this.destroyed) this.applyMessage(data[field], false);
+        const message = await run();
+        if (!this.destroyed) this.applyMessage(message, false);
         return true;
       } catch (error) {
         const shown = pageError(error);
@@ -596,18 +594,18 @@ export class ConversationView {
     };
     return {
       reply: (m) => this.composer?.setReply(latest(m)),
-      toggleReaction: (m, emoji, add) => void mutate(add ? REACT : UNREACT, { id: m.id, emoji }, add ? 'addReaction' : 'removeReaction'),
+      toggleReaction: (m, emoji, add) => void mutate(async () => (add ? (await gql(REACT, { id: m.id, emoji })).addReaction : (await gql(UNREACT, { id: m.id, emoji })).removeReaction)),
       pickReaction: (m, anchor) =>
         openEmojiPicker(
           anchor,
           (code) => {
             const current = latest(m).reactions.find((r) => r.emoji === code);
             if (current?.viewerReacted) return;
-            void mutate(REACT, { id: m.id, emoji: code }, 'addReaction');
+            void mutate(async () => (await gql(REACT, { id: m.id, emoji: code })).addReaction);
           },
           '选择回应表情',
         ),
-      recall: (m) => void mutate(RECALL, { id: m.id }, 'recallMessage'),
+      recall: (m) => void mutate(async () => (await gql(RECALL, { id: m.id })).recallMessage),
       edit: (m) => this.startEdit(latest(m)),
       jumpTo: (messageId, seq) => void this.jumpTo(messageId, seq),
     };
@@ -628,7 +626,7 @@ export class ConversationView {
       if (!body.trim()) return setText(error, '消息内容不能为空');
       saveButton.disabled = true;
       try {
-        const data = await gql<{ editMessage: Message }>(EDIT, { id: m.id, body });
+        const data = await gql(EDIT, { id: m.id, body });
         this.list?.setEditing(null);
         this.applyMessage(data.editMessage, false);
       } catch (e) {

@@ -9,6 +9,7 @@ import { h, setText, uid } from '../dom.js';
 import { field, FormState, input, onSubmit, textarea } from '../forms.js';
 import { formatDateTime } from '../format.js';
 import { VISIBILITY_LABELS, type GroupInfo, type GroupVisibility, type Invitation } from './types.js';
+import { graphql } from '../graphql/index.js';
 
 export interface GroupInput {
   name: string;
@@ -68,7 +69,7 @@ export function groupForm(initial: GroupInput | null, submitText: string, save: 
   return form;
 }
 
-const APPLY = `mutation Apply($g: ID!, $message: String, $accept: Boolean!) { applyToGroup(groupId: $g, message: $message, acceptRules: $accept) { id status } }`;
+const APPLY = graphql('mutation Apply($g: ID!, $message: String, $accept: Boolean!) { applyToGroup(groupId: $g, message: $message, acceptRules: $accept) { id status } }');
 
 /** Apply to a listed group: the rules, a message, and the tick that accepts them. */
 export function applyForm(group: Pick<GroupInfo, 'id' | 'name' | 'rules'>, done: () => void, cancel: () => void): HTMLFormElement {
@@ -111,8 +112,8 @@ export function applyForm(group: Pick<GroupInfo, 'id' | 'name' | 'rules'>, done:
   return form;
 }
 
-const ACCEPT = `mutation AcceptInvitation($id: ID!) { acceptInvitation(invitationId: $id, acceptRules: true) { id conversation { id } } }`;
-const DECLINE = `mutation DeclineInvitation($id: ID!) { declineInvitation(invitationId: $id) }`;
+const ACCEPT = graphql('mutation AcceptInvitation($id: ID!) { acceptInvitation(invitationId: $id, acceptRules: true) { id conversation { id } } }');
+const DECLINE = graphql('mutation DeclineInvitation($id: ID!) { declineInvitation(invitationId: $id) }');
 
 /** An invitation: who invited, the group's purpose and rules, accept (after ticking) or decline. */
 export function invitationCard(inv: Invitation, accepted: (conversationId: string | null) => void, declined: () => void): HTMLElement {
@@ -144,7 +145,7 @@ export function invitationCard(inv: Invitation, accepted: (conversationId: strin
     }
     acceptButton.disabled = true;
     try {
-      const data = await gql<{ acceptInvitation: { id: string; conversation: { id: string } | null } }>(ACCEPT, { id: inv.id });
+      const data = await gql(ACCEPT, { id: inv.id });
       accepted(data.acceptInvitation.conversation?.id ?? null);
     } catch (error) {
       const shown = pageError(error);

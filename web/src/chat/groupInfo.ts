@@ -14,11 +14,12 @@ import { groupForm, type GroupInput } from './groupForms.js';
 import { presenceDot } from './members.js';
 import { chatStore } from './store.js';
 import { ROLE_LABELS, VISIBILITY_LABELS, type ChatUser, type GroupInfo } from './types.js';
+import { graphql } from '../graphql/index.js';
 
-const UPDATE = `mutation UpdateGroup($g: ID!, $input: GroupInput!) { updateGroup(groupId: $g, input: $input) { id } }`;
-const LEAVE = `mutation LeaveGroup($g: ID!) { leaveGroup(groupId: $g) }`;
-const BLOCK = `mutation Block($u: ID!) { blockUser(userId: $u) { id blockedByViewer } }`;
-const UNBLOCK = `mutation Unblock($u: ID!) { unblockUser(userId: $u) { id blockedByViewer } }`;
+const UPDATE = graphql('mutation UpdateGroup($g: ID!, $input: GroupInput!) { updateGroup(groupId: $g, input: $input) { id } }');
+const LEAVE = graphql('mutation LeaveGroup($g: ID!) { leaveGroup(groupId: $g) }');
+const BLOCK = graphql('mutation Block($u: ID!) { blockUser(userId: $u) { id blockedByViewer } }');
+const UNBLOCK = graphql('mutation Unblock($u: ID!) { unblockUser(userId: $u) { id blockedByViewer } }');
 
 export function groupInfoPanel(group: GroupInfo, changed: () => void): HTMLElement {
   const editBox = h('div');
@@ -115,8 +116,8 @@ export function peerPanel(peer: Peer): HTMLElement {
     button.disabled = true;
     setText(alert, null);
     try {
-      const data = await gql<{ blockUser?: { blockedByViewer: boolean }; unblockUser?: { blockedByViewer: boolean } }>(blocked ? UNBLOCK : BLOCK, { u: peer.id });
-      blocked = (data.blockUser ?? data.unblockUser)?.blockedByViewer ?? !blocked;
+      const user = blocked ? (await gql(UNBLOCK, { u: peer.id })).unblockUser : (await gql(BLOCK, { u: peer.id })).blockUser;
+      blocked = user.blockedByViewer;
       notify(blocked ? `已屏蔽 ${peer.realName}，对方不能再给您发私聊消息` : `已取消屏蔽 ${peer.realName}`);
       render();
     } catch (error) {

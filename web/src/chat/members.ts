@@ -12,25 +12,21 @@ import { formatDate, formatDateTime } from '../format.js';
 import { notify } from '../notify.js';
 import { emptyState, errorBox, loading } from '../ui.js';
 import { chatStore } from './store.js';
-import { ROLE_LABELS, USER_FIELDS, type Application, type ChatUser, type GroupInfo, type GroupMember, type GroupRole } from './types.js';
+import { ROLE_LABELS, type Application, type GroupInfo, type GroupMember, type GroupRole } from './types.js';
+import { graphql, type ResultOf } from '../graphql/index.js';
+import { ApplicationFields, MemberFields } from '../graphql/fragments.js';
 
-const MEMBERS = `query GroupMembers($id: ID!, $after: String) { group(id: $id) { id members(first: 100, after: $after) {
-  totalCount pageInfo { hasNextPage endCursor } edges { node { role joinedAt mutedUntil user { ${USER_FIELDS} presence { online lastSeenAt } } } } } } }`;
-const APPLICATIONS = `query GroupApplications($id: ID!) { group(id: $id) { id applications(first: 100) { totalCount edges { node { id message createdAt applicant { ${USER_FIELDS} } } } } } }`;
-const APPROVE = `mutation Approve($id: ID!) { approveApplication(applicationId: $id) { id status } }`;
-const REJECT = `mutation Reject($id: ID!, $reason: String!) { rejectApplication(applicationId: $id, reason: $reason) { id status } }`;
-const SET_ROLE = `mutation SetRole($g: ID!, $u: ID!, $role: GroupRole!) { setGroupRole(groupId: $g, userId: $u, role: $role) { role } }`;
-const TRANSFER = `mutation Transfer($g: ID!, $u: ID!) { transferOwnership(groupId: $g, userId: $u) { id } }`;
-const INVITE = `mutation Invite($g: ID!, $u: ID!) { inviteToGroup(groupId: $g, userId: $u) { id } }`;
-const SEARCH = `query InviteSearch($q: String!) { directory(filter: { query: $q }, first: 8) { edges { node { id realName title unit { id name } } } } }`;
+const MEMBERS = graphql(`query GroupMembers($id: ID!, $after: String) { group(id: $id) { id members(first: 100, after: $after) {
+  totalCount pageInfo { hasNextPage endCursor } edges { node { ...MemberFields } } } } }`, [MemberFields]);
+const APPLICATIONS = graphql('query GroupApplications($id: ID!) { group(id: $id) { id applications(first: 100) { totalCount edges { node { ...ApplicationFields } } } } }', [ApplicationFields]);
+const APPROVE = graphql('mutation Approve($id: ID!) { approveApplication(applicationId: $id) { id status } }');
+const REJECT = graphql('mutation Reject($id: ID!, $reason: String!) { rejectApplication(applicationId: $id, reason: $reason) { id status } }');
+const SET_ROLE = graphql('mutation SetRole($g: ID!, $u: ID!, $role: GroupRole!) { setGroupRole(groupId: $g, userId: $u, role: $role) { role } }');
+const TRANSFER = graphql('mutation Transfer($g: ID!, $u: ID!) { transferOwnership(groupId: $g, userId: $u) { id } }');
+const INVITE = graphql('mutation Invite($g: ID!, $u: ID!) { inviteToGroup(groupId: $g, userId: $u) { id } }');
+const SEARCH = graphql('query InviteSearch($q: String!) { directory(filter: { query: $q }, first: 8) { edges { node { id realName title unit { id name } } } } }');
 
 const MAX_SHOWN = 200;
-
-interface MemberPage {
-  totalCount: number;
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
-  edges: Array<{ node: GroupMember }>;
-}
 
 /** Every member of a group, loaded once (page by page) and reloaded after changes. */
 export class MemberDirectory {
@@ -58,7 +54,7 @@ export class MemberDirectory {
       const out: GroupMember[] = [];
       let after: string | null = null;
       for (;;) {
-        const data: { group: { members: MemberPage } } = await gql(MEMBERS, { id: this.groupId, after });
+        const data: ResultOf<typeof MEMBERS> = await gql(MEMBERS, { id: this.groupId, after });
         out.push(...data.group.members.edges.map((e) => e.node));
         if (!data.group.members.pageInfo.hasNextPage) break;
         after = data.group.members.pageInfo.endCursor;
@@ -288,7 +284,7 @@ export class MembersPanel {
 
   private async loadApplications(): Promise<void> {
     try {
-      const data = await gql<{ group: { applications: { totalCount: number; edges: Array<{ node: Application }> } } }>(APPLICATIONS, { id: this.options.group.id });
+      const data = await gql(APPLICATIONS, { id: this.options.group.id });
       const apps = data.group.applications.edges.map((e) => e.node);
       replaceChildren(
         this.appsBox,
@@ -373,7 +369,7 @@ export class MembersPanel {
       if (!q) return replaceChildren(results);
       replaceChildren(results, loading('正在查找…'));
       try {
-        const data = await gql<{ directory: { edges: Array<{ node: ChatUser }> } }>(SEARCH, { q });
+        const data = await gql(SEARCH, { q });
         if (mine !== seq) return;
         const memberIds = new Set((this.options.directory.known() ?? []).map((m) => m.user.id));
         const people = data.directory.edges.map((e) => e.node);
@@ -391,7 +387,7 @@ export class MembersPanel {
     search.focus();
   }
 
-  private inviteRow(person: ChatUser, member: boolean): HTMLElement {
+  private inviteRow(person: ResultOf<typeof SEARCH>['directory']['edges'][number]['node'], member: boolean): HTMLElement {
     const status = h('span', { class: 'muted small', role: 'status' });
     const button = member ? null : h('button', { type: 'button', class: 'btn btn-small btn-primary', 'data-testid': 'invite-user' }, '邀请');
     button?.addEventListener('click', async () => {

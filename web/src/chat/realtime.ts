@@ -13,17 +13,20 @@
  *   at once, without backoff (the load balancer sends it to another instance), then catches up.
  */
 import { createClient, type Client } from 'graphql-ws';
-import { gql, isAbort, toApiError } from '../api.js';
+import { gql, isAbort, operationText, toApiError } from '../api.js';
 import { sessionEnded } from '../auth.js';
 import { viewer } from '../session.js';
-import { EVENT_FIELDS, type ChatEvent } from './types.js';
+import type { ChatEvent } from './types.js';
+import { graphql, type ResultOf } from '../graphql/index.js';
+import { EventFields } from '../graphql/fragments.js';
 
 export type ConnectionState = 'idle' | 'connecting' | 'online' | 'reconnecting';
 
-const CURSOR = `query ChatEventCursor { chatEventCursor }`;
-const SUBSCRIBE = `subscription ChatEvents { chatEvents { ${EVENT_FIELDS} } }`;
-const CATCH_UP = `query CatchUp($after: String!) { chatEvents(after: $after) { cursor hasMore resyncRequired events { ${EVENT_FIELDS} } } }`;
-const VIEWER = `query StillSignedIn { viewer { id } }`;
+const CURSOR = graphql('query ChatEventCursor { chatEventCursor }');
+const SUBSCRIBE = graphql('subscription ChatEvents { chatEvents { ...EventFields } }', [EventFields]);
+const CATCH_UP = graphql('query CatchUp($after: String!) { chatEvents(after: $after) { cursor hasMore resyncRequired events { ...EventFields } } }', [EventFields]);
+type CatchUpPage = ResultOf<typeof CATCH_UP>['chatEvents'];
+const VIEWER = graphql('query StillSignedIn { viewer { id } }');
 
 const PING_INTERVAL_MS = 10_000;
 const PONG_TIMEOUT_MS = 5_000;
@@ -35,13 +38,6 @@ const SERVICE_RESTART = 1012;
 
 type EventListener = (event: ChatEvent) => void;
 type StateListener = (state: ConnectionState, recovered: boolean) => void;
-
-interface CatchUpPage {
-  cursor: string;
-  hasMore: boolean;
-  resyncRequired: boolean;
-  events: ChatEvent[];
-}
 
 const sleep = (ms: number) => new Promise<void>((resolve) => window.setTimeout(resolve, ms));
 const backoff = (attempt: number) => Math.min(8_000, 500 * 2 ** attempt) + Math.random() * 400;
@@ -139,7 +135,7 @@ class Realtime {
   private async boot(gen: number): Promise<void> {
     for (let attempt = 0; this.live(gen); attempt += 1) {
       try {
-        const data = await gql<{ chatEventCursor: string }>(CURSOR);
+        const data = await gql(CURSOR);
         this.cursor = data.chatEventCursor;
         break;
       } catch (error) {
@@ -177,8 +173,8 @@ class Realtime {
 
   private subscribe(gen: number, failures: number): void {
     if (!this.live(gen) || !this.client) return;
-    this.unsubscribe = this.client.subscribe<{ chatEvents: ChatEvent }>(
-      { query: SUBSCRIBE },
+    this.unsubscribe = this.client.subscribe<ResultOf<typeof SUBSCRIBE>>(
+      { query: operationText(SUBSCRIBE) },
       {
         next: (value) => {
           if (this.live(gen) && value.data?.chatEvents) this.receive(value.data.chatEvents);
@@ -195,7 +191,7 @@ class Realtime {
     if (!this.live(gen)) return;
     this.setState('reconnecting', false);
     try {
-      const data = await gql<{ viewer: { id: string } | null }>(VIEWER);
+      const data = await gql(VIEWER);
       if (!this.live(gen)) return;
       if (!data.viewer || data.viewer.id !== viewer()?.id) return sessionEnded();
     } catch (error) {
@@ -255,7 +251,7 @@ class Realtime {
     try {
       for (;;) {
         const after = this.cursor ?? '0';
-        const { chatEvents: page } = await gql<{ chatEvents: CatchUpPage }>(CATCH_UP, { after });
+        const { chatEvents: page } = await gql(CATCH_UP, { after });
         if (!current()) return;
         if (page.resyncRequired) {
           this.cursor = page.cursor;

@@ -8,7 +8,9 @@ import { pageError } from '../auth.js';
 import { notify } from '../notify.js';
 import { viewer } from '../session.js';
 import { realtime } from './realtime.js';
-import { GROUP_FIELDS, SUMMARY_FIELDS, USER_FIELDS, type ChatEvent, type ChatUser, type ConversationKind, type ConversationSummary, type GroupInfo, type Invitation, type Message } from './types.js';
+import type { ChatEvent, ChatUser, ConversationKind, ConversationSummary, GroupInfo, Invitation, Message } from './types.js';
+import { graphql } from '../graphql/index.js';
+import { GroupFields, InvitationFields, SummaryFields, UserFields } from '../graphql/fragments.js';
 
 export interface ConversationItem {
   id: string;
@@ -37,16 +39,16 @@ interface DiscussionRow {
 type GroupRow = GroupInfo & { conversation: ConversationSummary | null; discussions: DiscussionRow[] };
 type DirectRow = ConversationSummary & { peer: ChatUser | null };
 
-const HOME = `query ChatHome {
-  myGroups { ${GROUP_FIELDS} conversation { ${SUMMARY_FIELDS} }
-    discussions(includeArchived: true) { id topic createdAt archivedAt conversation { ${SUMMARY_FIELDS} } } }
-  directConversations(first: 100) { ${SUMMARY_FIELDS} peer { ${USER_FIELDS} presence { online lastSeenAt } } }
-  myInvitations { id createdAt inviter { id realName } group { id name purpose rules memberCount visibility } }
-}`;
-const INVITATIONS = `query MyInvitations { myInvitations { id createdAt inviter { id realName } group { id name purpose rules memberCount visibility } } }`;
+const HOME = graphql(`query ChatHome {
+  myGroups { ...GroupFields conversation { ...SummaryFields }
+    discussions(includeArchived: true) { id topic createdAt archivedAt conversation { ...SummaryFields } } }
+  directConversations(first: 100) { ...SummaryFields peer { ...UserFields presence { online lastSeenAt } } }
+  myInvitations { ...InvitationFields }
+}`, [GroupFields, SummaryFields, UserFields, InvitationFields]);
+const INVITATIONS = graphql('query MyInvitations { myInvitations { ...InvitationFields } }', [InvitationFields]);
 /** Invitations are not in the event stream (the invitee is not in the conversation yet): ask now and then. */
 const INVITATION_POLL_MS = 60_000;
-const COUNTS = `query ConversationCounts($id: ID!) { conversation(id: $id) { id lastSeq lastReadSeq unreadCount mentionCount } }`;
+const COUNTS = graphql('query ConversationCounts($id: ID!) { conversation(id: $id) { id lastSeq lastReadSeq unreadCount mentionCount } }');
 
 type Status = 'idle' | 'loading' | 'ready' | 'error';
 
@@ -84,7 +86,7 @@ class ChatStore {
   private async pollInvitations(): Promise<void> {
     if (document.visibilityState !== 'visible' || this.status !== 'ready') return;
     try {
-      const data = await gql<{ myInvitations: Invitation[] }>(INVITATIONS);
+      const data = await gql(INVITATIONS);
       const key = (list: Invitation[]) => list.map((i) => i.id).join(',');
       if (key(data.myInvitations) === key(this.invitations)) return;
       this.invitations = data.myInvitations;
@@ -167,7 +169,7 @@ class ChatStore {
       this.changed();
     }
     try {
-      const data = await gql<{ myGroups: GroupRow[]; directConversations: DirectRow[]; myInvitations: Invitation[] }>(HOME);
+      const data = await gql(HOME);
       if (seq !== this.loadSeq) return;
       this.items.clear();
       for (const g of data.myGroups) {
@@ -226,7 +228,7 @@ class ChatStore {
       window.setTimeout(async () => {
         this.countTimers.delete(conversationId);
         try {
-          const { conversation: c } = await gql<{ conversation: { id: string; lastSeq: number; lastReadSeq: number; unreadCount: number; mentionCount: number } }>(COUNTS, { id: conversationId });
+          const { conversation: c } = await gql(COUNTS, { id: conversationId });
           const item = this.items.get(conversationId);
           if (!item) return;
           item.lastReadSeq = c.lastReadSeq;

@@ -10,7 +10,7 @@ import { openPicker, type PickerLibrary } from './picker.js';
 import { fileIcon } from './preview.js';
 import { formatSize, type AttachedVersion } from './types.js';
 
-/** The server's limit (server/modules/documents/attachments.ts). */
+/** The server's limit (server/modules/content/attachments.ts). */
 export const MAX_ATTACHMENTS = 10;
 
 export interface AttachmentFieldOptions {

@@ -15,15 +15,10 @@ import { fetchMyRequests } from './api.js';
 import { LibraryView } from './library.js';
 import { requestCard, RequestsView } from './requests.js';
 import { requestsHref } from './types.js';
+import { graphql, type ResultOf } from '../graphql/index.js';
 
-interface DocsGroup {
-  id: string;
-  name: string;
-  viewerRole: string | null;
-  conversation: { id: string } | null;
-}
-
-const GROUP = `query DocsGroup($id: ID!) { group(id: $id) { id name viewerRole conversation { id } } }`;
+const GROUP = graphql('query DocsGroup($id: ID!) { group(id: $id) { id name viewerRole conversation { id } } }');
+type DocsGroup = NonNullable<ResultOf<typeof GROUP>['group']>;
 const TITLE_SUFFIX = ' - 交流 · 政务服务工作交流平台';
 
 type Tab = 'files' | 'requests';
@@ -44,7 +39,7 @@ export function groupDocsPage(ctx: PageContext): Page {
   async function loadGroup(): Promise<void> {
     replaceChildren(body, loading('正在加载…'));
     try {
-      const data = await gql<{ group: DocsGroup }>(GROUP, { id: groupId }, ctx.signal);
+      const data = await gql(GROUP, { id: groupId }, ctx.signal);
       group = data.group;
       if (!group.viewerRole) {
         replaceChildren(head, h('h1', { class: 'page-title', tabindex: '-1' }, `${group.name} · 群文件`));

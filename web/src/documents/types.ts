@@ -1,79 +1,23 @@
-/** Document, folder, version and request shapes as the UI selects them (schema/documents.graphql is the contract), and display helpers. */
-import { USER_FIELDS, type ChatUser, type UserRef } from '../chat/types.js';
+/** Document, folder, version and request shapes, typed from graphql/fragments.ts (schema/documents.graphql is the contract), and display helpers. */
+import type { ResultOf, SchemaEnum } from '../graphql/index.js';
+import type { AttachedVersionFields, DocumentFields, FolderFields, RequestFields, VersionFields } from '../graphql/fragments.js';
 
-export interface DocumentVersion {
-  id: string;
-  documentId: string;
-  version: number;
-  name: string;
-  size: number;
-  mime: string;
-  createdAt: string;
-  downloadPath: string;
-  uploader: UserRef;
-}
+export type DocumentVersion = ResultOf<typeof VersionFields>;
+export type LibraryDocument = ResultOf<typeof DocumentFields>;
+export type Folder = ResultOf<typeof FolderFields>;
 
-export interface LibraryDocument {
-  id: string;
-  name: string;
-  size: number;
-  mime: string;
-  downloadCount: number;
-  createdAt: string;
-  updatedAt: string;
-  uploader: ChatUser;
-  folder: { id: string; name: string } | null;
-  latestVersion: DocumentVersion;
-  viewerCan: { addVersion: boolean; delete: boolean; move: boolean };
-}
-
-export interface Folder {
-  id: string;
-  name: string;
-  parentId: string | null;
-}
+/** A version as attachments select it (no uploader: the post's author shows). */
+export type AttachedVersion = ResultOf<typeof AttachedVersionFields> & { uploader?: DocumentVersion['uploader'] };
 
 export interface Attachment {
   version: AttachedVersion;
 }
 
-/** A version as attachments select it (no uploader: the post's author shows). */
-export type AttachedVersion = Omit<DocumentVersion, 'uploader'> & { uploader?: DocumentVersion['uploader'] };
+export type DocumentSort = SchemaEnum<'DocumentSort'>;
+export type RequestStatus = SchemaEnum<'DocumentRequestStatus'>;
 
-export type DocumentSort = 'NAME' | 'TIME' | 'SIZE';
-export type RequestStatus = 'OPEN' | 'FULFILLED' | 'CLOSED';
-
-export interface RequestAnswer {
-  answerer: ChatUser;
-  version: DocumentVersion;
-  note: string | null;
-  createdAt: string;
-}
-
-export interface DocumentRequest {
-  id: string;
-  group: { id: string; name: string };
-  requester: ChatUser;
-  addressee: ChatUser | null;
-  title: string;
-  details: string | null;
-  dueDate: string | null;
-  status: RequestStatus;
-  createdAt: string;
-  closedAt: string | null;
-  answers: RequestAnswer[];
-  viewerCanClose: boolean;
-}
-
-export const VERSION_FIELDS = `id documentId version name size mime createdAt downloadPath uploader { id realName }`;
-export const DOCUMENT_FIELDS = `id name size mime downloadCount createdAt updatedAt uploader { ${USER_FIELDS} } folder { id name }
-  latestVersion { ${VERSION_FIELDS} } viewerCan { addVersion delete move }`;
-export const FOLDER_FIELDS = `id name parentId`;
-/** Appended to message, thread and reply selections. */
-export const ATTACHMENT_FIELDS = `attachments { version { id documentId version name size mime createdAt downloadPath } }`;
-export const REQUEST_FIELDS = `id title details dueDate status createdAt closedAt viewerCanClose group { id name }
-  requester { ${USER_FIELDS} } addressee { ${USER_FIELDS} }
-  answers { note createdAt answerer { ${USER_FIELDS} } version { ${VERSION_FIELDS} } }`;
+export type DocumentRequest = ResultOf<typeof RequestFields>;
+export type RequestAnswer = DocumentRequest['answers'][number];
 
 export const SORT_LABELS: Record<DocumentSort, string> = { NAME: '名称', TIME: '时间', SIZE: '大小' };
 export const STATUS_LABELS: Record<RequestStatus, string> = { OPEN: '寻找中', FULFILLED: '已找到', CLOSED: '已关闭' };

@@ -13,25 +13,18 @@ import type { MemberDirectory } from '../chat/members.js';
 import { chatStore } from '../chat/store.js';
 import type { GroupInfo, GroupMember } from '../chat/types.js';
 import { timeEl } from './render.js';
-import { DISCUSSION_FIELDS, type Discussion } from './types.js';
+import type { Discussion } from './types.js';
+import { graphql, type ResultOf } from '../graphql/index.js';
+import { DiscussionFields } from '../graphql/fragments.js';
 
-const LIST = `query GroupDiscussions($g: ID!) { group(id: $g) { id discussions(includeArchived: true) { id topic createdAt archivedAt creator { id realName } conversation { id unreadCount } members { id } } } }`;
-const CREATE = `mutation CreateDiscussion($g: ID!, $topic: String!, $members: [ID!]!) { createDiscussion(groupId: $g, topic: $topic, memberIds: $members) { id conversation { id } } }`;
-const ADD = `mutation AddDiscussionMembers($d: ID!, $users: [ID!]!) { addDiscussionMembers(discussionId: $d, userIds: $users) { ${DISCUSSION_FIELDS} } }`;
-const LEAVE = `mutation LeaveDiscussion($d: ID!) { leaveDiscussion(discussionId: $d) }`;
-const ARCHIVE = `mutation ArchiveDiscussion($d: ID!, $archived: Boolean!) { setDiscussionArchived(discussionId: $d, archived: $archived) { ${DISCUSSION_FIELDS} } }`;
+const LIST = graphql('query GroupDiscussions($g: ID!) { group(id: $g) { id discussions(includeArchived: true) { id topic createdAt archivedAt creator { id realName } conversation { id unreadCount } members { id } } } }');
+type ListedDiscussion = NonNullable<ResultOf<typeof LIST>['group']>['discussions'][number];
+const CREATE = graphql('mutation CreateDiscussion($g: ID!, $topic: String!, $members: [ID!]!) { createDiscussion(groupId: $g, topic: $topic, memberIds: $members) { id conversation { id } } }');
+const ADD = graphql('mutation AddDiscussionMembers($d: ID!, $users: [ID!]!) { addDiscussionMembers(discussionId: $d, userIds: $users) { ...DiscussionFields } }', [DiscussionFields]);
+const LEAVE = graphql('mutation LeaveDiscussion($d: ID!) { leaveDiscussion(discussionId: $d) }');
+const ARCHIVE = graphql('mutation ArchiveDiscussion($d: ID!, $archived: Boolean!) { setDiscussionArchived(discussionId: $d, archived: $archived) { ...DiscussionFields } }', [DiscussionFields]);
 
 export const MAX_TOPIC = 30;
-
-interface ListedDiscussion {
-  id: string;
-  topic: string;
-  createdAt: string;
-  archivedAt: string | null;
-  creator: { id: string; realName: string };
-  conversation: { id: string; unreadCount: number };
-  members: Array<{ id: string }>;
-}
 
 /**
  * A checklist of group members with a filter: who to take into a discussion group. `exclude`
@@ -105,7 +98,7 @@ export class DiscussionsPanel {
   async reload(): Promise<void> {
     replaceChildren(this.listBox, loading('正在加载讨论组…'));
     try {
-      const data = await gql<{ group: { discussions: ListedDiscussion[] } }>(LIST, { g: this.group.id });
+      const data = await gql(LIST, { g: this.group.id });
       const list = data.group.discussions;
       if (!list.length) return replaceChildren(this.listBox, emptyState('您还没有参加本群的讨论组'));
       replaceChildren(
@@ -182,7 +175,7 @@ export class DiscussionsPanel {
       if (!members.length) return setText(alert, '请至少选择一位本群成员');
       submit.disabled = true;
       try {
-        const data = await gql<{ createDiscussion: { id: string; conversation: { id: string } } }>(CREATE, { g: this.group.id, topic: value, members });
+        const data = await gql(CREATE, { g: this.group.id, topic: value, members });
         notify(`讨论组“${value}”已创建`);
         await chatStore.load();
         navigate(`#/chat/${encodeURIComponent(data.createDiscussion.conversation.id)}`);
@@ -233,7 +226,7 @@ export function discussionInfoPanel(d: Discussion, directory: () => MemberDirect
           submit.disabled = false;
           return;
         }
-        const data = await gql<{ addDiscussionMembers: Discussion }>(ADD, { d: d.id, users: ids });
+        const data = await gql(ADD, { d: d.id, users: ids });
         notify(`已添加 ${ids.length} 位成员`);
         changed(data.addDiscussionMembers);
       }),
@@ -246,7 +239,7 @@ export function discussionInfoPanel(d: Discussion, directory: () => MemberDirect
     : null;
   archiveButton?.addEventListener('click', () =>
     void run(archiveButton, async () => {
-      const data = await gql<{ setDiscussionArchived: Discussion }>(ARCHIVE, { d: d.id, archived: !d.archivedAt });
+      const data = await gql(ARCHIVE, { d: d.id, archived: !d.archivedAt });
       notify(data.setDiscussionArchived.archivedAt ? '讨论组已归档，成员只能查看记录' : '讨论组已重新开启');
       chatStore.scheduleReload();
       changed(data.setDiscussionArchived);

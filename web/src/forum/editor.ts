@@ -11,8 +11,9 @@ import { MentionPicker, type MentionSource } from '../chat/mentionPicker.js';
 import type { ChatUser } from '../chat/types.js';
 import { loading } from '../ui.js';
 import { markdownHtml } from './render.js';
+import { graphql } from '../graphql/index.js';
 
-const PREVIEW = `query MarkdownPreview($body: String!) { markdownPreview(body: $body) }`;
+const PREVIEW = graphql('query MarkdownPreview($body: String!) { markdownPreview(body: $body) }');
 export const MAX_TITLE = 100;
 export const MAX_BODY = 20_000;
 
@@ -223,7 +224,7 @@ export class MarkdownEditor {
     }
     replaceChildren(this.preview, loading('正在生成预览…'));
     try {
-      const data = await gql<{ markdownPreview: string }>(PREVIEW, { body });
+      const data = await gql(PREVIEW, { body });
       if (seq !== this.previewSeq) return;
       replaceChildren(this.preview, markdownHtml(data.markdownPreview, { 'data-testid': 'preview-html' }));
     } catch (error) {

@@ -9,9 +9,10 @@ import { gql } from '../api.js';
 import { notify } from '../notify.js';
 import { realtime } from '../chat/realtime.js';
 import type { Notification } from './types.js';
+import { graphql } from '../graphql/index.js';
 
-const COUNT = `query NotificationCount { notifications(first: 1, unreadOnly: true) { unreadCount } }`;
-const MARK = `mutation MarkNotificationsRead($ids: [ID!]) { markNotificationsRead(ids: $ids) }`;
+const COUNT = graphql('query NotificationCount { notifications(first: 1, unreadOnly: true) { unreadCount } }');
+const MARK = graphql('mutation MarkNotificationsRead($ids: [ID!]) { markNotificationsRead(ids: $ids) }');
 
 /** One line a person reads, e.g. "程永 回复了您关注的帖子《…》". */
 export function notificationText(n: Notification): string {
@@ -98,7 +99,7 @@ class NotificationStore {
   async refresh(): Promise<void> {
     const seq = ++this.loadSeq;
     try {
-      const data = await gql<{ notifications: { unreadCount: number } }>(COUNT);
+      const data = await gql(COUNT);
       if (seq !== this.loadSeq) return;
       this.unread = data.notifications.unreadCount;
       this.changed();
@@ -110,7 +111,7 @@ class NotificationStore {
   /** Marks some (or all, with null) read; the count is refetched afterwards. */
   async markRead(ids: string[] | null): Promise<void> {
     if (ids && !ids.length) return;
-    await gql<{ markNotificationsRead: number }>(MARK, { ids });
+    await gql(MARK, { ids });
     await this.refresh();
   }
 

@@ -1,132 +1,71 @@
-/** GraphQL documents and types of the meeting-notice and announcement pages. */
-import { ATTACHMENT_FIELDS, type Attachment } from '../documents/types.js';
+/** GraphQL documents and types of the meeting-notice and announcement pages (types from the documents; schema/meetings.graphql is the contract). */
+import { MeetingFiles } from '../graphql/fragments.js';
+import { graphql, type ResultOf, type SchemaEnum } from '../graphql/index.js';
 
-export type MeetingStatus = 'ACTIVE' | 'CANCELLED' | 'ENDED';
-export type InviteeStatus = 'UNREAD' | 'READ' | 'ATTENDING' | 'ON_LEAVE' | 'SUBSTITUTED';
-export type Scope = 'GROUP' | 'UNITS' | 'MEMBERS';
+export type MeetingStatus = SchemaEnum<'MeetingStatus'>;
+export type InviteeStatus = SchemaEnum<'MeetingInviteeStatus'>;
+export type Scope = SchemaEnum<'MeetingScope'>;
 
-export interface Person {
-  id: string;
-  realName: string;
-  unit: { id: string; name: string };
-}
+const PersonFields = graphql(`fragment MeetingPerson on User { id realName unit { id name } }`);
+const InvitationFields = graphql(
+  `fragment InvitationFields on MeetingInvitation { user { ...MeetingPerson } status reason readAt answeredAt substitute { ...MeetingPerson } substituteFor { ...MeetingPerson } }`,
+  [PersonFields],
+);
+const MeetingSummaryFields = graphql(`fragment MeetingSummaryFields on MeetingNotice { id title startsAt endsAt place status group { id name } organizer { realName } viewerInvitation { status } }`);
+const AnnouncementSummaryFields = graphql(`fragment AnnouncementSummaryFields on Announcement { id title pinned bulletin createdAt viewerHasRead author { realName } readCount memberCount }`);
 
-export interface Invitation {
-  user: Person;
-  status: InviteeStatus;
-  reason: string | null;
-  readAt: string | null;
-  answeredAt: string | null;
-  substitute: Person | null;
-  substituteFor: Person | null;
-}
+export const MeetingFields = graphql(
+  `fragment MeetingFields on MeetingNotice { id title agenda startsAt endsAt place onlineUrl status cancelReason scope scopeUnits { id name } icsUrl
+    group { id name } organizer { ...MeetingPerson } ...MeetingFiles viewerInvitation { ...InvitationFields } viewerCan { answer manage }
+    roster { counts { invited unread read attending onLeave substituted } units { unit { id name } counts { invited unread read attending onLeave substituted } invitees { ...InvitationFields } } } }`,
+  [PersonFields, MeetingFiles, InvitationFields],
+);
 
-export interface RosterCounts {
-  invited: number;
-  unread: number;
-  read: number;
-  attending: number;
-  onLeave: number;
-  substituted: number;
-}
+export type Person = ResultOf<typeof PersonFields>;
+export type Invitation = ResultOf<typeof InvitationFields>;
+export type Meeting = ResultOf<typeof MeetingFields>;
+export type RosterCounts = NonNullable<Meeting['roster']>['counts'];
+export type MeetingSummary = ResultOf<typeof MeetingSummaryFields>;
+export type AnnouncementSummary = ResultOf<typeof AnnouncementSummaryFields>;
 
-export interface Meeting {
-  id: string;
-  title: string;
-  agenda: string;
-  startsAt: string;
-  endsAt: string;
-  place: string | null;
-  onlineUrl: string | null;
-  status: MeetingStatus;
-  cancelReason: string | null;
-  scope: Scope;
-  scopeUnits: Array<{ id: string; name: string }>;
-  icsUrl: string;
-  group: { id: string; name: string };
-  organizer: Person;
-  viewerInvitation: Invitation | null;
-  viewerCan: { answer: boolean; manage: boolean };
-  /** Files from the group library. */
-  attachments: Attachment[];
-  roster: { counts: RosterCounts; units: Array<{ unit: { id: string; name: string }; counts: RosterCounts; invitees: Invitation[] }> } | null;
-}
+export const HOME = graphql(`query MeetingsHome { myPendingMeetings { ...MeetingSummaryFields } myGroups { id name } bulletinTargets { id } }`, [MeetingSummaryFields]);
+export const GROUP_BOARD = graphql(
+  `query GroupBoard($g: ID!) { group(id: $g) { id name viewerRole viewerCanIssueMeeting viewerCanPostAnnouncement membersMayIssueMeetings
+    pinnedMeetings { id }
+    meetings(first: 30) { edges { node { ...MeetingSummaryFields } } }
+    announcements(first: 30) { edges { node { ...AnnouncementSummaryFields } } } } }`,
+  [MeetingSummaryFields, AnnouncementSummaryFields],
+);
+export const OPEN_MEETING = graphql(`mutation OpenMeeting($m: ID!) { openMeeting(meetingId: $m) { ...MeetingFields } }`, [MeetingFields]);
+export const ANSWER = graphql(
+  `mutation Answer($m: ID!, $a: MeetingAnswer!, $r: String, $s: ID) { answerMeeting(meetingId: $m, answer: $a, reason: $r, substituteId: $s) { ...MeetingFields } }`,
+  [MeetingFields],
+);
+export const CANCEL = graphql(`mutation Cancel($m: ID!, $r: String) { cancelMeeting(meetingId: $m, reason: $r) { ...MeetingFields } }`, [MeetingFields]);
+export const NUDGE = graphql(`mutation Nudge($m: ID!) { remindUnanswered(meetingId: $m) }`);
+export const ISSUE = graphql(`mutation Issue($i: MeetingInput!) { issueMeeting(input: $i) { id } }`);
+export const EDIT = graphql(`mutation Edit($m: ID!, $i: MeetingEditInput!) { editMeeting(meetingId: $m, input: $i) { id } }`);
+export const MEETING = graphql(`query Meeting($m: ID!) { meeting(id: $m) { ...MeetingFields } }`, [MeetingFields]);
+export const GROUP_PEOPLE = graphql(
+  `query GroupPeople($g: ID!, $after: String) { group(id: $g) { id name members(first: 100, after: $after) { edges { node { user { ...MeetingPerson } } } pageInfo { hasNextPage endCursor } } } }`,
+  [PersonFields],
+);
+export const POLICY = graphql(`mutation Policy($g: ID!, $v: Boolean!) { setGroupMeetingPolicy(groupId: $g, membersMayIssue: $v) { id membersMayIssueMeetings } }`);
 
-export interface MeetingSummary {
-  id: string;
-  title: string;
-  startsAt: string;
-  endsAt: string;
-  place: string | null;
-  status: MeetingStatus;
-  group: { id: string; name: string };
-  organizer: { realName: string };
-  viewerInvitation: { status: InviteeStatus } | null;
-}
+const AnnouncementFields = graphql(
+  `fragment AnnouncementFields on Announcement { id title body pinned bulletin createdAt editedAt viewerHasRead viewerCanManage group { id name } author { realName unit { name } }
+    readCount memberCount readers { user { ...MeetingPerson } readAt } }`,
+  [PersonFields],
+);
+export const OPEN_ANNOUNCEMENT = graphql(`mutation OpenAnnouncement($a: ID!) { openAnnouncement(announcementId: $a) { id } }`);
+export const ANNOUNCEMENT = graphql(`query Announcement($a: ID!) { announcement(id: $a) { ...AnnouncementFields } }`, [AnnouncementFields]);
+export const POST_ANNOUNCEMENT = graphql(`mutation Post($g: ID!, $t: String!, $b: String!) { postAnnouncement(groupId: $g, title: $t, body: $b) { id } }`);
+export const EDIT_ANNOUNCEMENT = graphql(`mutation EditAnn($a: ID!, $t: String!, $b: String!) { editAnnouncement(announcementId: $a, title: $t, body: $b) { id } }`);
+export const PIN_ANNOUNCEMENT = graphql(`mutation Pin($a: ID!, $p: Boolean!) { setAnnouncementPinned(announcementId: $a, pinned: $p) { id } }`);
+export const BULLETIN_TARGETS = graphql(`query Targets { bulletinTargets { id name memberCount } }`);
+export const PUBLISH_BULLETIN = graphql(`mutation Bulletin($g: [ID!]!, $t: String!, $b: String!) { publishBulletin(groupIds: $g, title: $t, body: $b) { id } }`);
 
-export interface AnnouncementSummary {
-  id: string;
-  title: string;
-  pinned: boolean;
-  bulletin: boolean;
-  createdAt: string;
-  viewerHasRead: boolean;
-  author: { realName: string };
-  readCount: number | null;
-  memberCount: number | null;
-}
-
-const PERSON = `id realName unit { id name }`;
-const INVITATION = `user { ${PERSON} } status reason readAt answeredAt substitute { ${PERSON} } substituteFor { ${PERSON} }`;
-const SUMMARY = `id title startsAt endsAt place status group { id name } organizer { realName } viewerInvitation { status }`;
-const ANN_SUMMARY = `id title pinned bulletin createdAt viewerHasRead author { realName } readCount memberCount`;
-
-export const MEETING_FIELDS = `id title agenda startsAt endsAt place onlineUrl status cancelReason scope scopeUnits { id name } icsUrl
-  group { id name } organizer { ${PERSON} } ${ATTACHMENT_FIELDS} viewerInvitation { ${INVITATION} } viewerCan { answer manage }
-  roster { counts { invited unread read attending onLeave substituted } units { unit { id name } counts { invited unread read attending onLeave substituted } invitees { ${INVITATION} } } }`;
-
-export const HOME = `query MeetingsHome { myPendingMeetings { ${SUMMARY} } myGroups { id name } bulletinTargets { id } }`;
-export const GROUP_BOARD = `query GroupBoard($g: ID!) { group(id: $g) { id name viewerRole viewerCanIssueMeeting viewerCanPostAnnouncement membersMayIssueMeetings
-  pinnedMeetings { id }
-  meetings(first: 30) { edges { node { ${SUMMARY} } } }
-  announcements(first: 30) { edges { node { ${ANN_SUMMARY} } } } } }`;
-export const OPEN_MEETING = `mutation OpenMeeting($m: ID!) { openMeeting(meetingId: $m) { ${MEETING_FIELDS} } }`;
-export const ANSWER = `mutation Answer($m: ID!, $a: MeetingAnswer!, $r: String, $s: ID) { answerMeeting(meetingId: $m, answer: $a, reason: $r, substituteId: $s) { ${MEETING_FIELDS} } }`;
-export const CANCEL = `mutation Cancel($m: ID!, $r: String) { cancelMeeting(meetingId: $m, reason: $r) { ${MEETING_FIELDS} } }`;
-export const NUDGE = `mutation Nudge($m: ID!) { remindUnanswered(meetingId: $m) }`;
-export const ISSUE = `mutation Issue($i: MeetingInput!) { issueMeeting(input: $i) { id } }`;
-export const EDIT = `mutation Edit($m: ID!, $i: MeetingEditInput!) { editMeeting(meetingId: $m, input: $i) { id } }`;
-export const MEETING = `query Meeting($m: ID!) { meeting(id: $m) { ${MEETING_FIELDS} } }`;
-export const GROUP_PEOPLE = `query GroupPeople($g: ID!, $after: String) { group(id: $g) { id name members(first: 100, after: $after) { edges { node { user { ${PERSON} } } } pageInfo { hasNextPage endCursor } } } }`;
-export const UNITS = `query Units { orgUnits { id name level parent { id } } }`;
-export const POLICY = `mutation Policy($g: ID!, $v: Boolean!) { setGroupMeetingPolicy(groupId: $g, membersMayIssue: $v) { id membersMayIssueMeetings } }`;
-
-export const ANNOUNCEMENT_FIELDS = `id title body pinned bulletin createdAt editedAt viewerHasRead viewerCanManage group { id name } author { realName unit { name } }
-  readCount memberCount readers { user { ${PERSON} } readAt }`;
-export const OPEN_ANNOUNCEMENT = `mutation OpenAnnouncement($a: ID!) { openAnnouncement(announcementId: $a) { id } }`;
-export const ANNOUNCEMENT = `query Announcement($a: ID!) { announcement(id: $a) { ${ANNOUNCEMENT_FIELDS} } }`;
-export const POST_ANNOUNCEMENT = `mutation Post($g: ID!, $t: String!, $b: String!) { postAnnouncement(groupId: $g, title: $t, body: $b) { id } }`;
-export const EDIT_ANNOUNCEMENT = `mutation EditAnn($a: ID!, $t: String!, $b: String!) { editAnnouncement(announcementId: $a, title: $t, body: $b) { id } }`;
-export const PIN_ANNOUNCEMENT = `mutation Pin($a: ID!, $p: Boolean!) { setAnnouncementPinned(announcementId: $a, pinned: $p) { id } }`;
-export const BULLETIN_TARGETS = `query Targets { bulletinTargets { id name memberCount } }`;
-export const PUBLISH_BULLETIN = `mutation Bulletin($g: [ID!]!, $t: String!, $b: String!) { publishBulletin(groupIds: $g, title: $t, body: $b) { id } }`;
-
-export interface AnnouncementDetail {
-  id: string;
-  title: string;
-  body: string;
-  pinned: boolean;
-  bulletin: boolean;
-  createdAt: string;
-  editedAt: string | null;
-  viewerHasRead: boolean;
-  viewerCanManage: boolean;
-  group: { id: string; name: string };
-  author: { realName: string; unit: { name: string } };
-  readCount: number | null;
-  memberCount: number | null;
-  readers: Array<{ user: Person; readAt: string }> | null;
-}
+export type AnnouncementDetail = ResultOf<typeof AnnouncementFields>;
 
 export const STATUS_LABELS: Record<InviteeStatus, string> = { UNREAD: '未读', READ: '已读未回复', ATTENDING: '参加', ON_LEAVE: '请假', SUBSTITUTED: '委派' };
 export const MEETING_STATUS_LABELS: Record<MeetingStatus, string> = { ACTIVE: '进行中', CANCELLED: '已取消', ENDED: '已结束' };

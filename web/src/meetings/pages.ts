@@ -11,6 +11,8 @@ import { h, replaceChildren, setText, type Child } from '../dom.js';
 import { field, FormState, input, onSubmit, textarea } from '../forms.js';
 import { notify } from '../notify.js';
 import { navigate } from '../router.js';
+import type { ResultOf } from '../graphql/index.js';
+import { UNITS } from '../units.js';
 import { button, emptyState, errorBox, loading, pageTitle, type Page, type PageContext } from '../ui.js';
 import {
   ANNOUNCEMENT,
@@ -33,12 +35,10 @@ import {
   POST_ANNOUNCEMENT,
   PUBLISH_BULLETIN,
   STATUS_LABELS,
-  UNITS,
   fromLocalInput,
   meetingTime,
   shortTime,
   toLocalInput,
-  type AnnouncementDetail,
   type AnnouncementSummary,
   type Invitation,
   type Meeting,
@@ -89,7 +89,7 @@ export function meetingsHomePage(ctx: PageContext): Page {
   const body = h('div', null, loading());
   const el = h('section', { class: 'card', 'data-testid': 'meetings-home' }, pageTitle('会议通知与群公告'), body);
   void loader(ctx, body, async () => {
-    const data = await gql<{ myPendingMeetings: MeetingSummary[]; myGroups: Array<{ id: string; name: string }>; bulletinTargets: Array<{ id: string }> }>(HOME, {}, ctx.signal);
+    const data = await gql(HOME, {}, ctx.signal);
     replaceChildren(
       body,
       h('h2', { class: 'panel-title' }, '待我回复的会议通知'),
@@ -111,19 +111,7 @@ export function groupBoardPage(ctx: PageContext): Page {
   const heading = pageTitle('群公告与会议通知');
   const el = h('section', { class: 'card', 'data-testid': 'group-board' }, h('p', { class: 'breadcrumb' }, h('a', { href: '#/meetings' }, '会议通知与群公告')), heading, body);
   const run = loader(ctx, body, async () => {
-    const { group } = await gql<{
-      group: {
-        id: string;
-        name: string;
-        viewerRole: string | null;
-        viewerCanIssueMeeting: boolean;
-        viewerCanPostAnnouncement: boolean;
-        membersMayIssueMeetings: boolean;
-        pinnedMeetings: Array<{ id: string }>;
-        meetings: { edges: Array<{ node: MeetingSummary }> };
-        announcements: { edges: Array<{ node: AnnouncementSummary }> };
-      };
-    }>(GROUP_BOARD, { g: groupId }, ctx.signal);
+    const { group } = await gql(GROUP_BOARD, { g: groupId }, ctx.signal);
     replaceChildren(heading.querySelector('h1')!, `${group.name} · 群公告与会议通知`);
     const pending = new Set(group.pinnedMeetings.map((m) => m.id));
     const postBox = h('div');
@@ -211,7 +199,7 @@ async function groupPeople(groupId: string, signal: AbortSignal): Promise<Person
   const people: Person[] = [];
   let after: string | null = null;
   for (;;) {
-    const data: { group: { members: { edges: Array<{ node: { user: Person } }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } } = await gql(GROUP_PEOPLE, { g: groupId, after }, signal);
+    const data: ResultOf<typeof GROUP_PEOPLE> = await gql(GROUP_PEOPLE, { g: groupId, after }, signal);
     people.push(...data.group.members.edges.map((e) => e.node.user));
     if (!data.group.members.pageInfo.hasNextPage) return people;
     after = data.group.members.pageInfo.endCursor;
@@ -234,7 +222,7 @@ export function meetingPage(ctx: PageContext): Page {
     const answer = async (value: 'ATTEND' | 'LEAVE' | 'DELEGATE', extra: { r?: string; s?: string } = {}) => {
       setText(answerAlert, null);
       try {
-        const { answerMeeting } = await gql<{ answerMeeting: Meeting }>(ANSWER, { m: m.id, a: value, ...extra });
+        const { answerMeeting } = await gql(ANSWER, { m: m.id, a: value, ...extra });
         notify('回复已提交');
         render(answerMeeting);
       } catch (error) {
@@ -302,7 +290,7 @@ export function meetingPage(ctx: PageContext): Page {
     if (m.roster) {
       const nudge = button('提醒未回复', async () => {
         try {
-          const { remindUnanswered } = await gql<{ remindUnanswered: number }>(NUDGE, { m: m.id });
+          const { remindUnanswered } = await gql(NUDGE, { m: m.id });
           notify(remindUnanswered ? `已提醒 ${remindUnanswered} 位未回复的同志` : '所有人都已回复');
         } catch (error) {
           notify(toApiError(error).message, 'error');
@@ -313,7 +301,7 @@ export function meetingPage(ctx: PageContext): Page {
         const reason = h('input', { type: 'text', maxlength: 200, placeholder: '取消原因（选填）', 'aria-label': '取消原因', 'data-testid': 'cancel-reason' });
         replaceChildren(cancelBox, h('div', { class: 'actions' }, reason, button('确认取消会议', async () => {
           try {
-            const { cancelMeeting } = await gql<{ cancelMeeting: Meeting }>(CANCEL, { m: m.id, r: reason.value || null });
+            const { cancelMeeting } = await gql(CANCEL, { m: m.id, r: reason.value || null });
             notify('会议已取消，已通知参会人员');
             render(cancelMeeting);
           } catch (error) {
@@ -342,18 +330,11 @@ export function meetingPage(ctx: PageContext): Page {
   };
 
   const load = loader(ctx, body, async () => {
-    const data = await gql<{ openMeeting: Meeting }>(OPEN_MEETING, { m: id }, ctx.signal);
+    const data = await gql(OPEN_MEETING, { m: id }, ctx.signal);
     if (!ctx.signal.aborted) render(data.openMeeting);
   });
   void load();
   return page;
-}
-
-interface UnitRow {
-  id: string;
-  name: string;
-  level: string;
-  parent: { id: string } | null;
 }
 
 /** #/meetings/new/<groupId> and #/meetings/<id>/edit. */
@@ -363,9 +344,9 @@ export function meetingFormPage(ctx: PageContext): Page {
   const title = pageTitle(editingId ? '修改会议通知' : '发布会议通知');
   const el = h('section', { class: 'card', 'data-testid': 'meeting-form-page' }, title, body);
   void loader(ctx, body, async () => {
-    const existing = editingId ? (await gql<{ meeting: Meeting }>(MEETING, { m: editingId }, ctx.signal)).meeting : null;
+    const existing = editingId ? (await gql(MEETING, { m: editingId }, ctx.signal)).meeting : null;
     const groupId = existing?.group.id ?? ctx.params.groupId;
-    const [people, units] = await Promise.all([groupPeople(groupId, ctx.signal), gql<{ orgUnits: UnitRow[] }>(UNITS, {}, ctx.signal)]);
+    const [people, units] = await Promise.all([groupPeople(groupId, ctx.signal), gql(UNITS, {}, ctx.signal)]);
     const fields = {
       title: field({ label: '会议名称', control: input('title', { maxlength: 100, value: existing?.title ?? '' }) }),
       agenda: field({ label: '议程', control: textarea('agenda', { rows: 5, value: existing?.agenda ?? '' }), optional: true }),
@@ -454,7 +435,7 @@ export function meetingFormPage(ctx: PageContext): Page {
           notify('会议通知已修改，已通知参会人员');
           navigate(`#/meetings/${editingId}`);
         } else {
-          const { issueMeeting } = await gql<{ issueMeeting: { id: string } }>(ISSUE, { i: { groupId, ...values, invitees, ...(fileIds.length ? { attachmentVersionIds: fileIds } : {}) } });
+          const { issueMeeting } = await gql(ISSUE, { i: { groupId, ...values, invitees, ...(fileIds.length ? { attachmentVersionIds: fileIds } : {}) } });
           notify('会议通知已发布');
           navigate(`#/meetings/${issueMeeting.id}`);
         }
@@ -478,7 +459,7 @@ export function announcementPage(ctx: PageContext): Page {
   const el = h('section', { class: 'card', 'data-testid': 'announcement-page' }, body);
   const load = loader(ctx, body, async () => {
     await gql(OPEN_ANNOUNCEMENT, { a: id }, ctx.signal);
-    const { announcement: a } = await gql<{ announcement: AnnouncementDetail }>(ANNOUNCEMENT, { a: id }, ctx.signal);
+    const { announcement: a } = await gql(ANNOUNCEMENT, { a: id }, ctx.signal);
     const editBox = h('div');
     replaceChildren(
       body,
@@ -525,7 +506,7 @@ export function bulletinPage(ctx: PageContext): Page {
   const body = h('div', null, loading());
   const el = h('section', { class: 'card', 'data-testid': 'bulletin-page' }, h('p', { class: 'breadcrumb' }, h('a', { href: '#/meetings' }, '会议通知与群公告')), pageTitle('发布通报'), body);
   void loader(ctx, body, async () => {
-    const { bulletinTargets } = await gql<{ bulletinTargets: Array<{ id: string; name: string; memberCount: number }> }>(BULLETIN_TARGETS, {}, ctx.signal);
+    const { bulletinTargets } = await gql(BULLETIN_TARGETS, {}, ctx.signal);
     if (!bulletinTargets.length) return void replaceChildren(body, emptyState('只有单位管理员可以发布通报：须是群管理员，或群成员都在您管理的单位内。'));
     const fields = {
       title: field({ label: '标题', control: input('title', { maxlength: 100, placeholder: '如：工作周报（第24期）' }) }),

@@ -6,8 +6,21 @@ import { gql, toApiError } from '../api.js';
 import { h, replaceChildren, setText } from '../dom.js';
 import { notify } from '../notify.js';
 import { REASONS } from './context.js';
+import { graphql, type ResultOf, type SchemaEnum } from '../graphql/index.js';
 
-export type ContentKind = 'MESSAGE' | 'THREAD' | 'REPLY';
+export type ContentKind = SchemaEnum<'ContentType'>;
+/** The reason select offers the schema's ModerationReason values (context.ts REASONS). */
+type ModerationReason = SchemaEnum<'ModerationReason'>;
+
+const REPORT = graphql('mutation Report($t: ContentType!, $c: ID!, $r: ModerationReason!, $n: String) { reportContent(contentType: $t, contentId: $c, reason: $r, note: $n) { id } }');
+const REMOVE = graphql('mutation Remove($t: ContentType!, $c: ID!, $r: ModerationReason!, $n: String) { removeContent(contentType: $t, contentId: $c, reason: $r, note: $n) { reason reasonLabel notice } }');
+const RESTORE = graphql('mutation Restore($t: ContentType!, $c: ID!) { restoreContent(contentType: $t, contentId: $c) }');
+const BOARDS = graphql('query Boards($g: ID!) { group(id: $g) { boards { id name archived } } }');
+const MOVE = graphql('mutation Move($m: ID!, $b: ID!, $t: String, $n: String) { moveMessageToBoard(messageId: $m, boardId: $b, title: $t, note: $n) { id } }');
+const WARN = graphql('mutation Warn($g: ID!, $u: ID!, $r: ModerationReason!, $n: String, $t: ContentType, $c: ID) { warnMember(groupId: $g, userId: $u, reason: $r, note: $n, contentType: $t, contentId: $c) { id } }');
+const MUTE = graphql('mutation Mute($g: ID!, $u: ID!, $r: ModerationReason!, $n: String, $m: Int) { muteMember(groupId: $g, userId: $u, minutes: $m, reason: $r, note: $n) { id } }');
+const KICK = graphql('mutation Kick($g: ID!, $u: ID!, $r: ModerationReason!, $n: String) { kickMember(groupId: $g, userId: $u, reason: $r, note: $n) }');
+const BAN = graphql('mutation Ban($g: ID!, $u: ID!, $r: ModerationReason!, $n: String) { banMember(groupId: $g, userId: $u, reason: $r, note: $n) { id } }');
 
 interface DialogField {
   name: string;
@@ -65,40 +78,32 @@ export function reportDialog(kind: ContentKind, id: string): void {
   const reason = reasonSelect();
   const note = noteField('举报说明（选填）');
   openDialog('举报', [reason, note], '提交举报', async (v) => {
-    await gql(`mutation Report($t: ContentType!, $c: ID!, $r: ModerationReason!, $n: String) { reportContent(contentType: $t, contentId: $c, reason: $r, note: $n) { id } }`, {
-      t: kind, c: id, r: v.reason, n: v.note || null,
-    });
+    await gql(REPORT, { t: kind, c: id, r: v.reason as ModerationReason, n: v.note || null });
     return '已提交举报，管理员处理后会通知您';
   });
 }
 
-export interface RemovalResult {
-  reason: string;
-  reasonLabel: string;
-  notice: string;
-}
+export type RemovalResult = ResultOf<typeof REMOVE>['removeContent'];
 
 export function removeDialog(kind: ContentKind, id: string, onDone?: (removal: RemovalResult) => void): void {
   openDialog('移除内容', [reasonSelect(), noteField()], '移除', async (v) => {
-    const data = await gql<{ removeContent: RemovalResult }>(`mutation Remove($t: ContentType!, $c: ID!, $r: ModerationReason!, $n: String) { removeContent(contentType: $t, contentId: $c, reason: $r, note: $n) { reason reasonLabel notice } }`, {
-      t: kind, c: id, r: v.reason, n: v.note || null,
-    });
+    const data = await gql(REMOVE, { t: kind, c: id, r: v.reason as ModerationReason, n: v.note || null });
     onDone?.(data.removeContent);
     return '已移除，作者会收到通知';
   });
 }
 
 export async function restoreContent(kind: ContentKind, id: string): Promise<void> {
-  await gql(`mutation Restore($t: ContentType!, $c: ID!) { restoreContent(contentType: $t, contentId: $c) }`, { t: kind, c: id });
+  await gql(RESTORE, { t: kind, c: id });
   notify('已恢复');
 }
 
 export async function moveDialog(messageId: string, groupId: string): Promise<void> {
-  const { group } = await gql<{ group: { boards: Array<{ id: string; name: string; archived: boolean }> } }>(`query Boards($g: ID!) { group(id: $g) { boards { id name archived } } }`, { g: groupId });
+  const { group } = await gql(BOARDS, { g: groupId });
   const select = h('select', { name: 'board', 'data-testid': 'move-board' }, group.boards.filter((b) => !b.archived).map((b) => h('option', { value: b.id }, b.name)));
   const title = h('input', { name: 'title', maxlength: 100, placeholder: '留空则取消息首行' });
   openDialog('移至论坛', [{ name: 'board', label: '版块', control: select, value: () => select.value }, { name: 'title', label: '帖子标题（选填）', control: title, value: () => title.value.trim() }, noteField()], '移动', async (v) => {
-    await gql(`mutation Move($m: ID!, $b: ID!, $t: String, $n: String) { moveMessageToBoard(messageId: $m, boardId: $b, title: $t, note: $n) { id } }`, { m: messageId, b: v.board, t: v.title || null, n: v.note || null });
+    await gql(MOVE, { m: messageId, b: v.board, t: v.title || null, n: v.note || null });
     return '已移至论坛，作者会收到通知';
   });
 }
@@ -116,15 +121,13 @@ export function memberActionDialog(action: MemberAction, groupId: string, userId
     fields.unshift({ name: 'minutes', label: '禁言时长', control: minutes, value: () => minutes!.value });
   }
   const titles: Record<MemberAction, string> = { warn: `警告 ${name}`, mute: `禁言 ${name}`, kick: `将 ${name} 移出本群`, ban: `禁止 ${name} 加入本群` };
-  const mutations: Record<MemberAction, string> = {
-    warn: `mutation Warn($g: ID!, $u: ID!, $r: ModerationReason!, $n: String, $t: ContentType, $c: ID) { warnMember(groupId: $g, userId: $u, reason: $r, note: $n, contentType: $t, contentId: $c) { id } }`,
-    mute: `mutation Mute($g: ID!, $u: ID!, $r: ModerationReason!, $n: String, $m: Int) { muteMember(groupId: $g, userId: $u, minutes: $m, reason: $r, note: $n) { id } }`,
-    kick: `mutation Kick($g: ID!, $u: ID!, $r: ModerationReason!, $n: String) { kickMember(groupId: $g, userId: $u, reason: $r, note: $n) }`,
-    ban: `mutation Ban($g: ID!, $u: ID!, $r: ModerationReason!, $n: String) { banMember(groupId: $g, userId: $u, reason: $r, note: $n) { id } }`,
-  };
   const done: Record<MemberAction, string> = { warn: '已警告', mute: '已禁言', kick: '已移出', ban: '已禁止加入' };
   openDialog(titles[action], fields, '确定', async (v) => {
-    await gql(mutations[action], { g: groupId, u: userId, r: v.reason, n: v.note || null, ...(action === 'warn' && content ? { t: content.kind, c: content.id } : {}), ...(action === 'mute' ? { m: v.minutes ? Number(v.minutes) : null } : {}) });
+    const base = { g: groupId, u: userId, r: v.reason as ModerationReason, n: v.note || null };
+    if (action === 'warn') await gql(WARN, { ...base, ...(content ? { t: content.kind, c: content.id } : {}) });
+    else if (action === 'mute') await gql(MUTE, { ...base, m: v.minutes ? Number(v.minutes) : null });
+    else if (action === 'kick') await gql(KICK, base);
+    else await gql(BAN, base);
     onDone?.();
     return done[action];
   });
@@ -152,6 +155,6 @@ export function actionMenu(anchor: HTMLElement, items: Array<[string, string, ()
 export const clear = (el: HTMLElement) => replaceChildren(el);
 
 export async function unmute(groupId: string, userId: string): Promise<void> {
-  await gql(`mutation Unmute($g: ID!, $u: ID!) { unmuteMember(groupId: $g, userId: $u) }`, { g: groupId, u: userId });
+  await gql(graphql('mutation Unmute($g: ID!, $u: ID!) { unmuteMember(groupId: $g, userId: $u) }'), { g: groupId, u: userId });
   notify('已解除禁言');
 }

@@ -9,13 +9,16 @@ import { notify } from '../notify.js';
 import { emptyState, errorBox, loading, pageTitle, type Page, type PageContext } from '../ui.js';
 import { reasonLabel, shanghai } from './context.js';
 import { openDialog, removeDialog } from './dialogs.js';
+import { graphql, type ResultOf, type SchemaEnum } from '../graphql/index.js';
 
-const QUEUE = `query Queue($g: ID!, $s: ReportStatus) { group(id: $g) { id name moderation { mutedAll mutedAllUntil escalation { warnings windowDays muteMinutes } } }
+const QUEUE = graphql(`query Queue($g: ID!, $s: ReportStatus) { group(id: $g) { id name moderation { mutedAll mutedAllUntil escalation { warnings windowDays muteMinutes } } }
   moderationQueue(groupId: $g) { openCount counts { reason contentType count }
     reports(status: $s, first: 50) { edges { node { id contentType contentId reason note status createdAt contentExcerpt conversationId threadId resolutionNote
-      contentRemoval { notice } reporter { realName } contentAuthor { id realName } resolvedBy { realName } } } } } }`;
-const LOG = `query Log($g: ID!, $f: AuditLogFilter, $after: String) { groupAuditLog(groupId: $g, filter: $f, first: 50, after: $after) {
-  pageInfo { hasNextPage endCursor } edges { node { id at action reason before after actor { realName } targetUser { realName } } } } }`;
+      contentRemoval { notice } reporter { realName } contentAuthor { id realName } resolvedBy { realName } } } } } }`);
+const LOG = graphql(`query Log($g: ID!, $f: AuditLogFilter, $after: String) { groupAuditLog(groupId: $g, filter: $f, first: 50, after: $after) {
+  pageInfo { hasNextPage endCursor } edges { node { id at action reason before after actor { realName } targetUser { realName } } } } }`);
+
+type ReportStatus = SchemaEnum<'ReportStatus'>;
 
 const TYPE_LABELS: Record<string, string> = { MESSAGE: '消息', THREAD: '帖子', REPLY: '回复' };
 const STATUS_LABELS: Record<string, string> = { OPEN: '待处理', ACTIONED: '已处理', DISMISSED: '已驳回' };
@@ -41,24 +44,20 @@ export const ACTION_LABELS: Record<string, string> = {
   'group.updated': '修改群资料',
 };
 
-interface Report {
-  id: string; contentType: string; contentId: string; reason: string; note: string | null; status: string; createdAt: string; contentExcerpt: string | null;
-  conversationId: string | null; threadId: string | null; resolutionNote: string | null; contentRemoval: { notice: string } | null;
-  reporter: { realName: string }; contentAuthor: { id: string; realName: string }; resolvedBy: { realName: string } | null;
-}
+type Report = ResultOf<typeof QUEUE>['moderationQueue']['reports']['edges'][number]['node'];
 
 export function moderationPage(ctx: PageContext): Page {
   const groupId = ctx.params.groupId;
   const queueEl = h('div', { 'data-testid': 'moderation-queue' }, loading());
   const logEl = h('div', { 'data-testid': 'audit-log' });
   const head = h('div');
-  let status = 'OPEN';
-  const statusSelect = h('select', { 'data-testid': 'queue-status', onchange: () => ((status = statusSelect.value), void loadQueue()) },
+  let status: ReportStatus | '' = 'OPEN';
+  const statusSelect = h('select', { 'data-testid': 'queue-status', onchange: () => ((status = statusSelect.value as ReportStatus | ''), void loadQueue()) },
     h('option', { value: 'OPEN' }, '待处理'), h('option', { value: 'ACTIONED' }, '已处理'), h('option', { value: 'DISMISSED' }, '已驳回'), h('option', { value: '' }, '全部'));
 
   async function loadQueue() {
     try {
-      const data = await gql<{ group: { name: string; moderation: { mutedAll: boolean; mutedAllUntil: string | null; escalation: { warnings: number; windowDays: number; muteMinutes: number } } }; moderationQueue: { openCount: number; counts: Array<{ reason: string; contentType: string; count: number }>; reports: { edges: Array<{ node: Report }> } } }>(
+      const data = await gql(
         QUEUE, { g: groupId, s: status || null }, ctx.signal);
       const g = data.group;
       const q = data.moderationQueue;
@@ -91,7 +90,7 @@ export function moderationPage(ctx: PageContext): Page {
     const resolve = (outcome: 'ACTIONED' | 'DISMISSED') => {
       const note = h('textarea', { name: 'note', rows: 3, maxlength: 500 });
       openDialog(outcome === 'ACTIONED' ? '标记为已处理' : '驳回举报', [{ name: 'note', label: '处理说明（举报人可见）', control: note, value: () => note.value.trim() }], '确定', async (v) => {
-        await gql(`mutation Resolve($r: ID!, $o: ReportOutcome!, $n: String) { resolveReport(reportId: $r, outcome: $o, note: $n) { id } }`, { r: r.id, o: outcome, n: v.note || null });
+        await gql(graphql('mutation Resolve($r: ID!, $o: ReportOutcome!, $n: String) { resolveReport(reportId: $r, outcome: $o, note: $n) { id } }'), { r: r.id, o: outcome, n: v.note || null });
         void loadQueue();
         return '已处理，举报人会收到通知';
       });
@@ -115,14 +114,14 @@ export function moderationPage(ctx: PageContext): Page {
 
   async function toggleGroupMute(on: boolean) {
     if (on) {
-      await gql(`mutation($g: ID!) { setGroupMute(groupId: $g, muted: false) { id } }`, { g: groupId });
+      await gql(graphql('mutation($g: ID!) { setGroupMute(groupId: $g, muted: false) { id } }'), { g: groupId });
       notify('已解除全员禁言');
       return void loadQueue();
     }
     const minutes = h('select', { name: 'minutes' }, [['30', '30 分钟'], ['60', '1 小时'], ['1440', '1 天'], ['', '直至解除']].map(([v, l]) => h('option', { value: v }, l)));
     const note = h('textarea', { name: 'note', rows: 2, maxlength: 500 });
     openDialog('开启全员禁言（群主和管理员除外）', [{ name: 'minutes', label: '时长', control: minutes, value: () => minutes.value }, { name: 'note', label: '说明（选填）', control: note, value: () => note.value.trim() }], '开启', async (v) => {
-      await gql(`mutation($g: ID!, $m: Int, $n: String) { setGroupMute(groupId: $g, muted: true, minutes: $m, note: $n) { id } }`, { g: groupId, m: v.minutes ? Number(v.minutes) : null, n: v.note || null });
+      await gql(graphql('mutation($g: ID!, $m: Int, $n: String) { setGroupMute(groupId: $g, muted: true, minutes: $m, note: $n) { id } }'), { g: groupId, m: v.minutes ? Number(v.minutes) : null, n: v.note || null });
       void loadQueue();
       return '已开启全员禁言';
     });
@@ -141,7 +140,7 @@ export function moderationPage(ctx: PageContext): Page {
     if (reset) (after = null), replaceChildren(list);
     try {
       const f = { action: action.value || null, from: day(from.value, false) ? new Date(day(from.value, false)!).toISOString() : null, to: day(to.value, true) ? new Date(day(to.value, true)!).toISOString() : null };
-      const { groupAuditLog } = await gql<{ groupAuditLog: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: Array<{ node: { id: string; at: string; action: string; reason: string | null; before: string | null; after: string | null; actor: { realName: string } | null; targetUser: { realName: string } | null } }> } }>(
+      const { groupAuditLog } = await gql(
         LOG, { g: groupId, f, after }, ctx.signal);
       for (const { node: e } of groupAuditLog.edges) {
         list.append(h('li', { class: 'audit-entry', 'data-testid': 'audit-entry' },
@@ -167,15 +166,14 @@ export function moderationPage(ctx: PageContext): Page {
   return { title: '群管理', el: h('section', { class: 'card moderation-page', 'data-testid': 'moderation-page' }, head, queueEl, logEl) };
 }
 
+const MY_RECORD = graphql(`query MyModerationRecord { myModerationRecord { sanctions { id kind active reasonLabel note createdAt endsAt revokedAt revokeReason group { name } actor { realName } }
+        removedContent { id contentType title body group { name } removal { notice removedAt } } } }`);
+
 export function myRecordPage(ctx: PageContext): Page {
   const body = h('div', null, loading());
   void (async () => {
     try {
-      const { myModerationRecord: r } = await gql<{ myModerationRecord: {
-        sanctions: Array<{ id: string; kind: string; active: boolean; reasonLabel: string; note: string | null; createdAt: string; endsAt: string | null; revokedAt: string | null; revokeReason: string | null; group: { name: string } | null; actor: { realName: string } | null }>;
-        removedContent: Array<{ id: string; contentType: string; title: string | null; body: string; group: { name: string } | null; removal: { notice: string; removedAt: string } }>;
-      } }>(`{ myModerationRecord { sanctions { id kind active reasonLabel note createdAt endsAt revokedAt revokeReason group { name } actor { realName } }
-        removedContent { id contentType title body group { name } removal { notice removedAt } } } }`, {}, ctx.signal);
+      const { myModerationRecord: r } = await gql(MY_RECORD, {}, ctx.signal);
       const KIND: Record<string, string> = { WARNING: '警告', MUTE: '禁言', KICK: '移出', BAN: '禁止加入' };
       replaceChildren(
         body,

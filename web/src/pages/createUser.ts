@@ -7,9 +7,10 @@ import { notify } from '../notify.js';
 import { navigate } from '../router.js';
 import type { OrgUnit } from '../types.js';
 import { errorBox, loading, pageTitle, type Page, type PageContext } from '../ui.js';
-import { fetchUnits } from '../units.js';
+import { fetchUnits, UNITS_WITH_ABILITIES } from '../units.js';
+import { graphql } from '../graphql/index.js';
 
-const CREATE = `mutation CreateUser($input: CreateUserInput!) { createUser(input: $input) { id realName unit { name } } }`;
+const CREATE = graphql('mutation CreateUser($input: CreateUserInput!) { createUser(input: $input) { id realName unit { name } } }');
 
 export function createUserPage(ctx: PageContext): Page {
   const body = h('div', { class: 'card' }, loading('正在加载单位列表…'));
@@ -22,7 +23,7 @@ export function createUserPage(ctx: PageContext): Page {
   const load = async () => {
     replaceChildren(body, loading('正在加载单位列表…'));
     try {
-      const units = await fetchUnits('viewerCan { administer }', ctx.signal);
+      const units = await fetchUnits(UNITS_WITH_ABILITIES, ctx.signal);
       if (!ctx.signal.aborted) replaceChildren(body, createForm(units));
     } catch (error) {
       if (!ctx.signal.aborted) replaceChildren(body, errorBox(toApiError(error), load));
@@ -53,7 +54,7 @@ function createForm(units: OrgUnit[]): HTMLElement {
       state.clear();
       const input = accountInput(f, state);
       if (!input) return;
-      const { createUser } = await gql<{ createUser: { id: string; realName: string; unit: { name: string } } }>(CREATE, { input });
+      const { createUser } = await gql(CREATE, { input });
       notify(`已为 ${createUser.realName}（${createUser.unit.name}）创建账号`);
       navigate(`#/users/${encodeURIComponent(createUser.id)}`);
     },

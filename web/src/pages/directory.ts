@@ -9,28 +9,22 @@ import { LEVEL_LABELS } from '../format.js';
 import { navigate } from '../router.js';
 import { viewer } from '../session.js';
 import { UnitTree } from '../tree.js';
-import type { Connection, OrgUnit } from '../types.js';
+import type { OrgUnit } from '../types.js';
 import { emptyState, errorBox, loading, pageTitle, type Page, type PageContext } from '../ui.js';
-import { buildTree, fetchUnits, flatten, type UnitNode } from '../units.js';
+import { buildTree, fetchUnits, flatten, type UnitNode, UNITS_WITH_COUNTS } from '../units.js';
+import { graphql, type ResultOf } from '../graphql/index.js';
 
 const PAGE_SIZE = 20;
 const SEARCH_DELAY_MS = 300;
 
-interface Member {
-  id: string;
-  realName: string;
-  title: string;
-  phone: string | null;
-  unit: { id: string; name: string };
-}
-
-const DIRECTORY = `query Directory($filter: DirectoryFilter, $first: Int, $after: String) {
+const DIRECTORY = graphql(`query Directory($filter: DirectoryFilter, $first: Int, $after: String) {
   directory(filter: $filter, first: $first, after: $after) {
     totalCount
     pageInfo { hasNextPage endCursor }
     edges { cursor node { id realName title phone unit { id name } } }
   }
-}`;
+}`);
+type Member = ResultOf<typeof DIRECTORY>['directory']['edges'][number]['node'];
 
 export function directoryPage(ctx: PageContext): Page {
   const treeBox = h('div', { class: 'tree-box' }, loading('正在加载组织机构…'));
@@ -150,7 +144,7 @@ export function directoryPage(ctx: PageContext): Page {
       ...(query ? { query } : {}),
     };
     try {
-      const data = await gql<{ directory: Connection<Member> }>(DIRECTORY, { filter, first: PAGE_SIZE, after: reset ? null : endCursor }, controller.signal);
+      const data = await gql(DIRECTORY, { filter, first: PAGE_SIZE, after: reset ? null : endCursor }, controller.signal);
       if (seq !== requestSeq || ctx.signal.aborted) return;
       const page = data.directory;
       replaceChildren(status);
@@ -174,7 +168,7 @@ export function directoryPage(ctx: PageContext): Page {
   async function loadTree(): Promise<void> {
     replaceChildren(treeBox, loading('正在加载组织机构…'));
     try {
-      units = await fetchUnits('memberCount subtreeMemberCount', ctx.signal);
+      units = await fetchUnits(UNITS_WITH_COUNTS, ctx.signal);
       if (ctx.signal.aborted) return;
       nodes = buildTree(units);
       const expanded = new Set(nodes.map((n) => n.unit.id));

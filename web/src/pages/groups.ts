@@ -6,23 +6,25 @@ import { gql } from '../api.js';
 import { pageError } from '../auth.js';
 import { applyForm, groupForm, invitationCard, type GroupInput } from '../chat/groupForms.js';
 import { chatStore } from '../chat/store.js';
-import { GROUP_FIELDS, ROLE_LABELS, type GroupInfo } from '../chat/types.js';
+import { ROLE_LABELS, type GroupInfo } from '../chat/types.js';
 import { h, replaceChildren, setText } from '../dom.js';
 import { formatDate } from '../format.js';
 import { notify } from '../notify.js';
 import { navigate } from '../router.js';
 import { emptyState, errorBox, loading, pageTitle, type Page, type PageContext } from '../ui.js';
+import { graphql } from '../graphql/index.js';
+import { GroupFields } from '../graphql/fragments.js';
 
 const PAGE_SIZE = 20;
 const SEARCH_DELAY_MS = 300;
 
 type FoundGroup = GroupInfo & { conversation: { id: string } | null; viewerApplication: { id: string; status: string } | null };
 
-const GROUPS = `query FindGroups($query: String, $first: Int, $after: String) { groups(query: $query, first: $first, after: $after) {
+const GROUPS = graphql(`query FindGroups($query: String, $first: Int, $after: String) { groups(query: $query, first: $first, after: $after) {
   pageInfo { hasNextPage endCursor }
-  edges { node { ${GROUP_FIELDS} conversation { id } viewerApplication { id status } } } } }`;
-const CREATE = `mutation CreateGroup($input: GroupInput!) { createGroup(input: $input) { id conversation { id } } }`;
-const WITHDRAW = `mutation Withdraw($id: ID!) { withdrawApplication(applicationId: $id) { id status } }`;
+  edges { node { ...GroupFields conversation { id } viewerApplication { id status } } } } }`, [GroupFields]);
+const CREATE = graphql('mutation CreateGroup($input: GroupInput!) { createGroup(input: $input) { id conversation { id } } }');
+const WITHDRAW = graphql('mutation Withdraw($id: ID!) { withdrawApplication(applicationId: $id) { id status } }');
 
 export function groupsPage(ctx: PageContext): Page {
   const createBox = h('div', { class: 'card create-box', hidden: true, 'data-testid': 'create-box' });
@@ -54,7 +56,7 @@ export function groupsPage(ctx: PageContext): Page {
       null,
       '创建群组',
       async (input: GroupInput) => {
-        const data = await gql<{ createGroup: { id: string; conversation: { id: string } | null } }>(CREATE, { input });
+        const data = await gql(CREATE, { input });
         notify(`群组“${input.name}”已创建，您是群主`);
         await chatStore.load();
         navigate(data.createGroup.conversation ? `#/chat/${encodeURIComponent(data.createGroup.conversation.id)}` : '#/chat');
@@ -185,7 +187,7 @@ export function groupsPage(ctx: PageContext): Page {
     } else more.disabled = true;
     const query = search.value.trim() || null;
     try {
-      const data = await gql<{ groups: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: Array<{ node: FoundGroup }> } }>(GROUPS, { query, first: PAGE_SIZE, after: reset ? null : endCursor }, ctx.signal);
+      const data = await gql(GROUPS, { query, first: PAGE_SIZE, after: reset ? null : endCursor }, ctx.signal);
       if (seq !== requestSeq) return;
       replaceChildren(status);
       list.append(...data.groups.edges.map((e) => groupRow(e.node)));

@@ -5,12 +5,13 @@ import { h } from '../dom.js';
 import { field, FormState, input, onSubmit } from '../forms.js';
 import { navigate } from '../router.js';
 import { setViewer } from '../session.js';
-import { VIEWER_FIELDS, type Viewer } from '../types.js';
 import type { Page } from '../ui.js';
+import { graphql } from '../graphql/index.js';
+import { ViewerFields } from '../graphql/fragments.js';
 
-const LOGIN = `mutation Login($loginName: String!, $password: String!) {
-  login(loginName: $loginName, password: $password) { user { ${VIEWER_FIELDS} } }
-}`;
+const LOGIN = graphql(`mutation Login($loginName: String!, $password: String!) {
+  login(loginName: $loginName, password: $password) { user { ...ViewerFields } }
+}`, [ViewerFields]);
 
 export function loginPage(): Page {
   const loginName = field({
@@ -31,7 +32,7 @@ export function loginPage(): Page {
       const name = loginName.control.value.trim();
       if (!name) return state.fieldError('loginName', '请输入登录名');
       if (!password.control.value) return state.fieldError('password', '请输入密码');
-      const data = await gql<{ login: { user: Viewer } }>(LOGIN, { loginName: name, password: password.control.value });
+      const data = await gql(LOGIN, { loginName: name, password: password.control.value });
       password.control.value = '';
       setViewer(data.login.user);
       navigate(takeReturn(), true);

@@ -6,25 +6,26 @@ import { field, FormState, input, onSubmit } from '../forms.js';
 import { describeDevice, formatDateTime } from '../format.js';
 import { notify } from '../notify.js';
 import { ActionPanel } from '../panel.js';
-import { profileFacts, profileHeader, PROFILE_FIELDS, type ProfileUser } from '../profileView.js';
+import { profileFacts, profileHeader, ProfileFields, type ProfileUser } from '../profileView.js';
 import { navigate } from '../router.js';
 import { loadViewer, setViewer } from '../session.js';
-import type { Session } from '../types.js';
 import { emptyState, errorBox, loading, type Page, type PageContext } from '../ui.js';
 import { profileForm } from '../userActions.js';
+import { graphql, type ResultOf } from '../graphql/index.js';
 
-const ME = `query Me { viewer { ${PROFILE_FIELDS} } mySessions { id current createdAt lastUsedAt expiresAt ip userAgent } }`;
-const SESSIONS = `query MySessions { mySessions { id current createdAt lastUsedAt expiresAt ip userAgent } }`;
-const CHANGE_PASSWORD = `mutation ChangePassword($currentPassword: String!, $newPassword: String!) { changePassword(currentPassword: $currentPassword, newPassword: $newPassword) }`;
-const REVOKE_SESSION = `mutation RevokeSession($id: ID!) { revokeSession(id: $id) }`;
-const LOGOUT_EVERYWHERE = `mutation LogoutEverywhere { logoutEverywhere }`;
+const ME = graphql(`query Me { viewer { ...ProfileFields } mySessions { id current createdAt lastUsedAt expiresAt ip userAgent } }`, [ProfileFields]);
+const SESSIONS = graphql('query MySessions { mySessions { id current createdAt lastUsedAt expiresAt ip userAgent } }');
+type Session = ResultOf<typeof SESSIONS>['mySessions'][number];
+const CHANGE_PASSWORD = graphql('mutation ChangePassword($currentPassword: String!, $newPassword: String!) { changePassword(currentPassword: $currentPassword, newPassword: $newPassword) }');
+const REVOKE_SESSION = graphql('mutation RevokeSession($id: ID!) { revokeSession(id: $id) }');
+const LOGOUT_EVERYWHERE = graphql('mutation LogoutEverywhere { logoutEverywhere }');
 
 export function mePage(ctx: PageContext): Page {
   const el = h('section', { class: 'me' }, loading('正在加载我的资料…'));
 
   const load = async (focusHeading: boolean) => {
     try {
-      const data = await gql<{ viewer: ProfileUser | null; mySessions: Session[] }>(ME, {}, ctx.signal);
+      const data = await gql(ME, {}, ctx.signal);
       if (ctx.signal.aborted) return;
       if (!data.viewer) {
         sessionEnded();
@@ -64,7 +65,7 @@ export function mePage(ctx: PageContext): Page {
   /** After a password change: the other sessions are gone, show the list again. */
   async function reloadSessions(): Promise<void> {
     try {
-      const data = await gql<{ mySessions: Session[] }>(SESSIONS, {}, ctx.signal);
+      const data = await gql(SESSIONS, {}, ctx.signal);
       if (!ctx.signal.aborted) replaceChildren(sessionsSlot, sessionsCard(data.mySessions));
     } catch (error) {
       const shown = pageError(error);
@@ -99,7 +100,7 @@ function passwordCard(reload: () => void): HTMLElement {
       if (!current) return state.fieldError('currentPassword', '请输入当前密码');
       if ([...next].length < 10) return state.fieldError('newPassword', '新密码至少 10 个字符');
       if (next !== f.confirm.control.value) return state.fieldError('confirm', '两次输入的新密码不一致');
-      const data = await gql<{ changePassword: number }>(CHANGE_PASSWORD, { currentPassword: current, newPassword: next });
+      const data = await gql(CHANGE_PASSWORD, { currentPassword: current, newPassword: next });
       form.reset();
       const ended = data.changePassword;
       setText(done, ended > 0 ? `密码已修改，已退出其他 ${ended} 个设备上的登录。` : '密码已修改。没有其他设备需要退出登录。');
@@ -168,7 +169,7 @@ function sessionsCard(sessions: Session[]): HTMLElement {
     confirm.addEventListener('click', async () => {
       confirm.disabled = true;
       try {
-        const data = await gql<{ logoutEverywhere: number }>(LOGOUT_EVERYWHERE);
+        const data = await gql(LOGOUT_EVERYWHERE);
         setViewer(null);
         notify(`已退出全部 ${data.logoutEverywhere} 个设备上的登录`, 'info');
         navigate('#/login', true);

@@ -8,14 +8,16 @@ import { pageError } from '../auth.js';
 import { h, replaceChildren } from '../dom.js';
 import { notificationHref, notificationStore, notificationText } from '../forum/notificationStore.js';
 import { timeEl } from '../forum/render.js';
-import { NOTIFICATION_FIELDS, type Notification, type Page as Connection } from '../forum/types.js';
+import type { Notification } from '../forum/types.js';
 import { notify } from '../notify.js';
 import { MODERATION_KIND_LABELS } from '../moderation/notifications.js';
 import { navigate } from '../router.js';
 import { emptyState, errorBox, loading, pageTitle, type Page, type PageContext } from '../ui.js';
+import { graphql } from '../graphql/index.js';
+import { NotificationFields } from '../graphql/fragments.js';
 
-const LIST = `query Notifications($first: Int, $after: String, $unread: Boolean) { notifications(first: $first, after: $after, unreadOnly: $unread) {
-  unreadCount pageInfo { hasNextPage endCursor } edges { cursor node { ${NOTIFICATION_FIELDS} } } } }`;
+const LIST = graphql(`query Notifications($first: Int, $after: String, $unread: Boolean) { notifications(first: $first, after: $after, unreadOnly: $unread) {
+  unreadCount pageInfo { hasNextPage endCursor } edges { cursor node { ...NotificationFields } } } }`, [NotificationFields]);
 const PAGE_SIZE = 30;
 const KIND_LABELS: Record<Notification['kind'], string> = {
   THREAD_REPLY: '回复',
@@ -96,7 +98,7 @@ export function notificationsPage(ctx: PageContext): Page {
       more.hidden = true;
     } else more.disabled = true;
     try {
-      const data = await gql<{ notifications: Connection<Notification> & { unreadCount: number } }>(LIST, { first: PAGE_SIZE, after: reset ? null : endCursor, unread: unreadOnly.checked || null }, ctx.signal);
+      const data = await gql(LIST, { first: PAGE_SIZE, after: reset ? null : endCursor, unread: unreadOnly.checked || null }, ctx.signal);
       if (current !== seq) return;
       replaceChildren(status);
       for (const e of data.notifications.edges) {

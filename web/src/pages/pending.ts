@@ -5,29 +5,19 @@ import { h, replaceChildren, setText } from '../dom.js';
 import { formatDateTime } from '../format.js';
 import { notify } from '../notify.js';
 import { reviewControls } from '../review.js';
-import type { Connection } from '../types.js';
 import { emptyState, errorBox, loading, pageTitle, type Page, type PageContext } from '../ui.js';
+import { graphql, type ResultOf } from '../graphql/index.js';
 
 const PAGE_SIZE = 20;
 
-interface Applicant {
-  id: string;
-  loginName: string;
-  realName: string;
-  title: string;
-  phone: string | null;
-  applicationNote: string | null;
-  createdAt: string;
-  unit: { id: string; name: string };
-}
-
-const PENDING = `query Pending($first: Int, $after: String) {
+const PENDING = graphql(`query Pending($first: Int, $after: String) {
   pendingRegistrations(first: $first, after: $after) {
     totalCount
     pageInfo { hasNextPage endCursor }
     edges { node { id loginName realName title phone applicationNote createdAt unit { id name } } }
   }
-}`;
+}`);
+type Applicant = ResultOf<typeof PENDING>['pendingRegistrations']['edges'][number]['node'];
 
 export function pendingPage(ctx: PageContext): Page {
   const count = h('p', { class: 'count', 'data-testid': 'pending-count' });
@@ -93,7 +83,7 @@ export function pendingPage(ctx: PageContext): Page {
       more.textContent = '正在加载…';
     }
     try {
-      const data = await gql<{ pendingRegistrations: Connection<Applicant> }>(PENDING, { first: PAGE_SIZE, after: endCursor }, ctx.signal);
+      const data = await gql(PENDING, { first: PAGE_SIZE, after: endCursor }, ctx.signal);
       if (ctx.signal.aborted) return;
       const page = data.pendingRegistrations;
       replaceChildren(status);

@@ -4,14 +4,15 @@ import { pageError } from '../auth.js';
 import { h, replaceChildren } from '../dom.js';
 import { notify } from '../notify.js';
 import { navigate } from '../router.js';
-import { profileFacts, profileHeader, PROFILE_FIELDS, type ProfileUser } from '../profileView.js';
+import { profileFacts, profileHeader, ProfileFields, type ProfileUser } from '../profileView.js';
 import { reviewControls } from '../review.js';
 import { loadViewer, viewer } from '../session.js';
 import { errorBox, loading, type Page, type PageContext } from '../ui.js';
 import { userActions } from '../userActions.js';
+import { graphql } from '../graphql/index.js';
 
-const USER = `query User($id: ID!) { user(id: $id) { ${PROFILE_FIELDS} } }`;
-const OPEN_DIRECT = `mutation OpenDirect($userId: ID!) { openDirectConversation(userId: $userId) { id } }`;
+const USER = graphql(`query User($id: ID!) { user(id: $id) { ...ProfileFields } }`, [ProfileFields]);
+const OPEN_DIRECT = graphql('mutation OpenDirect($userId: ID!) { openDirectConversation(userId: $userId) { id } }');
 
 /** 发私信: opens (or finds) the private conversation and goes there. */
 function messageButton(user: ProfileUser): HTMLElement | null {
@@ -20,7 +21,7 @@ function messageButton(user: ProfileUser): HTMLElement | null {
   button.addEventListener('click', async () => {
     button.disabled = true;
     try {
-      const data = await gql<{ openDirectConversation: { id: string } }>(OPEN_DIRECT, { userId: user.id });
+      const data = await gql(OPEN_DIRECT, { userId: user.id });
       navigate(`#/chat/${encodeURIComponent(data.openDirectConversation.id)}`);
     } catch (error) {
       const shown = pageError(error);
@@ -37,7 +38,7 @@ export function profilePage(ctx: PageContext): Page {
 
   const load = async (focusHeading: boolean) => {
     try {
-      const data = await gql<{ user: ProfileUser }>(USER, { id }, ctx.signal);
+      const data = await gql(USER, { id }, ctx.signal);
       if (ctx.signal.aborted) return;
       render(data.user);
       document.title = `${data.user.realName} - 交流`;

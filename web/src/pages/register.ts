@@ -5,9 +5,10 @@ import { accountFields, accountInput } from '../accountForm.js';
 import { field, FormState, onSubmit, textarea } from '../forms.js';
 import type { OrgUnit } from '../types.js';
 import { errorBox, loading, type Page, type PageContext } from '../ui.js';
-import { fetchUnits } from '../units.js';
+import { fetchUnits, UNITS } from '../units.js';
+import { graphql } from '../graphql/index.js';
 
-const REGISTER = `mutation Register($input: RegisterInput!) { register(input: $input) { id realName unit { id name } } }`;
+const REGISTER = graphql('mutation Register($input: RegisterInput!) { register(input: $input) { id realName unit { id name } } }');
 
 export function registerPage(ctx: PageContext): Page {
   const body = h('div', null, loading('正在加载单位列表…'));
@@ -31,7 +32,7 @@ export function registerPage(ctx: PageContext): Page {
   const load = async () => {
     replaceChildren(body, loading('正在加载单位列表…'));
     try {
-      const units = await fetchUnits('', ctx.signal);
+      const units = await fetchUnits(UNITS, ctx.signal);
       if (!ctx.signal.aborted) replaceChildren(body, registerForm(units, body));
     } catch (error) {
       if (!ctx.signal.aborted) replaceChildren(body, errorBox(toApiError(error), load));
@@ -70,7 +71,7 @@ function registerForm(units: OrgUnit[], container: HTMLElement): HTMLElement {
       state.clear();
       const account = accountInput(f, state);
       if (!account) return;
-      const data = await gql<{ register: { realName: string; unit: { name: string } } }>(REGISTER, {
+      const data = await gql(REGISTER, {
         input: { ...account, applicationNote: f.applicationNote.control.value.trim() || null },
       });
       replaceChildren(container, submitted(data.register.realName, data.register.unit.name));

@@ -12,146 +12,120 @@
 import { gql } from '../api.js';
 import { pageError } from '../auth.js';
 import { MemberDirectory } from '../chat/members.js';
-import { h, replaceChildren, setText, type Child } from '../dom.js';
-import { AttachmentField } from '../documents/attachField.js';
-import { attachmentList } from '../documents/preview.js';
-import { ATTACHMENT_FIELDS } from '../documents/types.js';
-import { MarkdownEditor } from '../forum/editor.js';
-import { ConfidentialitySelector } from '../confidentiality/selector.js';
-import { withConfirmation } from '../confidentiality/confirm.js';
-import { levelBadge } from '../confidentiality/badge.js';
-import { applyWatermark } from '../confidentiality/watermark.js';
+import { h, replaceChildren } from '../dom.js';
 import { notificationStore } from '../forum/notificationStore.js';
-import { countText, dateTimeEl, markdownHtml } from '../forum/render.js';
-import { lockMark, threadBadges } from '../forum/threadList.js';
-import { REPLY_FIELDS, THREAD_FIELDS, type PostEdit, type Reply, type Thread } from '../forum/types.js';
-import { forumModerationButtons, restoreForum, type ForumModerationContext } from '../moderation/forumModeration.js';
+import { FloorItem } from '../forum/thread/floor.js';
+import { ThreadHead } from '../forum/thread/head.js';
+import { ReplyBox } from '../forum/thread/replyBox.js';
+import type { Reply, Thread } from '../forum/types.js';
+import { ReplyFields, ReplyFiles, ThreadFields, ThreadFiles } from '../graphql/fragments.js';
+import { graphql, type ResultOf } from '../graphql/index.js';
+import type { ForumModerationContext } from '../moderation/forumModeration.js';
 import { notify } from '../notify.js';
 import { hashQuery } from '../router.js';
 import { viewer } from '../session.js';
 import { emptyState, errorBox, loading, type Page, type PageContext } from '../ui.js';
 
 const REPLY_PAGE = 50;
-const REPLIES_PART = `replies(first: $first, after: $after) { pageInfo { hasNextPage endCursor } edges { cursor node { ${REPLY_FIELDS} ${ATTACHMENT_FIELDS} } } }`;
-const VIEW = `mutation ViewThread($id: ID!, $first: Int, $after: String) { viewThread(threadId: $id) { ${THREAD_FIELDS} ${ATTACHMENT_FIELDS} ${REPLIES_PART} } }`;
-const REPLIES = `query ThreadReplies($id: ID!, $first: Int, $after: String) { thread(id: $id) { id replyCount lastFloor ${REPLIES_PART} } }`;
-const REPLY = `mutation Reply($t: ID!, $body: String!, $quote: ID, $mentions: [ID!], $files: [ID!], $level: Confidentiality, $ack: Boolean) {
-  replyToThread(threadId: $t, body: $body, quoteReplyId: $quote, mentionUserIds: $mentions, attachmentVersionIds: $files, confidentiality: $level, acknowledgeSensitive: $ack) { id floor } }`;
-const EDIT_THREAD = `mutation EditThread($t: ID!, $title: String!, $body: String!) { editThread(threadId: $t, title: $title, body: $body) { ${THREAD_FIELDS} } }`;
-const EDIT_REPLY = `mutation EditReply($r: ID!, $body: String!) { editReply(replyId: $r, body: $body) { ${REPLY_FIELDS} ${ATTACHMENT_FIELDS} } }`;
-const DELETE_REPLY = `mutation DeleteReply($r: ID!) { deleteReply(replyId: $r) { ${REPLY_FIELDS} } }`;
-const THREAD = `query Thread($id: ID!) { thread(id: $id) { ${THREAD_FIELDS} ${ATTACHMENT_FIELDS} } }`;
-const FOLLOW = `mutation Follow($t: ID!, $follow: Boolean!) { setThreadFollowed(threadId: $t, follow: $follow) { id viewerFollows } }`;
-const FLAGS: Record<'pinned' | 'essence' | 'locked', string> = {
-  pinned: `mutation Pin($t: ID!, $on: Boolean!) { setThreadPinned(threadId: $t, pinned: $on) { ${THREAD_FIELDS} } }`,
-  essence: `mutation Essence($t: ID!, $on: Boolean!) { setThreadEssence(threadId: $t, essence: $on) { ${THREAD_FIELDS} } }`,
-  locked: `mutation Lock($t: ID!, $on: Boolean!) { setThreadLocked(threadId: $t, locked: $on) { ${THREAD_FIELDS} } }`,
-};
+const VIEW = graphql(`mutation ViewThread($id: ID!, $first: Int, $after: String) { viewThread(threadId: $id) { ...ThreadFields ...ThreadFiles
+  replies(first: $first, after: $after) { pageInfo { hasNextPage endCursor } edges { cursor node { ...ReplyFields ...ReplyFiles } } } } }`, [ThreadFields, ThreadFiles, ReplyFields, ReplyFiles]);
+const REPLIES = graphql(`query ThreadReplies($id: ID!, $first: Int, $after: String) { thread(id: $id) { id replyCount lastFloor
+  replies(first: $first, after: $after) { pageInfo { hasNextPage endCursor } edges { cursor node { ...ReplyFields ...ReplyFiles } } } } }`, [ReplyFields, ReplyFiles]);
+type ReplyPage = NonNullable<ResultOf<typeof REPLIES>['thread']>['replies'];
+const THREAD = graphql(`query Thread($id: ID!) { thread(id: $id) { ...ThreadFields ...ThreadFiles } }`, [ThreadFields, ThreadFiles]);
 
-interface ReplyPage {
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
-  edges: Array<{ cursor: string; node: Reply }>;
-}
-
-/** A quoted floor as one line of plain text. */
-function plain(markdown: string, max = 120): string {
-  const text = markdown.replace(/\s+/g, ' ').trim();
-  return [...text].length > max ? `${[...text].slice(0, max).join('')}…` : text;
-}
-
-/** "已编辑" that opens the earlier versions (plain text, newest first). */
-function editHistory(edits: PostEdit[], editedAt: string | null): Child {
-  if (!editedAt) return null;
-  const box = h('div', { class: 'edit-history', hidden: true, 'data-testid': 'edit-history' });
-  const toggle = h('button', { type: 'button', class: 'btn btn-link btn-small edited-mark', 'aria-expanded': 'false', title: '查看编辑记录', 'data-testid': 'edited' }, '已编辑');
-  toggle.addEventListener('click', () => {
-    const open = box.hidden;
-    box.hidden = !open;
-    toggle.setAttribute('aria-expanded', String(open));
-    if (!open) return replaceChildren(box);
-    replaceChildren(
-      box,
-      h('h4', null, `编辑记录（${edits.length}）`),
-      edits.length
-        ? h(
-            'ol',
-            { class: 'edit-list' },
-            edits.map((e) =>
-              h(
-                'li',
-                { 'data-testid': 'edit-version' },
-                h('p', { class: 'muted small' }, `${e.editor.realName} 于 `, dateTimeEl(e.editedAt), ' 编辑，此前的内容：'),
-                e.previousTitle !== null ? h('p', { class: 'edit-title' }, `标题：${e.previousTitle}`) : null,
-                h('pre', { class: 'edit-body' }, e.previousBody),
-              ),
-            ),
-          )
-        : h('p', { class: 'muted small' }, '没有更早的版本'),
-    );
-  });
-  return [toggle, box];
-}
-
+/** The page: loads the thread and its floors, pages through them, and keeps the three parts (head, floors, reply box) in step. */
 export function threadPage(ctx: PageContext): Page {
   let threadId = ctx.params.id;
   const el = h('article', { class: 'thread-page', 'data-testid': 'thread-page' }, loading('正在加载帖子…'));
   let thread: Thread | null = null;
-  /** A floor shows the stronger of its own level and its thread's (内部 / 受限). */
-  const floorLevel = (reply: Reply) => (thread?.confidentiality === 'RESTRICTED' ? 'RESTRICTED' : reply.confidentiality === 'INTERNAL' || thread?.confidentiality === 'INTERNAL' ? 'INTERNAL' : reply.confidentiality);
-  const watermarked = (el: HTMLElement, level: string) => (applyWatermark(el, level), el);
   let endCursor: string | null = null;
   let hasMore = false;
   let loadingMore: Promise<void> | null = null;
   let directory: MemberDirectory | null = null;
-  let editor: MarkdownEditor | null = null;
+  const floors = new Map<string, FloorItem>();
   const floorEls = new Map<number, HTMLElement>();
-  const replies = new Map<string, Reply>();
 
-  const headBox = h('header', { class: 'card thread-head' });
+  const floorsTitle = h('h2', { class: 'panel-title', 'data-testid': 'floors-title' });
   const floorList = h('ol', { class: 'floor-list', 'aria-label': '回帖', 'data-testid': 'floor-list' });
   const floorsStatus = h('div');
   const moreButton = h('button', { type: 'button', class: 'btn btn-secondary', hidden: true, 'data-testid': 'floors-more', onclick: () => void loadMore() }, '加载更多楼层');
-  const replyBox = h('section', { class: 'card reply-card', 'aria-label': '回帖', 'data-testid': 'reply-box' });
 
-  const modContext = (): ForumModerationContext | null =>
+  const moderation = (): ForumModerationContext | null =>
     thread ? { groupId: thread.group.id, canModerate: thread.viewerCan.moderate, isMember: !!thread.group.viewerRole, viewerId: viewer()?.id } : null;
+  const head = new ThreadHead({
+    moderation,
+    changed: (next, { repliesChanged }) => {
+      thread = next;
+      showHead();
+      if (repliesChanged) showReplyBox();
+    },
+    reload: () => void refreshThread(),
+  });
+  const replyBox = new ReplyBox({
+    mentions: () => {
+      const dir = directory;
+      return dir ? { members: async () => (await dir.all()).map((m) => m.user), mentionAll: () => false, viewerId: viewer()?.id } : undefined;
+    },
+    replied: async (floor) => {
+      await loadNewest();
+      void scrollToFloor(floor);
+    },
+  });
+  const floorOptions = {
+    threadId: () => threadId,
+    /** A floor shows the stronger of its own level and its thread's (内部 / 受限). */
+    level: (reply: Reply) => (thread?.confidentiality === 'RESTRICTED' ? 'RESTRICTED' : reply.confidentiality === 'INTERNAL' || thread?.confidentiality === 'INTERNAL' ? 'INTERNAL' : reply.confidentiality),
+    moderation,
+    canReply: () => !!thread?.viewerCan.reply,
+    quote: (reply: Reply) => replyBox.quote(reply),
+    scrollToFloor: (floor: number) => void scrollToFloor(floor),
+    deleted: (reply: Reply) => replyBox.forget(reply),
+  };
+
+  function showHead(): void {
+    if (!thread) return;
+    head.update(thread);
+    floorsTitle.textContent = `回帖（${thread.replyCount}）`;
+  }
+
+  function showReplyBox(): void {
+    if (!thread) return;
+    replyBox.update(thread);
+    for (const floor of floors.values()) floor.setQuotable(replyBox.open);
+  }
 
   /** After the thread was removed or restored: its title, body and whether replies are open change. */
   async function refreshThread(): Promise<void> {
     try {
-      const data = await gql<{ thread: Thread }>(THREAD, { id: threadId }, ctx.signal);
+      const data = await gql(THREAD, { id: threadId }, ctx.signal);
       thread = { ...thread, ...data.thread };
-      renderHead();
-      renderReplyBox();
+      showHead();
+      showReplyBox();
     } catch (error) {
       const shown = pageError(error);
       if (shown) notify(shown.message, 'error');
     }
   }
 
-  function mentions() {
-    const dir = directory;
-    return dir ? { members: async () => (await dir.all()).map((m) => m.user), mentionAll: () => false, viewerId: viewer()?.id } : undefined;
-  }
-
   async function open(): Promise<void> {
+    floors.clear();
     floorEls.clear();
-    replies.clear();
     thread = null;
-    editor = null;
+    replyBox.reset();
     replaceChildren(el, loading('正在加载帖子…'));
     try {
-      const data = await gql<{ viewThread: Thread & { replies: ReplyPage } }>(VIEW, { id: threadId, first: REPLY_PAGE, after: null }, ctx.signal);
+      const data = await gql(VIEW, { id: threadId, first: REPLY_PAGE, after: null }, ctx.signal);
       const { replies: page, ...t } = data.viewThread;
       thread = t;
       directory = new MemberDirectory(t.group.id);
       // Visiting marked the notifications about this thread read.
       void notificationStore.refresh();
       replaceChildren(floorList);
-      replaceChildren(el, breadcrumb(t), headBox, h('section', { class: 'card floors-card', 'aria-label': '楼层' }, h('h2', { class: 'panel-title', 'data-testid': 'floors-title' }), floorList, floorsStatus, h('div', { class: 'more-row' }, moreButton)), replyBox);
-      renderHead();
+      replaceChildren(el, breadcrumb(t), head.el, h('section', { class: 'card floors-card', 'aria-label': '楼层' }, floorsTitle, floorList, floorsStatus, h('div', { class: 'more-row' }, moreButton)), replyBox.el);
+      showHead();
       addPage(page);
-      renderReplyBox();
+      showReplyBox();
       const floor = Number(hashQuery().get('floor'));
       if (floor > 0) void scrollToFloor(floor);
     } catch (error) {
@@ -167,158 +141,13 @@ export function threadPage(ctx: PageContext): Page {
     }
   }
 
-  function breadcrumb(t: Thread): HTMLElement {
-    const bbs = `#/groups/${encodeURIComponent(t.group.id)}/bbs`;
-    return h(
-      'p',
-      { class: 'breadcrumb', 'data-testid': 'thread-breadcrumb' },
-      t.group.conversation ? h('a', { href: `#/chat/${encodeURIComponent(t.group.conversation.id)}` }, t.group.name) : t.group.name,
-      h('span', { class: 'sep' }, ' › '),
-      h('a', { href: bbs }, '论坛'),
-      h('span', { class: 'sep' }, ' › '),
-      h('a', { href: `${bbs}/${encodeURIComponent(t.board.id)}` }, t.board.name),
-    );
-  }
-
-  function renderHead(): void {
-    const t = thread;
-    if (!t) return;
-    document.title = `${t.title} - 交流 · 政务服务工作交流平台`;
-    const alert = h('p', { class: 'field-error', role: 'alert', hidden: true, 'data-testid': 'thread-error' });
-    const act = (label: string, testid: string, run: (button: HTMLButtonElement) => Promise<void>, kind = 'btn-secondary') => {
-      const button = h('button', { type: 'button', class: `btn btn-small ${kind}`, 'data-testid': testid }, label);
-      button.addEventListener('click', async () => {
-        button.disabled = true;
-        setText(alert, null);
-        try {
-          await run(button);
-        } catch (error) {
-          const shown = pageError(error);
-          if (shown) setText(alert, shown.message);
-        } finally {
-          button.disabled = false;
-        }
-      });
-      return button;
-    };
-    const flag = (key: 'pinned' | 'essence' | 'locked', on: string, off: string) =>
-      act(t[key] ? off : on, `thread-${key}`, async () => {
-        const data = await gql<Record<string, Thread>>(FLAGS[key], { t: t.id, on: !t[key] });
-        const next = Object.values(data)[0];
-        thread = { ...t, ...next };
-        notify(`${t[key] ? off : on}：已完成`);
-        renderHead();
-        renderReplyBox();
-      });
-    const follow = act(t.viewerFollows ? '已关注' : '关注', 'thread-follow', async () => {
-      const data = await gql<{ setThreadFollowed: { viewerFollows: boolean } }>(FOLLOW, { t: t.id, follow: !t.viewerFollows });
-      t.viewerFollows = data.setThreadFollowed.viewerFollows;
-      notify(t.viewerFollows ? '已关注，有新回复时会通知您' : '已取消关注', 'info');
-      renderHead();
-    });
-    follow.setAttribute('aria-pressed', String(t.viewerFollows));
-    follow.title = t.viewerFollows ? '点击取消关注' : '关注后有新回复时会通知您';
-    const editBox = h('div');
-    const edit = t.viewerCan.edit
-      ? h('button', { type: 'button', class: 'btn btn-small btn-secondary', 'data-testid': 'thread-edit' }, '编辑')
-      : null;
-    const removal = t.removal ?? null;
-    // Members get the notice as the title and an empty body; moderators still read the thread.
-    const hidden = !!removal && !t.bodyHtml && t.title === removal.notice;
-    const bodyBox = hidden
-      ? h('div', { class: 'thread-body' }, h('p', { class: 'floor-tombstone muted', 'data-testid': 'thread-removed' }, removal.notice))
-      : h('div', { class: 'thread-body' }, markdownHtml(t.bodyHtml, { 'data-testid': 'thread-body' }));
-    if (!hidden) applyWatermark(bodyBox, t.confidentiality);
-    const mod = modContext();
-    const modButtons = mod
-      ? forumModerationButtons(mod, { kind: 'THREAD', id: t.id, author: t.author, removal, prefix: 'thread' }, () => void refreshThread(), 'btn btn-small btn-secondary')
-      : [];
-    const removedBanner =
-      removal && !hidden
-        ? h(
-            'div',
-            { class: 'alert thread-removed-banner', role: 'note', 'data-testid': 'thread-removed-banner' },
-            h('span', null, `${removal.notice}（成员看不到标题和正文，仅管理员可见原文）`),
-            t.viewerCan.moderate && t.author.id !== viewer()?.id
-              ? h('button', { type: 'button', class: 'btn btn-small btn-link', 'data-testid': 'thread-restore', onclick: () => void restoreForum({ kind: 'THREAD', id: t.id }, () => void refreshThread()) }, '恢复')
-              : null,
-          )
-        : null;
-    edit?.addEventListener('click', () => {
-      const close = () => {
-        replaceChildren(editBox);
-        bodyBox.hidden = false;
-        edit.focus();
-      };
-      const form = new MarkdownEditor({
-        withTitle: true,
-        title: t.title,
-        body: t.body,
-        submitLabel: '保存',
-        busyLabel: '正在保存…',
-        cancel: close,
-        testid: 'thread-edit-editor',
-        submit: async (value) => {
-          const data = await gql<{ editThread: Thread }>(EDIT_THREAD, { t: t.id, title: value.title, body: value.body });
-          thread = { ...t, ...data.editThread };
-          notify('帖子已修改');
-          renderHead();
-        },
-      });
-      bodyBox.hidden = true;
-      replaceChildren(editBox, form.el);
-      form.textarea.focus();
-    });
-    const moderate = t.viewerCan.moderate ? [flag('pinned', '置顶', '取消置顶'), flag('essence', '设为精华', '取消精华'), flag('locked', '锁定', '解锁')] : [];
-    replaceChildren(
-      headBox,
-      h(
-        'h1',
-        { class: `page-title thread-h1${hidden ? ' thread-title-removed' : ''}`, tabindex: '-1' },
-        threadBadges(t),
-        removal && !hidden ? h('span', { class: 'badge badge-removed', 'data-testid': 'badge-removed' }, '已移除') : null,
-        h('span', { 'data-testid': 'thread-title' }, t.title),
-        levelBadge(t.confidentiality),
-        lockMark(t.locked),
-      ),
-      h(
-        'p',
-        { class: 'thread-meta' },
-        h('span', { class: 'floor-tag' }, '楼主'),
-        h('a', { class: 'thread-author', href: `#/users/${encodeURIComponent(t.author.id)}`, 'data-testid': 'thread-author' }, t.author.realName),
-        h('span', { class: 'muted', 'data-testid': 'thread-author-unit' }, ` ${t.author.unit.name} · ${t.author.title}`),
-        h('span', { class: 'muted' }, ' · 发表于 '),
-        dateTimeEl(t.createdAt),
-        ' ',
-        editHistory(t.edits, t.editedAt),
-      ),
-      h('p', { class: 'muted small thread-counts' }, h('span', { 'data-testid': 'thread-view-count' }, `浏览 ${countText(t.viewCount)}`), ' · ', h('span', { 'data-testid': 'thread-reply-count' }, `回复 ${countText(t.replyCount)}`)),
-      t.locked ? h('p', { class: 'alert thread-locked', role: 'note', 'data-testid': 'thread-locked-notice' }, '🔒 本帖已被管理员锁定，不能回复或编辑。') : null,
-      removedBanner,
-      bodyBox,
-      hidden ? null : attachmentList(t.attachments, 'thread-attachments'),
-      editBox,
-      h(
-        'div',
-        { class: 'actions thread-actions' },
-        follow,
-        edit,
-        moderate.length ? h('span', { class: 'mod-actions', role: 'group', 'aria-label': '管理操作' }, moderate) : null,
-        modButtons.length ? h('span', { class: 'mod-actions', role: 'group', 'aria-label': '举报与管理' }, modButtons) : null,
-      ),
-      alert,
-    );
-    const title = el.querySelector('[data-testid=floors-title]');
-    if (title) title.textContent = `回帖（${t.replyCount}）`;
-  }
-
   function addPage(page: ReplyPage): void {
     for (const edge of page.edges) {
-      if (replies.has(edge.node.id)) continue;
-      replies.set(edge.node.id, edge.node);
-      const item = floorItem(edge.node);
-      floorEls.set(edge.node.floor, item);
-      floorList.appendChild(item);
+      if (floors.has(edge.node.id)) continue;
+      const floor = new FloorItem(edge.node, floorOptions);
+      floors.set(edge.node.id, floor);
+      floorEls.set(edge.node.floor, floor.el);
+      floorList.appendChild(floor.el);
     }
     if (page.pageInfo.endCursor) endCursor = page.pageInfo.endCursor;
     hasMore = page.pageInfo.hasNextPage;
@@ -331,12 +160,12 @@ export function threadPage(ctx: PageContext): Page {
     loadingMore ??= (async () => {
       moreButton.disabled = true;
       try {
-        const data = await gql<{ thread: { replyCount: number; lastFloor: number; replies: ReplyPage } }>(REPLIES, { id: threadId, first: REPLY_PAGE, after: endCursor }, ctx.signal);
+        const data = await gql(REPLIES, { id: threadId, first: REPLY_PAGE, after: endCursor }, ctx.signal);
         addPage(data.thread.replies);
         if (thread && data.thread.replyCount !== thread.replyCount) {
           thread.replyCount = data.thread.replyCount;
           thread.lastFloor = data.thread.lastFloor;
-          renderHead();
+          showHead();
         }
       } catch (error) {
         const shown = pageError(error);
@@ -367,204 +196,6 @@ export function threadPage(ctx: PageContext): Page {
     window.setTimeout(() => target.classList.remove('floor-flash'), 2500);
   }
 
-  function floorItem(r: Reply): HTMLElement {
-    const item = h('li', { class: `floor${r.deletedAt ? ' floor-deleted' : ''}`, id: `floor-${r.floor}`, tabindex: '-1', 'data-testid': 'floor', 'data-floor': String(r.floor), 'data-reply-id': r.id });
-    const render = (reply: Reply) => {
-      replies.set(reply.id, reply);
-      const removal = reply.deletedAt ? null : reply.removal ?? null;
-      item.className = `floor${reply.deletedAt ? ' floor-deleted' : ''}${removal ? ' floor-removed' : ''}`;
-      const mod = modContext();
-      const setRemoval = (next: Reply['removal']) => render({ ...reply, removal: next, viewerCan: { ...reply.viewerCan, edit: next ? false : reply.viewerCan.edit } });
-      const editBox = h('div');
-      const confirmBox = h('div');
-      const alert = h('p', { class: 'field-error', role: 'alert', hidden: true });
-      const quote = reply.quote;
-      const quoteEl = quote
-        ? h(
-            'blockquote',
-            { class: 'floor-quote', 'data-testid': 'floor-quote' },
-            h('a', { href: `#/thread/${encodeURIComponent(threadId)}?floor=${quote.floor}`, class: 'quote-author', onclick: (event: MouseEvent) => (event.preventDefault(), void scrollToFloor(quote.floor)) }, `引用 ${quote.floor}楼 ${quote.author.realName}：`),
-            quote.deletedAt
-              ? h('span', { class: 'muted' }, '该楼层已删除')
-              : quote.removal
-                ? h('span', { class: 'muted', 'data-testid': 'floor-quote-removed' }, quote.removal.notice)
-                : quote.body === null
-                  ? h('span', { class: 'muted' }, '该楼层已删除')
-                  : h('span', { class: 'quote-text' }, plain(quote.body)),
-          )
-        : null;
-      const canQuote = !reply.deletedAt && !removal && !!thread?.viewerCan.reply;
-      const actions = h(
-        'div',
-        { class: 'floor-actions' },
-        canQuote
-          ? h('button', { type: 'button', class: 'btn btn-link btn-small', 'data-testid': 'floor-quote-button', onclick: () => quoteFloor(reply) }, '引用')
-          : null,
-        reply.viewerCan.edit && !removal
-          ? h(
-              'button',
-              {
-                type: 'button',
-                class: 'btn btn-link btn-small',
-                'data-testid': 'floor-edit',
-                onclick: () => {
-                  const close = () => replaceChildren(editBox);
-                  const form = new MarkdownEditor({
-                    withTitle: false,
-                    body: reply.body ?? '',
-                    submitLabel: '保存',
-                    busyLabel: '正在保存…',
-                    cancel: close,
-                    testid: 'floor-edit-editor',
-                    submit: async (value) => {
-                      const data = await gql<{ editReply: Reply }>(EDIT_REPLY, { r: reply.id, body: value.body });
-                      notify(`${reply.floor}楼已修改`);
-                      render(data.editReply);
-                    },
-                  });
-                  replaceChildren(editBox, form.el);
-                  form.textarea.focus();
-                },
-              },
-              '编辑',
-            )
-          : null,
-        reply.viewerCan.delete
-          ? h(
-              'button',
-              {
-                type: 'button',
-                class: 'btn btn-link btn-small btn-danger-link',
-                'data-testid': 'floor-delete',
-                onclick: () => {
-                  const confirm = h('button', { type: 'button', class: 'btn btn-small btn-danger', 'data-testid': 'floor-delete-confirm' }, '确认删除');
-                  confirm.addEventListener('click', async () => {
-                    confirm.disabled = true;
-                    try {
-                      const data = await gql<{ deleteReply: Reply }>(DELETE_REPLY, { r: reply.id });
-                      notify(`${reply.floor}楼已删除`, 'info');
-                      if (editor?.quoted() === reply.id) editor.setQuote(null);
-                      render(data.deleteReply);
-                    } catch (error) {
-                      const shown = pageError(error);
-                      if (shown) setText(alert, shown.message);
-                      confirm.disabled = false;
-                    }
-                  });
-                  replaceChildren(
-                    confirmBox,
-                    h('span', { class: 'small' }, '删除后楼层号保留，内容不再显示。'),
-                    confirm,
-                    h('button', { type: 'button', class: 'btn btn-small btn-link', onclick: () => replaceChildren(confirmBox) }, '取消'),
-                  );
-                  confirm.focus();
-                },
-              },
-              '删除',
-            )
-          : null,
-        mod && !reply.deletedAt ? forumModerationButtons(mod, { kind: 'REPLY', id: reply.id, author: reply.author, removal, prefix: 'floor' }, (next) => setRemoval(next)) : null,
-      );
-      const content = [quoteEl, reply.bodyHtml !== null ? watermarked(markdownHtml(reply.bodyHtml, { 'data-testid': 'floor-body' }), floorLevel(reply)) : null, attachmentList(reply.attachments, 'floor-attachments')];
-      replaceChildren(
-        item,
-        h(
-          'div',
-          { class: 'floor-head' },
-          h('span', { class: 'floor-no', 'data-testid': 'floor-no' }, `${reply.floor}楼`),
-          levelBadge(floorLevel(reply)),
-          h('a', { class: 'floor-author', href: `#/users/${encodeURIComponent(reply.author.id)}`, 'data-testid': 'floor-author' }, reply.author.realName),
-          h('span', { class: 'muted small' }, ` ${reply.author.unit.name} · ${reply.author.title}`),
-          h('span', { class: 'spacer' }),
-          dateTimeEl(reply.createdAt, 'floor-time'),
-          editHistory(reply.edits, reply.deletedAt ? null : reply.editedAt),
-        ),
-        reply.deletedAt
-          ? h('p', { class: 'floor-tombstone muted', 'data-testid': 'floor-deleted' }, '该楼层已删除')
-          : removal
-            ? [
-                h(
-                  'p',
-                  { class: 'floor-tombstone muted', 'data-testid': 'floor-removed' },
-                  removal.notice,
-                  mod?.canModerate && reply.author.id !== mod.viewerId
-                    ? [' ', h('button', { type: 'button', class: 'btn btn-link btn-small', 'data-testid': 'floor-restore', onclick: () => void restoreForum({ kind: 'REPLY', id: reply.id }, () => setRemoval(null)) }, '恢复')]
-                    : null,
-                ),
-                // Moderators still read it (members get a null body).
-                reply.bodyHtml !== null
-                  ? h('div', { class: 'floor-removed-original', 'data-testid': 'floor-removed-original' }, h('p', { class: 'muted small' }, `原文（${reply.author.realName}，仅管理员可见）：`), content)
-                  : null,
-              ]
-            : content,
-        editBox,
-        reply.deletedAt ? null : actions,
-        confirmBox,
-        alert,
-      );
-    };
-    render(r);
-    return item;
-  }
-
-  function quoteFloor(r: Reply): void {
-    if (!editor) return;
-    editor.setQuote({ id: r.id, floor: r.floor, authorName: r.author.realName, text: plain(r.body ?? '', 60) });
-    replyBox.scrollIntoView({ block: 'nearest' });
-  }
-
-  function renderReplyBox(): void {
-    const t = thread;
-    if (!t) return;
-    if (!t.viewerCan.reply) {
-      editor = null;
-      replaceChildren(
-        replyBox,
-        h('p', { class: 'muted', 'data-testid': 'reply-closed' }, t.removal ? '本帖已被管理员移除，不能回复。' : t.locked ? '🔒 本帖已锁定，不能回复。' : t.group.viewerRole ? '该版块已归档，不能回复。' : '您不是本群成员，不能回复。'),
-      );
-      for (const b of floorList.querySelectorAll<HTMLElement>('[data-testid=floor-quote-button]')) b.hidden = true;
-      return;
-    }
-    for (const b of floorList.querySelectorAll<HTMLElement>('[data-testid=floor-quote-button]')) b.hidden = false;
-    if (editor) return;
-    const attachments = new AttachmentField(t.group.id);
-    // A floor is 普通 or 内部; a restricted thread's floors are restricted with it.
-    const level = new ConfidentialitySelector({ levels: ['NORMAL', 'INTERNAL'] });
-    const form = new MarkdownEditor({
-      extra: level.el,
-      withTitle: false,
-      tools: attachments.button(),
-      below: attachments.el,
-      submitLabel: '回复',
-      busyLabel: '正在回复…',
-      placeholder: '写下您的回复，支持 Markdown；输入 @ 提及成员。Ctrl+Enter 回复',
-      mentions: mentions(),
-      testid: 'reply-editor',
-      submit: async (value) => {
-        const data = await withConfirmation((ack) =>
-          gql<{ replyToThread: { id: string; floor: number } }>(REPLY, {
-            t: threadId,
-            body: value.body,
-            quote: form.quoted(),
-            mentions: value.mentionUserIds.length ? value.mentionUserIds : null,
-            files: attachments.ids().length ? attachments.ids() : null,
-            level: level.level,
-            ack: ack || null,
-          }),
-        );
-        if (!data) return;
-        form.reset();
-        level.reset();
-        attachments.clear();
-        notify(`回复成功（${data.replyToThread.floor}楼）`);
-        await loadNewest();
-        void scrollToFloor(data.replyToThread.floor);
-      },
-    });
-    editor = form;
-    replaceChildren(replyBox, h('h2', { class: 'panel-title' }, '回复'), form.el);
-  }
-
   const offNotifications = notificationStore.onNew((n) => {
     if (!thread || n.thread?.id !== thread.id || n.kind === 'DISCUSSION_INVITE') return false;
     // Shown here: load the new floors and mark the notification read.
@@ -589,4 +220,17 @@ export function threadPage(ctx: PageContext): Page {
       if (floor > 0 && thread) void scrollToFloor(floor);
     },
   };
+}
+
+function breadcrumb(t: Thread): HTMLElement {
+  const bbs = `#/groups/${encodeURIComponent(t.group.id)}/bbs`;
+  return h(
+    'p',
+    { class: 'breadcrumb', 'data-testid': 'thread-breadcrumb' },
+    t.group.conversation ? h('a', { href: `#/chat/${encodeURIComponent(t.group.conversation.id)}` }, t.group.name) : t.group.name,
+    h('span', { class: 'sep' }, ' › '),
+    h('a', { href: bbs }, '论坛'),
+    h('span', { class: 'sep' }, ' › '),
+    h('a', { href: `${bbs}/${encodeURIComponent(t.board.id)}` }, t.board.name),
+  );
 }
