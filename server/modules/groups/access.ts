@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { ChatGroup, Conversation, GroupMember, type GroupRole } from '../../db/entities/index.js';
+import { ChatGroup, Conversation, GroupMember } from '../../db/entities/index.js';
 import { notFound } from '../../errors.js';
 import { can, type Actor } from '../../policies/index.js';
 import { isUuid } from '../ids.js';
