@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AuditEntry } from '../db/entities/index.js';
+import { joinSql, sql, sqlText, Statement } from '../db/statement.js';
 
 /** Every auditable action, named. Later areas (moderation, files) add theirs here. */
 export type AuditAction =
@@ -100,4 +101,39 @@ export function audit(em: EntityManager, record: AuditRecord): void {
     ip: record.ip ?? null,
   });
   em.persist(entry);
+}
+
+/** An audit record whose values may also be SQL expressions (over the rows of `auditInsert`'s source); the action stays a typed name. */
+type AuditValues = Omit<AuditRecord, 'action'>;
+export type AuditRecordSql = { [K in keyof AuditValues]: AuditValues[K] | Statement } & Pick<AuditRecord, 'action'>;
+
+const AUDIT_COLUMNS: Record<Exclude<keyof AuditRecord, 'action'> | 'action', string> = {
+  actorId: 'actor_id',
+  action: 'action',
+  targetType: 'target_type',
+  targetId: 'target_id',
+  unitId: 'unit_id',
+  reason: 'reason',
+  before: 'before',
+  after: 'after',
+  ip: 'ip',
+};
+
+/**
+ * The same typed audit row as one `insert … select` statement, for a write that must stay a
+ * single statement (a part of a CTE, as the chat send path's): `source` names the rows (`from …`)
+ * that values given as statements may refer to. Only the fields the record gives are written
+ * (the others keep their column default, null), in `AuditRecord`'s order.
+ */
+export function auditInsert(record: AuditRecordSql, source?: Statement): Statement {
+  const given = (Object.keys(AUDIT_COLUMNS) as Array<keyof AuditRecordSql>).filter((field) => record[field] !== undefined);
+  const value = (field: keyof AuditRecordSql): Statement => {
+    const v = record[field];
+    if (v instanceof Statement) return v;
+    return (field === 'before' || field === 'after') && v !== null ? sql`${JSON.stringify(v)}::jsonb` : sql`${v}`;
+  };
+  const columns = sqlText(['at', ...given.map((field) => AUDIT_COLUMNS[field])].join(', '));
+  const values = joinSql([sqlText('now()'), ...given.map(value)], ', ');
+  return sql`insert into audit_log (${columns})
+              select ${values}${source ? sql` from ${source}` : sqlText('')}`;
 }

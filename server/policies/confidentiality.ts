@@ -1,3 +1,4 @@
+import { sql, sqlText, type Statement } from '../db/statement.js';
 import type { ConfidentialityLevel, GroupRole } from '../db/entities/index.js';
 import { GroupAccess } from '../modules/groups/subjects.js';
 import { allow } from './engine.js';
@@ -53,8 +54,11 @@ export function restrictedReaders(authorId: string, named: readonly string[], vi
  * call costs about 4 µs, which lists and searches would otherwise pay for every row they read.
  * tests/server/policies/sql-agreement.test.ts holds it to `mayReadContent`.
  */
-export const mayReadSql = (id: string, level: string, author: string, group: string, viewer: string): string =>
-  `(${level} <> 'restricted' or jl_may_read(${id}, ${level}, ${author}, ${group}, ${viewer}))`;
+export const mayReadStatement = (id: string, level: string, author: string, group: string, viewer: Statement): Statement =>
+  sql`(${sqlText(level)} <> 'restricted' or jl_may_read(${sqlText(id)}, ${sqlText(level)}, ${sqlText(author)}, ${sqlText(group)}, ${viewer}))`;
+
+/** The same predicate as text, where the viewer is a column too (no values). */
+export const mayReadSql = (id: string, level: string, author: string, group: string, viewer: string): string => mayReadStatement(id, level, author, group, sqlText(viewer)).text;
 
 /**
  * Raising a level (内部 → 受限 or 普通 → 内部): the group's owner and admins. Levels are never

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { UnitLevel, UserStatus } from '../../db/entities/index.js';
-import { query } from '../../db/sql.js';
+import { adminUnitRows, personRows } from './store.js';
 
 /**
  * People and units as read paths show them (authors, mentioned and reacting people of messages),
@@ -46,18 +46,8 @@ export class PersonView {
   ) {}
 }
 
-/**
- * The columns of a person (app_user `pu`) and their unit (org_unit `po`), for the select list of
- * a statement that joins them with `personJoin`; `personOf` reads them back from its rows.
- */
-export const PERSON_COLUMNS = `pu.id as pu_id, pu.login_name as pu_login_name, pu.real_name as pu_real_name, pu.title as pu_title, pu.phone as pu_phone,
-       pu.status as pu_status, pu.status_reason as pu_status_reason, pu.application_note as pu_application_note, pu.reviewed_by_id as pu_reviewed_by_id,
-       pu.reviewed_at as pu_reviewed_at, pu.is_system_admin as pu_is_system_admin, pu.last_seen_at as pu_last_seen_at, pu.created_at as pu_created_at,
-       po.id as po_id, po.name as po_name, po.level as po_level, po.parent_id as po_parent_id, po.path as po_path, po.sort_order as po_sort_order, po.created_at as po_created_at`;
-
-/** Joins the person whose id is in `userIdColumn` (`left` for an optional one). */
-export const personJoin = (userIdColumn: string, left = false) =>
-  `${left ? 'left ' : ''}join app_user pu on pu.id = ${userIdColumn} ${left ? 'left ' : ''}join org_unit po on po.id = pu.unit_id`;
+/** String forms of store.ts's `personColumns` and `personJoinSql`, for modules not yet converted to statements (to remove then). */
+export { PERSON_COLUMNS, personJoin } from './store.js';
 
 export interface PersonRow {
   pu_id: string | null;
@@ -83,7 +73,7 @@ export interface PersonRow {
 }
 
 /**
- * The person of a row carrying `PERSON_COLUMNS` (null when the join found none). `seen` keeps one
+ * The person of a row carrying store.ts's `personColumns` (null when the join found none). `seen` keeps one
  * object per person and unit across the rows of a request.
  */
 export function personOf(row: PersonRow, seen: PeopleSeen = new PeopleSeen()): PersonView | null {
@@ -116,8 +106,7 @@ export async function loadPeople(em: EntityManager, ids: readonly string[], seen
   const wanted = [...new Set(ids)];
   const missing = wanted.filter((id) => !seen.people.has(id));
   if (missing.length) {
-    const rows = await query<PersonRow>(em, 'jiaoliu_people', `select ${PERSON_COLUMNS} from app_user pu join org_unit po on po.id = pu.unit_id where pu.id = any($1::uuid[])`, [missing]);
-    for (const row of rows) personOf(row, seen);
+    for (const row of await personRows(em, missing)) personOf(row, seen);
   }
   return new Map(wanted.filter((id) => seen.people.has(id)).map((id) => [id, seen.people.get(id)!]));
 }
@@ -131,13 +120,7 @@ export async function personById(em: EntityManager, id: string): Promise<PersonV
 export async function adminUnitsOf(em: EntityManager, userIds: readonly string[]): Promise<Map<string, UnitView[]>> {
   const result = new Map<string, UnitView[]>(userIds.map((id) => [id, []]));
   if (!userIds.length) return result;
-  const rows = await query<PersonRow & { user_id: string }>(
-    em,
-    'jiaoliu_admin_units',
-    `select ua.user_id, po.id as po_id, po.name as po_name, po.level as po_level, po.parent_id as po_parent_id, po.path as po_path, po.sort_order as po_sort_order, po.created_at as po_created_at
-       from unit_admin ua join org_unit po on po.id = ua.unit_id where ua.user_id = any($1::uuid[]) order by po.path`,
-    [[...new Set(userIds)]],
-  );
+  const rows = await adminUnitRows(em, [...new Set(userIds)]);
   for (const row of rows) result.get(row.user_id)?.push(unitOf(row));
   return result;
 }

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Session, User } from '../../db/entities/index.js';
 import type { Actor } from '../../policies/index.js';
 import { hashToken, newSessionToken } from './tokens.js';
-import { query } from '../../db/sql.js';
+import { renewSession, sessionActorRows } from './store.js';
 
 const RENEW_AFTER_MS = 5 * 60_000;
 
@@ -34,26 +34,12 @@ export interface SessionLifetime {
 export async function resolveSession(em: EntityManager, token: string, lifetime: SessionLifetime): Promise<{ actor: Actor; renewedUntil: Date | null } | null> {
   if (!token || token.length > 100) return null;
   // Every request runs this: a prepared statement, straight on a pool connection.
-  const rows = await query<{ session_id: string; user_id: string; unit_id: string; is_system_admin: boolean; last_used_at: Date; admin_paths: string[] }>(
-    em,
-    'jiaoliu_resolve_session',
-    `select s.id as session_id, u.id as user_id, u.unit_id, u.is_system_admin, s.last_used_at,
-            array(select o.path from unit_admin ua join org_unit o on o.id = ua.unit_id where ua.user_id = u.id) as admin_paths
-       from session s join app_user u on u.id = s.user_id
-      where s.token_hash = $1 and s.expires_at > now() and s.created_at > now() - make_interval(days => $2) and u.status = 'active'`,
-    [hashToken(token), lifetime.maxDays],
-  );
+  const rows = await sessionActorRows(em, hashToken(token), lifetime.maxDays);
   const row = rows[0];
   if (!row) return null;
   let renewedUntil: Date | null = null;
   if (Date.now() - new Date(row.last_used_at).getTime() > RENEW_AFTER_MS) {
-    const [renewed] = await em.execute<Array<{ expires_at: Date }>>(
-      `update session set last_used_at = now(),
-              expires_at = least(now() + make_interval(hours => ?), created_at + make_interval(days => ?))
-        where id = ? returning expires_at`,
-      [lifetime.ttlHours, lifetime.maxDays, row.session_id],
-    );
-    renewedUntil = renewed ? new Date(renewed.expires_at) : null;
+    renewedUntil = await renewSession(em, row.session_id, lifetime.ttlHours, lifetime.maxDays);
   }
   const actor: Actor = {
     userId: row.user_id,

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Config } from '../../config.js';
 import { rateLimited } from '../../errors.js';
+import { deleteOldLoginAttempts, insertFailedLoginAttempt, lockLoginAttempt, loginFailureCounts, markLoginAttemptSucceeded } from './store.js';
 
 /**
  * Login throttling kept in PostgreSQL, so it holds across restarts and instances. No one can
@@ -25,25 +26,8 @@ export async function beginLoginAttempt(em: EntityManager, config: Config, login
   const address = ip.slice(0, 64);
   return em.fork().transactional(async (tem) => {
     // Fixed order (name, then address) so that two requests never wait on each other crosswise.
-    await tem.execute(`select pg_advisory_xact_lock(hashtext('login-name:' || ?)), pg_advisory_xact_lock(hashtext('login-ip:' || ?))`, [name, address]);
-    const [row] = await tem.execute<Array<{ account_failures: string; account_last: Date | null; db_now: Date; pair_failures: string; pair_oldest: Date | null; address_failures: string; address_oldest: Date | null }>>(
-      `with recent as (
-         select ip, succeeded, at from login_attempt where login_name = ? and at > now() - make_interval(mins => ?)
-       ), account as (
-         select count(*) as n, max(at) as last from recent
-          where not succeeded and at > coalesce((select max(at) from recent where succeeded), '-infinity')
-       ), pair as (
-         select count(*) as n, min(at) as oldest from recent
-          where ip = ? and not succeeded and at > coalesce((select max(at) from recent where succeeded and ip = ?), '-infinity')
-       ), address as (
-         select count(*) as n, min(at) as oldest from login_attempt
-          where ip = ? and not succeeded and at > now() - make_interval(mins => ?)
-       )
-       select account.n as account_failures, account.last as account_last, clock_timestamp() as db_now, pair.n as pair_failures, pair.oldest as pair_oldest,
-              address.n as address_failures, address.oldest as address_oldest
-         from account, pair, address`,
-      [name, windowMinutes, address, address, address, windowMinutes],
-    );
+    await lockLoginAttempt(tem, name, address);
+    const row = await loginFailureCounts(tem, name, address, windowMinutes);
     const retryAfter = (oldest: Date | null) =>
       Math.max(1, Math.ceil(((oldest ? new Date(oldest).getTime() : Date.now()) + windowMinutes * 60_000 - Date.now()) / 1000));
     if (Number(row.address_failures) >= maxFailuresPerAddress) {
@@ -61,11 +45,7 @@ export async function beginLoginAttempt(em: EntityManager, config: Config, login
       const seconds = Math.max(1, Math.ceil(early / 1000));
       throw rateLimited(`该账号登录失败次数过多，请 ${seconds} 秒后再试`, seconds);
     }
-    const [inserted] = await tem.execute<Array<{ id: string }>>(
-      `insert into login_attempt (login_name, ip, succeeded, at) values (?, ?, false, now()) returning id`,
-      [name, address],
-    );
-    return String(inserted.id);
+    return insertFailedLoginAttempt(tem, name, address);
   });
 }
 
@@ -79,11 +59,10 @@ export function loginSlowdownMs(config: Config, accountFailures: number): number
 
 /** The password was right: the attempt counts as a success (and ends the failure streak). */
 export async function markLoginSucceeded(em: EntityManager, attemptId: string): Promise<void> {
-  await em.fork().execute(`update login_attempt set succeeded = true, at = now() where id = ?`, [attemptId]);
+  await markLoginAttemptSucceeded(em.fork(), attemptId);
 }
 
 /** Attempts older than a day no longer matter to any window. */
 export async function pruneLoginAttempts(em: EntityManager): Promise<number> {
-  const result = await em.getConnection().execute<{ affectedRows: number }>(`delete from login_attempt where at < now() - interval '1 day'`, [], 'run');
-  return result.affectedRows ?? 0;
+  return deleteOldLoginAttempts(em);
 }

@@ -5,6 +5,7 @@ import { userForActor } from '../accounts/access.js';
 import { requireActor, type DomainContext } from '../context.js';
 import { conversationForActor, conversationsForActor } from '../groups/access.js';
 import type { ConversationAccess } from '../groups/subjects.js';
+import { blockedAmong, deleteBlock, directConversationIds, insertBlock, insertDirectConversation, insertDirectMembers } from './store/conversations.js';
 
 const directKey = (a: string, b: string) => (a < b ? `${a}:${b}` : `${b}:${a}`);
 
@@ -17,17 +18,8 @@ export async function openDirect(ctx: DomainContext, userId: unknown): Promise<C
   const key = directKey(actor.userId, peer.id);
   await ctx.em.transactional(async (em) => {
     // Insert-or-nothing on the unique key: two people opening at once share one conversation.
-    const created = await em.execute<Array<{ id: string }>>(
-      `insert into conversation (id, kind, last_seq, direct_key, created_at) values (gen_random_uuid(), 'direct', 0, ?, now())
-       on conflict (direct_key) do nothing returning id`,
-      [key],
-    );
-    if (created.length) {
-      await em.execute(
-        `insert into conversation_member (conversation_id, user_id, last_read_seq, joined_at) values (?, ?, 0, now()), (?, ?, 0, now())`,
-        [created[0].id, actor.userId, created[0].id, peer.id],
-      );
-    }
+    const created = await insertDirectConversation(em, key);
+    if (created) await insertDirectMembers(em, created, [actor.userId, peer.id]);
   });
   const conversation = await ctx.em.findOneOrFail(Conversation, { directKey: key });
   return conversationForActor(ctx.em, actor, conversation.id);
@@ -37,28 +29,19 @@ export async function openDirect(ctx: DomainContext, userId: unknown): Promise<C
 export async function directConversations(ctx: DomainContext, first = 50): Promise<ConversationAccess[]> {
   const actor = requireActor(ctx);
   const limit = Math.min(Math.max(1, first), 100);
-  const rows = await ctx.em.execute<Array<{ id: string }>>(
-    `select c.id from conversation c join conversation_member cm on cm.conversation_id = c.id
-      where cm.user_id = ? and c.kind = 'direct'
-      order by coalesce(c.last_message_at, c.created_at) desc limit ?`,
-    [actor.userId, limit],
-  );
-  return conversationsForActor(ctx.em, actor, rows.map((r) => r.id));
+  return conversationsForActor(ctx.em, actor, await directConversationIds(ctx.em, actor.userId, limit));
 }
 
 export async function setBlocked(ctx: DomainContext, userId: unknown, blocked: boolean): Promise<User> {
   const actor = requireActor(ctx);
   const target = await userForActor(ctx.em, actor, userId);
   if (target.id === actor.userId) throw badInput('不能屏蔽自己', 'userId');
-  const changed = blocked
-    ? await ctx.em.execute<unknown[]>(`insert into user_block (blocker_id, blocked_id, created_at) values (?, ?, now()) on conflict do nothing returning blocked_id`, [actor.userId, target.id])
-    : await ctx.em.execute<unknown[]>(`delete from user_block where blocker_id = ? and blocked_id = ? returning blocked_id`, [actor.userId, target.id]);
-  if (!changed.length) throw conflict(blocked ? '已经屏蔽了此人' : '没有屏蔽此人');
+  const changed = blocked ? await insertBlock(ctx.em, actor.userId, target.id) : await deleteBlock(ctx.em, actor.userId, target.id);
+  if (!changed) throw conflict(blocked ? '已经屏蔽了此人' : '没有屏蔽此人');
   return target;
 }
 
 export async function blockedIds(em: EntityManager, blockerId: string, userIds: readonly string[]): Promise<Set<string>> {
   if (!userIds.length) return new Set();
-  const rows = await em.execute<Array<{ blocked_id: string }>>(`select blocked_id from user_block where blocker_id = ? and blocked_id in (?)`, [blockerId, userIds as string[]]);
-  return new Set(rows.map((r) => r.blocked_id));
+  return new Set(await blockedAmong(em, blockerId, [...userIds]));
 }

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ConfidentialityLevel } from '../../db/entities/index.js';
-import { query } from '../../db/sql.js';
-import { PeopleSeen, PERSON_COLUMNS, personJoin, personOf, type PersonRow, type PersonView } from '../accounts/people.js';
+import { PeopleSeen, personOf, type PersonRow, type PersonView } from '../accounts/people.js';
+import { mentionRows, messageRows, reactionRows, restrictedReaderRows } from './store/messageRows.js';
 import { ContentReaders, userMayRead } from '../../policies/index.js';
 
 /**
@@ -72,24 +72,12 @@ export interface MessageRow {
   removed_at?: Date | null;
   removal_reason?: string | null;
   moved_to_thread_id?: string | null;
-  /** With `READER_COLUMNS`: restricted messages' named members and group managers (null otherwise). */
+  /** With store/messageRows.ts `readerColumns`: restricted messages' named members and group managers (null otherwise). */
   audience?: string[] | null;
   managers?: string[] | null;
 }
 
-/** The message columns (as `MessageRow`) under alias `m`. */
-export const MESSAGE_ROW_COLUMNS =
-  'm.id, m.conversation_id, m.seq, m.author_id, m.body, m.reply_to_id, m.client_message_id, m.mentions_all, m.created_at, m.edited_at, m.recalled_at, m.confidentiality, m.removed_at, m.removal_reason, m.moved_to_thread_id';
-
-/**
- * Who may read a restricted message `m`, in the same row (null for other levels, which costs
- * nothing more): the members named on it and the owner and admins of its group now. With the
- * author they are its readers (see `readersOfRow` and policies/confidentiality.ts).
- */
-export const READER_COLUMNS = `case when m.confidentiality = 'restricted' then array(select a.user_id from content_audience a where a.subject_id = m.id) end as audience,
-       case when m.confidentiality = 'restricted' then array(select gm.user_id from group_member gm where gm.group_id = jl_conversation_group(m.conversation_id) and gm.role in ('owner', 'admin')) end as managers`;
-
-/** A restricted row's readers and named members (from `READER_COLUMNS`), or null. */
+/** A restricted row's readers and named members (from `readerColumns`), or null. */
 function readersOfRow(r: MessageRow): { readers: string[]; audience: string[] } | null {
   if (r.confidentiality !== 'restricted' || !r.audience) return null;
   return { audience: r.audience, readers: [...new Set([r.author_id, ...r.audience, ...(r.managers ?? [])])] };
@@ -112,7 +100,7 @@ export const isKeyedView = (value: object): boolean => Object.getOwnPropertyDesc
 
 /**
  * A message row as a view (mentions and reactions empty: the caller fills them). The readers of
- * a restricted message come from the row when it carries `READER_COLUMNS`.
+ * a restricted message come from the row when it carries `readerColumns`.
  */
 export function messageViewOf(r: MessageRow, author: PersonView, replyTo: MessageView | null): MessageView {
   const readers = readersOfRow(r);
@@ -144,7 +132,7 @@ export function messageViewOf(r: MessageRow, author: PersonView, replyTo: Messag
 /** Readers of restricted messages now: named members, the author, the group's owner and admins. */
 export async function restrictedReaders(em: EntityManager, ids: string[]): Promise<Map<string, { readers: string[]; audience: string[] }>> {
   if (!ids.length) return new Map();
-  const rows = await query<MessageRow>(em, 'jiaoliu_restricted_readers', `select m.id, m.author_id, m.confidentiality, ${READER_COLUMNS} from message m where m.id = any($1::uuid[])`, [ids]);
+  const rows = await restrictedReaderRows(em, ids);
   return new Map(rows.map((r) => [r.id, readersOfRow(r)] as const).filter((e): e is [string, { readers: string[]; audience: string[] }] => !!e[1]));
 }
 
@@ -197,17 +185,6 @@ export function placeholderOf(view: MessageView): MessageView {
 /** Whether redaction may differ between users (a restricted message or quote is involved). */
 export const involvesRestricted = (view: MessageView | null): boolean => !!view && (view.confidentiality === 'restricted' || view.replyTo?.confidentiality === 'restricted');
 
-/** Message rows with their readers and their authors' columns, by id: one prepared statement. */
-async function messageRows(em: EntityManager, ids: readonly string[]): Promise<Array<MessageRow & PersonRow>> {
-  if (!ids.length) return [];
-  return query(
-    em,
-    'jiaoliu_message_rows_v2',
-    `select ${MESSAGE_ROW_COLUMNS}, ${READER_COLUMNS}, ${PERSON_COLUMNS} from message m ${personJoin('m.author_id')} where m.id = any($1::uuid[])`,
-    [ids],
-  );
-}
-
 export interface MessageExtras {
   replyTo: MessageView | null;
   mentions: PersonView[];
@@ -226,20 +203,8 @@ async function loadExtras(em: EntityManager, views: readonly MessageView[], view
   const replyIds = [...new Set(views.map((v) => v.replyToId).filter((id): id is string => !!id))];
   const [replies, mentions, reactions] = await Promise.all([
     messageRows(em, replyIds),
-    query<PersonRow & { message_id: string; user_id: string }>(
-      em,
-      'jiaoliu_message_mentions_v2',
-      `select mm.message_id, mm.user_id, ${PERSON_COLUMNS} from message_mention mm ${personJoin('mm.user_id')} where mm.message_id = any($1::uuid[])
-        order by mm.ctid`, // the order they were written in (the sender's order), as the send path answers
-      [ids],
-    ),
-    query<PersonRow & { message_id: string; user_id: string; emoji: string }>(
-      em,
-      'jiaoliu_message_reactions_v2',
-      `select r.message_id, r.user_id, r.emoji, ${PERSON_COLUMNS} from message_reaction r ${personJoin('r.user_id')}
-        where r.message_id = any($1::uuid[]) order by r.created_at, r.user_id`,
-      [ids],
-    ),
+    mentionRows(em, ids),
+    reactionRows(em, ids),
   ]);
   const replyViews = new Map(
     replies.map((r) => {
@@ -287,8 +252,8 @@ export async function viewExtras(view: MessageView): Promise<MessageExtras> {
 
 /**
  * Views of a history page (or of conversations' last messages) for one viewer, from rows that
- * carry the message, reader and author columns (`MESSAGE_ROW_COLUMNS`, `READER_COLUMNS`,
- * `PERSON_COLUMNS`). Restricted messages the viewer may not read become placeholders at their seq.
+ * carry the message, reader and author columns (store/messageRows.ts `messageRowColumns`,
+ * `readerColumns`, accounts' `personColumns`). Restricted messages the viewer may not read become placeholders at their seq.
  * No further query unless the viewer's query selects quote, mentions or reactions.
  */
 export function messagePageViews(em: EntityManager, rows: ReadonlyArray<MessageRow & PersonRow>, viewerId: string): MessageView[] {

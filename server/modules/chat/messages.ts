@@ -9,17 +9,37 @@ import { toTsvectorLiteral } from '../content/segment.js';
 import { checkAttachments } from '../content/attachments.js';
 import { conversationForActor } from '../groups/access.js';
 import { messageForActor } from './access.js';
-import { conversationMemberIds, inTransaction, publisherOf, recordEvent } from '../core/events.js';
-import { loadMessageView, MESSAGE_ROW_COLUMNS, messagePageViews, messageViewOf, READER_COLUMNS, redactFor, type MessageRow, type MessageView } from './messageViews.js';
-import { PeopleSeen, PERSON_COLUMNS, personJoin, personOf, type PersonRow } from '../accounts/people.js';
+import { inTransaction, publisherOf, recordEvent } from '../core/events.js';
+import { conversationMemberIds } from '../core/store.js';
+import { loadMessageView, messagePageViews, messageViewOf, redactFor, type MessageView } from './messageViews.js';
+import { PeopleSeen, personOf } from '../accounts/people.js';
 import type { OutgoingEvent, StoredEventRef } from '../core/realtime.js';
-import { isUniqueViolation, query, script } from '../../db/sql.js';
+import { isUniqueViolation } from '../../db/sql.js';
 import { audit } from '../../audit/logger.js';
 import { GroupAccess, type ConversationAccess } from '../groups/subjects.js';
 import type { ConfidentialityLevel } from '../../db/entities/index.js';
 import { higher, parseLevel, validAudience } from '../content/levels.js';
 import { checkSensitive, sensitiveAuditAfter, type SensitiveMatch } from '../content/sensitive.js';
 import { mutedError } from '../content/reasons.js';
+import {
+  advanceReadCursor,
+  deleteReaction,
+  discussionArchivedAt,
+  historyAfter,
+  historyAround,
+  historyBefore,
+  insertReaction,
+  lockMessageForEdit,
+  markRecalled,
+  messageByClientId,
+  peerStanding,
+  raiseToInternal,
+  readableMessageIn,
+  unreadRows,
+  writeEdit,
+  writeMessageScript,
+  type PageRow,
+} from './store/messages.js';
 
 export const MAX_BODY = 4000;
 const CLIENT_ID = /^[A-Za-z0-9_-]{8,64}$/;
@@ -84,14 +104,6 @@ interface CheckedSend {
   attachmentIds: string[];
 }
 
-async function existingByClientId(em: EntityManager, authorId: string, clientMessageId: string) {
-  const [row] = await em.execute<Array<{ id: string; conversation_id: string }>>(
-    `select id, conversation_id from message where author_id = ? and client_message_id = ?`,
-    [authorId, clientMessageId],
-  );
-  return row;
-}
-
 /** Check, then do: validates a send and computes what to write, writing nothing. */
 async function checkSend(ctx: DomainContext, access: ConversationAccess, input: SendInput): Promise<CheckedSend> {
   const actor = requireActor(ctx);
@@ -105,12 +117,7 @@ async function checkSend(ctx: DomainContext, access: ConversationAccess, input: 
   const replyToId = (input.replyToId ?? null) as string | null;
   if (replyToId !== null) {
     // A restricted message the sender may not read is answered like one that does not exist.
-    const [target] = isUuid(replyToId)
-      ? await em.execute<Array<{ id: string }>>(
-          `select id from message where id = ? and conversation_id = ? and ${mayReadSql('id', 'confidentiality', 'author_id', 'jl_conversation_group(conversation_id)', '?')}`,
-          [replyToId, access.conversation.id, actor.userId],
-        )
-      : [];
+    const target = isUuid(replyToId) && (await readableMessageIn(em, replyToId, access.conversation.id, actor.userId));
     if (!target) throw badInput('只能回复本会话中的消息', 'replyToId');
   }
   const mentionIds = [...new Set((input.mentionUserIds ?? []).map(String))];
@@ -154,7 +161,7 @@ export async function sendMessage(ctx: DomainContext, conversationId: unknown, i
   // lookup. Checks made before the write may refuse a retry that was fine the first time (the
   // sender was blocked since, a mentioned member left): then the message already sent is the answer.
   const checked = await checkSend(ctx, access, input).catch(async (error: unknown) => {
-    const earlier = await existingByClientId(em, actor.userId, clientMessageId);
+    const earlier = await messageByClientId(em, actor.userId, clientMessageId);
     if (earlier) return { replay: await replayed(em, earlier, access.conversation.id, actor.userId) };
     throw error;
   });
@@ -172,10 +179,9 @@ export async function sendMessage(ctx: DomainContext, conversationId: unknown, i
       // Nothing written: the discussion group was archived (checked under the conversation's
       // lock, which archiving takes too), or the clientMessageId was used before (a retry).
       if (access.discussion) {
-        const [d] = await em.execute<Array<{ archived_at: Date | null }>>(`select archived_at from discussion_group where id = ?`, [access.discussion.id]);
-        if (d?.archived_at) throw forbidden('讨论组已归档，只能查看');
+        if (await discussionArchivedAt(em, access.discussion.id)) throw forbidden('讨论组已归档，只能查看');
       }
-      const earlier = await existingByClientId(em, actor.userId, clientMessageId);
+      const earlier = await messageByClientId(em, actor.userId, clientMessageId);
       if (earlier) return replayed(em, earlier, access.conversation.id, actor.userId);
       throw new Error('message not written');
     }
@@ -184,7 +190,7 @@ export async function sendMessage(ctx: DomainContext, conversationId: unknown, i
   } catch (error) {
     if (error instanceof UniqueConstraintViolationException || isUniqueViolation(error)) {
       // The same clientMessageId raced in from a retry: return the one that won.
-      const winner = await existingByClientId(em, actor.userId, clientMessageId);
+      const winner = await messageByClientId(em, actor.userId, clientMessageId);
       if (winner) return replayed(em, winner, access.conversation.id, actor.userId);
     }
     throw error;
@@ -207,8 +213,6 @@ interface NewMessage {
   ip: string | null;
 }
 
-const MESSAGE_COLUMNS = 'id, conversation_id, seq, author_id, body, reply_to_id, client_message_id, mentions_all, created_at, edited_at, recalled_at, confidentiality, removed_at, removal_reason, moved_to_thread_id';
-
 /**
  * The sending transaction in ONE round trip: three statements that PostgreSQL runs as one
  * implicit transaction (all or nothing), each with its own snapshot.
@@ -225,67 +229,29 @@ const MESSAGE_COLUMNS = 'id, conversation_id, seq, author_id, body, reply_to_id,
  * the whole transaction rolls back: no seq is lost.
  */
 async function writeMessage(em: EntityManager, m: NewMessage): Promise<{ view: MessageView; event: StoredEventRef; recipients: string[] } | null> {
-  const [, , written, people] = (await script(em, [
-    // The row lock first, so that the next statement's snapshot sees whatever committed before
-    // it was granted (an archive of the discussion group takes this lock too).
-    { sql: `select 1 from conversation where id = ? for update`, params: [m.conversationId] },
-    {
-      // A message's time never precedes the one before it in the conversation (a send that waited
-      // for the lock started earlier), so seq order is time order: search walks blocks of seq.
-      sql: `update conversation c set last_seq = last_seq + 1, last_message_at = greatest(now(), c.last_message_at + interval '1 microsecond')
-             where c.id = ? and not exists (select 1 from message where author_id = ? and client_message_id = ?)
-               and not exists (select 1 from discussion_group d where d.conversation_id = c.id and d.archived_at is not null)
-            returning last_seq`,
-      params: [m.conversationId, m.authorId, m.clientMessageId],
-    },
-    {
-      sql: `with m as (
-              insert into message (id, conversation_id, seq, author_id, body, reply_to_id, client_message_id, mentions_all, created_at, search_vector, confidentiality)
-              select gen_random_uuid(), c.id, c.last_seq, ?, ?, ?, ?, ?, c.last_message_at, ?::tsvector, ?
-                from conversation c
-               where c.id = ? and c.last_seq > 0
-                 and not exists (select 1 from message x where x.conversation_id = c.id and x.seq = c.last_seq)
-              returning ${MESSAGE_COLUMNS}
-            ),${m.mentionIds.length ? `
-            mentions as (insert into message_mention (message_id, user_id) select m.id, p.id from m, unnest(array[?]::uuid[]) as p(id)),` : ''}${m.attachmentIds.length ? `
-            attached as (insert into attachment (version_id, message_id, created_at) select a.id, m.id, now() from m, unnest(array[?]::uuid[]) as a(id)),` : ''}${m.audienceIds.length ? `
-            audience as (insert into content_audience (subject_id, user_id, kind) select m.id, p.id, 'message' from m, unnest(array[?]::uuid[]) as p(id)),` : ''}${m.acknowledged.length ? `
-            audited as (
-              insert into audit_log (at, actor_id, action, target_type, target_id, reason, after, ip)
-              select now(), m.author_id, 'content.sensitive_acknowledged', ?, ?, ?, jsonb_set(?::jsonb, '{messageId}', to_jsonb(m.id::text)), ? from m
-            ),` : ''}
-            cursor as (
-              update conversation_member cm set last_read_seq = m.seq from m
-               where cm.conversation_id = m.conversation_id and cm.user_id = m.author_id and cm.last_read_seq < m.seq
-            ),
-            event as (
-              insert into chat_event (conversation_id, type, message_id, user_id, only_user_id, data, at)
-              select m.conversation_id, 'MESSAGE_ADDED', m.id, m.author_id, null, null, now() from m
-              returning id, at
-            )
-            select m.*, event.id as event_id, event.at as event_at,
-                   array(select user_id from conversation_member where conversation_id = m.conversation_id) as recipients,
-                   ${m.confidentiality === 'restricted'
-                     ? `array(select unnest(array[?]::uuid[]) union select m.author_id
-                              union select gm.user_id from group_member gm where gm.group_id = jl_conversation_group(m.conversation_id) and gm.role in ('owner', 'admin'))`
-                     : 'null::uuid[]'} as readers
-              from m, event`,
-      params: [
-        m.authorId, m.body, m.replyToId, m.clientMessageId, m.mentionAll, toTsvectorLiteral(m.body), m.confidentiality, m.conversationId,
-        ...(m.mentionIds.length ? [m.mentionIds] : []),
-        ...(m.attachmentIds.length ? [m.attachmentIds] : []),
-        ...(m.audienceIds.length ? [m.audienceIds] : []),
-        ...(m.acknowledged.length
-          ? [m.groupId ? 'group' : 'conversation', m.groupId ?? m.conversationId, '发送前确认了保密提醒', JSON.stringify(sensitiveAuditAfter({ conversationId: m.conversationId, messageId: null }, m.acknowledged, m.confidentiality)), m.ip]
-          : []),
-        ...(m.confidentiality === 'restricted' ? [m.audienceIds] : []),
-      ],
-    },
-    {
-      sql: `select ${PERSON_COLUMNS} from app_user pu join org_unit po on po.id = pu.unit_id where pu.id in (?)`,
-      params: [[m.authorId, ...m.mentionIds]],
-    },
-  ])) as [unknown, unknown, Array<MessageRow & { event_id: string; event_at: Date; recipients: string[]; readers: string[] | null }>, PersonRow[]];
+  const { written, people } = await writeMessageScript(em, {
+    conversationId: m.conversationId,
+    authorId: m.authorId,
+    body: m.body,
+    searchVector: toTsvectorLiteral(m.body),
+    replyToId: m.replyToId,
+    clientMessageId: m.clientMessageId,
+    mentionAll: m.mentionAll,
+    mentionIds: m.mentionIds,
+    attachmentIds: m.attachmentIds,
+    confidentiality: m.confidentiality,
+    audienceIds: m.audienceIds,
+    audit: m.acknowledged.length
+      ? {
+          action: 'content.sensitive_acknowledged',
+          targetType: m.groupId ? 'group' : 'conversation',
+          targetId: m.groupId ?? m.conversationId,
+          reason: '发送前确认了保密提醒',
+          after: sensitiveAuditAfter({ conversationId: m.conversationId, messageId: null }, m.acknowledged, m.confidentiality),
+          ip: m.ip,
+        }
+      : null,
+  });
   const row = written[0];
   if (!row) return null;
   const seen = new PeopleSeen();
@@ -315,10 +281,7 @@ async function assertMayPost(em: EntityManager, ctx: DomainContext, access: Conv
     if (!can(actor, 'postInGroup', access)) throw mutedError(access.role, access.mutedUntil, access.group) ?? forbidden(access.readOnly ? '讨论组已归档，只能查看' : '您不是该群成员，不能发言');
     return;
   }
-  const [row] = await em.execute<Array<{ status: string; blocked: boolean }>>(
-    `select u.status, exists(select 1 from user_block b where b.blocker_id = u.id and b.blocked_id = ?) as blocked from app_user u where u.id = ?`,
-    [actor.userId, access.peerId],
-  );
+  const row = await peerStanding(em, access.peerId, actor.userId);
   if (!row || row.status !== 'active') throw forbidden('对方账号已停用，无法发送私聊消息');
   if (row.blocked) throw forbidden('对方已设置不接收您的私聊消息');
 }
@@ -335,25 +298,21 @@ export async function editMessage(ctx: DomainContext, messageId: unknown, rawBod
   const verdict = await checkSensitive(ctx.em, group?.id ?? null, [body], acknowledgeSensitive);
   return commitMessageChange(ctx, async (tem, emit) => {
     if (verdict.acknowledged) {
-      const [row] = await tem.execute<Array<{ confidentiality: ConfidentialityLevel }>>(
-        `update message set confidentiality = case when confidentiality = 'normal' then 'internal' else confidentiality end where id = ? returning confidentiality`,
-        [access.message.id],
-      );
+      const confidentiality = await raiseToInternal(tem, access.message.id);
       audit(tem, {
         actorId: actor.userId,
         action: 'content.sensitive_acknowledged',
         targetType: group ? 'group' : 'conversation',
         targetId: group?.id ?? access.conversation.conversation.id,
         reason: '编辑时确认了保密提醒',
-        after: sensitiveAuditAfter({ conversationId: access.conversation.conversation.id, messageId: access.message.id }, verdict.matches, row.confidentiality),
+        after: sensitiveAuditAfter({ conversationId: access.conversation.conversation.id, messageId: access.message.id }, verdict.matches, confidentiality),
         ip: ctx.ip,
       });
     }
-    const [current] = await tem.execute<Array<{ body: string; recalled_at: Date | null; removed_at: Date | null }>>(`select body, recalled_at, removed_at from message where id = ? for update`, [access.message.id]);
+    const current = await lockMessageForEdit(tem, access.message.id);
     if (current.recalled_at) throw conflict('消息已撤回，不能编辑');
     if (current.removed_at) throw conflict('消息已被管理员移除，不能编辑');
-    await tem.execute(`insert into message_edit (message_id, previous_body, edited_at) values (?, ?, now())`, [access.message.id, current.body]);
-    await tem.execute(`update message set body = ?, edited_at = now(), search_vector = ?::tsvector where id = ?`, [body, toTsvectorLiteral(body), access.message.id]);
+    await writeEdit(tem, access.message.id, current.body, body, toTsvectorLiteral(body));
     emit(await recordEvent(tem, { conversationId: access.conversation.conversation.id, type: 'MESSAGE_EDITED', messageId: access.message.id, userId: actor.userId }));
     return access.message.id;
   });
@@ -366,8 +325,7 @@ export async function recallMessage(ctx: DomainContext, messageId: unknown): Pro
   if (access.message.recalledAt) throw conflict('消息已经撤回');
   authorize(actor, 'recall', access, '只能在发送后 2 分钟内撤回自己的消息');
   return commitMessageChange(ctx, async (tem, emit) => {
-    const changed = await tem.execute<Array<{ id: string }>>(`update message set recalled_at = now(), search_vector = null where id = ? and recalled_at is null returning id`, [access.message.id]);
-    if (!changed.length) throw conflict('消息已经撤回');
+    if (!(await markRecalled(tem, access.message.id))) throw conflict('消息已经撤回');
     emit(await recordEvent(tem, { conversationId: access.conversation.conversation.id, type: 'MESSAGE_RECALLED', messageId: access.message.id, userId: actor.userId }));
     return access.message.id;
   });
@@ -382,13 +340,8 @@ export async function react(ctx: DomainContext, messageId: unknown, rawEmoji: un
   }
   const emoji = validEmoji(rawEmoji);
   return commitMessageChange(ctx, async (tem, emit) => {
-    const changed = add
-      ? await tem.execute<Array<{ emoji: string }>>(
-          `insert into message_reaction (message_id, user_id, emoji, created_at) values (?, ?, ?, now()) on conflict do nothing returning emoji`,
-          [access.message.id, actor.userId, emoji],
-        )
-      : await tem.execute<Array<{ emoji: string }>>(`delete from message_reaction where message_id = ? and user_id = ? and emoji = ? returning emoji`, [access.message.id, actor.userId, emoji]);
-    if (!changed.length) throw conflict(add ? '您已经用这个表情回应过了' : '您没有用这个表情回应过');
+    const changed = add ? await insertReaction(tem, access.message.id, actor.userId, emoji) : await deleteReaction(tem, access.message.id, actor.userId, emoji);
+    if (!changed) throw conflict(add ? '您已经用这个表情回应过了' : '您没有用这个表情回应过');
     emit(await recordEvent(tem, { conversationId: access.conversation.conversation.id, type: 'REACTION_CHANGED', messageId: access.message.id, userId: actor.userId }));
     return access.message.id;
   });
@@ -407,8 +360,6 @@ export interface HistoryPage {
   hasNextPage: boolean;
 }
 
-type PageRow = MessageRow & PersonRow & { last_seq: number; target_seq?: number | null };
-
 /**
  * One page of history, oldest first, as the viewer may see it (restricted messages they may not
  * read are placeholders at their seq). Seqs are gapless (taken under the conversation's lock in
@@ -425,18 +376,6 @@ export async function history(em: EntityManager, access: ConversationAccess, arg
   const given = [args.before, args.after, args.around].filter((v) => v !== null && v !== undefined).length;
   if (given > 1) throw badInput('before、after 与 around 只能选一个');
   const conversationId = access.conversation.id;
-  const page = (name: string, target: string, messages: string, values: unknown[]) =>
-    query<PageRow>(
-      em,
-      `jiaoliu_history_${name}_v2`,
-      `select c.last_seq${target ? ', t.seq as target_seq' : ''}, ${MESSAGE_ROW_COLUMNS}, ${READER_COLUMNS}, ${PERSON_COLUMNS}
-         from conversation c${target}
-         left join lateral (${messages}) m on true
-         ${personJoin('m.author_id', true)}
-        where c.id = $1 and exists (select 1 from conversation_member cm where cm.conversation_id = c.id and cm.user_id = $2)`,
-      [conversationId, viewerId, ...values],
-    );
-  const pageColumns = MESSAGE_ROW_COLUMNS.replace(/\bm\./g, 'x.');
   const messagesOf = (rows: PageRow[]) => rows.filter((r) => r.id !== null).sort((a, b) => a.seq - b.seq);
 
   let rows: PageRow[];
@@ -444,14 +383,7 @@ export async function history(em: EntityManager, access: ConversationAccess, arg
   if (args.around !== null && args.around !== undefined) {
     if (!isUuid(args.around)) throw notFound('消息');
     // The target must be one the viewer may read: a restricted message of others is NOT_FOUND.
-    const found = await page(
-      'around',
-      ` join message t on t.id = $3 and t.conversation_id = c.id and ${mayReadSql('t.id', 't.confidentiality', 't.author_id', 'jl_conversation_group(t.conversation_id)', '$2')}`,
-      `(select ${pageColumns} from message x where x.conversation_id = c.id and x.seq <= t.seq order by x.seq desc limit $4)
-       union all
-       (select ${pageColumns} from message x where x.conversation_id = c.id and x.seq > t.seq order by x.seq asc limit $5)`,
-      [args.around, Math.ceil(size / 2), size],
-    );
+    const found = await historyAround(em, conversationId, viewerId, args.around, Math.ceil(size / 2), size);
     if (!found.length) throw notFound('消息');
     lastSeq = Number(found[0].last_seq);
     const target = Number(found[0].target_seq);
@@ -462,9 +394,7 @@ export async function history(em: EntityManager, access: ConversationAccess, arg
     const after = args.after !== null && args.after !== undefined;
     if (after && !Number.isInteger(args.after)) throw badInput('after 无效', 'after');
     if (!after && args.before !== null && args.before !== undefined && !Number.isInteger(args.before)) throw badInput('before 无效', 'before');
-    const found = after
-      ? await page('after', '', `select ${pageColumns} from message x where x.conversation_id = c.id and x.seq > $3 order by x.seq asc limit $4`, [args.after, size])
-      : await page('before', '', `select ${pageColumns} from message x where x.conversation_id = c.id and x.seq < coalesce($3::int, c.last_seq + 1) order by x.seq desc limit $4`, [args.before ?? null, size]);
+    const found = after ? await historyAfter(em, conversationId, viewerId, args.after!, size) : await historyBefore(em, conversationId, viewerId, args.before ?? null, size);
     if (!found.length) throw notFound('会话');
     lastSeq = Number(found[0].last_seq);
     rows = messagesOf(found);
@@ -485,16 +415,9 @@ export async function markRead(ctx: DomainContext, conversationId: unknown, seq?
   const access = await conversationForActor(ctx.em, actor, conversationId);
   if (seq !== null && seq !== undefined && (!Number.isInteger(seq) || seq < 0)) throw badInput('seq 无效', 'seq');
   await inTransaction(ctx.em, publisherOf(ctx), async (tem, emit) => {
-    const changed = await tem.execute<Array<{ last_read_seq: number }>>(
-      `update conversation_member cm set last_read_seq = least(coalesce(?, c.last_seq), c.last_seq)
-         from conversation c
-        where c.id = cm.conversation_id and cm.conversation_id = ? and cm.user_id = ?
-          and cm.last_read_seq < least(coalesce(?, c.last_seq), c.last_seq)
-        returning cm.last_read_seq`,
-      [seq ?? null, access.conversation.id, actor.userId, seq ?? null],
-    );
-    if (changed.length) {
-      emit(await recordEvent(tem, { conversationId: access.conversation.id, type: 'READ_STATE', onlyUserId: actor.userId, readSeq: changed[0].last_read_seq }));
+    const readSeq = await advanceReadCursor(tem, access.conversation.id, actor.userId, seq ?? null);
+    if (readSeq !== undefined) {
+      emit(await recordEvent(tem, { conversationId: access.conversation.id, type: 'READ_STATE', onlyUserId: actor.userId, readSeq }));
     }
   });
   return access;
@@ -509,19 +432,7 @@ export interface UnreadCounts {
 /** Unread and mention counts of a user's conversations (all of them, or the ones given). */
 export async function unreadCounts(em: EntityManager, userId: string, conversationIds?: readonly string[]): Promise<Map<string, UnreadCounts>> {
   if (conversationIds && !conversationIds.length) return new Map();
-  const rows = await em.execute<Array<{ conversation_id: string; last_read_seq: number; unread: string; mentions: string }>>(
-    `select cm.conversation_id, cm.last_read_seq,
-            count(m.id) as unread,
-            count(m.id) filter (where m.mentions_all or exists (select 1 from message_mention mm where mm.message_id = m.id and mm.user_id = cm.user_id)) as mentions
-       from conversation_member cm
-       left join message m on m.conversation_id = cm.conversation_id and m.seq > cm.last_read_seq
-                          and m.author_id <> cm.user_id and m.recalled_at is null and m.removed_at is null
-                          -- Restricted messages count only for their readers.
-                          and ${mayReadSql('m.id', 'm.confidentiality', 'm.author_id', 'jl_conversation_group(m.conversation_id)', 'cm.user_id')}
-      where cm.user_id = ? ${conversationIds ? 'and cm.conversation_id in (?)' : ''}
-      group by cm.conversation_id, cm.last_read_seq`,
-    conversationIds ? [userId, conversationIds as string[]] : [userId],
-  );
+  const rows = await unreadRows(em, userId, conversationIds ? [...conversationIds] : undefined);
   return new Map(rows.map((r) => [r.conversation_id, { lastReadSeq: Number(r.last_read_seq), unread: Number(r.unread), mentions: Number(r.mentions) }]));
 }
 

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput } from '../../errors.js';
 import { isUuid } from '../ids.js';
+import { insertAttachmentRows, lockLibraryVersions } from './store.js';
 
 export const MAX_ATTACHMENTS = 10;
 
@@ -19,20 +20,12 @@ export async function checkAttachments(em: EntityManager, library: AttachmentLib
   if (!ids.length) return [];
   if (ids.length > MAX_ATTACHMENTS) throw badInput(`最多附加 ${MAX_ATTACHMENTS} 个文件`, 'attachmentVersionIds');
   if (!ids.every(isUuid)) throw badInput('附件不存在或不在本群文件中', 'attachmentVersionIds');
-  const rows = await em.execute<Array<{ id: string }>>(
-    `select v.id from document_version v join document d on d.id = v.document_id
-      where v.id in (?) and d.deleted_at is null and ${library.groupId ? 'd.group_id = ?' : 'd.conversation_id = ?'}
-      for share of d`,
-    [ids, library.groupId ?? library.conversationId],
-  );
-  if (rows.length !== ids.length) throw badInput('附件不存在或不在本群文件中', 'attachmentVersionIds');
+  const found = await lockLibraryVersions(em, ids, library);
+  if (found.length !== ids.length) throw badInput('附件不存在或不在本群文件中', 'attachmentVersionIds');
   return ids;
 }
 
 export async function insertAttachments(em: EntityManager, owner: { messageId?: string; threadId?: string; replyId?: string; meetingId?: string }, versionIds: string[]): Promise<void> {
   if (!versionIds.length) return;
-  await em.execute(
-    `insert into attachment (version_id, message_id, thread_id, reply_id, meeting_id, created_at) select v, ?::uuid, ?::uuid, ?::uuid, ?::uuid, now() from unnest(?::uuid[]) as v`,
-    [owner.messageId ?? null, owner.threadId ?? null, owner.replyId ?? null, owner.meetingId ?? null, `{${versionIds.join(',')}}`],
-  );
+  await insertAttachmentRows(em, owner, versionIds);
 }

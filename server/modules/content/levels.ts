@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { CONFIDENTIALITY_LEVELS, levelRank, type ConfidentialityLevel } from '../../db/entities/index.js';
 import { badInput } from '../../errors.js';
 import { isUuid } from '../ids.js';
+import { conversationMembersAmong, groupMembersAmong } from './store.js';
 
 export const MAX_AUDIENCE = 200;
 
@@ -37,8 +38,8 @@ export async function validAudience(
   if (!ids.length) return [];
   const rows =
     'conversationId' in scope
-      ? await em.execute<Array<{ user_id: string }>>(`select user_id from conversation_member where conversation_id = ? and user_id in (?)`, [scope.conversationId, ids])
-      : await em.execute<Array<{ user_id: string }>>(`select user_id from group_member where group_id = ? and user_id in (?)`, [scope.groupId, ids]);
+      ? await conversationMembersAmong(em, scope.conversationId, ids)
+      : await groupMembersAmong(em, scope.groupId, ids);
   if (rows.length !== ids.length) throw badInput('可见成员只能是本会话的成员', 'audienceUserIds');
   return ids;
 }

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput } from '../../errors.js';
 import { isUuid } from '../ids.js';
+import { groupMembersAmong } from './store.js';
 
 /** Validation shared by threads, replies, announcements and meetings. */
 
@@ -33,7 +34,7 @@ export async function validMentions(em: EntityManager, groupId: string, raw: unk
   if (!ids.length) return [];
   if (ids.length > 50) throw badInput('最多提及 50 人', 'mentionUserIds');
   const rows = ids.every(isUuid)
-    ? await em.execute<Array<{ user_id: string }>>(`select user_id from group_member where group_id = ? and user_id in (?)`, [groupId, ids])
+    ? await groupMembersAmong(em, groupId, ids)
     : [];
   if (rows.length !== ids.length) throw badInput('只能提及本群成员', 'mentionUserIds');
   return ids;

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ConfidentialityLevel, SensitiveAction, SensitivePattern, SensitiveRuleKind } from '../../db/entities/index.js';
 import { AppError } from '../../errors.js';
+import { sensitiveRuleRows } from './store.js';
 
 /**
  * 保密提醒: the sensitive-content check every message, thread and reply passes before it is
@@ -143,10 +144,7 @@ export async function rulesFor(em: EntityManager, groupId: string | null): Promi
   const key = groupId ?? SYSTEM;
   const hit = cache.get(key);
   if (hit && Date.now() - hit.at < CACHE_TTL_MS) return hit.rules;
-  const rows = await em.execute<Array<{ kind: SensitiveRuleKind; value: string; action: SensitiveAction }>>(
-    `select kind, value, action from sensitive_rule where group_id is null ${groupId ? 'or group_id = ?' : ''}`,
-    groupId ? [groupId] : [],
-  );
+  const rows = await sensitiveRuleRows(em, groupId);
   const rules = compileRules(rows);
   cache.set(key, { rules, at: Date.now() });
   return rules;

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { DomainContext } from '../context.js';
 import type { ChatEventType, OutgoingEvent, StoredEventRef } from './realtime.js';
+import { conversationMemberIds, insertChatEvent } from './store.js';
 
 interface NewEvent {
   conversationId: string;
@@ -18,18 +19,14 @@ interface NewEvent {
  * just removed, who must learn of it), or only `onlyUserId`. Publish the result after commit.
  */
 export async function recordEvent(em: EntityManager, event: NewEvent, alsoTo: string[] = []): Promise<OutgoingEvent> {
-  const [row] = await em.execute<Array<{ id: string; at: Date }>>(
-    `insert into chat_event (conversation_id, type, message_id, user_id, only_user_id, data, at)
-     values (?, ?, ?, ?, ?, ?, now()) returning id, at`,
-    [
-      event.conversationId,
-      event.type,
-      event.messageId ?? null,
-      event.userId ?? null,
-      event.onlyUserId ?? null,
-      event.readSeq === undefined || event.readSeq === null ? null : JSON.stringify({ readSeq: event.readSeq }),
-    ],
-  );
+  const row = await insertChatEvent(em, {
+    conversationId: event.conversationId,
+    type: event.type,
+    messageId: event.messageId ?? null,
+    userId: event.userId ?? null,
+    onlyUserId: event.onlyUserId ?? null,
+    data: event.readSeq === undefined || event.readSeq === null ? null : JSON.stringify({ readSeq: event.readSeq }),
+  });
   const recipients = event.onlyUserId ? [event.onlyUserId] : await conversationMemberIds(em, event.conversationId);
   const stored: StoredEventRef = {
     id: String(row.id),
@@ -41,11 +38,6 @@ export async function recordEvent(em: EntityManager, event: NewEvent, alsoTo: st
     readSeq: event.readSeq ?? null,
   };
   return { event: stored, recipients: [...new Set([...recipients, ...alsoTo])] };
-}
-
-export async function conversationMemberIds(em: EntityManager, conversationId: string): Promise<string[]> {
-  const rows = await em.execute<Array<{ user_id: string }>>(`select user_id from conversation_member where conversation_id = ?`, [conversationId]);
-  return rows.map((r) => r.user_id);
 }
 
 /**

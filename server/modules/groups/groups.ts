@@ -13,6 +13,24 @@ import { groupForActor, memberOf } from './access.js';
 import { inTransaction, publisherOf, recordEvent } from '../core/events.js';
 import type { OutgoingEvent } from '../core/realtime.js';
 import { GroupAccess } from './subjects.js';
+import {
+  acceptPendingInvitation,
+  changeMemberCount,
+  decideApplication,
+  declinePendingInvitation,
+  deleteConversationMember,
+  deleteGroupMember,
+  findGroupRows,
+  groupIdsOf,
+  insertGroupMember,
+  isBanned,
+  joinConversationAtLatest,
+  leaveDiscussions,
+  lockGroupSize,
+  memberPageRows,
+  transferOwner,
+  withdrawPendingApplication,
+} from './store.js';
 
 export interface GroupInput {
   name: unknown;
@@ -37,41 +55,28 @@ function checkGroupInput(input: GroupInput) {
 /** Adds a member to the group and its conversation (rules accepted now), with audit and event. */
 async function addMember(em: EntityManager, ctx: DomainContext, group: ChatGroup, userId: string, role: GroupRole, via: string): Promise<OutgoingEvent> {
   // Row lock on the group: concurrent joins cannot push it past its size limit.
-  const [locked] = await em.execute<Array<{ member_count: number; max_members: number }>>(`select member_count, max_members from chat_group where id = ? for update`, [group.id]);
+  const locked = await lockGroupSize(em, group.id);
   if (locked.member_count >= locked.max_members) throw conflict(`该群已满（上限 ${locked.max_members} 人）`);
-  const inserted = await em.execute<Array<{ user_id: string }>>(
-    `insert into group_member (group_id, user_id, role, joined_at, rules_accepted_at) values (?, ?, ?, now(), now()) on conflict do nothing returning user_id`,
-    [group.id, userId, role],
-  );
-  if (!inserted.length) throw conflict('已经是该群成员');
+  const inserted = await insertGroupMember(em, group.id, userId, role);
+  if (!inserted) throw conflict('已经是该群成员');
   // A ban (moderation) refuses every way back in: application approval and invitation alike.
-  const [ban] = await em.execute<Array<{ banned: boolean }>>(
-    `select exists(select 1 from moderation_sanction where group_id = ? and user_id = ? and kind = 'ban' and revoked_at is null) as banned`,
-    [group.id, userId],
-  );
-  if (ban?.banned) throw forbidden('此人已被禁止加入该群');
-  const [{ last_seq }] = await em.execute<Array<{ last_seq: number }>>(`select last_seq from conversation where id = ?`, [group.conversation.id]);
+  if (await isBanned(em, group.id, userId)) throw forbidden('此人已被禁止加入该群');
   // History is open to members: the read cursor starts at the newest message, not at zero unread thousands.
-  await em.execute(`insert into conversation_member (conversation_id, user_id, last_read_seq, joined_at) values (?, ?, ?, now())`, [group.conversation.id, userId, last_seq]);
-  await em.execute(`update chat_group set member_count = member_count + 1 where id = ?`, [group.id]);
+  await joinConversationAtLatest(em, group.conversation.id, userId);
+  await changeMemberCount(em, group.id, 1);
   audit(em, { actorId: ctx.actor?.userId ?? null, action: 'group.member_joined', targetType: 'group', targetId: group.id, after: { userId, role, via }, ip: ctx.ip });
   return recordEvent(em, { conversationId: group.conversation.id, type: 'MEMBER_JOINED', userId });
 }
 
 /** Removes a member from group and conversation; the removed person receives this last event and nothing more. */
 export async function dropMember(em: EntityManager, group: ChatGroup, userId: string, type: 'MEMBER_LEFT' | 'MEMBER_REMOVED'): Promise<OutgoingEvent[]> {
-  const removed = await em.execute<Array<{ user_id: string }>>(`delete from group_member where group_id = ? and user_id = ? returning user_id`, [group.id, userId]);
-  if (!removed.length) throw conflict('此人已不是该群成员');
-  await em.execute(`delete from conversation_member where conversation_id = ? and user_id = ?`, [group.conversation.id, userId]);
-  await em.execute(`update chat_group set member_count = member_count - 1 where id = ?`, [group.id]);
+  if (!(await deleteGroupMember(em, group.id, userId))) throw conflict('此人已不是该群成员');
+  await deleteConversationMember(em, group.conversation.id, userId);
+  await changeMemberCount(em, group.id, -1);
   // Leaving a group also takes the person out of its discussion groups.
-  const discussions = await em.execute<Array<{ conversation_id: string }>>(
-    `delete from conversation_member cm using discussion_group d
-      where d.conversation_id = cm.conversation_id and d.group_id = ? and cm.user_id = ? returning cm.conversation_id`,
-    [group.id, userId],
-  );
+  const discussions = await leaveDiscussions(em, group.id, userId);
   const events = [await recordEvent(em, { conversationId: group.conversation.id, type, userId }, [userId])];
-  for (const d of discussions) events.push(await recordEvent(em, { conversationId: d.conversation_id, type, userId }, [userId]));
+  for (const conversationId of discussions) events.push(await recordEvent(em, { conversationId, type, userId }, [userId]));
   return events;
 }
 
@@ -157,11 +162,8 @@ export async function reviewApplication(ctx: DomainContext, applicationId: unkno
   authorize(actor, 'manageMembers', access, '只有群主和管理员可以审核入群申请');
   const reason = approve ? null : valid.requiredText(rawReason, 'reason', '拒绝理由', 200);
   await inTransaction(ctx.em, publisherOf(ctx), async (em, emit) => {
-    const decided = await em.execute<Array<{ id: string }>>(
-      `update group_application set status = ?, reason = ?, reviewed_by_id = ?, reviewed_at = now() where id = ? and status = 'pending' returning id`,
-      [approve ? 'approved' : 'rejected', reason, actor.userId, application.id],
-    );
-    if (!decided.length) throw conflict('该申请已经处理过了');
+    const decided = await decideApplication(em, application.id, approve ? 'approved' : 'rejected', reason, actor.userId);
+    if (!decided) throw conflict('该申请已经处理过了');
     if (approve) emit(await addMember(em, ctx, access.group, application.applicant.id, 'member', 'application'));
     else audit(em, { actorId: actor.userId, action: 'group.application_rejected', targetType: 'group', targetId: access.group.id, reason, after: { userId: application.applicant.id }, ip: ctx.ip });
   });
@@ -172,8 +174,7 @@ export async function withdrawApplication(ctx: DomainContext, applicationId: unk
   const actor = requireActor(ctx);
   const { application } = await applicationForManager(ctx, applicationId);
   if (application.applicant.id !== actor.userId) throw notFound('申请');
-  const changed = await ctx.em.execute<Array<{ id: string }>>(`update group_application set status = 'withdrawn' where id = ? and status = 'pending' returning id`, [application.id]);
-  if (!changed.length) throw conflict('该申请已经处理过了');
+  if (!(await withdrawPendingApplication(ctx.em, application.id))) throw conflict('该申请已经处理过了');
   return ctx.em.findOneOrFail(GroupApplication, { id: application.id }, { refresh: true });
 }
 
@@ -210,8 +211,7 @@ export async function acceptInvitation(ctx: DomainContext, invitationId: unknown
   if (!acceptRules) throw badInput(RULES_REQUIRED, 'acceptRules');
   const group = await ctx.em.findOneOrFail(ChatGroup, { id: invitation.group.id });
   await inTransaction(ctx.em, publisherOf(ctx), async (em, emit) => {
-    const taken = await em.execute<Array<{ id: string }>>(`update group_invitation set status = 'accepted', responded_at = now() where id = ? and status = 'pending' returning id`, [invitation.id]);
-    if (!taken.length) throw conflict('该邀请已经处理过了');
+    if (!(await acceptPendingInvitation(em, invitation.id))) throw conflict('该邀请已经处理过了');
     emit(await addMember(em, ctx, group, invitation.invitee.id, 'member', 'invitation'));
   });
   return ctx.em.findOneOrFail(ChatGroup, { id: group.id }, { refresh: true });
@@ -219,7 +219,7 @@ export async function acceptInvitation(ctx: DomainContext, invitationId: unknown
 
 export async function declineInvitation(ctx: DomainContext, invitationId: unknown): Promise<boolean> {
   const invitation = await ownInvitation(ctx, invitationId);
-  await ctx.em.execute(`update group_invitation set status = 'declined', responded_at = now() where id = ? and status = 'pending'`, [invitation.id]);
+  await declinePendingInvitation(ctx.em, invitation.id);
   return true;
 }
 
@@ -264,9 +264,7 @@ export async function transferOwnership(ctx: DomainContext, groupId: unknown, us
   const member = await memberOf(ctx.em, access.group.id, userId);
   if (!member) throw notFound('成员');
   await inTransaction(ctx.em, publisherOf(ctx), async (em, emit) => {
-    await em.execute(`update group_member set role = 'admin' where group_id = ? and user_id = ?`, [access.group.id, actor.userId]);
-    await em.execute(`update group_member set role = 'owner' where group_id = ? and user_id = ?`, [access.group.id, userId]);
-    await em.execute(`update chat_group set owner_id = ? where id = ?`, [userId, access.group.id]);
+    await transferOwner(em, access.group.id, actor.userId, userId);
     audit(em, { actorId: actor.userId, action: 'group.ownership_transferred', targetType: 'group', targetId: access.group.id, before: { ownerId: actor.userId }, after: { ownerId: userId }, ip: ctx.ip });
     emit(await recordEvent(em, { conversationId: access.group.conversation.id, type: 'MEMBER_ROLE_CHANGED', userId }));
     emit(await recordEvent(em, { conversationId: access.group.conversation.id, type: 'MEMBER_ROLE_CHANGED', userId: actor.userId }));
@@ -276,8 +274,8 @@ export async function transferOwnership(ctx: DomainContext, groupId: unknown, us
 
 export async function myGroups(ctx: DomainContext): Promise<ChatGroup[]> {
   const actor = requireActor(ctx);
-  const rows = await ctx.em.execute<Array<{ group_id: string }>>(`select group_id from group_member where user_id = ?`, [actor.userId]);
-  return rows.length ? ctx.em.find(ChatGroup, { id: rows.map((r) => r.group_id) }, { orderBy: { name: 'asc' } }) : [];
+  const ids = await groupIdsOf(ctx.em, actor.userId);
+  return ids.length ? ctx.em.find(ChatGroup, { id: ids }, { orderBy: { name: 'asc' } }) : [];
 }
 
 /** Listed groups and the viewer's own, by name. */
@@ -286,22 +284,9 @@ export async function searchGroups(ctx: DomainContext, query: unknown, args: Pag
   const size = pageSize(args.first);
   const cursor = decodeCursor(args.after, 2);
   const text = valid.optionalText(query, 'query', '搜索内容', 30);
-  const where = [`(g.visibility = 'listed' or exists (select 1 from group_member m where m.group_id = g.id and m.user_id = ?))`];
-  const params: unknown[] = [actor.userId];
-  if (text) {
-    where.push(`(g.name ilike ? or g.purpose ilike ?)`);
-    const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    params.push(pattern, pattern);
-  }
-  if (cursor) {
-    if (!isUuid(cursor[1])) throw badInput('分页游标无效', 'after');
-    where.push(`(g.name collate "pinyin", g.id) > (? collate "pinyin", ?::uuid)`);
-    params.push(String(cursor[0]), String(cursor[1]));
-  }
-  const rows = await ctx.em.execute<Array<{ id: string; name: string }>>(
-    `select g.id, g.name from chat_group g where ${where.join(' and ')} order by g.name collate "pinyin", g.id limit ?`,
-    [...params, size + 1],
-  );
+  const pattern = text ? `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+  if (cursor && !isUuid(cursor[1])) throw badInput('分页游标无效', 'after');
+  const rows = await findGroupRows(ctx.em, actor.userId, pattern, cursor ? [String(cursor[0]), String(cursor[1])] : null, size + 1);
   const groups = await ctx.em.find(ChatGroup, { id: rows.map((r) => r.id) });
   const byId = new Map(groups.map((g) => [g.id, g]));
   const page = toPage(rows, size, (r) => [r.name, r.id]);
@@ -313,18 +298,8 @@ export async function groupMembers(em: EntityManager, actor: Actor, access: Grou
   if (!can(actor, 'readMembers', access)) return { nodes: [], cursors: [], hasNextPage: false, endCursor: null, totalCount: 0 };
   const size = pageSize(args.first);
   const cursor = decodeCursor(args.after, 3);
-  const rank = `case gm.role when 'owner' then 0 when 'admin' then 1 else 2 end`;
-  const params: unknown[] = [access.group.id];
-  let after = '';
-  if (cursor) {
-    if (!isUuid(cursor[2])) throw badInput('分页游标无效', 'after');
-    after = `and (${rank}, gm.joined_at, gm.user_id) > (?, ?::timestamptz, ?::uuid)`;
-    params.push(Number(cursor[0]), String(cursor[1]), String(cursor[2]));
-  }
-  const rows = await em.execute<Array<{ user_id: string; rank: number; joined_at: Date }>>(
-    `select gm.user_id, ${rank} as rank, gm.joined_at from group_member gm where gm.group_id = ? ${after} order by 2, gm.joined_at, gm.user_id limit ?`,
-    [...params, size + 1],
-  );
+  if (cursor && !isUuid(cursor[2])) throw badInput('分页游标无效', 'after');
+  const rows = await memberPageRows(em, access.group.id, cursor ? [Number(cursor[0]), String(cursor[1]), String(cursor[2])] : null, size + 1);
   const members = await em.find(GroupMember, { group: access.group.id, user: { $in: rows.map((r) => r.user_id) } }, { populate: ['user', 'user.unit'] });
   const byUser = new Map(members.map((m) => [m.user.id, m]));
   const page = toPage(rows, size, (r) => [Number(r.rank), new Date(r.joined_at).toISOString(), r.user_id]);

@@ -1,6 +1,7 @@
 import { ref } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { OrgUnit } from '../../db/entities/index.js';
+import { activeCountsByUnit, unitPaths } from './store.js';
 
 /** The whole tree, parents before children, siblings in their set order. Small: one per centre. */
 export async function listUnits(em: EntityManager): Promise<OrgUnit[]> {
@@ -19,8 +20,8 @@ export const pathIds = (unit: { path: string }) => unit.path.split('/').filter(B
  */
 export async function memberCounts(em: EntityManager): Promise<Map<string, { direct: number; subtree: number }>> {
   const [units, rows] = await Promise.all([
-    em.execute<Array<{ id: string; path: string }>>(`select id, path from org_unit`),
-    em.execute<Array<{ unit_id: string; n: string }>>(`select unit_id, count(*) as n from app_user where status = 'active' group by unit_id`),
+    unitPaths(em),
+    activeCountsByUnit(em),
   ]);
   const counts = new Map(units.map((u) => [u.id, { direct: 0, subtree: 0 }]));
   const direct = new Map(rows.map((r) => [r.unit_id, Number(r.n)]));
