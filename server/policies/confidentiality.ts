@@ -54,11 +54,12 @@ export function restrictedReaders(authorId: string, named: readonly string[], vi
  * call costs about 4 µs, which lists and searches would otherwise pay for every row they read.
  * tests/server/policies/sql-agreement.test.ts holds it to `mayReadContent`.
  */
-export const mayReadStatement = (id: string, level: string, author: string, group: string, viewer: Statement): Statement =>
-  sql`(${sqlText(level)} <> 'restricted' or jl_may_read(${sqlText(id)}, ${sqlText(level)}, ${sqlText(author)}, ${sqlText(group)}, ${viewer}))`;
+export const mayReadSql = (id: string, level: string, author: string, group: SqlOperand, viewer: SqlOperand): Statement =>
+  sql`(${sqlText(level)} <> 'restricted' or jl_may_read(${sqlText(id)}, ${sqlText(level)}, ${sqlText(author)}, ${operand(group)}, ${operand(viewer)}))`;
 
-/** The same predicate as text, where the viewer is a column too (no values). */
-export const mayReadSql = (id: string, level: string, author: string, group: string, viewer: string): string => mayReadStatement(id, level, author, group, sqlText(viewer)).text;
+/** In a policy's SQL predicate: a column or expression fixed by code (text), or a statement with its own values. */
+export type SqlOperand = string | Statement;
+const operand = (part: SqlOperand) => (typeof part === 'string' ? sqlText(part) : part);
 
 /**
  * Raising a level (内部 → 受限 or 普通 → 内部): the group's owner and admins. Levels are never

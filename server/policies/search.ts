@@ -1,4 +1,5 @@
-import { mayReadContent, mayReadSql, type ReadFacts } from './confidentiality.js';
+import { sql, sqlText } from '../db/statement.js';
+import { mayReadContent, mayReadSql, type ReadFacts, type SqlOperand } from './confidentiality.js';
 
 /**
  * What a search may find in the viewer's scopes (the conversations they are in, and the groups
@@ -27,14 +28,14 @@ export const mayFind = {
 };
 
 /**
- * The same rule in SQL: `x` is the row's alias, `viewer` the statement's placeholder of the
- * viewer's id; a message needs the SQL of its conversation's group.
+ * The same rule in SQL: `x` is the row's alias (fixed by code), `viewer` the viewer's id (a value
+ * or a column); a message needs its conversation's group.
  */
 export const mayFindSql = {
-  message: (x: string, group: string, viewer: string) =>
-    `${x}.recalled_at is null and ${mayReadSql(`${x}.id`, `${x}.confidentiality`, `${x}.author_id`, group, viewer)}`,
-  reply: (x: string, viewer: string) =>
-    `${x}.deleted_at is null and ${mayReadSql(`${x}.id`, `${x}.confidentiality`, `${x}.author_id`, `${x}.group_id`, viewer)}
-     and exists (select 1 from thread t where t.id = ${x}.thread_id and t.removed_at is null and ${mayReadSql('t.id', 't.confidentiality', 't.author_id', 't.group_id', viewer)})`,
-  thread: (x: string, viewer: string) => mayReadSql(`${x}.id`, `${x}.confidentiality`, `${x}.author_id`, `${x}.group_id`, viewer),
+  message: (x: string, group: SqlOperand, viewer: SqlOperand) =>
+    sql`${sqlText(`${x}.recalled_at is null and `)}${mayReadSql(`${x}.id`, `${x}.confidentiality`, `${x}.author_id`, group, viewer)}`,
+  reply: (x: string, viewer: SqlOperand) =>
+    sql`${sqlText(`${x}.deleted_at is null and `)}${mayReadSql(`${x}.id`, `${x}.confidentiality`, `${x}.author_id`, `${x}.group_id`, viewer)}${sqlText(`
+     and exists (select 1 from thread t where t.id = ${x}.thread_id and t.removed_at is null and `)}${mayReadSql('t.id', 't.confidentiality', 't.author_id', 't.group_id', viewer)})`,
+  thread: (x: string, viewer: SqlOperand) => mayReadSql(`${x}.id`, `${x}.confidentiality`, `${x}.author_id`, `${x}.group_id`, viewer),
 };

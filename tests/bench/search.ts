@@ -309,7 +309,8 @@ try {
       console.log(`\nEXPLAIN (ANALYZE, BUFFERS) of search()'s SQL for the median searcher (${typical.conversations} conversations, ${typical.groups} groups):`);
       for (const q of QUERIES) {
         for (const sort of SORTS) {
-          const { text, values } = await sqlOf(typical, { query: q, sort, first: 20 });
+          const { statement } = await sqlOf(typical, { query: q, sort, first: 20 });
+          const [text, values] = [statement.numbered, [...statement.values]];
           // Planned for these values (a custom plan); search() itself runs the shape's generic plan.
           const plan = (await direct.query<{ 'QUERY PLAN': string }>(`explain (analyze, buffers) ${text}`, values)).rows.map((r) => r['QUERY PLAN']);
           const exec = plan.find((l) => l.startsWith('Execution Time')) ?? '';

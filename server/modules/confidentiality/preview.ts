@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { levelRank, type ConfidentialityLevel } from '../../db/entities/index.js';
 import { INTERNAL_PREVIEW, RESTRICTED_PREVIEW } from '../content/levels.js';
+import { replyPreviewRows, threadPreviewRows } from './store.js';
 
 /**
  * Previews (notifications, lists) show text only for normal content: internal content shows
@@ -27,10 +28,8 @@ export async function postPreviews(em: EntityManager, items: Array<{ threadId: s
   const replyIds = [...new Set(items.map((i) => i.replyId).filter((id): id is string => !!id))];
   if (!threadIds.length && !replyIds.length) return items.map(() => null);
   const [threads, replies] = await Promise.all([
-    threadIds.length ? em.execute<Array<{ id: string; title: string; confidentiality: ConfidentialityLevel }>>(`select id, title, confidentiality from thread where id in (?)`, [threadIds]) : [],
-    replyIds.length
-      ? em.execute<Array<{ id: string; body: string; deleted_at: Date | null; confidentiality: ConfidentialityLevel }>>(`select id, body, deleted_at, confidentiality from thread_reply where id in (?)`, [replyIds])
-      : [],
+    threadIds.length ? threadPreviewRows(em, threadIds) : [],
+    replyIds.length ? replyPreviewRows(em, replyIds) : [],
   ]);
   const threadById = new Map(threads.map((t) => [t.id, t]));
   const replyById = new Map(replies.map((r) => [r.id, r]));

@@ -11,6 +11,7 @@ import { GroupAccess } from '../groups/subjects.js';
 import { requireActor, type DomainContext } from '../context.js';
 import { replyForActor, threadForActor } from '../forum/access.js';
 import { LEVEL_NAMES, parseLevel, validAudience } from '../content/levels.js';
+import { addAudience, raiseLevel } from './store.js';
 
 /**
  * Raising a level after posting (group owner and admins; see policies/confidentiality.ts).
@@ -25,7 +26,7 @@ function assertRaise(current: ConfidentialityLevel, next: ConfidentialityLevel):
 
 async function writeAudience(em: EntityManager, subjectId: string, kind: AudienceSubjectKind, userIds: string[]): Promise<void> {
   if (userIds.length) {
-    await em.execute(`insert into content_audience (subject_id, user_id, kind) select ?, u, ? from unnest(?::uuid[]) as u on conflict do nothing`, [subjectId, kind, `{${userIds.join(',')}}`]);
+    await addAudience(em, subjectId, kind, userIds);
   }
 }
 
@@ -39,8 +40,7 @@ export async function raiseMessageConfidentiality(ctx: DomainContext, messageId:
   assertRaise(current, level);
   const audience = await validAudience(ctx.em, level, audienceUserIds, { conversationId: conv.conversation.id }, access.message.author.id);
   return commitMessageChange(ctx, async (tem, emit) => {
-    const changed = await tem.execute<Array<{ id: string }>>(`update message set confidentiality = ? where id = ? and confidentiality = ? returning id`, [level, access.message.id, current]);
-    if (!changed.length) throw conflict('保密级别已被修改，请刷新后重试');
+    if (!(await raiseLevel(tem, 'message', access.message.id, current, level))) throw conflict('保密级别已被修改，请刷新后重试');
     await writeAudience(tem, access.message.id, 'message', audience);
     audit(tem, {
       actorId: actor.userId,
@@ -65,8 +65,7 @@ export async function raiseThreadConfidentiality(ctx: DomainContext, threadId: u
   assertRaise(current, level);
   const audience = await validAudience(ctx.em, level, audienceUserIds, { groupId: access.group.group.id }, access.thread.author.id);
   await ctx.em.transactional(async (em) => {
-    const changed = await em.execute<Array<{ id: string }>>(`update thread set confidentiality = ? where id = ? and confidentiality = ? returning id`, [level, access.thread.id, current]);
-    if (!changed.length) throw conflict('保密级别已被修改，请刷新后重试');
+    if (!(await raiseLevel(em, 'thread', access.thread.id, current, level))) throw conflict('保密级别已被修改，请刷新后重试');
     await writeAudience(em, access.thread.id, 'thread', audience);
     audit(em, {
       actorId: actor.userId,
@@ -93,8 +92,7 @@ export async function raiseReplyConfidentiality(ctx: DomainContext, replyId: unk
   assertRaise(current, level);
   const audience = await validAudience(ctx.em, level, audienceUserIds, { groupId: group.group.id }, access.reply.author.id);
   await ctx.em.transactional(async (em) => {
-    const changed = await em.execute<Array<{ id: string }>>(`update thread_reply set confidentiality = ? where id = ? and confidentiality = ? returning id`, [level, access.reply.id, current]);
-    if (!changed.length) throw conflict('保密级别已被修改，请刷新后重试');
+    if (!(await raiseLevel(em, 'reply', access.reply.id, current, level))) throw conflict('保密级别已被修改，请刷新后重试');
     await writeAudience(em, access.reply.id, 'reply', audience);
     audit(em, {
       actorId: actor.userId,

@@ -5,6 +5,7 @@ import { authorize, can, isGroupMember } from '../../policies/index.js';
 import { groupForActor } from '../groups/access.js';
 import { requireActor, type DomainContext } from '../context.js';
 import { isUuid } from '../ids.js';
+import { countGroupRules, deleteRule, findRule, lockGroupRule, rulesOfGroup, upsertGroupRule } from './store.js';
 import { BUILT_IN_TERMS, matchRules, rulesFor, type SensitiveMatch } from '../content/sensitive.js';
 
 /** One effective rule of a scope, as the rules page shows it. */
@@ -21,23 +22,12 @@ export interface RuleView {
 const MAX_TERM = 30;
 const MAX_GROUP_RULES = 200;
 
-interface RuleRow {
-  id: string;
-  group_id: string | null;
-  kind: SensitiveRuleKind;
-  value: string;
-  action: SensitiveAction;
-}
-
 /** The rules that apply in a group (members may read them: they are told what to avoid). */
 export async function groupRules(ctx: DomainContext, groupId: unknown): Promise<RuleView[]> {
   const actor = requireActor(ctx);
   const access = await groupForActor(ctx.em, actor, groupId);
   if (!isGroupMember(actor, access)) throw notFound('群组');
-  const rows = await ctx.em.execute<RuleRow[]>(
-    `select id, group_id, kind, value, action from sensitive_rule where group_id is null or group_id = ? order by created_at, id`,
-    [access.group.id],
-  );
+  const rows = await rulesOfGroup(ctx.em, access.group.id);
   const views = new Map<string, RuleView>();
   for (const term of BUILT_IN_TERMS) views.set(`term:${term}`, { id: null, kind: 'term', value: term, action: 'warn', scope: 'BUILT_IN' });
   for (const pattern of SENSITIVE_PATTERNS) views.set(`pattern:${pattern}`, { id: null, kind: 'pattern', value: pattern, action: 'warn', scope: 'BUILT_IN' });
@@ -80,17 +70,9 @@ export async function setGroupRule(ctx: DomainContext, groupId: unknown, kind: u
   authorize(actor, 'manageSensitiveRules', access, '只有群主和管理员可以管理本群的保密提醒规则');
   const rule = validRule(kind, value, action);
   await ctx.em.transactional(async (em) => {
-    const [count] = await em.execute<Array<{ n: string }>>(`select count(*) as n from sensitive_rule where group_id = ?`, [access.group.id]);
-    if (Number(count.n) >= MAX_GROUP_RULES) throw badInput(`每个群最多 ${MAX_GROUP_RULES} 条规则`);
-    const [before] = await em.execute<Array<{ action: SensitiveAction }>>(
-      `select action from sensitive_rule where group_id = ? and kind = ? and value = ? for update`,
-      [access.group.id, rule.kind, rule.value],
-    );
-    await em.execute(
-      `insert into sensitive_rule (id, group_id, kind, value, action, created_by_id, created_at) values (gen_random_uuid(), ?, ?, ?, ?, ?, now())
-       on conflict (coalesce(group_id, '00000000-0000-0000-0000-000000000000'::uuid), kind, value) do update set action = excluded.action`,
-      [access.group.id, rule.kind, rule.value, rule.action, actor.userId],
-    );
+    if ((await countGroupRules(em, access.group.id)) >= MAX_GROUP_RULES) throw badInput(`每个群最多 ${MAX_GROUP_RULES} 条规则`);
+    const before = await lockGroupRule(em, access.group.id, rule.kind, rule.value);
+    await upsertGroupRule(em, access.group.id, rule, actor.userId);
     audit(em, {
       actorId: actor.userId,
       action: 'content.sensitive_rule_set',
@@ -109,7 +91,7 @@ export async function setGroupRule(ctx: DomainContext, groupId: unknown, kind: u
 export async function removeGroupRule(ctx: DomainContext, ruleId: unknown): Promise<RuleView[]> {
   const actor = requireActor(ctx);
   if (!isUuid(ruleId)) throw notFound('规则');
-  const [row] = await ctx.em.execute<RuleRow[]>(`select id, group_id, kind, value, action from sensitive_rule where id = ?`, [ruleId]);
+  const row = await findRule(ctx.em, ruleId);
   if (!row?.group_id) throw notFound('规则');
   let access;
   try {
@@ -120,8 +102,7 @@ export async function removeGroupRule(ctx: DomainContext, ruleId: unknown): Prom
   if (!can(actor, 'readSensitiveRules', access)) throw notFound('规则');
   authorize(actor, 'manageSensitiveRules', access, '只有群主和管理员可以管理本群的保密提醒规则');
   await ctx.em.transactional(async (em) => {
-    const deleted = await em.execute<Array<{ id: string }>>(`delete from sensitive_rule where id = ? returning id`, [row.id]);
-    if (!deleted.length) throw notFound('规则');
+    if (!(await deleteRule(em, row.id))) throw notFound('规则');
     audit(em, {
       actorId: actor.userId,
       action: 'content.sensitive_rule_removed',

@@ -1,12 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { rows, sql, sqlText, type Statement } from '../../db/statement.js';
-import { mayReadStatement } from '../../policies/index.js';
 import type { SensitiveAction, SensitiveRuleKind } from '../../db/entities/index.js';
 
 /** Content's SQL: attachments, mentions and named readers, sensitive rules, and the read rule as a statement. */
-
-/** The confidentiality read rule as a statement (server/policies/confidentiality.ts): columns fixed by code, the viewer a value or an expression. */
-export const mayRead = mayReadStatement;
 
 /** Which of the versions are of live documents of the library, locking those documents against deletion (the caller's transaction). */
 export async function lockLibraryVersions(em: EntityManager, versionIds: string[], library: { groupId: string | null; conversationId: string | null }): Promise<string[]> {

@@ -1,18 +1,21 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { audit } from '../../audit/logger.js';
-import { Board, ModerationSanction, type ContentType, type ModerationReason } from '../../db/entities/index.js';
+import { Board, ModerationSanction, type ModerationReason } from '../../db/entities/index.js';
 import { badInput, conflict, notFound } from '../../errors.js';
 import { authorize, INDEFINITE, ModerationTarget, type ModerationAction } from '../../policies/index.js';
 import * as valid from '../core/validation.js';
 import { dropMember } from '../groups/groups.js';
 import { inTransaction, publisherOf, recordEvent } from '../core/events.js';
-import type { OutgoingEvent } from '../core/realtime.js';
 import { requireActor, type DomainContext } from '../context.js';
 import { isUuid } from '../ids.js';
 import { notify } from '../notifications/notifications.js';
 import { validTitle } from '../content/posts.js';
 import { toTsvectorLiteral } from '../content/segment.js';
 import { contentForActor, moderatedGroupForActor, targetForActor, type ContentRef } from './access.js';
+import {
+  closePendingWaysIn, hasActiveBan, insertMovedThread, insertSanction, liftMemberMute, lockEscalation, lockGroupMute, lockMemberMute, lockRunningMute,
+  markContentRemoved, markContentRestored, revokeBan, revokeWarningSanction, setGroupMutedUntil, setMemberMutedUntil, updateEscalationRule,
+} from './store.js';
 import { isIndefinite, parseContentType, parseReason, REASON_LABELS, removalNotice, shanghaiTime } from '../content/reasons.js';
 
 /**
@@ -43,8 +46,6 @@ function authorizeOn(ctx: DomainContext, action: ModerationAction, target: Moder
   const actor = requireActor(ctx);
   authorize(actor, action, target, target.targetUserId === actor.userId ? '不能对自己执行管理操作' : REFUSED[action]);
 }
-
-const TABLE: Record<ContentType, string> = { message: 'message', thread: 'thread', reply: 'thread_reply' };
 
 function contentPointers(content: ContentRef) {
   return {
@@ -84,12 +85,7 @@ export async function removeContent(ctx: DomainContext, rawType: unknown, id: un
 }
 
 async function markRemoved(em: EntityManager, content: ContentRef, reason: ModerationReason, movedTo: string | null): Promise<void> {
-  const changed = await em.execute<Array<{ id: string }>>(
-    `update ${TABLE[content.type]} set removed_at = now(), removal_reason = ?, search_vector = null${content.type === 'message' ? ', moved_to_thread_id = ?' : ''}
-      where id = ? and removed_at is null returning id`,
-    content.type === 'message' ? [reason, movedTo, content.id] : [reason, content.id],
-  );
-  if (!changed.length) throw conflict('该内容已被移除');
+  if (!(await markContentRemoved(em, content.type, content.id, reason, movedTo))) throw conflict('该内容已被移除');
 }
 
 /** Restores removed content (search finds it again); the author is told. */
@@ -101,12 +97,7 @@ export async function restoreContent(ctx: DomainContext, rawType: unknown, id: u
   const text = note(rawNote);
   await inTransaction(ctx.em, publisherOf(ctx), async (em, emit) => {
     const vector = content.type === 'thread' ? toTsvectorLiteral(content.title ?? '', content.body) : toTsvectorLiteral(content.body);
-    const changed = await em.execute<Array<{ id: string }>>(
-      `update ${TABLE[content.type]} set removed_at = null, removal_reason = null, search_vector = ?::tsvector${content.type === 'message' ? ', moved_to_thread_id = null' : ''}
-        where id = ? and removed_at is not null returning id`,
-      [vector, content.id],
-    );
-    if (!changed.length) throw conflict('该内容未被移除');
+    if (!(await markContentRestored(em, content.type, content.id, vector))) throw conflict('该内容未被移除');
     if (content.type === 'message') {
       emit(await recordEvent(em, { conversationId: content.conversationId!, type: 'MESSAGE_RESTORED', messageId: content.id, userId: actor.userId }));
     }
@@ -137,12 +128,7 @@ export async function moveMessageToBoard(ctx: DomainContext, messageId: unknown,
   const title = validTitle(rawTitle === null || rawTitle === undefined || rawTitle === '' ? [...firstLine.trim()].slice(0, 30).join('') : rawTitle);
   const text = note(rawNote);
   return inTransaction(ctx.em, publisherOf(ctx), async (em, emit) => {
-    const [{ id: threadId }] = await em.execute<Array<{ id: string }>>(
-      `insert into thread (id, group_id, board_id, author_id, title, body, created_at, last_activity_at, search_vector)
-       values (gen_random_uuid(), ?, ?, ?, ?, ?, now(), now(), ?::tsvector) returning id`,
-      [content.group.group.id, board.id, content.authorId, title, content.body, toTsvectorLiteral(title, content.body)],
-    );
-    await em.execute(`insert into thread_follow (thread_id, user_id, last_seen_floor, created_at) values (?, ?, 0, now()) on conflict do nothing`, [threadId, content.authorId]);
+    const threadId = await insertMovedThread(em, { groupId: content.group.group.id, boardId: board.id, authorId: content.authorId, title, body: content.body, vector: toTsvectorLiteral(title, content.body) });
     await markRemoved(em, content, 'off_topic', threadId);
     emit(await recordEvent(em, { conversationId: content.conversationId!, type: 'MESSAGE_REMOVED', messageId: content.id, userId: actor.userId }));
     audit(em, {
@@ -187,20 +173,13 @@ export async function warnMember(ctx: DomainContext, groupId: unknown, userId: u
     });
     for (const e of await notify(em, { kind: 'warning', userIds: [target.targetUserId], actorId: actor.userId, groupId: group.id, subjectId: sanction, data: { reason, reasonLabel: REASON_LABELS[reason], note: text } })) emit(e);
     // Escalation, counted under the member's row lock so two warnings at once escalate once.
-    const [rule] = await em.execute<Array<{ warn_threshold: number; warn_window_days: number; warn_mute_minutes: number; muted_until: Date | null; active: string }>>(
-      `select g.warn_threshold, g.warn_window_days, g.warn_mute_minutes, gm.muted_until,
-              (select count(*) from moderation_sanction s where s.group_id = g.id and s.user_id = gm.user_id and s.kind = 'warning' and s.revoked_at is null
-                  and s.created_at > now() - make_interval(days => g.warn_window_days)) as active
-         from chat_group g join group_member gm on gm.group_id = g.id and gm.user_id = ?
-        where g.id = ? for update of gm`,
-      [target.targetUserId, group.id],
-    );
+    const rule = await lockEscalation(em, group.id, target.targetUserId);
     if (rule && Number(rule.active) >= rule.warn_threshold) {
       const until = new Date(Date.now() + rule.warn_mute_minutes * 60_000);
       const prior = rule.muted_until ? new Date(rule.muted_until) : null;
       if (!prior || prior.getTime() < until.getTime()) {
         const escalated = `累计 ${rule.active} 次有效警告（${rule.warn_window_days} 天内），自动禁言`;
-        await em.execute(`update group_member set muted_until = ? where group_id = ? and user_id = ?`, [until, group.id, target.targetUserId]);
+        await setMemberMutedUntil(em, group.id, target.targetUserId, until);
         const muteId = await insertSanction(em, { groupId: group.id, userId: target.targetUserId, kind: 'mute', actorId: null, reason, note: escalated, contentType: null, contentId: null, endsAt: until });
         audit(em, {
           actorId: actor.userId, action: 'moderation.muted', targetType: 'group', targetId: group.id, reason: escalated, ip: ctx.ip,
@@ -215,27 +194,6 @@ export async function warnMember(ctx: DomainContext, groupId: unknown, userId: u
   return ctx.em.findOneOrFail(ModerationSanction, { id });
 }
 
-interface NewSanction {
-  groupId: string;
-  userId: string;
-  kind: ModerationSanction['kind'];
-  actorId: string | null;
-  reason: ModerationReason;
-  note: string | null;
-  contentType: ContentType | null;
-  contentId: string | null;
-  endsAt: Date | null;
-}
-
-async function insertSanction(em: EntityManager, s: NewSanction): Promise<string> {
-  const [row] = await em.execute<Array<{ id: string }>>(
-    `insert into moderation_sanction (id, group_id, user_id, kind, actor_id, reason, note, content_type, content_id, ends_at, created_at)
-     values (gen_random_uuid(), ?, ?, ?, ?, ?, ?, ?, ?, ?, now()) returning id`,
-    [s.groupId, s.userId, s.kind, s.actorId, s.reason, s.note, s.contentType, s.contentId, s.endsAt],
-  );
-  return row.id;
-}
-
 /** Revokes a warning, with a reason; it no longer counts towards escalation. */
 export async function revokeWarning(ctx: DomainContext, sanctionId: unknown, rawReason: unknown): Promise<ModerationSanction> {
   const actor = requireActor(ctx);
@@ -248,11 +206,7 @@ export async function revokeWarning(ctx: DomainContext, sanctionId: unknown, raw
   authorizeOn(ctx, 'revokeWarning', target);
   const reason = valid.requiredText(rawReason, 'reason', '撤销理由', 500);
   await inTransaction(ctx.em, publisherOf(ctx), async (em, emit) => {
-    const changed = await em.execute<Array<{ id: string }>>(
-      `update moderation_sanction set revoked_at = now(), revoked_by_id = ?, revoke_reason = ? where id = ? and revoked_at is null returning id`,
-      [actor.userId, reason, sanction.id],
-    );
-    if (!changed.length) throw conflict('该警告已撤销');
+    if (!(await revokeWarningSanction(em, sanction.id, actor.userId, reason))) throw conflict('该警告已撤销');
     audit(em, {
       actorId: actor.userId, action: 'moderation.warning_revoked', targetType: 'group', targetId: sanction.group.id, reason, ip: ctx.ip,
       before: { userId: sanction.user.id, sanctionId: sanction.id, active: true }, after: { active: false },
@@ -283,9 +237,9 @@ export async function muteMember(ctx: DomainContext, groupId: unknown, userId: u
   const text = note(rawNote);
   const group = target.access.group;
   const id = await inTransaction(ctx.em, publisherOf(ctx), async (em, emit) => {
-    const [prior] = await em.execute<Array<{ muted_until: Date | null }>>(`select muted_until from group_member where group_id = ? and user_id = ? for update`, [group.id, target.targetUserId]);
+    const prior = await lockMemberMute(em, group.id, target.targetUserId);
     if (!prior) throw notFound('成员');
-    await em.execute(`update group_member set muted_until = ? where group_id = ? and user_id = ?`, [until, group.id, target.targetUserId]);
+    await setMemberMutedUntil(em, group.id, target.targetUserId, until);
     const sanction = await insertSanction(em, { groupId: group.id, userId: target.targetUserId, kind: 'mute', actorId: actor.userId, reason, note: text, contentType: null, contentId: null, endsAt: isIndefinite(until) ? null : until });
     audit(em, {
       actorId: actor.userId, action: 'moderation.muted', targetType: 'group', targetId: group.id, reason: auditReason(reason, text), ip: ctx.ip,
@@ -309,17 +263,9 @@ export async function unmuteMember(ctx: DomainContext, groupId: unknown, userId:
   const text = note(rawNote);
   const group = target.access.group;
   await inTransaction(ctx.em, publisherOf(ctx), async (em, emit) => {
-    const [prior] = await em.execute<Array<{ muted_until: Date | null }>>(
-      `select muted_until from group_member where group_id = ? and user_id = ? and muted_until > now() for update`,
-      [group.id, target.targetUserId],
-    );
+    const prior = await lockRunningMute(em, group.id, target.targetUserId);
     if (!prior) throw conflict('此人未被禁言');
-    await em.execute(`update group_member set muted_until = null where group_id = ? and user_id = ?`, [group.id, target.targetUserId]);
-    await em.execute(
-      `update moderation_sanction set revoked_at = now(), revoked_by_id = ?, revoke_reason = ?
-        where group_id = ? and user_id = ? and kind = 'mute' and revoked_at is null and (ends_at is null or ends_at > now())`,
-      [actor.userId, text ?? '解除禁言', group.id, target.targetUserId],
-    );
+    await liftMemberMute(em, group.id, target.targetUserId, actor.userId, text ?? '解除禁言');
     audit(em, {
       actorId: actor.userId, action: 'moderation.unmuted', targetType: 'group', targetId: group.id, reason: text, ip: ctx.ip,
       before: { userId: target.targetUserId, mutedUntil: new Date(prior.muted_until!).toISOString() }, after: { userId: target.targetUserId, mutedUntil: null },
@@ -337,10 +283,10 @@ export async function setGroupMute(ctx: DomainContext, groupId: unknown, on: boo
   const until = on ? muteEnd(minutes) : null;
   const text = note(rawNote);
   await inTransaction(ctx.em, publisherOf(ctx), async (em, emit) => {
-    const [prior] = await em.execute<Array<{ muted_all_until: Date | null }>>(`select muted_all_until from chat_group where id = ? for update`, [access.group.id]);
+    const prior = await lockGroupMute(em, access.group.id);
     const wasOn = !!prior.muted_all_until && new Date(prior.muted_all_until).getTime() > Date.now();
     if (!on && !wasOn) throw conflict('本群未开启全员禁言');
-    await em.execute(`update chat_group set muted_all_until = ?, updated_at = now() where id = ?`, [until, access.group.id]);
+    await setGroupMutedUntil(em, access.group.id, until);
     audit(em, {
       actorId: actor.userId, action: on ? 'moderation.group_muted' : 'moderation.group_unmuted', targetType: 'group', targetId: access.group.id, reason: text, ip: ctx.ip,
       before: { mutedAllUntil: wasOn ? new Date(prior.muted_all_until!).toISOString() : null },
@@ -396,11 +342,9 @@ export async function banMember(ctx: DomainContext, groupId: unknown, userId: un
   const text = note(rawNote);
   const group = target.access.group;
   const id = await inTransaction(ctx.em, publisherOf(ctx), async (em, emit) => {
-    const [existing] = await em.execute<Array<{ id: string }>>(`select id from moderation_sanction where group_id = ? and user_id = ? and kind = 'ban' and revoked_at is null`, [group.id, target.targetUserId]);
-    if (existing) throw conflict('此人已被禁止加入该群');
+    if (await hasActiveBan(em, group.id, target.targetUserId)) throw conflict('此人已被禁止加入该群');
     if (target.targetRole) for (const event of await dropMember(em, group, target.targetUserId, 'MEMBER_REMOVED')) emit(event);
-    await em.execute(`update group_application set status = 'rejected', reason = ?, reviewed_by_id = ?, reviewed_at = now() where group_id = ? and applicant_id = ? and status = 'pending'`, ['已被禁止加入', actor.userId, group.id, target.targetUserId]);
-    await em.execute(`update group_invitation set status = 'declined', responded_at = now() where group_id = ? and invitee_id = ? and status = 'pending'`, [group.id, target.targetUserId]);
+    await closePendingWaysIn(em, group.id, target.targetUserId, actor.userId);
     const sanction = await insertSanction(em, { groupId: group.id, userId: target.targetUserId, kind: 'ban', actorId: actor.userId, reason, note: text, contentType: null, contentId: null, endsAt: null });
     audit(em, {
       actorId: actor.userId, action: 'moderation.banned', targetType: 'group', targetId: group.id, reason: auditReason(reason, text), ip: ctx.ip,
@@ -417,11 +361,7 @@ export async function unbanMember(ctx: DomainContext, groupId: unknown, userId: 
   authorizeOn(ctx, 'unban', target);
   const text = note(rawNote);
   await ctx.em.transactional(async (em) => {
-    const changed = await em.execute<Array<{ id: string }>>(
-      `update moderation_sanction set revoked_at = now(), revoked_by_id = ?, revoke_reason = ? where group_id = ? and user_id = ? and kind = 'ban' and revoked_at is null returning id`,
-      [actor.userId, text ?? '解除封禁', target.access.group.id, target.targetUserId],
-    );
-    if (!changed.length) throw conflict('此人未被禁止加入');
+    if (!(await revokeBan(em, target.access.group.id, target.targetUserId, actor.userId, text ?? '解除封禁'))) throw conflict('此人未被禁止加入');
     audit(em, {
       actorId: actor.userId, action: 'moderation.unbanned', targetType: 'group', targetId: target.access.group.id, reason: text, ip: ctx.ip,
       before: { userId: target.targetUserId, banned: true }, after: { userId: target.targetUserId, banned: false },
@@ -453,7 +393,7 @@ export async function setEscalationRule(ctx: DomainContext, groupId: unknown, in
   };
   const g = access.group;
   await ctx.em.transactional(async (em) => {
-    await em.execute(`update chat_group set warn_threshold = ?, warn_window_days = ?, warn_mute_minutes = ? where id = ?`, [rule.warnThreshold, rule.warnWindowDays, rule.warnMuteMinutes, g.id]);
+    await updateEscalationRule(em, g.id, rule);
     audit(em, {
       actorId: actor.userId, action: 'moderation.escalation_changed', targetType: 'group', targetId: g.id, ip: ctx.ip,
       before: { warnThreshold: g.warnThreshold, warnWindowDays: g.warnWindowDays, warnMuteMinutes: g.warnMuteMinutes }, after: rule,

@@ -5,7 +5,6 @@ import { badInput, conflict, notFound } from '../../errors.js';
 import { authorize, can, ReportableContent } from '../../policies/index.js';
 import * as valid from '../core/validation.js';
 import { inTransaction, publisherOf } from '../core/events.js';
-import type { OutgoingEvent } from '../core/realtime.js';
 import { isUniqueViolation } from '../../db/sql.js';
 import { requireActor, type DomainContext } from '../context.js';
 import { isUuid } from '../ids.js';
@@ -13,6 +12,7 @@ import { notify } from '../notifications/notifications.js';
 import { decodeTypedCursor, pageSize, toPage, type Page, type PageArgs } from '../pagination.js';
 import { contentForActor, moderatedGroupForActor } from './access.js';
 import { parseContentType, parseReason, REASON_LABELS } from '../content/reasons.js';
+import { groupAuditEntries, insertReport, openReportCounts, removedContentOf, reportKeys, resolveOpenReport } from './store.js';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { GroupAccess } from '../groups/subjects.js';
 
@@ -25,12 +25,8 @@ export async function reportContent(ctx: DomainContext, rawType: unknown, id: un
   const reason = parseReason(rawReason);
   const note = valid.optionalText(rawNote, 'note', '举报说明', 500);
   try {
-    const [row] = await ctx.em.execute<Array<{ id: string }>>(
-      `insert into moderation_report (id, group_id, reporter_id, content_type, content_id, content_author_id, reason, note, status, created_at)
-       values (gen_random_uuid(), ?, ?, ?, ?, ?, ?, ?, 'open', now()) returning id`,
-      [content.group.group.id, actor.userId, content.type, content.id, content.authorId, reason, note],
-    );
-    return ctx.em.findOneOrFail(ModerationReport, { id: row.id });
+    const reportId = await insertReport(ctx.em, { groupId: content.group.group.id, reporterId: actor.userId, contentType: content.type, contentId: content.id, contentAuthorId: content.authorId, reason, note });
+    return ctx.em.findOneOrFail(ModerationReport, { id: reportId });
   } catch (error) {
     if (error instanceof UniqueConstraintViolationException || isUniqueViolation(error)) throw conflict('您已经举报过该内容');
     throw error;
@@ -52,11 +48,7 @@ export async function resolveReport(ctx: DomainContext, reportId: unknown, rawOu
   if (outcome !== 'actioned' && outcome !== 'dismissed') throw badInput('处理结果无效', 'outcome');
   const note = valid.optionalText(rawNote, 'note', '处理说明', 500);
   await inTransaction(ctx.em, publisherOf(ctx), async (em, emit) => {
-    const changed = await em.execute<Array<{ id: string }>>(
-      `update moderation_report set status = ?, resolved_by_id = ?, resolved_at = now(), resolution_note = ? where id = ? and status = 'open' returning id`,
-      [outcome, actor.userId, note, report.id],
-    );
-    if (!changed.length) throw conflict('该举报已经处理过了');
+    if (!(await resolveOpenReport(em, report.id, outcome, actor.userId, note))) throw conflict('该举报已经处理过了');
     audit(em, {
       actorId: actor.userId, action: 'moderation.report_resolved', targetType: 'group', targetId: report.group.id, reason: note, ip: ctx.ip,
       before: { reportId: report.id, status: 'open', userId: report.contentAuthor.id, contentType: report.contentType, contentId: report.contentId },
@@ -88,10 +80,7 @@ export async function moderationQueue(ctx: DomainContext, groupId: unknown): Pro
   const actor = requireActor(ctx);
   const access = await moderatedGroupForActor(ctx.em, actor, groupId);
   authorize(actor, 'moderate', access, '只有群主和管理员可以查看举报');
-  const rows = await ctx.em.execute<Array<{ reason: string; content_type: ContentType; n: string }>>(
-    `select reason, content_type, count(*) as n from moderation_report where group_id = ? and status = 'open' group by reason, content_type order by reason, content_type`,
-    [access.group.id],
-  );
+  const rows = await openReportCounts(ctx.em, access.group.id);
   const counts = rows.map((r) => ({ reason: r.reason, contentType: r.content_type, count: Number(r.n) }));
   return { access, openCount: counts.reduce((n, c) => n + c.count, 0), counts };
 }
@@ -99,12 +88,7 @@ export async function moderationQueue(ctx: DomainContext, groupId: unknown): Pro
 export async function queueReports(em: EntityManager, access: GroupAccess, status: ReportStatus | null, args: PageArgs): Promise<Page<ModerationReport>> {
   const size = pageSize(args.first);
   const cursor = decodeTypedCursor(args.after, ['timestamp', 'uuid']);
-  const rows = await em.execute<Array<{ id: string; created_key: string }>>(
-    `select id, created_at::text as created_key from moderation_report
-      where group_id = ? ${status ? 'and status = ?' : ''} ${cursor ? 'and (created_at, id) < (?::timestamptz, ?::uuid)' : ''}
-      order by created_at desc, id desc limit ?`,
-    [access.group.id, ...(status ? [status] : []), ...(cursor ? [String(cursor[0]), String(cursor[1])] : []), size + 1],
-  );
+  const rows = await reportKeys(em, access.group.id, status, cursor ? [String(cursor[0]), String(cursor[1])] : null, size + 1);
   const reports = rows.length ? await em.find(ModerationReport, { id: rows.map((r) => r.id) }) : [];
   const byId = new Map(reports.map((r) => [r.id, r]));
   const page = toPage(rows, size, (r) => [r.created_key, r.id]);
@@ -141,40 +125,25 @@ export async function groupAuditLog(ctx: DomainContext, groupId: unknown, filter
   authorize(actor, 'readAuditLog', access, '只有群主和管理员可以查看本群的操作记录');
   const size = pageSize(args.first);
   const cursor = decodeTypedCursor(args.after, ['digits']);
-  const where = [`a.target_type = 'group'`, `a.target_id = ?`];
-  const params: unknown[] = [access.group.id];
-  const target = `coalesce(a.after::jsonb ->> 'userId', a.before::jsonb ->> 'userId')`;
-  if (filter.action) {
-    if (!/^[a-z_.]{1,64}$/.test(filter.action)) throw badInput('操作类型无效', 'action');
-    where.push(filter.action.endsWith('.') ? `a.action like ?` : `a.action = ?`);
-    params.push(filter.action.endsWith('.') ? `${filter.action}%` : filter.action);
-  }
-  if (filter.actorId) {
-    if (!isUuid(filter.actorId)) throw badInput('操作人无效', 'actorId');
-    where.push('a.actor_id = ?');
-    params.push(filter.actorId);
-  }
-  if (filter.targetUserId) {
-    if (!isUuid(filter.targetUserId)) throw badInput('对象无效', 'targetUserId');
-    where.push(`${target} = ?`);
-    params.push(filter.targetUserId);
-  }
+  if (filter.action && !/^[a-z_.]{1,64}$/.test(filter.action)) throw badInput('操作类型无效', 'action');
+  if (filter.actorId && !isUuid(filter.actorId)) throw badInput('操作人无效', 'actorId');
+  if (filter.targetUserId && !isUuid(filter.targetUserId)) throw badInput('对象无效', 'targetUserId');
   const time = (raw: Date | string | null | undefined, field: string) => {
     if (raw === null || raw === undefined || raw === '') return null;
     const at = raw instanceof Date ? raw : new Date(String(raw));
     if (Number.isNaN(at.getTime())) throw badInput('时间无效', field);
     return at;
   };
-  const from = time(filter.from, 'from');
-  const to = time(filter.to, 'to');
-  if (from) where.push('a.at >= ?'), params.push(from);
-  if (to) where.push('a.at < ?'), params.push(to);
-  if (cursor) where.push('a.id < ?'), params.push(String(cursor[0]));
-  const rows = await ctx.em.execute<Array<{ id: string; at: Date; actor_id: string | null; action: string; reason: string | null; before: unknown; after: unknown; ip: string | null; target_user_id: string | null }>>(
-    `select a.id::text as id, a.at, a.actor_id, a.action, a.reason, a.before, a.after, a.ip, ${target} as target_user_id
-       from audit_log a where ${where.join(' and ')} order by a.id desc limit ?`,
-    [...params, size + 1],
-  );
+  const rows = await groupAuditEntries(ctx.em, {
+    groupId: access.group.id,
+    action: filter.action || null,
+    actorId: filter.actorId || null,
+    targetUserId: filter.targetUserId || null,
+    from: time(filter.from, 'from'),
+    to: time(filter.to, 'to'),
+    beforeId: cursor ? String(cursor[0]) : null,
+    limit: size + 1,
+  });
   const parse = (v: unknown) => (typeof v === 'string' ? (JSON.parse(v) as Record<string, unknown>) : (v as Record<string, unknown> | null));
   const page = toPage(rows, size, (r) => [r.id]);
   return {
@@ -198,20 +167,7 @@ export interface RemovedContentRow {
 export async function myModerationRecord(ctx: DomainContext): Promise<{ sanctions: ModerationSanction[]; removedContent: RemovedContentRow[] }> {
   const actor = requireActor(ctx);
   const sanctions = await ctx.em.find(ModerationSanction, { user: actor.userId }, { orderBy: { createdAt: 'desc' }, limit: 200 });
-  const rows = await ctx.em.execute<Array<{ type: ContentType; id: string; group_id: string; title: string | null; body: string; reason: string; removed_at: Date; moved_to_thread_id: string | null }>>(
-    `select * from (
-       select 'message' as type, m.id, coalesce(g.id, d.group_id) as group_id, null as title, m.body, m.removal_reason as reason, m.removed_at, m.moved_to_thread_id
-         from message m
-         left join chat_group g on g.conversation_id = m.conversation_id
-         left join discussion_group d on d.conversation_id = m.conversation_id
-        where m.author_id = ? and m.removed_at is not null
-       union all
-       select 'thread', t.id, t.group_id, t.title, t.body, t.removal_reason, t.removed_at, null from thread t where t.author_id = ? and t.removed_at is not null
-       union all
-       select 'reply', r.id, t.group_id, t.title, r.body, r.removal_reason, r.removed_at, null from thread_reply r join thread t on t.id = r.thread_id where r.author_id = ? and r.removed_at is not null
-     ) x order by removed_at desc limit 200`,
-    [actor.userId, actor.userId, actor.userId],
-  );
+  const rows = await removedContentOf(ctx.em, actor.userId);
   return {
     sanctions,
     removedContent: rows.map((r) => ({ type: r.type, id: r.id, groupId: r.group_id, title: r.title, body: r.body, reason: r.reason, removedAt: new Date(r.removed_at), movedToThreadId: r.moved_to_thread_id })),

@@ -1,6 +1,7 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { OutgoingEvent, RealtimePublisher } from '../core/realtime.js';
 import { countBusError, observeSchedulerLag } from '../../metrics/registry.js';
+import { claimDueJob, deletePendingJobs, insertJob, markJobDone, recordJobFailure } from './store.js';
 
 /** A due job as its handler sees it. */
 export interface JobRow {
@@ -20,24 +21,15 @@ export type JobHandler = (em: EntityManager, job: JobRow, emit: (event: Outgoing
 
 /** Queues a job in the caller's transaction: it exists exactly when the change that needs it commits. */
 export async function enqueueJob(em: EntityManager, job: { kind: string; subjectId?: string | null; runAt: Date; data?: Record<string, unknown> | null }): Promise<void> {
-  await em.execute(`insert into scheduled_job (kind, subject_id, run_at, data, attempts, created_at) values (?, ?, ?, ?, 0, now())`, [
-    job.kind,
-    job.subjectId ?? null,
-    job.runAt,
-    job.data ? JSON.stringify(job.data) : null,
-  ]);
+  await insertJob(em, { kind: job.kind, subjectId: job.subjectId ?? null, runAt: job.runAt, data: job.data ?? null });
 }
 
 /** Jobs due and not done (the partial index on run_at serves it); read when metrics are scraped. */
-export async function countOverdueJobs(em: EntityManager): Promise<number> {
-  const [row] = await em.execute<Array<{ n: string }>>(`select count(*) as n from scheduled_job where done_at is null and run_at <= now()`);
-  return Number(row?.n ?? 0);
-}
+export { countOverdueJobs } from './store.js';
 
 /** Removes the pending (not yet run) jobs of a kind about a subject, in the caller's transaction. */
 export async function cancelJobs(em: EntityManager, kind: string, subjectId: string): Promise<number> {
-  const rows = await em.execute<Array<{ id: string }>>(`delete from scheduled_job where kind = ? and subject_id = ? and done_at is null returning id`, [kind, subjectId]);
-  return rows.length;
+  return deletePendingJobs(em, kind, subjectId);
 }
 
 export interface SchedulerOptions {
@@ -115,18 +107,14 @@ export class JobScheduler {
     let claimed: JobRow | null = null;
     try {
       const ran = await em.transactional(async (tem) => {
-        const [row] = await tem.execute<Array<{ id: string; kind: string; subject_id: string | null; run_at: Date; data: Record<string, unknown> | null; attempts: number }>>(
-          `select id, kind, subject_id, run_at, data, attempts from scheduled_job
-            where done_at is null and run_at <= now()
-            order by run_at, id limit 1 for update skip locked`,
-        );
+        const row = await claimDueJob(tem);
         if (!row) return false;
         claimed = { id: String(row.id), kind: row.kind, subjectId: row.subject_id, runAt: new Date(row.run_at), data: row.data, attempts: row.attempts };
         observeSchedulerLag(claimed.runAt);
         const handler = this.handlers[row.kind];
         if (!handler) throw new Error(`no handler for scheduled job kind "${row.kind}"`);
         await handler(tem, claimed, (event) => queued.push(event));
-        await tem.execute(`update scheduled_job set done_at = now(), attempts = attempts + 1 where id = ?`, [row.id]);
+        await markJobDone(tem, row.id);
         return true;
       });
       if (!ran) return 'none';
@@ -150,12 +138,6 @@ export class JobScheduler {
     const attempts = job.attempts + 1;
     const message = (error instanceof Error ? error.message : String(error)).slice(0, 500);
     this.options.log?.error({ err: error, jobId: job.id, kind: job.kind, attempts }, 'scheduled job failed');
-    await this.orm.em
-      .fork()
-      .execute(
-        `update scheduled_job set attempts = ?, last_error = ?, run_at = now() + make_interval(secs => ?), done_at = case when ? then now() else null end
-          where id = ? and done_at is null`,
-        [attempts, message, Math.min(3600, 30 * 2 ** job.attempts), attempts >= maxAttempts, job.id],
-      );
+    await recordJobFailure(this.orm.em.fork(), job.id, { attempts, message, delaySeconds: Math.min(3600, 30 * 2 ** job.attempts), givenUp: attempts >= maxAttempts });
   }
 }

@@ -1,4 +1,5 @@
 import type { DomainContext } from '../context.js';
+import { commonWords } from './store/wordStats.js';
 
 /** The tables whose search_vector search reads. */
 export type SearchTable = 'message' | 'thread' | 'thread_reply';
@@ -17,13 +18,7 @@ let cache: { at: number; tables: Map<string, TableWords> } | null = null;
 let loading: Promise<Map<string, TableWords>> | null = null;
 
 async function load(em: DomainContext['em']): Promise<Map<string, TableWords>> {
-  const rows = await em.execute<Array<{ table: string; elem: string; freq: number }>>(
-    `select s.tablename as table, e.elem, e.freq
-       from pg_stats s
-       cross join lateral unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) as e(elem, freq)
-      where s.schemaname = current_schema() and s.attname = 'search_vector' and s.tablename in (?) and e.elem is not null`,
-    [TABLES],
-  );
+  const rows = await commonWords(em, TABLES);
   const tables = new Map<string, TableWords>();
   for (const row of rows) {
     const entry = tables.get(row.table) ?? { share: new Map(), other: 1 };

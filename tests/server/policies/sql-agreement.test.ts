@@ -68,7 +68,7 @@ describe('reading confidential content: mayReadContent, ContentReaders and mayRe
     const inSql = await evaluate(
       [['n', 'int'], ['id', 'uuid'], ['level', 'text'], ['author', 'uuid'], ['grp', 'uuid'], ['viewer', 'uuid']],
       rows,
-      mayReadSql('x.id', 'x.level', 'x.author', 'x.grp', 'x.viewer'),
+      mayReadSql('x.id', 'x.level', 'x.author', 'x.grp', 'x.viewer').text,
     );
     const table = cases.map((c, n) => {
       const facts = factsFor(c.level, c.viewer, c.named);
@@ -88,7 +88,7 @@ describe('what a search may find: mayFind and mayFindSql', () => {
     const inSql = await evaluate(
       [['n', 'int'], ['id', 'uuid'], ['recalled_at', 'timestamptz'], ['confidentiality', 'text'], ['author_id', 'uuid'], ['group_id', 'uuid'], ['viewer', 'uuid']],
       cases.map((c, n) => [n, c.named ? subjects.named : subjects.unnamed, c.recalled ? new Date() : null, c.level, ids[AUTHOR], groupId, ids[c.viewer]]),
-      mayFindSql.message('x', 'x.group_id', 'x.viewer'),
+      mayFindSql.message('x', 'x.group_id', 'x.viewer').text,
     );
     cases.forEach((c, n) => expect(inSql[n], JSON.stringify(c)).toBe(mayFind.message({ recalled: c.recalled, content: factsFor(c.level, c.viewer, c.named) })));
   });
@@ -98,7 +98,7 @@ describe('what a search may find: mayFind and mayFindSql', () => {
     const inSql = await evaluate(
       [['n', 'int'], ['id', 'uuid'], ['confidentiality', 'text'], ['author_id', 'uuid'], ['group_id', 'uuid'], ['viewer', 'uuid']],
       cases.map((c, n) => [n, c.named ? subjects.named : subjects.unnamed, c.level, ids[AUTHOR], groupId, ids[c.viewer]]),
-      mayFindSql.thread('x', 'x.viewer'),
+      mayFindSql.thread('x', 'x.viewer').text,
     );
     cases.forEach((c, n) => expect(inSql[n], JSON.stringify(c)).toBe(mayFind.thread({ content: factsFor(c.level, c.viewer, c.named) })));
   });
@@ -118,7 +118,7 @@ describe('what a search may find: mayFind and mayFindSql', () => {
     const inSql = await evaluate(
       [['n', 'int'], ['id', 'uuid'], ['deleted_at', 'timestamptz'], ['confidentiality', 'text'], ['author_id', 'uuid'], ['group_id', 'uuid'], ['thread_id', 'uuid'], ['viewer', 'uuid']],
       cases.map((c, n) => [n, subjects.unnamed, c.deleted ? new Date() : null, c.level, ids[AUTHOR], groupId, c.thread.id, ids[c.viewer]]),
-      mayFindSql.reply('x', 'x.viewer'),
+      mayFindSql.reply('x', 'x.viewer').text,
     );
     cases.forEach((c, n) =>
       expect(inSql[n], JSON.stringify(c)).toBe(

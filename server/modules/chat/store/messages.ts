@@ -5,7 +5,7 @@ import { auditInsert, type AuditRecord } from '../../../audit/logger.js';
 import type { ConfidentialityLevel } from '../../../db/entities/index.js';
 import { personColumns, personJoinSql } from '../../accounts/store.js';
 import type { PersonRow } from '../../accounts/people.js';
-import { mayRead } from '../../content/store.js';
+import { mayReadSql } from '../../../policies/index.js';
 import type { MessageRow } from '../messageViews.js';
 import { messageRowColumns, messageRowColumnsOf, readerColumns } from './messageRows.js';
 
@@ -21,7 +21,7 @@ export async function messageByClientId(em: EntityManager, authorId: string, cli
 export async function readableMessageIn(em: EntityManager, messageId: string, conversationId: string, viewerId: string): Promise<boolean> {
   const found = await rows<{ id: string }>(
     em,
-    sql`select id from message where id = ${messageId} and conversation_id = ${conversationId} and ${mayRead('id', 'confidentiality', 'author_id', 'jl_conversation_group(conversation_id)', sql`${viewerId}`)}`,
+    sql`select id from message where id = ${messageId} and conversation_id = ${conversationId} and ${mayReadSql('id', 'confidentiality', 'author_id', 'jl_conversation_group(conversation_id)', sql`${viewerId}`)}`,
   );
   return found.length > 0;
 }
@@ -200,7 +200,7 @@ export function historyAround(em: EntityManager, conversationId: string, viewerI
     sql`(select ${pageColumns} from message x where x.conversation_id = c.id and x.seq <= t.seq order by x.seq desc limit ${older})
        union all
        (select ${pageColumns} from message x where x.conversation_id = c.id and x.seq > t.seq order by x.seq asc limit ${newer})`,
-    (viewer) => sql` join message t on t.id = ${targetId} and t.conversation_id = c.id and ${mayRead('t.id', 't.confidentiality', 't.author_id', 'jl_conversation_group(t.conversation_id)', viewer)}`,
+    (viewer) => sql` join message t on t.id = ${targetId} and t.conversation_id = c.id and ${mayReadSql('t.id', 't.confidentiality', 't.author_id', 'jl_conversation_group(t.conversation_id)', viewer)}`,
   );
 }
 
@@ -235,7 +235,7 @@ export function unreadRows(em: EntityManager, userId: string, conversationIds?: 
        left join message m on m.conversation_id = cm.conversation_id and m.seq > cm.last_read_seq
                           and m.author_id <> cm.user_id and m.recalled_at is null and m.removed_at is null
                           -- Restricted messages count only for their readers.
-                          and ${mayRead('m.id', 'm.confidentiality', 'm.author_id', 'jl_conversation_group(m.conversation_id)', sqlText('cm.user_id'))}
+                          and ${mayReadSql('m.id', 'm.confidentiality', 'm.author_id', 'jl_conversation_group(m.conversation_id)', sqlText('cm.user_id'))}
       where cm.user_id = ${userId} ${conversationIds ? sql`and cm.conversation_id in (${conversationIds})` : nothing}
       group by cm.conversation_id, cm.last_read_seq`,
   );
