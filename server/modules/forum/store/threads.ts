@@ -10,8 +10,10 @@ import { mayReadSql } from '../../content/levels.js';
  * placeholder for the viewer (its one `?`; the rest is fixed column text), that placeholder
  * bound to the viewer here.
  */
-export function threadReadableBy(alias: string, viewerId: string): Statement {
-  const [before, after] = mayReadSql(`${alias}.id`, `${alias}.confidentiality`, `${alias}.author_id`, `${alias}.group_id`, '?').split('?');
+function threadReadableBy(alias: string, viewerId: string): Statement {
+  const parts = mayReadSql(`${alias}.id`, `${alias}.confidentiality`, `${alias}.author_id`, `${alias}.group_id`, '?').split('?');
+  if (parts.length !== 2) throw new Error('mayReadSql must hold exactly the viewer placeholder');
+  const [before, after] = parts;
   return sql`${sqlText(before)}${viewerId}${sqlText(after)}`;
 }
 
