@@ -5,7 +5,8 @@ import { sqlFindings } from '../helpers/sqlText.js';
 
 /**
  * Issue 15: resolvers, presenters, loaders and the realtime hub hold no SQL. They call the
- * modules' store files (server/modules/<area>/store.ts), which return plain rows or read models.
+ * modules' store files (server/modules/<area>/store.ts or store/), which return plain rows or read
+ * models; within server/modules/ nothing else holds SQL.
  * Module folders depend downward: no folder imports one that imports it back, however far round.
  */
 
@@ -63,6 +64,14 @@ describe('architecture', () => {
 
   it('server/graphql and server/realtime hold no SQL (it lives in server/modules/*/store.ts)', () => {
     const offenders = LAYERS.flatMap((layer) => tsFiles(join(root, layer)))
+      .map((file) => ({ file: relative(root, file), found: sqlFindings(readFileSync(file, 'utf8')) }))
+      .filter((f) => f.found.length);
+    expect(offenders).toEqual([]);
+  });
+
+  it('server/modules holds SQL only in its store files (store.ts or store/)', () => {
+    const offenders = tsFiles(MODULES)
+      .filter((file) => !/\/store(\.ts$|\/)/.test(file))
       .map((file) => ({ file: relative(root, file), found: sqlFindings(readFileSync(file, 'utf8')) }))
       .filter((f) => f.found.length);
     expect(offenders).toEqual([]);

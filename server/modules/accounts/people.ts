@@ -47,7 +47,6 @@ export class PersonView {
 }
 
 /** String forms of store.ts's `personColumns` and `personJoinSql`, for modules not yet converted to statements (to remove then). */
-export { PERSON_COLUMNS, personJoin } from './store.js';
 
 export interface PersonRow {
   pu_id: string | null;

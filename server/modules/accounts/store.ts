@@ -23,9 +23,6 @@ export const personColumns = sqlText(`pu.id as pu_id, pu.login_name as pu_login_
 export const personJoinSql = (userIdColumn: string, left = false): Statement =>
   sqlText(`${left ? 'left ' : ''}join app_user pu on pu.id = ${userIdColumn} ${left ? 'left ' : ''}join org_unit po on po.id = pu.unit_id`);
 
-/** The string forms, for modules whose SQL is not yet in statements (to be removed once none is left). */
-export const PERSON_COLUMNS = personColumns.text;
-export const personJoin = (userIdColumn: string, left = false): string => personJoinSql(userIdColumn, left).text;
 
 /** People by id with their units (one prepared statement; unknown ids are left out). */
 export function personRows(em: EntityManager, ids: string[]): Promise<PersonRow[]> {

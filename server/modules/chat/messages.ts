@@ -1,7 +1,7 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput, conflict, forbidden, notFound } from '../../errors.js';
-import { authorize, can, mayReadSql } from '../../policies/index.js';
+import { authorize, can } from '../../policies/index.js';
 import { requireActor, type DomainContext } from '../context.js';
 import { isUuid } from '../ids.js';
 import { MAX_PAGE_SIZE } from '../pagination.js';

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { rows, sql, sqlText, type Statement } from '../../db/statement.js';
+import { rows, sql, sqlText } from '../../db/statement.js';
 import type { SensitiveAction, SensitiveRuleKind } from '../../db/entities/index.js';
 
 /** Content's SQL: attachments, mentions and named readers, sensitive rules, and the read rule as a statement. */

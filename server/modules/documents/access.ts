@@ -4,6 +4,7 @@ import { badInput, notFound, notFoundAs } from '../../errors.js';
 import { can, type Actor } from '../../policies/index.js';
 import { conversationForActor, groupForActor } from '../groups/access.js';
 import { isUuid } from '../ids.js';
+import { isAttached } from './store.js';
 import { DocumentAccess, LibraryAccess } from './subjects.js';
 
 
@@ -49,9 +50,7 @@ export async function versionForActor(em: EntityManager, actor: Actor, id: unkno
   if (!can(actor, 'download', access)) {
     // A document deleted from the library still downloads where a message, thread or reply of
     // the same library attached it: deleting never takes content out of the record.
-    const [attached] = access.document.deletedAt
-      ? await em.execute<Array<{ id: string }>>(`select id from attachment where version_id = ? limit 1`, [version.id])
-      : [];
+    const attached = access.document.deletedAt ? await isAttached(em, version.id) : false;
     if (!attached || !can(actor, 'read', access.library)) throw notFound('文件');
   }
   return { version, access };

@@ -6,6 +6,7 @@ import type { ObjectStore } from '../../storage/index.js';
 import { requireActor, type DomainContext } from '../context.js';
 import { isUuid } from '../ids.js';
 import { versionForActor } from './access.js';
+import { countDownload, versionFile } from './store.js';
 import { DOWNLOAD_LINK_SECONDS } from './subjects.js';
 
 export interface DownloadFile {
@@ -17,15 +18,8 @@ export interface DownloadFile {
 }
 
 async function fileOf(em: EntityManager, versionId: string): Promise<DownloadFile> {
-  const [row] = await em.execute<Array<{ name: string; mime: string; size: string; storage_key: string }>>(
-    `select v.name, o.mime, o.size, o.storage_key from document_version v join stored_object o on o.id = v.object_id where v.id = ?`,
-    [versionId],
-  );
+  const row = await versionFile(em, versionId);
   return { versionId, name: row.name, mime: row.mime, size: Number(row.size), storageKey: row.storage_key };
-}
-
-async function counted(em: EntityManager, documentId: string): Promise<void> {
-  await em.execute(`update document set download_count = download_count + 1 where id = ?`, [documentId]);
 }
 
 /** A download checked now: membership of the library (a removed member loses access at once) and the document's state. */
@@ -34,7 +28,7 @@ export async function openDownload(ctx: DomainContext, store: ObjectStore, versi
   const { version, access } = await versionForActor(ctx.em, actor, versionId);
   const file = await fileOf(ctx.em, version.id);
   const body = await store.get(file.storageKey);
-  await counted(ctx.em, access.document.id);
+  await countDownload(ctx.em, access.document.id);
   return { file, body };
 }
 
@@ -58,7 +52,7 @@ export class DownloadLinks {
     const { version, access } = await versionForActor(ctx.em, actor, versionId);
     const file = await fileOf(ctx.em, version.id);
     const expires = Math.floor(Date.now() / 1000) + DOWNLOAD_LINK_SECONDS;
-    await counted(ctx.em, access.document.id);
+    await countDownload(ctx.em, access.document.id);
     const presigned = await store.presignedUrl(file.storageKey, DOWNLOAD_LINK_SECONDS, file.name, file.mime);
     const url = presigned ?? `/files/link/${version.id}?e=${expires}&s=${this.sign(version.id, expires)}`;
     return { url, expiresAt: new Date(expires * 1000) };

@@ -12,6 +12,7 @@ import { forumForActor } from '../forum/access.js';
 import { notify } from '../notifications/notifications.js';
 import { isUuid } from '../ids.js';
 import { checkAttachments } from '../content/attachments.js';
+import { closeRequest, groupMember, insertRequest, insertRequestAnswer, lockRequestStatus, openRequestIdsFor } from './store.js';
 
 function dueDate(raw: unknown): string | null {
   if (raw === null || raw === undefined || raw === '') return null;
@@ -45,19 +46,13 @@ export async function requestDocument(ctx: DomainContext, input: { groupId: unkn
   const due = dueDate(input.dueDate);
   let addressee: string | null = null;
   if (input.addresseeId) {
-    const [row] = isUuid(input.addresseeId)
-      ? await ctx.em.execute<Array<{ user_id: string }>>(`select user_id from group_member where group_id = ? and user_id = ?`, [group.group.id, input.addresseeId])
-      : [];
-    if (!row) throw badInput('只能向本群成员索要资料', 'addresseeId');
-    if (row.user_id === actor.userId) throw badInput('不能向自己索要资料', 'addresseeId');
-    addressee = row.user_id;
+    const member = isUuid(input.addresseeId) ? await groupMember(ctx.em, group.group.id, input.addresseeId) : null;
+    if (!member) throw badInput('只能向本群成员索要资料', 'addresseeId');
+    if (member === actor.userId) throw badInput('不能向自己索要资料', 'addresseeId');
+    addressee = member;
   }
   const id = await inTransaction(ctx.em, publisherOf(ctx), async (em, emit) => {
-    const [{ id }] = await em.execute<Array<{ id: string }>>(
-      `insert into document_request (id, group_id, requester_id, addressee_id, title, details, due_date, status, created_at)
-       values (gen_random_uuid(), ?, ?, ?, ?, ?, ?, 'open', now()) returning id`,
-      [group.group.id, actor.userId, addressee, title, details, due],
-    );
+    const id = await insertRequest(em, { groupId: group.group.id, requesterId: actor.userId, addresseeId: addressee, title, details, dueDate: due });
     if (addressee) for (const event of await notify(em, { kind: 'document_request', userIds: [addressee], actorId: actor.userId, groupId: group.group.id, subjectId: id, data: { title } })) emit(event);
     audit(em, { actorId: actor.userId, action: 'document.request_created', targetType: 'group', targetId: group.group.id, after: { requestId: id, title, addresseeId: addressee, dueDate: due }, ip: ctx.ip });
     return id;
@@ -72,12 +67,11 @@ export async function answerDocumentRequest(ctx: DomainContext, requestId: unkno
   if (request.status !== 'open') throw conflict('该资料请求已结束');
   const note = valid.optionalText(rawNote, 'note', '留言', 500);
   await inTransaction(ctx.em, publisherOf(ctx), async (em, emit) => {
-    const [locked] = await em.execute<Array<{ status: string }>>(`select status from document_request where id = ? for update`, [request.id]);
-    if (locked.status !== 'open') throw conflict('该资料请求已结束');
+    if ((await lockRequestStatus(em, request.id)) !== 'open') throw conflict('该资料请求已结束');
     const [version] = await checkAttachments(em, { groupId: group.group.id, conversationId: null }, [versionId]).catch(() => {
       throw badInput('请选择本群文件中的文件', 'versionId');
     });
-    await em.execute(`insert into document_request_answer (request_id, version_id, answerer_id, note, created_at) values (?, ?, ?, ?, now())`, [request.id, version, actor.userId, note]);
+    await insertRequestAnswer(em, { requestId: request.id, versionId: version, answererId: actor.userId, note });
     for (const event of await notify(em, { kind: 'document_request_answered', userIds: [request.requester.id], actorId: actor.userId, groupId: group.group.id, subjectId: request.id, data: { title: request.title } })) emit(event);
   });
   await ctx.em.refresh(request);
@@ -90,11 +84,7 @@ export async function closeDocumentRequest(ctx: DomainContext, requestId: unknow
   const { request, group } = await requestForActor(ctx.em, ctx, requestId);
   authorize(actor, 'close', request, '只有提出请求的人可以结束它');
   await ctx.em.transactional(async (em) => {
-    const changed = await em.execute<Array<{ id: string }>>(
-      `update document_request set status = ?, closed_at = now() where id = ? and status = 'open' returning id`,
-      [fulfilled ? 'fulfilled' : 'closed', request.id],
-    );
-    if (!changed.length) throw conflict('该资料请求已结束');
+    if (!(await closeRequest(em, request.id, fulfilled ? 'fulfilled' : 'closed'))) throw conflict('该资料请求已结束');
     audit(em, { actorId: actor.userId, action: 'document.request_closed', targetType: 'group', targetId: group.group.id, after: { requestId: request.id, fulfilled }, ip: ctx.ip });
   });
   await ctx.em.refresh(request);
@@ -108,10 +98,6 @@ export async function groupRequests(em: EntityManager, group: GroupAccess, inclu
 /** Open requests naming the viewer, in groups they still belong to. */
 export async function requestsForMe(ctx: DomainContext): Promise<DocumentRequest[]> {
   const actor = requireActor(ctx);
-  const rows = await ctx.em.execute<Array<{ id: string }>>(
-    `select r.id from document_request r join group_member gm on gm.group_id = r.group_id and gm.user_id = r.addressee_id
-      where r.addressee_id = ? and r.status = 'open' order by r.created_at desc limit 200`,
-    [actor.userId],
-  );
-  return rows.length ? ctx.em.find(DocumentRequest, { id: rows.map((r) => r.id) }, { orderBy: { createdAt: 'desc' } }) : [];
+  const ids = await openRequestIdsFor(ctx.em, actor.userId);
+  return ids.length ? ctx.em.find(DocumentRequest, { id: ids }, { orderBy: { createdAt: 'desc' } }) : [];
 }

@@ -15,6 +15,7 @@ import { isUuid } from '../ids.js';
 import { toTsvectorLiteral } from '../content/segment.js';
 import { documentForActor, libraryForActor } from './access.js';
 import { checkFileName, contentMatches, SNIFF_BYTES } from './fileTypes.js';
+import { folderInGroup, insertDocument, insertObject, insertVersion, lockDocumentVersion, objectWithContent, updateDocumentLatest } from './store.js';
 import type { LibraryAccess } from './subjects.js';
 
 export interface UploadTarget {
@@ -77,9 +78,9 @@ async function spool(body: Readable, file: string, maxBytes: number): Promise<Re
 
 async function folderInLibrary(em: EntityManager, library: LibraryAccess, folderId: unknown): Promise<string | null> {
   if (folderId === null || folderId === undefined || folderId === '') return null;
-  const [row] = isUuid(folderId) && library.groupId ? await em.execute<Array<{ id: string }>>(`select id from document_folder where id = ? and group_id = ?`, [folderId, library.groupId]) : [];
-  if (!row) throw notFound('文件夹', 'folderId');
-  return row.id;
+  const folder = isUuid(folderId) && library.groupId ? await folderInGroup(em, folderId, library.groupId) : null;
+  if (!folder) throw notFound('文件夹', 'folderId');
+  return folder;
 }
 
 /**
@@ -113,7 +114,7 @@ export async function uploadDocument(ctx: DomainContext, store: ObjectStore, tar
     if (received.size === 0) throw badInput('文件为空', 'file');
     if (!(await contentMatches(file.extension, received.head))) throw badInput(`文件内容与扩展名 .${file.extension} 不符`, 'file');
     // Identical content already in this library: no second copy of the bytes.
-    const known = await sameContent(ctx.em, library, received.sha256);
+    const known = await objectWithContent(ctx.em, library, received.sha256);
     if (!known) {
       key = newKey();
       await store.put(key, fs.createReadStream(temp), received.size);
@@ -122,35 +123,24 @@ export async function uploadDocument(ctx: DomainContext, store: ObjectStore, tar
       let objectId = known;
       let usedNewObject = false;
       if (!objectId) {
-        const inserted = await em.execute<Array<{ id: string }>>(
-          `insert into stored_object (id, group_id, conversation_id, sha256, size, mime, storage_key, created_at)
-           values (gen_random_uuid(), ?, ?, ?, ?, ?, ?, now()) on conflict do nothing returning id`,
-          [library.groupId, library.conversationId, received.sha256, received.size, file.mime, key],
-        );
-        usedNewObject = inserted.length > 0;
+        const inserted = await insertObject(em, { groupId: library.groupId, conversationId: library.conversationId, sha256: received.sha256, size: received.size, mime: file.mime, storageKey: key });
+        usedNewObject = inserted !== null;
         // The same content raced in from another upload: use that object.
-        objectId = inserted[0]?.id ?? (await sameContent(em, library, received.sha256));
+        objectId = inserted ?? (await objectWithContent(em, library, received.sha256));
       }
       const searchVector = toTsvectorLiteral(file.name.replace(/\.[^.]+$/, ''));
       let documentId: string;
       let version = 1;
       if (existing) {
-        const [locked] = await em.execute<Array<{ latest_version: number; deleted_at: Date | null }>>(`select latest_version, deleted_at from document where id = ? for update`, [existing.document.id]);
+        const locked = await lockDocumentVersion(em, existing.document.id);
         if (locked.deleted_at) throw conflict('文件已删除');
         version = locked.latest_version + 1;
         documentId = existing.document.id;
-        await em.execute(`update document set name = ?, latest_version = ?, updated_at = now(), search_vector = ?::tsvector where id = ?`, [file.name, version, searchVector, documentId]);
+        await updateDocumentLatest(em, documentId, file.name, version, searchVector);
       } else {
-        [{ id: documentId }] = await em.execute<Array<{ id: string }>>(
-          `insert into document (id, group_id, conversation_id, folder_id, name, uploader_id, latest_version, download_count, created_at, updated_at, search_vector)
-           values (gen_random_uuid(), ?, ?, ?, ?, ?, 1, 0, now(), now(), ?::tsvector) returning id`,
-          [library.groupId, library.conversationId, folderId, file.name, actor.userId, searchVector],
-        );
+        documentId = await insertDocument(em, { groupId: library.groupId, conversationId: library.conversationId, folderId, name: file.name, uploaderId: actor.userId, searchVector });
       }
-      const [{ id: versionId }] = await em.execute<Array<{ id: string }>>(
-        `insert into document_version (id, document_id, version, object_id, name, uploader_id, created_at) values (gen_random_uuid(), ?, ?, ?, ?, ?, now()) returning id`,
-        [documentId, version, objectId, file.name, actor.userId],
-      );
+      const versionId = await insertVersion(em, { documentId, version, objectId, name: file.name, uploaderId: actor.userId });
       audit(em, {
         actorId: actor.userId,
         action: existing ? 'document.version_added' : 'document.uploaded',
@@ -167,11 +157,4 @@ export async function uploadDocument(ctx: DomainContext, store: ObjectStore, tar
     await fs.promises.rm(temp, { force: true });
     if (key && !keep) await store.remove(key).catch(() => {});
   }
-}
-
-async function sameContent(em: EntityManager, library: LibraryAccess, sha256: string): Promise<string | null> {
-  const [row] = library.groupId
-    ? await em.execute<Array<{ id: string }>>(`select id from stored_object where group_id = ? and sha256 = ?`, [library.groupId, sha256])
-    : await em.execute<Array<{ id: string }>>(`select id from stored_object where conversation_id = ? and sha256 = ?`, [library.conversationId, sha256]);
-  return row?.id ?? null;
 }

@@ -6,6 +6,8 @@ import { groupForActor } from '../groups/access.js';
 import type { GroupAccess } from '../groups/subjects.js';
 import { isUuid } from '../ids.js';
 import { BoardAccess, DiscussionAccess, ReplyAccess, ThreadAccess } from './subjects.js';
+import { isConversationMember } from './store/discussions.js';
+import { threadAudience } from './store/threads.js';
 
 /**
  * Access helpers for the BBS and discussion groups. Whatever the actor may not read answers
@@ -37,8 +39,7 @@ export async function threadForActor(em: EntityManager, actor: Actor, id: unknow
   const group = await forumGroup(em, actor, thread.group.id, '帖子');
   // A restricted thread (and every floor in it) exists only for its readers.
   if (thread.confidentiality === 'restricted') {
-    const audience = await em.execute<Array<{ user_id: string }>>(`select user_id from content_audience where subject_id = ?`, [thread.id]);
-    const readers = restrictedReaders(thread.author.id, audience.map((a) => a.user_id), { userId: actor.userId, role: group.role });
+    const readers = restrictedReaders(thread.author.id, await threadAudience(em, thread.id), { userId: actor.userId, role: group.role });
     if (!can(actor, 'read', new ContentReaders('restricted', readers))) throw notFound('帖子');
   }
   const board = await em.findOneOrFail(Board, { id: thread.board.id });
@@ -58,11 +59,7 @@ export async function discussionForActor(em: EntityManager, actor: Actor, id: un
   const discussion = await em.findOne(DiscussionGroup, { id });
   if (!discussion) throw notFound('讨论组');
   const group = await forumGroup(em, actor, discussion.group.id, '讨论组');
-  const [row] = await em.execute<Array<{ member: boolean }>>(
-    `select exists(select 1 from conversation_member where conversation_id = ? and user_id = ?) as member`,
-    [discussion.conversation.id, actor.userId],
-  );
-  const access = new DiscussionAccess(discussion, group, !!row?.member);
+  const access = new DiscussionAccess(discussion, group, await isConversationMember(em, discussion.conversation.id, actor.userId));
   if (!can(actor, 'read', access)) throw notFound('讨论组');
   return access;
 }

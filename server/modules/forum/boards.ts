@@ -8,13 +8,11 @@ import type { GroupAccess } from '../groups/subjects.js';
 import { requireActor, type DomainContext } from '../context.js';
 import { boardForActor, forumForActor } from './access.js';
 import { DEFAULT_BOARDS, MAX_BOARD_NAME } from './subjects.js';
+import { boardNamed, insertBoards, lockGroupForBoards, nextBoardPosition } from './store/boards.js';
 
 /** A new group's boards: 经验交流, 政策法规, 资料共享 (in the creating transaction). */
 export async function createDefaultBoards(em: EntityManager, groupId: string): Promise<void> {
-  await em.execute(
-    `insert into board (id, group_id, name, position, created_at) values ${DEFAULT_BOARDS.map(() => '(gen_random_uuid(), ?, ?, ?, now())').join(', ')}`,
-    DEFAULT_BOARDS.flatMap((name, i) => [groupId, name, i + 1]),
-  );
+  await insertBoards(em, groupId, DEFAULT_BOARDS);
 }
 
 /** Active boards in order; archived ones after them when asked (admins manage them). */
@@ -29,8 +27,7 @@ function boardName(raw: unknown): string {
 }
 
 async function assertNameFree(em: EntityManager, groupId: string, name: string, exceptId?: string) {
-  const [row] = await em.execute<Array<{ id: string }>>(`select id from board where group_id = ? and name = ? and id <> coalesce(?::uuid, '00000000-0000-0000-0000-000000000000')`, [groupId, name, exceptId ?? null]);
-  if (row) throw conflict('本群已有同名版块', 'name');
+  if (await boardNamed(em, groupId, name, exceptId ?? null)) throw conflict('本群已有同名版块', 'name');
 }
 
 export async function createBoard(ctx: DomainContext, groupId: unknown, rawName: unknown): Promise<Board> {
@@ -39,9 +36,9 @@ export async function createBoard(ctx: DomainContext, groupId: unknown, rawName:
   authorize(actor, 'manageBoards', group, '只有群主和管理员可以管理版块');
   const name = boardName(rawName);
   return ctx.em.transactional(async (em) => {
-    await em.execute(`select id from chat_group where id = ? for update`, [group.group.id]);
+    await lockGroupForBoards(em, group.group.id);
     await assertNameFree(em, group.group.id, name);
-    const [{ position }] = await em.execute<Array<{ position: number }>>(`select coalesce(max(position), 0) + 1 as position from board where group_id = ?`, [group.group.id]);
+    const position = await nextBoardPosition(em, group.group.id, false);
     const board = em.create(Board, { group: group.group.id, name, position, archivedAt: null, createdAt: new Date() } as never);
     audit(em, { actorId: actor.userId, action: 'forum.board_created', targetType: 'group', targetId: group.group.id, after: { boardId: board.id, name }, ip: ctx.ip });
     await em.flush();
@@ -56,7 +53,7 @@ export async function renameBoard(ctx: DomainContext, boardId: unknown, rawName:
   const name = boardName(rawName);
   if (name === access.board.name) return access.board;
   return ctx.em.transactional(async (em) => {
-    await em.execute(`select id from chat_group where id = ? for update`, [access.group.group.id]);
+    await lockGroupForBoards(em, access.group.group.id);
     await assertNameFree(em, access.group.group.id, name, access.board.id);
     const board = await em.findOneOrFail(Board, { id: access.board.id });
     audit(em, { actorId: actor.userId, action: 'forum.board_renamed', targetType: 'group', targetId: access.group.group.id, before: { boardId: board.id, name: board.name }, after: { name }, ip: ctx.ip });
@@ -73,7 +70,7 @@ export async function reorderBoards(ctx: DomainContext, groupId: unknown, boardI
   authorize(actor, 'manageBoards', group, '只有群主和管理员可以管理版块');
   const ids = (boardIds ?? []).map(String);
   return ctx.em.transactional(async (em) => {
-    await em.execute(`select id from chat_group where id = ? for update`, [group.group.id]);
+    await lockGroupForBoards(em, group.group.id);
     const active = await em.find(Board, { group: group.group.id, archivedAt: null });
     const known = new Set(active.map((b) => b.id));
     if (ids.length !== known.size || new Set(ids).size !== ids.length || !ids.every((id) => known.has(id))) {
@@ -95,8 +92,7 @@ export async function setBoardArchived(ctx: DomainContext, boardId: unknown, arc
   return ctx.em.transactional(async (em) => {
     const board = await em.findOneOrFail(Board, { id: access.board.id });
     if (!archived) {
-      const [{ position }] = await em.execute<Array<{ position: number }>>(`select coalesce(max(position), 0) + 1 as position from board where group_id = ? and archived_at is null`, [board.group.id]);
-      board.position = position;
+      board.position = await nextBoardPosition(em, board.group.id, true);
     }
     board.archivedAt = archived ? new Date() : null;
     audit(em, { actorId: actor.userId, action: archived ? 'forum.board_archived' : 'forum.board_restored', targetType: 'group', targetId: board.group.id, after: { boardId: board.id, name: board.name }, ip: ctx.ip });

@@ -12,17 +12,30 @@ import { isUuid } from '../ids.js';
 import { discussionForActor, forumForActor } from './access.js';
 import { notify } from '../notifications/notifications.js';
 import { MAX_TOPIC } from './subjects.js';
+import {
+  addConversationMembers,
+  changeDiscussionArchived,
+  discussionIdsOf,
+  groupMembersAmong,
+  insertConversationMember,
+  insertDiscussion,
+  insertDiscussionConversation,
+  isGroupMemberLocked,
+  lockConversation,
+  lockDiscussionArchived,
+  removeConversationMember,
+} from './store/discussions.js';
 
 const MAX_INVITES = 200;
 
 /** Invitees must be members of the group; at most 200 at once. */
-async function groupMembersAmong(em: EntityManager, groupId: string, raw: unknown[] | null | undefined): Promise<string[]> {
+async function inviteesAmong(em: EntityManager, groupId: string, raw: unknown[] | null | undefined): Promise<string[]> {
   const ids = [...new Set((raw ?? []).map(String))];
   if (ids.length > MAX_INVITES) throw badInput(`一次最多邀请 ${MAX_INVITES} 人`, 'memberIds');
   if (!ids.every(isUuid)) throw badInput('只能邀请本群成员', 'memberIds');
   if (!ids.length) return [];
-  const rows = await em.execute<Array<{ user_id: string }>>(`select user_id from group_member where group_id = ? and user_id in (?)`, [groupId, ids]);
-  if (rows.length !== ids.length) throw badInput('只能邀请本群成员', 'memberIds');
+  const members = await groupMembersAmong(em, groupId, ids);
+  if (members.length !== ids.length) throw badInput('只能邀请本群成员', 'memberIds');
   return ids;
 }
 
@@ -31,19 +44,12 @@ async function addToDiscussion(em: EntityManager, d: { id: string; groupId: stri
   // Re-checked under a share lock in this transaction: a removal from the group running now
   // either waits for this insert (and then deletes it with the person's other discussion
   // rows) or commits first (and the person is not added).
-  const stillMembers = await em.execute<Array<{ user_id: string }>>(
-    `select user_id from group_member where group_id = ? and user_id in (?) for share`,
-    [d.groupId, userIds],
-  );
+  const stillMembers = await groupMembersAmong(em, d.groupId, userIds, true);
   if (stillMembers.length !== userIds.length) throw badInput('只能邀请本群成员', 'memberIds');
-  const added = await em.execute<Array<{ user_id: string }>>(
-    `insert into conversation_member (conversation_id, user_id, last_read_seq, joined_at)
-     select ?, u, 0, now() from unnest(?::uuid[]) as u on conflict do nothing returning user_id`,
-    [d.conversationId, `{${userIds.join(',')}}`],
-  );
-  for (const row of added) emit(await recordEvent(em, { conversationId: d.conversationId, type: 'MEMBER_JOINED', userId: row.user_id }));
-  for (const event of await notify(em, { kind: 'discussion_invite', userIds: added.map((r) => r.user_id), actorId, groupId: d.groupId, conversationId: d.conversationId })) emit(event);
-  return added.map((r) => r.user_id);
+  const added = await addConversationMembers(em, d.conversationId, userIds);
+  for (const userId of added) emit(await recordEvent(em, { conversationId: d.conversationId, type: 'MEMBER_JOINED', userId }));
+  for (const event of await notify(em, { kind: 'discussion_invite', userIds: added, actorId, groupId: d.groupId, conversationId: d.conversationId })) emit(event);
+  return added;
 }
 
 export async function createDiscussion(ctx: DomainContext, groupId: unknown, rawTopic: unknown, memberIds: unknown[]): Promise<DiscussionGroup> {
@@ -51,19 +57,13 @@ export async function createDiscussion(ctx: DomainContext, groupId: unknown, raw
   const group = await forumForActor(ctx.em, actor, groupId);
   authorize(actor, 'createDiscussion', group, '只有本群成员可以创建讨论组');
   const topic = valid.requiredText(rawTopic, 'topic', '讨论主题', MAX_TOPIC);
-  const invitees = (await groupMembersAmong(ctx.em, group.group.id, memberIds)).filter((id) => id !== actor.userId);
+  const invitees = (await inviteesAmong(ctx.em, group.group.id, memberIds)).filter((id) => id !== actor.userId);
   if (!invitees.length) throw badInput('请至少邀请一位本群成员', 'memberIds');
   const id = await inTransaction(ctx.em, publisherOf(ctx), async (em, emit) => {
-    const [{ id: conversationId }] = await em.execute<Array<{ id: string }>>(
-      `insert into conversation (id, kind, last_seq, created_at) values (gen_random_uuid(), 'discussion', 0, now()) returning id`,
-    );
-    const [{ id }] = await em.execute<Array<{ id: string }>>(
-      `insert into discussion_group (id, group_id, conversation_id, topic, creator_id, created_at) values (gen_random_uuid(), ?, ?, ?, ?, now()) returning id`,
-      [group.group.id, conversationId, topic, actor.userId],
-    );
-    const [creator] = await em.execute<Array<{ user_id: string }>>(`select user_id from group_member where group_id = ? and user_id = ? for share`, [group.group.id, actor.userId]);
-    if (!creator) throw notFound('群组');
-    await em.execute(`insert into conversation_member (conversation_id, user_id, last_read_seq, joined_at) values (?, ?, 0, now())`, [conversationId, actor.userId]);
+    const conversationId = await insertDiscussionConversation(em);
+    const id = await insertDiscussion(em, { groupId: group.group.id, conversationId, topic, creatorId: actor.userId });
+    if (!(await isGroupMemberLocked(em, group.group.id, actor.userId))) throw notFound('群组');
+    await insertConversationMember(em, conversationId, actor.userId);
     await addToDiscussion(em, { id, groupId: group.group.id, conversationId }, actor.userId, invitees, emit);
     audit(em, { actorId: actor.userId, action: 'discussion.created', targetType: 'group', targetId: group.group.id, after: { discussionId: id, topic, memberIds: [actor.userId, ...invitees] }, ip: ctx.ip });
     return id;
@@ -76,11 +76,10 @@ export async function addDiscussionMembers(ctx: DomainContext, discussionId: unk
   const access = await discussionForActor(ctx.em, actor, discussionId);
   authorize(actor, 'invite', access, '讨论组已归档，不能再邀请成员');
   const d = access.discussion;
-  const ids = await groupMembersAmong(ctx.em, d.group.id, userIds);
+  const ids = await inviteesAmong(ctx.em, d.group.id, userIds);
   if (!ids.length) throw badInput('请选择要邀请的本群成员', 'userIds');
   await inTransaction(ctx.em, publisherOf(ctx), async (em, emit) => {
-    const [row] = await em.execute<Array<{ archived_at: Date | null }>>(`select archived_at from discussion_group where id = ? for update`, [d.id]);
-    if (row.archived_at) throw conflict('讨论组已归档，不能再邀请成员');
+    if (await lockDiscussionArchived(em, d.id)) throw conflict('讨论组已归档，不能再邀请成员');
     const added = await addToDiscussion(em, { id: d.id, groupId: d.group.id, conversationId: d.conversation.id }, actor.userId, ids, emit);
     if (!added.length) throw conflict('这些成员已在讨论组中');
     audit(em, { actorId: actor.userId, action: 'discussion.members_added', targetType: 'group', targetId: d.group.id, after: { discussionId: d.id, memberIds: added }, ip: ctx.ip });
@@ -94,8 +93,7 @@ export async function leaveDiscussion(ctx: DomainContext, discussionId: unknown)
   authorize(actor, 'leave', access);
   const d = access.discussion;
   await inTransaction(ctx.em, publisherOf(ctx), async (em, emit) => {
-    const removed = await em.execute<Array<{ user_id: string }>>(`delete from conversation_member where conversation_id = ? and user_id = ? returning user_id`, [d.conversation.id, actor.userId]);
-    if (!removed.length) throw conflict('您已不在该讨论组中');
+    if (!(await removeConversationMember(em, d.conversation.id, actor.userId))) throw conflict('您已不在该讨论组中');
     emit(await recordEvent(em, { conversationId: d.conversation.id, type: 'MEMBER_LEFT', userId: actor.userId }, [actor.userId]));
     audit(em, { actorId: actor.userId, action: 'discussion.left', targetType: 'group', targetId: d.group.id, after: { discussionId: d.id }, ip: ctx.ip });
   });
@@ -110,12 +108,8 @@ export async function setDiscussionArchived(ctx: DomainContext, discussionId: un
   const d = access.discussion;
   await inTransaction(ctx.em, publisherOf(ctx), async (em, emit) => {
     // Sends take the conversation's row lock too: a message is either in before the archive or refused after it.
-    await em.execute(`select id from conversation where id = ? for update`, [d.conversation.id]);
-    const changed = await em.execute<Array<{ id: string }>>(
-      `update discussion_group set archived_at = ${archived ? 'now()' : 'null'} where id = ? and archived_at is ${archived ? '' : 'not'} null returning id`,
-      [d.id],
-    );
-    if (!changed.length) throw conflict(archived ? '讨论组已归档' : '讨论组未归档');
+    await lockConversation(em, d.conversation.id);
+    if (!(await changeDiscussionArchived(em, d.id, archived))) throw conflict(archived ? '讨论组已归档' : '讨论组未归档');
     emit(await recordEvent(em, { conversationId: d.conversation.id, type: 'GROUP_UPDATED', userId: actor.userId }));
     audit(em, { actorId: actor.userId, action: archived ? 'discussion.archived' : 'discussion.reopened', targetType: 'group', targetId: d.group.id, after: { discussionId: d.id }, ip: ctx.ip });
   });
@@ -125,14 +119,9 @@ export async function setDiscussionArchived(ctx: DomainContext, discussionId: un
 
 /** The viewer's discussion groups within a group (only those they are in). */
 export async function myDiscussions(em: EntityManager, userId: string, group: GroupAccess, includeArchived: boolean): Promise<DiscussionGroup[]> {
-  const rows = await em.execute<Array<{ id: string }>>(
-    `select d.id from discussion_group d join conversation_member cm on cm.conversation_id = d.conversation_id and cm.user_id = ?
-      where d.group_id = ? ${includeArchived ? '' : 'and d.archived_at is null'}
-      order by d.archived_at is not null, d.created_at desc`,
-    [userId, group.group.id],
-  );
-  if (!rows.length) return [];
-  const found = await em.find(DiscussionGroup, { id: rows.map((r) => r.id) });
+  const ids = await discussionIdsOf(em, userId, group.group.id, includeArchived);
+  if (!ids.length) return [];
+  const found = await em.find(DiscussionGroup, { id: ids });
   const byId = new Map(found.map((d) => [d.id, d]));
-  return rows.map((r) => byId.get(r.id)!);
+  return ids.map((id) => byId.get(id)!);
 }

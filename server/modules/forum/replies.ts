@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { ThreadReply } from '../../db/entities/index.js';
 import { audit } from '../../audit/logger.js';
 import { higher, parseLevel } from '../content/levels.js';
-import { authorize, can, mayReadSql } from '../../policies/index.js';
+import { authorize, can } from '../../policies/index.js';
 import { checkSensitive, sensitiveAuditAfter } from '../content/sensitive.js';
 import { badInput, conflict, forbidden, notFound } from '../../errors.js';
 import { inTransaction, publisherOf } from '../core/events.js';
@@ -17,6 +17,21 @@ import { notify } from '../notifications/notifications.js';
 import { validMentions, validPostBody } from '../content/posts.js';
 import type { ThreadAccess } from './subjects.js';
 import { mutedError } from '../content/reasons.js';
+import {
+  followersWhoMayRead,
+  insertReply,
+  insertReplyEdit,
+  lockReplyText,
+  markFloorSeen,
+  markReplyDeleted,
+  memberAndBoardArchived,
+  membersWhoMayRead,
+  quotedReply,
+  raiseReplyToInternal,
+  takeNextFloor,
+  uncountReply,
+  updateReplyText,
+} from './store/replies.js';
 
 /**
  * A reply takes the next floor under the thread's row lock (so floors are gapless and a lock
@@ -41,9 +56,7 @@ export async function replyToThread(
   const body = validPostBody(rawBody);
   const quoteId = quoteReplyId === null || quoteReplyId === undefined ? null : String(quoteReplyId);
   if (quoteId !== null) {
-    const [quoted] = isUuid(quoteId)
-      ? await ctx.em.execute<Array<{ deleted_at: Date | null; removed_at: Date | null }>>(`select deleted_at, removed_at from thread_reply where id = ? and thread_id = ?`, [quoteId, access.thread.id])
-      : [];
+    const quoted = isUuid(quoteId) ? await quotedReply(ctx.em, quoteId, access.thread.id) : undefined;
     if (!quoted) throw badInput('只能引用本帖的楼层', 'quoteReplyId');
     if (quoted.deleted_at || quoted.removed_at) throw badInput('被引用的楼层已删除', 'quoteReplyId');
   }
@@ -55,28 +68,13 @@ export async function replyToThread(
   const verdict = await checkSensitive(ctx.em, access.group.group.id, [body], !!options.acknowledgeSensitive);
   const level = verdict.acknowledged ? higher(requested, 'internal') : requested;
   const id = await inTransaction(ctx.em, publisherOf(ctx), async (em, emit) => {
-    const [next] = await em.execute<Array<{ last_floor: number }>>(
-      `update thread set last_floor = last_floor + 1, reply_count = reply_count + 1, last_activity_at = now()
-        where id = ? and locked_at is null returning last_floor`,
-      [access.thread.id],
-    );
-    if (!next) throw forbidden('帖子已锁定，不能回复');
+    const floor = await takeNextFloor(em, access.thread.id);
+    if (floor === undefined) throw forbidden('帖子已锁定，不能回复');
     // Re-checked under the thread's lock: a removal or a board archive that committed meanwhile wins.
-    const [still] = await em.execute<Array<{ member: boolean; archived: boolean }>>(
-      `select exists(select 1 from group_member where group_id = ? and user_id = ?) as member,
-              exists(select 1 from board where id = ? and archived_at is not null) as archived`,
-      [access.group.group.id, actor.userId, access.board.id],
-    );
+    const still = await memberAndBoardArchived(em, access.group.group.id, actor.userId, access.board.id);
     if (!still.member) throw notFound('帖子');
     if (still.archived) throw forbidden('该版块已归档，不能回复');
-    const [{ id }] = await em.execute<Array<{ id: string }>>(
-      // The reply's number within the group (search reads a group's replies in blocks of them), and
-      // its time read after that row lock was granted, so that number order is time order.
-      `with g as (update chat_group set last_reply_seq = last_reply_seq + 1 where id = ? returning last_reply_seq)
-       insert into thread_reply (id, thread_id, group_id, group_seq, floor, author_id, body, quote_id, created_at, search_vector, confidentiality)
-       select gen_random_uuid(), ?, ?, g.last_reply_seq, ?, ?, ?, ?, clock_timestamp(), ?::tsvector, ? from g returning id`,
-      [access.group.group.id, access.thread.id, access.group.group.id, next.last_floor, actor.userId, body, quoteId, toTsvectorLiteral(body), level],
-    );
+    const id = await insertReply(em, { groupId: access.group.group.id, threadId: access.thread.id, floor, authorId: actor.userId, body, quoteId, searchVector: toTsvectorLiteral(body), confidentiality: level });
     if (verdict.acknowledged) {
       audit(em, {
         actorId: actor.userId,
@@ -90,23 +88,15 @@ export async function replyToThread(
     }
     await insertAttachments(em, { replyId: id }, await checkAttachments(em, { groupId: access.group.group.id, conversationId: null }, attachmentVersionIds));
     // The replier has seen their own floor.
-    await em.execute(`update thread_follow set last_seen_floor = ? where thread_id = ? and user_id = ?`, [next.last_floor, access.thread.id, actor.userId]);
+    await markFloorSeen(em, access.thread.id, actor.userId, floor);
     // Followers and mentioned members hear of it only if they may read the thread now.
-    const readers = await em.execute<Array<{ user_id: string }>>(
-      `select gm.user_id from group_member gm join thread t on t.id = ?
-        where gm.group_id = ? and gm.user_id in (?) and ${mayReadSql('t.id', 't.confidentiality', 't.author_id', 't.group_id', 'gm.user_id')}`,
-      [access.thread.id, access.group.group.id, mentions.length ? mentions : ['00000000-0000-0000-0000-000000000000']],
-    );
+    const readers = await membersWhoMayRead(em, access.thread.id, access.group.group.id, mentions);
     if (restrictedThread && readers.length !== mentions.length) throw badInput('受限帖子只能提及可见成员', 'mentionUserIds');
-    const followers = await em.execute<Array<{ user_id: string }>>(
-      `select f.user_id from thread_follow f join group_member gm on gm.group_id = ? and gm.user_id = f.user_id join thread t on t.id = f.thread_id
-        where f.thread_id = ? and ${mayReadSql('t.id', 't.confidentiality', 't.author_id', 't.group_id', 'f.user_id')}`,
-      [access.group.group.id, access.thread.id],
-    );
+    const followers = await followersWhoMayRead(em, access.group.group.id, access.thread.id);
     const mentioned = new Set(mentions);
     const base = { actorId: actor.userId, groupId: access.group.group.id, threadId: access.thread.id, replyId: id };
     for (const event of await notify(em, { ...base, kind: 'mention', userIds: mentions })) emit(event);
-    for (const event of await notify(em, { ...base, kind: 'thread_reply', userIds: followers.map((f) => f.user_id).filter((u) => !mentioned.has(u)) })) emit(event);
+    for (const event of await notify(em, { ...base, kind: 'thread_reply', userIds: followers.filter((u) => !mentioned.has(u)) })) emit(event);
     return id;
   });
   return ctx.em.findOneOrFail(ThreadReply, { id });
@@ -122,7 +112,7 @@ export async function editReply(ctx: DomainContext, replyId: unknown, rawBody: u
   const verdict = await checkSensitive(ctx.em, group.id, [body], acknowledgeSensitive);
   await ctx.em.transactional(async (em) => {
     if (verdict.acknowledged) {
-      await em.execute(`update thread_reply set confidentiality = 'internal' where id = ? and confidentiality = 'normal'`, [access.reply.id]);
+      await raiseReplyToInternal(em, access.reply.id);
       audit(em, {
         actorId: actor.userId,
         action: 'content.sensitive_acknowledged',
@@ -133,10 +123,10 @@ export async function editReply(ctx: DomainContext, replyId: unknown, rawBody: u
         ip: ctx.ip,
       });
     }
-    const [current] = await em.execute<Array<{ body: string; deleted_at: Date | null }>>(`select body, deleted_at from thread_reply where id = ? for update`, [access.reply.id]);
+    const current = await lockReplyText(em, access.reply.id);
     if (current.deleted_at) throw conflict('该楼层已删除');
-    await em.execute(`insert into post_edit (thread_id, reply_id, previous_body, editor_id, edited_at) values (?, ?, ?, ?, now())`, [access.thread.thread.id, access.reply.id, current.body, actor.userId]);
-    await em.execute(`update thread_reply set body = ?, edited_at = now(), search_vector = ?::tsvector where id = ?`, [body, toTsvectorLiteral(body), access.reply.id]);
+    await insertReplyEdit(em, access.thread.thread.id, access.reply.id, current.body, actor.userId);
+    await updateReplyText(em, access.reply.id, body, toTsvectorLiteral(body));
   });
   return reloaded(ctx.em, access.reply.id);
 }
@@ -148,9 +138,8 @@ export async function deleteReply(ctx: DomainContext, replyId: unknown): Promise
   if (access.reply.deletedAt) throw conflict('该楼层已删除');
   authorize(actor, 'delete', access, '只能删除自己的回复');
   await ctx.em.transactional(async (em) => {
-    const changed = await em.execute<Array<{ id: string }>>(`update thread_reply set deleted_at = now(), search_vector = null where id = ? and deleted_at is null returning id`, [access.reply.id]);
-    if (!changed.length) throw conflict('该楼层已删除');
-    await em.execute(`update thread set reply_count = reply_count - 1 where id = ?`, [access.thread.thread.id]);
+    if (!(await markReplyDeleted(em, access.reply.id))) throw conflict('该楼层已删除');
+    await uncountReply(em, access.thread.thread.id);
   });
   return reloaded(ctx.em, access.reply.id);
 }

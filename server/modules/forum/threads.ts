@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { audit } from '../../audit/logger.js';
 import { higher, parseLevel, validAudience } from '../content/levels.js';
-import { type Actor, authorize, can, mayReadSql } from '../../policies/index.js';
+import { type Actor, authorize, can } from '../../policies/index.js';
 import { checkSensitive, sensitiveAuditAfter } from '../content/sensitive.js';
 import { Thread } from '../../db/entities/index.js';
 import { badInput, conflict, forbidden, notFound } from '../../errors.js';
@@ -17,6 +17,27 @@ import { markThreadNotificationsRead, notify } from '../notifications/notificati
 import { validMentions, validPostBody, validTitle } from '../content/posts.js';
 import type { ThreadAccess } from './subjects.js';
 import { mutedError } from '../content/reasons.js';
+import {
+  changeThreadFlag,
+  countThreadView,
+  followedThreadKeys,
+  followRows,
+  followThread,
+  insertAuthorFollow,
+  insertThread,
+  insertThreadAudience,
+  insertThreadEdit,
+  lockThreadText,
+  markFollowerUpToDate,
+  memberAndBoardLocked,
+  raiseThreadToInternal,
+  threadKeys,
+  unfollowThread,
+  updateThreadText,
+  type ThreadCursor,
+  type ThreadFlag,
+  type ThreadKeyRow,
+} from './store/threads.js';
 
 export interface ThreadInput {
   boardId: unknown;
@@ -31,9 +52,6 @@ export interface ThreadInput {
   /** Post anyway although the sensitive-content check warned (then INTERNAL, audited). */
   acknowledgeSensitive?: boolean | null;
 }
-
-/** SQL: the thread `t` is readable by the user given as the next parameter. */
-export const threadReadable = (alias = 't') => mayReadSql(`${alias}.id`, `${alias}.confidentiality`, `${alias}.author_id`, `${alias}.group_id`, '?');
 
 export async function createThread(ctx: DomainContext, input: ThreadInput): Promise<Thread> {
   const actor = requireActor(ctx);
@@ -53,21 +71,11 @@ export async function createThread(ctx: DomainContext, input: ThreadInput): Prom
   const level = verdict.acknowledged ? higher(requested, 'internal') : requested;
   const id = await inTransaction(ctx.em, publisherOf(ctx), async (em, emit) => {
     // Re-checked in the transaction, under a share lock on the membership and the board.
-    const [still] = await em.execute<Array<{ member: boolean; archived: boolean }>>(
-      `select exists(select 1 from group_member where group_id = ? and user_id = ? for share) as member,
-              (select archived_at is not null from board where id = ? for share) as archived`,
-      [board.group.group.id, actor.userId, board.board.id],
-    );
+    const still = await memberAndBoardLocked(em, board.group.group.id, actor.userId, board.board.id);
     if (!still.member) throw notFound('版块');
     if (still.archived) throw forbidden('该版块已归档，不能发新帖');
-    const [{ id }] = await em.execute<Array<{ id: string }>>(
-      `insert into thread (id, group_id, board_id, author_id, title, body, created_at, last_activity_at, search_vector, confidentiality)
-       values (gen_random_uuid(), ?, ?, ?, ?, ?, now(), now(), ?::tsvector, ?) returning id`,
-      [board.group.group.id, board.board.id, actor.userId, title, body, toTsvectorLiteral(title, body), level],
-    );
-    if (audience.length) {
-      await em.execute(`insert into content_audience (subject_id, user_id, kind) select ?, u, 'thread' from unnest(?::uuid[]) as u`, [id, `{${audience.join(',')}}`]);
-    }
+    const id = await insertThread(em, { groupId: board.group.group.id, boardId: board.board.id, authorId: actor.userId, title, body, searchVector: toTsvectorLiteral(title, body), confidentiality: level });
+    if (audience.length) await insertThreadAudience(em, id, audience);
     if (verdict.acknowledged) {
       audit(em, {
         actorId: actor.userId,
@@ -80,7 +88,7 @@ export async function createThread(ctx: DomainContext, input: ThreadInput): Prom
       });
     }
     await insertAttachments(em, { threadId: id }, await checkAttachments(em, { groupId: board.group.group.id, conversationId: null }, input.attachmentVersionIds));
-    await em.execute(`insert into thread_follow (thread_id, user_id, last_seen_floor, created_at) values (?, ?, 0, now())`, [id, actor.userId]);
+    await insertAuthorFollow(em, id, actor.userId);
     for (const event of await notify(em, { kind: 'mention', userIds: mentions, actorId: actor.userId, groupId: board.group.group.id, threadId: id })) emit(event);
     return id;
   });
@@ -97,7 +105,7 @@ export async function editThread(ctx: DomainContext, threadId: unknown, rawTitle
   const verdict = await checkSensitive(ctx.em, access.group.group.id, [title, body], acknowledgeSensitive);
   await ctx.em.transactional(async (em) => {
     if (verdict.acknowledged) {
-      await em.execute(`update thread set confidentiality = 'internal' where id = ? and confidentiality = 'normal'`, [access.thread.id]);
+      await raiseThreadToInternal(em, access.thread.id);
       audit(em, {
         actorId: actor.userId,
         action: 'content.sensitive_acknowledged',
@@ -108,10 +116,10 @@ export async function editThread(ctx: DomainContext, threadId: unknown, rawTitle
         ip: ctx.ip,
       });
     }
-    const [current] = await em.execute<Array<{ title: string; body: string; locked_at: Date | null }>>(`select title, body, locked_at from thread where id = ? for update`, [access.thread.id]);
+    const current = await lockThreadText(em, access.thread.id);
     if (current.locked_at) throw conflict('帖子已锁定，不能编辑');
-    await em.execute(`insert into post_edit (thread_id, previous_title, previous_body, editor_id, edited_at) values (?, ?, ?, ?, now())`, [access.thread.id, current.title, current.body, actor.userId]);
-    await em.execute(`update thread set title = ?, body = ?, edited_at = now(), search_vector = ?::tsvector where id = ?`, [title, body, toTsvectorLiteral(title, body), access.thread.id]);
+    await insertThreadEdit(em, access.thread.id, current, actor.userId);
+    await updateThreadText(em, access.thread.id, title, body, toTsvectorLiteral(title, body));
   });
   return refreshed(ctx.em, access.thread.id);
 }
@@ -122,26 +130,20 @@ async function refreshed(em: EntityManager, id: string): Promise<Thread> {
   return thread;
 }
 
-type Flag = 'pinned' | 'essence' | 'locked';
-const FLAG_SQL: Record<Flag, { column: string; on: string; action: 'forum.thread_pinned' | 'forum.thread_essence' | 'forum.thread_locked'; already: [string, string] }> = {
-  pinned: { column: 'pinned_at', on: 'now()', action: 'forum.thread_pinned', already: ['帖子已置顶', '帖子未置顶'] },
-  essence: { column: 'essence', on: 'true', action: 'forum.thread_essence', already: ['帖子已是精华', '帖子不是精华'] },
-  locked: { column: 'locked_at', on: 'now()', action: 'forum.thread_locked', already: ['帖子已锁定', '帖子未锁定'] },
+const FLAGS: Record<ThreadFlag, { action: 'forum.thread_pinned' | 'forum.thread_essence' | 'forum.thread_locked'; already: [string, string] }> = {
+  pinned: { action: 'forum.thread_pinned', already: ['帖子已置顶', '帖子未置顶'] },
+  essence: { action: 'forum.thread_essence', already: ['帖子已是精华', '帖子不是精华'] },
+  locked: { action: 'forum.thread_locked', already: ['帖子已锁定', '帖子未锁定'] },
 };
 
 /** 置顶, 精华, 锁定: group admins, audited. */
-export async function setThreadFlag(ctx: DomainContext, threadId: unknown, flag: Flag, value: boolean): Promise<Thread> {
+export async function setThreadFlag(ctx: DomainContext, threadId: unknown, flag: ThreadFlag, value: boolean): Promise<Thread> {
   const actor = requireActor(ctx);
   const access = await threadForActor(ctx.em, actor, threadId);
   authorize(actor, 'moderate', access, '只有群主和管理员可以置顶、加精或锁定帖子');
-  const spec = FLAG_SQL[flag];
+  const spec = FLAGS[flag];
   await ctx.em.transactional(async (em) => {
-    const isOn = flag === 'essence' ? `${spec.column}` : `${spec.column} is not null`;
-    const changed = await em.execute<Array<{ id: string }>>(
-      `update thread set ${spec.column} = ${value ? spec.on : flag === 'essence' ? 'false' : 'null'} where id = ? and ${value ? 'not' : ''} (${isOn}) returning id`,
-      [access.thread.id],
-    );
-    if (!changed.length) throw conflict(spec.already[value ? 0 : 1]);
+    if (!(await changeThreadFlag(em, access.thread.id, flag, value))) throw conflict(spec.already[value ? 0 : 1]);
     audit(em, { actorId: actor.userId, action: spec.action, targetType: 'group', targetId: access.group.group.id, after: { threadId: access.thread.id, [flag]: value }, ip: ctx.ip });
   });
   return refreshed(ctx.em, access.thread.id);
@@ -152,8 +154,8 @@ export async function viewThread(ctx: DomainContext, threadId: unknown): Promise
   const actor = requireActor(ctx);
   const access = await threadForActor(ctx.em, actor, threadId);
   await ctx.em.transactional(async (em) => {
-    await em.execute(`update thread set view_count = view_count + 1 where id = ?`, [access.thread.id]);
-    await em.execute(`update thread_follow f set last_seen_floor = t.last_floor from thread t where t.id = f.thread_id and f.thread_id = ? and f.user_id = ?`, [access.thread.id, actor.userId]);
+    await countThreadView(em, access.thread.id);
+    await markFollowerUpToDate(em, access.thread.id, actor.userId);
     await markThreadNotificationsRead(em, actor.userId, access.thread.id);
   });
   return refreshed(ctx.em, access.thread.id);
@@ -162,21 +164,9 @@ export async function viewThread(ctx: DomainContext, threadId: unknown): Promise
 export async function setFollowed(ctx: DomainContext, threadId: unknown, follow: boolean): Promise<Thread> {
   const actor = requireActor(ctx);
   const access = await threadForActor(ctx.em, actor, threadId);
-  if (follow) {
-    await ctx.em.execute(
-      `insert into thread_follow (thread_id, user_id, last_seen_floor, created_at) select id, ?, last_floor, now() from thread where id = ? on conflict do nothing`,
-      [actor.userId, access.thread.id],
-    );
-  } else {
-    await ctx.em.execute(`delete from thread_follow where thread_id = ? and user_id = ?`, [access.thread.id, actor.userId]);
-  }
+  if (follow) await followThread(ctx.em, access.thread.id, actor.userId);
+  else await unfollowThread(ctx.em, access.thread.id, actor.userId);
   return access.thread;
-}
-
-interface ThreadKeyRow {
-  id: string;
-  pinned: number;
-  activity: string;
 }
 
 /**
@@ -185,25 +175,14 @@ interface ThreadKeyRow {
  */
 export async function listThreads(em: EntityManager, scope: { boardId?: string; group: GroupAccess; viewer: Actor }, args: PageArgs & { essence?: boolean | null }): Promise<Page<Thread>> {
   const size = pageSize(args.first);
-  const cursor = decodeTypedCursor(args.after, ['int', 'timestamp', 'uuid']);
-  const where = [scope.boardId ? 't.board_id = ?' : 't.group_id = ?', threadReadable('t')];
-  const params: unknown[] = [scope.boardId ?? scope.group.group.id, scope.viewer.userId];
-  if (!scope.boardId) where.push(`exists (select 1 from board b where b.id = t.board_id and b.archived_at is null)`);
+  const cursor = threadCursor(decodeTypedCursor(args.after, ['int', 'timestamp', 'uuid']));
   // Threads removed by moderation are gone for members; the group's admins still list them.
-  if (!can(scope.viewer, 'listRemovedThreads', scope.group)) where.push('t.removed_at is null');
-  if (args.essence) where.push('t.essence');
-  if (cursor) {
-    where.push(`((t.pinned_at is not null)::int, t.last_activity_at, t.id) < (?, ?::timestamptz, ?::uuid)`);
-    params.push(Number(cursor[0]), String(cursor[1]), String(cursor[2]));
-  }
-  const keys = await em.execute<ThreadKeyRow[]>(
-    `select t.id, (t.pinned_at is not null)::int as pinned, t.last_activity_at::text as activity
-       from thread t where ${where.join(' and ')}
-      order by (t.pinned_at is not null) desc, t.last_activity_at desc, t.id desc limit ?`,
-    [...params, size + 1],
-  );
+  const includeRemoved = can(scope.viewer, 'listRemovedThreads', scope.group);
+  const keys = await threadKeys(em, { boardId: scope.boardId, groupId: scope.group.group.id, viewerId: scope.viewer.userId, includeRemoved, essenceOnly: !!args.essence }, cursor, size + 1);
   return threadPage(em, keys, size);
 }
+
+const threadCursor = (cursor: ReturnType<typeof decodeTypedCursor>): ThreadCursor | null => (cursor ? [Number(cursor[0]), String(cursor[1]), String(cursor[2])] : null);
 
 async function threadPage(em: EntityManager, keys: ThreadKeyRow[], size: number): Promise<Page<Thread>> {
   const threads = keys.length ? await em.find(Thread, { id: keys.map((k) => k.id) }) : [];
@@ -219,26 +198,15 @@ async function threadPage(em: EntityManager, keys: ThreadKeyRow[], size: number)
 export async function myThreads(ctx: DomainContext, args: PageArgs): Promise<Page<Thread>> {
   const actor = requireActor(ctx);
   const size = pageSize(args.first);
-  const cursor = decodeTypedCursor(args.after, ['int', 'timestamp', 'uuid']);
-  const keys = await ctx.em.execute<ThreadKeyRow[]>(
-    `select t.id, (t.last_floor > f.last_seen_floor)::int as pinned, t.last_activity_at::text as activity
-       from thread_follow f
-       join thread t on t.id = f.thread_id
-       join group_member gm on gm.group_id = t.group_id and gm.user_id = f.user_id
-      where f.user_id = ? and ${threadReadable('t')} and (t.removed_at is null or gm.role <> 'member') ${cursor ? `and ((t.last_floor > f.last_seen_floor)::int, t.last_activity_at, t.id) < (?, ?::timestamptz, ?::uuid)` : ''}
-      order by (t.last_floor > f.last_seen_floor) desc, t.last_activity_at desc, t.id desc limit ?`,
-    [actor.userId, actor.userId, ...(cursor ? [Number(cursor[0]), String(cursor[1]), String(cursor[2])] : []), size + 1],
-  );
+  const cursor = threadCursor(decodeTypedCursor(args.after, ['int', 'timestamp', 'uuid']));
+  const keys = await followedThreadKeys(ctx.em, actor.userId, cursor, size + 1);
   return threadPage(ctx.em, keys, size);
 }
 
 /** For presenters: the viewer's follow state of several threads. */
 export async function followStates(em: EntityManager, userId: string, threadIds: string[]): Promise<Map<string, number>> {
   if (!threadIds.length) return new Map();
-  const rows = await em.execute<Array<{ thread_id: string; last_seen_floor: number }>>(
-    `select thread_id, last_seen_floor from thread_follow where user_id = ? and thread_id in (?)`,
-    [userId, threadIds],
-  );
+  const rows = await followRows(em, userId, threadIds);
   return new Map(rows.map((r) => [r.thread_id, Number(r.last_seen_floor)]));
 }
 

@@ -1,10 +1,11 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Announcement, ChatGroup, MeetingInvitee, MeetingNotice, type GroupRole } from '../../db/entities/index.js';
+import { Announcement, ChatGroup, MeetingInvitee, MeetingNotice } from '../../db/entities/index.js';
 import { notFound } from '../../errors.js';
 import { can, isGroupMember, type Actor } from '../../policies/index.js';
 import { groupForActor } from '../groups/access.js';
 import { GroupAccess } from '../groups/subjects.js';
 import { isUuid } from '../ids.js';
+import { groupsWithOutsiders, memberRoles } from './store/members.js';
 import { AnnouncementAccess, BulletinTarget, MeetingAccess } from './subjects.js';
 
 /**
@@ -24,7 +25,7 @@ async function groupAccesses(em: EntityManager, actor: Actor, groupIds: string[]
   if (!ids.length) return new Map();
   const [groups, roles] = await Promise.all([
     em.find(ChatGroup, { id: ids }),
-    em.execute<Array<{ group_id: string; role: GroupRole }>>(`select group_id, role from group_member where user_id = ? and group_id in (?)`, [actor.userId, ids]),
+    memberRoles(em, actor.userId, ids),
   ]);
   const role = new Map(roles.map((r) => [r.group_id, r.role]));
   return new Map(groups.map((g) => [g.id, new GroupAccess(g, role.get(g.id) ?? null, false)]));
@@ -74,15 +75,7 @@ export async function announcementForActor(em: EntityManager, actor: Actor, id: 
  */
 export async function bulletinTargetsForActor(em: EntityManager, actor: Actor, groupIds?: readonly string[]): Promise<BulletinTarget[]> {
   if (groupIds && !groupIds.every(isUuid)) throw notFound('群组');
-  const patterns = actor.adminUnitPaths.map((p) => `${p.replace(/[\\%_]/g, '\\$&')}%`);
-  const rows = await em.execute<Array<{ group_id: string; outside: boolean }>>(
-    `select gm.group_id,
-            exists (select 1 from group_member o join app_user u on u.id = o.user_id join org_unit ou on ou.id = u.unit_id
-                     where o.group_id = gm.group_id and not (ou.path like any (?::text[]))) as outside
-       from group_member gm
-      where gm.user_id = ? ${groupIds ? 'and gm.group_id in (?)' : ''}`,
-    [`{${patterns.map((p) => `"${p.replace(/"/g, '\\"')}"`).join(',')}}`, actor.userId, ...(groupIds ? [groupIds.length ? [...groupIds] : ['00000000-0000-0000-0000-000000000000']] : [])],
-  );
+  const rows = await groupsWithOutsiders(em, actor.userId, actor.adminUnitPaths, groupIds);
   const groups = await groupAccesses(em, actor, rows.map((r) => r.group_id));
   return rows.map((r) => new BulletinTarget(groups.get(r.group_id)!, actor.isSystemAdmin || !r.outside));
 }

@@ -13,6 +13,8 @@ import { validTitle } from '../content/posts.js';
 import { isUuid } from '../ids.js';
 import { decodeCursor, pageSize, toPage, type Page, type PageArgs } from '../pagination.js';
 import { announcementForActor, bulletinTargetsForActor, memberGroupForActor } from './access.js';
+import { announcementKeys, changeAnnouncementPinned, insertAnnouncement, insertAuthorRead, insertRead, readAmong, readerRows, receiptCountRows, updateAnnouncementText } from './store/announcements.js';
+import { groupMemberIds, markSubjectNotificationsRead } from './store/members.js';
 import { MAX_ANNOUNCEMENT_BODY, MAX_BULLETIN_GROUPS, type AnnouncementAccess, type BulletinTarget } from './subjects.js';
 
 function validBody(raw: unknown): string {
@@ -22,19 +24,11 @@ function validBody(raw: unknown): string {
   return body;
 }
 
-async function groupMemberIds(em: EntityManager, groupId: string): Promise<string[]> {
-  const rows = await em.execute<Array<{ user_id: string }>>(`select user_id from group_member where group_id = ?`, [groupId]);
-  return rows.map((r) => r.user_id);
-}
-
 /** Inserts one announcement (pinned) and notifies the group's members; in the caller's transaction. */
-async function insertAnnouncement(em: EntityManager, emit: (e: OutgoingEvent) => void, actor: Actor, groupId: string, title: string, body: string, bulletinId: string | null): Promise<string> {
-  const [{ id }] = await em.execute<Array<{ id: string }>>(
-    `insert into announcement (id, group_id, author_id, title, body, bulletin_id, pinned_at, created_at) values (gen_random_uuid(), ?, ?, ?, ?, ?, now(), now()) returning id`,
-    [groupId, actor.userId, title, body, bulletinId],
-  );
+async function announce(em: EntityManager, emit: (e: OutgoingEvent) => void, actor: Actor, groupId: string, title: string, body: string, bulletinId: string | null): Promise<string> {
+  const id = await insertAnnouncement(em, { groupId, authorId: actor.userId, title, body, bulletinId });
   // The author has read what they wrote.
-  await em.execute(`insert into announcement_read (announcement_id, user_id, read_at) values (?, ?, now())`, [id, actor.userId]);
+  await insertAuthorRead(em, id, actor.userId);
   const events = await notify(em, { kind: 'announcement', userIds: await groupMemberIds(em, groupId), actorId: actor.userId, groupId, subjectId: id, data: bulletinId ? { bulletin: true } : null });
   events.forEach(emit);
   return id;
@@ -48,7 +42,7 @@ export async function postAnnouncement(ctx: DomainContext, groupId: unknown, raw
   const title = validTitle(rawTitle);
   const body = validBody(rawBody);
   const id = await inTransaction(ctx.em, publisherOf(ctx), async (em, emit) => {
-    const id = await insertAnnouncement(em, emit, actor, group.group.id, title, body, null);
+    const id = await announce(em, emit, actor, group.group.id, title, body, null);
     audit(em, { actorId: actor.userId, action: 'announcement.posted', targetType: 'announcement', targetId: id, after: { groupId: group.group.id, title }, ip: ctx.ip });
     return id;
   });
@@ -70,7 +64,7 @@ export async function editAnnouncement(ctx: DomainContext, id: unknown, rawTitle
   const a = access.announcement;
   if (title === a.title && body === a.body) throw badInput('内容没有变化', 'body');
   await ctx.em.transactional(async (em) => {
-    await em.execute(`update announcement set title = ?, body = ?, edited_at = now() where id = ?`, [title, body, a.id]);
+    await updateAnnouncementText(em, a.id, title, body);
     audit(em, { actorId: actor.userId, action: 'announcement.edited', targetType: 'announcement', targetId: a.id, before: { title: a.title, body: a.body }, after: { title, body }, ip: ctx.ip });
   });
   return refreshed(ctx.em, a.id);
@@ -81,11 +75,7 @@ export async function setAnnouncementPinned(ctx: DomainContext, id: unknown, pin
   const access = await announcementForActor(ctx.em, actor, id);
   authorize(actor, 'manage', access, '只有群主和管理员可以置顶或取消置顶群公告');
   await ctx.em.transactional(async (em) => {
-    const changed = await em.execute<Array<{ id: string }>>(
-      `update announcement set pinned_at = ${pinned ? 'now()' : 'null'} where id = ? and pinned_at is ${pinned ? '' : 'not'} null returning id`,
-      [access.announcement.id],
-    );
-    if (!changed.length) throw conflict(pinned ? '公告已置顶' : '公告未置顶');
+    if (!(await changeAnnouncementPinned(em, access.announcement.id, pinned))) throw conflict(pinned ? '公告已置顶' : '公告未置顶');
     audit(em, { actorId: actor.userId, action: pinned ? 'announcement.pinned' : 'announcement.unpinned', targetType: 'announcement', targetId: access.announcement.id, ip: ctx.ip });
   });
   return refreshed(ctx.em, access.announcement.id);
@@ -96,8 +86,8 @@ export async function openAnnouncement(ctx: DomainContext, id: unknown): Promise
   const actor = requireActor(ctx);
   const access = await announcementForActor(ctx.em, actor, id);
   await ctx.em.transactional(async (em) => {
-    await em.execute(`insert into announcement_read (announcement_id, user_id, read_at) values (?, ?, now()) on conflict do nothing`, [access.announcement.id, actor.userId]);
-    await em.execute(`update notification set read_at = now() where user_id = ? and subject_id = ? and read_at is null`, [actor.userId, access.announcement.id]);
+    await insertRead(em, access.announcement.id, actor.userId);
+    await markSubjectNotificationsRead(em, actor.userId, access.announcement.id);
   });
   return access.announcement;
 }
@@ -131,7 +121,7 @@ export async function publishBulletin(ctx: DomainContext, rawGroupIds: unknown[]
   const ids = await inTransaction(ctx.em, publisherOf(ctx), async (em, emit) => {
     const ids: string[] = [];
     for (const target of targets) {
-      const id = await insertAnnouncement(em, emit, actor, target.group.group.id, title, body, bulletinId);
+      const id = await announce(em, emit, actor, target.group.group.id, title, body, bulletinId);
       audit(em, { actorId: actor.userId, action: 'announcement.bulletin_published', targetType: 'group', targetId: target.group.group.id, after: { announcementId: id, bulletinId, title }, ip: ctx.ip });
       ids.push(id);
     }
@@ -146,13 +136,7 @@ export async function publishBulletin(ctx: DomainContext, rawGroupIds: unknown[]
 export async function listAnnouncements(em: EntityManager, group: GroupAccess, args: PageArgs & { pinnedOnly?: boolean | null }): Promise<Page<Announcement>> {
   const size = pageSize(args.first);
   const cursor = decodeCursor(args.after, 3);
-  const keys = await em.execute<Array<{ id: string; pinned: string; created: string }>>(
-    `select a.id, coalesce(a.pinned_at, '-infinity')::text as pinned, a.created_at::text as created from announcement a
-      where a.group_id = ? ${args.pinnedOnly ? 'and a.pinned_at is not null' : ''}
-        ${cursor ? `and (coalesce(a.pinned_at, '-infinity'), a.created_at, a.id) < (?::timestamptz, ?::timestamptz, ?::uuid)` : ''}
-      order by coalesce(a.pinned_at, '-infinity') desc, a.created_at desc, a.id desc limit ?`,
-    [group.group.id, ...(cursor ? [String(cursor[0]), String(cursor[1]), String(cursor[2])] : []), size + 1],
-  );
+  const keys = await announcementKeys(em, group.group.id, !!args.pinnedOnly, cursor ? [String(cursor[0]), String(cursor[1]), String(cursor[2])] : null, size + 1);
   const page = toPage(keys, size, (k) => [k.pinned, k.created, k.id]);
   const found = page.nodes.length ? await em.find(Announcement, { id: page.nodes.map((k) => k.id) }) : [];
   const byId = new Map(found.map((a) => [a.id, a]));
@@ -167,25 +151,16 @@ export interface ReceiptStats {
 /** Read receipts of several announcements (counting current members only), for admins. */
 export async function receiptCounts(em: EntityManager, ids: string[]): Promise<Map<string, ReceiptStats>> {
   if (!ids.length) return new Map();
-  const rows = await em.execute<Array<{ id: string; read_count: string; member_count: number }>>(
-    `select a.id, (select count(*) from announcement_read r join group_member gm on gm.group_id = a.group_id and gm.user_id = r.user_id where r.announcement_id = a.id) as read_count,
-            g.member_count
-       from announcement a join chat_group g on g.id = a.group_id where a.id in (?)`,
-    [ids],
-  );
+  const rows = await receiptCountRows(em, ids);
   return new Map(rows.map((r) => [r.id, { readCount: Number(r.read_count), memberCount: Number(r.member_count) }]));
 }
 
 export async function announcementReaders(em: EntityManager, access: AnnouncementAccess): Promise<Array<{ userId: string; readAt: Date }>> {
-  const rows = await em.execute<Array<{ user_id: string; read_at: Date }>>(
-    `select r.user_id, r.read_at from announcement_read r join group_member gm on gm.group_id = ? and gm.user_id = r.user_id where r.announcement_id = ? order by r.read_at, r.user_id`,
-    [access.announcement.group.id, access.announcement.id],
-  );
+  const rows = await readerRows(em, access.announcement.group.id, access.announcement.id);
   return rows.map((r) => ({ userId: r.user_id, readAt: new Date(r.read_at) }));
 }
 
 export async function viewerReadStates(em: EntityManager, userId: string, ids: string[]): Promise<Set<string>> {
   if (!ids.length) return new Set();
-  const rows = await em.execute<Array<{ announcement_id: string }>>(`select announcement_id from announcement_read where user_id = ? and announcement_id in (?)`, [userId, ids]);
-  return new Set(rows.map((r) => r.announcement_id));
+  return new Set(await readAmong(em, userId, ids));
 }

@@ -14,6 +14,29 @@ import { decodeCursor, pageSize, toPage, type Page, type PageArgs } from '../pag
 import { meetingForActor, meetingsForActor, memberGroupForActor } from './access.js';
 import { dropReminders, scheduleReminders } from './reminders.js';
 import { MAX_INVITEE_IDS, type MeetingAccess } from './subjects.js';
+import {
+  attachedVersionIds,
+  groupMeetingKeys,
+  insertInvitees,
+  insertMeeting,
+  inviteeIds,
+  inviteeRows,
+  isInvited,
+  lockInvitation,
+  lockMeeting,
+  markInvitationRead,
+  markMeetingCancelled,
+  pendingMeetingIds,
+  removeAttachments,
+  removeInvitees,
+  rosterRows,
+  saveAnswer,
+  setMembersMayIssue,
+  unansweredMembers,
+  updateMeeting,
+  type LockedMeeting,
+} from './store/meetings.js';
+import { groupMemberIdsExcept, groupMembersAmong, groupMembersInUnits, isGroupMember, markSubjectNotificationsRead, unitPaths } from './store/members.js';
 import { validCancelReason, validLeaveReason, validMeetingFields, type MeetingFields } from './validation.js';
 
 /** Who is invited: the whole group, everyone in chosen units (and below), or chosen members. */
@@ -64,24 +87,16 @@ export async function resolveInvitees(em: EntityManager, groupId: string, organi
   let userIds: string[];
   let unitIds: string[] | null = null;
   if (scope === 'group') {
-    const rows = await em.execute<Array<{ user_id: string }>>(`select user_id from group_member where group_id = ? and user_id <> ?`, [groupId, organizerId]);
-    userIds = rows.map((r) => r.user_id);
+    userIds = await groupMemberIdsExcept(em, groupId, organizerId);
   } else if (scope === 'units') {
     unitIds = idList(spec.unitIds, 'unitIds', '单位');
-    const units = await em.execute<Array<{ id: string; path: string }>>(`select id, path from org_unit where id in (?)`, [unitIds]);
+    const units = await unitPaths(em, unitIds);
     if (units.length !== unitIds.length) throw badInput('所选单位不存在', 'unitIds');
-    const rows = await em.execute<Array<{ user_id: string }>>(
-      `select gm.user_id from group_member gm
-         join app_user u on u.id = gm.user_id
-         join org_unit ou on ou.id = u.unit_id
-        where gm.group_id = ? and gm.user_id <> ? and ou.path like any (?::text[])`,
-      [groupId, organizerId, `{${units.map((u) => `${u.path}%`).join(',')}}`],
-    );
-    userIds = rows.map((r) => r.user_id);
+    userIds = await groupMembersInUnits(em, groupId, organizerId, units.map((u) => u.path));
   } else {
     const ids = idList(spec.memberIds, 'memberIds', '参会人员');
-    const rows = await em.execute<Array<{ user_id: string }>>(`select user_id from group_member where group_id = ? and user_id in (?)`, [groupId, ids]);
-    if (rows.length !== ids.length) throw badInput('参会人员须是本群成员', 'memberIds');
+    const members = await groupMembersAmong(em, groupId, ids);
+    if (members.length !== ids.length) throw badInput('参会人员须是本群成员', 'memberIds');
     userIds = ids.filter((id) => id !== organizerId);
   }
   if (!userIds.length) throw badInput(scope === 'units' ? '所选单位在本群没有成员' : '没有可邀请的成员', scope === 'units' ? 'unitIds' : 'invitees');
@@ -102,11 +117,7 @@ export async function issueMeeting(ctx: DomainContext, input: MeetingInput): Pro
   const fields = validMeetingFields({ title: input.title, agenda: input.agenda, startsAt: input.startsAt, endsAt: input.endsAt, place: input.place, onlineUrl: input.onlineUrl });
   const invitees = await resolveInvitees(ctx.em, group.group.id, actor.userId, input.invitees);
   const id = await inTransaction(ctx.em, publisherOf(ctx), async (em, emit) => {
-    const [{ id }] = await em.execute<Array<{ id: string }>>(
-      `insert into meeting_notice (id, group_id, organizer_id, title, agenda, starts_at, ends_at, place, online_url, scope, scope_unit_ids, status, sequence, created_at, updated_at)
-       values (gen_random_uuid(), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', 0, now(), now()) returning id`,
-      [group.group.id, actor.userId, fields.title, fields.agenda, fields.startsAt, fields.endsAt, fields.place, fields.onlineUrl, invitees.scope, invitees.unitIds ? JSON.stringify(invitees.unitIds) : null],
-    );
+    const id = await insertMeeting(em, group.group.id, actor.userId, { ...fields, scope: invitees.scope, scopeUnitIds: invitees.unitIds ? JSON.stringify(invitees.unitIds) : null });
     await addInvitees(em, id, invitees.userIds, null);
     await insertAttachments(em, { meetingId: id }, await checkAttachments(em, { groupId: group.group.id, conversationId: null }, input.attachmentVersionIds));
     await scheduleReminders(em, id, fields.startsAt);
@@ -126,21 +137,12 @@ export async function issueMeeting(ctx: DomainContext, input: MeetingInput): Pro
 
 async function addInvitees(em: EntityManager, meetingId: string, userIds: string[], substituteFor: string | null): Promise<void> {
   if (!userIds.length) return;
-  await em.execute(
-    `insert into meeting_invitee (meeting_id, user_id, substitute_for_id, invited_at) select ?, u, ?, now() from unnest(?::uuid[]) as u on conflict do nothing`,
-    [meetingId, substituteFor, `{${userIds.join(',')}}`],
-  );
-}
-
-interface LockedMeeting {
-  status: string;
-  ends_at: Date;
-  starts_at: Date;
+  await insertInvitees(em, meetingId, userIds, substituteFor);
 }
 
 /** Locks the notice row; refuses changes to a cancelled or ended notice (CONFLICT). */
 async function lockOpenMeeting(em: EntityManager, id: string, mode: 'update' | 'share', what: string): Promise<LockedMeeting> {
-  const [row] = await em.execute<LockedMeeting[]>(`select status, starts_at, ends_at from meeting_notice where id = ? for ${mode}`, [id]);
+  const row = await lockMeeting(em, id, mode);
   if (row.status === 'cancelled') throw conflict(`会议已取消，不能${what}`);
   if (new Date(row.ends_at).getTime() <= Date.now()) throw conflict(`会议已结束，不能${what}`);
   return row;
@@ -177,7 +179,7 @@ export async function editMeeting(ctx: DomainContext, meetingId: unknown, edit: 
 
   await inTransaction(ctx.em, publisherOf(ctx), async (em, emit) => {
     await lockOpenMeeting(em, m.id, 'update', '修改');
-    const current = await em.execute<Array<{ user_id: string; substitute_for_id: string | null }>>(`select user_id, substitute_for_id from meeting_invitee where meeting_id = ?`, [m.id]);
+    const current = await inviteeRows(em, m.id);
     let added: string[] = [];
     let removed: string[] = [];
     if (invitees) {
@@ -191,29 +193,20 @@ export async function editMeeting(ctx: DomainContext, meetingId: unknown, edit: 
     }
     if (edit.attachmentVersionIds) {
       const wanted = await checkAttachments(em, { groupId: m.group.id, conversationId: null }, edit.attachmentVersionIds);
-      const had = (await em.execute<Array<{ version_id: string }>>(`select version_id from attachment where meeting_id = ?`, [m.id])).map((r) => r.version_id);
+      const had = await attachedVersionIds(em, m.id);
       if (wanted.length !== had.length || wanted.some((v) => !had.includes(v))) {
-        await em.execute(`delete from attachment where meeting_id = ?`, [m.id]);
+        await removeAttachments(em, m.id);
         await insertAttachments(em, { meetingId: m.id }, wanted);
         changed.push('attachments');
       }
     }
     if (!changed.length) throw badInput('内容没有变化', 'title');
-    await em.execute(
-      `update meeting_notice set title = ?, agenda = ?, starts_at = ?, ends_at = ?, place = ?, online_url = ?, scope = ?, scope_unit_ids = ?, sequence = sequence + 1, updated_at = now() where id = ?`,
-      [
-        fields.title,
-        fields.agenda,
-        fields.startsAt,
-        fields.endsAt,
-        fields.place,
-        fields.onlineUrl,
-        invitees?.scope ?? m.scope,
-        invitees ? (invitees.unitIds ? JSON.stringify(invitees.unitIds) : null) : m.scopeUnitIds ? JSON.stringify(m.scopeUnitIds) : null,
-        m.id,
-      ],
-    );
-    if (removed.length) await em.execute(`delete from meeting_invitee where meeting_id = ? and user_id in (?)`, [m.id, removed]);
+    await updateMeeting(em, m.id, {
+      ...fields,
+      scope: invitees?.scope ?? m.scope,
+      scopeUnitIds: invitees ? (invitees.unitIds ? JSON.stringify(invitees.unitIds) : null) : m.scopeUnitIds ? JSON.stringify(m.scopeUnitIds) : null,
+    });
+    if (removed.length) await removeInvitees(em, m.id, removed);
     await addInvitees(em, m.id, added, null);
     if (changed.includes('startsAt')) await scheduleReminders(em, m.id, fields.startsAt);
     audit(em, {
@@ -243,11 +236,10 @@ export async function cancelMeeting(ctx: DomainContext, meetingId: unknown, rawR
   const m = access.meeting;
   await inTransaction(ctx.em, publisherOf(ctx), async (em, emit) => {
     await lockOpenMeeting(em, m.id, 'update', '取消');
-    await em.execute(`update meeting_notice set status = 'cancelled', cancelled_at = now(), cancel_reason = ?, sequence = sequence + 1, updated_at = now() where id = ?`, [reason, m.id]);
+    await markMeetingCancelled(em, m.id, reason);
     await dropReminders(em, m.id);
     audit(em, { actorId: actor.userId, action: 'meeting.cancelled', targetType: 'meeting', targetId: m.id, reason, before: { status: 'active' }, after: { status: 'cancelled' }, ip: ctx.ip });
-    const rows = await em.execute<Array<{ user_id: string }>>(`select user_id from meeting_invitee where meeting_id = ?`, [m.id]);
-    const events = await notify(em, { kind: 'meeting_cancelled', userIds: rows.map((r) => r.user_id), actorId: actor.userId, groupId: m.group.id, subjectId: m.id, data: reason ? { reason } : null });
+    const events = await notify(em, { kind: 'meeting_cancelled', userIds: await inviteeIds(em, m.id), actorId: actor.userId, groupId: m.group.id, subjectId: m.id, data: reason ? { reason } : null });
     events.forEach(emit);
   });
   return refreshed(ctx.em, m.id);
@@ -259,9 +251,9 @@ export async function openMeeting(ctx: DomainContext, meetingId: unknown): Promi
   const access = await meetingForActor(ctx.em, actor, meetingId);
   await ctx.em.transactional(async (em) => {
     if (access.invitation && !access.invitation.readAt) {
-      await em.execute(`update meeting_invitee set read_at = now() where meeting_id = ? and user_id = ? and read_at is null`, [access.meeting.id, actor.userId]);
+      await markInvitationRead(em, access.meeting.id, actor.userId);
     }
-    await em.execute(`update notification set read_at = now() where user_id = ? and subject_id = ? and read_at is null`, [actor.userId, access.meeting.id]);
+    await markSubjectNotificationsRead(em, actor.userId, access.meeting.id);
   });
   return access.meeting;
 }
@@ -284,25 +276,20 @@ export async function answerMeeting(ctx: DomainContext, meetingId: unknown, rawA
   if (answer === 'delegate') {
     if (!isUuid(rawSubstituteId)) throw badInput('请选择被委派人', 'substituteId');
     if (rawSubstituteId === actor.userId) throw badInput('不能委派给自己', 'substituteId');
-    const [member] = await ctx.em.execute<Array<{ user_id: string }>>(`select user_id from group_member where group_id = ? and user_id = ?`, [access.meeting.group.id, rawSubstituteId]);
-    if (!member) throw badInput('被委派人须是本群成员', 'substituteId');
+    if (!(await isGroupMember(ctx.em, access.meeting.group.id, rawSubstituteId))) throw badInput('被委派人须是本群成员', 'substituteId');
     substituteId = rawSubstituteId;
   }
   const m = access.meeting;
   await inTransaction(ctx.em, publisherOf(ctx), async (em, emit) => {
     await lockOpenMeeting(em, m.id, 'share', '回复');
-    const [mine] = await em.execute<Array<{ answer: MeetingAnswer | null }>>(`select answer from meeting_invitee where meeting_id = ? and user_id = ? for update`, [m.id, actor.userId]);
+    const mine = await lockInvitation(em, m.id, actor.userId);
     if (!mine) throw conflict('您已不在本次会议的邀请名单中');
     if (mine.answer === 'delegate') throw conflict('已委派他人参会，不能更改回复');
     if (substituteId) {
-      const [already] = await em.execute<Array<{ user_id: string }>>(`select user_id from meeting_invitee where meeting_id = ? and user_id = ?`, [m.id, substituteId]);
-      if (already) throw badInput('被委派人已在邀请名单中', 'substituteId');
+      if (await isInvited(em, m.id, substituteId)) throw badInput('被委派人已在邀请名单中', 'substituteId');
       if (substituteId === m.organizer.id) throw badInput('不能委派给会议发起人', 'substituteId');
     }
-    await em.execute(
-      `update meeting_invitee set answer = ?, reason = ?, substitute_id = ?, answered_at = now(), read_at = coalesce(read_at, now()) where meeting_id = ? and user_id = ?`,
-      [answer, reason, substituteId, m.id, actor.userId],
-    );
+    await saveAnswer(em, m.id, actor.userId, { answer, reason, substituteId });
     if (substituteId) {
       await addInvitees(em, m.id, [substituteId], actor.userId);
       const events = await notify(em, { kind: 'meeting_invite', userIds: [substituteId], actorId: actor.userId, groupId: m.group.id, subjectId: m.id, data: { substituteFor: actor.userId } });
@@ -320,11 +307,7 @@ export async function remindUnanswered(ctx: DomainContext, meetingId: unknown): 
   const m = access.meeting;
   return inTransaction(ctx.em, publisherOf(ctx), async (em, emit) => {
     await lockOpenMeeting(em, m.id, 'share', '提醒');
-    const rows = await em.execute<Array<{ user_id: string }>>(
-      `select i.user_id from meeting_invitee i join group_member gm on gm.group_id = ? and gm.user_id = i.user_id where i.meeting_id = ? and i.answer is null`,
-      [m.group.id, m.id],
-    );
-    const events = await notify(em, { kind: 'meeting_nudge', userIds: rows.map((r) => r.user_id), actorId: actor.userId, groupId: m.group.id, subjectId: m.id });
+    const events = await notify(em, { kind: 'meeting_nudge', userIds: await unansweredMembers(em, m.group.id, m.id), actorId: actor.userId, groupId: m.group.id, subjectId: m.id });
     events.forEach(emit);
     audit(em, { actorId: actor.userId, action: 'meeting.nudged', targetType: 'meeting', targetId: m.id, after: { notified: events.length }, ip: ctx.ip });
     return events.length;
@@ -337,7 +320,7 @@ export async function setMeetingPolicy(ctx: DomainContext, groupId: unknown, mem
   const group = await memberGroupForActor(ctx.em, actor, groupId);
   authorize(actor, 'configureMeetings', group, '只有群主和管理员可以修改会议通知设置');
   await ctx.em.transactional(async (em) => {
-    await em.execute(`update chat_group set members_may_issue_meetings = ? where id = ?`, [!!membersMayIssue, group.group.id]);
+    await setMembersMayIssue(em, group.group.id, !!membersMayIssue);
     audit(em, {
       actorId: actor.userId,
       action: 'group.meeting_policy_changed',
@@ -358,15 +341,7 @@ export async function setMeetingPolicy(ctx: DomainContext, groupId: unknown, mem
  * groups they still belong to; soonest first.
  */
 export async function pendingMeetings(em: EntityManager, actor: Actor, groupId?: string): Promise<MeetingAccess[]> {
-  const rows = await em.execute<Array<{ id: string }>>(
-    `select m.id from meeting_invitee i
-       join meeting_notice m on m.id = i.meeting_id
-       join group_member gm on gm.group_id = m.group_id and gm.user_id = i.user_id
-      where i.user_id = ? and i.answer is null and m.status = 'active' and m.ends_at > now() ${groupId ? 'and m.group_id = ?' : ''}
-      order by m.starts_at, m.id limit 100`,
-    [actor.userId, ...(groupId ? [groupId] : [])],
-  );
-  return meetingsForActor(em, actor, rows.map((r) => r.id));
+  return meetingsForActor(em, actor, await pendingMeetingIds(em, actor.userId, groupId));
 }
 
 /**
@@ -378,15 +353,7 @@ export async function groupMeetings(em: EntityManager, actor: Actor, group: Grou
   const size = pageSize(args.first);
   const cursor = decodeCursor(args.after, 2);
   const manager = can(actor, 'listAllMeetings', group);
-  const rows = await em.execute<Array<{ id: string; starts: string }>>(
-    `select m.id, m.starts_at::text as starts from meeting_notice m
-      where m.group_id = ?
-        ${manager ? '' : 'and (m.organizer_id = ? or exists (select 1 from meeting_invitee i where i.meeting_id = m.id and i.user_id = ?))'}
-        ${args.upcoming ? `and m.status = 'active' and m.ends_at > now()` : ''}
-        ${cursor ? 'and (m.starts_at, m.id) < (?::timestamptz, ?::uuid)' : ''}
-      order by m.starts_at desc, m.id desc limit ?`,
-    [group.group.id, ...(manager ? [] : [actor.userId, actor.userId]), ...(cursor ? [String(cursor[0]), String(cursor[1])] : []), size + 1],
-  );
+  const rows = await groupMeetingKeys(em, { groupId: group.group.id, ownOf: manager ? null : actor.userId, upcoming: !!args.upcoming }, cursor ? [String(cursor[0]), String(cursor[1])] : null, size + 1);
   const page = toPage(rows, size, (r) => [r.starts, r.id]);
   const accesses = await meetingsForActor(em, actor, page.nodes.map((r) => r.id));
   const byId = new Map(accesses.map((a) => [a.meeting.id, a]));
@@ -434,15 +401,7 @@ function statusOf(row: { answer: MeetingAnswer | null; read_at: Date | null }): 
 /** The organizer's roster (回执): invitees grouped by unit in tree order, with counts. */
 export async function meetingRoster(em: EntityManager, access: MeetingAccess, actor: Actor): Promise<Roster> {
   authorize(actor, 'manage', access, '只有发起人和群管理员可以查看回执');
-  const rows = await em.execute<Array<{ user_id: string; unit_id: string; read_at: Date | null; answer: MeetingAnswer | null; answered_at: Date | null; reason: string | null; substitute_id: string | null; substitute_for_id: string | null }>>(
-    `select i.user_id, u.unit_id, i.read_at, i.answer, i.answered_at, i.reason, i.substitute_id, i.substitute_for_id
-       from meeting_invitee i
-       join app_user u on u.id = i.user_id
-       join org_unit ou on ou.id = u.unit_id
-      where i.meeting_id = ?
-      order by array_length(string_to_array(ou.path, '/'), 1), ou.sort_order, ou.name, u.real_name collate "pinyin", u.id`,
-    [access.meeting.id],
-  );
+  const rows = await rosterRows(em, access.meeting.id);
   const roster: Roster = { counts: emptyCounts(), units: [] };
   const byUnit = new Map<string, Roster['units'][number]>();
   for (const row of rows) {

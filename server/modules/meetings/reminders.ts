@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { JobHandler } from '../scheduler/jobs.js';
 import { cancelJobs, enqueueJob } from '../scheduler/jobs.js';
 import { notify } from '../notifications/notifications.js';
+import { meetingForReminder, reminderRecipients } from './store/meetings.js';
 import { REMINDER_HOURS } from './subjects.js';
 
 export const MEETING_REMINDER_JOB = 'meeting_reminder';
@@ -28,23 +29,14 @@ export const dropReminders = (em: EntityManager, meetingId: string) => cancelJob
  */
 export const meetingReminderJob: JobHandler = async (em, job, emit) => {
   if (!job.subjectId) return;
-  const [meeting] = await em.execute<Array<{ id: string; group_id: string; organizer_id: string; status: string; starts_at: Date }>>(
-    `select id, group_id, organizer_id, status, starts_at from meeting_notice where id = ?`,
-    [job.subjectId],
-  );
+  const meeting = await meetingForReminder(em, job.subjectId);
   if (!meeting || meeting.status !== 'active') return;
   const startsAt = new Date(meeting.starts_at);
   if (job.data?.startsAt && new Date(String(job.data.startsAt)).getTime() !== startsAt.getTime()) return;
   if (startsAt.getTime() <= Date.now()) return;
-  const rows = await em.execute<Array<{ user_id: string }>>(
-    `select i.user_id from meeting_invitee i
-       join group_member gm on gm.group_id = ? and gm.user_id = i.user_id
-      where i.meeting_id = ? and (i.answer is null or i.answer = 'attend')`,
-    [meeting.group_id, meeting.id],
-  );
   const events = await notify(em, {
     kind: 'meeting_reminder',
-    userIds: rows.map((r) => r.user_id),
+    userIds: await reminderRecipients(em, meeting.group_id, meeting.id),
     actorId: meeting.organizer_id,
     groupId: meeting.group_id,
     subjectId: meeting.id,

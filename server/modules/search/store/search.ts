@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { ChatGroup, Thread } from '../../../db/entities/index.js';
 import { entityColumns, query, queryWithGenericPlan } from '../../../db/sql.js';
 import { joinSql, sql, sqlText, type Statement } from '../../../db/statement.js';
-import { PERSON_COLUMNS, personJoin } from '../../accounts/people.js';
+import { personColumns, personJoinSql } from '../../accounts/store.js';
 import { mayFindSql } from '../../../policies/index.js';
 import { toTsqueryLiteral } from '../../content/segment.js';
 import type { DomainContext } from '../../context.js';
@@ -428,18 +428,18 @@ export async function searchStatement(em: EntityManager, q: SearchQuery, merge: 
     };
   }
   // The page's groups and threads and authors come with it, for the presenter to map without
-  // another query. (PERSON_COLUMNS and personJoin are text of columns only: no values.)
+  // another query.
   const groupColumns = entityColumns(em, ChatGroup, 'rg');
   const threadColumns = entityColumns(em, Thread, 'rt');
   const statement = sql`${merged ? merged.ctes : pool}select hits.*, hits.created_at::text as created_key, coalesce(mb.body, rb.body, case when hits.type = 'THREAD' then rt.body end, hits.name) as body,
-            rt.title, ${sqlText(groupColumns.sql)}, ${sqlText(threadColumns.sql)}, ${sqlText(PERSON_COLUMNS)}
+            rt.title, ${sqlText(groupColumns.sql)}, ${sqlText(threadColumns.sql)}, ${personColumns}
                  ${sqlText(sort === 'TIME' ? '' : ', (select share from pool) as share')}
        from (${merged ? merged.hits : sql`select * from (${joinSql(branches, '\n union all \n')}) h ${order} ${window()}`}) hits
        left join message mb on hits.conversation_id is not null and hits.seq is not null and mb.id = hits.id
        left join thread_reply rb on hits.type = 'REPLY' and rb.id = hits.id
        left join thread rt on rt.id = hits.thread_id
        left join chat_group rg on rg.id = hits.group_id
-       ${sqlText(personJoin('hits.author_id', true))}
+       ${personJoinSql('hits.author_id', true)}
       ${order}`;
   // The unfiltered searches (the search box) are one named statement per shape (its text), planned
   // once per connection: every plan choice is already written into the text, and planning costs a
