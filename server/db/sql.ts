@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { EntityName } from '@mikro-orm/core';
 import pg from 'pg';
-import { Statement } from './statement.js';
+import type { Statement } from './statement.js';
 
 /**
  * Raw SQL for the chat hot path (send, access check, session lookup), on a connection of the
@@ -45,8 +45,8 @@ async function withConnection<T>(em: EntityManager, work: (connection: PgClient)
  * keeps it for the connection's life, so the name must be unique per text and the set of names
  * bounded); without, it is planned for its values each time.
  */
-export async function query<R>(em: EntityManager, name: string | undefined, statement: Statement | string, bound: unknown[] = []): Promise<R[]> {
-  const [text, values] = statement instanceof Statement ? [statement.numbered, [...statement.values]] : [statement, bound];
+export async function query<R>(em: EntityManager, name: string | undefined, statement: Statement): Promise<R[]> {
+  const [text, values] = [statement.numbered, [...statement.values]];
   return withConnection(em, async (connection) => (await connection.query(name ? { name, text, values } : { text, values })).rows as R[]);
 }
 
@@ -61,8 +61,8 @@ export async function query<R>(em: EntityManager, name: string | undefined, stat
  * round trips to set and reset them (four of a search's seven, when they were set per call). The
  * pools end with the ORM's connection.
  */
-export async function queryWithGenericPlan<R>(em: EntityManager, name: string, statement: Statement | string, bound: unknown[], settings: Record<string, string> = {}): Promise<R[]> {
-  const [text, values] = statement instanceof Statement ? [statement.numbered, [...statement.values]] : [statement, bound];
+export async function queryWithGenericPlan<R>(em: EntityManager, name: string, statement: Statement, settings: Record<string, string> = {}): Promise<R[]> {
+  const [text, values] = [statement.numbered, [...statement.values]];
   clientOf(em); // the same rule as the ORM pool's statements: never from inside a transaction
   const pool = settingsPool(em, { plan_cache_mode: 'force_generic_plan', ...settings });
   return (await pool.query<R & pg.QueryResultRow>({ name, text, values })).rows;
@@ -103,9 +103,9 @@ function settingsPool(em: EntityManager, settings: Record<string, string>): pg.P
 }
 
 /** Several statements (`?` placeholders, inlined) in one round trip; the rows of each statement, in order. */
-export async function script(em: EntityManager, statements: Array<Statement | { sql: string; params?: unknown[] }>): Promise<unknown[][]> {
+export async function script(em: EntityManager, statements: Statement[]): Promise<unknown[][]> {
   const platform = em.getPlatform();
-  const text = statements.map((s) => (s instanceof Statement ? platform.formatQuery(s.text, [...s.values]) : platform.formatQuery(s.sql, s.params ?? []))).join(';\n');
+  const text = statements.map((s) => platform.formatQuery(s.text, [...s.values])).join(';\n');
   return withConnection(em, async (connection) => {
     const result = (await connection.query(text)) as unknown as pg.QueryResult | pg.QueryResult[];
     return Array.isArray(result) ? result.map((r) => r.rows) : [result.rows];

@@ -9,7 +9,7 @@ import { can } from '../policies/index.js';
  * shared by every presenter: a page showing a group's chat, BBS, files, meetings and moderation
  * fields reads it once. Keyed by the domain context, which for a subscription lives as long as its
  * socket (as the presenters' own caches did before). The groups asked for in one tick load together:
- * their rows (unless the caller holds them) and the standing in one batch (modules/chat/store.ts).
+ * their rows (unless the caller holds them) and the standing in one batch (modules/groups/store.ts).
  */
 export class ViewerAccess {
   private readonly byGroup = new Map<string, Promise<GroupAccess | null>>();

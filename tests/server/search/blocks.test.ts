@@ -7,6 +7,7 @@ import { toTsvectorLiteral } from '../../../server/modules/content/segment.js';
 import { forgetWordShares, wordShares } from '../../../server/modules/search/wordShare.js';
 import { mergeTuning } from '../../../server/modules/search/search.js';
 import { queryWithGenericPlan } from '../../../server/db/sql.js';
+import { sqlText } from '../../../server/db/statement.js';
 
 /**
  * Search reads a large conversation block by block (or, for a common word, walks it newest first)
@@ -134,9 +135,9 @@ describe('search over large scopes', () => {
     // The settings come with the connection: no statement sets or resets them.
     expect(sent.some((s) => /^\s*(set|reset)\b/i.test(s.text))).toBe(false);
     const em = t.orm.em.fork();
-    const mode = `select current_setting('plan_cache_mode') || ' ' || current_setting('enable_sort') as mode`;
-    const [walkLike] = await queryWithGenericPlan<{ mode: string }>(em, 'jiaoliu_test_mode_unsorted', mode, [], { enable_sort: 'off' });
-    const [finalLike] = await queryWithGenericPlan<{ mode: string }>(em, 'jiaoliu_test_mode', mode, []);
+    const mode = sqlText(`select current_setting('plan_cache_mode') || ' ' || current_setting('enable_sort') as mode`);
+    const [walkLike] = await queryWithGenericPlan<{ mode: string }>(em, 'jiaoliu_test_mode_unsorted', mode, { enable_sort: 'off' });
+    const [finalLike] = await queryWithGenericPlan<{ mode: string }>(em, 'jiaoliu_test_mode', mode);
     expect([walkLike.mode, finalLike.mode]).toEqual(['force_generic_plan off', 'force_generic_plan on']);
     const filtered = await captureStatements(() => pages(li, '中等', 'TIME', ['GROUP_MESSAGE']));
     expect(filtered.some((s) => s.name?.startsWith('jiaoliu_search_'))).toBe(false);

@@ -192,7 +192,7 @@ async function walkScopes(
       )}
     ) h order by at desc, id desc limit ${o.size + 1}`;
   const name = `jiaoliu_search_walk_${createHash('sha1').update(statement.numbered).digest('hex').slice(0, 20)}`;
-  return queryWithGenericPlan<WalkedRow>(em, name, statement, [], { enable_sort: 'off' });
+  return queryWithGenericPlan<WalkedRow>(em, name, statement, { enable_sort: 'off' });
 }
 
 /** How a table's words are matched (see search.ts): walk or probe, and the rarest word. */
@@ -452,4 +452,4 @@ export async function searchStatement(em: EntityManager, q: SearchQuery, merge: 
 
 /** A named shape with its generic plan, any other planned for its values. */
 export const runSearchStatement = (em: EntityManager, { name, statement }: Pick<SearchStatement, 'name' | 'statement'>) =>
-  name ? queryWithGenericPlan<Record<string, unknown>>(em, name, statement, []) : query<Record<string, unknown>>(em, undefined, statement);
+  name ? queryWithGenericPlan<Record<string, unknown>>(em, name, statement) : query<Record<string, unknown>>(em, undefined, statement);
