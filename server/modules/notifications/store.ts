@@ -5,20 +5,6 @@ import { mayReadSql } from '../../policies/index.js';
 
 /** Notifications' SQL: one insert per batch of recipients (unnest), and lists filtered in SQL. */
 
-export interface NotificationRow {
-  id: string;
-  kind: NotificationKind;
-  actorId: string;
-  groupId: string;
-  threadId: string | null;
-  replyId: string | null;
-  conversationId: string | null;
-  subjectId: string | null;
-  data: Record<string, unknown> | null;
-  createdAt: Date;
-  readAt: Date | null;
-}
-
 const COLUMNS = sqlText(`n.id::text as id, n.kind, n.actor_id as "actorId", n.group_id as "groupId", n.thread_id as "threadId", n.reply_id as "replyId",
   n.conversation_id as "conversationId", n.subject_id as "subjectId", n.data, n.created_at as "createdAt", n.read_at as "readAt"`);
 
@@ -39,6 +25,13 @@ export interface NewNotification {
   conversationId: string | null;
   subjectId: string | null;
   data: Record<string, unknown> | null;
+}
+
+/** A stored notification as lists show it. */
+export interface NotificationRow extends NewNotification {
+  id: string;
+  createdAt: Date;
+  readAt: Date | null;
 }
 
 /** One notification per recipient. */
