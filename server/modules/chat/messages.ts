@@ -38,6 +38,7 @@ import {
   unreadRows,
   writeEdit,
   writeMessageScript,
+  type MessageWrite,
   type PageRow,
 } from './store/messages.js';
 
@@ -197,21 +198,12 @@ export async function sendMessage(ctx: DomainContext, conversationId: unknown, i
   }
 }
 
-interface NewMessage {
-  conversationId: string;
-  authorId: string;
-  body: string;
-  replyToId: string | null;
-  clientMessageId: string;
-  mentionAll: boolean;
-  mentionIds: string[];
-  attachmentIds: string[];
-  confidentiality: ConfidentialityLevel;
-  audienceIds: string[];
+/** What the service hands the send's statement: the store's row fields, before segmentation and auditing. */
+type NewMessage = Omit<MessageWrite, 'searchVector' | 'audit'> & {
   acknowledged: SensitiveMatch[];
   groupId: string | null;
   ip: string | null;
-}
+};
 
 /**
  * The sending transaction in ONE round trip: three statements that PostgreSQL runs as one
