@@ -13,8 +13,10 @@ export interface Config {
   presenceTtlMs: number;
   /** Folder for embedded PostgreSQL data and other local state. */
   dataDir: string;
-  /** Load demo data at start when the database has none. */
+  /** Load demo data at start when the database has none (never in production). */
   demoData: boolean;
+  /** DATABASE_CREATE: create the database named in DATABASE_URL when it does not exist (otherwise a clear error). */
+  databaseCreate: boolean;
   /**
    * Which peers may set X-Forwarded-For/-Proto (fastify's trustProxy): false, true (any: only
    * when nothing but the proxy can reach the port), a hop count, or addresses/CIDRs of the proxies.
@@ -135,6 +137,7 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     dataDir: path.resolve(process.env.JIAOLIU_DATA_DIR || '.data'),
     // A production installation never holds the demo accounts unless asked for (SECURITY 35).
     demoData: bool('DEMO_DATA', !production),
+    databaseCreate: bool('DATABASE_CREATE', false),
     trustProxy: proxyTrust(process.env.TRUST_PROXY),
     cookieSecure: bool('COOKIE_SECURE', false),
     sessionTtlHours: int('SESSION_TTL_HOURS', 24 * 7),
@@ -186,7 +189,7 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     logLevel: process.env.LOG_LEVEL || (production ? 'info' : 'warn'),
     shutdownDrainMs: int('SHUTDOWN_DRAIN_MS', 5000),
   };
-  return {
+  const config: Config = {
     ...base,
     ...overrides,
     login: { ...base.login, ...overrides.login },
@@ -197,4 +200,7 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     scheduler: { ...base.scheduler, ...overrides.scheduler },
     metrics: { ...base.metrics, ...overrides.metrics },
   };
+  // Its accounts' password is published in README.md (SECURITY 35).
+  if (config.production && config.demoData) throw new Error('生产环境（NODE_ENV=production）不能载入演示数据：演示账号的密码是公开的。请去掉 DEMO_DATA=true');
+  return config;
 }

@@ -11,7 +11,8 @@ import { reachableByPostgresUser, startEmbeddedPostgres, type EmbeddedDatabase }
 import { PasswordHasher } from './modules/accounts/passwords.js';
 import { pruneLoginAttempts } from './modules/accounts/throttle.js';
 import { pruneExpiredSessions } from './modules/accounts/sessions.js';
-import { loadDemoData } from '../seeds/demo.js';
+import { DEMO_PASSWORD, loadDemoData, PEOPLE } from '../seeds/demo.js';
+import { accountsWithPassword } from './modules/accounts/publishedPassword.js';
 import { loadDemoChat } from '../seeds/demoChat.js';
 import { reindexSearch } from './modules/search/reindex.js';
 
@@ -65,7 +66,7 @@ async function main(log: Logger, lifecycle: Logger) {
     databaseUrl = embedded.url('jiaoliu');
   }
 
-  const orm = await openOrm(databaseUrl, log);
+  const orm = await openOrm(databaseUrl, log, { createDatabase: config.databaseCreate });
   const applied = await migrate(orm);
   lifecycle.info({ migrations: applied }, applied.length ? `已执行 ${applied.length} 项数据库迁移` : '数据库结构已是最新');
   if (config.demoData) {
@@ -73,6 +74,14 @@ async function main(log: Logger, lifecycle: Logger) {
     // Under the start-up lock: instances starting together load it once.
     const [loaded, chat] = await withStartupLock(orm, async () => [await loadDemoData(orm, hasher), await loadDemoChat(orm, hasher)]);
     if (loaded || chat) lifecycle.info('已载入演示数据（密码见 README.md）');
+  }
+  if (config.production) {
+    // The demo accounts' password is published (README.md): production does not serve them (SECURITY 35).
+    const exposed = await accountsWithPassword(orm.em.fork(), new PasswordHasher(os.availableParallelism(), 100), PEOPLE.map((p) => p.login), DEMO_PASSWORD);
+    if (exposed.length) {
+      await orm.close(true);
+      throw new Error(`以下账号仍在使用公开的演示密码，生产环境拒绝启动：${exposed.join('、')}。请先以非生产模式启动并修改这些账号的密码或停用它们`);
+    }
   }
   const app = await buildApp(config, orm, { logger: log });
 

@@ -45,11 +45,24 @@ export function ormOptions(databaseUrl: string, debug = false, log?: OrmLog): Op
     forceUtcTimezone: true,
     debug,
     pool: { min: 0, max: 10 },
+    // Never create a database by accident (a mistyped name); openOrm creates one only when asked.
+    ensureDatabase: false,
   };
 }
 
-export async function openOrm(databaseUrl: string, log?: OrmLog): Promise<MikroORM> {
-  return MikroORM.init(ormOptions(databaseUrl, false, log));
+/**
+ * Opens the ORM on an existing database. A database that does not exist (a mistyped name in
+ * DATABASE_URL) is an error that says so, unless `createDatabase` (DATABASE_CREATE=true) asks for it.
+ */
+export async function openOrm(databaseUrl: string, log?: OrmLog, options: { createDatabase?: boolean } = {}): Promise<MikroORM> {
+  const orm = await MikroORM.init({ ...ormOptions(databaseUrl, false, log), ensureDatabase: !!options.createDatabase });
+  // The ORM connects lazily: ask now, so that a missing database is named as such.
+  const check = await orm.checkConnection();
+  if (!check.ok && (check.error as { code?: string } | undefined)?.code === '3D000') {
+    await orm.close(true);
+    throw Object.assign(new Error(`数据库 ${databaseAddress(databaseUrl)} 不存在。请检查 DATABASE_URL 中的数据库名；确需新建时设置 DATABASE_CREATE=true`), { code: 'DATABASE_MISSING' });
+  }
+  return orm;
 }
 
 /** Key of the advisory lock held while one instance migrates or loads start-up data ("jiao" in ASCII). */

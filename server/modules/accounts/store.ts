@@ -157,3 +157,8 @@ export async function liveSessionIds(em: EntityManager, sessionIds: string[], ma
   );
   return found.map((r) => r.id);
 }
+
+/** The stored password hashes of the accounts with these login names that may sign in (active ones). */
+export function activePasswordHashesOf(em: EntityManager, loginNames: string[]): Promise<Array<{ login_name: string; password_hash: string | null }>> {
+  return rows(em, sql`select login_name, password_hash from app_user where login_name in (${loginNames}) and status = 'active' order by login_name`);
+}

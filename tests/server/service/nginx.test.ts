@@ -13,7 +13,10 @@ import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../../server/db/embedded.js';
 import { dropDatabase, freshDatabase } from '../../helpers/app.js';
-import { DEMO_PASSWORD } from '../../helpers/graphql.js';
+import { PasswordHasher } from '../../../server/modules/accounts/passwords.js';
+
+/** Production refuses to start while demo accounts keep the published password: the operator changed them. */
+const PRODUCTION_PASSWORD = 'Nginx@Test-2026';
 import { startRedis, type TestRedis } from '../../helpers/redis.js';
 import { startServerProcess, type ServerProcess } from '../../helpers/serverProcess.js';
 
@@ -129,6 +132,7 @@ beforeAll(async () => {
   ca = fs.readFileSync(path.join(tmp, 'cert.pem'));
   db = new pg.Client({ connectionString: databaseUrl });
   await db.connect();
+  await db.query(`update app_user set password_hash = $1`, [await new PasswordHasher(1, 10).hash(PRODUCTION_PASSWORD)]);
 
   const { command, env } = unitCommand();
   expect(env.NODE_ENV).toBe('production');
@@ -236,7 +240,7 @@ describe('production deployment behind nginx with TLS', () => {
     expect(attempts.length).toBeGreaterThanOrEqual(2);
     expect(new Set(attempts.map((a) => a.ip))).toEqual(new Set([CLIENT_ADDRESS]));
 
-    const login = await graphql(LOGIN, { l: 'lijinsong', p: DEMO_PASSWORD }, forged);
+    const login = await graphql(LOGIN, { l: 'lijinsong', p: PRODUCTION_PASSWORD }, forged);
     expect(login.json.errors).toBeUndefined();
     const cookie = ([] as string[]).concat(login.headers['set-cookie'] ?? []).find((c) => c.startsWith('jiaoliu_session='))!;
     expect(cookie).toMatch(/;\s*Secure/i);
@@ -246,7 +250,7 @@ describe('production deployment behind nginx with TLS', () => {
   });
 
   it('upgrades /graphql to a WebSocket (wss) and delivers live events through nginx', async () => {
-    const login = await graphql(LOGIN, { l: 'gouxiaoyan', p: DEMO_PASSWORD });
+    const login = await graphql(LOGIN, { l: 'gouxiaoyan', p: PRODUCTION_PASSWORD });
     const cookie = ([] as string[]).concat(login.headers['set-cookie'] ?? [])[0].split(';')[0];
     const [{ conversation_id: conversationId }] = (await db!.query<{ conversation_id: string }>(`select conversation_id from chat_group where name = '政务服务工作交流'`)).rows;
 
@@ -310,7 +314,7 @@ describe('production deployment behind nginx with TLS', () => {
   });
 
   it('an instance stopped with SIGTERM drains: its responses close their connections, and requests through nginx, mutations included, keep succeeding', async () => {
-    const login = await graphql(LOGIN, { l: 'chenjing', p: DEMO_PASSWORD });
+    const login = await graphql(LOGIN, { l: 'chenjing', p: PRODUCTION_PASSWORD });
     expect(login.json.errors).toBeUndefined();
     const cookie = ([] as string[]).concat(login.headers['set-cookie'] ?? [])[0].split(';')[0];
     const [{ conversation_id: conversationId }] = (await db!.query<{ conversation_id: string }>(`select conversation_id from chat_group where name = '政务服务工作交流'`)).rows;
