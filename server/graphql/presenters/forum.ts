@@ -2,7 +2,7 @@ import { notFound, nullIfNotFound } from '../../errors.js';
 import { Board, ChatGroup, DiscussionGroup, PostEdit, Thread, ThreadReply } from '../../db/entities/index.js';
 import { conversationsForActor } from '../../modules/groups/access.js';
 import { conversationMemberRows, memberConversations } from '../../modules/chat/store.js';
-import { audienceRows } from '../../modules/forum/store.js';
+import { audienceRows } from '../../modules/forum/store/threads.js';
 import type { ConversationAccess, GroupAccess } from '../../modules/groups/subjects.js';
 import { requireActor } from '../../modules/context.js';
 import { listBoards } from '../../modules/forum/boards.js';

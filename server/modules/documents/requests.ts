@@ -5,7 +5,6 @@ import { badInput, conflict, notFound } from '../../errors.js';
 import { authorize } from '../../policies/index.js';
 import * as valid from '../core/validation.js';
 import { inTransaction, publisherOf } from '../core/events.js';
-import type { OutgoingEvent } from '../core/realtime.js';
 import type { GroupAccess } from '../groups/subjects.js';
 import { requireActor, type DomainContext } from '../context.js';
 import { forumForActor } from '../forum/access.js';

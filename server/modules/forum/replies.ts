@@ -6,7 +6,6 @@ import { authorize, can } from '../../policies/index.js';
 import { checkSensitive, sensitiveAuditAfter } from '../content/sensitive.js';
 import { badInput, conflict, forbidden, notFound } from '../../errors.js';
 import { inTransaction, publisherOf } from '../core/events.js';
-import type { OutgoingEvent } from '../core/realtime.js';
 import { requireActor, type DomainContext } from '../context.js';
 import { isUuid } from '../ids.js';
 import { decodeTypedCursor, pageSize, toPage, type Page, type PageArgs } from '../pagination.js';

@@ -5,7 +5,6 @@ import { type Actor, authorize, can } from '../../policies/index.js';
 import { checkSensitive, sensitiveAuditAfter } from '../content/sensitive.js';
 import { Thread } from '../../db/entities/index.js';
 import { badInput, conflict, forbidden, notFound } from '../../errors.js';
-import type { OutgoingEvent } from '../core/realtime.js';
 import { inTransaction, publisherOf } from '../core/events.js';
 import type { GroupAccess } from '../groups/subjects.js';
 import { requireActor, type DomainContext } from '../context.js';

@@ -1,7 +1,7 @@
 import { ref } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { audit } from '../../audit/logger.js';
-import { ChatGroup, Conversation, ConversationMember, GroupApplication, GroupInvitation, GroupMember, User, type GroupRole, type GroupVisibility } from '../../db/entities/index.js';
+import { ChatGroup, Conversation, GroupApplication, GroupInvitation, GroupMember, User, type GroupRole, type GroupVisibility } from '../../db/entities/index.js';
 import { badInput, conflict, forbidden, notFound } from '../../errors.js';
 import { authorize, can, type Actor } from '../../policies/index.js';
 import { userForActor } from '../accounts/access.js';

@@ -5,7 +5,6 @@ import { ChatGroup, MeetingNotice, type MeetingAnswer, type MeetingScope } from 
 import { badInput, conflict } from '../../errors.js';
 import { authorize, can, type Actor } from '../../policies/index.js';
 import { inTransaction, publisherOf } from '../core/events.js';
-import type { OutgoingEvent } from '../core/realtime.js';
 import type { GroupAccess } from '../groups/subjects.js';
 import { requireActor, type DomainContext } from '../context.js';
 import { notify } from '../notifications/notifications.js';
