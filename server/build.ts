@@ -1,6 +1,6 @@
 /**
- * `npm run build` (after web/build.ts): compiles the server into dist/server/main.js and
- * dist/server/reindex.js, each one ES module with the packages left as imports from
+ * `npm run build` (after web/build.ts): compiles the server into dist/server/main.js,
+ * dist/server/reindex.js and dist/server/admin.js, each one ES module with the packages left as imports from
  * node_modules. The production start runs them with plain node: no tsx, no TypeScript.
  * Run-time files stay where they are: schema/ and web/dist are found from the installation
  * root (server/paths.ts); migrations and seeds are bundled in.
@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   await fs.rm(distDir, { recursive: true, force: true });
   await build({
-    entryPoints: [path.join(root, 'server/main.ts'), path.join(root, 'server/reindex.ts')],
+    entryPoints: { main: path.join(root, 'server/main.ts'), reindex: path.join(root, 'server/reindex.ts'), admin: path.join(root, 'server/admin/main.ts') },
     outdir: outDir,
     bundle: true,
     packages: 'external',

@@ -7,7 +7,7 @@ import { loggerOptions } from './logging.js';
 import { loadConfig } from './config.js';
 import { buildApp } from './app.js';
 import { migrate, openOrm, withStartupLock } from './db/orm.js';
-import { reachableByPostgresUser, startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.js';
+import { embeddedDataDir, startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.js';
 import { PasswordHasher } from './modules/accounts/passwords.js';
 import { pruneLoginAttempts } from './modules/accounts/throttle.js';
 import { pruneExpiredSessions } from './modules/accounts/sessions.js';
@@ -38,17 +38,13 @@ async function main(log: Logger, lifecycle: Logger) {
   let databaseUrl = config.databaseUrl;
 
   if (!databaseUrl) {
-    let dataDir = path.join(config.dataDir, 'postgres');
-    if (!reachableByPostgresUser(dataDir)) {
-      // Running as root under a folder the "postgres" user cannot enter (e.g. /root).
-      const fallback = path.join('/var/tmp', `jiaoliu-${createHash('sha256').update(dataDir).digest('hex').slice(0, 12)}`, 'postgres');
+    const { dataDir, movedFrom } = embeddedDataDir(config.dataDir);
+    if (movedFrom) {
       lifecycle.warn(
-        { dataDir, fallback },
-        `数据目录 ${dataDir} 的上级目录不允许 postgres 用户访问（以 root 运行嵌入式 PostgreSQL 时需要）。` +
-          `本次改用 ${fallback}。如需指定，请设置 JIAOLIU_DATA_DIR 为 postgres 用户可访问的目录，或设置 DATABASE_URL 使用外部 PostgreSQL。`,
+        { dataDir: movedFrom, fallback: dataDir },
+        `数据目录 ${movedFrom} 的上级目录不允许 postgres 用户访问（以 root 运行嵌入式 PostgreSQL 时需要）。` +
+          `本次改用 ${dataDir}。如需指定，请设置 JIAOLIU_DATA_DIR 为 postgres 用户可访问的目录，或设置 DATABASE_URL 使用外部 PostgreSQL。`,
       );
-      fs.mkdirSync(path.dirname(fallback), { recursive: true, mode: 0o755 });
-      dataDir = fallback;
     }
     lifecycle.info({ dataDir }, `启动嵌入式 PostgreSQL（数据目录 ${dataDir}）…`);
     const postgresLog = log.child({ component: 'postgres' });

@@ -1,5 +1,5 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -48,6 +48,38 @@ export interface OrphanPostgres {
 
 const USER = 'jiaoliu';
 const isRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
+
+/**
+ * The embedded PostgreSQL's data folder under JIAOLIU_DATA_DIR, or, when running as root under
+ * a folder the "postgres" user cannot enter (e.g. /root), a stable folder under /var/tmp instead
+ * (`movedFrom` then names the folder that could not be used).
+ */
+export function embeddedDataDir(baseDir: string): { dataDir: string; movedFrom: string | null } {
+  const dataDir = path.join(baseDir, 'postgres');
+  if (reachableByPostgresUser(dataDir)) return { dataDir, movedFrom: null };
+  const fallback = path.join('/var/tmp', `jiaoliu-${createHash('sha256').update(dataDir).digest('hex').slice(0, 12)}`, 'postgres');
+  fs.mkdirSync(path.dirname(fallback), { recursive: true, mode: 0o755 });
+  return { dataDir: fallback, movedFrom: dataDir };
+}
+
+/**
+ * The URL of `database` on the postmaster that runs on `dataDir` now (a running server's, read
+ * from postmaster.pid), or null when none runs there. Administration commands use it while the
+ * server runs, since a second postmaster cannot open the same folder.
+ */
+export function runningEmbeddedUrl(dataDir: string, database: string): string | null {
+  let lines: string[];
+  try {
+    lines = fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n');
+  } catch {
+    return null;
+  }
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!Number.isInteger(pid) || pid <= 0 || !processAlive(pid) || !isPostgresOn(pid, dataDir) || !Number.isInteger(port)) return null;
+  const password = fs.readFileSync(path.join(path.dirname(dataDir), `${path.basename(dataDir)}.password`), 'utf8').trim();
+  return `postgresql://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
+}
 
 /** A free TCP port on loopback. */
 export async function freePort(): Promise<number> {

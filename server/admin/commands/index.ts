@@ -1,0 +1,7 @@
+import type { AdminCommand } from '../command.js';
+import { migrateCommand } from './migrate.js';
+
+/** Every administration command by name; README.md lists them. Each lives in a file of its own. */
+export const commands: Record<string, AdminCommand> = {
+  migrate: migrateCommand,
+};
