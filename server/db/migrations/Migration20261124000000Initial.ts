@@ -41,4 +41,11 @@ export class Migration20261124000000Initial extends Migration {
     this.addSql(`create trigger "audit_log_no_update_delete" before update or delete on "audit_log" for each row execute function "audit_log_append_only"();`);
     this.addSql(`create trigger "audit_log_no_truncate" before truncate on "audit_log" for each statement execute function "audit_log_append_only"();`);
   }
+
+  /** Back to an empty database (every later migration rolled back first). */
+  override async down(): Promise<void> {
+    this.addSql(`drop table if exists "audit_log", "login_attempt", "session", "unit_admin", "app_user", "org_unit" cascade;`);
+    this.addSql(`drop function if exists "audit_log_append_only"();`);
+    this.addSql(`drop collation if exists "pinyin";`);
+  }
 }

@@ -54,4 +54,9 @@ export class Migration20261124200000Chat extends Migration {
     this.addSql(`alter table "user_block" add constraint "user_block_blocked_id_foreign" foreign key ("blocked_id") references "app_user" ("id") on update cascade on delete cascade;`);
     this.addSql(`alter table "app_user" add column "last_seen_at" timestamptz null;`);
   }
+
+  override async down(): Promise<void> {
+    this.addSql(`alter table "app_user" drop column "last_seen_at";`);
+    this.addSql(`drop table if exists "user_block", "group_application", "group_invitation", "group_member", "chat_group", "conversation_member", "message_edit", "message_mention", "message_reaction", "message", "chat_event", "conversation" cascade;`);
+  }
 }

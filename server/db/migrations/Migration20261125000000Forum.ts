@@ -59,4 +59,14 @@ export class Migration20261125000000Forum extends Migration {
       cross join (values ('经验交流', 1), ('政策法规', 2), ('资料共享', 3)) as b(name, position)
       on conflict do nothing;`);
   }
+
+  override async down(): Promise<void> {
+    this.addSql(`drop table if exists "notification", "post_edit", "thread_follow", "thread_reply", "thread", "board", "discussion_group" cascade;`);
+    this.addSql(`drop index "message_search_vector_index";`);
+    this.addSql(`alter table "message" drop column "search_vector";`);
+    // Discussion conversations (and their messages) go with their groups: the older check does not allow them.
+    this.addSql(`delete from "conversation" where "kind" = 'discussion';`);
+    this.addSql(`alter table "conversation" drop constraint "conversation_kind_check";`);
+    this.addSql(`alter table "conversation" add constraint "conversation_kind_check" check("kind" in ('group', 'direct'));`);
+  }
 }

@@ -50,4 +50,8 @@ export class Migration20261125020000Documents extends Migration {
     this.addSql(`alter table "attachment" add constraint "attachment_thread_id_foreign" foreign key ("thread_id") references "thread" ("id") on update cascade on delete cascade;`);
     this.addSql(`alter table "attachment" add constraint "attachment_reply_id_foreign" foreign key ("reply_id") references "thread_reply" ("id") on update cascade on delete cascade;`);
   }
+
+  override async down(): Promise<void> {
+    this.addSql(`drop table if exists "attachment", "document_request_answer", "document_version", "document", "document_folder", "document_request", "stored_object" cascade;`);
+  }
 }

@@ -33,4 +33,9 @@ export class Migration20261125030000Meetings extends Migration {
     this.addSql(`alter table "announcement_read" add constraint "announcement_read_user_id_foreign" foreign key ("user_id") references "app_user" ("id") on update cascade on delete cascade;`);
     this.addSql(`alter table "chat_group" add column "members_may_issue_meetings" boolean not null default false;`);
   }
+
+  override async down(): Promise<void> {
+    this.addSql(`alter table "chat_group" drop column "members_may_issue_meetings";`);
+    this.addSql(`drop table if exists "announcement_read", "announcement", "meeting_invitee", "meeting_notice", "scheduled_job" cascade;`);
+  }
 }

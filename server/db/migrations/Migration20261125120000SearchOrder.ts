@@ -18,4 +18,11 @@ export class Migration20261125120000SearchOrder extends Migration {
     this.addSql(`create index "message_conversation_id_search_vector_index" on "message" using gin ("conversation_id", "search_vector");`);
     this.addSql(`create index "message_conversation_id_created_at_id_index" on "message" ("conversation_id", "created_at", "id");`);
   }
+
+  override async down(): Promise<void> {
+    this.addSql(`drop index "message_conversation_id_created_at_id_index";`);
+    this.addSql(`drop index "message_conversation_id_search_vector_index";`);
+    this.addSql(`create index "message_search_vector_index" on "message" using gin ("search_vector");`);
+    this.addSql(`drop extension if exists btree_gin;`);
+  }
 }

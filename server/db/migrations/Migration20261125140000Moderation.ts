@@ -32,4 +32,16 @@ export class Migration20261125140000Moderation extends Migration {
     this.addSql(`alter table "thread_reply" add column "removed_at" timestamptz null, add column "removal_reason" varchar(16) null;`);
     this.addSql(`alter table "notification" add constraint "notification_kind_check" check("kind" in ('thread_reply', 'mention', 'discussion_invite', 'meeting_invite', 'meeting_changed', 'meeting_cancelled', 'meeting_reminder', 'meeting_nudge', 'announcement', 'document_request', 'document_request_answered', 'content_removed', 'content_restored', 'content_moved', 'warning', 'warning_revoked', 'muted', 'unmuted', 'report_resolved'));`);
   }
+
+  override async down(): Promise<void> {
+    this.addSql(`alter table "notification" drop constraint "notification_kind_check";`);
+    this.addSql(`delete from "notification" where "kind" in ('content_removed', 'content_restored', 'content_moved', 'warning', 'warning_revoked', 'muted', 'unmuted', 'report_resolved');`);
+    this.addSql(`alter table "notification" add constraint "notification_kind_check" check("kind" in ('thread_reply', 'mention', 'discussion_invite', 'meeting_invite', 'meeting_changed', 'meeting_cancelled', 'meeting_reminder', 'meeting_nudge', 'announcement', 'document_request', 'document_request_answered'));`);
+    this.addSql(`alter table "thread_reply" drop column "removed_at", drop column "removal_reason";`);
+    this.addSql(`alter table "thread" drop column "removed_at", drop column "removal_reason";`);
+    this.addSql(`alter table "group_member" drop column "muted_until";`);
+    this.addSql(`alter table "chat_group" drop column "muted_all_until", drop column "warn_threshold", drop column "warn_window_days", drop column "warn_mute_minutes";`);
+    this.addSql(`alter table "message" drop column "removed_at", drop column "removal_reason", drop column "moved_to_thread_id";`);
+    this.addSql(`drop table if exists "moderation_report", "moderation_sanction" cascade;`);
+  }
 }

@@ -40,4 +40,13 @@ export class Migration20261125150000Confidentiality extends Migration {
           or exists (select 1 from group_member gm where gm.group_id = p_group and gm.user_id = p_viewer and gm.role in ('owner', 'admin'))
     $$;`);
   }
+
+  override async down(): Promise<void> {
+    this.addSql(`drop function if exists jl_may_read(uuid, text, uuid, uuid, uuid);`);
+    this.addSql(`drop function if exists jl_conversation_group(uuid);`);
+    this.addSql(`alter table "thread_reply" drop column "confidentiality";`);
+    this.addSql(`alter table "thread" drop column "confidentiality";`);
+    this.addSql(`alter table "message" drop column "confidentiality";`);
+    this.addSql(`drop table if exists "sensitive_rule", "content_audience" cascade;`);
+  }
 }

@@ -35,4 +35,16 @@ export class Migration20261125170000SearchBlocks extends Migration {
     this.addSql(`alter table "thread_reply" add constraint "thread_reply_group_id_group_seq_unique" unique ("group_id", "group_seq");`);
     this.addSql(`create index "thread_reply_search_block_index" on "thread_reply" using gin ("group_id", (uuid_hash_extended("group_id", 0) # ("group_seq" >> 8)), "search_vector");`);
   }
+
+  override async down(): Promise<void> {
+    this.addSql(`drop index "thread_reply_search_block_index";`);
+    this.addSql(`alter table "thread_reply" drop constraint "thread_reply_group_id_group_seq_unique";`);
+    this.addSql(`alter table "thread_reply" drop column "group_id", drop column "group_seq";`);
+    this.addSql(`create index "thread_reply_search_vector_index" on "thread_reply" using gin ("search_vector");`);
+    this.addSql(`alter table "chat_group" drop column "last_reply_seq";`);
+    this.addSql(`drop index "thread_group_id_search_vector_index";`);
+    this.addSql(`create index "thread_search_vector_index" on "thread" using gin ("search_vector");`);
+    this.addSql(`drop index "message_search_block_index";`);
+    this.addSql(`create index "message_conversation_id_search_vector_index" on "message" using gin ("conversation_id", "search_vector");`);
+  }
 }

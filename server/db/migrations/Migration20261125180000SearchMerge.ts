@@ -10,4 +10,9 @@ export class Migration20261125180000SearchMerge extends Migration {
     this.addSql(`create index "thread_reply_group_id_created_at_id_index" on "thread_reply" ("group_id", "created_at", "id");`);
     this.addSql(`create index "thread_group_id_created_at_id_index" on "thread" ("group_id", "created_at", "id");`);
   }
+
+  override async down(): Promise<void> {
+    this.addSql(`drop index "thread_group_id_created_at_id_index";`);
+    this.addSql(`drop index "thread_reply_group_id_created_at_id_index";`);
+  }
 }
