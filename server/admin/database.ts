@@ -22,9 +22,9 @@ export interface AdminDatabase {
  * Opens the database the server uses: DATABASE_URL, or the embedded PostgreSQL in the data
  * folder, reached on its port when a server runs it, otherwise started for this command and
  * stopped after. Pending migrations are applied (under the start-up lock), so a command may
- * run before the first start.
+ * run before the first start, unless `migrate: false` (backup and restore keep the schema as it is).
  */
-export async function openAdminDatabase(config: Config, say: (line: string) => void): Promise<AdminDatabase> {
+export async function openAdminDatabase(config: Config, say: (line: string) => void, options: { migrate?: boolean } = {}): Promise<AdminDatabase> {
   let embedded: EmbeddedDatabase | null = null;
   let url = config.databaseUrl;
   if (!url) {
@@ -44,7 +44,7 @@ export async function openAdminDatabase(config: Config, say: (line: string) => v
   let orm: MikroORM;
   try {
     orm = await openOrm(url, quiet, { createDatabase: config.databaseCreate });
-    await migrate(orm);
+    if (options.migrate !== false) await migrate(orm);
   } catch (error) {
     await embedded?.stop();
     throw error;

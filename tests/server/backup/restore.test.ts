@@ -1,0 +1,142 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { MikroORM } from '@mikro-orm/postgresql';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { buildApp } from '../../../server/app.js';
+import { loadConfig } from '../../../server/config.js';
+import { ormOptions } from '../../../server/db/orm.js';
+import { dropDatabase, startTestApp, type TestApp } from '../../helpers/app.js';
+import { sql } from '../../helpers/demo.js';
+import { SAMPLES, upload } from '../../helpers/files.js';
+import { signedIn } from '../../helpers/graphql.js';
+import { emptyDatabase, fileChecksums, query, runAdmin, tableCounts } from './helpers.js';
+
+/**
+ * Issue 14, backup and restore: `backup` of a running installation (demo data, files on disk),
+ * `restore` into an empty one, every table's rows and every file's checksum compared, and the
+ * restored installation serves history and downloads. Both commands run as real processes.
+ */
+
+const HISTORY = `query($c: ID!) { conversation(id: $c) { lastSeq messages(first: 50) { edges { node { id seq body author { realName } } } } } }`;
+const SEND = `mutation($c: ID!, $b: String!, $k: String!) { sendMessage(conversationId: $c, body: $b, clientMessageId: $k) { id seq } }`;
+
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'jiaoliu-backup-'));
+const sourceDir = path.join(work, 'source');
+const targetDir = path.join(work, 'target');
+const archive = path.join(work, 'jiaoliu.tar.gz');
+let source: TestApp;
+let conversationId: string;
+const uploaded: Array<{ versionId: string; content: Buffer }> = [];
+const databases: string[] = [];
+
+beforeAll(async () => {
+  source = await startTestApp({ storage: { ...loadConfig().storage, filesDir: path.join(sourceDir, 'files') } });
+  const gou = await signedIn(source.url, 'gouxiaoyan');
+  const { token } = await gou.login('gouxiaoyan');
+  const [group] = await sql<{ id: string; conversation: string }>(source.orm, `select id, conversation_id as conversation from chat_group where name = '政务服务工作交流'`);
+  conversationId = group.conversation;
+  const files: Array<[string, Buffer]> = [
+    ['通江县窗口服务规范.docx', SAMPLES.docx()],
+    ['会议纪要.pdf', Buffer.concat([SAMPLES.pdf(), Buffer.from('备份测试')])],
+    ['办事指南.txt', Buffer.from('第一条 备份与恢复\n'.repeat(2000))],
+  ];
+  for (const [name, content] of files) {
+    const { data, status } = await upload(source.url, { token }, { groupId: group.id }, name, content);
+    expect(status).toBe(201);
+    uploaded.push({ versionId: data!.versionId, content });
+  }
+});
+
+afterAll(async () => {
+  await source?.close();
+  for (const url of databases) await dropDatabase(url).catch(() => {});
+  fs.rmSync(work, { recursive: true, force: true });
+});
+
+describe('backup and restore (PostgreSQL of the tests, files on disk)', () => {
+  it('backs up while the server runs, restores into an empty installation, and the restored server serves history and downloads', async () => {
+    const backup = await runAdmin(['backup', archive], { DATABASE_URL: source.databaseUrl, JIAOLIU_DATA_DIR: sourceDir });
+    expect(backup.code, backup.stderr).toBe(0);
+    expect(backup.stderr).toMatch(/表 message：\d+ 行/);
+    expect(backup.stdout).toContain('3 个文件');
+    expect(fs.statSync(archive).mode & 0o777).toBe(0o600);
+
+    const target = await emptyDatabase(inject('adminDatabaseUrl'));
+    databases.push(target);
+    const restore = await runAdmin(['restore', archive], { DATABASE_URL: target, JIAOLIU_DATA_DIR: targetDir });
+    expect(restore.code, restore.stderr).toBe(0);
+    expect(restore.stderr).toContain('文件：3/3');
+
+    // Every table (the migrations' record too) holds as many rows; every file the same bytes.
+    const counts = await tableCounts(source.databaseUrl);
+    expect(counts.message).toBeGreaterThan(0);
+    expect(await tableCounts(target)).toEqual(counts);
+    const sums = fileChecksums(path.join(sourceDir, 'files'));
+    expect(Object.keys(sums)).toHaveLength(3);
+    expect(fileChecksums(path.join(targetDir, 'files'))).toEqual(sums);
+    // The same rows, not only as many: the audit log's newest entries (the uploads) came across.
+    const audit = `select id, action, target_id from audit_log order by id desc limit 5`;
+    expect(await query(target, audit)).toEqual(await query(source.databaseUrl, audit));
+
+    // The restored installation, served by the app.
+    const orm = await MikroORM.init(ormOptions(target));
+    const config = loadConfig({ port: 0, host: '127.0.0.1', logLevel: 'fatal', demoData: false, storage: { ...loadConfig().storage, filesDir: path.join(targetDir, 'files') } });
+    const app = await buildApp(config, orm);
+    try {
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+      const before = await (await signedIn(source.url, 'lijinsong')).request(HISTORY, { c: conversationId });
+      const li = await signedIn(url, 'lijinsong');
+      const history = await li.request(HISTORY, { c: conversationId });
+      expect(history.conversation.messages.edges.length).toBeGreaterThan(3);
+      expect(history).toEqual(before);
+
+      const { token } = await li.login('lijinsong');
+      for (const file of uploaded) {
+        const response = await fetch(`${url}/files/${file.versionId}`, { headers: { authorization: `Bearer ${token}` } });
+        expect(response.status).toBe(200);
+        expect(Buffer.from(await response.arrayBuffer()).equals(file.content)).toBe(true);
+      }
+      // Sequences were set past the restored rows: a new message gets fresh ids and the next seq.
+      const { sendMessage } = await li.request(SEND, { c: conversationId, b: '恢复后的第一条消息', k: 'after-restore-1' });
+      expect(sendMessage.seq).toBe(history.conversation.lastSeq + 1);
+    } finally {
+      await app.close();
+      await orm.close(true);
+    }
+  });
+
+  it('refuses to restore into an installation that holds data, and changes nothing', async () => {
+    if (!fs.existsSync(archive)) await runAdmin(['backup', archive], { DATABASE_URL: source.databaseUrl, JIAOLIU_DATA_DIR: sourceDir });
+    const counts = await tableCounts(source.databaseUrl);
+    const restore = await runAdmin(['restore', archive], { DATABASE_URL: source.databaseUrl, JIAOLIU_DATA_DIR: sourceDir });
+    expect(restore.code).toBe(1);
+    expect(restore.stderr).toMatch(/错误：目标数据库不是空的（.*app_user.*）/);
+    expect(restore.stderr).toContain('未做任何改动');
+    expect(await tableCounts(source.databaseUrl)).toEqual(counts);
+  });
+
+  it('refuses a truncated or corrupted archive before writing anything', async () => {
+    if (!fs.existsSync(archive)) await runAdmin(['backup', archive], { DATABASE_URL: source.databaseUrl, JIAOLIU_DATA_DIR: sourceDir });
+    const bytes = fs.readFileSync(archive);
+    const truncated = path.join(work, 'truncated.tar.gz');
+    fs.writeFileSync(truncated, bytes.subarray(0, Math.floor(bytes.length * 0.7)));
+    const corrupted = path.join(work, 'corrupted.tar.gz');
+    const flipped = Buffer.from(bytes);
+    flipped[Math.floor(flipped.length / 2)] ^= 0xff;
+    fs.writeFileSync(corrupted, flipped);
+
+    for (const [file, message] of [[truncated, '不完整'], [corrupted, '已损坏']]) {
+      const target = await emptyDatabase(inject('adminDatabaseUrl'));
+      databases.push(target);
+      const dir = path.join(work, `empty-${path.basename(file)}`);
+      const restore = await runAdmin(['restore', file], { DATABASE_URL: target, JIAOLIU_DATA_DIR: dir });
+      expect(restore.code, restore.stderr).toBe(1);
+      expect(restore.stderr).toMatch(new RegExp(`错误：备份文件.*${message}`));
+      // Nothing written: not even the schema, and no file.
+      expect(await tableCounts(target)).toEqual({});
+      expect(fileChecksums(path.join(dir, 'files'))).toEqual({});
+    }
+  });
+});
