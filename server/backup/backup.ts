@@ -24,17 +24,18 @@ export function jiaoliuVersion(): string {
   return (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
-/** Cuts a stream into buffers of about `size` bytes (the last one shorter), keeping byte order. */
+/** Cuts a stream into buffers of exactly `size` bytes (the last one shorter), keeping byte order. */
 async function* chunks(source: AsyncIterable<Buffer>, size: number): AsyncGenerator<Buffer> {
   let parts: Buffer[] = [];
   let length = 0;
   for await (const chunk of source) {
     parts.push(chunk);
     length += chunk.length;
-    if (length >= size) {
-      yield Buffer.concat(parts, length);
-      parts = [];
-      length = 0;
+    while (length >= size) {
+      const joined = Buffer.concat(parts, length);
+      yield joined.subarray(0, size);
+      parts = [joined.subarray(size)];
+      length -= size;
     }
   }
   if (length > 0) yield Buffer.concat(parts, length);
