@@ -1,10 +1,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import zlib from 'node:zlib';
 import { MikroORM } from '@mikro-orm/postgresql';
+import tar from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildApp } from '../../../server/app.js';
 import { loadConfig } from '../../../server/config.js';
+import { migrationsList } from '../../../server/db/migrations/index.js';
 import { ormOptions } from '../../../server/db/orm.js';
 import { dropDatabase, startTestApp, type TestApp } from '../../helpers/app.js';
 import { sql } from '../../helpers/demo.js';
@@ -138,5 +142,30 @@ describe('backup and restore (PostgreSQL of the tests, files on disk)', () => {
       expect(await tableCounts(target)).toEqual({});
       expect(fileChecksums(path.join(dir, 'files'))).toEqual({});
     }
+  });
+
+  it('refuses a backup made by a newer version (a migration this version does not know)', async () => {
+    const newer = path.join(work, 'newer.tar.gz');
+    const manifest = {
+      format: 'jiaoliu-backup',
+      formatVersion: 1,
+      jiaoliuVersion: '9.0.0',
+      createdAt: new Date().toISOString(),
+      postgresVersion: '19.0',
+      migrations: [...migrationsList.map((m) => m.name), 'Migration29991231000000Future'],
+      tables: [],
+      sequences: [],
+      entries: [],
+    };
+    const pack = tar.pack();
+    pack.entry({ name: 'manifest.json' }, JSON.stringify(manifest));
+    pack.finalize();
+    await pipeline(pack, zlib.createGzip(), fs.createWriteStream(newer));
+    const target = await emptyDatabase(inject('adminDatabaseUrl'));
+    databases.push(target);
+    const restore = await runAdmin(['restore', newer], { DATABASE_URL: target, JIAOLIU_DATA_DIR: path.join(work, 'newer') });
+    expect(restore.code).toBe(1);
+    expect(restore.stderr).toContain('错误：这份备份来自较新的交流版本（9.0.0）：其中的迁移 Migration29991231000000Future 本版本不认识');
+    expect(await tableCounts(target)).toEqual({});
   });
 });
