@@ -17,6 +17,8 @@ export const backupCommand: AdminCommand = {
       const files = manifest.entries.filter((e) => e.path.startsWith('files/'));
       io.out(`备份完成：${positional[0]}`);
       io.out(`  ${manifest.tables.length} 张表，${rows} 行；${files.length} 个文件，${files.reduce((sum, f) => sum + f.size, 0)} 字节`);
+      // The same lines as restore prints: an operator compares the two (docs/backup.md).
+      for (const table of manifest.tables) io.out(`  ${table.name}\t${table.rows}`);
       io.out('  备份中含有个人信息和受限内容：请加密保存在本机之外');
     } catch (error) {
       if (error instanceof BackupError) throw new AdminError(error.message);
