@@ -9,9 +9,11 @@ import { freePort } from '../../server/db/embedded.js';
 const BIN = '/usr/lib/postgresql/15/bin';
 
 export interface Postgres15 {
-  /** URL of `database` as the superuser "jiaoliu" (password authentication on loopback). */
-  url: (database: string) => string;
-  createDatabase: (name: string) => Promise<string>;
+  /**
+   * A database owned by a new role that is NOT a superuser (as a hosted PostgreSQL hands out);
+   * returns its URL as that role.
+   */
+  createOwnedDatabase: (name: string, role: string) => Promise<string>;
   stop: () => Promise<void>;
 }
 
@@ -49,13 +51,19 @@ export async function startPostgres15(): Promise<Postgres15> {
     exited.then(() => reject(new Error(`PostgreSQL 15 did not start:\n${log}`)));
   });
   const url = (database: string) => `postgresql://jiaoliu:${password}@127.0.0.1:${port}/${database}`;
+  const asSuperuser = async (statements: string[]) => {
+    const client = new pg.Client({ connectionString: url('postgres') });
+    await client.connect();
+    try {
+      for (const statement of statements) await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  };
   return {
-    url,
-    createDatabase: async (name) => {
-      const client = new pg.Client({ connectionString: url('postgres') });
-      await client.connect();
-      await client.query(`create database "${name}"`).finally(() => client.end());
-      return url(name);
+    createOwnedDatabase: async (name, role) => {
+      await asSuperuser([`create role "${role}" login nosuperuser nocreatedb nocreaterole password '${password}'`, `create database "${name}" owner "${role}"`]);
+      return `postgresql://${role}:${password}@127.0.0.1:${port}/${name}`;
     },
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) {

@@ -12,8 +12,9 @@ import { emptyDatabase, query, runAdmin, tableCounts } from './helpers.js';
 
 /**
  * Issue 14: an external PostgreSQL, and across server versions. The tests' PostgreSQL (the
- * embedded 18) is backed up and restored into Debian's PostgreSQL 15, which is then backed up in
- * turn and restored into an empty database on 18: the same rows arrive at the end.
+ * embedded 18) is backed up and restored into Debian's PostgreSQL 15, as the database's owner
+ * without superuser rights, which is then backed up in turn and restored into an empty database
+ * on 18: the same rows arrive at the end.
  */
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'jiaoliu-backup-pg15-'));
@@ -54,7 +55,9 @@ it('restores a PostgreSQL 18 backup into an external PostgreSQL 15, and a Postgr
   expect(backup.code, backup.stderr).toBe(0);
   expect(backup.stderr).toMatch(/PostgreSQL 18\./);
 
-  const on15 = await pg15.createDatabase('jiaoliu');
+  // As the database's owner, not a superuser: what an external PostgreSQL usually grants.
+  const on15 = await pg15.createOwnedDatabase('jiaoliu', 'jiaoliu_owner');
+  expect((await query<{ rolsuper: boolean }>(on15, `select rolsuper from pg_roles where rolname = current_user`))[0].rolsuper).toBe(false);
   const restore = await runAdmin(['restore', from18], { DATABASE_URL: on15, JIAOLIU_DATA_DIR: path.join(work, 'on15') });
   expect(restore.code, restore.stderr).toBe(0);
   expect((await query<{ v: string }>(on15, `select current_setting('server_version') as v`))[0].v).toMatch(/^15\./);
