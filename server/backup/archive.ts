@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { once } from 'node:events';
-import { Readable } from 'node:stream';
+import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import tar from 'tar-stream';
@@ -12,7 +12,7 @@ import { BackupError, MANIFEST_NAME, parseManifest, type ArchiveEntry, type Mani
  * whole database, is held in memory (a table part is at most one chunk).
  */
 
-/** An archive being written to `file` (mode 0600: it holds personal data). */
+/** An archive being written to a stream. */
 export interface ArchiveWriter {
   /** Adds an entry of known size from a stream; resolves with its size and SHA-256 once written. */
   add(path: string, size: number, body: AsyncIterable<Buffer>): Promise<ArchiveEntry>;
@@ -22,10 +22,10 @@ export interface ArchiveWriter {
   abort(): Promise<void>;
 }
 
-export function createArchive(file: string): ArchiveWriter {
+/** `end: false` leaves the output open when done (standard output). */
+export function createArchive(out: Writable, options: { end: boolean }): ArchiveWriter {
   const pack = tar.pack();
-  const out = fs.createWriteStream(file, { flags: 'wx', mode: 0o600 });
-  const written = pipeline(pack, zlib.createGzip({ level: 6 }), out);
+  const written = pipeline(pack, zlib.createGzip({ level: 6 }), out, { end: options.end });
   // Surfaced by finish(); a failed add() rejects on its own.
   written.catch(() => {});
   const mtime = new Date();
@@ -57,8 +57,6 @@ export function createArchive(file: string): ArchiveWriter {
       await new Promise<void>((resolve, reject) => pack.entry({ name: last.path, size: last.body.length, mode: 0o600, mtime }, last.body, (error) => (error ? reject(error) : resolve())));
       pack.finalize();
       await written;
-      const handle = await fs.promises.open(file, 'r');
-      await handle.sync().finally(() => handle.close());
     },
     async abort() {
       pack.destroy();

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import type { Writable } from 'node:stream';
 import type { ObjectStore } from '../storage/objectStore.js';
 import { ROOT } from '../paths.js';
 import { createArchive, type ArchiveWriter } from './archive.js';
@@ -10,8 +11,11 @@ import * as store from './store.js';
 export interface BackupOptions {
   databaseUrl: string;
   storage: ObjectStore;
-  /** The archive to write; an existing file is never overwritten. */
-  file: string;
+  /**
+   * Where the archive goes: a file (never an existing one), or a stream such as standard output
+   * (piped straight into an encryption tool, so no plaintext copy lands on disk).
+   */
+  target: { file: string } | { stream: Writable };
   /** Progress lines for the operator. */
   say: (line: string) => void;
   /** Largest table part in the archive (and so in memory); tests make it small. */
@@ -77,13 +81,14 @@ async function copyFiles(objects: store.StoredObjectRow[], storage: ObjectStore,
  * Writes one consistent archive of the database and its stored files. Every table is read
  * inside one REPEATABLE READ READ ONLY transaction, so the rows agree with each other while the
  * server keeps running; the files listed by that snapshot's stored_object rows follow (a file is
- * written before its row and never changed). The archive is written next to `file` under a
- * temporary name and renamed when complete: `file` is either a whole backup or absent.
+ * written before its row and never changed). A file target is written beside it under a
+ * temporary name and renamed when complete: the file is either a whole backup or absent.
  */
 export async function writeBackup(options: BackupOptions): Promise<Manifest> {
-  const { file, say } = options;
-  if (fs.existsSync(file)) throw new BackupError(`文件 ${file} 已存在：备份不会覆盖已有文件，请换一个文件名`);
-  const partial = path.join(path.dirname(path.resolve(file)), `.${path.basename(file)}.${randomBytes(4).toString('hex')}.partial`);
+  const { target, say } = options;
+  const file = 'file' in target ? target.file : null;
+  if (file && fs.existsSync(file)) throw new BackupError(`文件 ${file} 已存在：备份不会覆盖已有文件，请换一个文件名`);
+  const partial = file && path.join(path.dirname(path.resolve(file)), `.${path.basename(file)}.${randomBytes(4).toString('hex')}.partial`);
   const db = await store.connect(options.databaseUrl);
   let archive: ArchiveWriter | null = null;
   try {
@@ -93,7 +98,8 @@ export async function writeBackup(options: BackupOptions): Promise<Manifest> {
     const postgresVersion = await store.serverVersion(db);
     const sequences = await store.sequenceValues(db);
     const objects = await store.storedObjects(db);
-    archive = createArchive(partial);
+    // Mode 0600: the archive holds personal data.
+    archive = partial ? createArchive(fs.createWriteStream(partial, { flags: 'wx', mode: 0o600 }), { end: true }) : createArchive((target as { stream: Writable }).stream, { end: false });
     const entries: ArchiveEntry[] = [];
     say(`备份数据库（PostgreSQL ${postgresVersion}，${migrations.length} 项迁移）…`);
     const tables = await copyTables(db, archive, entries, options.chunkBytes ?? DEFAULT_CHUNK_BYTES, say);
@@ -113,11 +119,15 @@ export async function writeBackup(options: BackupOptions): Promise<Manifest> {
       entries,
     };
     await archive.finish({ path: MANIFEST_NAME, body: Buffer.from(JSON.stringify(manifest, null, 2)) });
-    fs.renameSync(partial, file);
+    if (file && partial) {
+      const handle = await fs.promises.open(partial, 'r');
+      await handle.sync().finally(() => handle.close());
+      fs.renameSync(partial, file);
+    }
     return manifest;
   } catch (error) {
     await archive?.abort();
-    fs.rmSync(partial, { force: true });
+    if (partial) fs.rmSync(partial, { force: true });
     throw error;
   } finally {
     await db.end().catch(() => {});

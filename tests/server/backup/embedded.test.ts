@@ -32,7 +32,7 @@ it('restores into a new embedded installation, serves it, and backs it up while 
   // An archive of the demo data to start from (in process: the command's own runs follow).
   seed = await freshDatabase();
   const first = path.join(work, 'first.tar.gz');
-  await writeBackup({ databaseUrl: seed, storage: new DiskStore(path.join(work, 'no-files')), file: first, say: () => {} });
+  await writeBackup({ databaseUrl: seed, storage: new DiskStore(path.join(work, 'no-files')), target: { file: first }, say: () => {} });
 
   const env = { JIAOLIU_DATA_DIR: dataDir };
   const restore = await runAdmin(['restore', first], env);
@@ -57,4 +57,4 @@ it('restores into a new embedded installation, serves it, and backs it up while 
   const counts = await tableCounts(url);
   expect(backup.stderr).toContain(`表 stored_object：1 行`);
   expect(backup.stderr).toContain(`表 message：${counts.message} 行`);
-});
+}, 90_000);

@@ -66,7 +66,7 @@ it('restores a PostgreSQL 18 backup into an external PostgreSQL 15, and a Postgr
   // Back up the 15 installation (in process, with 1 KiB parts, so that tables span many
   // entries and rows cross the entries' boundaries), then restore it on 18 as a real process.
   const from15 = path.join(work, 'from15.tar.gz');
-  await writeBackup({ databaseUrl: on15, storage: new DiskStore(files), file: from15, say: () => {}, chunkBytes: 1024 });
+  await writeBackup({ databaseUrl: on15, storage: new DiskStore(files), target: { file: from15 }, say: () => {}, chunkBytes: 1024 });
   const manifest = await manifestOf(from15);
   expect(manifest.postgresVersion).toMatch(/^15\./);
   const parts = manifest.entries.map((e) => e.path.split('/')).filter(([kind]) => kind === 'tables');
@@ -79,4 +79,4 @@ it('restores a PostgreSQL 18 backup into an external PostgreSQL 15, and a Postgr
   expect(await tableCounts(back)).toEqual(counts);
   const messages = `select id, conversation_id, seq, body, created_at from message order by id`;
   expect(await query(back, messages)).toEqual(await query(source, messages));
-});
+}, 90_000);

@@ -7,6 +7,7 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import tar from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildApp } from '../../../server/app.js';
+import { verifyArchive } from '../../../server/backup/archive.js';
 import { loadConfig } from '../../../server/config.js';
 import { migrationsList } from '../../../server/db/migrations/index.js';
 import { ormOptions } from '../../../server/db/orm.js';
@@ -109,6 +110,18 @@ describe('backup and restore (PostgreSQL of the tests, files on disk)', () => {
       await app.close();
       await orm.close(true);
     }
+  }, 60_000);
+
+  it('writes the archive to standard output with `backup -` (for an encrypting pipe), whole and checked', async () => {
+    const backup = await runAdmin(['backup', '-'], { DATABASE_URL: source.databaseUrl, JIAOLIU_DATA_DIR: sourceDir });
+    expect(backup.code, backup.stderr).toBe(0);
+    expect(backup.stderr).toContain('备份完成：（标准输出）');
+    const piped = path.join(work, 'piped.tar.gz');
+    fs.writeFileSync(piped, backup.stdoutBytes);
+    const manifest = await verifyArchive(piped);
+    const counts = await tableCounts(source.databaseUrl);
+    expect(Object.fromEntries(manifest.tables.map((t) => [t.name, t.rows]))).toEqual(Object.fromEntries(Object.entries(counts).filter(([name]) => name !== 'mikro_orm_migrations')));
+    expect(manifest.entries.filter((e) => e.path.startsWith('files/'))).toHaveLength(3);
   });
 
   it('refuses to restore into an installation that holds data, and changes nothing', async () => {
@@ -121,7 +134,7 @@ describe('backup and restore (PostgreSQL of the tests, files on disk)', () => {
     expect(await tableCounts(source.databaseUrl)).toEqual(counts);
   });
 
-  it('refuses a truncated or corrupted archive before writing anything', async () => {
+  it('refuses a truncated or corrupted archive before writing anything', { timeout: 60_000 }, async () => {
     if (!fs.existsSync(archive)) await runAdmin(['backup', archive], { DATABASE_URL: source.databaseUrl, JIAOLIU_DATA_DIR: sourceDir });
     const bytes = fs.readFileSync(archive);
     const truncated = path.join(work, 'truncated.tar.gz');
