@@ -8,6 +8,8 @@ import tar from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildApp } from '../../../server/app.js';
 import { verifyArchive } from '../../../server/backup/archive.js';
+import { writeBackup } from '../../../server/backup/backup.js';
+import { DiskStore } from '../../../server/storage/diskStore.js';
 import { loadConfig } from '../../../server/config.js';
 import { migrationsList } from '../../../server/db/migrations/index.js';
 import { ormOptions } from '../../../server/db/orm.js';
@@ -180,5 +182,20 @@ describe('backup and restore (PostgreSQL of the tests, files on disk)', () => {
     expect(restore.code).toBe(1);
     expect(restore.stderr).toContain('错误：这份备份来自较新的交流版本（9.0.0）：其中的迁移 Migration29991231000000Future 本版本不认识');
     expect(await tableCounts(target)).toEqual({});
+  });
+
+  it('stops when a stored file no longer matches the checksum recorded at upload, leaving no archive', async () => {
+    const files = path.join(sourceDir, 'files');
+    const [damaged] = Object.keys(fileChecksums(files));
+    const original = fs.readFileSync(path.join(files, damaged));
+    fs.writeFileSync(path.join(files, damaged), Buffer.from(original).fill(0x20, 0, 4));
+    try {
+      const file = path.join(work, 'damaged-store.tar.gz');
+      const error = await writeBackup({ databaseUrl: source.databaseUrl, storage: new DiskStore(files), target: { file }, say: () => {} }).catch((e: Error) => e);
+      expect((error as Error).message).toBe(`文件 ${damaged} 的内容与上传时记录的校验和不符（存储中的文件已损坏），备份中止`);
+      expect(fs.readdirSync(work).filter((name) => name.includes('damaged-store'))).toEqual([]);
+    } finally {
+      fs.writeFileSync(path.join(files, damaged), original);
+    }
   });
 });
