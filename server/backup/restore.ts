@@ -101,6 +101,7 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreSum
       await options.migrateTo(last);
     }
     await store.begin(db);
+    await store.lockForRestore(db);
     await checkEmpty(db, manifest);
     await checkTables(db, manifest);
 

@@ -37,6 +37,14 @@ export async function begin(db: Db): Promise<void> {
   await run(db, sql`begin`);
 }
 
+/** Key of the advisory lock a restore holds for its transaction ("rest" in ASCII). */
+const RESTORE_LOCK = 0x72657374;
+
+/** Two restores into one database take turns: the second then finds the first's rows and refuses. */
+export async function lockForRestore(db: Db): Promise<void> {
+  await run(db, sql`select pg_advisory_xact_lock(${RESTORE_LOCK})`);
+}
+
 export async function commit(db: Db): Promise<void> {
   await run(db, sql`commit`);
 }
