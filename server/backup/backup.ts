@@ -45,7 +45,7 @@ async function* chunks(source: AsyncIterable<Buffer>, size: number): AsyncGenera
   if (length > 0) yield Buffer.concat(parts, length);
 }
 
-async function* once(buffer: Buffer): AsyncGenerator<Buffer> {
+async function* single(buffer: Buffer): AsyncGenerator<Buffer> {
   yield buffer;
 }
 
@@ -55,7 +55,7 @@ async function copyTables(db: store.Db, archive: ArchiveWriter, entries: Archive
   for (const table of await store.applicationTables(db)) {
     const rows = store.copyOut(db, table);
     let part = 0;
-    for await (const buffer of chunks(rows, chunkBytes)) entries.push(await archive.add(tableEntryName(table.name, ++part), buffer.length, once(buffer)));
+    for await (const buffer of chunks(rows, chunkBytes)) entries.push(await archive.add(tableEntryName(table.name, ++part), buffer.length, single(buffer)));
     tables.push({ ...table, rows: rows.rowCount });
     say(`表 ${table.name}：${rows.rowCount} 行`);
   }
@@ -92,6 +92,8 @@ export async function writeBackup(options: BackupOptions): Promise<Manifest> {
   const db = await store.connect(options.databaseUrl);
   let archive: ArchiveWriter | null = null;
   try {
+    // The moment the rows are from: the snapshot is taken by the first statement after it.
+    const createdAt = new Date().toISOString();
     await store.beginSnapshot(db);
     const migrations = await store.appliedMigrations(db);
     if (migrations.length === 0) throw new BackupError('数据库尚未初始化（没有执行过任何迁移），没有可备份的内容');
@@ -111,7 +113,7 @@ export async function writeBackup(options: BackupOptions): Promise<Manifest> {
       format: BACKUP_FORMAT,
       formatVersion: FORMAT_VERSION,
       jiaoliuVersion: jiaoliuVersion(),
-      createdAt: new Date().toISOString(),
+      createdAt,
       postgresVersion,
       migrations,
       tables,

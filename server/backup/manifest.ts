@@ -27,6 +27,7 @@ export interface Manifest {
   format: typeof BACKUP_FORMAT;
   formatVersion: number;
   jiaoliuVersion: string;
+  /** When the database snapshot was taken (ISO 8601, UTC). */
   createdAt: string;
   postgresVersion: string;
   /** The migrations applied to the database backed up, in order: its schema. */

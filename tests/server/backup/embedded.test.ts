@@ -57,4 +57,4 @@ it('restores into a new embedded installation, serves it, and backs it up while 
   const counts = await tableCounts(url);
   expect(backup.stderr).toContain(`表 stored_object：1 行`);
   expect(backup.stderr).toContain(`表 message：${counts.message} 行`);
-}, 90_000);
+}, 120_000);

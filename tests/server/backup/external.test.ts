@@ -79,4 +79,4 @@ it('restores a PostgreSQL 18 backup into an external PostgreSQL 15, and a Postgr
   expect(await tableCounts(back)).toEqual(counts);
   const messages = `select id, conversation_id, seq, body, created_at from message order by id`;
   expect(await query(back, messages)).toEqual(await query(source, messages));
-}, 90_000);
+}, 120_000);

@@ -112,9 +112,9 @@ describe('backup and restore (PostgreSQL of the tests, files on disk)', () => {
       await app.close();
       await orm.close(true);
     }
-  }, 60_000);
+  }, 120_000);
 
-  it('writes the archive to standard output with `backup -` (for an encrypting pipe), whole and checked', async () => {
+  it('writes the archive to standard output with `backup -` (for an encrypting pipe), whole and checked', { timeout: 60_000 }, async () => {
     const backup = await runAdmin(['backup', '-'], { DATABASE_URL: source.databaseUrl, JIAOLIU_DATA_DIR: sourceDir });
     expect(backup.code, backup.stderr).toBe(0);
     expect(backup.stderr).toContain('备份完成：（标准输出）');
@@ -126,7 +126,7 @@ describe('backup and restore (PostgreSQL of the tests, files on disk)', () => {
     expect(manifest.entries.filter((e) => e.path.startsWith('files/'))).toHaveLength(3);
   });
 
-  it('refuses to restore into an installation that holds data, and changes nothing', async () => {
+  it('refuses to restore into an installation that holds data, and changes nothing', { timeout: 60_000 }, async () => {
     if (!fs.existsSync(archive)) await runAdmin(['backup', archive], { DATABASE_URL: source.databaseUrl, JIAOLIU_DATA_DIR: sourceDir });
     const counts = await tableCounts(source.databaseUrl);
     const restore = await runAdmin(['restore', archive], { DATABASE_URL: source.databaseUrl, JIAOLIU_DATA_DIR: sourceDir });
@@ -136,7 +136,7 @@ describe('backup and restore (PostgreSQL of the tests, files on disk)', () => {
     expect(await tableCounts(source.databaseUrl)).toEqual(counts);
   });
 
-  it('refuses a truncated or corrupted archive before writing anything', { timeout: 60_000 }, async () => {
+  it('refuses a truncated or corrupted archive before writing anything', { timeout: 120_000 }, async () => {
     if (!fs.existsSync(archive)) await runAdmin(['backup', archive], { DATABASE_URL: source.databaseUrl, JIAOLIU_DATA_DIR: sourceDir });
     const bytes = fs.readFileSync(archive);
     const truncated = path.join(work, 'truncated.tar.gz');
@@ -159,7 +159,7 @@ describe('backup and restore (PostgreSQL of the tests, files on disk)', () => {
     }
   });
 
-  it('refuses a backup made by a newer version (a migration this version does not know)', async () => {
+  it('refuses a backup made by a newer version (a migration this version does not know)', { timeout: 60_000 }, async () => {
     const newer = path.join(work, 'newer.tar.gz');
     const manifest = {
       format: 'jiaoliu-backup',

@@ -75,4 +75,4 @@ it('backs up files kept in S3 and restores them into another bucket, checksums v
   // The bytes are the ones recorded at upload.
   const recorded = await query<{ storage_key: string; sha256: string }>(target, `select storage_key, sha256 from stored_object`);
   expect(Object.fromEntries(recorded.map((r) => [r.storage_key, r.sha256]))).toEqual(sums);
-}, 60_000);
+}, 120_000);
