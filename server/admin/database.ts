@@ -22,7 +22,7 @@ export interface AdminDatabase {
  * Opens the database the server uses: DATABASE_URL, or the embedded PostgreSQL in the data
  * folder, reached on its port when a server runs it, otherwise started for this command and
  * stopped after. Pending migrations are applied (under the start-up lock), so a command may
- * run before the first start, unless `migrate: false` (a rollback).
+ * run before the first start, unless `migrate: false` (rollback, backup and restore keep the schema as it is).
  */
 export async function openAdminDatabase(config: Config, say: (line: string) => void, options: { migrate?: boolean } = {}): Promise<AdminDatabase> {
   let embedded: EmbeddedDatabase | null = null;

@@ -77,6 +77,14 @@ describe('architecture', () => {
     expect(offenders).toEqual([]);
   });
 
+  it('server/backup (whole-database backup and restore) holds SQL only in its store.ts', () => {
+    const offenders = tsFiles(join(root, 'server/backup'))
+      .filter((file) => !file.endsWith('/store.ts'))
+      .map((file) => ({ file: relative(root, file), found: sqlFindings(readFileSync(file, 'utf8')) }))
+      .filter((f) => f.found.length);
+    expect(offenders).toEqual([]);
+  });
+
   it('finds folder-level import cycles (the check itself)', () => {
     const graph = new Map([['chat', new Set(['groups', 'forum'])], ['forum', new Set(['groups', 'documents'])], ['documents', new Set(['chat'])], ['groups', new Set<string>()]]);
     expect(moduleCycles(graph)).toEqual([['chat', 'documents', 'forum']]);

@@ -1,9 +1,13 @@
 import type { AdminCommand } from '../command.js';
+import { backupCommand } from './backup.js';
 import { migrateCommand } from './migrate.js';
 import { rollbackCommand } from './rollback.js';
+import { restoreCommand } from './restore.js';
 
 /** Every administration command by name; README.md lists them. Each lives in a file of its own. */
 export const commands: Record<string, AdminCommand> = {
   migrate: migrateCommand,
   rollback: rollbackCommand,
+  backup: backupCommand,
+  restore: restoreCommand,
 };
