@@ -92,5 +92,5 @@ describe('migrations roll back', () => {
     } finally {
       await dropDatabase(url);
     }
-  });
+  }, 180_000);
 });
