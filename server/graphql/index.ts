@@ -8,6 +8,7 @@ import type { Deps } from '../modules/context.js';
 import { refuseControlCharactersInVariables } from './controlCharacters.js';
 import { validationRules } from './rules.js';
 import { refuseNonDocuments } from './requestShape.js';
+import { gateUntilPasswordChanged } from './passwordChange.js';
 import { buildContext } from './context.js';
 import { errorFormatter } from './errors.js';
 import { noteOutcome, observeGraphQL } from './observe.js';
@@ -139,4 +140,5 @@ export async function registerGraphQL(app: FastifyInstance, orm: MikroORM, deps:
   observeGraphQL(app);
   refuseControlCharactersInVariables(app);
   refuseNonDocuments(app);
+  gateUntilPasswordChanged(app);
 }
