@@ -60,7 +60,8 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-describe('import-org', () => {
+// Each command is a fresh process (tsx start, database open): seconds each on a busy machine.
+describe('import-org', { timeout: 180_000 }, () => {
   it('reports every bad row with its line number and reason, and writes nothing', async () => {
     const before = await snapshot();
     const run = await runAdmin(databaseUrl, ['import-org', file('bad.csv', BAD), '--passwords', path.join(dir, 'never.csv')]);
@@ -136,9 +137,9 @@ describe('import-org', () => {
     // The existing official moved, their password untouched and not flagged.
     const li = await userRow('lijinsong');
     expect(li).toMatchObject({ unit_name: '四川省政务服务中心', must_change_password: false, password_hash: hashBefore });
-    const audits = await orm.em.fork().getConnection().execute(`select action, after from audit_log where action like 'org.%' or action = 'user.import_updated' order by at`);
-    const imported = audits.find((a: { action: string }) => a.action === 'org.imported');
-    expect(imported.after).toMatchObject({ unitsCreated: 3, accountsCreated: 3, accountsUpdated: 1, unitAdminsGranted: 1 });
+    const audits: Array<{ action: string; after: unknown }> = await orm.em.fork().getConnection().execute(`select action, after from audit_log where action like 'org.%' or action = 'user.import_updated' order by at`);
+    const imported = audits.find((a) => a.action === 'org.imported');
+    expect(imported?.after).toMatchObject({ unitsCreated: 3, accountsCreated: 3, accountsUpdated: 1, unitAdminsGranted: 1 });
     expect(JSON.stringify(audits)).not.toContain(issued.get('wuli')!.password);
   });
 
@@ -193,7 +194,7 @@ describe('import-org', () => {
   });
 });
 
-describe('export-org', () => {
+describe('export-org', { timeout: 180_000 }, () => {
   for (const format of ['csv', 'xlsx']) {
     it(`round-trips as ${format}: importing the export changes nothing`, async () => {
       const target = path.join(dir, `export.${format}`);
@@ -215,7 +216,7 @@ describe('export-org', () => {
   }
 });
 
-describe('an imported official at first sign-in (real HTTP)', () => {
+describe('an imported official at first sign-in (real HTTP)', { timeout: 180_000 }, () => {
   it('signs in, may only change the password (PASSWORD_CHANGE_REQUIRED), then works normally', async () => {
     const issued = fs.readFileSync(path.join(dir, 'passwords.csv'), 'utf8').split(/\r?\n/).find((l) => l.includes(',zhengqiang,'))!.split(',')[3];
     const server = await serveDatabase(databaseUrl);

@@ -1,11 +1,11 @@
 import type { UnitLevel } from '../../../db/entities/index.js';
 
 /** The organisation file as HR offices keep it: one official per row, in their unit. */
-export const ORG_COLUMNS = ['单位', '上级单位', '层级', '姓名', '登录名', '职务', '手机', '邮箱', '是否单位管理员'] as const;
-export type OrgColumn = (typeof ORG_COLUMNS)[number];
+export const ORG_FILE_HEADER = ['单位', '上级单位', '层级', '姓名', '登录名', '职务', '手机', '邮箱', '是否单位管理员'] as const;
+export type OrgColumn = (typeof ORG_FILE_HEADER)[number];
 
 /** The columns that describe the official; a row with all of them empty declares its unit only. */
-export const PERSON_COLUMNS: readonly OrgColumn[] = ['姓名', '登录名', '职务', '手机', '邮箱', '是否单位管理员'];
+export const PERSON_FIELDS: readonly OrgColumn[] = ['姓名', '登录名', '职务', '手机', '邮箱', '是否单位管理员'];
 
 /** One data row of the file, with the line (CSV) or row number (XLSX) a person finds it at. */
 export interface OrgFileRow {

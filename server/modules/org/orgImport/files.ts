@@ -3,7 +3,7 @@ import ExcelJS from 'exceljs';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { User, type OrgUnit } from '../../../db/entities/index.js';
 import { listUnits } from '../units.js';
-import { LEVEL_LABELS, NO, ORG_COLUMNS, YES, type OrgColumn } from './columns.js';
+import { LEVEL_LABELS, NO, ORG_FILE_HEADER, YES, type OrgColumn } from './columns.js';
 import type { OrgFileFormat } from './parse.js';
 import type { InitialPassword } from './apply.js';
 
@@ -50,13 +50,13 @@ export async function writeTable(columns: readonly string[], records: Array<Reco
 }
 
 export function writeOrgFile(records: OrgRecord[], format: OrgFileFormat): Promise<Buffer> {
-  return writeTable(ORG_COLUMNS, records, format);
+  return writeTable(ORG_FILE_HEADER, records, format);
 }
 
-export const PASSWORD_COLUMNS = ['单位', '姓名', '登录名', '初始密码'] as const;
+export const PASSWORD_FILE_HEADER = ['单位', '姓名', '登录名', '初始密码'] as const;
 
 /** The initial passwords for the unit admins, unit by unit. */
 export function passwordsCsv(passwords: InitialPassword[]): Promise<Buffer> {
   const sorted = [...passwords].sort((a, b) => a.unit.localeCompare(b.unit, 'zh') || a.loginName.localeCompare(b.loginName));
-  return writeTable(PASSWORD_COLUMNS, sorted.map((p) => ({ 单位: p.unit, 姓名: p.realName, 登录名: p.loginName, 初始密码: p.password })), 'csv');
+  return writeTable(PASSWORD_FILE_HEADER, sorted.map((p) => ({ 单位: p.unit, 姓名: p.realName, 登录名: p.loginName, 初始密码: p.password })), 'csv');
 }

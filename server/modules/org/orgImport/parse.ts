@@ -1,7 +1,7 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { badInput } from '../../../errors.js';
-import { ORG_COLUMNS, type OrgColumn, type OrgFileRow, type RowProblem } from './columns.js';
+import { ORG_FILE_HEADER, type OrgColumn, type OrgFileRow, type RowProblem } from './columns.js';
 
 export type OrgFileFormat = 'csv' | 'xlsx';
 
@@ -34,13 +34,13 @@ function headerIndex(header: string[], problems: RowProblem[]): Map<OrgColumn, n
   const index = new Map<OrgColumn, number>();
   header.forEach((name, i) => {
     const column = name.trim() as OrgColumn;
-    if (!ORG_COLUMNS.includes(column)) return;
+    if (!ORG_FILE_HEADER.includes(column)) return;
     if (index.has(column)) problems.push({ line: 1, message: `表头中“${column}”列出现了两次` });
     else index.set(column, i);
   });
-  const missing = ORG_COLUMNS.filter((c) => !index.has(c));
+  const missing = ORG_FILE_HEADER.filter((c) => !index.has(c));
   if (missing.length) {
-    problems.push({ line: 1, message: `表头缺少列：${missing.join('、')}（第一行应为：${ORG_COLUMNS.join(',')}）` });
+    problems.push({ line: 1, message: `表头缺少列：${missing.join('、')}（第一行应为：${ORG_FILE_HEADER.join(',')}）` });
     return null;
   }
   return index;
@@ -56,7 +56,7 @@ function toRows(records: Array<{ line: number; cells: string[] }>): ParsedOrgFil
     .filter((record) => record.cells.some((cell) => cell.trim() !== ''))
     .map((record) => ({
       line: record.line,
-      values: Object.fromEntries(ORG_COLUMNS.map((column) => [column, (record.cells[index.get(column)!] ?? '').normalize('NFC').trim()])) as Record<OrgColumn, string>,
+      values: Object.fromEntries(ORG_FILE_HEADER.map((column) => [column, (record.cells[index.get(column)!] ?? '').normalize('NFC').trim()])) as Record<OrgColumn, string>,
     }));
   return { rows, problems };
 }

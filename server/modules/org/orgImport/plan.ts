@@ -3,7 +3,7 @@ import { OrgUnit, User, type UnitLevel } from '../../../db/entities/index.js';
 import { AppError } from '../../../errors.js';
 import * as valid from '../../core/validation.js';
 import { listUnits } from '../units.js';
-import { LEVEL_LABELS, NO, PERSON_COLUMNS, YES, levelOf, type OrgFileRow, type RowProblem } from './columns.js';
+import { LEVEL_LABELS, NO, PERSON_FIELDS, YES, levelOf, type OrgFileRow, type RowProblem } from './columns.js';
 
 /** A unit the import creates or whose level it changes. */
 export interface UnitChange {
@@ -107,7 +107,7 @@ function readRows(rows: OrgFileRow[], problems: RowProblem[]): { units: Map<stri
       }
     }
 
-    if (PERSON_COLUMNS.every((column) => !values[column])) continue; // the unit alone
+    if (PERSON_FIELDS.every((column) => !values[column])) continue; // the unit alone
     if (!values['姓名']) problems.push({ line, message: '“姓名”不能为空' });
     const realName = values['姓名'] ? check(problems, line, '姓名', () => valid.realName(values['姓名'])) : undefined;
     if (!values['登录名']) problems.push({ line, message: '“登录名”不能为空' });
