@@ -71,6 +71,10 @@ function render(): void {
     navigate('#/chat', true);
     return;
   }
+  if (def.access === 'systemAdmin' && !v?.isSystemAdmin) {
+    show('forbidden', '没有权限', h('section', { class: 'card empty', 'data-testid': 'forbidden' }, pageTitle('没有权限'), h('p', null, '只有系统管理员可以使用此功能。'), h('p', null, h('a', { href: '#/directory' }, '返回通讯录'))), def.nav);
+    return;
+  }
   if (def.access === 'admin' && !isAdmin(v)) {
     show('forbidden', '没有权限', h('section', { class: 'card empty', 'data-testid': 'forbidden' }, pageTitle('没有权限'), h('p', null, '只有单位管理员可以审核注册申请。'), h('p', null, h('a', { href: '#/directory' }, '返回通讯录'))), def.nav);
     return;
