@@ -10,10 +10,13 @@ beforeAll(async () => {
 });
 afterAll(() => close());
 
-const columns = async () =>
-  (await orm.em.fork().getConnection().execute(`select column_name from information_schema.columns where table_name = 'app_user' and column_name in ('must_change_password', 'email') order by 1`)).map(
-    (r: { column_name: string }) => r.column_name,
-  );
+async function columns(): Promise<string[]> {
+  const found: Array<{ column_name: string }> = await orm.em
+    .fork()
+    .getConnection()
+    .execute(`select column_name from information_schema.columns where table_name = 'app_user' and column_name in ('must_change_password', 'email') order by 1`);
+  return found.map((r) => r.column_name);
+}
 
 describe('Migration20261207010000OrgImport', () => {
   it('down removes the columns it added; up restores them', async () => {
