@@ -2,7 +2,7 @@ import { AdminError, parseArgs, type AdminCommand, type AdminIo } from '../comma
 import { openAdminDatabase } from '../database.js';
 import { createSystemAdmin } from '../../modules/org/systemAdmin.js';
 import { newPassword } from '../../modules/core/validation.js';
-import { asAdminError, CONSOLE_OPERATOR } from './appErrors.js';
+import { asAdminError, CONSOLE_OPERATOR } from '../appErrors.js';
 
 /** ADMIN_PASSWORD (non-interactive), else asked twice on the terminal without echo. */
 async function readPassword(io: AdminIo, loginName: string): Promise<string> {

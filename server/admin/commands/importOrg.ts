@@ -5,7 +5,7 @@ import { formatOfName } from '../../modules/org/orgImport/parse.js';
 import { importOrganisation, previewOrganisationImport } from '../../modules/org/orgImport/service.js';
 import { describePlan } from '../../modules/org/orgImport/report.js';
 import { passwordsCsv } from '../../modules/org/orgImport/files.js';
-import { asAdminError, CONSOLE_OPERATOR } from './appErrors.js';
+import { asAdminError, CONSOLE_OPERATOR } from '../appErrors.js';
 
 /**
  * `import-org FILE`: the unit tree and officials from CSV or XLSX. The initial passwords of new

@@ -5,7 +5,7 @@ import { audit } from '../../audit/logger.js';
 import { badInput, conflict } from '../../errors.js';
 import type { PasswordHasher } from '../accounts/passwords.js';
 import * as valid from '../core/validation.js';
-import type { ImportOperator } from './orgImport/apply.js';
+import type { Operator } from './operator.js';
 import { levelOf } from './orgImport/columns.js';
 import { newUnit } from './units.js';
 
@@ -27,7 +27,7 @@ const loginTaken = (loginName: string) => conflict(`登录名“${loginName}”�
  * (core/validation.ts), active at once, with the password the operator chose. One transaction
  * with its audit rows; the unit is created as a top-level unit when no unit has that name.
  */
-export async function createSystemAdmin(em: EntityManager, hasher: PasswordHasher, operator: ImportOperator, input: SystemAdminInput): Promise<{ user: User; unit: OrgUnit; unitCreated: boolean }> {
+export async function createSystemAdmin(em: EntityManager, hasher: PasswordHasher, operator: Operator, input: SystemAdminInput): Promise<{ user: User; unit: OrgUnit; unitCreated: boolean }> {
   const loginName = valid.loginName(input.loginName);
   const realName = valid.realName(input.realName);
   const title = input.title === undefined || input.title === null || input.title === '' ? '系统管理员' : valid.title(input.title);

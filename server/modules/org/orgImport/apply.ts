@@ -5,15 +5,10 @@ import { OrgUnit, User } from '../../../db/entities/index.js';
 import { audit } from '../../../audit/logger.js';
 import type { PasswordHasher } from '../../accounts/passwords.js';
 import { lockOrganisationImport, maxUnitSortOrder } from '../store.js';
+import type { Operator } from '../operator.js';
 import { newUnit } from '../units.js';
 import type { OrgFileRow, RowProblem } from './columns.js';
 import { planImport, type ImportPlan } from './plan.js';
-
-/** Who runs an import: a system admin over the web, or the console (no account). */
-export interface ImportOperator {
-  actorId: string | null;
-  ip: string;
-}
 
 /** An initial password, for the unit admins to hand over; never stored or logged in clear. */
 export interface InitialPassword {
@@ -55,7 +50,7 @@ async function hashAll(hasher: PasswordHasher, passwords: string[]): Promise<str
 export async function applyImport(
   em: EntityManager,
   hasher: PasswordHasher,
-  operator: ImportOperator,
+  operator: Operator,
   rows: OrgFileRow[],
   fileProblems: RowProblem[],
   deliver: (passwords: InitialPassword[]) => Promise<void>,

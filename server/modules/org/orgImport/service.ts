@@ -4,7 +4,8 @@ import { authorize, Organisation } from '../../../policies/index.js';
 import type { PasswordHasher } from '../../accounts/passwords.js';
 import { requireActor, type DomainContext } from '../../context.js';
 import { passwordsCsv as passwordsFile } from './files.js';
-import { applyImport, type ImportOperator, type ImportResult, type InitialPassword } from './apply.js';
+import { applyImport, type ImportResult, type InitialPassword } from './apply.js';
+import type { Operator } from '../operator.js';
 import { planImport, type ImportPlan } from './plan.js';
 import { formatOfName, readOrgFile, type OrgFileFormat } from './parse.js';
 
@@ -18,7 +19,7 @@ export async function previewOrganisationImport(em: EntityManager, bytes: Uint8A
 export async function importOrganisation(
   em: EntityManager,
   hasher: PasswordHasher,
-  operator: ImportOperator,
+  operator: Operator,
   bytes: Uint8Array,
   format: OrgFileFormat,
   deliver: (passwords: InitialPassword[]) => Promise<void>,

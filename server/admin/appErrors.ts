@@ -1,5 +1,5 @@
-import { AppError } from '../../errors.js';
-import { AdminError } from '../command.js';
+import { AppError } from '../errors.js';
+import { AdminError } from './command.js';
 
 /** A domain refusal (Chinese message, e.g. a login name taken) is the operator's error: exit 1, no stack. */
 export async function asAdminError<T>(work: () => Promise<T>): Promise<T> {
