@@ -91,5 +91,7 @@ describe('importOrganisation', () => {
     const upload = await fetch(`${t.url}/files`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'x-jiaoliu-upload': '1', 'content-type': 'multipart/form-data; boundary=x' }, body: '--x--\r\n' });
     expect(upload.status).toBe(403);
     expect((await upload.json()).errors[0].extensions.code).toBe('PASSWORD_CHANGE_REQUIRED');
+    const calendar = await fetch(`${t.url}/meetings/00000000-0000-4000-8000-000000000000.ics`, { headers: { authorization: `Bearer ${token}` } });
+    expect(calendar.status).toBe(403);
   });
 });
