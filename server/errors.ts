@@ -7,6 +7,8 @@ export type ErrorCode =
   | 'CONFLICT'
   | 'RATE_LIMITED'
   | 'CONFIRMATION_REQUIRED'
+  /** Signed in with an initial password: only viewer, logout and changePassword are answered until it is changed. */
+  | 'PASSWORD_CHANGE_REQUIRED'
   /** An upload over the size limit (HTTP 413). */
   | 'PAYLOAD_TOO_LARGE'
   | 'INTERNAL_SERVER_ERROR'

@@ -84,6 +84,8 @@ export function errorFormatter(execution: ExecutionResult & { errors: readonly G
   // Nothing answered because the database is away: 503, so proxies and clients see it (and retry).
   const data = execution.data as Record<string, unknown> | null | undefined;
   const unavailable = errors.every((e) => e.extensions?.code === 'SERVICE_UNAVAILABLE') && (!data || Object.values(data).every((v) => v === null));
-  const statusCode = limited ? 429 : unavailable ? 503 : invalidQuery ? 400 : 200;
+  // Refused until the initial password is changed (passwordChange.ts): 403.
+  const mustChange = invalidQuery && errors.every((e) => e.extensions?.code === 'PASSWORD_CHANGE_REQUIRED');
+  const statusCode = limited ? 429 : unavailable ? 503 : mustChange ? 403 : invalidQuery ? 400 : 200;
   return { statusCode, response: { data: execution.data ?? null, errors } };
 }

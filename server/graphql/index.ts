@@ -8,13 +8,14 @@ import type { Deps } from '../modules/context.js';
 import { refuseControlCharactersInVariables } from './controlCharacters.js';
 import { validationRules } from './rules.js';
 import { refuseNonDocuments } from './requestShape.js';
+import { gateUntilPasswordChanged } from './passwordChange.js';
 import { buildContext } from './context.js';
 import { errorFormatter } from './errors.js';
 import { noteOutcome, observeGraphQL } from './observe.js';
 import { orgUnitLoaders, orgUnitResolvers } from './presenters/orgUnit.js';
 import { userLoaders, userResolvers } from './presenters/user.js';
 import { accountMutations, accountQueries } from './resolvers/accounts.js';
-import { orgQueries } from './resolvers/org.js';
+import { orgMutations, orgQueries } from './resolvers/org.js';
 import { chatMutations, chatQueries, chatSubscriptions } from './resolvers/chat.js';
 import { forumMutations, forumQueries } from './resolvers/forum.js';
 import { groupMutations, groupQueries } from './resolvers/groups.js';
@@ -55,7 +56,7 @@ export async function registerGraphQL(app: FastifyInstance, orm: MikroORM, deps:
   const resolvers: IResolvers = {
     DateTime,
     Query: { ok: () => true, ...accountQueries, ...orgQueries, ...groupQueries, ...chatQueries, ...forumQueries, ...searchQueries, ...notificationQueries, ...documentQueries, ...meetingQueries, ...confidentialityQueries, ...moderationQueries },
-    Mutation: { noop: () => null, ...accountMutations, ...groupMutations, ...chatMutations, ...notificationMutations, ...forumMutations, ...documentMutations, ...meetingMutations, ...confidentialityMutations, ...moderationMutations },
+    Mutation: { noop: () => null, ...accountMutations, ...orgMutations, ...groupMutations, ...chatMutations, ...notificationMutations, ...forumMutations, ...documentMutations, ...meetingMutations, ...confidentialityMutations, ...moderationMutations },
     Subscription: chatSubscriptions,
     User: userResolvers,
     OrgUnit: orgUnitResolvers,
@@ -139,4 +140,5 @@ export async function registerGraphQL(app: FastifyInstance, orm: MikroORM, deps:
   observeGraphQL(app);
   refuseControlCharactersInVariables(app);
   refuseNonDocuments(app);
+  gateUntilPasswordChanged(app);
 }

@@ -5,6 +5,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { WebSocket } from 'ws';
 import { unauthenticated } from '../errors.js';
 import { resolveSession } from '../modules/accounts/sessions.js';
+import { refuseUntilPasswordChanged } from './passwordChange.js';
 import type { Deps } from '../modules/context.js';
 import { userTopic, type RealtimeHub } from '../realtime/hub.js';
 import type { SharedLane } from './sharedSubscriptions.js';
@@ -140,6 +141,8 @@ export async function authenticateSubscriber(ctx: GraphQLContext): Promise<strin
     throw unauthenticated();
   }
   if (ws.connection && ws.connection.userId !== session.actor.userId) throw unauthenticated('一个连接只能属于一个用户');
+  // Subscriptions are never among what an initial password allows (passwordChange.ts).
+  refuseUntilPasswordChanged(session.actor, ['subscription']);
   ctx.domain.actor = session.actor;
   if (!ws.connection) {
     ws.connection = { userId: session.actor.userId, sessionId: session.actor.sessionId, close: (code, reason) => ws.socket.close(code, reason) };

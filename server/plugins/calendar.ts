@@ -7,6 +7,7 @@ import { meetingForActor } from '../modules/meetings/access.js';
 import { meetingCalendar } from '../modules/meetings/ics.js';
 import { presentedToken, sessionLifetime } from '../graphql/context.js';
 import { bindLog } from '../logging.js';
+import { passwordChangeRequired } from '../graphql/passwordChange.js';
 
 const ID_ICS = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.ics$/i;
 
@@ -24,6 +25,10 @@ export async function registerCalendar(app: FastifyInstance, orm: MikroORM, deps
     const session = token ? await resolveSession(em, token, sessionLifetime(deps)) : null;
     if (session) bindLog(request.log, { userId: session.actor.userId });
     if (!session) return reply.code(401).send({ errors: [{ message: '请先登录', extensions: { code: 'UNAUTHENTICATED' } }] });
+    if (session.actor.mustChangePassword) {
+      const refusal = passwordChangeRequired();
+      return reply.code(403).send({ errors: [{ message: refusal.message, extensions: refusal.extensions }] });
+    }
     const match = ID_ICS.exec(request.params.file);
     if (!match) return reply.code(404).send(notFound);
     try {

@@ -10,10 +10,12 @@ import { uploadDocument, type UploadTarget } from '../modules/documents/upload.j
 import { attachmentDisposition } from '../storage/objectStore.js';
 import { isDatabaseUnavailable } from '../db/unavailable.js';
 import { replyUnavailable } from '../http/unavailable.js';
+import { refuseUntilPasswordChanged } from '../graphql/passwordChange.js';
 
 const STATUS: Record<string, number> = {
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
+  PASSWORD_CHANGE_REQUIRED: 403,
   NOT_FOUND: 404,
   BAD_USER_INPUT: 400,
   CONFLICT: 409,
@@ -66,6 +68,7 @@ export async function registerFiles(app: FastifyInstance, orm: MikroORM, deps: D
       if (!request.isMultipart()) throw badInput('请以 multipart/form-data 上传文件', 'file');
       const { domain } = await buildContext(orm, deps, request, reply);
       if (!domain.actor) throw unauthenticated();
+      refuseUntilPasswordChanged(domain.actor, ['upload']);
       await limitRequest(reply, 'upload', domain.actor.userId, domain.ip);
       const target: UploadTarget = {};
       for await (const part of request.parts()) {
@@ -88,6 +91,7 @@ export async function registerFiles(app: FastifyInstance, orm: MikroORM, deps: D
     try {
       const { domain } = await buildContext(orm, deps, request, reply);
       if (!domain.actor) throw unauthenticated();
+      refuseUntilPasswordChanged(domain.actor, ['download']);
       const { file, body } = await openDownload(domain, deps.storage, request.params.versionId);
       return sendFile(reply, file, body, request.query.inline === '1');
     } catch (error) {

@@ -9,6 +9,11 @@ export interface Actor {
   isSystemAdmin: boolean;
   /** Paths ("/a/b/") of the units this actor administers; each covers its subtree. */
   adminUnitPaths: string[];
+  /**
+   * Signed in with an initial password: until it is changed, GraphQL answers only what the change
+   * needs (graphql/passwordChange.ts). Absent means false.
+   */
+  mustChangePassword?: boolean;
 }
 
 /** Null stands for an anonymous visitor: every rule that needs an actor answers no. */

@@ -7,6 +7,7 @@ import './documents.js';
 import './meetings.js';
 import './confidentiality.js';
 import './moderation.js';
+import './organisation.js';
 
 export { abilities, allow, authorize, can, noAbilities } from './engine.js';
 export { administers, isAnyAdmin, type Actor, type MaybeActor } from './actor.js';
@@ -18,5 +19,6 @@ export { DOCUMENT_ABILITIES } from './documents.js';
 export { REPLY_ABILITIES, THREAD_ABILITIES } from './forum.js';
 export { meetingAbilities } from './meetings.js';
 export { UNIT_ABILITIES } from './orgUnit.js';
+export { Organisation } from './organisation.js';
 export { userAbilities } from './user.js';
 export { ModerationTarget, ReportableContent, mayActOn, mayReadAuditIp, moderatesEverywhere, mutedUntil, INDEFINITE, MODERATION_ACTIONS, type ModerationAction } from './moderation.js';

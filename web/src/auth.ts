@@ -2,7 +2,7 @@
 import { ApiError, isAbort, toApiError } from './api.js';
 import { notify } from './notify.js';
 import { currentHash, navigate } from './router.js';
-import { setViewer } from './session.js';
+import { loadViewer, setViewer } from './session.js';
 
 let returnTo: string | null = null;
 
@@ -34,6 +34,11 @@ export function pageError(error: unknown): ApiError | null {
   const apiError = toApiError(error);
   if (apiError.code === 'UNAUTHENTICATED') {
     sessionEnded();
+    return null;
+  }
+  // The session must change its initial password first: the fresh viewer brings up that screen (main.ts).
+  if (apiError.code === 'PASSWORD_CHANGE_REQUIRED') {
+    void loadViewer().catch(() => undefined);
     return null;
   }
   return apiError;

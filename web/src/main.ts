@@ -13,6 +13,7 @@ import { notificationStore } from './forum/notificationStore.js';
 import { currentHash, navigate, Router } from './router.js';
 import { ROUTES } from './routes.js';
 import { isAdmin, loadViewer, onViewerChange, viewer } from './session.js';
+import { initialPasswordPage } from './pages/initialPassword.js';
 import { Shell, type NavKey } from './shell.js';
 import type { Viewer } from './types.js';
 import { errorBox, loading, pageTitle, type Page } from './ui.js';
@@ -48,6 +49,14 @@ function render(): void {
     return;
   }
   const def = match.route;
+  // An initial password: nothing but changing it until it is changed (the server refuses the rest).
+  if (v?.mustChangePassword && !('access' in def && def.access === 'guest')) {
+    if (active?.key !== 'initial-password') {
+      const page = initialPasswordPage(v);
+      show('initial-password', page.title, page.el);
+    }
+    return;
+  }
   if ('home' in def) {
     navigate(v ? '#/chat' : '#/login', true);
     return;
@@ -60,6 +69,10 @@ function render(): void {
   }
   if (def.access === 'guest' && v) {
     navigate('#/chat', true);
+    return;
+  }
+  if (def.access === 'systemAdmin' && !v?.isSystemAdmin) {
+    show('forbidden', '没有权限', h('section', { class: 'card empty', 'data-testid': 'forbidden' }, pageTitle('没有权限'), h('p', null, '只有系统管理员可以使用此功能。'), h('p', null, h('a', { href: '#/directory' }, '返回通讯录'))), def.nav);
     return;
   }
   if (def.access === 'admin' && !isAdmin(v)) {
@@ -95,7 +108,7 @@ function syncChat(v: Viewer | null): void {
     notificationStore.stop();
     chatUserId = v?.id ?? null;
   }
-  if (v) {
+  if (v && !v.mustChangePassword) {
     realtime.start();
     chatStore.start();
     notificationStore.start();
@@ -121,6 +134,8 @@ async function start(): Promise<void> {
     shell.update(v);
     // Signed out while on a page that needs login: leave it.
     if (!v && active && !isGuestPage(active.hash)) navigate('#/login', true);
+    // Into or out of the forced password change (main.ts render shows it).
+    else if (v && (v.mustChangePassword || active?.key === 'initial-password')) render();
   });
   window.addEventListener('hashchange', render);
   render();

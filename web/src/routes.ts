@@ -14,6 +14,7 @@ import { groupsPage } from './pages/groups.js';
 import { loginPage } from './pages/login.js';
 import { mePage } from './pages/me.js';
 import { myThreadsPage } from './pages/myThreads.js';
+import { orgImportPage } from './pages/orgImport.js';
 import { notificationsPage } from './pages/notifications.js';
 import { pendingPage } from './pages/pending.js';
 import { profilePage } from './pages/profile.js';
@@ -28,7 +29,7 @@ export interface PageRoute {
   pattern: string;
   /** Routes with the same key share one page instance (the page updates in place). */
   key: string;
-  access: 'guest' | 'user' | 'admin';
+  access: 'guest' | 'user' | 'admin' | 'systemAdmin';
   nav: NavKey;
   render: (ctx: PageContext) => Page;
   /** Fixed parameters of this route, merged into the matched ones (e.g. #/groups/new opens the form). */
@@ -66,6 +67,7 @@ export const ROUTES: readonly Route[] = [
   { pattern: '/me', key: 'me', access: 'user', nav: 'me', render: mePage },
   { pattern: '/admin/pending', key: 'pending', access: 'admin', nav: 'pending', render: pendingPage },
   { pattern: '/admin/users/new', key: 'createUser', access: 'admin', nav: 'createUser', render: createUserPage },
+  { pattern: '/admin/org-import', key: 'orgImport', access: 'systemAdmin', nav: 'orgImport', render: orgImportPage },
   { pattern: '/meetings', key: 'meetings', access: 'user', nav: 'meetings', render: meetingsHomePage },
   { pattern: '/meetings/group/:groupId', key: 'meetingsGroup', access: 'user', nav: 'meetings', render: groupBoardPage },
   { pattern: '/meetings/new/:groupId', key: 'meetingForm', access: 'user', nav: 'meetings', render: meetingFormPage },

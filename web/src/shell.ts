@@ -7,9 +7,9 @@ import { navigate } from './router.js';
 import { isAdmin, setViewer, viewer } from './session.js';
 import type { Viewer } from './types.js';
 
-export type NavKey = 'chat' | 'groups' | 'myThreads' | 'meetings' | 'search' | 'notifications' | 'directory' | 'me' | 'pending' | 'createUser' | null;
+export type NavKey = 'chat' | 'groups' | 'myThreads' | 'meetings' | 'search' | 'notifications' | 'directory' | 'me' | 'pending' | 'createUser' | 'orgImport' | null;
 
-const NAV: Array<{ key: Exclude<NavKey, null | 'notifications' | 'search'>; label: string; href: string; adminOnly?: boolean }> = [
+const NAV: Array<{ key: Exclude<NavKey, null | 'notifications' | 'search'>; label: string; href: string; adminOnly?: boolean; systemAdminOnly?: boolean }> = [
   { key: 'chat', label: '消息', href: '#/chat' },
   { key: 'groups', label: '群组', href: '#/groups' },
   { key: 'myThreads', label: '我的帖子', href: '#/my/threads' },
@@ -18,6 +18,7 @@ const NAV: Array<{ key: Exclude<NavKey, null | 'notifications' | 'search'>; labe
   { key: 'me', label: '我的资料', href: '#/me' },
   { key: 'pending', label: '审核注册', href: '#/admin/pending', adminOnly: true },
   { key: 'createUser', label: '新建账号', href: '#/admin/users/new', adminOnly: true },
+  { key: 'orgImport', label: '组织导入', href: '#/admin/org-import', systemAdminOnly: true },
 ];
 
 const LOGOUT = graphql('mutation Logout { logout }');
@@ -105,7 +106,7 @@ export class Shell {
       h(
         'ul',
         null,
-        NAV.filter((item) => !item.adminOnly || isAdmin(v)).map((item) =>
+        NAV.filter((item) => (!item.adminOnly || isAdmin(v)) && (!item.systemAdminOnly || v.isSystemAdmin)).map((item) =>
           h(
             'li',
             null,

@@ -13,6 +13,8 @@ export class User {
   unit!: Ref<OrgUnit>;
   title!: string;
   phone: string | null = null;
+  /** From the organisation's HR file (import/export); not shown in the interface yet. */
+  email: string | null = null;
   status: UserStatus = 'pending';
   /** Why an admin rejected the registration or disabled the account; shown to the person. */
   statusReason: string | null = null;
@@ -25,6 +27,8 @@ export class User {
   reviewedBy: Ref<User> | null = null;
   reviewedAt: Date | null = null;
   passwordChangedAt: Date = new Date();
+  /** An initial password (from an import): sign-in works, but nothing else until it is changed. */
+  mustChangePassword = false;
   /** When the last realtime connection of this user closed (presence). */
   lastSeenAt: Date | null = null;
   createdAt: Date = new Date();
@@ -48,6 +52,7 @@ export const UserSchema = new EntitySchema<User>({
     unit: { kind: 'm:1', entity: () => OrgUnit, ref: true, deleteRule: 'restrict', index: 'app_user_unit_id_index' },
     title: { type: 'string', length: 60 },
     phone: { type: 'string', length: 20, nullable: true },
+    email: { type: 'string', length: 100, nullable: true },
     status: { enum: true, items: ['pending', 'active', 'rejected', 'disabled'], index: 'app_user_status_index' },
     statusReason: { type: 'string', length: 200, nullable: true },
     applicationNote: { type: 'string', length: 200, nullable: true },
@@ -57,6 +62,7 @@ export const UserSchema = new EntitySchema<User>({
     reviewedBy: { kind: 'm:1', entity: () => User, ref: true, nullable: true, deleteRule: 'set null' },
     reviewedAt: { type: 'datetime', columnType: 'timestamptz', nullable: true },
     passwordChangedAt: { type: 'datetime', columnType: 'timestamptz' },
+    mustChangePassword: { type: 'boolean', default: false },
     lastSeenAt: { type: 'datetime', columnType: 'timestamptz', nullable: true },
     createdAt: { type: 'datetime', columnType: 'timestamptz' },
     updatedAt: { type: 'datetime', columnType: 'timestamptz', onUpdate: () => new Date() },

@@ -32,6 +32,11 @@ export const userResolvers = {
   applicationNote: (user: Person, _: unknown, ctx: GraphQLContext) => (isPrivateVisible(user, ctx) ? user.applicationNote : null),
   reviewedAt: (user: Person, _: unknown, ctx: GraphQLContext) => (isPrivateVisible(user, ctx) ? user.reviewedAt : null),
   phone: (user: Person, _: unknown, ctx: GraphQLContext) => (isPrivateVisible(user, ctx) ? user.phone : maskPhone(user.phone)),
+  // The session knows it (modules/accounts/sessions.ts), for its own person only.
+  mustChangePassword: (user: Person, _: unknown, ctx: GraphQLContext) => {
+    const actor = actorOf(ctx);
+    return actor && actor.userId === user.id ? !!actor.mustChangePassword : null;
+  },
   unit: (user: Person) => (user instanceof PersonView ? user.unit : user.unit.getEntity()),
 };
 

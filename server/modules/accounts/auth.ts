@@ -59,6 +59,7 @@ export async function login(ctx: DomainContext, rawLoginName: unknown, rawPasswo
       unitId: user.unit.id,
       isSystemAdmin: user.isSystemAdmin,
       adminUnitPaths: user.adminUnits.getItems().map((unit) => unit.path),
+      mustChangePassword: user.mustChangePassword,
     };
     return { user, token, expiresAt: session.expiresAt, actor };
   });
@@ -101,11 +102,14 @@ export async function changePassword(ctx: DomainContext, current: unknown, next:
   const ended = await em.transactional(async (tem) => {
     user.passwordHash = hash;
     user.passwordChangedAt = new Date();
+    user.mustChangePassword = false;
     audit(tem, { actorId: actor.userId, action: 'user.password_changed', targetType: 'user', targetId: user.id, unitId: actor.unitId, ip });
     await tem.flush();
     return endAllSessions(tem, user.id, actor.sessionId);
   });
   // After commit: every other live connection of this account closes now.
   await deps.realtime.endSessions(user.id, undefined, actor.sessionId);
+  // The rest of this request (and the client's next viewer query) sees the password as changed.
+  if (ctx.actor) ctx.actor = { ...ctx.actor, mustChangePassword: false };
   return ended;
 }

@@ -47,6 +47,7 @@ export async function resolveSession(em: EntityManager, token: string, lifetime:
     unitId: row.unit_id,
     isSystemAdmin: row.is_system_admin,
     adminUnitPaths: row.admin_paths ?? [],
+    mustChangePassword: row.must_change_password,
   };
   return { actor, renewedUntil };
 }

@@ -44,6 +44,7 @@ export interface SessionActorRow {
   user_id: string;
   unit_id: string;
   is_system_admin: boolean;
+  must_change_password: boolean;
   last_used_at: Date;
   admin_paths: string[];
 }
@@ -53,7 +54,7 @@ export function sessionActorRows(em: EntityManager, tokenHash: string, maxDays: 
   return query<SessionActorRow>(
     em,
     'jiaoliu_resolve_session',
-    sql`select s.id as session_id, u.id as user_id, u.unit_id, u.is_system_admin, s.last_used_at,
+    sql`select s.id as session_id, u.id as user_id, u.unit_id, u.is_system_admin, u.must_change_password, s.last_used_at,
             array(select o.path from unit_admin ua join org_unit o on o.id = ua.unit_id where ua.user_id = u.id) as admin_paths
        from session s join app_user u on u.id = s.user_id
       where s.token_hash = ${tokenHash} and s.expires_at > now() and s.created_at > now() - make_interval(days => ${maxDays}) and u.status = 'active'`,

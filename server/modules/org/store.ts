@@ -50,3 +50,14 @@ export function unitPaths(em: EntityManager): Promise<Array<{ id: string; path: 
 export function activeCountsByUnit(em: EntityManager): Promise<Array<{ unit_id: string; n: string }>> {
   return rows<{ unit_id: string; n: string }>(em, sql`select unit_id, count(*) as n from app_user where status = 'active' group by unit_id`);
 }
+
+/** One organisation import at a time (until the transaction ends): each plans over the other's result. */
+export async function lockOrganisationImport(em: EntityManager): Promise<void> {
+  await rows(em, sql`select pg_advisory_xact_lock(hashtext('jiaoliu-org-import'))`);
+}
+
+/** The highest unit sort order, so that imported units list after the existing ones. */
+export async function maxUnitSortOrder(em: EntityManager): Promise<number> {
+  const [row] = await rows<{ max: number | null }>(em, sql`select max(sort_order) as max from org_unit`);
+  return Number(row?.max ?? 0);
+}

@@ -93,7 +93,7 @@ export const DiscussionFields = graphql(
 );
 
 /** The signed-in official, as the shell needs them. */
-export const ViewerFields = graphql(`fragment ViewerFields on User { id loginName realName title isSystemAdmin unit { id name } adminUnits { id name } }`);
+export const ViewerFields = graphql(`fragment ViewerFields on User { id loginName realName title isSystemAdmin mustChangePassword unit { id name } adminUnits { id name } }`);
 
 export const MemberFields = graphql(`fragment MemberFields on GroupMember { role joinedAt mutedUntil user { ...UserFields presence { online lastSeenAt } } }`, [UserFields]);
 

@@ -1,0 +1,17 @@
+import { Migration } from '@mikro-orm/migrations';
+
+/**
+ * Setting up a real organisation (issue 14): accounts created by an import carry an initial
+ * password that must be changed at first sign-in, and the e-mail address of the HR file.
+ */
+export class Migration20261207010000OrgImport extends Migration {
+  override async up(): Promise<void> {
+    this.addSql(`alter table "app_user" add column "must_change_password" boolean not null default false;`);
+    this.addSql(`alter table "app_user" add column "email" varchar(100) null;`);
+  }
+
+  override async down(): Promise<void> {
+    this.addSql(`alter table "app_user" drop column "email";`);
+    this.addSql(`alter table "app_user" drop column "must_change_password";`);
+  }
+}
