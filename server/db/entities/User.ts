@@ -19,7 +19,10 @@ export class User {
   /** What the applicant wrote to the approving admin. */
   applicationNote: string | null = null;
   isSystemAdmin = false;
-  passwordHash!: string;
+  /** Null for a directory account: the LDAP directory checks its password (docs/directory.md). */
+  passwordHash!: string | null;
+  /** The LDAP entry this account comes from; its real name, unit (and mapped fields) are the directory's. */
+  directoryDn: string | null = null;
   /** Units this user administers (their whole subtrees). */
   adminUnits = new Collection<OrgUnit>(this);
   reviewedBy: Ref<User> | null = null;
@@ -52,7 +55,8 @@ export const UserSchema = new EntitySchema<User>({
     statusReason: { type: 'string', length: 200, nullable: true },
     applicationNote: { type: 'string', length: 200, nullable: true },
     isSystemAdmin: { type: 'boolean', default: false },
-    passwordHash: { type: 'text', hidden: true, lazy: true },
+    passwordHash: { type: 'text', hidden: true, lazy: true, nullable: true },
+    directoryDn: { type: 'text', nullable: true },
     adminUnits: { kind: 'm:n', entity: () => OrgUnit, owner: true, pivotTable: 'unit_admin', joinColumn: 'user_id', inverseJoinColumn: 'unit_id' },
     reviewedBy: { kind: 'm:1', entity: () => User, ref: true, nullable: true, deleteRule: 'set null' },
     reviewedAt: { type: 'datetime', columnType: 'timestamptz', nullable: true },
