@@ -105,7 +105,9 @@ export async function passwordMatches(config: DirectoryConfig, dn: string, passw
 }
 
 function newClient(config: DirectoryConfig): Client {
-  return new Client({ url: config.url, timeout: config.timeoutMs, connectTimeout: config.timeoutMs, tlsOptions: tlsOptions(config), strictDN: false });
+  // ldapts speaks TLS from the start whenever tlsOptions are given: only for ldaps:// (STARTTLS passes them to startTLS).
+  const secure = /^ldaps:/i.test(config.url);
+  return new Client({ url: config.url, timeout: config.timeoutMs, connectTimeout: config.timeoutMs, ...(secure ? { tlsOptions: tlsOptions(config) } : {}), strictDN: false });
 }
 
 function tlsOptions(config: DirectoryConfig) {
