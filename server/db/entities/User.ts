@@ -43,6 +43,11 @@ export const UserSchema = new EntitySchema<User>({
       // The directory lists active officials in pinyin order (collation created by the migration).
       expression: `create index "app_user_directory_index" on "app_user" ("real_name" collate "pinyin", "id") where "status" = 'active'`,
     },
+    {
+      name: 'app_user_directory_dn_unique',
+      // One account per LDAP entry; local accounts have none.
+      expression: `create unique index "app_user_directory_dn_unique" on "app_user" ("directory_dn") where "directory_dn" is not null`,
+    },
   ],
   properties: {
     id: { type: 'uuid', primary: true },

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DirectoryConfig } from '../../../server/config.js';
 import { freePort } from '../../../server/db/embedded.js';
 import { escapeFilterValue } from '../../../server/modules/ldap/client.js';
-import { startTestApp, type TestApp } from '../../helpers/app.js';
+import { freshOrm, startTestApp, type TestApp } from '../../helpers/app.js';
 import { Client, DEMO_PASSWORD, signedIn } from '../../helpers/graphql.js';
 import { count, sql } from '../../helpers/demo.js';
 import { LDAP_PEOPLE_BASE, LDAP_READER_DN, LDAP_READER_PASSWORD, personAttributes, startLdap, type TestLdap, type TestPerson } from '../../helpers/ldap.js';
@@ -234,6 +234,23 @@ describe('sync-ldap', () => {
       await stream.dispose();
     } finally {
       await scheduled.close();
+    }
+  });
+});
+
+describe('the migration', () => {
+  it('rolls back: directory accounts are disabled with an unusable password, the column goes; and applies again', async () => {
+    const { orm, close } = await freshOrm();
+    try {
+      await sql(orm, `update app_user set directory_dn = 'uid=x,ou=people', password_hash = null where login_name = 'lijinsong'`);
+      const migrator = orm.getMigrator();
+      await migrator.down({ migrations: ['Migration20261207020000Directory'] });
+      expect((await sql(orm, `select status, password_hash from app_user where login_name = 'lijinsong'`))[0]).toEqual({ status: 'disabled', password_hash: '!directory' });
+      expect(await count(orm, 'information_schema.columns', `table_name = 'app_user' and column_name = 'directory_dn'`)).toBe(0);
+      await migrator.up();
+      expect(await count(orm, 'information_schema.columns', `table_name = 'app_user' and column_name = 'directory_dn'`)).toBe(1);
+    } finally {
+      await close();
     }
   });
 });
