@@ -115,6 +115,10 @@ export async function applyPerson(em: EntityManager, config: DirectoryConfig, pe
     return { user: created, change: 'created', ended: false };
   }
 
+  // A login name renamed in the directory onto one another account holds: that person waits (one bad entry never fails a whole sync).
+  if (fields.loginName !== user.loginName && (await em.count(User, { loginName: fields.loginName, id: { $ne: user.id } }))) {
+    throw new PersonSkipped(`${person.dn}：登录名改为 ${fields.loginName}，但该登录名已被其他账号使用`);
+  }
   const before = { loginName: user.loginName, realName: user.realName, unit: user.unit.getEntity().name, title: user.title, phone: user.phone, dn: user.directoryDn };
   const after = { loginName: fields.loginName, realName: fields.realName, unit: unit.name, title: fields.title ?? user.title, phone: config.attributes.phone ? fields.phone : user.phone, dn: person.dn };
   let change: AccountChange = 'unchanged';
