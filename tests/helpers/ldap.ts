@@ -41,6 +41,8 @@ export interface TestPerson {
 export interface TestLdap {
   url: string;
   port: number;
+  /** With `{ tls: true }`: the ldaps:// URL (STARTTLS also works on `url`) and the CA that signed the server's certificate. */
+  tls: { url: string; caFile: string } | null;
   /** A client bound as the directory's admin (for the tests' modify/delete/add). */
   admin: () => Promise<Client>;
   personDn: (person: Pick<TestPerson, 'uid' | 'units'>) => string;
@@ -102,8 +104,19 @@ export function personAttributes(person: TestPerson): Record<string, string | st
   };
 }
 
-function slapdConf(dir: string): string {
-  return `include ${SCHEMA_DIR}/core.schema
+/** A throwaway CA and a server certificate for 127.0.0.1 (EC keys: fast to make), in `dir`. */
+async function makeCertificates(dir: string): Promise<void> {
+  const openssl = (...args: string[]) => promisify(execFile)('openssl', args, { cwd: dir });
+  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+  await openssl('req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=Jiaoliu test CA');
+  await openssl('req', ...ec, '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1');
+  fs.writeFileSync(path.join(dir, 'san.ext'), 'subjectAltName=IP:127.0.0.1\n');
+  await openssl('x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.pem', '-days', '2', '-extfile', 'san.ext');
+}
+
+function slapdConf(dir: string, tls: boolean): string {
+  const certificates = tls ? `TLSCACertificateFile ${dir}/ca.pem\nTLSCertificateFile ${dir}/server.pem\nTLSCertificateKeyFile ${dir}/server.key\n` : '';
+  return `${certificates}include ${SCHEMA_DIR}/core.schema
 include ${SCHEMA_DIR}/cosine.schema
 include ${SCHEMA_DIR}/inetorgperson.schema
 modulepath ${MODULE_DIR}
@@ -133,26 +146,31 @@ async function waitForPort(port: number, timeoutMs: number): Promise<void> {
   }
 }
 
-export async function startLdap(people: TestPerson[]): Promise<TestLdap> {
+export async function startLdap(people: TestPerson[], options: { tls?: boolean } = {}): Promise<TestLdap> {
   if (!fs.existsSync(SLAPD)) throw new Error(`${SLAPD} is missing: apt-get install -y slapd ldap-utils (.ci/run does)`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jiaoliu-slapd-'));
   fs.mkdirSync(path.join(dir, 'data'));
+  if (options.tls) await makeCertificates(dir);
   const conf = path.join(dir, 'slapd.conf');
-  fs.writeFileSync(conf, slapdConf(dir));
+  fs.writeFileSync(conf, slapdConf(dir, !!options.tls));
   const ldif = path.join(dir, 'fixture.ldif');
   fs.writeFileSync(ldif, fixtureLdif(people));
   await promisify(execFile)(SLAPADD, ['-q', '-f', conf, '-l', ldif]);
   const port = await freePort();
   const url = `ldap://127.0.0.1:${port}`;
+  const tlsPort = options.tls ? await freePort() : null;
+  const listeners = [`${url}/`, ...(tlsPort ? [`ldaps://127.0.0.1:${tlsPort}/`] : [])].join(' ');
   let child: ChildProcess | null = null;
   let output = '';
   const start = async () => {
     // -d 0: stay in the foreground (the test owns the process) and log nothing.
-    child = spawn(SLAPD, ['-f', conf, '-h', `${url}/`, '-d', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    child = spawn(SLAPD, ['-f', conf, '-h', listeners, '-d', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
     child.stderr!.on('data', (chunk) => (output += chunk));
-    await waitForPort(port, 10_000).catch((error: Error) => {
-      throw new Error(`${error.message}\n${output}`);
-    });
+    for (const listening of [port, ...(tlsPort ? [tlsPort] : [])]) {
+      await waitForPort(listening, 10_000).catch((error: Error) => {
+        throw new Error(`${error.message}\n${output}`);
+      });
+    }
   };
   const stop = async () => {
     const running = child;
@@ -167,6 +185,7 @@ export async function startLdap(people: TestPerson[]): Promise<TestLdap> {
   return {
     url,
     port,
+    tls: tlsPort ? { url: `ldaps://127.0.0.1:${tlsPort}`, caFile: path.join(dir, 'ca.pem') } : null,
     admin: async () => {
       const client = new Client({ url });
       await client.bind(LDAP_ADMIN_DN, LDAP_ADMIN_PASSWORD);

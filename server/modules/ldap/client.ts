@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import tls from 'node:tls';
 import { Client, InvalidCredentialsError, type Entry } from 'ldapts';
 import type { DirectoryConfig } from '../../config.js';
 import { AppError } from '../../errors.js';
@@ -110,9 +111,12 @@ function newClient(config: DirectoryConfig): Client {
   return new Client({ url: config.url, timeout: config.timeoutMs, connectTimeout: config.timeoutMs, ...(secure ? { tlsOptions: tlsOptions(config) } : {}), strictDN: false });
 }
 
-function tlsOptions(config: DirectoryConfig) {
+function tlsOptions(config: DirectoryConfig): tls.ConnectionOptions {
+  // The certificate must name the host of LDAP_URL (on STARTTLS the socket alone would not know it).
+  const host = new URL(config.url).hostname.replace(/^\[|\]$/g, '');
   return {
     rejectUnauthorized: config.tls.rejectUnauthorized,
+    checkServerIdentity: (_servername, certificate) => tls.checkServerIdentity(host, certificate),
     ...(config.tls.caFile ? { ca: fs.readFileSync(config.tls.caFile) } : {}),
   };
 }

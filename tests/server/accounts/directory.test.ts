@@ -5,7 +5,8 @@ import { Attribute, Change } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DirectoryConfig } from '../../../server/config.js';
 import { freePort } from '../../../server/db/embedded.js';
-import { escapeFilterValue } from '../../../server/modules/ldap/client.js';
+import { DirectoryConnection, escapeFilterValue, passwordMatches } from '../../../server/modules/ldap/client.js';
+import { syncDirectoryOnce } from '../../../server/modules/ldap/sync.js';
 import { freshOrm, startTestApp, type TestApp } from '../../helpers/app.js';
 import { Client, DEMO_PASSWORD, signedIn } from '../../helpers/graphql.js';
 import { count, sql } from '../../helpers/demo.js';
@@ -53,7 +54,7 @@ const MY_GROUPS = `{ myGroups { id } }`;
 const loginErrors = (url: string, login: string, password: string) => new Client(url).errors(LOGIN, { l: login, p: password });
 
 beforeAll(async () => {
-  ldap = await startLdap([wangfang, liuzhiqiang, sunlili, fakeAdmin]);
+  ldap = await startLdap([wangfang, liuzhiqiang, sunlili, fakeAdmin], { tls: true });
   t = await startTestApp({ directory: directoryConfig(ldap.url), scheduler: { pollMs: 200 } });
 });
 
@@ -147,6 +148,24 @@ describe('directory sign-in', () => {
   });
 });
 
+describe('TLS to the directory', () => {
+  it('speaks ldaps:// and STARTTLS with the configured CA, and refuses a certificate it cannot verify', async () => {
+    const { url, caFile } = ldap.tls!;
+    for (const config of [
+      directoryConfig(url, { tls: { caFile, startTls: false, rejectUnauthorized: true } }),
+      directoryConfig(ldap.url, { tls: { caFile, startTls: true, rejectUnauthorized: true } }),
+    ]) {
+      const connection = await DirectoryConnection.open(config);
+      const entry = await connection.findPerson('wangfang').finally(() => connection.close());
+      expect(entry?.dn).toBe(ldap.personDn(wangfang));
+      expect(await passwordMatches(config, entry!.dn, wangfang.password)).toBe(true);
+      expect(await passwordMatches(config, entry!.dn, 'wrong-password')).toBe(false);
+    }
+    const unverified = directoryConfig(url);
+    await expect(DirectoryConnection.open(unverified)).rejects.toMatchObject({ code: 'DIRECTORY_UNAVAILABLE' });
+  });
+});
+
 describe('sync-ldap', () => {
   const syncLdap = (app: TestApp) =>
     promisify(execFile)(process.execPath, ['--import', 'tsx', 'server/admin/main.ts', 'sync-ldap'], {
@@ -162,6 +181,17 @@ describe('sync-ldap', () => {
         LDAP_DISABLED_VALUES: 'disabled',
       },
     });
+
+  it('changes nothing when the directory lists nobody (a wrong filter) or does not answer', async () => {
+    const active = `directory_dn is not null and status = 'active'`;
+    const before = await count(t.orm, 'app_user', active);
+    expect(before).toBeGreaterThan(0);
+    const nobody = directoryConfig(ldap.url, { userFilter: '(&(objectClass=inetOrgPerson)(uid=nobody-{login}))' });
+    await expect(syncDirectoryOnce(t.orm.em.fork(), nobody)).rejects.toThrow('为防止误停用全部目录账号，本次同步未做任何修改');
+    const down = directoryConfig(`ldap://127.0.0.1:${await freePort()}`);
+    await expect(syncDirectoryOnce(t.orm.em.fork(), down)).rejects.toMatchObject({ code: 'DIRECTORY_UNAVAILABLE' });
+    expect(await count(t.orm, 'app_user', active)).toBe(before);
+  });
 
   it('creates everyone, then disables people removed or disabled in the directory and ends their sessions at once', async () => {
     const first = await syncLdap(t);
