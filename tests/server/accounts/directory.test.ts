@@ -233,7 +233,7 @@ describe('sync-ldap', () => {
     } finally {
       await again.unbind();
     }
-    expect((await syncLdap(t)).stdout).toContain('恢复启用 1');
+    expect(await syncDirectoryOnce(t.orm.em.fork(), directoryConfig(ldap.url))).toMatchObject({ enabled: 1, disabled: 0 });
     await new Client(t.url).login('wangfang', wangfang.password);
   });
 
