@@ -1,3 +1,4 @@
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { DirectoryConfig } from '../../config.js';
 import { User } from '../../db/entities/index.js';
@@ -6,7 +7,6 @@ import type { DirectorySignIn } from '../accounts/directoryAccounts.js';
 import { DirectoryConnection, passwordMatches } from './client.js';
 import { applyPerson, PersonSkipped } from './accounts.js';
 import { personOf } from './entries.js';
-import { lockDirectory } from './store.js';
 
 /**
  * Sign-in against the directory: bind as the service account, find the one entry of the login
@@ -21,10 +21,13 @@ export function directorySignIn(config: DirectoryConfig): DirectorySignIn {
       if (!entry || !(await passwordMatches(config, entry.dn, password))) return null;
       const person = personOf(config, entry);
       if ('skipped' in person) throw forbidden(`目录中的账号信息不完整，无法登录，请联系系统管理员（${person.skipped}）`);
-      const applied = await em
-        .transactional(async (tem) => {
-          await lockDirectory(tem);
-          return applyPerson(tem, config, person);
+      const apply = () => em.transactional((tem) => applyPerson(tem, config, person));
+      // No lock (a long sync must not hold sign-ins up): a sync or sign-in that created the same
+      // account or unit a moment earlier makes the insert collide once; the retry then finds it.
+      const applied = await apply()
+        .catch((error: unknown) => {
+          if (error instanceof UniqueConstraintViolationException) return apply();
+          throw error;
         })
         .catch((error: unknown) => {
           if (error instanceof PersonSkipped) throw forbidden(`无法用目录账号登录：${error.message}`);

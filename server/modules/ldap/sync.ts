@@ -5,7 +5,7 @@ import { OrgUnit, User } from '../../db/entities/index.js';
 import { audit } from '../../audit/logger.js';
 import { enqueueJob, ensureJobQueued, type JobHandler } from '../scheduler/jobs.js';
 import { DirectoryConnection } from './client.js';
-import { applyPerson, disableAccount, PersonSkipped, unitForChain, type AccountChange } from './accounts.js';
+import { applyPerson, disableAccount, PersonSkipped, unitForChain } from './accounts.js';
 import { ouChain, personOf } from './entries.js';
 import { lockDirectory } from './store.js';
 
@@ -14,7 +14,7 @@ import { lockDirectory } from './store.js';
  * job): every unit and person of the directory created or updated; directory accounts whose
  * person is gone or disabled there are disabled here, their sessions ended at once and their
  * sockets closed after commit. Reads the directory first, then writes in the caller's transaction
- * under the directory lock (one sync or sign-in write at a time, on any instance).
+ * under the directory lock (one sync at a time, on any instance; sign-ins do not wait for it).
  */
 
 export interface SyncSummary {
@@ -54,7 +54,6 @@ export async function syncDirectory(em: EntityManager, config: DirectoryConfig, 
 
   const listedDns = new Set<string>();
   const listedLogins = new Set<string>();
-  const counts: Record<AccountChange, keyof SyncSummary> = { created: 'created', updated: 'updated', unchanged: 'unchanged', enabled: 'enabled', disabled: 'disabled' };
   for (const entry of directory.people) {
     listedDns.add(entry.dn.toLowerCase());
     const person = personOf(config, entry);
@@ -65,7 +64,7 @@ export async function syncDirectory(em: EntityManager, config: DirectoryConfig, 
     listedLogins.add(person.loginName);
     try {
       const applied = await applyPerson(em, config, person, createdUnits);
-      (summary[counts[applied.change]] as number) += 1;
+      summary[applied.change] += 1;
       if (applied.ended) endSessions(applied.user.id);
     } catch (error) {
       if (!(error instanceof PersonSkipped)) throw error;
