@@ -133,6 +133,16 @@ describe('directory sign-in', () => {
     expect(await count(t.orm, 'app_user', `login_name = 'sunlili'`)).toBe(0);
   });
 
+  it('keeps the login throttle in front of the directory bind', async () => {
+    const answers: Array<string | undefined> = [];
+    for (let i = 0; i <= t.config.login.maxFailuresPerAccount; i++) answers.push((await loginErrors(t.url, 'sunlili', `wrong-${i}`))[0].extensions?.code);
+    // Wrong passwords (the directory's answer) until the name is locked for this address.
+    expect(answers.at(-1)).toBe('RATE_LIMITED');
+    expect(answers).toContain('UNAUTHENTICATED');
+    // Even the right password is not tried any more from this address (it would answer FORBIDDEN, see above).
+    expect((await loginErrors(t.url, 'sunlili', sunlili.password))[0].extensions?.code).toBe('RATE_LIMITED');
+  });
+
   it('answers DIRECTORY_UNAVAILABLE when the directory is down; local accounts still sign in', async () => {
     const down = await startTestApp({ directory: directoryConfig(`ldap://127.0.0.1:${await freePort()}`, { timeoutMs: 1000 }) });
     try {
