@@ -68,7 +68,7 @@ export function ouChain(config: DirectoryConfig, dn: string, includeSelf: boolea
 }
 
 /** The person of an entry, or why it cannot be one (Chinese, for the sync report). */
-export function personOf(config: DirectoryConfig, entry: Entry): DirectoryPerson | { skipped: string } {
+export function directoryPersonOf(config: DirectoryConfig, entry: Entry): DirectoryPerson | { skipped: string } {
   const a = config.attributes;
   const loginName = attributeText(entry, a.login)?.trim().toLowerCase();
   if (!loginName) return { skipped: `${entry.dn}：缺少登录名属性 ${a.login}` };

@@ -6,7 +6,7 @@ import { forbidden } from '../../errors.js';
 import type { DirectorySignIn } from '../accounts/directoryAccounts.js';
 import { DirectoryConnection, passwordMatches } from './client.js';
 import { applyPerson, PersonSkipped } from './accounts.js';
-import { personOf } from './entries.js';
+import { directoryPersonOf } from './entries.js';
 
 /**
  * Sign-in against the directory: bind as the service account, find the one entry of the login
@@ -19,7 +19,7 @@ export function directorySignIn(config: DirectoryConfig): DirectorySignIn {
       const connection = await DirectoryConnection.open(config);
       const entry = await connection.findPerson(loginName).finally(() => connection.close());
       if (!entry || !(await passwordMatches(config, entry.dn, password))) return null;
-      const person = personOf(config, entry);
+      const person = directoryPersonOf(config, entry);
       if ('skipped' in person) throw forbidden(`目录中的账号信息不完整，无法登录，请联系系统管理员（${person.skipped}）`);
       const apply = () => em.transactional((tem) => applyPerson(tem, config, person));
       // No lock (a long sync must not hold sign-ins up): a sync or sign-in that created the same

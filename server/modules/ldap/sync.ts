@@ -6,7 +6,7 @@ import { audit } from '../../audit/logger.js';
 import { enqueueJob, ensureJobQueued, type JobHandler } from '../scheduler/jobs.js';
 import { DirectoryConnection } from './client.js';
 import { applyPerson, disableAccount, PersonSkipped, unitForChain } from './accounts.js';
-import { ouChain, personOf } from './entries.js';
+import { directoryPersonOf, ouChain } from './entries.js';
 import { lockDirectory } from './store.js';
 
 /**
@@ -56,7 +56,7 @@ export async function syncDirectory(em: EntityManager, config: DirectoryConfig, 
   const listedLogins = new Set<string>();
   for (const entry of directory.people) {
     listedDns.add(entry.dn.toLowerCase());
-    const person = personOf(config, entry);
+    const person = directoryPersonOf(config, entry);
     if ('skipped' in person) {
       summary.skipped.push(person.skipped);
       continue;
