@@ -20,6 +20,8 @@ import { isDatabaseUnavailable } from './db/unavailable.js';
 import { addGraphQLRetryAfter, replyUnavailable } from './http/unavailable.js';
 import { jobHandlers } from './modules/meetings/reminders.js';
 import { JobScheduler } from './modules/scheduler/jobs.js';
+import { directorySignIn } from './modules/ldap/signIn.js';
+import { directoryJobs, scheduleDirectorySync } from './modules/ldap/sync.js';
 import type { DestinationStream } from 'pino';
 import { loggerOptions } from './logging.js';
 import { registerMetrics } from './plugins/metrics.js';
@@ -62,6 +64,7 @@ export async function buildApp(config: Config, orm: MikroORM, options: BuildOpti
     storage,
     downloadLinks: new DownloadLinks(config.storage.linkSecret),
     caches: realtime.caches,
+    directory: config.directory ? directorySignIn(config.directory) : null,
   };
 
   await app.register(fastifyCookie);
@@ -94,9 +97,13 @@ export async function buildApp(config: Config, orm: MikroORM, options: BuildOpti
 
   // Meeting reminders: jobs in PostgreSQL, polled once the server is ready, stopped (waiting
   // for a job in progress) before the pool closes. Several instances may poll the same table.
-  const scheduler = new JobScheduler(orm, hub, jobHandlers, { pollMs: config.scheduler.pollMs, log: app.log });
+  // The directory sync (LDAP_SYNC_MINUTES) is a job of the same table that re-queues itself.
+  const scheduler = new JobScheduler(orm, hub, { ...jobHandlers, ...directoryJobs(config.directory) }, { pollMs: config.scheduler.pollMs, log: app.log });
   app.decorate('scheduler', scheduler);
-  app.addHook('onReady', async () => scheduler.start());
+  app.addHook('onReady', async () => {
+    if (config.scheduler.pollMs > 0) await scheduleDirectorySync(orm.em.fork(), config.directory);
+    scheduler.start();
+  });
   app.addHook('onClose', async () => scheduler.stop());
   app.addHook('onReady', async () => realtime.start());
   app.addHook('onClose', async () => realtime.close());

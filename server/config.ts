@@ -89,9 +89,87 @@ export interface Config {
     /** Addresses and CIDRs (request.ip, so TRUST_PROXY applies) that may read /metrics without the token. */
     allow: string[];
   };
+  /** LDAP directory sign-in and sync (docs/directory.md); null without LDAP_URL: local accounts only. */
+  directory: DirectoryConfig | null;
   logLevel: string;
   /** After SIGTERM, milliseconds this instance keeps serving with /readyz at 503 before it stops accepting connections. */
   shutdownDrainMs: number;
+}
+
+/** The LDAP directory officials sign in with (docs/directory.md). */
+export interface DirectoryConfig {
+  /** ldap:// or ldaps:// URL. */
+  url: string;
+  /** The service account that searches for people (empty: anonymous search). */
+  bindDn: string;
+  bindPassword: string;
+  /** Where people (and the units above them, as ou entries) are searched. */
+  searchBase: string;
+  /** The filter finding one person; `{login}` is replaced by the escaped login name. */
+  userFilter: string;
+  /** Entry attributes read into the account; an empty one is not read (and stays editable in Jiaoliu). */
+  attributes: {
+    login: string;
+    name: string;
+    /** Empty: the unit is the chain of ou components of the entry's DN below the search base. */
+    unit: string;
+    title: string;
+    phone: string;
+    /** Empty: no attribute marks a disabled person (only removal from the directory disables). */
+    disabled: string;
+  };
+  /** Values of the disabled attribute that mean disabled (compared case-insensitively). */
+  disabledValues: string[];
+  /** Name of an existing Jiaoliu unit under which the directory's top units are created; empty: at the top level. */
+  unitRoot: string;
+  /** Minutes between scheduled syncs; 0: no schedule (sign-in and `sync-ldap` only). */
+  syncMinutes: number;
+  /** Connect and operation timeout. */
+  timeoutMs: number;
+  tls: {
+    /** A CA bundle (PEM file) the server's certificate must chain to (ldaps:// or STARTTLS). */
+    caFile: string | null;
+    /** Upgrade ldap:// with STARTTLS before binding. */
+    startTls: boolean;
+    /** false accepts any certificate (testing only). */
+    rejectUnauthorized: boolean;
+  };
+}
+
+/** LDAP_* variables; null when LDAP_URL is unset. */
+function directoryConfig(): DirectoryConfig | null {
+  const url = (process.env.LDAP_URL ?? '').trim();
+  if (!url) return null;
+  if (!/^ldaps?:\/\//i.test(url)) throw new Error(`环境变量 LDAP_URL 必须以 ldap:// 或 ldaps:// 开头，当前为 "${url}"`);
+  const searchBase = (process.env.LDAP_SEARCH_BASE ?? '').trim();
+  if (!searchBase) throw new Error('设置了 LDAP_URL 时必须设置 LDAP_SEARCH_BASE（人员所在的目录位置，如 ou=people,dc=example,dc=gov,dc=cn）');
+  const userFilter = process.env.LDAP_USER_FILTER || '(&(objectClass=inetOrgPerson)(uid={login}))';
+  if (!userFilter.includes('{login}')) throw new Error('环境变量 LDAP_USER_FILTER 必须包含 {login}');
+  const attr = (name: string, fallback: string) => (process.env[name] ?? fallback).trim();
+  return {
+    url,
+    bindDn: process.env.LDAP_BIND_DN ?? '',
+    bindPassword: process.env.LDAP_BIND_PASSWORD ?? '',
+    searchBase,
+    userFilter,
+    attributes: {
+      login: attr('LDAP_ATTR_LOGIN', 'uid') || 'uid',
+      name: attr('LDAP_ATTR_NAME', 'cn') || 'cn',
+      unit: attr('LDAP_ATTR_UNIT', ''),
+      title: attr('LDAP_ATTR_TITLE', 'title'),
+      phone: attr('LDAP_ATTR_PHONE', 'mobile'),
+      disabled: attr('LDAP_ATTR_DISABLED', ''),
+    },
+    disabledValues: (process.env.LDAP_DISABLED_VALUES || 'disabled,true,1').split(',').map((v) => v.trim().toLowerCase()).filter(Boolean),
+    unitRoot: attr('LDAP_UNIT_ROOT', ''),
+    syncMinutes: int('LDAP_SYNC_MINUTES', 60),
+    timeoutMs: Math.max(500, int('LDAP_TIMEOUT_MS', 5000)),
+    tls: {
+      caFile: process.env.LDAP_TLS_CA_FILE || null,
+      startTls: bool('LDAP_STARTTLS', false),
+      rejectUnauthorized: bool('LDAP_TLS_VERIFY', true),
+    },
+  };
 }
 
 /** Load generators (tests/bench) send from one address far faster than a person. */
@@ -186,6 +264,7 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
         ? process.env.METRICS_ALLOW.split(',').map((a) => a.trim()).filter(Boolean)
         : process.env.METRICS_TOKEN ? [] : ['127.0.0.1', '::1'],
     },
+    directory: directoryConfig(),
     logLevel: process.env.LOG_LEVEL || (production ? 'info' : 'warn'),
     shutdownDrainMs: int('SHUTDOWN_DRAIN_MS', 5000),
   };

@@ -14,6 +14,8 @@ export type ErrorCode =
   | 'INTERNAL_SERVER_ERROR'
   /** PostgreSQL (or another part the request needs) is unreachable for now; try again shortly (HTTP 503). */
   | 'SERVICE_UNAVAILABLE'
+  /** The LDAP directory (sign-in of directory accounts) cannot be reached for now; local accounts are unaffected. */
+  | 'DIRECTORY_UNAVAILABLE'
   /** The query document or its variables are invalid (graphql/errors.ts). */
   | 'GRAPHQL_VALIDATION_FAILED'
   /** A request that is not GraphQL at all: bad JSON, oversize body (app.ts). */

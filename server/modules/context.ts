@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import { unauthenticated } from '../errors.js';
 import type { Actor, MaybeActor } from '../policies/index.js';
 import type { PasswordHasher } from './accounts/passwords.js';
+import type { DirectorySignIn } from './accounts/directoryAccounts.js';
 import type { PresenceReader, RealtimePublisher } from './core/realtime.js';
 import type { ObjectStore } from '../storage/index.js';
 import type { DownloadLinks } from './documents/download.js';
@@ -19,6 +20,8 @@ export interface Deps {
   downloadLinks: DownloadLinks;
   /** In-process caches of shared state, dropped on every instance. */
   caches: SharedCaches;
+  /** Sign-in against the LDAP directory (LDAP_URL); absent: local accounts only. */
+  directory?: DirectorySignIn | null;
 }
 
 export type CacheName = 'sensitiveRules';

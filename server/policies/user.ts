@@ -44,8 +44,11 @@ allow(User, 'review', (actor, user) => !isSelf(actor, user) && administers(actor
 /** Title and phone: the person themselves, or an admin who outranks them. */
 allow(User, 'updateProfile', (actor, user) => isSelf(actor, user) || outranks(actor, user));
 
-/** Real name and unit only change by the hand of an admin who outranks the person (no self-service nicknames). */
-allow(User, 'updateIdentity', (actor, user) => outranks(actor, user));
+/**
+ * Real name and unit only change by the hand of an admin who outranks the person (no self-service
+ * nicknames), and never for a directory account: the directory is their source (docs/directory.md).
+ */
+allow(User, 'updateIdentity', (actor, user) => !user.directoryDn && outranks(actor, user));
 
 allow(User, 'manageStatus', (actor, user) => outranks(actor, user));
 

@@ -9,7 +9,7 @@ export const ProfileFields = graphql(`fragment ProfileFields on User { id loginN
   reviewedBy { id realName }
   unit { id name viewerCan { administer appointAdmin } ancestors { id name viewerCan { administer appointAdmin } } }
   adminUnits { id name viewerCan { administer appointAdmin } }
-  viewerCan { review updateProfile updateIdentity manageStatus manageRoles } }`);
+  viewerCan { review updateProfile updateIdentity manageStatus manageRoles } directoryManaged directoryFields }`);
 
 export type ProfileUser = ResultOf<typeof ProfileFields>;
 

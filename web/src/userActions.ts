@@ -34,14 +34,22 @@ function showError(state: FormState) {
   };
 }
 
-/** Title and phone (also used on #/me for oneself). */
-export function profileForm(user: Pick<ProfileUser, 'id' | 'title' | 'phone'>, close: () => void, saved: Saved): HTMLElement {
+/** Shown beside a field the LDAP directory provides (read-only here, docs/directory.md). */
+const FROM_DIRECTORY = '来自统一身份认证目录，如需修改请联系单位的目录管理员';
+
+/** Title and phone (also used on #/me for oneself); fields the directory provides are shown read-only. */
+export function profileForm(user: Pick<ProfileUser, 'id' | 'title' | 'phone' | 'directoryFields'>, close: () => void, saved: Saved): HTMLElement {
+  const fromDirectory = (name: string) => user.directoryFields.includes(name);
   const f = {
-    title: field({ label: '职务', control: input('title', { value: user.title, maxlength: 30, required: true }) }),
+    title: field({
+      label: '职务',
+      control: input('title', { value: user.title, maxlength: 30, required: true, disabled: fromDirectory('title') }),
+      hint: fromDirectory('title') ? FROM_DIRECTORY : undefined,
+    }),
     phone: field({
       label: '联系电话',
-      control: input('phone', { type: 'tel', value: user.phone ?? '', maxlength: 20 }),
-      hint: '11 位手机号或“区号-号码”；留空表示清除',
+      control: input('phone', { type: 'tel', value: user.phone ?? '', maxlength: 20, disabled: fromDirectory('phone') }),
+      hint: fromDirectory('phone') ? FROM_DIRECTORY : '11 位手机号或“区号-号码”；留空表示清除',
       optional: true,
     }),
   };
@@ -56,10 +64,10 @@ export function profileForm(user: Pick<ProfileUser, 'id' | 'title' | 'phone'>, c
       state.clear();
       const title = f.title.control.value.trim();
       const phone = f.phone.control.value.trim();
-      if (!title) return state.fieldError('title', '请填写职务');
+      if (!title && !fromDirectory('title')) return state.fieldError('title', '请填写职务');
       const changes: { title?: string; phone?: string } = {};
-      if (title !== user.title) changes.title = title;
-      if (phone !== (user.phone ?? '')) changes.phone = phone;
+      if (title !== user.title && !fromDirectory('title')) changes.title = title;
+      if (phone !== (user.phone ?? '') && !fromDirectory('phone')) changes.phone = phone;
       if (!Object.keys(changes).length) return state.fieldError('title', '没有需要修改的内容');
       await gql(UPDATE_PROFILE, { userId: user.id, input: changes });
       saved('职务和电话已更新');
@@ -229,7 +237,9 @@ function rolesForm(user: ProfileUser, close: () => void, saved: Saved): HTMLElem
 export function userActions(user: ProfileUser, saved: Saved): HTMLElement | null {
   const can = user.viewerCan;
   const actions: PanelAction[] = [];
-  if (can.updateProfile) actions.push({ label: '修改职务/电话', testid: 'action-profile', render: (close) => profileForm(user, close, saved) });
+  // Both fields from the directory: nothing to edit here.
+  const editable = !(user.directoryFields.includes('title') && user.directoryFields.includes('phone'));
+  if (can.updateProfile && editable) actions.push({ label: '修改职务/电话', testid: 'action-profile', render: (close) => profileForm(user, close, saved) });
   if (can.updateIdentity) actions.push({ label: '修改姓名/单位', testid: 'action-identity', render: (close) => identityForm(user, close, saved) });
   if (can.manageRoles) actions.push({ label: '任命/撤销单位管理员', testid: 'action-roles', render: (close) => rolesForm(user, close, saved) });
   if (can.manageStatus) {

@@ -21,7 +21,10 @@ export class User {
   /** What the applicant wrote to the approving admin. */
   applicationNote: string | null = null;
   isSystemAdmin = false;
-  passwordHash!: string;
+  /** Null for a directory account: the LDAP directory checks its password (docs/directory.md). */
+  passwordHash!: string | null;
+  /** The LDAP entry this account comes from; its real name, unit (and mapped fields) are the directory's. */
+  directoryDn: string | null = null;
   /** Units this user administers (their whole subtrees). */
   adminUnits = new Collection<OrgUnit>(this);
   reviewedBy: Ref<User> | null = null;
@@ -44,6 +47,11 @@ export const UserSchema = new EntitySchema<User>({
       // The directory lists active officials in pinyin order (collation created by the migration).
       expression: `create index "app_user_directory_index" on "app_user" ("real_name" collate "pinyin", "id") where "status" = 'active'`,
     },
+    {
+      name: 'app_user_directory_dn_unique',
+      // One account per LDAP entry; local accounts have none.
+      expression: `create unique index "app_user_directory_dn_unique" on "app_user" ("directory_dn") where "directory_dn" is not null`,
+    },
   ],
   properties: {
     id: { type: 'uuid', primary: true },
@@ -57,7 +65,8 @@ export const UserSchema = new EntitySchema<User>({
     statusReason: { type: 'string', length: 200, nullable: true },
     applicationNote: { type: 'string', length: 200, nullable: true },
     isSystemAdmin: { type: 'boolean', default: false },
-    passwordHash: { type: 'text', hidden: true, lazy: true },
+    passwordHash: { type: 'text', hidden: true, lazy: true, nullable: true },
+    directoryDn: { type: 'text', nullable: true },
     adminUnits: { kind: 'm:n', entity: () => OrgUnit, owner: true, pivotTable: 'unit_admin', joinColumn: 'user_id', inverseJoinColumn: 'unit_id' },
     reviewedBy: { kind: 'm:1', entity: () => User, ref: true, nullable: true, deleteRule: 'set null' },
     reviewedAt: { type: 'datetime', columnType: 'timestamptz', nullable: true },

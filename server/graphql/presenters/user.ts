@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { User } from '../../db/entities/index.js';
 import { adminUnitsOf, PersonView } from '../../modules/accounts/people.js';
 import { maskPhone } from '../../modules/core/validation.js';
+import { directoryFields } from '../../modules/accounts/directoryAccounts.js';
 import { can, userAbilities, type MaybeActor } from '../../policies/index.js';
 import type { GraphQLContext } from '../context.js';
 
@@ -40,6 +41,13 @@ export const userResolvers = {
   unit: (user: Person) => (user instanceof PersonView ? user.unit : user.unit.getEntity()),
 };
 
+/** The directory DN of each person (null: a local account); person views are read as entities in one query. */
+async function directoryDns(em: EntityManager, people: Person[]): Promise<Array<string | null>> {
+  const viewIds = people.filter((p) => p instanceof PersonView).map((p) => p.id);
+  const loaded = viewIds.length ? new Map((await em.find(User, { id: viewIds })).map((u) => [u.id, u.directoryDn])) : new Map<string, string | null>();
+  return people.map((p) => (p instanceof PersonView ? loaded.get(p.id) ?? null : p.directoryDn));
+}
+
 const reviewerIdOf = (user: Person) => (user instanceof PersonView ? user.reviewedById : user.reviewedBy?.id);
 
 /** Batched (mercurius loaders): one query for the whole list instead of one per user. */
@@ -63,6 +71,9 @@ export const userLoaders = {
     ]);
     return queries.map((q) => (q.obj instanceof PersonView ? units.get(q.obj.id)! : q.obj.adminUnits.getItems()));
   },
+  directoryManaged: async (queries: Array<{ obj: Person }>, ctx: GraphQLContext) => (await directoryDns(ctx.domain.em, queries.map((q) => q.obj))).map((dn) => dn !== null),
+  directoryFields: async (queries: Array<{ obj: Person }>, ctx: GraphQLContext) =>
+    (await directoryDns(ctx.domain.em, queries.map((q) => q.obj))).map((directoryDn) => directoryFields(ctx.domain.deps.config, { directoryDn })),
   viewerCan: async (queries: Array<{ obj: Person }>, ctx: GraphQLContext) => {
     const users = await withRelations(ctx.domain.em, queries.map((q) => q.obj));
     const actor = actorOf(ctx);

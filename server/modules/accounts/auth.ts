@@ -5,7 +5,8 @@ import type { Actor } from '../../policies/index.js';
 import { requireActor, type DomainContext } from '../context.js';
 import { endAllSessions, endSession, openSession, revokeOwnSession } from './sessions.js';
 import { isUuid } from '../ids.js';
-import { beginLoginAttempt, markLoginSucceeded } from './throttle.js';
+import { beginLoginAttempt, forgetLoginAttempt, markLoginSucceeded } from './throttle.js';
+import { DIRECTORY_LOGIN_OFF_MESSAGE, DIRECTORY_PASSWORD_MESSAGE } from './directoryAccounts.js';
 import * as valid from '../core/validation.js';
 
 const WRONG_CREDENTIALS = '登录名或密码错误';
@@ -20,7 +21,9 @@ export interface LoginResult {
 
 /**
  * Login: throttle first (no hashing for a locked name), then one argon2 verification
- * whether or not the user exists, so unknown names and wrong passwords look alike.
+ * whether or not the user exists, so unknown names and wrong passwords look alike. With the
+ * LDAP directory configured, directory accounts and unknown names are checked there instead
+ * (docs/directory.md); local accounts keep their local password.
  */
 export async function login(ctx: DomainContext, rawLoginName: unknown, rawPassword: unknown): Promise<LoginResult> {
   const typed = String(rawLoginName ?? '').trim().toLowerCase();
@@ -33,9 +36,24 @@ export async function login(ctx: DomainContext, rawLoginName: unknown, rawPasswo
   const { em, deps, ip } = ctx;
   const attempt = await beginLoginAttempt(em, deps.config, typed, ip);
 
-  const user = await em.findOne(User, { loginName: typed }, { populate: ['passwordHash', 'unit', 'adminUnits'] });
-  const ok = await deps.hasher.verify(user?.passwordHash ?? null, password);
-  if (!ok || !user) throw new AppError('UNAUTHENTICATED', WRONG_CREDENTIALS);
+  const local = await em.findOne(User, { loginName: typed }, { populate: ['passwordHash', 'unit', 'adminUnits'] });
+  let user: User | null;
+  if (deps.directory && (!local || local.directoryDn)) {
+    // Directory accounts and unknown names ask the directory; local accounts (the first admin) never do.
+    const signedIn = await deps.directory.signIn(em, typed, password).catch(async (error: unknown) => {
+      // Nothing was verified: an outage counts as no attempt at all.
+      if (error instanceof AppError && error.code === 'DIRECTORY_UNAVAILABLE') await forgetLoginAttempt(em, attempt);
+      throw error;
+    });
+    if (!signedIn) throw new AppError('UNAUTHENTICATED', WRONG_CREDENTIALS);
+    user = signedIn.user;
+    if (signedIn.disabledNow) await deps.realtime.endSessions(user.id);
+  } else {
+    const ok = await deps.hasher.verify(local?.passwordHash ?? null, password);
+    if (local?.directoryDn) throw forbidden(DIRECTORY_LOGIN_OFF_MESSAGE);
+    if (!ok || !local) throw new AppError('UNAUTHENTICATED', WRONG_CREDENTIALS);
+    user = local;
+  }
   await markLoginSucceeded(em, attempt);
 
   // The password was right: now it is safe to say why the account cannot sign in.
@@ -48,7 +66,7 @@ export async function login(ctx: DomainContext, rawLoginName: unknown, rawPasswo
   }
 
   return em.transactional(async (tem) => {
-    if (deps.hasher.needsRehash(user.passwordHash)) {
+    if (user.passwordHash && deps.hasher.needsRehash(user.passwordHash)) {
       user.passwordHash = await deps.hasher.hash(password);
     }
     const { token, session } = openSession(tem, user, deps.config.sessionTtlHours, ip, ctx.userAgent);
@@ -90,6 +108,7 @@ export async function changePassword(ctx: DomainContext, current: unknown, next:
   const actor = requireActor(ctx);
   const { em, deps, ip } = ctx;
   const user = await em.findOneOrFail(User, { id: actor.userId }, { populate: ['passwordHash'] });
+  if (user.directoryDn) throw forbidden(DIRECTORY_PASSWORD_MESSAGE);
   const currentPassword = String(current ?? '');
   if (!currentPassword) throw badInput('请输入当前密码', 'currentPassword');
   if ([...currentPassword].length > valid.PASSWORD_MAX) throw badInput('当前密码不正确', 'currentPassword');

@@ -120,6 +120,10 @@ export async function markLoginAttemptSucceeded(em: EntityManager, attemptId: st
   await rows(em, sql`update login_attempt set succeeded = true, at = now() where id = ${attemptId}`);
 }
 
+export async function deleteLoginAttempt(em: EntityManager, attemptId: string): Promise<void> {
+  await rows(em, sql`delete from login_attempt where id = ${attemptId}`);
+}
+
 /** Deletes attempts older than a day; how many. (Run mode: the count, not rows.) */
 export async function deleteOldLoginAttempts(em: EntityManager): Promise<number> {
   const statement = sql`delete from login_attempt where at < now() - interval '1 day'`;

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Config } from '../../config.js';
 import { rateLimited } from '../../errors.js';
-import { deleteOldLoginAttempts, insertFailedLoginAttempt, lockLoginAttempt, loginFailureCounts, markLoginAttemptSucceeded } from './store.js';
+import { deleteLoginAttempt, deleteOldLoginAttempts, insertFailedLoginAttempt, lockLoginAttempt, loginFailureCounts, markLoginAttemptSucceeded } from './store.js';
 
 /**
  * Login throttling kept in PostgreSQL, so it holds across restarts and instances. No one can
@@ -60,6 +60,11 @@ export function loginSlowdownMs(config: Config, accountFailures: number): number
 /** The password was right: the attempt counts as a success (and ends the failure streak). */
 export async function markLoginSucceeded(em: EntityManager, attemptId: string): Promise<void> {
   await markLoginAttemptSucceeded(em.fork(), attemptId);
+}
+
+/** The password could not be checked at all (the directory was down): the attempt does not count either way. */
+export async function forgetLoginAttempt(em: EntityManager, attemptId: string): Promise<void> {
+  await deleteLoginAttempt(em.fork(), attemptId);
 }
 
 /** Attempts older than a day no longer matter to any window. */

@@ -1,11 +1,13 @@
 import { ref } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { User } from '../../db/entities/index.js';
 import { audit } from '../../audit/logger.js';
-import { badInput, conflict } from '../../errors.js';
+import { badInput, conflict, forbidden } from '../../errors.js';
 import { authorize } from '../../policies/index.js';
 import { requireActor, type DomainContext } from '../context.js';
 import { lockUser, unitById, userForActor } from './access.js';
 import { endAllSessions } from './sessions.js';
+import { DIRECTORY_IDENTITY_MESSAGE, directoryFields } from './directoryAccounts.js';
 import * as valid from '../core/validation.js';
 
 /** Title and phone: the person or an admin of their unit. */
@@ -17,6 +19,9 @@ export async function updateProfile(ctx: DomainContext, userId: unknown, input: 
     title: input.title === undefined ? user.title : valid.title(input.title),
     phone: input.phone === undefined ? user.phone : valid.phone(input.phone),
   };
+  const fromDirectory = directoryFields(ctx.deps.config, user);
+  if (fromDirectory.includes('title') && next.title !== user.title) throw forbidden('职务来自统一身份认证目录，只能在目录中修改');
+  if (fromDirectory.includes('phone') && next.phone !== user.phone) throw forbidden('电话来自统一身份认证目录，只能在目录中修改');
   const before = { title: user.title, phone: user.phone };
   if (before.title === next.title && before.phone === next.phone) return user;
   return ctx.em.transactional(async (em) => {
@@ -34,7 +39,7 @@ export async function updateProfile(ctx: DomainContext, userId: unknown, input: 
 export async function updateIdentity(ctx: DomainContext, userId: unknown, input: { realName?: unknown; unitId?: unknown; reason: unknown }): Promise<User> {
   const actor = requireActor(ctx);
   const user = await userForActor(ctx.em, actor, userId);
-  authorize(actor, 'updateIdentity', user, '只有该单位或上级单位的管理员可以修改真实姓名和所属单位');
+  authorize(actor, 'updateIdentity', user, user.directoryDn ? DIRECTORY_IDENTITY_MESSAGE : '只有该单位或上级单位的管理员可以修改真实姓名和所属单位');
   const reason = valid.requiredText(input.reason, 'reason', '修改原因', 200);
   const realName = input.realName === undefined || input.realName === null ? user.realName : valid.realName(input.realName);
   const unit = input.unitId === undefined || input.unitId === null ? user.unit.getEntity() : await unitById(ctx.em, input.unitId);
@@ -76,16 +81,24 @@ export async function setStatus(ctx: DomainContext, userId: unknown, status: 'ac
   await ctx.em.transactional(async (em) => {
     await lockUser(em, user);
     if (user.status === status) throw conflict(status === 'disabled' ? '该账号已经是停用状态' : '该账号已经是启用状态');
-    const before = { status: user.status };
-    user.status = status;
-    user.statusReason = status === 'disabled' ? reason : null;
-    audit(em, { actorId: actor.userId, action: 'user.status_changed', targetType: 'user', targetId: user.id, unitId: user.unit.id, reason, before, after: { status }, ip: ctx.ip });
-    await em.flush();
-    if (status === 'disabled') await endAllSessions(em, user.id);
+    audit(em, { actorId: actor.userId, action: 'user.status_changed', targetType: 'user', targetId: user.id, unitId: user.unit.id, reason, before: { status: user.status }, after: { status }, ip: ctx.ip });
+    await applyStatus(em, user, status, reason);
   });
   // A disabled account's sockets close at once (after commit).
   if (status === 'disabled') await ctx.deps.realtime.endSessions(user.id);
   return user;
+}
+
+/**
+ * In the caller's transaction: the new status, and on disabling every session ends. The caller
+ * audits, and after commit closes the person's sockets (`realtime.endSessions`), as setStatus does.
+ * The directory sync (modules/ldap) disables through here too.
+ */
+export async function applyStatus(em: EntityManager, user: User, status: 'active' | 'disabled', reason: string | null): Promise<void> {
+  user.status = status;
+  user.statusReason = status === 'disabled' ? reason : null;
+  await em.flush();
+  if (status === 'disabled') await endAllSessions(em, user.id);
 }
 
 /** Appoint or remove a unit admin. The appointer must administer that unit and outrank the person. */

@@ -1,7 +1,7 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { OutgoingEvent, RealtimePublisher } from '../core/realtime.js';
 import { countBusError, observeSchedulerLag } from '../../metrics/registry.js';
-import { claimDueJob, deletePendingJobs, insertJob, markJobDone, recordJobFailure } from './store.js';
+import { advanceJob, claimDueJob, deletePendingJobs, insertJob, lockedPendingJobs, markJobDone, recordJobFailure } from './store.js';
 
 /** A due job as its handler sees it. */
 export interface JobRow {
@@ -15,9 +15,10 @@ export interface JobRow {
 
 /**
  * Does a job's work in the claiming transaction. Rows it writes commit together with the job's
- * `done_at`; events it emits are published after that commit.
+ * `done_at`; events it emits are published, and the live connections of people passed to
+ * `endSessions` closed, after that commit.
  */
-export type JobHandler = (em: EntityManager, job: JobRow, emit: (event: OutgoingEvent) => void) => Promise<void>;
+export type JobHandler = (em: EntityManager, job: JobRow, emit: (event: OutgoingEvent) => void, endSessions?: (userId: string) => void) => Promise<void>;
 
 /** Queues a job in the caller's transaction: it exists exactly when the change that needs it commits. */
 export async function enqueueJob(em: EntityManager, job: { kind: string; subjectId?: string | null; runAt: Date; data?: Record<string, unknown> | null }): Promise<void> {
@@ -26,6 +27,19 @@ export async function enqueueJob(em: EntityManager, job: { kind: string; subject
 
 /** Jobs due and not done (the partial index on run_at serves it); read when metrics are scraped. */
 export { countOverdueJobs } from './store.js';
+
+/**
+ * A recurring job (one pending row at a time, which re-queues itself when it runs): queued at
+ * `runAt` unless one is pending already, and brought forward to `runAt` if it is due later.
+ * Instances starting together check one after the other.
+ */
+export async function ensureJobQueued(em: EntityManager, kind: string, runAt: Date): Promise<void> {
+  await em.transactional(async (tem) => {
+    const [pending] = await lockedPendingJobs(tem, kind);
+    if (pending) await advanceJob(tem, String(pending.id), runAt);
+    else await insertJob(tem, { kind, subjectId: null, runAt, data: null });
+  });
+}
 
 /** Removes the pending (not yet run) jobs of a kind about a subject, in the caller's transaction. */
 export async function cancelJobs(em: EntityManager, kind: string, subjectId: string): Promise<number> {
@@ -104,6 +118,7 @@ export class JobScheduler {
   async runOne(): Promise<'done' | 'failed' | 'none'> {
     const em = this.orm.em.fork();
     const queued: OutgoingEvent[] = [];
+    const endedUsers: string[] = [];
     let claimed: JobRow | null = null;
     try {
       const ran = await em.transactional(async (tem) => {
@@ -113,7 +128,7 @@ export class JobScheduler {
         observeSchedulerLag(claimed.runAt);
         const handler = this.handlers[row.kind];
         if (!handler) throw new Error(`no handler for scheduled job kind "${row.kind}"`);
-        await handler(tem, claimed, (event) => queued.push(event));
+        await handler(tem, claimed, (event) => queued.push(event), (userId) => endedUsers.push(userId));
         await markJobDone(tem, row.id);
         return true;
       });
@@ -122,6 +137,9 @@ export class JobScheduler {
       if (!claimed) throw error;
       await this.recordFailure(claimed, error);
       return 'failed';
+    }
+    for (const userId of endedUsers) {
+      await this.publisher.endSessions(userId).catch((error) => this.options.log?.error({ err: error, userId }, 'closing the connections of a scheduled job failed'));
     }
     if (queued.length) {
       await this.publisher.publish(queued).catch((error) => {

@@ -41,3 +41,14 @@ export async function recordJobFailure(em: EntityManager, id: string, f: { attem
           where id = ${id} and done_at is null`,
   );
 }
+
+/** The pending (not done) jobs of a kind, soonest first, after taking the kind's lock until the transaction ends (one check-then-insert at a time). */
+export async function lockedPendingJobs(em: EntityManager, kind: string): Promise<Array<{ id: string; run_at: Date }>> {
+  await rows(em, sql`select pg_advisory_xact_lock(hashtext('scheduled-job:' || ${kind}))`);
+  return rows(em, sql`select id, run_at from scheduled_job where kind = ${kind} and done_at is null order by run_at, id`);
+}
+
+/** Brings a pending job forward to `at` when it is due later. */
+export async function advanceJob(em: EntityManager, id: string, at: Date): Promise<void> {
+  await rows(em, sql`update scheduled_job set run_at = ${at} where id = ${id} and done_at is null and run_at > ${at}`);
+}

@@ -34,6 +34,7 @@ describe('migrations', () => {
       'Migration20261125170000SearchBlocks',
       'Migration20261125180000SearchMerge',
       'Migration20261207010000OrgImport',
+      'Migration20261207020000Directory',
     ]);
   });
 });

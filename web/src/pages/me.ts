@@ -40,7 +40,8 @@ export function mePage(ctx: PageContext): Page {
   };
 
   function render(me: ProfileUser, sessions: Session[]): void {
-    const edit = new ActionPanel([
+    const profileEditable = !(me.directoryFields.includes('title') && me.directoryFields.includes('phone'));
+    const edit = new ActionPanel(profileEditable ? [
       {
         label: '修改职务/电话',
         testid: 'action-profile',
@@ -51,12 +52,13 @@ export function mePage(ctx: PageContext): Page {
             void load(true);
           }),
       },
-    ]);
+    ] : []);
     replaceChildren(
       el,
       h('div', { class: 'card profile-card', 'data-testid': 'profile' }, profileHeader(me), profileFacts(me), edit.el,
         h('p', null, h('a', { href: '#/my/record', 'data-testid': 'open-my-record' }, '我的记录（警告、禁言、被移除的内容）'))),
-      h('div', { class: 'me-grid' }, passwordCard(() => void reloadSessions()), sessionsSlot),
+      me.directoryManaged ? h('p', { class: 'muted', 'data-testid': 'directory-note' }, '您的账号使用统一身份认证（目录）登录：姓名、单位等信息来自目录，只能在目录中修改。') : null,
+      h('div', { class: 'me-grid' }, me.directoryManaged ? directoryPasswordCard() : passwordCard(() => void reloadSessions()), sessionsSlot),
     );
     replaceChildren(sessionsSlot, sessionsCard(sessions));
   }
@@ -75,6 +77,12 @@ export function mePage(ctx: PageContext): Page {
 
   void load(false);
   return { title: '我的资料', el };
+}
+
+/** A directory account's password lives in the directory: a note instead of the form. */
+function directoryPasswordCard(): HTMLElement {
+  return h('section', { class: 'card', 'aria-labelledby': 'pw-title', 'data-testid': 'password-directory' }, h('h2', { class: 'panel-title', id: 'pw-title' }, '修改密码'),
+    h('p', { class: 'muted' }, '您的账号使用统一身份认证（目录）登录，密码请在单位的统一身份认证系统中修改。'));
 }
 
 function passwordCard(reload: () => void): HTMLElement {
