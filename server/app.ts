@@ -20,6 +20,8 @@ import { isDatabaseUnavailable } from './db/unavailable.js';
 import { addGraphQLRetryAfter, replyUnavailable } from './http/unavailable.js';
 import { jobHandlers } from './modules/meetings/reminders.js';
 import { JobScheduler } from './modules/scheduler/jobs.js';
+import { archiveJobHandlers } from './modules/archives/jobs.js';
+import { registerArchives } from './plugins/archives.js';
 import type { DestinationStream } from 'pino';
 import { loggerOptions } from './logging.js';
 import { registerMetrics } from './plugins/metrics.js';
@@ -90,11 +92,13 @@ export async function buildApp(config: Config, orm: MikroORM, options: BuildOpti
   await registerRateLimits(app, config, { redis: bus.redis ?? undefined });
   await registerFiles(app, orm, deps);
   await registerCalendar(app, orm, deps);
+  await registerArchives(app, orm, deps);
   await registerWeb(app, config.production);
 
-  // Meeting reminders: jobs in PostgreSQL, polled once the server is ready, stopped (waiting
-  // for a job in progress) before the pool closes. Several instances may poll the same table.
-  const scheduler = new JobScheduler(orm, hub, jobHandlers, { pollMs: config.scheduler.pollMs, log: app.log });
+  // Meeting reminders and archive exports: jobs in PostgreSQL, polled once the server is ready,
+  // stopped (waiting for a job in progress) before the pool closes. Several instances may poll the same table.
+  const handlers = { ...jobHandlers, ...archiveJobHandlers({ orm, storage, log: app.log }) };
+  const scheduler = new JobScheduler(orm, hub, handlers, { pollMs: config.scheduler.pollMs, log: app.log });
   app.decorate('scheduler', scheduler);
   app.addHook('onReady', async () => scheduler.start());
   app.addHook('onClose', async () => scheduler.stop());

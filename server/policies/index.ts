@@ -7,6 +7,7 @@ import './documents.js';
 import './meetings.js';
 import './confidentiality.js';
 import './moderation.js';
+import './archives.js';
 
 export { abilities, allow, authorize, can, noAbilities } from './engine.js';
 export { administers, isAnyAdmin, type Actor, type MaybeActor } from './actor.js';
@@ -20,3 +21,4 @@ export { meetingAbilities } from './meetings.js';
 export { UNIT_ABILITIES } from './orgUnit.js';
 export { userAbilities } from './user.js';
 export { ModerationTarget, ReportableContent, mayActOn, mayReadAuditIp, moderatesEverywhere, mutedUntil, INDEFINITE, MODERATION_ACTIONS, type ModerationAction } from './moderation.js';
+export { ARCHIVE_ABILITIES, seesGroupArchive } from './archives.js';

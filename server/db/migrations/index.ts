@@ -10,6 +10,7 @@ import { Migration20261125150000Confidentiality } from './Migration2026112515000
 import { Migration20261125160000MeetingAttachments } from './Migration20261125160000MeetingAttachments.js';
 import { Migration20261125170000SearchBlocks } from './Migration20261125170000SearchBlocks.js';
 import { Migration20261125180000SearchMerge } from './Migration20261125180000SearchMerge.js';
+import { Migration20261207030000Archives } from './Migration20261207030000Archives.js';
 
 /** Checked-in migrations, applied in order by the Migrator at start. */
 export const migrationsList = [
@@ -25,4 +26,5 @@ export const migrationsList = [
   { name: 'Migration20261125160000MeetingAttachments', class: Migration20261125160000MeetingAttachments },
   { name: 'Migration20261125170000SearchBlocks', class: Migration20261125170000SearchBlocks },
   { name: 'Migration20261125180000SearchMerge', class: Migration20261125180000SearchMerge },
+  { name: 'Migration20261207030000Archives', class: Migration20261207030000Archives },
 ];

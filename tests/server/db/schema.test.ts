@@ -33,6 +33,7 @@ describe('migrations', () => {
       'Migration20261125160000MeetingAttachments',
       'Migration20261125170000SearchBlocks',
       'Migration20261125180000SearchMerge',
+      'Migration20261207030000Archives',
     ]);
   });
 });
