@@ -39,6 +39,7 @@ h3{font-size:16px;margin:0 0 4px}
 table{border-collapse:collapse;width:100%;font-size:14px}
 th,td{border:1px solid #e4e7eb;padding:4px 8px;text-align:left;vertical-align:top}
 .empty{color:#616e7c}
+footer{padding:0 24px 24px}
 `;
 
 export interface PageHeader {
@@ -62,7 +63,7 @@ export function pageStart(header: PageHeader, title: string): string {
 `;
 }
 
-export const pageEnd = (header: PageHeader) => `</main><footer><p class="by" style="padding:0 24px 24px">${esc(header.exportedBy)}</p></footer></body></html>\n`;
+export const pageEnd = (header: PageHeader) => `</main><footer><p class="by">${esc(header.exportedBy)}</p></footer></body></html>\n`;
 
 /** The placeholder for content the exporter may not read, at its place. */
 export const WITHHELD = '此内容为受限内容，导出人无权查看';

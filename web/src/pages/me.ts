@@ -55,7 +55,8 @@ export function mePage(ctx: PageContext): Page {
     replaceChildren(
       el,
       h('div', { class: 'card profile-card', 'data-testid': 'profile' }, profileHeader(me), profileFacts(me), edit.el,
-        h('p', null, h('a', { href: '#/my/record', 'data-testid': 'open-my-record' }, '我的记录（警告、禁言、被移除的内容）'))),
+        h('p', null, h('a', { href: '#/my/record', 'data-testid': 'open-my-record' }, '我的记录（警告、禁言、被移除的内容）')),
+        h('p', null, h('a', { href: '#/my/archives', 'data-testid': 'open-my-archives' }, '导出我的数据'))),
       h('div', { class: 'me-grid' }, passwordCard(() => void reloadSessions()), sessionsSlot),
     );
     replaceChildren(sessionsSlot, sessionsCard(sessions));
