@@ -1,12 +1,16 @@
 import { IsolationLevel } from '@mikro-orm/core';
-import type { MikroORM } from '@mikro-orm/postgresql';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { audit } from '../../audit/logger.js';
 import type { ObjectStore } from '../../storage/index.js';
 import type { JobHandler } from '../scheduler/jobs.js';
 import { enqueueJob } from '../scheduler/jobs.js';
 import { buildArchive } from './build.js';
 import { ARCHIVE_EXPIRE_JOB, ARCHIVE_EXPORT_JOB } from './service.js';
-import { expireExportRow, failRun, finishRun, personProfile, setProgress, startRun } from './store.js';
+import { expireExportRow, failRun, finishRun, personProfile, setProgress, startRun, type ExportRow, type PersonRow } from './store.js';
+import { ChatGroup } from '../../db/entities/index.js';
+import { can, type Actor } from '../../policies/index.js';
+import { groupStanding } from '../groups/store.js';
+import { GroupAccess } from '../groups/subjects.js';
 import { ARCHIVE_KEEP_DAYS } from './subjects.js';
 
 export interface ArchiveJobDeps {
@@ -39,6 +43,16 @@ export function archiveJobHandlers(deps: ArchiveJobDeps): Record<string, JobHand
   };
 }
 
+async function stillMayExport(em: EntityManager, requester: PersonRow, job: ExportRow): Promise<boolean> {
+  if (requester.status !== 'active') return false;
+  if (job.kind === 'personal') return true;
+  const group = job.group_id ? await em.findOne(ChatGroup, { id: job.group_id }) : null;
+  if (!group) return false;
+  const standing = await groupStanding(em, group.id, requester.id);
+  const actor: Actor = { userId: requester.id, sessionId: '', unitId: '', isSystemAdmin: requester.is_system_admin, adminUnitPaths: [] };
+  return can(actor, 'exportArchive', new GroupAccess(group, standing?.role ?? null, false));
+}
+
 async function runExport(deps: ArchiveJobDeps, exportId: string): Promise<void> {
   const { orm } = deps;
   const job = await startRun(orm.em.fork(), exportId);
@@ -46,6 +60,14 @@ async function runExport(deps: ArchiveJobDeps, exportId: string): Promise<void> 
   const requester = await personProfile(orm.em.fork(), job.requester_id);
   if (!requester) return;
   try {
+    // Rights are those of the requester now, not when they asked: one who since lost them gets nothing.
+    if (!(await stillMayExport(orm.em.fork(), requester, job))) {
+      await orm.em.fork().transactional(async (em) => {
+        await failRun(em, exportId, '导出人已无权导出该档案');
+        audit(em, { actorId: job.requester_id, action: 'archive.failed', targetType: job.group_id ? 'group' : 'user', targetId: job.group_id ?? job.requester_id, after: { exportId, reason: 'no longer allowed' } });
+      });
+      return;
+    }
     const { key, size } = await orm.em.fork().transactional(
       (snapshot) =>
         buildArchive({

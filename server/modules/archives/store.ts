@@ -126,11 +126,12 @@ export interface PersonRow {
   title: string;
   phone: string | null;
   status: string;
+  is_system_admin: boolean;
   created_at: Date;
 }
 
 export async function personProfile(em: EntityManager, userId: string): Promise<PersonRow | undefined> {
-  const [row] = await rows<PersonRow>(em, sql`select u.id, u.login_name, u.real_name, ${unitOf('u')} as unit_name, u.title, u.phone, u.status, u.created_at from app_user u where u.id = ${userId}`);
+  const [row] = await rows<PersonRow>(em, sql`select u.id, u.login_name, u.real_name, ${unitOf('u')} as unit_name, u.title, u.phone, u.status, u.is_system_admin, u.created_at from app_user u where u.id = ${userId}`);
   return row;
 }
 

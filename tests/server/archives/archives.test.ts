@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../../helpers/app.js';
+import { freshOrm, startTestApp, type TestApp } from '../../helpers/app.js';
 import { sql } from '../../helpers/demo.js';
 import { Client, signedIn } from '../../helpers/graphql.js';
 import { SAMPLES, upload } from '../../helpers/files.js';
@@ -286,6 +286,49 @@ describe('the export job', () => {
       expect(await sql(t.orm, `select 1 from audit_log where action = 'archive.failed' and after->>'exportId' = ?`, [requestGroupArchive.id])).toHaveLength(1);
     } finally {
       fs.writeFileSync(path.join(t.filesDir, key), bytes);
+    }
+  }, 60_000);
+
+  it('gives nothing to a requester who lost the right before the build', async () => {
+    const { requestGroupArchive } = await li.request(REQUEST, { g: groupId, f: today, t: today });
+    // 李劲松 is no longer among those who run the group when the job runs.
+    await sql(t.orm, `update group_member set role = 'member' where group_id = ? and user_id = ?`, [groupId, li.userId]);
+    try {
+      await runJobs();
+    } finally {
+      await sql(t.orm, `update group_member set role = 'owner' where group_id = ? and user_id = ?`, [groupId, li.userId]);
+    }
+    expect((await li.request(ONE, { id: requestGroupArchive.id })).archiveExport).toMatchObject({ status: 'FAILED', error: '导出人已无权导出该档案' });
+  }, 60_000);
+
+  it('removes the ZIP when the export expires, and the link is refused from then on', async () => {
+    const { requestPersonalArchive } = await outsider.request(PERSONAL);
+    await runJobs();
+    const { archiveDownloadLink } = await outsider.request(LINK, { id: requestPersonalArchive.id });
+    const [{ storage_key: storageKey }] = await sql<{ storage_key: string }>(t.orm, `select storage_key from archive_export where id = ?`, [requestPersonalArchive.id]);
+    expect(fs.existsSync(path.join(t.filesDir, storageKey))).toBe(true);
+    // Seven days later: the expiry job is due.
+    await sql(t.orm, `update archive_export set expires_at = now() - interval '1 second' where id = ?`, [requestPersonalArchive.id]);
+    await sql(t.orm, `update scheduled_job set run_at = now() where kind = 'archive.expire' and subject_id = ?`, [requestPersonalArchive.id]);
+    await runJobs();
+    expect(fs.existsSync(path.join(t.filesDir, storageKey))).toBe(false);
+    expect((await outsider.request(ONE, { id: requestPersonalArchive.id })).archiveExport).toMatchObject({ status: 'EXPIRED', viewerCan: { download: false, delete: true } });
+    expect((await fetch(`${t.url}${archiveDownloadLink.url}`)).status).toBe(404);
+    expect(await outsider.errorCode(LINK, { id: requestPersonalArchive.id })).toBe('FORBIDDEN');
+  }, 60_000);
+});
+
+describe('the migration', () => {
+  it('rolls back (down) and applies again', async () => {
+    const { orm, close } = await freshOrm();
+    try {
+      const migrator = orm.getMigrator();
+      await migrator.down({ migrations: ['Migration20261207030000Archives'] });
+      expect(await sql(orm, `select 1 from information_schema.tables where table_name = 'archive_export'`)).toHaveLength(0);
+      await migrator.up();
+      expect(await sql(orm, `select 1 from information_schema.tables where table_name = 'archive_export'`)).toHaveLength(1);
+    } finally {
+      await close();
     }
   }, 60_000);
 });
