@@ -33,7 +33,10 @@ export function archiveJobHandlers(deps: ArchiveJobDeps): Record<string, JobHand
   return {
     [ARCHIVE_EXPORT_JOB]: async (_claim, job) => {
       if (!job.subjectId) return;
-      await runExport(deps, job.subjectId);
+      // The scheduler gives a job up after its fifth failure (the database away, say): the last
+      // attempt records the failure instead, so that no export stays "running" for ever.
+      if (job.attempts >= LAST_ATTEMPT) await giveUp(deps, job.subjectId);
+      else await runExport(deps, job.subjectId);
     },
     [ARCHIVE_EXPIRE_JOB]: async (em, job) => {
       if (!job.subjectId) return;
@@ -41,6 +44,18 @@ export function archiveJobHandlers(deps: ArchiveJobDeps): Record<string, JobHand
       if (key) await deps.storage.remove(key);
     },
   };
+}
+
+/** The scheduler's default number of attempts, less one. */
+const LAST_ATTEMPT = 4;
+
+async function giveUp(deps: ArchiveJobDeps, exportId: string): Promise<void> {
+  await deps.orm.em.fork().transactional(async (em) => {
+    const job = await startRun(em, exportId);
+    if (!job) return;
+    await failRun(em, exportId, '生成档案多次失败，请稍后重新申请');
+    audit(em, { actorId: job.requester_id, action: 'archive.failed', targetType: job.group_id ? 'group' : 'user', targetId: job.group_id ?? job.requester_id, after: { exportId, reason: 'retries exhausted' } });
+  });
 }
 
 async function stillMayExport(em: EntityManager, requester: PersonRow, job: ExportRow): Promise<boolean> {

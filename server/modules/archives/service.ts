@@ -144,7 +144,7 @@ export function archiveFileName(view: ArchiveExportView): string {
 export async function archiveDownloadLink(ctx: DomainContext, id: unknown): Promise<{ url: string; expiresAt: Date }> {
   const actor = requireActor(ctx);
   const view = await exportForActor(ctx, id);
-  authorize(actor, 'download', view, view.expired ? '该导出已过期，请重新申请' : '导出尚未完成，请稍后再试');
+  authorize(actor, 'download', view, view.status === 'failed' ? '导出失败，请重新申请' : view.expired ? '该导出已过期，请重新申请' : '导出尚未完成，请稍后再试');
   const expires = Math.floor(Date.now() / 1000) + ARCHIVE_LINK_SECONDS;
   const presigned = await ctx.deps.storage.presignedUrl(view.storageKey!, ARCHIVE_LINK_SECONDS, archiveFileName(view), 'application/zip');
   const url = presigned ?? `/archives/link/${view.id}?e=${expires}&s=${ctx.deps.downloadLinks.signOther(`archive:${view.id}`, expires)}`;

@@ -289,6 +289,15 @@ describe('the export job', () => {
     }
   }, 60_000);
 
+  it('records a failure on the job\'s last attempt rather than leaving the export running for ever', async () => {
+    const { requestPersonalArchive } = await li.request(PERSONAL);
+    await sql(t.orm, `update scheduled_job set attempts = 4 where kind = 'archive.export' and subject_id = ?`, [requestPersonalArchive.id]);
+    await runJobs();
+    expect((await li.request(ONE, { id: requestPersonalArchive.id })).archiveExport).toMatchObject({ status: 'FAILED', error: '生成档案多次失败，请稍后重新申请' });
+    const [job] = await sql(t.orm, `select done_at from scheduled_job where kind = 'archive.export' and subject_id = ?`, [requestPersonalArchive.id]);
+    expect(job.done_at).not.toBeNull();
+  }, 60_000);
+
   it('gives nothing to a requester who lost the right before the build', async () => {
     const { requestGroupArchive } = await li.request(REQUEST, { g: groupId, f: today, t: today });
     // 李劲松 is no longer among those who run the group when the job runs.
