@@ -1,5 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { PassThrough } from 'node:stream';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ObjectStore } from '../../storage/index.js';
 import { beijing, esc, pageEnd, pageStart, type PageHeader } from './html.js';
@@ -42,10 +46,17 @@ export async function buildArchive(input: BuildInput): Promise<{ key: string; si
   const key = newKey();
   const zip = new ZipWriter();
   let size = 0;
-  const counted = new PassThrough();
-  counted.on('data', (chunk: Buffer) => (size += chunk.length));
+  // Counts the bytes as they pass (a 'data' listener would start the flow before the store reads).
+  const counted = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      size += chunk.length;
+      done(null, chunk);
+    },
+  });
   zip.output.pipe(counted);
-  const upload = input.storage.put(key, counted).catch((error: Error) => {
+  const spool = input.storage.kind === 's3' ? path.join(spoolDir, randomBytes(16).toString('hex')) : null;
+  const written = spool ? spoolTo(spool, counted) : input.storage.put(key, counted);
+  const upload = written.catch((error: Error) => {
     zip.fail(error);
     throw error;
   });
@@ -54,13 +65,28 @@ export async function buildArchive(input: BuildInput): Promise<{ key: string; si
     await writeArchive(zip, input);
     await zip.finish();
     await upload;
+    if (spool) await input.storage.put(key, fs.createReadStream(spool), size);
     return { key, size };
   } catch (error) {
     zip.fail(error instanceof Error ? error : new Error(String(error)));
     await upload.catch(() => {});
     await input.storage.remove(key).catch(() => {});
     throw error;
+  } finally {
+    if (spool) await fs.promises.rm(spool, { force: true });
   }
+}
+
+/**
+ * With S3 the ZIP is spooled to a temp file first and then put with its size: an upload of unknown
+ * size needs the multipart listing calls some S3 servers lack (s3rver; MinIO has them), and a known
+ * size lets the client choose a single PUT or parts itself. The disk store takes the stream as is.
+ */
+const spoolDir = path.join(os.tmpdir(), 'jiaoliu-archives');
+
+async function spoolTo(file: string, body: NodeJS.ReadableStream): Promise<void> {
+  await fs.promises.mkdir(spoolDir, { recursive: true, mode: 0o700 });
+  await pipeline(body, fs.createWriteStream(file, { flags: 'wx', mode: 0o600 }));
 }
 
 async function writeArchive(zip: ZipWriter, input: BuildInput): Promise<void> {

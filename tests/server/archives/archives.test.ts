@@ -50,7 +50,10 @@ async function download(client: Client, id: string): Promise<Map<string, Buffer>
   const response = await fetch(`${t.url}${archiveDownloadLink.url}`);
   expect(response.status).toBe(200);
   expect(response.headers.get('content-type')).toBe('application/zip');
-  return unzip(Buffer.from(await response.arrayBuffer()));
+  const bytes = Buffer.from(await response.arrayBuffer());
+  const { archiveExport } = await client.request(ONE, { id });
+  expect(bytes.length).toBe(archiveExport.size);
+  return unzip(bytes);
 }
 
 const text = (zip: Map<string, Buffer>, name: string) => {
