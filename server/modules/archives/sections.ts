@@ -1,6 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ModerationReason } from '../../db/entities/index.js';
+import type { AuditAction } from '../../audit/logger.js';
 import { REASON_LABELS } from '../content/reasons.js';
+import { AUDIT_LABELS } from './auditLabels.js';
 import { beijing, esc, WITHHELD } from './html.js';
 import {
   authoredMessages, authoredReplies, authoredThreads, conversationMessages, groupAnnouncements, groupAudit, groupDiscussions, groupFiles, groupMeetings, groupThreads, threadReplies, uploadedFiles,
@@ -271,8 +273,8 @@ export function auditSection(em: EntityManager, groupId: string, range: Range): 
   return {
     key: 'audit', title: '审计日志', empty: '所选时间范围内没有审计记录。', open: AUDIT_TABLE_HEAD, close: '</tbody></table>\n',
     rows: () => paged((last) => groupAudit(em, groupId, range, last?.id ?? '0', PAGE)),
-    html: (l) => `<tr><td>${esc(beijing(l.at))}</td><td>${esc(l.actor_name ?? '系统')}</td><td>${esc(l.action)}</td><td>${esc(l.target_type)}</td><td>${esc(l.reason ?? '')}</td><td>${esc(l.details ? JSON.stringify(l.details) : '（涉及内容的操作，详情不予导出）')}</td></tr>\n`,
-    json: (l) => ({ id: String(l.id), at: l.at, actor: l.actor_name, action: l.action, targetType: l.target_type, targetId: l.target_id, reason: l.reason, details: l.details }),
+    html: (l) => `<tr><td>${esc(beijing(l.at))}</td><td>${esc(l.actor_name ?? '系统')}</td><td>${esc(AUDIT_LABELS[l.action as AuditAction] ?? l.action)}<br><span class="meta">${esc(l.action)}</span></td><td>${esc(l.target_type)}</td><td>${esc(l.reason ?? '')}</td><td>${esc(l.details ? JSON.stringify(l.details) : '（涉及内容的操作，详情不予导出）')}</td></tr>\n`,
+    json: (l) => ({ id: String(l.id), at: l.at, actor: l.actor_name, action: l.action, actionLabel: AUDIT_LABELS[l.action as AuditAction] ?? null, targetType: l.target_type, targetId: l.target_id, reason: l.reason, details: l.details }),
   };
 }
 

@@ -198,7 +198,8 @@ describe('a group archive', () => {
     expect((json(ownerZip, 'data/announcements.json') as Array<{ title: string }>).map((a) => a.title)).toContain('四川省政务服务中心工作周报（第24期）');
 
     const audit = json(ownerZip, 'data/audit.json') as Array<Record<string, any>>;
-    expect(audit.find((l) => l.action === 'archive.requested' && l.actor === '李劲松')).toBeTruthy();
+    expect(audit.find((l) => l.action === 'archive.requested' && l.actor === '李劲松')).toMatchObject({ actionLabel: '申请导出档案' });
+    expect(text(ownerZip, 'audit.html')).toContain('创建群组');
     expect(audit.find((l) => l.action === 'group.created')).toBeTruthy();
 
     const manifest = json(ownerZip, 'data.json');
