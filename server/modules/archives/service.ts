@@ -6,7 +6,7 @@ import { audit } from '../../audit/logger.js';
 import { badInput, conflict, notFound } from '../../errors.js';
 import { authorize, can, seesGroupArchive, type Actor } from '../../policies/index.js';
 import { requireActor, type DomainContext } from '../context.js';
-import { groupForActor } from '../groups/access.js';
+import { moderatedGroupForActor } from '../moderation/access.js';
 import { isUuid } from '../ids.js';
 import { decodeCursor, encodeCursor, pageSize, type Page, type PageArgs } from '../pagination.js';
 import { enqueueJob } from '../scheduler/jobs.js';
@@ -73,7 +73,8 @@ async function queueExport(em: EntityManager, actor: Actor, fields: { kind: 'gro
 export async function requestGroupArchive(ctx: DomainContext, groupId: unknown, rawFrom: unknown, rawTo: unknown): Promise<ArchiveExportView> {
   const actor = requireActor(ctx);
   const id = await ctx.em.transactional(async (em) => {
-    const group = await groupForActor(em, actor, groupId);
+    // A system admin reaches every group, invite-only ones included (as for moderation).
+    const group = await moderatedGroupForActor(em, actor, groupId);
     if (!seesGroupArchive(actor, group)) throw notFound('群组');
     authorize(actor, 'exportArchive', group, '只有群主、群管理员或系统管理员可以导出群组档案');
     const { from, to } = parseRange(rawFrom, rawTo);

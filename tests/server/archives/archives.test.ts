@@ -97,6 +97,15 @@ describe('requesting a group archive', () => {
     expect((await zhao.request(BOARDS, { g: groupId })).group.viewerCanExportArchive).toBe(true);
   });
 
+  it('reaches an invite-only group for a system admin outside it, and stays NOT_FOUND for other outsiders', async () => {
+    const { createGroup } = await li.request(`mutation($input: GroupInput!) { createGroup(input: $input) { id } }`, { input: { name: '档案测试邀请群', purpose: '测试', rules: '测试', visibility: 'INVITE_ONLY' } });
+    expect(await outsider.errorCode(REQUEST, { g: createGroup.id, f: today, t: today })).toBe('NOT_FOUND');
+    expect(await ning.errorCode(REQUEST, { g: createGroup.id, f: today, t: today })).toBe('NOT_FOUND');
+    const { requestGroupArchive } = await zhao.request(REQUEST, { g: createGroup.id, f: today, t: today });
+    expect(requestGroupArchive).toMatchObject({ status: 'QUEUED', groupName: '档案测试邀请群' });
+    await zhao.request(DELETE, { id: requestGroupArchive.id });
+  });
+
   it('validates the dates', async () => {
     expect(await li.errorCode(REQUEST, { g: groupId, f: today, t: yearAgo })).toBe('BAD_USER_INPUT');
     expect(await li.errorCode(REQUEST, { g: groupId, f: '2026-02-30', t: today })).toBe('BAD_USER_INPUT');
