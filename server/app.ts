@@ -22,6 +22,8 @@ import { jobHandlers } from './modules/meetings/reminders.js';
 import { JobScheduler } from './modules/scheduler/jobs.js';
 import { directorySignIn } from './modules/ldap/signIn.js';
 import { directoryJobs, scheduleDirectorySync } from './modules/ldap/sync.js';
+import { archiveJobHandlers } from './modules/archives/jobs.js';
+import { registerArchives } from './plugins/archives.js';
 import type { DestinationStream } from 'pino';
 import { loggerOptions } from './logging.js';
 import { registerMetrics } from './plugins/metrics.js';
@@ -93,12 +95,14 @@ export async function buildApp(config: Config, orm: MikroORM, options: BuildOpti
   await registerRateLimits(app, config, { redis: bus.redis ?? undefined });
   await registerFiles(app, orm, deps);
   await registerCalendar(app, orm, deps);
+  await registerArchives(app, orm, deps);
   await registerWeb(app, config.production);
 
-  // Meeting reminders: jobs in PostgreSQL, polled once the server is ready, stopped (waiting
-  // for a job in progress) before the pool closes. Several instances may poll the same table.
+  // Meeting reminders and archive exports: jobs in PostgreSQL, polled once the server is ready,
+  // stopped (waiting for a job in progress) before the pool closes. Several instances may poll the same table.
   // The directory sync (LDAP_SYNC_MINUTES) is a job of the same table that re-queues itself.
-  const scheduler = new JobScheduler(orm, hub, { ...jobHandlers, ...directoryJobs(config.directory) }, { pollMs: config.scheduler.pollMs, log: app.log });
+  const handlers = { ...jobHandlers, ...directoryJobs(config.directory), ...archiveJobHandlers({ orm, storage, log: app.log }) };
+  const scheduler = new JobScheduler(orm, hub, handlers, { pollMs: config.scheduler.pollMs, log: app.log });
   app.decorate('scheduler', scheduler);
   app.addHook('onReady', async () => {
     if (config.scheduler.pollMs > 0) await scheduleDirectorySync(orm.em.fork(), config.directory);

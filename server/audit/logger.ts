@@ -79,7 +79,11 @@ export type AuditAction =
   | 'moderation.banned'
   | 'moderation.unbanned'
   | 'moderation.escalation_changed'
-  | 'moderation.report_resolved';
+  | 'moderation.report_resolved'
+  | 'archive.requested'
+  | 'archive.completed'
+  | 'archive.failed'
+  | 'archive.deleted';
 
 export interface AuditRecord {
   actorId: string | null;

@@ -39,6 +39,7 @@ import type { MQEmitter } from 'mqemitter';
 import type { RealtimeHub } from '../realtime/hub.js';
 import { DateTime } from './scalars.js';
 import { confidentialityMutations, confidentialityQueries } from './resolvers/confidentiality.js';
+import { archiveExportResolvers, archiveMutations, archiveQueries, groupArchiveResolvers } from './resolvers/archives.js';
 
 const schemaDir = path.join(ROOT, 'schema');
 
@@ -55,12 +56,13 @@ export function loadSchema(): string {
 export async function registerGraphQL(app: FastifyInstance, orm: MikroORM, deps: Deps, hub: RealtimeHub, emitter: object): Promise<void> {
   const resolvers: IResolvers = {
     DateTime,
-    Query: { ok: () => true, ...accountQueries, ...orgQueries, ...groupQueries, ...chatQueries, ...forumQueries, ...searchQueries, ...notificationQueries, ...documentQueries, ...meetingQueries, ...confidentialityQueries, ...moderationQueries },
-    Mutation: { noop: () => null, ...accountMutations, ...orgMutations, ...groupMutations, ...chatMutations, ...notificationMutations, ...forumMutations, ...documentMutations, ...meetingMutations, ...confidentialityMutations, ...moderationMutations },
+    Query: { ok: () => true, ...accountQueries, ...orgQueries, ...groupQueries, ...chatQueries, ...forumQueries, ...searchQueries, ...notificationQueries, ...documentQueries, ...meetingQueries, ...confidentialityQueries, ...moderationQueries, ...archiveQueries },
+    Mutation: { noop: () => null, ...accountMutations, ...orgMutations, ...groupMutations, ...chatMutations, ...notificationMutations, ...forumMutations, ...documentMutations, ...meetingMutations, ...confidentialityMutations, ...moderationMutations, ...archiveMutations },
     Subscription: chatSubscriptions,
     User: userResolvers,
     OrgUnit: orgUnitResolvers,
-    Group: { ...groupResolvers, ...groupForumResolvers, ...groupDocumentResolvers, ...groupMeetingResolvers, ...groupModerationResolvers },
+    Group: { ...groupResolvers, ...groupForumResolvers, ...groupDocumentResolvers, ...groupMeetingResolvers, ...groupModerationResolvers, ...groupArchiveResolvers },
+    ArchiveExport: archiveExportResolvers,
     Conversation: { ...conversationResolvers, ...conversationForumResolvers, ...conversationDocumentResolvers },
     Document: documentResolvers,
     DocumentVersion: versionResolvers,

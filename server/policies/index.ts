@@ -8,6 +8,7 @@ import './meetings.js';
 import './confidentiality.js';
 import './moderation.js';
 import './organisation.js';
+import './archives.js';
 
 export { abilities, allow, authorize, can, noAbilities } from './engine.js';
 export { administers, isAnyAdmin, type Actor, type MaybeActor } from './actor.js';
@@ -22,3 +23,4 @@ export { UNIT_ABILITIES } from './orgUnit.js';
 export { Organisation } from './organisation.js';
 export { userAbilities } from './user.js';
 export { ModerationTarget, ReportableContent, mayActOn, mayReadAuditIp, moderatesEverywhere, mutedUntil, INDEFINITE, MODERATION_ACTIONS, type ModerationAction } from './moderation.js';
+export { ARCHIVE_ABILITIES, seesGroupArchive } from './archives.js';

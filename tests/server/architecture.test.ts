@@ -98,4 +98,10 @@ describe('architecture', () => {
     const FEATURES = ['chat', 'forum', 'documents', 'meetings', 'moderation', 'confidentiality', 'search'];
     for (const shared of ['core', 'content', 'notifications', 'groups', 'accounts']) expect([...graph.get(shared)!].filter((m) => FEATURES.includes(m))).toEqual([]);
   });
+
+  it('archives sit on top: they read the other modules, and no module imports them', () => {
+    const graph = moduleImports();
+    expect(graph.get('archives')).toContain('scheduler');
+    expect([...graph].filter(([, uses]) => uses.has('archives')).map(([folder]) => folder)).toEqual([]);
+  });
 });

@@ -3,6 +3,7 @@
  * entry it lights up and the page it renders. main.ts matches the hash against this table,
  * in this order (the first match wins).
  */
+import { groupArchivePage, myArchivesPage } from './archives/pages.js';
 import { groupDocsPage, myRequestsPage } from './documents/pages.js';
 import { announcementPage, bulletinPage, groupBoardPage, meetingFormPage, meetingPage, meetingsHomePage } from './meetings/pages.js';
 import { moderationPage, myRecordPage } from './moderation/pages.js';
@@ -77,4 +78,6 @@ export const ROUTES: readonly Route[] = [
   { pattern: '/bulletins/new', key: 'bulletinNew', access: 'user', nav: 'meetings', render: bulletinPage },
   { pattern: '/groups/:groupId/moderation', key: 'moderation', access: 'user', nav: 'chat', render: moderationPage },
   { pattern: '/my/record', key: 'myRecord', access: 'user', nav: 'me', render: myRecordPage },
+  { pattern: '/groups/:groupId/archive', key: 'groupArchive', access: 'user', nav: 'chat', render: groupArchivePage },
+  { pattern: '/my/archives', key: 'myArchives', access: 'user', nav: 'me', render: myArchivesPage },
 ];

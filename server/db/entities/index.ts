@@ -9,6 +9,7 @@ import { documentEntities } from './Documents.js';
 import { meetingEntities } from './Meetings.js';
 import { confidentialityEntities } from './Confidentiality.js';
 import { moderationEntities } from './Moderation.js';
+import { archiveEntities } from './Archives.js';
 
 export { AuditEntry } from './AuditEntry.js';
 export { LoginAttempt } from './LoginAttempt.js';
@@ -23,5 +24,6 @@ export * from './Documents.js';
 export * from './Meetings.js';
 export * from './Confidentiality.js';
 export * from './Moderation.js';
+export * from './Archives.js';
 
-export const entities = [OrgUnitSchema, UserSchema, SessionSchema, LoginAttemptSchema, AuditEntrySchema, ...chatEntities, ...forumEntities, ...documentEntities, ...meetingEntities, ...moderationEntities, ...confidentialityEntities];
+export const entities = [OrgUnitSchema, UserSchema, SessionSchema, LoginAttemptSchema, AuditEntrySchema, ...chatEntities, ...forumEntities, ...documentEntities, ...meetingEntities, ...moderationEntities, ...confidentialityEntities, ...archiveEntities];

@@ -12,6 +12,7 @@ import { Migration20261125170000SearchBlocks } from './Migration20261125170000Se
 import { Migration20261125180000SearchMerge } from './Migration20261125180000SearchMerge.js';
 import { Migration20261207010000OrgImport } from './Migration20261207010000OrgImport.js';
 import { Migration20261207020000Directory } from './Migration20261207020000Directory.js';
+import { Migration20261207030000Archives } from './Migration20261207030000Archives.js';
 
 /** Checked-in migrations, applied in order by the Migrator at start. */
 export const migrationsList = [
@@ -29,4 +30,5 @@ export const migrationsList = [
   { name: 'Migration20261125180000SearchMerge', class: Migration20261125180000SearchMerge },
   { name: 'Migration20261207010000OrgImport', class: Migration20261207010000OrgImport },
   { name: 'Migration20261207020000Directory', class: Migration20261207020000Directory },
+  { name: 'Migration20261207030000Archives', class: Migration20261207030000Archives },
 ];

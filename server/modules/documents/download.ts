@@ -47,6 +47,14 @@ export class DownloadLinks {
     return createHmac('sha256', this.secret).update(`${versionId}.${expires}`).digest('base64url');
   }
 
+  /**
+   * The same signature for another kind of short link (archives sign `archive:<id>`): the
+   * prefix keeps kinds apart, so one kind's signature never opens another (a version id is a bare UUID).
+   */
+  signOther(subject: string, expires: number): string {
+    return this.sign(subject, expires);
+  }
+
   async create(ctx: DomainContext, store: ObjectStore, versionId: unknown): Promise<{ url: string; expiresAt: Date }> {
     const actor = requireActor(ctx);
     const { version, access } = await versionForActor(ctx.em, actor, versionId);

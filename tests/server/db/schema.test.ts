@@ -35,6 +35,7 @@ describe('migrations', () => {
       'Migration20261125180000SearchMerge',
       'Migration20261207010000OrgImport',
       'Migration20261207020000Directory',
+      'Migration20261207030000Archives',
     ]);
   });
 });

@@ -42,7 +42,7 @@ export const EventFields = graphql(
 );
 
 export const GroupFields = graphql(`fragment GroupFields on Group { id name purpose rules visibility memberCount maxMembers createdAt owner { id realName } viewerRole
-  viewerCan { post update manageMembers manageAdmins mentionAll apply leave }
+  viewerCan { post update manageMembers manageAdmins mentionAll apply leave } viewerCanExportArchive
   moderation { viewerCanModerate viewerMuted viewerMutedUntil mutedAll openReportCount } }`);
 
 export const SummaryFields = graphql(`fragment SummaryFields on Conversation { id kind lastSeq lastReadSeq unreadCount mentionCount lastMessage { ...MessageFields } }`, [MessageFields]);

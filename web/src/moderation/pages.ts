@@ -42,6 +42,10 @@ export const ACTION_LABELS: Record<string, string> = {
   'group.role_changed': '角色变更',
   'group.ownership_transferred': '转让群主',
   'group.updated': '修改群资料',
+  'archive.requested': '申请导出档案',
+  'archive.completed': '档案导出完成',
+  'archive.failed': '档案导出失败',
+  'archive.deleted': '删除档案导出',
 };
 
 type Report = ResultOf<typeof QUEUE>['moderationQueue']['reports']['edges'][number]['node'];

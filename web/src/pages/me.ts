@@ -56,7 +56,8 @@ export function mePage(ctx: PageContext): Page {
     replaceChildren(
       el,
       h('div', { class: 'card profile-card', 'data-testid': 'profile' }, profileHeader(me), profileFacts(me), edit.el,
-        h('p', null, h('a', { href: '#/my/record', 'data-testid': 'open-my-record' }, '我的记录（警告、禁言、被移除的内容）'))),
+        h('p', null, h('a', { href: '#/my/record', 'data-testid': 'open-my-record' }, '我的记录（警告、禁言、被移除的内容）')),
+        h('p', null, h('a', { href: '#/my/archives', 'data-testid': 'open-my-archives' }, '导出我的数据'))),
       me.directoryManaged ? h('p', { class: 'muted', 'data-testid': 'directory-note' }, '您的账号使用统一身份认证（目录）登录：姓名、单位等信息来自目录，只能在目录中修改。') : null,
       h('div', { class: 'me-grid' }, me.directoryManaged ? directoryPasswordCard() : passwordCard(() => void reloadSessions()), sessionsSlot),
     );
