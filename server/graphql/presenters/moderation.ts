@@ -7,6 +7,7 @@ import { queueReports, type AuditRow, type ModerationQueue, type RemovedContentR
 import type { PageArgs } from '../../modules/pagination.js';
 import { isUuid } from '../../modules/ids.js';
 import { can, mayReadAuditIp, mutedUntil } from '../../policies/index.js';
+import { auditActionLabel } from '../../audit/labels.js';
 import { groupsOfConversations } from '../../modules/chat/store.js';
 import { openReportCount, reportedMessages, reportedThreads, reportedReplies } from '../../modules/moderation/store.js';
 import type { GraphQLContext } from '../context.js';
@@ -208,6 +209,7 @@ export const removedContentLoaders = {
 };
 
 export const auditEntryResolvers = {
+  actionLabel: (a: AuditRow) => auditActionLabel(a.action),
   before: (a: AuditRow) => (a.before ? JSON.stringify(a.before) : null),
   after: (a: AuditRow) => (a.after ? JSON.stringify(a.after) : null),
   ip: (a: AuditRow, _: unknown, ctx: Ctx) => (mayReadAuditIp(ctx.domain.actor) ? a.ip : null),

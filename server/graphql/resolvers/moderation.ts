@@ -1,6 +1,7 @@
 import { ChatGroup, Thread } from '../../db/entities/index.js';
 import { requireActor } from '../../modules/context.js';
 import { banMember, kickMember, moveMessageToBoard, muteMember, removeContent, restoreContent, revokeWarning, setEscalationRule, setGroupMute, unbanMember, unmuteMember, warnMember } from '../../modules/moderation/actions.js';
+import { AUDIT_LABELS } from '../../audit/labels.js';
 import { groupAuditLog, moderationQueue, myModerationRecord, reportContent, resolveReport, type AuditFilter } from '../../modules/moderation/reports.js';
 import type { PageArgs } from '../../modules/pagination.js';
 import type { GraphQLContext } from '../context.js';
@@ -12,6 +13,7 @@ type Reasoned = { groupId: string; userId: string; reason: string; note?: string
 const group = (ctx: Ctx, id: string) => ctx.domain.em.findOneOrFail(ChatGroup, { id }, { refresh: true });
 
 export const moderationQueries = {
+  auditActions: () => Object.entries(AUDIT_LABELS).map(([action, label]) => ({ action, label })),
   moderationQueue: (_: unknown, args: { groupId: string }, { domain }: Ctx) => moderationQueue(domain, args.groupId),
   groupAuditLog: async (_: unknown, args: PageArgs & { groupId: string; filter?: AuditFilter | null }, { domain }: Ctx) =>
     connection(await groupAuditLog(domain, args.groupId, args.filter ?? {}, args)),

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ModerationReason } from '../../db/entities/index.js';
 import type { AuditAction } from '../../audit/logger.js';
 import { REASON_LABELS } from '../content/reasons.js';
-import { AUDIT_LABELS } from './auditLabels.js';
+import { AUDIT_LABELS } from '../../audit/labels.js';
 import { beijing, esc, WITHHELD } from './html.js';
 import {
   authoredMessages, authoredReplies, authoredThreads, conversationMessages, groupAnnouncements, groupAudit, groupDiscussions, groupFiles, groupMeetings, groupThreads, threadReplies, uploadedFiles,

@@ -262,7 +262,7 @@ describe('reports and the queue', () => {
 describe('the audit log', () => {
   it('lets admins read and filter their group\'s log, and no one else', async () => {
     const LOG = `query($g: ID!, $f: AuditLogFilter, $first: Int, $after: String) { groupAuditLog(groupId: $g, filter: $f, first: $first, after: $after) {
-      pageInfo { hasNextPage endCursor } edges { node { id at action reason actor { realName } targetUser { realName } before after ip } } } }`;
+      pageInfo { hasNextPage endCursor } edges { node { id at action actionLabel reason actor { realName } targetUser { realName } before after ip } } } }`;
     expect(await gou.errorCode(LOG, { g: groupId })).toBe('FORBIDDEN');
     const mine = await cheng.request(LOG, { g: groupId, f: { actorId: cheng.userId, action: 'moderation.' }, first: 100 });
     const nodes = mine.groupAuditLog.edges.map((e: any) => e.node);
@@ -272,6 +272,11 @@ describe('the audit log', () => {
     const aboutGou = (await cheng.request(LOG, { g: groupId, f: { targetUserId: gou.userId, action: 'moderation.muted' } })).groupAuditLog.edges.map((e: any) => e.node);
     expect(aboutGou.length).toBe(2);
     expect(aboutGou.every((n: any) => n.targetUser.realName === '苟晓燕')).toBe(true);
+    // Read in Chinese, from the one table the filter lists too.
+    expect(aboutGou.every((n: any) => n.actionLabel === '禁言')).toBe(true);
+    const { auditActions } = await cheng.request(`{ auditActions { action label } }`);
+    expect(auditActions).toContainEqual({ action: 'moderation.muted', label: '禁言' });
+    expect(auditActions).toContainEqual({ action: 'group.member_removed', label: '移出成员' });
     const page1 = (await cheng.request(LOG, { g: groupId, first: 2 })).groupAuditLog;
     const page2 = (await cheng.request(LOG, { g: groupId, first: 2, after: page1.pageInfo.endCursor })).groupAuditLog;
     expect(Number(page2.edges[0].node.id)).toBeLessThan(Number(page1.edges[1].node.id));

@@ -16,37 +16,12 @@ const QUEUE = graphql(`query Queue($g: ID!, $s: ReportStatus) { group(id: $g) { 
     reports(status: $s, first: 50) { edges { node { id contentType contentId reason note status createdAt contentExcerpt conversationId threadId resolutionNote
       contentRemoval { notice } reporter { realName } contentAuthor { id realName } resolvedBy { realName } } } } } }`);
 const LOG = graphql(`query Log($g: ID!, $f: AuditLogFilter, $after: String) { groupAuditLog(groupId: $g, filter: $f, first: 50, after: $after) {
-  pageInfo { hasNextPage endCursor } edges { node { id at action reason before after actor { realName } targetUser { realName } } } } }`);
+  pageInfo { hasNextPage endCursor } edges { node { id at action actionLabel reason before after actor { realName } targetUser { realName } } } } }`);
 
 type ReportStatus = SchemaEnum<'ReportStatus'>;
 
 const TYPE_LABELS: Record<string, string> = { MESSAGE: '消息', THREAD: '帖子', REPLY: '回复' };
 const STATUS_LABELS: Record<string, string> = { OPEN: '待处理', ACTIONED: '已处理', DISMISSED: '已驳回' };
-export const ACTION_LABELS: Record<string, string> = {
-  'moderation.content_removed': '移除内容',
-  'moderation.content_restored': '恢复内容',
-  'moderation.message_moved': '移至论坛',
-  'moderation.warned': '警告',
-  'moderation.warning_revoked': '撤销警告',
-  'moderation.muted': '禁言',
-  'moderation.unmuted': '解除禁言',
-  'moderation.group_muted': '全员禁言',
-  'moderation.group_unmuted': '解除全员禁言',
-  'moderation.banned': '禁止加入',
-  'moderation.unbanned': '解除禁止',
-  'moderation.escalation_changed': '修改处罚规则',
-  'moderation.report_resolved': '处理举报',
-  'group.member_removed': '移出成员',
-  'group.member_joined': '成员加入',
-  'group.member_left': '成员退群',
-  'group.role_changed': '角色变更',
-  'group.ownership_transferred': '转让群主',
-  'group.updated': '修改群资料',
-  'archive.requested': '申请导出档案',
-  'archive.completed': '档案导出完成',
-  'archive.failed': '档案导出失败',
-  'archive.deleted': '删除档案导出',
-};
 
 type Report = ResultOf<typeof QUEUE>['moderationQueue']['reports']['edges'][number]['node'];
 
@@ -133,7 +108,11 @@ export function moderationPage(ctx: PageContext): Page {
 
   // Audit log with filters.
   const action = h('select', { 'data-testid': 'log-action' }, h('option', { value: '' }, '全部操作'), h('option', { value: 'moderation.' }, '全部管理操作'),
-    Object.entries(ACTION_LABELS).map(([v, l]) => h('option', { value: v }, l)));
+  );
+  // The server names every action (one table for the log, its filter and archives).
+  void gql(graphql('query AuditActions { auditActions { action label } }'), {}, ctx.signal)
+    .then(({ auditActions }) => action.append(...auditActions.map((a) => h('option', { value: a.action }, a.label))))
+    .catch(() => {});
   const from = h('input', { type: 'date', 'data-testid': 'log-from' });
   const to = h('input', { type: 'date', 'data-testid': 'log-to' });
   const list = h('ul', { class: 'audit-list' });
@@ -149,7 +128,7 @@ export function moderationPage(ctx: PageContext): Page {
       for (const { node: e } of groupAuditLog.edges) {
         list.append(h('li', { class: 'audit-entry', 'data-testid': 'audit-entry' },
           h('time', { datetime: e.at }, shanghai(e.at)), ' ',
-          h('strong', null, ACTION_LABELS[e.action] ?? e.action), ' ',
+          h('strong', null, e.actionLabel), ' ',
           `${e.actor?.realName ?? '系统'}${e.targetUser ? ` → ${e.targetUser.realName}` : ''}`,
           e.reason ? h('span', { class: 'muted' }, `（${e.reason}）`) : null,
           h('details', null, h('summary', null, '变更'), h('pre', null, `之前：${e.before ?? '—'}\n之后：${e.after ?? '—'}`))));

@@ -1,6 +1,6 @@
-import type { AuditAction } from '../../audit/logger.js';
+import type { AuditAction } from './logger.js';
 
-/** Chinese names of the audit actions a group's archive lists (the code stays beside them). */
+/** Chinese names of the audit actions a group's log lists: its page, its filter and its archive read them here. */
 export const AUDIT_LABELS: Partial<Record<AuditAction, string>> = {
   'group.created': '创建群组',
   'group.updated': '修改群资料',
@@ -62,3 +62,8 @@ export const AUDIT_LABELS: Partial<Record<AuditAction, string>> = {
   'archive.failed': '档案导出失败',
   'archive.deleted': '删除档案导出',
 };
+
+/** The Chinese name of an action; one without a name is shown as 其他操作, never as its code. */
+export function auditActionLabel(action: string): string {
+  return AUDIT_LABELS[action as AuditAction] ?? '其他操作';
+}
