@@ -68,15 +68,9 @@ export function embeddedDataDir(baseDir: string): { dataDir: string; movedFrom: 
  * server runs, since a second postmaster cannot open the same folder.
  */
 export function runningEmbeddedUrl(dataDir: string, database: string): string | null {
-  let lines: string[];
-  try {
-    lines = fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n');
-  } catch {
-    return null;
-  }
-  const pid = Number(lines[0]);
-  const port = Number(lines[3]);
-  if (!Number.isInteger(pid) || pid <= 0 || !processAlive(pid) || !isPostgresOn(pid, dataDir) || !Number.isInteger(port)) return null;
+  const running = runningPostmaster(dataDir);
+  if (!running) return null;
+  const { port } = running;
   const password = fs.readFileSync(path.join(path.dirname(dataDir), `${path.basename(dataDir)}.password`), 'utf8').trim();
   return `postgresql://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
 }
@@ -403,14 +397,10 @@ export class DataDirInUseError extends Error {
 }
 
 /**
- * A postmaster still running on `dataDir` whose server was killed (SIGKILL, where nothing tied
- * PostgreSQL to it) is stopped with a fast shutdown, so that this start can take the folder.
- * Only a live process that is a postgres on this very folder is touched; a stale postmaster.pid
- * of a dead process is left to PostgreSQL, which removes it itself. A postmaster whose parent
- * is still the server that started it (the pid in the owner file: a killed server's postmaster
- * has been handed to init or a subreaper) belongs to a running instance: DataDirInUseError.
+ * The postmaster that runs on `dataDir` now, from its postmaster.pid, or null. The pid may have
+ * been reused since the file was written: it must be a live postgres whose data folder is this one.
  */
-export async function stopOrphan(dataDir: string): Promise<OrphanPostgres | null> {
+function runningPostmaster(dataDir: string): OrphanPostgres | null {
   let lines: string[];
   try {
     lines = fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n');
@@ -419,9 +409,23 @@ export async function stopOrphan(dataDir: string): Promise<OrphanPostgres | null
   }
   const pid = Number(lines[0]);
   const port = Number(lines[3]);
-  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || !processAlive(pid)) return null;
-  // The pid may have been reused since: it must be a postgres whose data folder is this one.
+  if (!Number.isInteger(pid) || pid <= 0 || !Number.isInteger(port) || !processAlive(pid)) return null;
   if (!isPostgresOn(pid, dataDir) || path.resolve(lines[1] ?? '') !== path.resolve(dataDir)) return null;
+  return { pid, port };
+}
+
+/**
+ * A postmaster still running on `dataDir` whose server was killed (SIGKILL, where nothing tied
+ * PostgreSQL to it) is stopped with a fast shutdown, so that this start can take the folder.
+ * Only a live process that is a postgres on this very folder is touched; a stale postmaster.pid
+ * of a dead process is left to PostgreSQL, which removes it itself. A postmaster whose parent
+ * is still the server that started it (the pid in the owner file: a killed server's postmaster
+ * has been handed to init or a subreaper) belongs to a running instance: DataDirInUseError.
+ */
+export async function stopOrphan(dataDir: string): Promise<OrphanPostgres | null> {
+  const running = runningPostmaster(dataDir);
+  if (!running || running.pid === process.pid) return null;
+  const { pid, port } = running;
   const parent = parentPid(pid);
   const owner = readOwner(dataDir);
   const serverAlive = owner !== null ? parent === owner : parent !== null && parent !== 1 && isNodeProcess(parent);
