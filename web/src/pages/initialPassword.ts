@@ -6,7 +6,8 @@
 import { gql } from '../api.js';
 import { pageError } from '../auth.js';
 import { h, setText } from '../dom.js';
-import { field, FormState, input, onSubmit } from '../forms.js';
+import { onSubmit } from '../forms.js';
+import { passwordChangeFields } from '../passwordChange.js';
 import { notify } from '../notify.js';
 import { loadViewer } from '../session.js';
 import type { Page } from '../ui.js';
@@ -16,13 +17,7 @@ import { graphql } from '../graphql/index.js';
 const CHANGE_PASSWORD = graphql('mutation ChangeInitialPassword($currentPassword: String!, $newPassword: String!) { changePassword(currentPassword: $currentPassword, newPassword: $newPassword) }');
 
 export function initialPasswordPage(v: Viewer): Page {
-  const f = {
-    currentPassword: field({ label: '初始密码', control: input('currentPassword', { type: 'password', autocomplete: 'current-password', maxlength: 256, 'data-autofocus': true }) }),
-    newPassword: field({ label: '新密码', control: input('newPassword', { type: 'password', autocomplete: 'new-password', maxlength: 256 }), hint: '至少 10 个字符，不能与登录名相同' }),
-    confirm: field({ label: '确认新密码', control: input('confirmPassword', { type: 'password', autocomplete: 'new-password', maxlength: 256 }) }),
-  };
-  // The server names the new password "password" in its validation errors.
-  const state = new FormState(f, { password: 'newPassword' });
+  const { fields: f, state, values } = passwordChangeFields('初始密码', { autofocus: true });
   const submit = h('button', { type: 'submit', class: 'btn btn-primary btn-block', 'data-testid': 'initial-password-submit' }, '修改密码并继续');
   const form = h('form', { class: 'form', novalidate: true, 'data-testid': 'initial-password-form' }, state.alert, f.currentPassword.el, f.newPassword.el, f.confirm.el, submit);
   onSubmit(
@@ -31,12 +26,9 @@ export function initialPasswordPage(v: Viewer): Page {
     '正在修改…',
     async () => {
       state.clear();
-      const current = f.currentPassword.control.value;
-      const next = f.newPassword.control.value;
-      if (!current) return state.fieldError('currentPassword', '请输入初始密码');
-      if ([...next].length < 10) return state.fieldError('newPassword', '新密码至少 10 个字符');
-      if (next !== f.confirm.control.value) return state.fieldError('confirm', '两次输入的新密码不一致');
-      await gql(CHANGE_PASSWORD, { currentPassword: current, newPassword: next });
+      const passwords = values();
+      if (!passwords) return;
+      await gql(CHANGE_PASSWORD, passwords);
       form.reset();
       notify('密码已修改，欢迎使用');
       // The viewer without the flag: main.ts then shows the page that was asked for.

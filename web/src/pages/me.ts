@@ -2,7 +2,7 @@
 import { gql } from '../api.js';
 import { pageError, sessionEnded } from '../auth.js';
 import { h, replaceChildren, setText } from '../dom.js';
-import { field, FormState, input, onSubmit } from '../forms.js';
+import { onSubmit } from '../forms.js';
 import { describeDevice, formatDateTime } from '../format.js';
 import { notify } from '../notify.js';
 import { ActionPanel } from '../panel.js';
@@ -11,6 +11,7 @@ import { navigate } from '../router.js';
 import { loadViewer, setViewer } from '../session.js';
 import { emptyState, errorBox, loading, type Page, type PageContext } from '../ui.js';
 import { profileForm } from '../userActions.js';
+import { passwordChangeFields } from '../passwordChange.js';
 import { graphql, type ResultOf } from '../graphql/index.js';
 
 const ME = graphql(`query Me { viewer { ...ProfileFields } mySessions { id current createdAt lastUsedAt expiresAt ip userAgent } }`, [ProfileFields]);
@@ -87,13 +88,7 @@ function directoryPasswordCard(): HTMLElement {
 }
 
 function passwordCard(reload: () => void): HTMLElement {
-  const f = {
-    currentPassword: field({ label: '当前密码', control: input('currentPassword', { type: 'password', autocomplete: 'current-password', maxlength: 256 }) }),
-    newPassword: field({ label: '新密码', control: input('newPassword', { type: 'password', autocomplete: 'new-password', maxlength: 256 }), hint: '至少 10 个字符，不能与登录名相同' }),
-    confirm: field({ label: '确认新密码', control: input('confirmPassword', { type: 'password', autocomplete: 'new-password', maxlength: 256 }) }),
-  };
-  // The server names the new password "password" in its validation errors.
-  const state = new FormState(f, { password: 'newPassword' });
+  const { fields: f, state, values } = passwordChangeFields('当前密码');
   const done = h('div', { class: 'alert alert-success', role: 'status', hidden: true, 'data-testid': 'password-done' });
   const submit = h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'password-submit' }, '修改密码');
   const form = h('form', { class: 'form', novalidate: true, 'data-testid': 'password-form' }, state.alert, done, f.currentPassword.el, f.newPassword.el, f.confirm.el, h('div', { class: 'form-actions' }, submit));
@@ -104,12 +99,9 @@ function passwordCard(reload: () => void): HTMLElement {
     async () => {
       state.clear();
       setText(done, null);
-      const current = f.currentPassword.control.value;
-      const next = f.newPassword.control.value;
-      if (!current) return state.fieldError('currentPassword', '请输入当前密码');
-      if ([...next].length < 10) return state.fieldError('newPassword', '新密码至少 10 个字符');
-      if (next !== f.confirm.control.value) return state.fieldError('confirm', '两次输入的新密码不一致');
-      const data = await gql(CHANGE_PASSWORD, { currentPassword: current, newPassword: next });
+      const passwords = values();
+      if (!passwords) return;
+      const data = await gql(CHANGE_PASSWORD, passwords);
       form.reset();
       const ended = data.changePassword;
       setText(done, ended > 0 ? `密码已修改，已退出其他 ${ended} 个设备上的登录。` : '密码已修改。没有其他设备需要退出登录。');
