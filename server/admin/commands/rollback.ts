@@ -24,12 +24,12 @@ export const rollbackCommand: AdminCommand = {
         io.out(to === undefined ? '没有可回滚的迁移' : `${to} 已是最后一项迁移，无需回滚`);
         return;
       }
-      // Under the start-up lock: an instance starting now would migrate up at the same time.
-      await withStartupLock(db.orm, async () => {
-        for (const name of undone) {
-          io.say(`回滚 ${name} …`);
-          await migrator.down();
-        }
+      // Under the start-up lock (an instance starting now would migrate up at the same time), all
+      // in one transaction (allOrNothing): a down that refuses leaves every migration as it was.
+      io.say(`回滚 ${undone.join('、')} …`);
+      await withStartupLock(db.orm, () => migrator.down(to === undefined ? undefined : { to: undone.at(-1)! })).catch((error: Error) => {
+        // PostgreSQL's text follows the statement after " - ": a down's refusal says why in Chinese.
+        throw new AdminError(`回滚未执行，数据库保持不变：${error.message.split(' - ').pop()}`);
       });
       io.out(`已回滚 ${undone.length} 项迁移：${undone.join('、')}`);
     } finally {

@@ -34,6 +34,14 @@ export class Migration20261125140000Moderation extends Migration {
   }
 
   override async down(): Promise<void> {
+    // Without removed_at, removed content (a leak, an improper post) would reappear: refuse instead.
+    this.addSql(`do $$ begin
+      if exists (select 1 from "message" where "removed_at" is not null)
+         or exists (select 1 from "thread" where "removed_at" is not null)
+         or exists (select 1 from "thread_reply" where "removed_at" is not null) then
+        raise exception '存在已被管理员移除的内容，回滚会使其重新出现，已拒绝。请改为恢复升级前的备份';
+      end if;
+    end $$;`);
     this.addSql(`alter table "notification" drop constraint "notification_kind_check";`);
     this.addSql(`delete from "notification" where "kind" in ('content_removed', 'content_restored', 'content_moved', 'warning', 'warning_revoked', 'muted', 'unmuted', 'report_resolved');`);
     this.addSql(`alter table "notification" add constraint "notification_kind_check" check("kind" in ('thread_reply', 'mention', 'discussion_invite', 'meeting_invite', 'meeting_changed', 'meeting_cancelled', 'meeting_reminder', 'meeting_nudge', 'announcement', 'document_request', 'document_request_answered'));`);

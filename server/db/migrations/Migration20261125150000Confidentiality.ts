@@ -42,6 +42,14 @@ export class Migration20261125150000Confidentiality extends Migration {
   }
 
   override async down(): Promise<void> {
+    // Without the columns restricted content would be readable by the whole group: refuse instead.
+    this.addSql(`do $$ begin
+      if exists (select 1 from "message" where "confidentiality" = 'restricted')
+         or exists (select 1 from "thread" where "confidentiality" = 'restricted')
+         or exists (select 1 from "thread_reply" where "confidentiality" = 'restricted') then
+        raise exception '存在受限（restricted）内容，回滚会使其对全群可见，已拒绝。请改为恢复升级前的备份';
+      end if;
+    end $$;`);
     this.addSql(`drop function if exists jl_may_read(uuid, text, uuid, uuid, uuid);`);
     this.addSql(`drop function if exists jl_conversation_group(uuid);`);
     this.addSql(`alter table "thread_reply" drop column "confidentiality";`);

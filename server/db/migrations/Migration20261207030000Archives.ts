@@ -15,6 +15,12 @@ export class Migration20261207030000Archives extends Migration {
   }
 
   override async down(): Promise<void> {
+    // Without the table nothing would ever delete the stored ZIPs (restricted content): refuse while any exists.
+    this.addSql(`do $$ begin
+      if exists (select 1 from "archive_export" where "storage_key" is not null) then
+        raise exception '仍有已生成的档案导出文件，回滚后将无法清理，已拒绝。请先删除这些档案导出（或等待其过期）';
+      end if;
+    end $$;`);
     this.addSql(`drop table if exists "archive_export" cascade;`);
     // The job rows this feature queued have no handler once it is gone.
     this.addSql(`delete from "scheduled_job" where "kind" in ('archive.export', 'archive.expire');`);

@@ -93,4 +93,40 @@ describe('migrations roll back', () => {
       await dropDatabase(url);
     }
   }, 180_000);
+
+  it('refuses downs that would expose restricted or removed content or orphan archive files, all or nothing; disables accounts with an unchanged initial password', async () => {
+    const url = await freshDatabase();
+    const check = await MikroORM.init(ormOptions(url));
+    const db = (text: string) => check.em.fork().getConnection().execute(text);
+    const executed = async () => (await check.getMigrator().getExecutedMigrations()).map((m) => m.name);
+    try {
+      const names = migrationsList.map((migration) => migration.name);
+      const [user] = await db(`select id from app_user where status = 'active' order by login_name limit 1`);
+      await db(`insert into archive_export (id, requester_id, kind, status, storage_key, created_at, expires_at) values (gen_random_uuid(), '${user.id}', 'personal', 'done', 'archives/x.zip', now(), now() + interval '7 days')`);
+      const refused = await runAdmin(['rollback'], { DATABASE_URL: url });
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain('回滚未执行，数据库保持不变：仍有已生成的档案导出文件');
+      expect(await executed()).toEqual(names);
+
+      // Content an admin removed and restricted content: several downs in one call leave every migration applied.
+      await db(`update message set removed_at = now(), removal_reason = 'leak_risk' where id = (select id from message order by created_at limit 1)`);
+      await db(`update archive_export set storage_key = null`);
+      await db(`update app_user set must_change_password = true where id = '${user.id}'`);
+      const beforeModeration = names[names.indexOf('Migration20261125140000Moderation') - 1];
+      const removed = await runAdmin(['rollback', '--to', beforeModeration], { DATABASE_URL: url });
+      expect(removed.code).toBe(1);
+      expect(removed.stderr).toContain('存在已被管理员移除的内容');
+      expect(await executed()).toEqual(names);
+
+      // Down to just before the organisation import: the account whose initial password was never changed is disabled.
+      const rolled = await runAdmin(['rollback', '--to', 'Migration20261125180000SearchMerge'], { DATABASE_URL: url });
+      expect(rolled.code).toBe(0);
+      const [after] = await db(`select status, status_reason from app_user where id = '${user.id}'`);
+      expect(after.status).toBe('disabled');
+      expect(after.status_reason).toContain('初始密码尚未修改');
+    } finally {
+      await check.close(true);
+      await dropDatabase(url);
+    }
+  }, 180_000);
 });
