@@ -133,6 +133,12 @@ beforeAll(async () => {
   db = new pg.Client({ connectionString: databaseUrl });
   await db.connect();
   await db.query(`update app_user set password_hash = $1`, [await new PasswordHasher(1, 10).hash(PRODUCTION_PASSWORD)]);
+  // The operator's first step on a real installation (README): a system admin from the built command.
+  const admin = await run(process.execPath, [path.join(install, 'dist/server/admin.js'), 'create-admin', '--login', 'opsadmin', '--name', '运维管理员', '--unit', '省运维中心'], {
+    cwd: install,
+    env: { ...process.env, NODE_ENV: 'production', DATABASE_URL: databaseUrl, ADMIN_PASSWORD: PRODUCTION_PASSWORD },
+  });
+  expect(admin.stdout).toContain('已创建系统管理员 opsadmin（运维管理员，省运维中心）');
 
   const { command, env } = unitCommand();
   expect(env.NODE_ENV).toBe('production');
@@ -247,6 +253,12 @@ describe('production deployment behind nginx with TLS', () => {
     expect(cookie).toMatch(/;\s*HttpOnly/i);
     const { rows: sessions } = await db!.query<{ ip: string }>(`select s.ip from session s join app_user u on u.id = s.user_id where u.login_name = 'lijinsong'`);
     expect(sessions.map((s) => s.ip)).toEqual([CLIENT_ADDRESS]);
+  });
+
+  it('lets the system admin made by the built create-admin command sign in through nginx', async () => {
+    const login = await graphql(`mutation($l: String!, $p: String!) { login(loginName: $l, password: $p) { user { realName isSystemAdmin unit { name } } } }`, { l: 'opsadmin', p: PRODUCTION_PASSWORD });
+    expect(login.json.errors).toBeUndefined();
+    expect(login.json.data.login.user).toEqual({ realName: '运维管理员', isSystemAdmin: true, unit: { name: '省运维中心' } });
   });
 
   it('upgrades /graphql to a WebSocket (wss) and delivers live events through nginx', async () => {
