@@ -16,6 +16,7 @@ export type AuditAction =
   | 'user.unit_admin_revoked'
   | 'user.system_admin_changed'
   | 'user.import_updated'
+  | 'user.password_reissued'
   | 'org.imported'
   | 'org.unit_created'
   | 'org.unit_updated'

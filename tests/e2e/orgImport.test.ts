@@ -66,6 +66,22 @@ describe('组织导入', () => {
     expect(await official.getByTestId('initial-password').count()).toBe(0);
     // A unit admin of the new unit now.
     expect(await official.getByTestId('nav-pending').count()).toBe(1);
+
+    // The passwords file was lost: the same file again, 重发初始密码 — only wuli (never changed theirs) gets a new one.
+    await page.getByTestId('import-file').setInputFiles({ name: '人员.csv', mimeType: 'text/csv', buffer: csv('13800000001') });
+    await page.getByTestId('import-reissue').check();
+    await page.getByTestId('import-check').click();
+    await page.getByTestId('import-preview').waitFor();
+    expect(await page.getByTestId('import-account').allTextContents()).toEqual(['账号：wuli（吴丽，无变化），重发初始密码']);
+    expect(await page.getByTestId('import-summary').textContent()).toContain('重发初始密码 1 个');
+    await page.getByTestId('import-confirm').click();
+    await page.getByTestId('import-done').waitFor();
+    const [again] = await Promise.all([page.waitForEvent('download'), page.getByTestId('import-passwords').click()]);
+    const reissued = fs.readFileSync((await again.path())!, 'utf8').replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+    expect(reissued).toHaveLength(2);
+    expect(reissued[1]).toMatch(/^恩阳区政务服务中心,吴丽,wuli,[A-Za-z2-9]{12}$/);
+    expect(reissued[1]).not.toBe(passwords.find((l) => l.includes(',wuli,')));
+    expect(errors).toEqual([]);
   });
 
   test('an official who is not a system admin has no 组织导入 and the server refuses the mutation', async () => {

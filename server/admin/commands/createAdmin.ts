@@ -1,7 +1,6 @@
 import { AdminError, parseArgs, type AdminCommand, type AdminIo } from '../command.js';
 import { openAdminDatabase } from '../database.js';
-import { createSystemAdmin } from '../../modules/org/systemAdmin.js';
-import { newPassword } from '../../modules/core/validation.js';
+import { createSystemAdmin, systemAdminPassword } from '../../modules/org/systemAdmin.js';
 import { asAdminError, CONSOLE_OPERATOR } from '../appErrors.js';
 
 /** ADMIN_PASSWORD (non-interactive), else asked twice on the terminal without echo. */
@@ -10,7 +9,7 @@ async function readPassword(io: AdminIo, loginName: string): Promise<string> {
   if (fromEnv) return fromEnv;
   const first = await io.ask('密码（至少 10 个字符）：', { hidden: true });
   if (first === null) throw new AdminError('没有可输入密码的终端：请用环境变量 ADMIN_PASSWORD 提供密码');
-  await asAdminError(async () => newPassword(first, loginName));
+  await asAdminError(async () => systemAdminPassword(first, loginName));
   const again = await io.ask('再次输入密码：', { hidden: true });
   if (again !== first) throw new AdminError('两次输入的密码不一致');
   return first;

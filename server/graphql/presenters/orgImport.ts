@@ -10,8 +10,8 @@ export function presentOrgImport(result: WebImport) {
     rowCount: plan.rowCount,
     problems: plan.problems,
     units: plan.units.map((u) => ({ ...u, action: upper(u.action), level: upper(u.level) })),
-    accounts: plan.accounts.filter((a) => a.action !== 'unchanged').map((a) => ({ ...a, action: upper(a.action) })),
-    unchangedAccounts: plan.accounts.filter((a) => a.action === 'unchanged').length,
+    accounts: plan.accounts.filter((a) => a.action !== 'unchanged' || a.reissuePassword).map((a) => ({ ...a, action: upper(a.action) })),
+    unchangedAccounts: plan.accounts.filter((a) => a.action === 'unchanged' && !a.reissuePassword).length,
     initialPasswordsCsv: result.passwordsCsv?.toString('base64') ?? null,
   };
 }

@@ -14,6 +14,6 @@ export const orgQueries = {
 };
 
 export const orgMutations = {
-  importOrganisation: async (_: unknown, args: { fileName: string; contentBase64: string; dryRun: boolean }, { domain }: GraphQLContext) =>
+  importOrganisation: async (_: unknown, args: { fileName: string; contentBase64: string; dryRun: boolean; reissuePasswords?: boolean | null }, { domain }: GraphQLContext) =>
     presentOrgImport(await importOrganisationFile(domain, args)),
 };

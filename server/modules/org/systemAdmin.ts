@@ -8,6 +8,7 @@ import * as valid from '../core/validation.js';
 import type { Operator } from './operator.js';
 import { levelOf } from './orgImport/columns.js';
 import { newUnit } from './units.js';
+import { DEMO_PASSWORD } from '../../../seeds/demo.js';
 
 export interface SystemAdminInput {
   loginName: unknown;
@@ -18,6 +19,16 @@ export interface SystemAdminInput {
   unitLevel?: unknown;
   title?: unknown;
   password: unknown;
+}
+
+/**
+ * A system admin's password: the registration rules, and never the demo accounts' password, which
+ * README.md publishes (production refuses to start while a demo account still has it).
+ */
+export function systemAdminPassword(raw: unknown, loginName: string): string {
+  const password = valid.newPassword(raw, loginName);
+  if (password === DEMO_PASSWORD) throw badInput('不能使用公开的演示密码，请另设一个密码', 'password');
+  return password;
 }
 
 const loginTaken = (loginName: string) => conflict(`登录名“${loginName}”已被使用，请换一个`, 'loginName');
@@ -31,7 +42,7 @@ export async function createSystemAdmin(em: EntityManager, hasher: PasswordHashe
   const loginName = valid.loginName(input.loginName);
   const realName = valid.realName(input.realName);
   const title = input.title === undefined || input.title === null || input.title === '' ? '系统管理员' : valid.title(input.title);
-  const password = valid.newPassword(input.password, loginName);
+  const password = systemAdminPassword(input.password, loginName);
   const unitName = valid.requiredText(input.unitName, 'unit', '单位', 100);
   const level: UnitLevel | null = input.unitLevel ? levelOf(String(input.unitLevel)) : 'province';
   if (!level) throw badInput(`未知层级“${String(input.unitLevel)}”：应为省级、市级或县级`, 'level');

@@ -4,6 +4,7 @@ import { ormOptions } from '../../../server/db/orm.js';
 import { dropDatabase, freshDatabase } from '../../helpers/app.js';
 import { runAdmin, serveDatabase } from '../../helpers/adminCli.js';
 import { Client } from '../../helpers/graphql.js';
+import { DEMO_PASSWORD } from '../../../seeds/demo.js';
 
 /** create-admin as a real process against a fresh database, then the admin signs in over HTTP. */
 let databaseUrl: string;
@@ -59,6 +60,9 @@ describe('create-admin', { timeout: 180_000 }, () => {
     const none = await runAdmin(databaseUrl, ['create-admin', '--login', 'wanger', '--name', '王二', '--unit', '甘肃省政务服务中心']);
     expect(none.code).toBe(1);
     expect(none.stderr).toContain('ADMIN_PASSWORD');
+    const demo = await runAdmin(databaseUrl, ['create-admin', '--login', 'wanger', '--name', '王二', '--unit', '甘肃省政务服务中心'], { ADMIN_PASSWORD: DEMO_PASSWORD });
+    expect(demo.code).toBe(1);
+    expect(demo.stderr).toContain('错误：不能使用公开的演示密码');
     const usage = await runAdmin(databaseUrl, ['create-admin', '--login', 'wanger']);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('请用 --name 指定姓名');

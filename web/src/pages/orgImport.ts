@@ -1,7 +1,8 @@
 /**
  * #/admin/org-import (system admins): the unit tree and officials from an HR file. Choose the
  * file, see the dry run (what changes, or every bad row by line), confirm, then download the
- * new accounts' initial passwords (given once; the server keeps no clear copy).
+ * new accounts' initial passwords (given once; the server keeps no clear copy). When that file
+ * was lost, 重发初始密码 issues fresh ones to the file's accounts that never changed theirs.
  */
 import { gql } from '../api.js';
 import { pageError } from '../auth.js';
@@ -12,12 +13,12 @@ import { viewer } from '../session.js';
 import { button, errorBox, loading, pageTitle, type Page, type PageContext } from '../ui.js';
 import { graphql, type ResultOf } from '../graphql/index.js';
 
-const IMPORT = graphql(`mutation ImportOrganisation($fileName: String!, $contentBase64: String!, $dryRun: Boolean!) {
-  importOrganisation(fileName: $fileName, contentBase64: $contentBase64, dryRun: $dryRun) {
+const IMPORT = graphql(`mutation ImportOrganisation($fileName: String!, $contentBase64: String!, $dryRun: Boolean!, $reissuePasswords: Boolean!) {
+  importOrganisation(fileName: $fileName, contentBase64: $contentBase64, dryRun: $dryRun, reissuePasswords: $reissuePasswords) {
     applied rowCount unchangedAccounts initialPasswordsCsv
     problems { line message }
     units { action name level parentName line }
-    accounts { action line loginName realName unitName changed grantAdmin }
+    accounts { action line loginName realName unitName changed grantAdmin reissuePassword }
   }
 }`);
 type Result = ResultOf<typeof IMPORT>['importOrganisation'];
@@ -47,6 +48,7 @@ export function orgImportPage(ctx: PageContext): Page {
   }
 
   const fileInput = h('input', { type: 'file', name: 'file', accept: '.csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'data-testid': 'import-file', 'aria-describedby': 'import-file-hint' });
+  const reissue = h('input', { type: 'checkbox', name: 'reissuePasswords', id: 'org-import-reissue', 'data-testid': 'import-reissue' });
   const check = h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'import-check' }, '检查文件（试运行）');
   const alert = h('div', { class: 'alert alert-error', role: 'alert', hidden: true, 'data-testid': 'import-error' });
   const form = h(
@@ -54,13 +56,20 @@ export function orgImportPage(ctx: PageContext): Page {
     { class: 'form card', novalidate: true, 'data-testid': 'import-form' },
     alert,
     h('div', { class: 'field' }, h('label', { for: 'org-import-file' }, '组织机构文件'), fileInput, h('p', { class: 'hint', id: 'import-file-hint' }, '.csv（UTF-8 或 Excel 另存的 GB18030）或 .xlsx，不超过 512 KB；更大的文件请由运维人员用 npm run admin -- import-org 导入。')),
+    h(
+      'div',
+      { class: 'field' },
+      h('label', { class: 'check', for: 'org-import-reissue' }, reissue, '为文件中尚未修改初始密码的账号重发初始密码'),
+      h('p', { class: 'hint' }, '初始密码文件丢失时使用：这些账号的原初始密码随即失效，已修改过密码的账号不受影响。'),
+    ),
     h('div', { class: 'form-actions' }, check),
   );
   fileInput.id = 'org-import-file';
   const outcome = h('div', { class: 'import-outcome', 'aria-live': 'polite' });
   el.append(form, outcome);
 
-  let chosen: { name: string; content: string } | null = null;
+  // The file and the choice the dry run was made with: the import is exactly what was previewed.
+  let chosen: { name: string; content: string; reissuePasswords: boolean } | null = null;
   const showError = (message: string | null) => {
     setText(alert, message);
     alert.hidden = !message;
@@ -76,8 +85,8 @@ export function orgImportPage(ctx: PageContext): Page {
     check.disabled = true;
     replaceChildren(outcome, loading('正在检查文件…'));
     try {
-      chosen = { name: file.name, content: await base64Of(file) };
-      const data = await gql(IMPORT, { fileName: chosen.name, contentBase64: chosen.content, dryRun: true }, ctx.signal);
+      chosen = { name: file.name, content: await base64Of(file), reissuePasswords: reissue.checked };
+      const data = await gql(IMPORT, { fileName: chosen.name, contentBase64: chosen.content, dryRun: true, reissuePasswords: chosen.reissuePasswords }, ctx.signal);
       if (!ctx.signal.aborted) replaceChildren(outcome, preview(data.importOrganisation));
     } catch (error) {
       const shown = pageError(error);
@@ -108,7 +117,7 @@ export function orgImportPage(ctx: PageContext): Page {
     const progress = loading('正在导入：创建单位和账号、生成初始密码，人数多时需要一些时间，请勿关闭页面…');
     confirm.after(progress);
     try {
-      const data = await gql(IMPORT, { fileName: chosen.name, contentBase64: chosen.content, dryRun: false });
+      const data = await gql(IMPORT, { fileName: chosen.name, contentBase64: chosen.content, dryRun: false, reissuePasswords: chosen.reissuePasswords });
       const result = data.importOrganisation;
       replaceChildren(outcome, result.applied ? doneCard(result) : problemsCard(result, '导入前数据已有变化，文件出现以下错误，未做任何修改：'));
       if (result.applied) notify('导入完成');
@@ -125,10 +134,12 @@ export function orgImportPage(ctx: PageContext): Page {
 
 function summary(result: Result): HTMLElement {
   const count = (list: Array<{ action: string }>, action: string) => list.filter((c) => c.action === action).length;
+  const reissued = result.accounts.filter((a) => a.reissuePassword).length;
   return h(
     'p',
     { 'data-testid': 'import-summary' },
-    `共 ${result.rowCount} 行：新建单位 ${count(result.units, 'CREATE')} 个，修改单位 ${count(result.units, 'UPDATE')} 个；新建账号 ${count(result.accounts, 'CREATE')} 个，更新账号 ${count(result.accounts, 'UPDATE')} 个，无变化 ${result.unchangedAccounts} 个。`,
+    `共 ${result.rowCount} 行：新建单位 ${count(result.units, 'CREATE')} 个，修改单位 ${count(result.units, 'UPDATE')} 个；新建账号 ${count(result.accounts, 'CREATE')} 个，更新账号 ${count(result.accounts, 'UPDATE')} 个，无变化 ${result.unchangedAccounts} 个。` +
+      (reissued ? `重发初始密码 ${reissued} 个。` : ''),
   );
 }
 
@@ -140,8 +151,13 @@ function changeLists(result: Result): HTMLElement {
     h(
       'li',
       { 'data-testid': 'import-account' },
-      a.action === 'CREATE' ? `新建账号：${a.loginName}（${a.realName}，${a.unitName}）` : `更新账号：${a.loginName}（${a.realName}：${a.changed.join('、') || '管理员身份'}）`,
+      a.action === 'CREATE'
+        ? `新建账号：${a.loginName}（${a.realName}，${a.unitName}）`
+        : a.action === 'UPDATE'
+          ? `更新账号：${a.loginName}（${a.realName}：${a.changed.join('、') || '管理员身份'}）`
+          : `账号：${a.loginName}（${a.realName}，无变化）`,
       a.grantAdmin ? '，设为单位管理员' : '',
+      a.reissuePassword ? '，重发初始密码' : '',
     ),
   );
   return h('div', null, units.length ? h('ul', { class: 'import-list' }, units) : null, accounts.length ? h('ul', { class: 'import-list' }, accounts) : null);
@@ -162,7 +178,7 @@ function doneCard(result: Result): HTMLElement {
     const bytes = Uint8Array.from(atob(result.initialPasswordsCsv), (c) => c.charCodeAt(0));
     const url = URL.createObjectURL(new Blob([bytes], { type: 'text/csv;charset=utf-8' }));
     card.append(
-      h('div', { class: 'alert', role: 'status' }, '新账号的初始密码只在此提供一次，服务器不保存明文。请立即下载，按单位交各单位管理员当面或通过安全渠道分发；首次登录须修改密码。'),
+      h('div', { class: 'alert', role: 'status' }, '初始密码只在此提供一次，服务器不保存明文。文件按单位排列：请立即下载，按单位交各单位管理员当面或通过安全渠道分发；首次登录须修改密码。若文件丢失，可重新导入同一文件并勾选“重发初始密码”。'),
       h('a', { class: 'btn btn-primary', href: url, download: `初始密码-${formatDate(new Date().toISOString()).replace(/\D/g, '')}.csv`, 'data-testid': 'import-passwords' }, '下载初始密码文件（CSV）'),
     );
   }

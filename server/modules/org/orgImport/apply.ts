@@ -8,7 +8,8 @@ import { lockOrganisationImport, maxUnitSortOrder } from '../store.js';
 import type { Operator } from '../operator.js';
 import { newUnit } from '../units.js';
 import type { OrgFileRow, RowProblem } from './columns.js';
-import { planImport, type ImportPlan } from './plan.js';
+import { endAllSessions } from '../../accounts/sessions.js';
+import { planImport, type ImportPlan, type PlanOptions } from './plan.js';
 
 /** An initial password, for the unit admins to hand over; never stored or logged in clear. */
 export interface InitialPassword {
@@ -45,7 +46,9 @@ async function hashAll(hasher: PasswordHasher, passwords: string[]): Promise<str
  * Applies the file in one transaction: plans again under the import lock (so the plan is the
  * state it writes over), and writes nothing when any row is bad. New accounts get initial
  * passwords that must be changed at first sign-in; `deliver` receives them before the commit,
- * so a failure to deliver rolls the import back. Existing accounts' passwords are never touched.
+ * so a failure to deliver rolls the import back. Existing accounts' passwords are never touched,
+ * except with `reissuePasswords`: the file's accounts that still must change their initial
+ * password get a fresh one (the lost one stops working, their sessions end).
  */
 export async function applyImport(
   em: EntityManager,
@@ -54,10 +57,11 @@ export async function applyImport(
   rows: OrgFileRow[],
   fileProblems: RowProblem[],
   deliver: (passwords: InitialPassword[]) => Promise<void>,
+  options: PlanOptions = {},
 ): Promise<ImportResult> {
   return em.transactional(async (tem) => {
     await lockOrganisationImport(tem);
-    const plan = await planImport(tem, rows, fileProblems);
+    const plan = await planImport(tem, rows, fileProblems, options);
     if (plan.problems.length) return { plan, applied: false, passwords: [] };
     const importId = randomUUID();
     const units = new Map((await tem.find(OrgUnit, {})).map((u) => [u.name, u]));
@@ -76,7 +80,8 @@ export async function applyImport(
     }
 
     const created = plan.accounts.filter((a) => a.action === 'create');
-    const passwords = created.map(() => initialPassword());
+    const reissued = plan.accounts.filter((a) => a.reissuePassword);
+    const passwords = [...created, ...reissued].map(() => initialPassword());
     const hashes = await hashAll(hasher, passwords);
     const existing = new Map<string, User>((await tem.find(User, { id: plan.accounts.flatMap((a) => (a.userId ? [a.userId] : [])) }, { populate: ['adminUnits'] })).map((u) => [u.id, u]));
     const reviewer = operator.actorId ? tem.getReference(User, operator.actorId, { wrapped: true }) : null;
@@ -100,6 +105,12 @@ export async function applyImport(
       if (account.grantAdmin) user.adminUnits.add(unit);
       audit(tem, { actorId: operator.actorId, action: 'user.import_updated', targetType: 'user', targetId: user.id, unitId: unit.id, before, after: { realName: account.realName, unit: unit.name, title: account.title, phone: account.phone, email: account.email, unitAdminGranted: account.grantAdmin, importId }, ip: operator.ip });
     }
+    for (const [i, account] of reissued.entries()) {
+      const user = existing.get(account.userId!)!;
+      user.passwordHash = hashes[created.length + i];
+      await endAllSessions(tem, user.id);
+      audit(tem, { actorId: operator.actorId, action: 'user.password_reissued', targetType: 'user', targetId: user.id, unitId: units.get(account.unitName)!.id, after: { loginName: user.loginName, importId }, ip: operator.ip });
+    }
     const count = (action: string, list: Array<{ action: string }>) => list.filter((c) => c.action === action).length;
     audit(tem, {
       actorId: operator.actorId,
@@ -114,11 +125,12 @@ export async function applyImport(
         accountsUpdated: count('update', plan.accounts),
         accountsUnchanged: count('unchanged', plan.accounts),
         unitAdminsGranted: plan.accounts.filter((a) => a.grantAdmin).length,
+        passwordsReissued: reissued.length,
       },
       ip: operator.ip,
     });
     await tem.flush();
-    const delivered = created.map((account, i) => ({ unit: account.unitName, realName: account.realName, loginName: account.loginName, password: passwords[i] }));
+    const delivered = [...created, ...reissued].map((account, i) => ({ unit: account.unitName, realName: account.realName, loginName: account.loginName, password: passwords[i] }));
     await deliver(delivered);
     return { plan, applied: true, passwords: delivered };
   });

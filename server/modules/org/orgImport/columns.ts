@@ -47,5 +47,13 @@ export function levelOf(text: string): UnitLevel | null {
   return LEVEL_SPELLINGS[text.trim().toLowerCase()] ?? null;
 }
 
+/** What makes a spreadsheet read a CSV cell as a formula (OWASP "CSV injection"). */
+export const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** A cell as export wrote it, without the quote that kept it from being a formula (files.ts guardFormula). */
+export function withoutFormulaGuard(cell: string): string {
+  return cell.startsWith("'") && FORMULA_START.test(cell.slice(1)) ? cell.slice(1) : cell;
+}
+
 export const YES = '是';
 export const NO = '否';

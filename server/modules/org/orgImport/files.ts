@@ -3,7 +3,7 @@ import ExcelJS from 'exceljs';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { User, type OrgUnit } from '../../../db/entities/index.js';
 import { listUnits } from '../units.js';
-import { LEVEL_LABELS, NO, ORG_FILE_HEADER, YES, type OrgColumn } from './columns.js';
+import { FORMULA_START, LEVEL_LABELS, NO, ORG_FILE_HEADER, YES, type OrgColumn } from './columns.js';
 import type { OrgFileFormat } from './parse.js';
 import type { InitialPassword } from './apply.js';
 
@@ -35,10 +35,19 @@ export async function exportOrganisation(em: EntityManager): Promise<OrgRecord[]
   return records;
 }
 
+/**
+ * A CSV cell Excel would run as a formula (= + - @, tab, CR first: a self-entered title such as
+ * =HYPERLINK(…)) gets a leading single quote, as OWASP advises; the import strips it again
+ * (parse.ts, withoutFormulaGuard), so an export imports unchanged.
+ */
+export function guardFormula(cell: string): string {
+  return FORMULA_START.test(cell) ? `'${cell}` : cell;
+}
+
 /** A table as CSV (UTF-8 with BOM, which Excel needs to show Chinese) or as an XLSX workbook. */
 export async function writeTable(columns: readonly string[], records: Array<Record<string, string>>, format: OrgFileFormat, sheetName = '组织机构'): Promise<Buffer> {
   if (format === 'csv') {
-    return Buffer.from('\uFEFF' + stringify(records.map((r) => columns.map((c) => r[c] ?? '')), { header: true, columns: [...columns], record_delimiter: 'windows' }), 'utf8');
+    return Buffer.from('\uFEFF' + stringify(records.map((r) => columns.map((c) => guardFormula(r[c] ?? ''))), { header: true, columns: [...columns], record_delimiter: 'windows' }), 'utf8');
   }
   const workbook = new ExcelJS.Workbook();
   const sheet = workbook.addWorksheet(sheetName);
@@ -55,8 +64,30 @@ export function writeOrgFile(records: OrgRecord[], format: OrgFileFormat): Promi
 
 export const PASSWORD_FILE_HEADER = ['单位', '姓名', '登录名', '初始密码'] as const;
 
-/** The initial passwords for the unit admins, unit by unit. */
+const byUnitThenName = (a: InitialPassword, b: InitialPassword) =>
+  a.unit.localeCompare(b.unit, 'zh') || a.realName.localeCompare(b.realName, 'zh') || a.loginName.localeCompare(b.loginName);
+
+/** The initial passwords for the unit admins: one unit's rows together, sorted by unit, then name. */
 export function passwordsCsv(passwords: InitialPassword[]): Promise<Buffer> {
-  const sorted = [...passwords].sort((a, b) => a.unit.localeCompare(b.unit, 'zh') || a.loginName.localeCompare(b.loginName));
+  const sorted = [...passwords].sort(byUnitThenName);
   return writeTable(PASSWORD_FILE_HEADER, sorted.map((p) => ({ 单位: p.unit, 姓名: p.realName, 登录名: p.loginName, 初始密码: p.password })), 'csv');
+}
+
+/** A unit name as a file name: path separators, characters Windows refuses and control characters become _. */
+export function unitFileName(unit: string): string {
+  return `${unit.replace(/[/\\:*?"<>|\p{Cc}]/gu, '_').replace(/^\.+/, '_').slice(0, 100)}.csv`;
+}
+
+/** One passwords file per unit (file name → CSV), so each unit admin gets only their unit's. */
+export async function passwordsByUnit(passwords: InitialPassword[]): Promise<Map<string, Buffer>> {
+  const units = new Map<string, InitialPassword[]>();
+  for (const p of passwords) units.set(p.unit, [...(units.get(p.unit) ?? []), p]);
+  const files = new Map<string, Buffer>();
+  for (const unit of [...units.keys()].sort((a, b) => a.localeCompare(b, 'zh'))) {
+    let name = unitFileName(unit);
+    // Two names alike once sanitised (甲/乙 and 甲_乙): the second gets a number.
+    for (let n = 2; files.has(name); n++) name = unitFileName(unit).replace(/\.csv$/, `-${n}.csv`);
+    files.set(name, await passwordsCsv(units.get(unit)!));
+  }
+  return files;
 }

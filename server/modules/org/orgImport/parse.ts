@@ -1,7 +1,7 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { badInput } from '../../../errors.js';
-import { ORG_FILE_HEADER, type OrgColumn, type OrgFileRow, type RowProblem } from './columns.js';
+import { ORG_FILE_HEADER, withoutFormulaGuard, type OrgColumn, type OrgFileRow, type RowProblem } from './columns.js';
 
 export type OrgFileFormat = 'csv' | 'xlsx';
 
@@ -56,7 +56,7 @@ function toRows(records: Array<{ line: number; cells: string[] }>): ParsedOrgFil
     .filter((record) => record.cells.some((cell) => cell.trim() !== ''))
     .map((record) => ({
       line: record.line,
-      values: Object.fromEntries(ORG_FILE_HEADER.map((column) => [column, (record.cells[index.get(column)!] ?? '').normalize('NFC').trim()])) as Record<OrgColumn, string>,
+      values: Object.fromEntries(ORG_FILE_HEADER.map((column) => [column, withoutFormulaGuard((record.cells[index.get(column)!] ?? '').normalize('NFC').trim())])) as Record<OrgColumn, string>,
     }));
   return { rows, problems };
 }

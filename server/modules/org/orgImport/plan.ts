@@ -33,6 +33,26 @@ export interface AccountChange {
   changed: string[];
   /** Update or unchanged: the existing account. */
   userId?: string;
+  /** Existing account still on its initial password, given a fresh one (--reissue-passwords). */
+  reissuePassword: boolean;
+}
+
+export interface PlanOptions {
+  /** Fresh initial passwords for the file's accounts that never changed theirs (must_change_password). */
+  reissuePasswords?: boolean;
+}
+
+/**
+ * Why an existing account may not appear in an import at all, or null. Pending and rejected
+ * registrations belong to their registrant (an HR name on them would dress a squatter up as the
+ * official); a disabled account was disabled on purpose and would stay without sign-in while the
+ * file suggests it was provided.
+ */
+function untouchable(user: User): string | null {
+  if (user.status === 'pending') return `登录名 ${user.loginName} 属于待审核的注册申请，请先在注册审核中处理`;
+  if (user.status === 'rejected') return `登录名 ${user.loginName} 属于已驳回的注册申请，请换一个登录名`;
+  if (user.status === 'disabled') return `登录名 ${user.loginName} 属于已停用的账号，请先在用户管理中启用，或换一个登录名`;
+  return null;
 }
 
 /** Check before do: what an import would change, or every reason why it cannot. */
@@ -138,7 +158,7 @@ function readRows(rows: OrgFileRow[], problems: RowProblem[]): { units: Map<stri
  * Units are matched by name (names are unique) and must keep their parent; accounts by login name.
  * Writes nothing.
  */
-export async function planImport(em: EntityManager, rows: OrgFileRow[], fileProblems: RowProblem[] = []): Promise<ImportPlan> {
+export async function planImport(em: EntityManager, rows: OrgFileRow[], fileProblems: RowProblem[] = [], options: PlanOptions = {}): Promise<ImportPlan> {
   const problems = [...fileProblems];
   const { units: fileUnits, people } = readRows(rows, problems);
   const all = await listUnits(em);
@@ -205,7 +225,12 @@ export async function planImport(em: EntityManager, rows: OrgFileRow[], fileProb
     const user = byLogin.get(person.loginName);
     const base = { line: person.line, loginName: person.loginName, realName: person.realName, unitName: person.unitName, title: person.title, phone: person.phone, email: person.email };
     if (!user) {
-      accounts.push({ ...base, action: 'create', grantAdmin: person.isAdmin, changed: [] });
+      accounts.push({ ...base, action: 'create', grantAdmin: person.isAdmin, changed: [], reissuePassword: false });
+      continue;
+    }
+    const refusal = untouchable(user);
+    if (refusal) {
+      problems.push({ line: person.line, message: refusal });
       continue;
     }
     const changed: string[] = [];
@@ -215,10 +240,6 @@ export async function planImport(em: EntityManager, rows: OrgFileRow[], fileProb
     if (user.phone !== person.phone) changed.push('手机');
     if (user.email !== person.email) changed.push('邮箱');
     const grantAdmin = person.isAdmin && !user.adminUnits.getItems().some((u) => u.name === person.unitName);
-    if (grantAdmin && user.status !== 'active') {
-      problems.push({ line: person.line, message: `账号“${person.loginName}”尚未启用，不能设为单位管理员` });
-      continue;
-    }
     if (changed.includes('单位')) {
       // An admin belongs to the units they administer (as updateIdentity holds).
       const chain = chainOf(person.unitName);
@@ -228,7 +249,13 @@ export async function planImport(em: EntityManager, rows: OrgFileRow[], fileProb
         continue;
       }
     }
-    accounts.push({ ...base, action: changed.length || grantAdmin ? 'update' : 'unchanged', grantAdmin, changed, userId: user.id });
+    const reissuePassword = Boolean(options.reissuePasswords) && user.mustChangePassword && user.directoryDn === null;
+    // Directory accounts are the directory's (read-only here): their row may only say what they are (as export writes it).
+    if (user.directoryDn !== null && (changed.length || grantAdmin)) {
+      problems.push({ line: person.line, message: `登录名 ${user.loginName} 属于统一身份认证目录账号，其信息以目录为准，不能由导入修改（${[...changed, ...(grantAdmin ? ['单位管理员'] : [])].join('、')}）` });
+      continue;
+    }
+    accounts.push({ ...base, action: changed.length || grantAdmin ? 'update' : 'unchanged', grantAdmin, changed, userId: user.id, reissuePassword });
   }
   problems.sort((a, b) => a.line - b.line);
   return { rowCount: rows.length, problems, units: unitChanges, accounts };

@@ -11,6 +11,7 @@ export function planCounts(plan: ImportPlan) {
     accountsUpdated: count(plan.accounts, 'update'),
     accountsUnchanged: count(plan.accounts, 'unchanged'),
     unitAdminsGranted: plan.accounts.filter((a) => a.grantAdmin).length,
+    passwordsReissued: plan.accounts.filter((a) => a.reissuePassword).length,
   };
 }
 
@@ -21,7 +22,7 @@ export function describePlan(plan: ImportPlan): string[] {
   }
   const c = planCounts(plan);
   const lines = [
-    `共 ${plan.rowCount} 行：新建单位 ${c.unitsCreated} 个，修改单位 ${c.unitsUpdated} 个；新建账号 ${c.accountsCreated} 个，更新账号 ${c.accountsUpdated} 个，无变化 ${c.accountsUnchanged} 个；新任单位管理员 ${c.unitAdminsGranted} 名`,
+    `共 ${plan.rowCount} 行：新建单位 ${c.unitsCreated} 个，修改单位 ${c.unitsUpdated} 个；新建账号 ${c.accountsCreated} 个，更新账号 ${c.accountsUpdated} 个，无变化 ${c.accountsUnchanged} 个；新任单位管理员 ${c.unitAdminsGranted} 名${c.passwordsReissued ? `；重发初始密码 ${c.passwordsReissued} 个` : ''}`,
   ];
   for (const unit of plan.units) {
     lines.push(
@@ -34,6 +35,7 @@ export function describePlan(plan: ImportPlan): string[] {
     const admin = account.grantAdmin ? '，设为单位管理员' : '';
     if (account.action === 'create') lines.push(`  新建账号：${account.loginName}（${account.realName}，${account.unitName}${admin}）`);
     if (account.action === 'update') lines.push(`  更新账号：${account.loginName}（${account.realName}：${account.changed.join('、') || '无字段变化'}${admin}）`);
+    if (account.reissuePassword) lines.push(`  重发初始密码：${account.loginName}（${account.realName}，尚未修改初始密码）`);
   }
   return lines;
 }
