@@ -61,6 +61,7 @@ export const AUDIT_LABELS: Partial<Record<AuditAction, string>> = {
   'archive.completed': '档案导出完成',
   'archive.failed': '档案导出失败',
   'archive.deleted': '删除档案导出',
+  'archive.downloaded': '下载档案',
 };
 
 /** The Chinese name of an action; one without a name is shown as 其他操作, never as its code. */

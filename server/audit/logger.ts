@@ -84,7 +84,8 @@ export type AuditAction =
   | 'archive.requested'
   | 'archive.completed'
   | 'archive.failed'
-  | 'archive.deleted';
+  | 'archive.deleted'
+  | 'archive.downloaded';
 
 export interface AuditRecord {
   actorId: string | null;

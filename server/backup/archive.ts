@@ -91,18 +91,28 @@ export async function readArchive(file: string, onEntry: (entry: ReadEntry) => P
   const feeding = pipeline(fs.createReadStream(file), zlib.createGunzip(), extract);
   let feedError: Error | null = null;
   feeding.catch((error: Error) => (feedError = error));
+  let handlerError: { error: unknown } | null = null;
   try {
     for await (const entry of extract) {
       const { name, size, type } = entry.header;
       if (type !== 'file') throw new BackupError(`备份文件含有意外的条目 ${name}`);
       // A Node stream for the stores (minio and fs want one); tar-stream's entries are streamx streams.
-      await onEntry({ path: name, size: size ?? 0, body: Readable.from(entry, { objectMode: false }) });
+      await onEntry({ path: name, size: size ?? 0, body: Readable.from(entry, { objectMode: false }) }).catch(async (error: unknown) => {
+        // Did the file break first (then that is the news)? Its reader reports within a turn.
+        await new Promise(setImmediate);
+        if (!feedError) handlerError = { error };
+        throw error;
+      });
       entry.resume();
     }
     await feeding;
   } catch (error) {
     extract.destroy();
     await feeding.catch(() => {});
+    // A failure of the caller's own (the file store, a table's rows) is reported as itself, not
+    // as the "premature close" that stopping the reader causes.
+    const own = handlerError as { error: unknown } | null;
+    if (own) throw own.error;
     throw damaged(feedError ?? (error as Error));
   }
 }

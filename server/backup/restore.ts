@@ -50,6 +50,34 @@ async function checkEmpty(db: store.Db, manifest: Manifest): Promise<void> {
   if (filled.length) throw new BackupError(`目标数据库不是空的（${filled.slice(0, 5).join('、')}${filled.length > 5 ? ' 等' : ''} 表已有数据）。恢复只写入空的安装（新建的数据库和空的文件目录），不会覆盖现有数据；未做任何改动`);
 }
 
+/**
+ * The file store must not hold anything of the backup's but identical copies: a key already
+ * there with other content (a store in use, an operator restoring into a scratch database with
+ * the production bucket's settings) refuses the restore before anything is written. Answers the
+ * keys already there with the backup's very bytes: those are left as they are, neither written
+ * nor ever removed (the restore did not create them).
+ */
+async function checkStore(storage: ObjectStore, manifest: Manifest, say: (line: string) => void): Promise<Set<string>> {
+  const identical = new Set<string>();
+  const clashing: string[] = [];
+  for (const entry of manifest.entries) {
+    if (!entry.path.startsWith(fileEntryName(''))) continue;
+    const key = entry.path.slice(fileEntryName('').length);
+    if (!(await storage.exists(key))) continue;
+    const there = await digest(await storage.get(key));
+    if (there.sha256 === entry.sha256 && there.size === entry.size) identical.add(key);
+    else clashing.push(key);
+  }
+  if (clashing.length) {
+    throw new BackupError(
+      `文件存储（${storageName(storage)}）中已有 ${clashing.length} 个与备份同名但内容不同的文件（${clashing.slice(0, 3).join('、')}${clashing.length > 3 ? ' 等' : ''}）。` +
+        '恢复只写入空的安装，不会覆盖或删除现有文件：请确认文件存储的设置（是否指向了正在使用的目录或存储桶？）；未做任何改动',
+    );
+  }
+  if (identical.size) say(`文件存储中已有 ${identical.size} 个与备份相同的文件，保留不动`);
+  return identical;
+}
+
 /** After migrating, the tables must be exactly the backup's, column for column. */
 async function checkTables(db: store.Db, manifest: Manifest): Promise<void> {
   const here = new Map((await store.applicationTables(db)).map((t) => [t.name, t.columns.join(',')]));
@@ -80,7 +108,8 @@ async function endCopy(loading: Loading, say: (line: string) => void): Promise<n
  * ONE transaction the foreign keys are dropped, every table is loaded with COPY, sequences are
  * set, and the keys are added back (PostgreSQL checks all rows then). The files go into the
  * configured store during that transaction, each read back and checked against its SHA-256;
- * any failure rolls the database back and removes the files put so far.
+ * any failure rolls the database back and removes the files this restore put (never a file that
+ * was there before: `checkStore` refuses other content, and leaves identical copies alone).
  */
 export async function restoreBackup(options: RestoreOptions): Promise<RestoreSummary> {
   const { say } = options;
@@ -90,11 +119,13 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreSum
   checkMigrations(manifest, options.knownMigrations);
 
   const db = await store.connect(options.databaseUrl);
+  // The keys this restore created: a failure removes these and no others.
   const put: string[] = [];
   // The table being loaded (set inside the archive reader's callback).
   const state: { loading: Loading | null } = { loading: null };
   try {
     await checkEmpty(db, manifest);
+    const alreadyThere = await checkStore(options.storage, manifest, say);
     const last = manifest.migrations.at(-1);
     if (last && (await store.appliedMigrations(db)).length < manifest.migrations.length) {
       say(`执行迁移至 ${last}…`);
@@ -113,6 +144,7 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreSum
     const files = new Map(manifest.entries.filter((e) => e.path.startsWith('files/')).map((e) => [e.path, e]));
     let rows = 0;
     let bytes = 0;
+    let restoredFiles = 0;
     say(`载入数据库（${manifest.tables.length} 张表）…`);
     await readArchive(options.file, async (entry) => {
       const tablePart = /^tables\/([^/]+)\/\d+\.copy$/.exec(entry.path);
@@ -135,13 +167,19 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreSum
       const expected = files.get(entry.path);
       if (!expected) throw new BackupError(`备份文件含有清单之外的条目 ${entry.path}`);
       const key = entry.path.slice(fileEntryName('').length);
-      if (put.length === 0) say(`恢复文件（${files.size} 个，${storageName(options.storage)}）…`);
-      put.push(key);
-      await options.storage.put(key, entry.body, entry.size);
-      const back = await digest(await options.storage.get(key));
-      if (back.sha256 !== expected.sha256 || back.size !== expected.size) throw new BackupError(`文件 ${key} 写入存储后读回的校验和不符，恢复中止`);
-      bytes += back.size;
-      if (put.length % 100 === 0 || put.length === files.size) say(`文件：${put.length}/${files.size}`);
+      if (restoredFiles === 0) say(`恢复文件（${files.size} 个，${storageName(options.storage)}）…`);
+      restoredFiles += 1;
+      if (alreadyThere.has(key)) {
+        bytes += expected.size;
+      } else {
+        // Recorded before writing: a key half-written when the restore fails is this restore's to remove.
+        put.push(key);
+        await options.storage.put(key, entry.body, entry.size);
+        const back = await digest(await options.storage.get(key));
+        if (back.sha256 !== expected.sha256 || back.size !== expected.size) throw new BackupError(`文件 ${key} 写入存储后读回的校验和不符，恢复中止`);
+        bytes += back.size;
+      }
+      if (restoredFiles % 100 === 0 || restoredFiles === files.size) say(`文件：${restoredFiles}/${files.size}`);
     });
     if (state.loading) rows += await endCopy(state.loading, say);
     state.loading = null;
@@ -155,7 +193,7 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreSum
       manifest,
       tables: manifest.tables.length,
       rows,
-      files: put.length,
+      files: restoredFiles,
       bytes,
       pendingMigrations: options.knownMigrations.length - manifest.migrations.length,
     };

@@ -23,4 +23,4 @@ export { UNIT_ABILITIES } from './orgUnit.js';
 export { Organisation } from './organisation.js';
 export { userAbilities } from './user.js';
 export { ModerationTarget, ReportableContent, mayActOn, mayReadAuditIp, moderatesEverywhere, mutedUntil, INDEFINITE, MODERATION_ACTIONS, type ModerationAction } from './moderation.js';
-export { ARCHIVE_ABILITIES, seesGroupArchive } from './archives.js';
+export { ARCHIVE_ABILITIES, holdsExportRight, seesGroupArchive } from './archives.js';

@@ -5,10 +5,10 @@ import type { ObjectStore } from '../../storage/index.js';
 import type { JobHandler } from '../scheduler/jobs.js';
 import { enqueueJob } from '../scheduler/jobs.js';
 import { buildArchive } from './build.js';
-import { ARCHIVE_EXPIRE_JOB, ARCHIVE_EXPORT_JOB } from './service.js';
+import { ARCHIVE_EXPIRE_JOB, ARCHIVE_EXPORT_JOB, requesterActor } from './service.js';
 import { expireExportRow, failRun, finishRun, personProfile, setProgress, startRun, type ExportRow, type PersonRow } from './store.js';
 import { ChatGroup } from '../../db/entities/index.js';
-import { can, type Actor } from '../../policies/index.js';
+import { can } from '../../policies/index.js';
 import { groupStanding } from '../groups/store.js';
 import { GroupAccess } from '../groups/subjects.js';
 import { ARCHIVE_KEEP_DAYS } from './subjects.js';
@@ -64,8 +64,7 @@ async function stillMayExport(em: EntityManager, requester: PersonRow, job: Expo
   const group = job.group_id ? await em.findOne(ChatGroup, { id: job.group_id }) : null;
   if (!group) return false;
   const standing = await groupStanding(em, group.id, requester.id);
-  const actor: Actor = { userId: requester.id, sessionId: '', unitId: '', isSystemAdmin: requester.is_system_admin, adminUnitPaths: [] };
-  return can(actor, 'exportArchive', new GroupAccess(group, standing?.role ?? null, false));
+  return can(requesterActor(requester), 'exportArchive', new GroupAccess(group, standing?.role ?? null, false));
 }
 
 async function runExport(deps: ArchiveJobDeps, exportId: string): Promise<void> {

@@ -3,15 +3,15 @@ import type { Readable } from 'node:stream';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ArchiveExport } from '../../db/entities/index.js';
 import { audit } from '../../audit/logger.js';
-import { badInput, conflict, notFound } from '../../errors.js';
-import { authorize, can, seesGroupArchive, type Actor } from '../../policies/index.js';
+import { AppError, badInput, conflict, notFound } from '../../errors.js';
+import { authorize, can, holdsExportRight, seesGroupArchive, type Actor } from '../../policies/index.js';
 import { requireActor, type DomainContext } from '../context.js';
 import { moderatedGroupForActor } from '../moderation/access.js';
 import { isUuid } from '../ids.js';
 import { decodeCursor, encodeCursor, pageSize, type Page, type PageArgs } from '../pagination.js';
 import { enqueueJob } from '../scheduler/jobs.js';
 import { rangeLabel } from './build.js';
-import { countExportsOf, countPendingExports, deleteExportRow, exportRow, exportsOf, lockRequester, type ExportRow } from './store.js';
+import { countExportsOf, countPendingExports, deleteExportRow, exportRow, exportsOf, lockRequester, personProfile, type ExportRow, type PersonRow } from './store.js';
 import { ARCHIVE_LINK_SECONDS, ARCHIVE_MAX_PENDING_PER_PERSON, ARCHIVE_MAX_RANGE_DAYS, ArchiveExportView } from './subjects.js';
 
 /** The scheduled jobs of archives: building one, and removing its ZIP when it expires. */
@@ -22,6 +22,7 @@ export function viewOf(row: ExportRow): ArchiveExportView {
   return new ArchiveExportView(
     row.id, row.requester_id, row.kind, row.group_id, row.group_name, row.range_from ? new Date(row.range_from) : null, row.range_to ? new Date(row.range_to) : null,
     row.status, row.progress, row.storage_key, row.size === null ? null : Number(row.size), row.error, new Date(row.created_at), row.finished_at ? new Date(row.finished_at) : null, new Date(row.expires_at),
+    row.requester_role,
   );
 }
 
@@ -137,22 +138,42 @@ export function archiveFileName(view: ArchiveExportView): string {
   return view.kind === 'group' ? `群组档案-${view.groupName ?? '群组'}-${day}.zip` : `个人数据-${day}.zip`;
 }
 
+/** The ZIP of a finished export is gone from the store (the installation was restored from a backup, which holds no archive ZIPs). */
+const archiveFileGone = () => new AppError('NOT_FOUND', '档案文件已不存在，请重新导出');
+
+/** The requester as the policies see them when no session is at hand (the job, a signed link): nobody once disabled. */
+export function requesterActor(person: PersonRow | undefined): Actor | null {
+  if (!person || person.status !== 'active') return null;
+  return { userId: person.id, sessionId: '', unitId: '', isSystemAdmin: person.is_system_admin, adminUnitPaths: [] };
+}
+
 /**
- * Short download links, for the requester only. With S3 the store presigns; on disk Jiaoliu
- * signs `/archives/link/<id>?e=<expiry>&s=<hmac>` (keyed by the download-link secret, in a
- * domain of its own so a file link's signature never opens an archive).
+ * Short download links, for the requester only, and only while they still hold the right the
+ * export was made with (`holdsExportRight`; lost: NOT_FOUND). Each link made is audited as a
+ * download (with S3 the browser fetches from the store, which Jiaoliu never sees). With S3 the
+ * store presigns; on disk Jiaoliu signs `/archives/link/<id>?e=<expiry>&s=<hmac>` (keyed by the
+ * download-link secret, in a domain of its own so a file link's signature never opens an archive).
  */
 export async function archiveDownloadLink(ctx: DomainContext, id: unknown): Promise<{ url: string; expiresAt: Date }> {
   const actor = requireActor(ctx);
   const view = await exportForActor(ctx, id);
+  if (!holdsExportRight(actor, view)) throw notFound('导出记录');
   authorize(actor, 'download', view, view.status === 'failed' ? '导出失败，请重新申请' : view.expired ? '该导出已过期，请重新申请' : '导出尚未完成，请稍后再试');
+  if (!(await ctx.deps.storage.exists(view.storageKey!))) throw archiveFileGone();
   const expires = Math.floor(Date.now() / 1000) + ARCHIVE_LINK_SECONDS;
   const presigned = await ctx.deps.storage.presignedUrl(view.storageKey!, ARCHIVE_LINK_SECONDS, archiveFileName(view), 'application/zip');
   const url = presigned ?? `/archives/link/${view.id}?e=${expires}&s=${ctx.deps.downloadLinks.signOther(`archive:${view.id}`, expires)}`;
+  await ctx.em.transactional(async (em) => {
+    audit(em, { actorId: actor.userId, action: 'archive.downloaded', targetType: view.groupId ? 'group' : 'user', targetId: view.groupId ?? actor.userId, after: { exportId: view.id }, ip: ctx.ip });
+  });
   return { url, expiresAt: new Date(expires * 1000) };
 }
 
-/** The ZIP a signed link names, if the link is genuine, unexpired and the export still downloadable; NOT_FOUND otherwise. */
+/**
+ * The ZIP a signed link names, if the link is genuine and unexpired, the export still
+ * downloadable and its requester still holds the right (re-read now: the link outlives no
+ * demotion); NOT_FOUND otherwise.
+ */
 export async function openArchiveLink(em: EntityManager, deps: DomainContext['deps'], id: string, rawExpires: unknown, signature: unknown): Promise<{ name: string; size: number; body: Readable }> {
   const expires = Number(rawExpires);
   if (!isUuid(id) || !Number.isInteger(expires) || expires < Date.now() / 1000 || typeof signature !== 'string') throw notFound('导出文件');
@@ -161,6 +182,7 @@ export async function openArchiveLink(em: EntityManager, deps: DomainContext['de
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw notFound('导出文件');
   const row = await exportRow(em, id);
   const view = row ? viewOf(row) : null;
-  if (!view?.downloadable) throw notFound('导出文件');
+  if (!view || !can(requesterActor(await personProfile(em, view.requesterId)), 'download', view)) throw notFound('导出文件');
+  if (!(await deps.storage.exists(view.storageKey!))) throw archiveFileGone();
   return { name: archiveFileName(view), size: view.size ?? 0, body: await deps.storage.get(view.storageKey!) };
 }

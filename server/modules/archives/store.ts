@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { GroupRole } from '../../db/entities/index.js';
 import { rows, sql, sqlText, type Statement } from '../../db/statement.js';
 import { mayReadSql } from '../../policies/index.js';
 
@@ -25,19 +26,22 @@ export interface ExportRow {
   created_at: Date;
   finished_at: Date | null;
   expires_at: Date;
+  /** The requester's role in the group now (null when no longer a member); the download re-checks it. */
+  requester_role: GroupRole | null;
 }
 
-const EXPORT_COLUMNS = sqlText(`e.id, e.requester_id, e.kind, e.group_id, g.name as group_name, e.range_from, e.range_to, e.status, e.progress, e.storage_key, e.size, e.error, e.created_at, e.finished_at, e.expires_at`);
+const EXPORT_COLUMNS = sqlText(`e.id, e.requester_id, e.kind, e.group_id, g.name as group_name, e.range_from, e.range_to, e.status, e.progress, e.storage_key, e.size, e.error, e.created_at, e.finished_at, e.expires_at, m.role as requester_role`);
+const EXPORT_SOURCE = sqlText(`archive_export e left join chat_group g on g.id = e.group_id left join group_member m on m.group_id = e.group_id and m.user_id = e.requester_id`);
 
 export async function exportRow(em: EntityManager, id: string): Promise<ExportRow | undefined> {
-  const [row] = await rows<ExportRow>(em, sql`select ${EXPORT_COLUMNS} from archive_export e left join chat_group g on g.id = e.group_id where e.id = ${id}`);
+  const [row] = await rows<ExportRow>(em, sql`select ${EXPORT_COLUMNS} from ${EXPORT_SOURCE} where e.id = ${id}`);
   return row;
 }
 
 /** A requester's exports, newest first, after the keyset (created_at, id). */
 export async function exportsOf(em: EntityManager, requesterId: string, after: [string, string] | null, limit: number): Promise<ExportRow[]> {
   const keyset = after ? sql` and (e.created_at, e.id) < (${after[0]}::timestamptz, ${after[1]}::uuid)` : sqlText('');
-  return rows<ExportRow>(em, sql`select ${EXPORT_COLUMNS} from archive_export e left join chat_group g on g.id = e.group_id
+  return rows<ExportRow>(em, sql`select ${EXPORT_COLUMNS} from ${EXPORT_SOURCE}
     where e.requester_id = ${requesterId}${keyset} order by e.created_at desc, e.id desc limit ${limit}`);
 }
 

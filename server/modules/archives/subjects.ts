@@ -1,4 +1,4 @@
-import type { ArchiveKind, ArchiveStatus } from '../../db/entities/index.js';
+import type { ArchiveKind, ArchiveStatus, GroupRole } from '../../db/entities/index.js';
 
 /** One export as the policies and presenters see it: a plain row read by the store. */
 export class ArchiveExportView {
@@ -18,6 +18,8 @@ export class ArchiveExportView {
     readonly createdAt: Date,
     readonly finishedAt: Date | null,
     readonly expiresAt: Date,
+    /** The requester's role in the group now (null when no longer a member): a group export is downloaded only while they may still export the group. */
+    readonly requesterRole: GroupRole | null = null,
   ) {}
 
   /** Done, its ZIP still kept, and not past its expiry. */

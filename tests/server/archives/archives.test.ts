@@ -216,9 +216,9 @@ describe('a group archive', () => {
     expect(manifest.sections.map((s: { key: string }) => s.key)).toEqual(['messages', 'discussions', 'threads', 'files', 'meetings', 'announcements', 'audit']);
   });
 
-  it('is audited when requested and when completed', async () => {
+  it('is audited when requested, when completed and when downloaded', async () => {
     const rows = await sql<{ action: string; actor_id: string }>(t.orm, `select action, actor_id from audit_log where action like 'archive.%' and after->>'exportId' = ? order by id`, [ownerExport]);
-    expect(rows.map((r) => r.action)).toEqual(['archive.requested', 'archive.completed']);
+    expect(rows.map((r) => r.action)).toEqual(['archive.requested', 'archive.completed', 'archive.downloaded']);
     expect(rows.every((r) => r.actor_id === li.userId)).toBe(true);
   });
 
@@ -237,6 +237,66 @@ describe('a group archive', () => {
     const expired = archiveDownloadLink.url.replace(/e=\d+/, 'e=1000');
     expect((await fetch(`${t.url}${expired}`)).status).toBe(404);
   });
+});
+
+describe('downloading a group archive re-checks the right to export it', () => {
+  const SET_ROLE = `mutation($g: ID!, $u: ID!, $r: GroupRole!) { setGroupRole(groupId: $g, userId: $u, role: $r) { role } }`;
+
+  it('refuses a link, and an already made link, to an admin demoted after the build (NOT_FOUND), and audits each download', async () => {
+    await li.request(SET_ROLE, { g: groupId, u: ning.userId, r: 'ADMIN' });
+    let demoted = false;
+    try {
+      const { requestGroupArchive } = await ning.request(REQUEST, { g: groupId, f: today, t: today });
+      await runJobs();
+      expect((await ning.request(ONE, { id: requestGroupArchive.id })).archiveExport).toMatchObject({ status: 'DONE', viewerCan: { download: true } });
+      const { archiveDownloadLink } = await ning.request(LINK, { id: requestGroupArchive.id });
+      const downloads = await sql<{ actor_id: string; target_id: string }>(t.orm, `select actor_id, target_id from audit_log where action = 'archive.downloaded' and after->>'exportId' = ?`, [requestGroupArchive.id]);
+      expect(downloads).toEqual([{ actor_id: ning.userId, target_id: groupId }]);
+
+      await li.request(SET_ROLE, { g: groupId, u: ning.userId, r: 'MEMBER' });
+      demoted = true;
+      // The export is still listed (and deletable) as theirs, but its content is no longer theirs to take.
+      expect((await ning.request(ONE, { id: requestGroupArchive.id })).archiveExport).toMatchObject({ status: 'DONE', viewerCan: { download: false, delete: true } });
+      expect(await ning.errorCode(LINK, { id: requestGroupArchive.id })).toBe('NOT_FOUND');
+      const opened = await fetch(`${t.url}${archiveDownloadLink.url}`);
+      expect(opened.status).toBe(404);
+      expect((await opened.json()).errors[0].extensions.code).toBe('NOT_FOUND');
+      expect(await sql(t.orm, `select 1 from audit_log where action = 'archive.downloaded' and after->>'exportId' = ?`, [requestGroupArchive.id])).toHaveLength(1);
+    } finally {
+      if (!demoted) await li.request(SET_ROLE, { g: groupId, u: ning.userId, r: 'MEMBER' });
+    }
+  }, 60_000);
+
+  it('refuses the link of a system admin no longer one, and lists the download in the group audit log in Chinese', async () => {
+    const { requestGroupArchive } = await zhao.request(REQUEST, { g: groupId, f: today, t: today });
+    await runJobs();
+    const { archiveDownloadLink } = await zhao.request(LINK, { id: requestGroupArchive.id });
+    await sql(t.orm, `update app_user set is_system_admin = false where id = ?`, [zhao.userId]);
+    try {
+      expect((await fetch(`${t.url}${archiveDownloadLink.url}`)).status).toBe(404);
+    } finally {
+      await sql(t.orm, `update app_user set is_system_admin = true where id = ?`, [zhao.userId]);
+    }
+    expect((await fetch(`${t.url}${archiveDownloadLink.url}`)).status).toBe(200);
+    const { groupAuditLog } = await li.request(`query($g: ID!) { groupAuditLog(groupId: $g, filter: { action: "archive.downloaded" }, first: 1) { edges { node { action actionLabel } } } }`, { g: groupId });
+    expect(groupAuditLog.edges[0].node).toEqual({ action: 'archive.downloaded', actionLabel: '下载档案' });
+  }, 60_000);
+});
+
+describe('a finished export whose ZIP is gone from the store (an installation restored from a backup)', () => {
+  it('answers a clear Chinese NOT_FOUND for the link and for a link already made, not a server error', async () => {
+    const { requestPersonalArchive } = await li.request(PERSONAL);
+    await runJobs();
+    const { archiveDownloadLink } = await li.request(LINK, { id: requestPersonalArchive.id });
+    const [{ storage_key: storageKey }] = await sql<{ storage_key: string }>(t.orm, `select storage_key from archive_export where id = ?`, [requestPersonalArchive.id]);
+    fs.rmSync(path.join(t.filesDir, storageKey));
+    const [error] = await li.errors(LINK, { id: requestPersonalArchive.id });
+    expect(error).toMatchObject({ extensions: { code: 'NOT_FOUND' }, message: '档案文件已不存在，请重新导出' });
+    const opened = await fetch(`${t.url}${archiveDownloadLink.url}`);
+    expect(opened.status).toBe(404);
+    expect((await opened.json()).errors[0].message).toBe('档案文件已不存在，请重新导出');
+    await li.request(DELETE, { id: requestPersonalArchive.id });
+  }, 60_000);
 });
 
 describe('a personal archive', () => {
