@@ -136,8 +136,8 @@ export interface DirectoryConfig {
   };
 }
 
-/** LDAP_* variables; null when LDAP_URL is unset. */
-function directoryConfig(): DirectoryConfig | null {
+/** LDAP_* variables; null when LDAP_URL is unset. In production the directory is only spoken to over verified TLS (passwords cross it). */
+function directoryConfig(production: boolean): DirectoryConfig | null {
   const url = (process.env.LDAP_URL ?? '').trim();
   if (!url) return null;
   if (!/^ldaps?:\/\//i.test(url)) throw new Error(`环境变量 LDAP_URL 必须以 ldap:// 或 ldaps:// 开头，当前为 "${url}"`);
@@ -146,6 +146,12 @@ function directoryConfig(): DirectoryConfig | null {
   const userFilter = process.env.LDAP_USER_FILTER || '(&(objectClass=inetOrgPerson)(uid={login}))';
   if (!userFilter.includes('{login}')) throw new Error('环境变量 LDAP_USER_FILTER 必须包含 {login}');
   const attr = (name: string, fallback: string) => (process.env[name] ?? fallback).trim();
+  const startTls = bool('LDAP_STARTTLS', false);
+  const rejectUnauthorized = bool('LDAP_TLS_VERIFY', true);
+  if (production && /^ldap:/i.test(url) && !startTls && !bool('LDAP_ALLOW_PLAINTEXT', false)) {
+    throw new Error('生产环境（NODE_ENV=production）不能用明文 ldap:// 连接目录：人员的密码会明文传输。请改用 ldaps://，或设置 LDAP_STARTTLS=true；确需明文（如仅在本机回环）时请显式设置 LDAP_ALLOW_PLAINTEXT=true');
+  }
+  if (production && !rejectUnauthorized) throw new Error('生产环境（NODE_ENV=production）不能设置 LDAP_TLS_VERIFY=false：不校验证书时，冒充的目录服务器可以截获人员的密码。请用 LDAP_TLS_CA_FILE 指定签发目录证书的 CA');
   return {
     url,
     bindDn: process.env.LDAP_BIND_DN ?? '',
@@ -166,8 +172,8 @@ function directoryConfig(): DirectoryConfig | null {
     timeoutMs: Math.max(500, int('LDAP_TIMEOUT_MS', 5000)),
     tls: {
       caFile: process.env.LDAP_TLS_CA_FILE || null,
-      startTls: bool('LDAP_STARTTLS', false),
-      rejectUnauthorized: bool('LDAP_TLS_VERIFY', true),
+      startTls,
+      rejectUnauthorized,
     },
   };
 }
@@ -264,7 +270,7 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
         ? process.env.METRICS_ALLOW.split(',').map((a) => a.trim()).filter(Boolean)
         : process.env.METRICS_TOKEN ? [] : ['127.0.0.1', '::1'],
     },
-    directory: directoryConfig(),
+    directory: directoryConfig(production),
     logLevel: process.env.LOG_LEVEL || (production ? 'info' : 'warn'),
     shutdownDrainMs: int('SHUTDOWN_DRAIN_MS', 5000),
   };

@@ -21,6 +21,6 @@ export { REPLY_ABILITIES, THREAD_ABILITIES } from './forum.js';
 export { meetingAbilities } from './meetings.js';
 export { UNIT_ABILITIES } from './orgUnit.js';
 export { Organisation } from './organisation.js';
-export { userAbilities } from './user.js';
+export { authorizeIdentityChange, authorizeProfileChange, userAbilities } from './user.js';
 export { ModerationTarget, ReportableContent, mayActOn, mayReadAuditIp, moderatesEverywhere, mutedUntil, INDEFINITE, MODERATION_ACTIONS, type ModerationAction } from './moderation.js';
 export { ARCHIVE_ABILITIES, holdsExportRight, seesGroupArchive } from './archives.js';

@@ -1,7 +1,9 @@
 import { User } from '../db/entities/index.js';
+import { forbidden } from '../errors.js';
+import { DIRECTORY_IDENTITY_MESSAGE, type DirectoryField } from '../modules/accounts/directoryAccounts.js';
 import { PersonView } from '../modules/accounts/people.js';
 import { administers, administersStrictlyBelow, type MaybeActor } from './actor.js';
-import { allow, can } from './engine.js';
+import { allow, authorize, can } from './engine.js';
 
 /**
  * Policies of the User entity. The subject must have `unit` (and for `manage*`, `adminUnits`) loaded.
@@ -49,6 +51,20 @@ allow(User, 'updateProfile', (actor, user) => isSelf(actor, user) || outranks(ac
  * nicknames), and never for a directory account: the directory is their source (docs/directory.md).
  */
 allow(User, 'updateIdentity', (actor, user) => !user.directoryDn && outranks(actor, user));
+
+/**
+ * After the updateProfile rule, for the values asked for: no change to a field the directory
+ * supplies (`fromDirectory`: modules/accounts/directoryAccounts.ts directoryFields).
+ */
+export function authorizeProfileChange(fromDirectory: readonly DirectoryField[], changed: { title: boolean; phone: boolean }): void {
+  if (changed.title && fromDirectory.includes('title')) throw forbidden('职务来自统一身份认证目录，只能在目录中修改');
+  if (changed.phone && fromDirectory.includes('phone')) throw forbidden('电话来自统一身份认证目录，只能在目录中修改');
+}
+
+/** A change of real name or unit: the updateIdentity rule, saying why a directory account is refused. */
+export function authorizeIdentityChange(actor: MaybeActor, user: User): void {
+  authorize(actor, 'updateIdentity', user, user.directoryDn ? DIRECTORY_IDENTITY_MESSAGE : '只有该单位或上级单位的管理员可以修改真实姓名和所属单位');
+}
 
 allow(User, 'manageStatus', (actor, user) => outranks(actor, user));
 

@@ -3,6 +3,7 @@ import { User } from '../../db/entities/index.js';
 import { adminUnitsOf, PersonView } from '../../modules/accounts/people.js';
 import { maskPhone } from '../../modules/core/validation.js';
 import { directoryFields } from '../../modules/accounts/directoryAccounts.js';
+import { directoryDnsByUser } from '../../modules/accounts/store.js';
 import { can, userAbilities, type MaybeActor } from '../../policies/index.js';
 import type { GraphQLContext } from '../context.js';
 
@@ -41,10 +42,9 @@ export const userResolvers = {
   unit: (user: Person) => (user instanceof PersonView ? user.unit : user.unit.getEntity()),
 };
 
-/** The directory DN of each person (null: a local account); person views are read as entities in one query. */
+/** The directory DN of each person (null: a local account); those of person views in one statement. */
 async function directoryDns(em: EntityManager, people: Person[]): Promise<Array<string | null>> {
-  const viewIds = people.filter((p) => p instanceof PersonView).map((p) => p.id);
-  const loaded = viewIds.length ? new Map((await em.find(User, { id: viewIds })).map((u) => [u.id, u.directoryDn])) : new Map<string, string | null>();
+  const loaded = await directoryDnsByUser(em, people.filter((p) => p instanceof PersonView).map((p) => p.id));
   return people.map((p) => (p instanceof PersonView ? loaded.get(p.id) ?? null : p.directoryDn));
 }
 

@@ -14,7 +14,14 @@ export interface DirectorySignIn {
    * `disabledNow`: the directory marks the person disabled and the account was disabled just now.
    */
   signIn(em: EntityManager, loginName: string, password: string): Promise<{ user: User; disabledNow: boolean } | null>;
+  /**
+   * Whether the directory knows anyone by this login name: a local account of that name would
+   * shut them out of directory sign-in for good. Throws DIRECTORY_UNAVAILABLE when it does not answer.
+   */
+  hasPerson(loginName: string): Promise<boolean>;
 }
+
+export const DIRECTORY_LOGIN_TAKEN_MESSAGE = '该登录名属于统一身份认证目录中的人员，请直接用目录密码登录';
 
 export const DIRECTORY_PASSWORD_MESSAGE = '您的账号使用统一身份认证（目录）登录，密码请在单位的统一身份认证系统中修改';
 export const DIRECTORY_LOGIN_OFF_MESSAGE = '此账号使用统一身份认证（目录）登录，但本系统目前未启用目录登录，请联系系统管理员';

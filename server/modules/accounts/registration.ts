@@ -1,11 +1,11 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { OrgUnit, User } from '../../db/entities/index.js';
 import { audit } from '../../audit/logger.js';
 import { conflict } from '../../errors.js';
 import { authorize } from '../../policies/index.js';
 import { requireActor, type DomainContext } from '../context.js';
 import { lockUser, unitById, userForActor } from './access.js';
+import { DIRECTORY_LOGIN_TAKEN_MESSAGE } from './directoryAccounts.js';
 import * as valid from '../core/validation.js';
 
 export interface AccountInput {
@@ -18,8 +18,12 @@ export interface AccountInput {
   applicationNote?: unknown;
 }
 
-/** Check: normalise and validate everything before any hashing or writing. */
-async function checkAccount(em: EntityManager, input: AccountInput) {
+/**
+ * Check: normalise and validate everything before any hashing or writing. With a directory, a
+ * login name it knows stays the directory person's: a local account of that name (even a pending
+ * registration) would shut them out of directory sign-in (docs/directory.md).
+ */
+async function checkAccount({ em, deps }: DomainContext, input: AccountInput) {
   const loginName = valid.loginName(input.loginName);
   const fields = {
     loginName,
@@ -31,6 +35,7 @@ async function checkAccount(em: EntityManager, input: AccountInput) {
   };
   const unit = await unitById(em, input.unitId, '单位', 'unitId');
   if (await em.count(User, { loginName })) throw conflict('该登录名已被使用，请换一个', 'loginName');
+  if (deps.directory && (await deps.directory.hasPerson(loginName))) throw conflict(DIRECTORY_LOGIN_TAKEN_MESSAGE, 'loginName');
   return { ...fields, unit };
 }
 
@@ -76,14 +81,14 @@ async function writeAccount(ctx: DomainContext, fields: Awaited<ReturnType<typeo
 
 /** Self-registration: a pending account that an admin of the unit (or above) reviews. */
 export async function register(ctx: DomainContext, input: AccountInput): Promise<User> {
-  const fields = await checkAccount(ctx.em, input);
+  const fields = await checkAccount(ctx, input);
   return writeAccount(ctx, fields, 'pending', fields.unit);
 }
 
 /** An admin creates an active account directly, within their scope. */
 export async function createAccount(ctx: DomainContext, input: AccountInput): Promise<User> {
   const actor = requireActor(ctx);
-  const fields = await checkAccount(ctx.em, input);
+  const fields = await checkAccount(ctx, input);
   authorize(actor, 'administer', fields.unit, '只能在您管理的单位及其下级单位中创建账号');
   return writeAccount(ctx, fields, 'active', fields.unit);
 }

@@ -29,6 +29,13 @@ export function personRows(em: EntityManager, ids: string[]): Promise<PersonRow[
   return query<PersonRow>(em, 'jiaoliu_people', sql`select ${personColumns} from app_user pu join org_unit po on po.id = pu.unit_id where pu.id = any(${ids}::uuid[])`);
 }
 
+/** The directory DN of each account by id (null: a local account); unknown ids are left out. */
+export async function directoryDnsByUser(em: EntityManager, ids: string[]): Promise<Map<string, string | null>> {
+  if (!ids.length) return new Map();
+  const found = await rows<{ id: string; directory_dn: string | null }>(em, sql`select id, directory_dn from app_user where id = any(${ids}::uuid[])`);
+  return new Map(found.map((row) => [row.id, row.directory_dn]));
+}
+
 /** The units each person administers, as unit columns (`po_*`), in tree order (one prepared statement). */
 export function adminUnitRows(em: EntityManager, userIds: string[]): Promise<Array<PersonRow & { user_id: string }>> {
   return query<PersonRow & { user_id: string }>(

@@ -2,12 +2,12 @@ import { ref } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { User } from '../../db/entities/index.js';
 import { audit } from '../../audit/logger.js';
-import { badInput, conflict, forbidden } from '../../errors.js';
-import { authorize } from '../../policies/index.js';
+import { badInput, conflict } from '../../errors.js';
+import { authorize, authorizeIdentityChange, authorizeProfileChange } from '../../policies/index.js';
 import { requireActor, type DomainContext } from '../context.js';
 import { lockUser, unitById, userForActor } from './access.js';
 import { endAllSessions } from './sessions.js';
-import { DIRECTORY_IDENTITY_MESSAGE, directoryFields } from './directoryAccounts.js';
+import { directoryFields } from './directoryAccounts.js';
 import * as valid from '../core/validation.js';
 
 /** Title and phone: the person or an admin of their unit. */
@@ -19,9 +19,7 @@ export async function updateProfile(ctx: DomainContext, userId: unknown, input: 
     title: input.title === undefined ? user.title : valid.title(input.title),
     phone: input.phone === undefined ? user.phone : valid.phone(input.phone),
   };
-  const fromDirectory = directoryFields(ctx.deps.config, user);
-  if (fromDirectory.includes('title') && next.title !== user.title) throw forbidden('职务来自统一身份认证目录，只能在目录中修改');
-  if (fromDirectory.includes('phone') && next.phone !== user.phone) throw forbidden('电话来自统一身份认证目录，只能在目录中修改');
+  authorizeProfileChange(directoryFields(ctx.deps.config, user), { title: next.title !== user.title, phone: next.phone !== user.phone });
   const before = { title: user.title, phone: user.phone };
   if (before.title === next.title && before.phone === next.phone) return user;
   return ctx.em.transactional(async (em) => {
@@ -39,7 +37,7 @@ export async function updateProfile(ctx: DomainContext, userId: unknown, input: 
 export async function updateIdentity(ctx: DomainContext, userId: unknown, input: { realName?: unknown; unitId?: unknown; reason: unknown }): Promise<User> {
   const actor = requireActor(ctx);
   const user = await userForActor(ctx.em, actor, userId);
-  authorize(actor, 'updateIdentity', user, user.directoryDn ? DIRECTORY_IDENTITY_MESSAGE : '只有该单位或上级单位的管理员可以修改真实姓名和所属单位');
+  authorizeIdentityChange(actor, user);
   const reason = valid.requiredText(input.reason, 'reason', '修改原因', 200);
   const realName = input.realName === undefined || input.realName === null ? user.realName : valid.realName(input.realName);
   const unit = input.unitId === undefined || input.unitId === null ? user.unit.getEntity() : await unitById(ctx.em, input.unitId);

@@ -77,15 +77,22 @@ const safe = <T>(read: () => T, fallback: T): T => {
   }
 };
 
+/** Why a person is refused the account another directory entry left behind under the same login name. */
+export const FORMER_PERSON_MESSAGE = '该登录名已属于另一位目录人员的历史账号，请联系管理员';
+
 /**
  * Creates or updates the account of a directory person (found by DN, else by login name), with
- * its unit. A local account with the same login name is never taken over (PersonSkipped).
+ * its unit. Never taken over (PersonSkipped): a local account with the same login name, nor the
+ * account of another directory entry (a login name reused for a new person after the one who
+ * held it left: their chats, groups and roles are not the newcomer's).
  */
 export async function applyPerson(em: EntityManager, config: DirectoryConfig, person: DirectoryPerson, createdUnits: OrgUnit[] = []): Promise<AppliedPerson> {
   const fields = fieldsOf(person);
   const user: User | null =
     (await em.findOne(User, { directoryDn: person.dn }, { populate: ['unit'] })) ?? (await em.findOne(User, { loginName: fields.loginName }, { populate: ['unit'] }));
   if (user && !user.directoryDn) throw new PersonSkipped(`${person.dn}：登录名 ${fields.loginName} 已被本地账号使用，未关联到目录`);
+  // DNs compare without case (LDAP does). Without a stable id, a person moved to another ou looks the same as a new one: both are refused.
+  if (user && user.directoryDn!.toLowerCase() !== person.dn.toLowerCase()) throw new PersonSkipped(`${person.dn}：${FORMER_PERSON_MESSAGE}（登录名 ${fields.loginName}，原目录条目 ${user.directoryDn}）`);
   if (!user && person.disabled) throw new PersonSkipped(`${person.dn}：目录中已停用，不创建账号`);
   const unit = await unitForChain(em, config, person.unitChain, createdUnits);
   if (!unit) throw new PersonSkipped(`${person.dn}：无法确定所属单位（条目不在任何 ou 之下，且未设置 LDAP_UNIT_ROOT）`);

@@ -21,7 +21,9 @@ export function escapeFilterValue(value: string): string {
 
 /** The configured person filter for one login name (escaped), or for everyone (`*`). */
 export function personFilter(config: DirectoryConfig, login: string | null): string {
-  return config.userFilter.replaceAll('{login}', login === null ? '*' : escapeFilterValue(login));
+  const value = login === null ? '*' : escapeFilterValue(login);
+  // A function, not a string: a replacement string would expand `$&`, `$'` and `` $` `` in the login into parts of the filter.
+  return config.userFilter.replaceAll('{login}', () => value);
 }
 
 /** One value of an attribute as text (the first, when there are several). */
@@ -59,6 +61,11 @@ export class DirectoryConnection {
   async findPerson(login: string): Promise<Entry | null> {
     const entries = await this.search(personFilter(this.config, login), this.attributes(), false);
     return entries.length === 1 ? entries[0] : null;
+  }
+
+  /** Whether the directory has anyone of this login name (one or several). */
+  async hasPerson(login: string): Promise<boolean> {
+    return (await this.search(personFilter(this.config, login), ['1.1'], false)).length > 0;
   }
 
   /** Everyone the person filter matches, in pages. */

@@ -36,5 +36,9 @@ export function directorySignIn(config: DirectoryConfig): DirectorySignIn {
       const user = await em.findOneOrFail(User, { id: applied.user.id }, { populate: ['unit', 'adminUnits'], refresh: true });
       return { user, disabledNow: applied.ended };
     },
+    async hasPerson(loginName: string) {
+      const connection = await DirectoryConnection.open(config);
+      return connection.hasPerson(loginName).finally(() => connection.close());
+    },
   };
 }

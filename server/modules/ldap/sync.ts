@@ -53,7 +53,6 @@ export async function syncDirectory(em: EntityManager, config: DirectoryConfig, 
   for (const entry of directory.units) await unitForChain(em, config, ouChain(config, entry.dn, true), createdUnits);
 
   const listedDns = new Set<string>();
-  const listedLogins = new Set<string>();
   for (const entry of directory.people) {
     listedDns.add(entry.dn.toLowerCase());
     const person = directoryPersonOf(config, entry);
@@ -61,7 +60,6 @@ export async function syncDirectory(em: EntityManager, config: DirectoryConfig, 
       summary.skipped.push(person.skipped);
       continue;
     }
-    listedLogins.add(person.loginName);
     try {
       const applied = await applyPerson(em, config, person, createdUnits);
       summary[applied.change] += 1;
@@ -74,7 +72,8 @@ export async function syncDirectory(em: EntityManager, config: DirectoryConfig, 
 
   const accounts = await em.find(User, { directoryDn: { $ne: null }, status: 'active' }, { populate: ['unit'] });
   for (const user of accounts) {
-    if (listedDns.has(user.directoryDn!.toLowerCase()) || listedLogins.has(user.loginName)) continue;
+    // By DN only: an entry that reuses the login name under another DN is someone else (applyPerson refuses it).
+    if (listedDns.has(user.directoryDn!.toLowerCase())) continue;
     await disableAccount(em, user);
     summary.disabled += 1;
     endSessions(user.id);

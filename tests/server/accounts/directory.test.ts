@@ -5,7 +5,7 @@ import { Attribute, Change } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DirectoryConfig } from '../../../server/config.js';
 import { freePort } from '../../../server/db/embedded.js';
-import { DirectoryConnection, escapeFilterValue, passwordMatches } from '../../../server/modules/ldap/client.js';
+import { DirectoryConnection, escapeFilterValue, passwordMatches, personFilter } from '../../../server/modules/ldap/client.js';
 import { syncDirectoryOnce } from '../../../server/modules/ldap/sync.js';
 import { freshOrm, startTestApp, type TestApp } from '../../helpers/app.js';
 import { Client, DEMO_PASSWORD, signedIn } from '../../helpers/graphql.js';
@@ -29,6 +29,13 @@ const sunlili: TestPerson = { uid: 'sunlili', cn: '孙丽丽', units: [SICHUAN, 
 /** Same login name as the demo's local system admin: the directory must not take the account over. */
 const fakeAdmin: TestPerson = { uid: 'zhaomin', cn: '赵敏', units: [SICHUAN], title: '冒名', password: 'Dir-zhaomin-2026' };
 const hepingan: TestPerson = { uid: 'hepingan', cn: '何平安', units: [SICHUAN, GUANGYUAN, CANGXI], title: '科员', password: 'Dir-hepingan-2026' };
+/** A newcomer given the login name of liuzhiqiang, who left (another entry, another DN). */
+const newLiu: TestPerson = { uid: 'liuzhiqiang', cn: '刘志刚', units: [SICHUAN], title: '科员', password: 'Dir-new-liu-2026' };
+/** Signs in once, then leaves; their login name is given to zhoujie2 before any sync runs. */
+const zhoujie: TestPerson = { uid: 'zhoujie', cn: '周杰', units: [SICHUAN, GUANGYUAN], title: '科员', password: 'Dir-zhoujie-2026' };
+const newZhou: TestPerson = { uid: 'zhoujie', cn: '周洁', units: [SICHUAN], title: '科员', password: 'Dir-new-zhou-2026' };
+/** In the directory, never signed in: their login name is not free for self-registration. */
+const qinxiaoyu: TestPerson = { uid: 'qinxiaoyu', cn: '秦晓雨', units: [SICHUAN], title: '科员', password: 'Dir-qinxiaoyu-2026' };
 
 let ldap: TestLdap;
 let t: TestApp;
@@ -101,6 +108,34 @@ describe('directory sign-in', () => {
       expect(errors[0].extensions?.code, login).toBe('UNAUTHENTICATED');
     }
     expect(await count(t.orm, 'app_user', `login_name like '%*%' or login_name like '%(%'`)).toBe(0);
+  });
+
+  it('puts a login of $-patterns into the filter as it is: refused like an unknown name, and counted by the throttle', async () => {
+    const config = directoryConfig(ldap.url);
+    expect(personFilter(config, "$'")).toBe("(&(objectClass=inetOrgPerson)(uid=$'))");
+    expect(personFilter(config, '$`')).toBe('(&(objectClass=inetOrgPerson)(uid=$`))');
+    expect(personFilter(config, '$&')).toBe('(&(objectClass=inetOrgPerson)(uid=$&))');
+    for (const login of ["$'", '$`', '$&', "wang$'fang"]) {
+      const errors = await loginErrors(t.url, login, wangfang.password);
+      expect(errors[0].extensions?.code, login).toBe('UNAUTHENTICATED');
+      expect(await count(t.orm, 'login_attempt', 'login_name = ? and not succeeded', [login]), login).toBe(1);
+    }
+  });
+
+  it('refuses self-registration under the login name of a directory person (it would shut them out of directory sign-in)', async () => {
+    const directory = await ldap.admin();
+    await directory.add(ldap.personDn(qinxiaoyu), personAttributes(qinxiaoyu)).finally(() => directory.unbind());
+    const [unit] = await sql(t.orm, `select id from org_unit where name = ?`, [SICHUAN]);
+    const REGISTER = `mutation($input: RegisterInput!) { register(input: $input) { id status } }`;
+    const input = (loginName: string) => ({ input: { loginName, password: 'Local-squat-2026', realName: '秦晓雨', unitId: unit.id, title: '科员' } });
+    const errors = await new Client(t.url).errors(REGISTER, input('QinXiaoyu'));
+    expect(errors[0]).toMatchObject({ message: '该登录名属于统一身份认证目录中的人员，请直接用目录密码登录', extensions: { code: 'CONFLICT' } });
+    expect(await count(t.orm, 'app_user', `login_name = 'qinxiaoyu'`)).toBe(0);
+    // A name the directory does not know registers as before.
+    expect((await new Client(t.url).request(REGISTER, input('qinxiaoyu.local'))).register.id).toBeTruthy();
+    expect(await count(t.orm, 'app_user', `login_name = 'qinxiaoyu.local' and status = 'pending'`)).toBe(1);
+    const removal = await ldap.admin();
+    await removal.del(ldap.personDn(qinxiaoyu)).finally(() => removal.unbind());
   });
 
   it('keeps local accounts local: the first admin signs in with the local password, never the directory one', async () => {
@@ -245,6 +280,41 @@ describe('sync-ldap', () => {
     }
     expect(await syncDirectoryOnce(t.orm.em.fork(), directoryConfig(ldap.url))).toMatchObject({ enabled: 1, disabled: 0 });
     await new Client(t.url).login('wangfang', wangfang.password);
+  });
+
+  it("never gives a departed person's account to a newcomer with the same login name", async () => {
+    const [former] = await sql(t.orm, `select id, directory_dn, status, status_reason from app_user where login_name = 'liuzhiqiang'`);
+    expect(former).toMatchObject({ directory_dn: ldap.personDn(liuzhiqiang), status: 'disabled' });
+    const directory = await ldap.admin();
+    try {
+      await directory.add(ldap.personDn(zhoujie), personAttributes(zhoujie));
+    } finally {
+      await directory.unbind();
+    }
+    const zhou = await signedIn(t.url, 'zhoujie', zhoujie.password);
+    // liuzhiqiang left (disabled by the last sync); zhoujie leaves now and the name goes to someone else before any sync.
+    const change = await ldap.admin();
+    try {
+      await change.del(ldap.personDn(zhoujie));
+      await change.add(ldap.personDn(newZhou), personAttributes(newZhou));
+      await change.add(ldap.personDn(newLiu), personAttributes(newLiu));
+    } finally {
+      await change.unbind();
+    }
+    for (const [login, password] of [['liuzhiqiang', newLiu.password], ['zhoujie', newZhou.password]]) {
+      const errors = await loginErrors(t.url, login, password);
+      expect(errors[0].extensions?.code, login).toBe('FORBIDDEN');
+      expect(errors[0].message, login).toContain('该登录名已属于另一位目录人员的历史账号，请联系管理员');
+    }
+    const summary = await syncDirectoryOnce(t.orm.em.fork(), directoryConfig(ldap.url));
+    expect(summary.skipped.filter((reason) => reason.includes('该登录名已属于另一位目录人员的历史账号'))).toHaveLength(2);
+    // The old accounts keep their DN and are (or stay) disabled; nobody signs in to them; no second account appears.
+    expect(await sql(t.orm, `select login_name, directory_dn, status from app_user where login_name in ('liuzhiqiang', 'zhoujie') order by login_name`)).toEqual([
+      { login_name: 'liuzhiqiang', directory_dn: ldap.personDn(liuzhiqiang), status: 'disabled' },
+      { login_name: 'zhoujie', directory_dn: ldap.personDn(zhoujie), status: 'disabled' },
+    ]);
+    expect(await zhou.errorCode(MY_GROUPS)).toBe('UNAUTHENTICATED');
+    expect((await loginErrors(t.url, 'liuzhiqiang', newLiu.password))[0].extensions?.code).toBe('FORBIDDEN');
   });
 
   it('runs on a schedule in the server: new people appear, removed ones are closed out at once', async () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { OrgUnit, User, type UserStatus } from '../../../server/db/entities/index.js';
 import { UnitView } from '../../../server/modules/accounts/people.js';
-import { can, type MaybeActor } from '../../../server/policies/index.js';
+import { DIRECTORY_IDENTITY_MESSAGE } from '../../../server/modules/accounts/directoryAccounts.js';
+import { authorizeIdentityChange, authorizeProfileChange, can, type MaybeActor } from '../../../server/policies/index.js';
 
 /**
  * server/policies/user.ts and orgUnit.ts: who acts on which account and unit. Units: /r/ above
@@ -64,5 +65,21 @@ describe('units (the entity and its view alike)', () => {
     const entity = Object.assign(Object.create(OrgUnit.prototype) as OrgUnit, { path });
     expect(grid(UNIT_ACTIONS, entity)).toEqual(expected);
     expect(grid(UNIT_ACTIONS, new UnitView('u', '单位', 'county', null, path, 0, new Date()))).toEqual(expected);
+  });
+});
+
+describe('directory fields (policies/user.ts)', () => {
+  it('refuses changes of the directory-supplied title and phone, and says why a directory account keeps its identity', () => {
+    expect(() => authorizeProfileChange(['realName', 'unit', 'title', 'phone'], { title: true, phone: false })).toThrow('职务来自统一身份认证目录，只能在目录中修改');
+    expect(() => authorizeProfileChange(['realName', 'unit', 'phone'], { title: false, phone: true })).toThrow('电话来自统一身份认证目录，只能在目录中修改');
+    // Unmapped fields, unchanged values and local accounts pass.
+    expect(() => authorizeProfileChange(['realName', 'unit'], { title: true, phone: true })).not.toThrow();
+    expect(() => authorizeProfileChange(['realName', 'unit', 'title', 'phone'], { title: false, phone: false })).not.toThrow();
+    expect(() => authorizeProfileChange([], { title: true, phone: true })).not.toThrow();
+
+    const directoryAccount = Object.assign(account({ unitPath: '/r/a/' }), { directoryDn: 'uid=target,ou=people' });
+    expect(() => authorizeIdentityChange(viewer('adminOfRoot'), directoryAccount)).toThrow(DIRECTORY_IDENTITY_MESSAGE);
+    expect(() => authorizeIdentityChange(viewer('adminOfRoot'), account({ unitPath: '/r/a/' }))).not.toThrow();
+    expect(() => authorizeIdentityChange(viewer('official'), account({ unitPath: '/r/a/' }))).toThrow('只有该单位或上级单位的管理员可以修改真实姓名和所属单位');
   });
 });
