@@ -1,40 +1,21 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { buildApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
 import { ormOptions } from '../../server/db/orm.js';
+import { runAdmin as runAdminProcess, type AdminRun } from './adminProcess.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-export interface AdminRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** `npm run admin -- …` as a real process (server/admin/main.ts through tsx) against `databaseUrl`. */
-export function runAdmin(databaseUrl: string, args: string[], env: Record<string, string | undefined> = {}): Promise<AdminRun> {
+/** `npm run admin -- …` against `databaseUrl`, with a data folder of its own (no embedded PostgreSQL is touched). */
+export async function runAdmin(databaseUrl: string, args: string[], env: Record<string, string | undefined> = {}): Promise<AdminRun> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jiaoliu-admin-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/admin/main.ts', ...args], {
-    cwd: root,
-    env: { ...process.env, DATABASE_URL: databaseUrl, JIAOLIU_DATA_DIR: dataDir, ADMIN_PASSWORD: undefined, NODE_ENV: 'test', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => (stdout += chunk));
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      fs.rmSync(dataDir, { recursive: true, force: true });
-      resolve({ code, stdout, stderr });
-    });
-  });
+  try {
+    return await runAdminProcess(args, { DATABASE_URL: databaseUrl, JIAOLIU_DATA_DIR: dataDir, NODE_ENV: 'test', ...env });
+  } finally {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
 }
 
 /** The real app on an ephemeral port over an existing database (the one the commands wrote). */

@@ -1,12 +1,10 @@
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { Attribute, Change } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DirectoryConfig } from '../../../server/config.js';
 import { freePort } from '../../../server/db/embedded.js';
 import { DirectoryConnection, escapeFilterValue, passwordMatches, personFilter } from '../../../server/modules/ldap/client.js';
 import { syncDirectoryOnce } from '../../../server/modules/ldap/sync.js';
+import { runAdmin } from '../../helpers/adminProcess.js';
 import { freshOrm, startTestApp, type TestApp } from '../../helpers/app.js';
 import { Client, DEMO_PASSWORD, signedIn } from '../../helpers/graphql.js';
 import { count, sql } from '../../helpers/demo.js';
@@ -212,20 +210,20 @@ describe('TLS to the directory', () => {
 });
 
 describe('sync-ldap', () => {
-  const syncLdap = (app: TestApp) =>
-    promisify(execFile)(process.execPath, ['--import', 'tsx', 'server/admin/main.ts', 'sync-ldap'], {
-      cwd: path.resolve(import.meta.dirname, '../../..'),
-      env: {
-        ...process.env,
-        DATABASE_URL: app.databaseUrl,
-        LDAP_URL: ldap.url,
-        LDAP_BIND_DN: LDAP_READER_DN,
-        LDAP_BIND_PASSWORD: LDAP_READER_PASSWORD,
-        LDAP_SEARCH_BASE: LDAP_PEOPLE_BASE,
-        LDAP_ATTR_DISABLED: 'employeeType',
-        LDAP_DISABLED_VALUES: 'disabled',
-      },
+  // A failing command fails the test here, with what it printed.
+  const syncLdap = async (app: TestApp) => {
+    const run = await runAdmin(['sync-ldap'], {
+      DATABASE_URL: app.databaseUrl,
+      LDAP_URL: ldap.url,
+      LDAP_BIND_DN: LDAP_READER_DN,
+      LDAP_BIND_PASSWORD: LDAP_READER_PASSWORD,
+      LDAP_SEARCH_BASE: LDAP_PEOPLE_BASE,
+      LDAP_ATTR_DISABLED: 'employeeType',
+      LDAP_DISABLED_VALUES: 'disabled',
     });
+    expect(run.code, run.stderr).toBe(0);
+    return run;
+  };
 
   it('changes nothing when the directory lists nobody (a wrong filter) or does not answer', async () => {
     const active = `directory_dn is not null and status = 'active'`;

@@ -1,40 +1,12 @@
-import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { runAdmin as runAdminProcess } from '../../helpers/adminProcess.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
-export interface AdminRun {
-  code: number | null;
-  stdout: string;
-  /** Standard output as bytes (an archive written to `-`). */
-  stdoutBytes: Buffer;
-  stderr: string;
-}
-
-/** Runs `npm run admin -- …` as the operator would (a real process), with the given environment. */
-export function runAdmin(args: string[], env: Record<string, string | undefined>): Promise<AdminRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/admin/main.ts', ...args], {
-      cwd: root,
-      // Nothing of the test's own configuration leaks in: the command sees only what the test names.
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const out: Buffer[] = [];
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.once('error', reject);
-    child.once('close', (code) => {
-      const stdoutBytes = Buffer.concat(out);
-      resolve({ code, stdout: stdoutBytes.toString('utf8'), stdoutBytes, stderr });
-    });
-  });
-}
+/** Runs `npm run admin -- …` with only the environment the test names (nothing of its own configuration leaks in). */
+export const runAdmin = (args: string[], env: Record<string, string | undefined>) => runAdminProcess(args, env, { isolated: true });
 
 async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });
