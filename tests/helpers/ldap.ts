@@ -1,11 +1,11 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'ldapts';
 import { freePort } from '../../server/db/embedded.js';
+import { waitForPort } from './ports.js';
 
 /**
  * A real OpenLDAP (Debian's slapd) on a free loopback port, in a temp folder: a generated
@@ -133,19 +133,6 @@ access to * by dn.exact="${LDAP_READER_DN}" read by self read by * none
 `;
 }
 
-async function waitForPort(port: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = net.connect(port, '127.0.0.1', () => (socket.end(), resolve(true)));
-      socket.on('error', () => resolve(false));
-    });
-    if (ok) return;
-    if (Date.now() > deadline) throw new Error(`slapd did not listen on ${port}`);
-    await new Promise((r) => setTimeout(r, 30));
-  }
-}
-
 export async function startLdap(people: TestPerson[], options: { tls?: boolean } = {}): Promise<TestLdap> {
   if (!fs.existsSync(SLAPD)) throw new Error(`${SLAPD} is missing: apt-get install -y slapd ldap-utils (.ci/run does)`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jiaoliu-slapd-'));
@@ -167,7 +154,7 @@ export async function startLdap(people: TestPerson[], options: { tls?: boolean }
     child = spawn(SLAPD, ['-f', conf, '-h', listeners, '-d', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
     child.stderr!.on('data', (chunk) => (output += chunk));
     for (const listening of [port, ...(tlsPort ? [tlsPort] : [])]) {
-      await waitForPort(listening, 10_000).catch((error: Error) => {
+      await waitForPort(listening, 10_000, 'slapd').catch((error: Error) => {
         throw new Error(`${error.message}\n${output}`);
       });
     }

@@ -32,7 +32,7 @@ export function personRows(em: EntityManager, ids: string[]): Promise<PersonRow[
 /** The directory DN of each account by id (null: a local account); unknown ids are left out. */
 export async function directoryDnsByUser(em: EntityManager, ids: string[]): Promise<Map<string, string | null>> {
   if (!ids.length) return new Map();
-  const found = await rows<{ id: string; directory_dn: string | null }>(em, sql`select id, directory_dn from app_user where id = any(${ids}::uuid[])`);
+  const found = await rows<{ id: string; directory_dn: string | null }>(em, sql`select id, directory_dn from app_user where id in (${ids})`);
   return new Map(found.map((row) => [row.id, row.directory_dn]));
 }
 

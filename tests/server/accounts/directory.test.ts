@@ -87,6 +87,12 @@ describe('directory sign-in', () => {
     expect(await count(t.orm, 'audit_log', `action = 'directory.user_created' and target_id = ?`, [login.user.id])).toBe(1);
     // The session works; a second sign-in updates nothing and creates nothing.
     expect((await client.request(MY_GROUPS)).myGroups).toEqual([]);
+    // The viewer (read from rows, not the entity) says the same, and a local account is no directory account.
+    const VIEWER = `{ viewer { directoryManaged directoryFields } }`;
+    expect((await client.request(VIEWER)).viewer).toEqual({ directoryManaged: true, directoryFields: ['realName', 'unit', 'title', 'phone'] });
+    const local = new Client(t.url);
+    await local.login('lijinsong', DEMO_PASSWORD);
+    expect((await local.request(VIEWER)).viewer).toEqual({ directoryManaged: false, directoryFields: [] });
     await new Client(t.url).login('wangfang', wangfang.password);
     expect(await count(t.orm, 'app_user', `login_name = 'wangfang'`)).toBe(1);
     expect(await count(t.orm, 'org_unit', 'name = ?', [CANGXI])).toBe(1);
