@@ -9,13 +9,9 @@ import { commands } from './commands/index.js';
  * administration of the configured installation (DATABASE_URL, or the embedded PostgreSQL in
  * JIAOLIU_DATA_DIR, even while the server runs). Exit codes: 0 done, 1 failed, 2 bad usage.
  */
-/** Columns a terminal gives the text: CJK characters take two. */
-const displayWidth = (text: string) => [...text].reduce((width, char) => width + (/[\u2e80-\uffef]/.test(char) ? 2 : 1), 0);
-
 function help(): string {
-  const usages = Object.entries(commands).map(([name, command]) => [`${name} ${command.usage}`.trim(), command.summary]);
-  const width = Math.max(...usages.map(([usage]) => displayWidth(usage)));
-  const lines = usages.map(([usage, summary]) => `  ${usage}${' '.repeat(width - displayWidth(usage) + 2)}${summary}`);
+  // Usage on its own line, the summary indented below: some usages are long.
+  const lines = Object.entries(commands).flatMap(([name, command]) => [`  ${`${name} ${command.usage}`.trim()}`, `      ${command.summary}`]);
   return ['用法：npm run admin -- <命令> [参数]', '', '命令：', ...lines].join('\n');
 }
 
