@@ -22,9 +22,13 @@ export function passwordChangeFields(currentLabel: string, options: { autofocus?
     values() {
       const currentPassword = fields.currentPassword.control.value;
       const newPassword = fields.newPassword.control.value;
-      if (!currentPassword) return state.fieldError('currentPassword', `请输入${currentLabel}`), null;
-      if ([...newPassword].length < 10) return state.fieldError('newPassword', '新密码至少 10 个字符'), null;
-      if (newPassword !== fields.confirm.control.value) return state.fieldError('confirm', '两次输入的新密码不一致'), null;
+      const problem = (field: string, message: string) => {
+        state.fieldError(field, message);
+        return null;
+      };
+      if (!currentPassword) return problem('currentPassword', `请输入${currentLabel}`);
+      if ([...newPassword].length < 10) return problem('newPassword', '新密码至少 10 个字符');
+      if (newPassword !== fields.confirm.control.value) return problem('confirm', '两次输入的新密码不一致');
       return { currentPassword, newPassword };
     },
   };
