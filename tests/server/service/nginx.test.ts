@@ -31,7 +31,8 @@ const run = promisify(execFile);
 const repo = path.resolve(import.meta.dirname, '../../..');
 const NGINX = process.env.NGINX || '/usr/sbin/nginx';
 const CLIENT_ADDRESS = '127.0.0.2';
-const DRAIN_MS = 1500;
+// Longer than deploy/nginx.conf's upstream keepalive_timeout (2 s), as the shipped default (5 s) is.
+const DRAIN_MS = 3000;
 
 let tmp: string;
 let install: string;
