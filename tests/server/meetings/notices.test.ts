@@ -53,7 +53,7 @@ describe('the roster after people leave the group', () => {
     await members.huangwei.request(ANSWER, { m: upcoming, a: 'ATTEND' });
     expect((await roster(upcoming)).counts).toMatchObject({ invited: 4, attending: 1 });
     await members.huangwei.request(`mutation($g: ID!) { leaveGroup(groupId: $g) }`, { g: groupId });
-    await li.request(`mutation($g: ID!, $u: ID!) { kickMember(groupId: $g, userId: $u, reason: OTHER, note: '调离') }`, { g: groupId, u: members.zhouli.userId });
+    await li.request(`mutation($g: ID!, $u: ID!) { kickMember(groupId: $g, userId: $u, reason: OTHER, note: "调离") }`, { g: groupId, u: members.zhouli.userId });
     const after = await roster(upcoming);
     expect(after.people).toEqual({ wuxiaodong: 'UNREAD', sunli: 'UNREAD' });
     expect(after.counts).toMatchObject({ invited: 2, unread: 2, attending: 0 });
