@@ -69,3 +69,11 @@ export function describeDevice(userAgent: string | null | undefined): string {
             : '';
   return os ? `${browser} · ${os}` : browser;
 }
+
+const monthDayTime = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+
+/** "12月10日 09:00" in Beijing time (a meeting's start in one line of text). */
+export function formatMonthDayTime(value: string | null | undefined): string {
+  const date = parse(value);
+  return date ? monthDayTime.format(date) : '—';
+}

@@ -222,6 +222,10 @@ export const NOTIFICATION_KINDS = [
   'muted',
   'unmuted',
   'report_resolved',
+  'group_application',
+  'application_approved',
+  'application_rejected',
+  'group_invitation',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 

@@ -1,7 +1,7 @@
 import { requireActor, type DomainContext } from '../../modules/context.js';
 import { announcementForActor, meetingForActor } from '../../modules/meetings/access.js';
 import { bulletinTargets, editAnnouncement, openAnnouncement, postAnnouncement, publishBulletin, setAnnouncementPinned } from '../../modules/meetings/announcements.js';
-import { answerMeeting, cancelMeeting, editMeeting, issueMeeting, openMeeting, pendingMeetings, remindUnanswered, setMeetingPolicy, type MeetingEdit, type MeetingInput } from '../../modules/meetings/meetings.js';
+import { answerMeeting, cancelMeeting, editMeeting, issuedMeetings, issueMeeting, openMeeting, pendingMeetings, remindUnanswered, setMeetingPolicy, type MeetingEdit, type MeetingInput } from '../../modules/meetings/meetings.js';
 import type { GraphQLContext } from '../context.js';
 
 type Ctx = GraphQLContext;
@@ -12,6 +12,7 @@ const present = async (domain: DomainContext, id: string) => meetingForActor(dom
 export const meetingQueries = {
   meeting: (_: unknown, args: { id: string }, { domain }: Ctx) => meetingForActor(domain.em, requireActor(domain), args.id),
   myPendingMeetings: (_: unknown, __: unknown, { domain }: Ctx) => pendingMeetings(domain.em, requireActor(domain)),
+  myIssuedMeetings: (_: unknown, args: { first?: number | null }, { domain }: Ctx) => issuedMeetings(domain.em, requireActor(domain), args.first),
   announcement: async (_: unknown, args: { id: string }, { domain }: Ctx) => (await announcementForActor(domain.em, requireActor(domain), args.id)).announcement,
   bulletinTargets: async (_: unknown, __: unknown, { domain }: Ctx) => (await bulletinTargets(domain)).map((t) => t.group.group),
 };

@@ -12,6 +12,7 @@ import { decodeCursor, pageSize, toPage, type Page, type PageArgs } from '../pag
 import { groupForActor, memberOf } from './access.js';
 import { inTransaction, publisherOf, recordEvent } from '../core/events.js';
 import type { OutgoingEvent } from '../core/realtime.js';
+import { notify } from '../notifications/notifications.js';
 import { GroupAccess } from './subjects.js';
 import {
   acceptPendingInvitation,
@@ -22,6 +23,7 @@ import {
   deleteGroupMember,
   findGroupRows,
   groupIdsOf,
+  groupRunnerIds,
   insertGroupMember,
   isBanned,
   joinConversationAtLatest,
@@ -136,12 +138,18 @@ export async function applyToGroup(ctx: DomainContext, groupId: unknown, message
   application.group = ref(access.group);
   application.applicant = ctx.em.getReference(User, actor.userId, { wrapped: true });
   application.message = text;
-  try {
-    await ctx.em.persistAndFlush(application);
-  } catch {
-    throw conflict('您已提交过申请，请等待管理员审核');
-  }
-  return application;
+  // The owner and admins are told at once (with a link to review it in the 成员 panel).
+  await inTransaction(ctx.em, publisherOf(ctx), async (em, emit) => {
+    try {
+      em.persist(application);
+      await em.flush();
+    } catch {
+      throw conflict('您已提交过申请，请等待管理员审核');
+    }
+    const runners = await groupRunnerIds(em, access.group.id);
+    for (const event of await notify(em, { kind: 'group_application', userIds: runners, actorId: actor.userId, groupId: access.group.id, subjectId: application.id, data: text ? { message: text } : null })) emit(event);
+  });
+  return ctx.em.findOneOrFail(GroupApplication, { id: application.id });
 }
 
 async function applicationForManager(ctx: DomainContext, applicationId: unknown): Promise<{ application: GroupApplication; access: GroupAccess }> {
@@ -166,6 +174,9 @@ export async function reviewApplication(ctx: DomainContext, applicationId: unkno
     if (!decided) throw conflict('该申请已经处理过了');
     if (approve) emit(await addMember(em, ctx, access.group, application.applicant.id, 'member', 'application'));
     else audit(em, { actorId: actor.userId, action: 'group.application_rejected', targetType: 'group', targetId: access.group.id, reason, after: { userId: application.applicant.id }, ip: ctx.ip });
+    // The applicant learns the outcome live (their 已申请，等待审核 turns into the group, or the reason).
+    const told = await notify(em, { kind: approve ? 'application_approved' : 'application_rejected', userIds: [application.applicant.id], actorId: actor.userId, groupId: access.group.id, subjectId: application.id, data: reason ? { reason } : null });
+    for (const event of told) emit(event);
   });
   return ctx.em.findOneOrFail(GroupApplication, { id: application.id }, { refresh: true });
 }
@@ -189,12 +200,17 @@ export async function invite(ctx: DomainContext, groupId: unknown, userId: unkno
   invitation.group = ref(access.group);
   invitation.invitee = ref(invitee);
   invitation.inviter = ctx.em.getReference(User, actor.userId, { wrapped: true });
-  try {
-    await ctx.em.persistAndFlush(invitation);
-  } catch {
-    throw conflict('已经邀请过此人，正在等待对方回应');
-  }
-  return invitation;
+  // Pushed live to the invitee (their invitation list refreshes on it; no polling wait).
+  await inTransaction(ctx.em, publisherOf(ctx), async (em, emit) => {
+    try {
+      em.persist(invitation);
+      await em.flush();
+    } catch {
+      throw conflict('已经邀请过此人，正在等待对方回应');
+    }
+    for (const event of await notify(em, { kind: 'group_invitation', userIds: [invitee.id], actorId: actor.userId, groupId: access.group.id, subjectId: invitation.id })) emit(event);
+  });
+  return ctx.em.findOneOrFail(GroupInvitation, { id: invitation.id });
 }
 
 async function ownInvitation(ctx: DomainContext, invitationId: unknown): Promise<GroupInvitation> {

@@ -193,3 +193,9 @@ export function memberPageRows(em: EntityManager, groupId: string, after: [numbe
     sql`select gm.user_id, ${MEMBER_RANK} as rank, gm.joined_at from group_member gm where gm.group_id = ${groupId} ${keyset} order by 2, gm.joined_at, gm.user_id limit ${limit}`,
   );
 }
+
+/** The owner and admins of a group: who reviews its applications. */
+export async function groupRunnerIds(em: EntityManager, groupId: string): Promise<string[]> {
+  const found = await rows<{ user_id: string }>(em, sql`select user_id from group_member where group_id = ${groupId} and role in ('owner', 'admin')`);
+  return found.map((r) => r.user_id);
+}

@@ -19,6 +19,7 @@ import {
   insertInvitees,
   insertMeeting,
   inviteeIds,
+  issuedMeetingIds,
   inviteeRows,
   isInvited,
   lockInvitation,
@@ -341,6 +342,12 @@ export async function setMeetingPolicy(ctx: DomainContext, groupId: unknown, mem
  */
 export async function pendingMeetings(em: EntityManager, actor: Actor, groupId?: string): Promise<MeetingAccess[]> {
   return meetingsForActor(em, actor, await pendingMeetingIds(em, actor.userId, groupId));
+}
+
+/** 我发布的: notices the viewer issued, latest start first (at most `limit`, 50 at most). */
+export async function issuedMeetings(em: EntityManager, actor: Actor, limit?: number | null): Promise<MeetingAccess[]> {
+  const size = Math.min(Math.max(Math.trunc(limit ?? 20), 1), 50);
+  return meetingsForActor(em, actor, await issuedMeetingIds(em, actor.userId, size));
 }
 
 /**

@@ -10,9 +10,10 @@ const COLUMNS = sqlText(`n.id::text as id, n.kind, n.actor_id as "actorId", n.gr
 
 /**
  * Only notifications about groups the viewer still belongs to are shown: leaving a group hides
- * what it said about its threads.
+ * what it said about its threads. An invitation and a rejected application speak to someone
+ * outside the group, about the group alone, and stay.
  */
-const STILL_MEMBER = sql`exists (select 1 from group_member gm where gm.group_id = n.group_id and gm.user_id = n.user_id)
+const STILL_MEMBER = sql`(n.kind in ('group_invitation', 'application_rejected') or exists (select 1 from group_member gm where gm.group_id = n.group_id and gm.user_id = n.user_id))
   -- ... and about threads they may still read (a thread raised to restricted vanishes for the rest).
   and (n.thread_id is null or exists (select 1 from thread t where t.id = n.thread_id and ${mayReadSql('t.id', 't.confidentiality', 't.author_id', 't.group_id', 'n.user_id')}))`;
 

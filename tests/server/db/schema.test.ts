@@ -36,6 +36,7 @@ describe('migrations', () => {
       'Migration20261207010000OrgImport',
       'Migration20261207020000Directory',
       'Migration20261207030000Archives',
+      'Migration20261208050000JoinNotifications',
     ]);
   });
 });

@@ -18,6 +18,7 @@ import { closeEmojiPicker, openEmojiPicker } from './emoji.js';
 import type { Peer } from './groupInfo.js';
 import type { MessageActions } from './messageItem.js';
 import { MessageList } from './messageList.js';
+import { AnnouncementBar } from './announcementBar.js';
 import { MemberDirectory } from './members.js';
 import { realtime } from './realtime.js';
 import { SidePanel, type SideTab } from './sidePanel.js';
@@ -98,9 +99,12 @@ export class ConversationView {
   private readonly discussionsButton: HTMLButtonElement;
   /** A message to show once the history is loaded (opened from a search result). */
   private target: { id: string; seq: number | null } | null = null;
+  /** The side panel tab to open once loaded (a notification's link, ?panel=members). */
+  private panelWanted: SideTab | null = null;
   private list: MessageList | null = null;
   private composer: Composer | null = null;
   private directory: MemberDirectory | null = null;
+  private announcements: AnnouncementBar | null = null;
   private data: Loaded | null = null;
   private early: ChatEvent[] | null = [];
   private readonly pending = new Map<string, PendingSend>();
@@ -222,7 +226,8 @@ export class ConversationView {
         direct: () => this.data?.kind === 'DIRECT',
         typing: () => void gql(TYPING, { c: this.id }).catch(() => undefined),
       });
-      replaceChildren(this.main, this.list.el, h('div', { class: 'typing-row', 'aria-live': 'polite' }, this.typingLine), this.archivedNotice, this.composer.el);
+      if (c.kind === 'GROUP' && c.group) this.announcements = new AnnouncementBar(c.group.id);
+      replaceChildren(this.main, this.announcements?.el ?? null, this.list.el, h('div', { class: 'typing-row', 'aria-live': 'polite' }, this.typingLine), this.archivedNotice, this.composer.el);
     }
     const page = c.messages;
     this.list!.reset(page.edges.map((e) => e.node), page.pageInfo.hasPreviousPage, c.lastReadSeq);
@@ -232,6 +237,7 @@ export class ConversationView {
     if (c.group && this.directory) this.side.setGroup(c.group, this.directory);
     if (c.discussion) this.side.setDiscussion(c.discussion);
     if (c.peer) this.side.setPeer(c.peer);
+    if (this.panelWanted) this.openPanel(this.panelWanted);
     const early = this.early ?? [];
     this.early = null;
     for (const event of early) this.onEvent(event);
@@ -244,6 +250,20 @@ export class ConversationView {
       this.target = null;
       void this.jumpTo(id, seq ?? 0);
     }
+  }
+
+  /** About this group: a new announcement (the pinned bar), a new application (the 成员 panel). */
+  private onNotification(event: ChatEvent): void {
+    const n = event.notification;
+    if (!n || this.destroyed || this.data?.kind !== 'GROUP' || n.group.id !== this.data.group?.id) return;
+    if (n.kind === 'ANNOUNCEMENT') void this.announcements?.reload();
+    if (n.kind === 'GROUP_APPLICATION') this.side.membersChanged();
+  }
+
+  /** Opens a side panel tab (now, or once the conversation is loaded). */
+  openPanel(tab: SideTab): void {
+    this.panelWanted = this.data ? null : tab;
+    if (this.data && this.side.current() !== tab) this.side.toggle(tab, this.membersButton);
   }
 
   /** Scrolls to a message (loading older history as needed) and highlights it. */
@@ -349,6 +369,7 @@ export class ConversationView {
   // ---------- events ----------
 
   private onEvent(event: ChatEvent): void {
+    if (event.type === 'NOTIFICATION') return this.onNotification(event);
     if (event.conversationId !== this.id || this.destroyed) return;
     if (this.early) {
       this.early.push(event);

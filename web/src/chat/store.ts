@@ -46,8 +46,6 @@ const HOME = graphql(`query ChatHome {
   myInvitations { ...InvitationFields }
 }`, [GroupFields, SummaryFields, UserFields, InvitationFields]);
 const INVITATIONS = graphql('query MyInvitations { myInvitations { ...InvitationFields } }', [InvitationFields]);
-/** Invitations are not in the event stream (the invitee is not in the conversation yet): ask now and then. */
-const INVITATION_POLL_MS = 60_000;
 const COUNTS = graphql('query ConversationCounts($id: ID!) { conversation(id: $id) { id lastSeq lastReadSeq unreadCount mentionCount } }');
 
 type Status = 'idle' | 'loading' | 'ready' | 'error';
@@ -66,7 +64,6 @@ class ChatStore {
   private readonly countTimers = new Map<string, number>();
   private started = false;
   private detach: Array<() => void> = [];
-  private pollTimer: number | undefined;
 
   start(): void {
     if (this.started) return;
@@ -79,12 +76,12 @@ class ChatStore {
         if (recovered) void this.load();
       }),
     ];
-    this.pollTimer = window.setInterval(() => void this.pollInvitations(), INVITATION_POLL_MS);
     void this.load();
   }
 
-  private async pollInvitations(): Promise<void> {
-    if (document.visibilityState !== 'visible' || this.status !== 'ready') return;
+  /** An invitation arrives as the invitee's GROUP_INVITATION notification (not as a conversation event). */
+  private async refreshInvitations(): Promise<void> {
+    if (this.status !== 'ready') return;
     try {
       const data = await gql(INVITATIONS);
       const key = (list: Invitation[]) => list.map((i) => i.id).join(',');
@@ -98,7 +95,6 @@ class ChatStore {
 
   stop(): void {
     this.started = false;
-    window.clearInterval(this.pollTimer);
     for (const off of this.detach) off();
     this.detach = [];
     this.items.clear();
@@ -250,6 +246,7 @@ class ChatStore {
       for (const listener of [...this.presenceListeners]) listener(event.user.id, event.online);
       return;
     }
+    if (event.type === 'NOTIFICATION' && event.notification?.kind === 'GROUP_INVITATION') return void this.refreshInvitations();
     if (event.type === 'TYPING' || !event.conversationId) return;
     const item = this.items.get(event.conversationId);
     const aboutMe = !!event.user && event.user.id === me;

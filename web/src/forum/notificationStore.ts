@@ -10,9 +10,30 @@ import { notify } from '../notify.js';
 import { realtime } from '../chat/realtime.js';
 import type { Notification } from './types.js';
 import { graphql } from '../graphql/index.js';
+import { formatMonthDayTime } from '../format.js';
 
 const COUNT = graphql('query NotificationCount { notifications(first: 1, unreadOnly: true) { unreadCount } }');
 const MARK = graphql('mutation MarkNotificationsRead($ids: [ID!]) { markNotificationsRead(ids: $ids) }');
+
+/**
+ * 会议“…”（12月10日 09:00）: the notice's title and start in Beijing time, read when shown (so
+ * notifications stored before they carried it name the meeting too); the group's name when the
+ * notice is no longer visible.
+ */
+function meetingName(n: Notification): string {
+  return n.meeting ? `会议“${n.meeting.title}”（${formatMonthDayTime(n.meeting.startsAt)}）` : `“${n.group.name}”的会议`;
+}
+
+/** A text field of the notification's details (JSON), or null. */
+function detail(n: Notification, key: string): string | null {
+  if (!n.details) return null;
+  try {
+    const value = (JSON.parse(n.details) as Record<string, unknown>)[key];
+    return typeof value === 'string' && value ? value : null;
+  } catch {
+    return null;
+  }
+}
 
 /** One line a person reads, e.g. "程永 回复了您关注的帖子《…》". */
 export function notificationText(n: Notification): string {
@@ -25,17 +46,27 @@ export function notificationText(n: Notification): string {
     case 'DISCUSSION_INVITE':
       return `${who} 邀请您加入讨论组“${n.discussion?.topic ?? '已退出的讨论组'}”`;
     case 'MEETING_INVITE':
-      return `${who} 邀请您参加“${n.group.name}”的会议`;
+      return `${who} 邀请您参加${meetingName(n)}`;
     case 'MEETING_CHANGED':
-      return `${who} 修改了您受邀参加的会议`;
+      return `${who} 修改了${meetingName(n)}`;
     case 'MEETING_CANCELLED':
-      return `${who} 取消了您受邀参加的会议`;
+      return `${who} 取消了${meetingName(n)}`;
     case 'MEETING_REMINDER':
-      return `您受邀参加的会议即将开始（${n.group.name}）`;
+      return `${meetingName(n)}即将开始`;
     case 'MEETING_NUDGE':
-      return `${who} 请您回复会议通知`;
+      return `${who} 请您回复${meetingName(n)}`;
     case 'ANNOUNCEMENT':
-      return `${who} 在“${n.group.name}”发布了新公告`;
+      return `${who} 在“${n.group.name}”发布了新公告${n.announcement ? `《${n.announcement.title}》` : ''}`;
+    case 'GROUP_APPLICATION':
+      return `${who} 申请加入“${n.group.name}”，请审核`;
+    case 'APPLICATION_APPROVED':
+      return `${who} 同意了您加入“${n.group.name}”的申请`;
+    case 'APPLICATION_REJECTED': {
+      const reason = detail(n, 'reason');
+      return `您加入“${n.group.name}”的申请未通过${reason ? `：${reason}` : ''}`;
+    }
+    case 'GROUP_INVITATION':
+      return `${who} 邀请您加入“${n.group.name}”`;
     case 'DOCUMENT_REQUEST':
       return `${who} 向您索要文件（${n.group.name}）`;
     case 'DOCUMENT_REQUEST_ANSWERED':
@@ -49,6 +80,13 @@ export function notificationText(n: Notification): string {
 export function notificationHref(n: Notification): string | null {
   if (n.thread) return `#/thread/${encodeURIComponent(n.thread.id)}${n.reply ? `?floor=${n.reply.floor}` : ''}`;
   if (n.discussion) return `#/chat/${encodeURIComponent(n.discussion.conversation.id)}`;
+  if (n.meeting) return `#/meetings/${encodeURIComponent(n.meeting.id)}`;
+  if (n.announcement) return `#/announcements/${encodeURIComponent(n.announcement.id)}`;
+  const chat = n.group.conversation ? `#/chat/${encodeURIComponent(n.group.conversation.id)}` : null;
+  // The application is reviewed in the group chat's 成员 panel.
+  if (n.kind === 'GROUP_APPLICATION') return chat ? `${chat}?panel=members` : null;
+  if (n.kind === 'APPLICATION_APPROVED') return chat;
+  if (n.kind === 'APPLICATION_REJECTED' || n.kind === 'GROUP_INVITATION') return '#/groups';
   if (n.kind === 'DOCUMENT_REQUEST' || n.kind === 'DOCUMENT_REQUEST_ANSWERED') {
     return `#/groups/${encodeURIComponent(n.group.id)}/requests${n.subjectId ? `?request=${encodeURIComponent(n.subjectId)}` : ''}`;
   }

@@ -28,7 +28,7 @@ export type RosterCounts = NonNullable<Meeting['roster']>['counts'];
 export type MeetingSummary = ResultOf<typeof MeetingSummaryFields>;
 export type AnnouncementSummary = ResultOf<typeof AnnouncementSummaryFields>;
 
-export const HOME = graphql(`query MeetingsHome { myPendingMeetings { ...MeetingSummaryFields } myGroups { id name } bulletinTargets { id } }`, [MeetingSummaryFields]);
+export const HOME = graphql(`query MeetingsHome { myPendingMeetings { ...MeetingSummaryFields } myIssuedMeetings(first: 20) { ...MeetingSummaryFields } myGroups { id name } bulletinTargets { id } }`, [MeetingSummaryFields]);
 export const GROUP_BOARD = graphql(
   `query GroupBoard($g: ID!) { group(id: $g) { id name viewerRole viewerCanIssueMeeting viewerCanPostAnnouncement membersMayIssueMeetings
     pinnedMeetings { id }

@@ -96,6 +96,9 @@ export function meetingsHomePage(ctx: PageContext): Page {
       data.myPendingMeetings.length
         ? h('ul', { class: 'meeting-list', 'data-testid': 'pending-meetings' }, data.myPendingMeetings.map((m) => meetingCard(m, true)))
         : emptyState('没有待回复的会议通知'),
+      // 我发布的: only for those who issued notices (an organizer follows their answers from here).
+      data.myIssuedMeetings.length ? h('h2', { class: 'panel-title' }, '我发布的') : null,
+      data.myIssuedMeetings.length ? h('ul', { class: 'meeting-list', 'data-testid': 'issued-meetings' }, data.myIssuedMeetings.map((m) => meetingCard(m, false))) : null,
       h('h2', { class: 'panel-title' }, '我的群组'),
       h('ul', { class: 'meeting-groups' }, data.myGroups.map((g) => h('li', null, h('a', { href: `#/meetings/group/${g.id}`, 'data-testid': 'meeting-group-link' }, g.name)))),
       data.bulletinTargets.length ? h('p', null, h('a', { class: 'btn btn-secondary', href: '#/bulletins/new', 'data-testid': 'bulletin-new' }, '发布通报（多个群）')) : null,

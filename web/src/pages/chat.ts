@@ -27,6 +27,8 @@ export function chatPage(ctx: PageContext): Page {
   /** "#/chat/<id>?msg=<messageId>&seq=<n>" (from a search result): scroll to that message. */
   function showTarget(): void {
     const query = hashQuery();
+    // "?panel=members" (an application notification's link): the 成员 panel, where it is reviewed.
+    if (view && query.get('panel') === 'members') view.openPanel('members');
     const msg = query.get('msg');
     if (!view || !msg) return;
     const seq = Number(query.get('seq'));
@@ -59,7 +61,7 @@ export function chatPage(ctx: PageContext): Page {
     showTarget();
   }
 
-  // The list may be stale (invitations are not pushed live): refresh it on every visit.
+  // Presence and invitations are not in the event log: refresh the list on every visit.
   if (chatStore.status === 'ready') void chatStore.load();
   open(ctx.params.conversationId ?? null);
 

@@ -6,6 +6,7 @@ import { gql } from '../api.js';
 import { pageError } from '../auth.js';
 import { applyForm, groupForm, invitationCard, type GroupInput } from '../chat/groupForms.js';
 import { chatStore } from '../chat/store.js';
+import { notificationStore } from '../forum/notificationStore.js';
 import { ROLE_LABELS, type GroupInfo } from '../chat/types.js';
 import { h, replaceChildren, setText } from '../dom.js';
 import { formatDate } from '../format.js';
@@ -223,9 +224,14 @@ export function groupsPage(ctx: PageContext): Page {
       renderInvitations();
     }
   });
+  // The applicant hears the review live: the group's row turns into 进入群聊 (or 申请加入 again).
+  const offNotice = notificationStore.onNew((n) => {
+    if ((n.kind === 'APPLICATION_APPROVED' || n.kind === 'APPLICATION_REJECTED') && list.querySelector(`[data-group-id="${CSS.escape(n.group.id)}"]`)) void load(true);
+  });
   ctx.signal.addEventListener('abort', () => {
     window.clearTimeout(timer);
     offStore();
+    offNotice();
   });
 
   renderInvitations();

@@ -31,6 +31,10 @@ const KIND_LABELS: Record<Notification['kind'], string> = {
   ANNOUNCEMENT: '公告',
   DOCUMENT_REQUEST: '文件',
   DOCUMENT_REQUEST_ANSWERED: '文件',
+  GROUP_APPLICATION: '入群',
+  APPLICATION_APPROVED: '入群',
+  APPLICATION_REJECTED: '入群',
+  GROUP_INVITATION: '入群',
   ...MODERATION_KIND_LABELS,
 };
 

@@ -149,6 +149,18 @@ export async function pendingMeetingIds(em: EntityManager, userId: string, group
   return found.map((r) => r.id);
 }
 
+/** Notices the user issued (as organizer) in groups they still belong to, latest start first. */
+export async function issuedMeetingIds(em: EntityManager, userId: string, limit: number): Promise<string[]> {
+  const found = await rows<{ id: string }>(
+    em,
+    sql`select m.id from meeting_notice m
+       join group_member gm on gm.group_id = m.group_id and gm.user_id = m.organizer_id
+      where m.organizer_id = ${userId}
+      order by m.starts_at desc, m.id desc limit ${limit}`,
+  );
+  return found.map((r) => r.id);
+}
+
 export interface GroupMeetingsQuery {
   groupId: string;
   /** Only notices the user organizes or is invited to (null: all the group's). */
@@ -182,15 +194,22 @@ export interface RosterRow {
   substitute_for_id: string | null;
 }
 
-/** Invitees with their units, in unit tree order, then by name in pinyin. */
+/**
+ * Invitees with their units, in unit tree order, then by name in pinyin. Someone no longer in
+ * the group (left or removed) is left out, unless the meeting has begun and they answered: the
+ * record of who answered a held meeting stays (docs/meetings.md).
+ */
 export function rosterRows(em: EntityManager, meetingId: string): Promise<RosterRow[]> {
   return rows(
     em,
     sql`select i.user_id, u.unit_id, i.read_at, i.answer, i.answered_at, i.reason, i.substitute_id, i.substitute_for_id
        from meeting_invitee i
+       join meeting_notice m on m.id = i.meeting_id
        join app_user u on u.id = i.user_id
        join org_unit ou on ou.id = u.unit_id
       where i.meeting_id = ${meetingId}
+        and (exists (select 1 from group_member gm where gm.group_id = m.group_id and gm.user_id = i.user_id)
+             or (i.answer is not null and m.starts_at <= now()))
       order by array_length(string_to_array(ou.path, '/'), 1), ou.sort_order, ou.name, u.real_name collate "pinyin", u.id`,
   );
 }
