@@ -23,7 +23,7 @@ let groupId: string;
 /** 12月7日 02:11: month, day, hour and minute in Asia/Shanghai, as an official reads them. */
 function shanghaiMonthDayTime(at: Date): string {
   const p = Object.fromEntries(new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Shanghai', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(at).map((x) => [x.type, x.value]));
-  return `${p.month}月${p.day}日 ${p.hour}:${p.minute}`;
+  return `${Number(p.month)}月${Number(p.day)}日 ${p.hour}:${p.minute}`;
 }
 
 beforeAll(async () => {

@@ -54,7 +54,7 @@ export function sanctionsSection(groupId: string, signal: AbortSignal): HTMLElem
     const name = s.user.realName;
     const act = warning
       ? () => {
-          const reason = h('textarea', { name: 'reason', rows: 2, maxlength: 500, required: true, 'data-testid': 'revoke-reason' });
+          const reason = h('textarea', { name: 'reason', rows: 2, maxlength: 500, 'aria-required': 'true', 'data-testid': 'revoke-reason' });
           openDialog(`撤销对 ${name} 的警告`, [{ name: 'reason', label: '撤销原因（必填，对方可见）', control: reason, value: () => reason.value.trim() }], '撤销警告', async (v) => {
             if (!v.reason) throw new ApiError('BAD_USER_INPUT', '请填写撤销原因');
             await gql(REVOKE, { s: s.id, r: v.reason });
