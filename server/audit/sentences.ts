@@ -241,9 +241,8 @@ export function auditDetails(e: AuditEntryFacts, names: AuditNames): AuditDetail
   const keys = [...new Set([...Object.keys(b), ...Object.keys(a)])];
   for (const key of keys) {
     if (HIDDEN_KEYS.has(key)) continue;
-    const show = (value: unknown) => readable(key, value, a, names);
-    const before = key in b ? show(b[key]) : null;
-    const after = key in a ? show(a[key]) : null;
+    const before = key in b ? readable(key, b[key], b, names) : null;
+    const after = key in a ? readable(key, a[key], a, names) : null;
     if (before === null && after === null) continue;
     const label = FIELD_LABELS[key] ?? '其他信息';
     if (key in b && key in a && before !== after) details.push({ label, value: `${before ?? '无'} → ${after ?? '无'}` });
@@ -253,7 +252,7 @@ export function auditDetails(e: AuditEntryFacts, names: AuditNames): AuditDetail
 }
 
 /** One value as a person reads it; null when there is nothing to show (an id that has no name). */
-function readable(key: string, value: unknown, after: Record<string, unknown>, names: AuditNames): string | null {
+function readable(key: string, value: unknown, state: Record<string, unknown>, names: AuditNames): string | null {
   if (value === null || value === undefined) return key === 'mutedUntil' || key === 'mutedAllUntil' ? '无' : null;
   const kind = ID_KEYS[key];
   if (kind) {
@@ -268,7 +267,7 @@ function readable(key: string, value: unknown, after: Record<string, unknown>, n
   if (key === 'visibility') return VISIBILITY[String(value)] ?? String(value);
   if (key === 'action' && typeof value === 'string') return RULE_ACTIONS[value] ?? '其他';
   if (key === 'kind' && typeof value === 'string') return value === 'pattern' ? '号码规则' : value === 'term' ? '敏感词' : value === 'group' ? '群档案' : value === 'personal' ? '个人档案' : '其他';
-  if (key === 'value' && after.kind === 'pattern') return PATTERNS[String(value)] ?? '号码规则';
+  if (key === 'value' && state.kind === 'pattern') return PATTERNS[String(value)] ?? '号码规则';
   if (key === 'contentType') return CONTENT_NOUNS[String(value)] ?? '内容';
   if (key === 'via') return JOIN_VIA[String(value)] ?? '加入';
   if (key === 'scope') return MEETING_SCOPES[String(value)] ?? String(value);
@@ -284,13 +283,13 @@ function readable(key: string, value: unknown, after: Record<string, unknown>, n
   }
   if (typeof value === 'number') return String(value);
   if (Array.isArray(value)) {
-    const parts = value.map((v) => readable(key, v, after, names)).filter((v): v is string => !!v);
+    const parts = value.map((v) => readable(key, v, state, names)).filter((v): v is string => !!v);
     return parts.length ? parts.join('、') : null;
   }
   // A nested object: its readable leaves, never its JSON.
   const parts = Object.entries(value as Record<string, unknown>)
     .filter(([k]) => !HIDDEN_KEYS.has(k))
-    .map(([k, v]) => readable(k, v, after, names))
+    .map(([k, v]) => readable(k, v, state, names))
     .filter((v): v is string => !!v);
   return parts.length ? parts.join('，') : null;
 }
