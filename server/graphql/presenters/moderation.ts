@@ -3,6 +3,7 @@ import type { MessageView } from '../../modules/chat/messageViews.js';
 import { requireActor } from '../../modules/context.js';
 import { renderMarkdown } from '../../modules/forum/markdown.js';
 import { isIndefinite, REASON_LABELS, removalNotice } from '../../modules/content/reasons.js';
+import { mayLiftSanctions } from '../../modules/moderation/sanctions.js';
 import { queueReports, type AuditRow, type ModerationQueue, type RemovedContentRow } from '../../modules/moderation/reports.js';
 import type { PageArgs } from '../../modules/pagination.js';
 import { isUuid } from '../../modules/ids.js';
@@ -174,6 +175,7 @@ export const sanctionResolvers = {
 };
 
 export const sanctionLoaders = {
+  viewerCanLift: (queries: Batch<ModerationSanction>, ctx: Ctx) => mayLiftSanctions(ctx.domain, queries.map((q) => q.obj)),
   group: async (queries: Batch<ModerationSanction>, ctx: Ctx) => {
     const byId = await groupsById(ctx, queries.map((q) => q.obj.group.id));
     return queries.map((q) => byId.get(q.obj.group.id));

@@ -387,3 +387,10 @@ export async function liftableSanctionIds(em: EntityManager, groupId: string, wa
   );
   return found.map((r) => r.id);
 }
+
+/** The roles of some people in a group (absent: not a member). */
+export async function rolesInGroup(em: EntityManager, groupId: string, userIds: string[]): Promise<Map<string, GroupRole>> {
+  if (!userIds.length) return new Map();
+  const found = await rows<{ user_id: string; role: GroupRole }>(em, sql`select user_id, role from group_member where group_id = ${groupId} and user_id in (${userIds})`);
+  return new Map(found.map((r) => [r.user_id, r.role]));
+}

@@ -9,7 +9,7 @@ import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { sql } from '../../helpers/demo.js';
 import { signedIn, type Client } from '../../helpers/graphql.js';
 
-const SANCTIONS = `query($g: ID!) { groupSanctions(groupId: $g) { id kind reasonLabel note user { realName } actor { realName } } }`;
+const SANCTIONS = `query($g: ID!) { groupSanctions(groupId: $g) { id kind reasonLabel note viewerCanLift user { realName } actor { realName } } }`;
 const LOG = `query($g: ID!) { groupAuditLog(groupId: $g, first: 50) { edges { node { action summary details { label value } } } } }`;
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 const ISO_TIME = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
@@ -42,12 +42,21 @@ describe('groupSanctions', () => {
       ['BAN', '宁志远', '广告'],
       ['WARNING', '苟晓燕', '跑题'],
     ]);
-    expect(listed[1]).toMatchObject({ id: warnMember.id, note: '请围绕工作交流', actor: { realName: '程永' } });
+    expect(listed[1]).toMatchObject({ id: warnMember.id, note: '请围绕工作交流', actor: { realName: '程永' }, viewerCanLift: true });
     expect((await cheng.request(SANCTIONS, { g: groupId })).groupSanctions).toHaveLength(2);
     expect((await zhao.request(SANCTIONS, { g: groupId })).groupSanctions).toHaveLength(2);
     expect(await gou.errorCode(SANCTIONS, { g: groupId })).toBe('FORBIDDEN');
     expect(await ning.errorCode(SANCTIONS, { g: groupId })).toBe('FORBIDDEN');
     expect(await li.errorCode(SANCTIONS, { g: 'not-an-id' })).toBe('NOT_FOUND');
+
+    // An admin's own warning: the owner may revoke it, the admin may not (the button's ability is the mutation's rule).
+    const { warnMember: ofAdmin } = await li.request(`mutation($g: ID!, $u: ID!) { warnMember(groupId: $g, userId: $u, reason: OTHER) { id } }`, { g: groupId, u: cheng.userId });
+    const lift = async (c: Client) => Object.fromEntries((await c.request(SANCTIONS, { g: groupId })).groupSanctions.map((s: any) => [s.id, s.viewerCanLift]));
+    expect((await lift(cheng))[ofAdmin.id]).toBe(false);
+    expect(await cheng.errorCode(`mutation($s: ID!) { revokeWarning(sanctionId: $s, reason: "x") { id } }`, { s: ofAdmin.id })).toBe('FORBIDDEN');
+    expect((await lift(li))[ofAdmin.id]).toBe(true);
+    expect((await lift(zhao))[ofAdmin.id]).toBe(true);
+    await li.request(`mutation($s: ID!) { revokeWarning(sanctionId: $s, reason: "已核实") { id } }`, { s: ofAdmin.id });
 
     await li.request(`mutation($s: ID!) { revokeWarning(sanctionId: $s, reason: "误判") { id } }`, { s: warnMember.id });
     await cheng.request(`mutation($g: ID!, $u: ID!) { unbanMember(groupId: $g, userId: $u) }`, { g: groupId, u: ning.userId });

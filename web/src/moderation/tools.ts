@@ -12,7 +12,7 @@ import { shanghai } from './context.js';
 import { openDialog } from './dialogs.js';
 import { graphql, type ResultOf } from '../graphql/index.js';
 
-const SANCTIONS = graphql(`query GroupSanctions($g: ID!) { groupSanctions(groupId: $g) { id kind reasonLabel note createdAt user { id realName } actor { realName } } }`);
+const SANCTIONS = graphql(`query GroupSanctions($g: ID!) { groupSanctions(groupId: $g) { id kind reasonLabel note createdAt viewerCanLift user { id realName } actor { realName } } }`);
 const REVOKE = graphql('mutation RevokeWarning($s: ID!, $r: String!) { revokeWarning(sanctionId: $s, reason: $r) { id } }');
 const UNBAN = graphql('mutation Unban($g: ID!, $u: ID!, $n: String) { unbanMember(groupId: $g, userId: $u, note: $n) }');
 const ESCALATION = graphql('mutation SetEscalation($g: ID!, $w: Int!, $d: Int!, $m: Int!) { setEscalationRule(groupId: $g, warnings: $w, windowDays: $d, muteMinutes: $m) { id moderation { escalation { warnings windowDays muteMinutes } } } }');
@@ -76,7 +76,9 @@ export function sanctionsSection(groupId: string, signal: AbortSignal): HTMLElem
       h('span', { class: 'badge badge-warn' }, warning ? '警告' : '禁止加入'), ' ',
       h('strong', null, name),
       ` · ${s.reasonLabel}${s.note ? `：${s.note}` : ''} · ${shanghai(s.createdAt)}${s.actor ? ` · ${s.actor.realName}` : ''} `,
-      h('button', { type: 'button', class: 'btn btn-small btn-secondary', 'data-testid': warning ? 'sanction-revoke' : 'sanction-unban', onclick: act }, warning ? '撤销警告' : '解除禁止'),
+      s.viewerCanLift
+        ? h('button', { type: 'button', class: 'btn btn-small btn-secondary', 'data-testid': warning ? 'sanction-revoke' : 'sanction-unban', onclick: act }, warning ? '撤销警告' : '解除禁止')
+        : h('span', { class: 'muted' }, '（只有群主可以撤销）'),
     );
   }
   void load();
