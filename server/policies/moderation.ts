@@ -43,6 +43,8 @@ for (const action of MODERATION_ACTIONS) {
 /** The group's moderation tools: queue, audit log, 全员禁言, escalation rule. */
 allow(GroupAccess, 'moderate', (actor, g) => managesGroup(actor, g));
 allow(GroupAccess, 'readAuditLog', (actor, g) => managesGroup(actor, g));
+/** The group's standing warnings and bans (群管理 → 警告与禁止), to revoke or lift them. */
+allow(GroupAccess, 'readSanctions', (actor, g) => managesGroup(actor, g));
 
 /** System admins moderate anywhere: they reach every group and its content (a discussion group's stays for its members). */
 export const moderatesEverywhere = (actor: MaybeActor): boolean => !!actor?.isSystemAdmin;

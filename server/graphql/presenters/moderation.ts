@@ -3,13 +3,16 @@ import type { MessageView } from '../../modules/chat/messageViews.js';
 import { requireActor } from '../../modules/context.js';
 import { renderMarkdown } from '../../modules/forum/markdown.js';
 import { isIndefinite, REASON_LABELS, removalNotice } from '../../modules/content/reasons.js';
+import { mayLiftSanctions } from '../../modules/moderation/sanctions.js';
 import { queueReports, type AuditRow, type ModerationQueue, type RemovedContentRow } from '../../modules/moderation/reports.js';
 import type { PageArgs } from '../../modules/pagination.js';
 import { isUuid } from '../../modules/ids.js';
 import { can, mayReadAuditIp, mutedUntil } from '../../policies/index.js';
 import { auditActionLabel } from '../../audit/labels.js';
+import { auditReferences, presentAuditEntry, type AuditNames, type AuditPresentation } from '../../audit/sentences.js';
+import type { Page } from '../../modules/pagination.js';
 import { groupsOfConversations } from '../../modules/chat/store.js';
-import { openReportCount, reportedMessages, reportedThreads, reportedReplies } from '../../modules/moderation/store.js';
+import { auditSubjectNames, openReportCount, reportedMessages, reportedThreads, reportedReplies } from '../../modules/moderation/store.js';
 import type { GraphQLContext } from '../context.js';
 import { groupsById, presentReactions, usersById } from './chat.js';
 import { viewerAccess } from '../viewerAccess.js';
@@ -172,6 +175,7 @@ export const sanctionResolvers = {
 };
 
 export const sanctionLoaders = {
+  viewerCanLift: (queries: Batch<ModerationSanction>, ctx: Ctx) => mayLiftSanctions(ctx.domain, queries.map((q) => q.obj)),
   group: async (queries: Batch<ModerationSanction>, ctx: Ctx) => {
     const byId = await groupsById(ctx, queries.map((q) => q.obj.group.id));
     return queries.map((q) => byId.get(q.obj.group.id));
@@ -207,6 +211,26 @@ export const removedContentLoaders = {
     return queries.map((q) => byId.get(q.obj.groupId));
   },
 };
+
+/** An audit entry with its sentence and labelled fields. */
+export type PresentedAuditRow = AuditRow & AuditPresentation;
+
+/**
+ * A page of the audit log as an admin reads it: the people and things its entries refer to are
+ * named in two lookups for the whole page (people, then everything else), then each entry becomes
+ * a sentence and labelled fields (audit/sentences.ts).
+ */
+export async function presentAuditPage(ctx: Ctx, page: Page<AuditRow>): Promise<Page<PresentedAuditRow>> {
+  const refs = auditReferences(page.nodes);
+  const { user, ...others } = refs;
+  const [people, subjects] = await Promise.all([
+    usersById(ctx, [...user]),
+    auditSubjectNames(ctx.domain.em, Object.fromEntries(Object.entries(others).map(([kind, ids]) => [kind, [...ids]]))),
+  ]);
+  const names: AuditNames = { user: new Map([...people].map(([id, p]) => [id, p.realName])) };
+  for (const s of subjects) (names[s.kind] ??= new Map()).set(s.id, s.name);
+  return { ...page, nodes: page.nodes.map((entry) => ({ ...entry, ...presentAuditEntry(entry, names) })) };
+}
 
 export const auditEntryResolvers = {
   actionLabel: (a: AuditRow) => auditActionLabel(a.action),

@@ -3,10 +3,11 @@ import { requireActor } from '../../modules/context.js';
 import { banMember, kickMember, moveMessageToBoard, muteMember, removeContent, restoreContent, revokeWarning, setEscalationRule, setGroupMute, unbanMember, unmuteMember, warnMember } from '../../modules/moderation/actions.js';
 import { AUDIT_LABELS } from '../../audit/labels.js';
 import { groupAuditLog, moderationQueue, myModerationRecord, reportContent, resolveReport, type AuditFilter } from '../../modules/moderation/reports.js';
+import { liftableSanctions } from '../../modules/moderation/sanctions.js';
 import type { PageArgs } from '../../modules/pagination.js';
 import type { GraphQLContext } from '../context.js';
 import { connection } from '../presenters/connection.js';
-import { removalOf } from '../presenters/moderation.js';
+import { presentAuditPage, removalOf } from '../presenters/moderation.js';
 
 type Ctx = GraphQLContext;
 type Reasoned = { groupId: string; userId: string; reason: string; note?: string | null };
@@ -15,9 +16,10 @@ const group = (ctx: Ctx, id: string) => ctx.domain.em.findOneOrFail(ChatGroup, {
 export const moderationQueries = {
   auditActions: () => Object.entries(AUDIT_LABELS).map(([action, label]) => ({ action, label })),
   moderationQueue: (_: unknown, args: { groupId: string }, { domain }: Ctx) => moderationQueue(domain, args.groupId),
-  groupAuditLog: async (_: unknown, args: PageArgs & { groupId: string; filter?: AuditFilter | null }, { domain }: Ctx) =>
-    connection(await groupAuditLog(domain, args.groupId, args.filter ?? {}, args)),
+  groupAuditLog: async (_: unknown, args: PageArgs & { groupId: string; filter?: AuditFilter | null }, ctx: Ctx) =>
+    connection(await presentAuditPage(ctx, await groupAuditLog(ctx.domain, args.groupId, args.filter ?? {}, args))),
   myModerationRecord: (_: unknown, __: unknown, { domain }: Ctx) => myModerationRecord(domain),
+  groupSanctions: (_: unknown, args: { groupId: string }, { domain }: Ctx) => liftableSanctions(domain, args.groupId),
 };
 
 export const moderationMutations = {

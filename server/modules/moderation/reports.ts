@@ -108,6 +108,8 @@ export interface AuditRow {
   at: Date;
   actorId: string | null;
   action: string;
+  targetType: string;
+  targetId: string;
   reason: string | null;
   before: Record<string, unknown> | null;
   after: Record<string, unknown> | null;
@@ -148,7 +150,7 @@ export async function groupAuditLog(ctx: DomainContext, groupId: unknown, filter
   const page = toPage(rows, size, (r) => [r.id]);
   return {
     ...page,
-    nodes: page.nodes.map((r) => ({ id: r.id, at: new Date(r.at), actorId: r.actor_id, action: r.action, reason: r.reason, before: parse(r.before), after: parse(r.after), ip: r.ip, targetUserId: r.target_user_id })),
+    nodes: page.nodes.map((r) => ({ id: r.id, at: new Date(r.at), actorId: r.actor_id, action: r.action, targetType: r.target_type, targetId: r.target_id, reason: r.reason, before: parse(r.before), after: parse(r.after), ip: r.ip, targetUserId: r.target_user_id })),
   };
 }
 

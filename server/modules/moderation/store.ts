@@ -292,9 +292,9 @@ export function groupAuditEntries(em: EntityManager, q: AuditLogQuery) {
   if (q.from) where.push(sql`a.at >= ${q.from}`);
   if (q.to) where.push(sql`a.at < ${q.to}`);
   if (q.beforeId) where.push(sql`a.id < ${q.beforeId}`);
-  return rows<{ id: string; at: Date; actor_id: string | null; action: string; reason: string | null; before: unknown; after: unknown; ip: string | null; target_user_id: string | null }>(
+  return rows<{ id: string; at: Date; actor_id: string | null; action: string; target_type: string; target_id: string; reason: string | null; before: unknown; after: unknown; ip: string | null; target_user_id: string | null }>(
     em,
-    sql`select a.id::text as id, a.at, a.actor_id, a.action, a.reason, a.before, a.after, a.ip, ${AUDIT_TARGET} as target_user_id
+    sql`select a.id::text as id, a.at, a.actor_id, a.action, a.target_type, a.target_id::text as target_id, a.reason, a.before, a.after, a.ip, ${AUDIT_TARGET} as target_user_id
        from audit_log a where ${joinSql(where, ' and ')} order by a.id desc limit ${q.limit}`,
   );
 }
@@ -345,4 +345,52 @@ export function reportedReplies(em: EntityManager, ids: string[]) {
     em,
     sql`select id, body, removed_at, removal_reason, thread_id from thread_reply where id in (${ids})`,
   );
+}
+
+// --- Names in the audit log ------------------------------------------------------------------
+
+/** The kinds of things (besides people) an audit entry names, as `audit/sentences.ts` collects them. */
+export type AuditNamedKind = 'thread' | 'message' | 'reply' | 'document' | 'folder' | 'board' | 'discussion' | 'request' | 'meeting' | 'announcement';
+
+/**
+ * What the audit log calls each referenced thread, message, document…: one statement for a whole
+ * page. Restricted content is named by its level only (the log's readers need not be its audience);
+ * a message reads as the start of its text, a reply as its thread and floor.
+ */
+export async function auditSubjectNames(em: EntityManager, ids: Partial<Record<AuditNamedKind, string[]>>): Promise<Array<{ kind: AuditNamedKind; id: string; name: string }>> {
+  const parts: Record<AuditNamedKind, (list: string[]) => Statement> = {
+    thread: (list) => sql`select 'thread' as kind, id::text as id, case when confidentiality = 'restricted' then '受限帖子' else title end as name from thread where id in (${list})`,
+    message: (list) => sql`select 'message' as kind, id::text as id, case when confidentiality = 'restricted' then '受限消息' when char_length(body) > 24 then left(body, 24) || '…' else body end as name from message where id in (${list})`,
+    reply: (list) => sql`select 'reply' as kind, r.id::text as id, '《' || case when t.confidentiality = 'restricted' then '受限帖子' else t.title end || '》第 ' || r.floor || ' 楼' as name
+                           from thread_reply r join thread t on t.id = r.thread_id where r.id in (${list})`,
+    document: (list) => sql`select 'document' as kind, id::text as id, name from document where id in (${list})`,
+    folder: (list) => sql`select 'folder' as kind, id::text as id, name from document_folder where id in (${list})`,
+    board: (list) => sql`select 'board' as kind, id::text as id, name from board where id in (${list})`,
+    discussion: (list) => sql`select 'discussion' as kind, id::text as id, topic as name from discussion_group where id in (${list})`,
+    request: (list) => sql`select 'request' as kind, id::text as id, title as name from document_request where id in (${list})`,
+    meeting: (list) => sql`select 'meeting' as kind, id::text as id, title as name from meeting_notice where id in (${list})`,
+    announcement: (list) => sql`select 'announcement' as kind, id::text as id, title as name from announcement where id in (${list})`,
+  };
+  const selects = (Object.keys(parts) as AuditNamedKind[]).filter((kind) => ids[kind]?.length).map((kind) => parts[kind](ids[kind]!));
+  if (!selects.length) return [];
+  return rows<{ kind: AuditNamedKind; id: string; name: string }>(em, joinSql(selects, ' union all '));
+}
+
+/** A group's sanctions that still hold and can be lifted from 群管理: bans not lifted, warnings not revoked and within the window; newest first. */
+export async function liftableSanctionIds(em: EntityManager, groupId: string, warningsSince: Date, limit: number): Promise<string[]> {
+  const found = await rows<{ id: string }>(
+    em,
+    sql`select id from moderation_sanction
+         where group_id = ${groupId} and revoked_at is null
+           and (kind = 'ban' or (kind = 'warning' and created_at > ${warningsSince}))
+         order by created_at desc, id desc limit ${limit}`,
+  );
+  return found.map((r) => r.id);
+}
+
+/** The roles of some people in a group (absent: not a member). */
+export async function rolesInGroup(em: EntityManager, groupId: string, userIds: string[]): Promise<Map<string, GroupRole>> {
+  if (!userIds.length) return new Map();
+  const found = await rows<{ user_id: string; role: GroupRole }>(em, sql`select user_id, role from group_member where group_id = ${groupId} and user_id in (${userIds})`);
+  return new Map(found.map((r) => [r.user_id, r.role]));
 }

@@ -5,7 +5,7 @@ import { actorFor, expectGrid, groupAccessFor, STANDINGS, VIEWER_ID } from './ta
 
 /** server/policies/moderation.ts. Columns: anonymous outsider systemAdmin member admin owner memberSystemAdmin. */
 describe('a group’s moderation tools', () => {
-  expectGrid({ moderate: '..Y.YYY', readAuditLog: '..Y.YYY' }, (s) => groupAccessFor(s));
+  expectGrid({ moderate: '..Y.YYY', readAuditLog: '..Y.YYY', readSanctions: '..Y.YYY' }, (s) => groupAccessFor(s));
 });
 
 describe('acting on a person: one grid per target role, the same for every action but kick and ban on the owner', () => {

@@ -9,6 +9,7 @@ import { notify } from '../notify.js';
 import { emptyState, errorBox, loading, pageTitle, type Page, type PageContext } from '../ui.js';
 import { reasonLabel, shanghai } from './context.js';
 import { openDialog, removeDialog } from './dialogs.js';
+import { escalationSection, sanctionsSection, sensitiveRulesSection } from './tools.js';
 import { graphql, type ResultOf, type SchemaEnum } from '../graphql/index.js';
 
 const QUEUE = graphql(`query Queue($g: ID!, $s: ReportStatus) { group(id: $g) { id name moderation { mutedAll mutedAllUntil escalation { warnings windowDays muteMinutes } } }
@@ -16,7 +17,7 @@ const QUEUE = graphql(`query Queue($g: ID!, $s: ReportStatus) { group(id: $g) { 
     reports(status: $s, first: 50) { edges { node { id contentType contentId reason note status createdAt contentExcerpt conversationId threadId resolutionNote
       contentRemoval { notice } reporter { realName } contentAuthor { id realName } resolvedBy { realName } } } } } }`);
 const LOG = graphql(`query Log($g: ID!, $f: AuditLogFilter, $after: String) { groupAuditLog(groupId: $g, filter: $f, first: 50, after: $after) {
-  pageInfo { hasNextPage endCursor } edges { node { id at action actionLabel reason before after actor { realName } targetUser { realName } } } } }`);
+  pageInfo { hasNextPage endCursor } edges { node { id at actionLabel summary details { label value } } } } }`);
 
 type ReportStatus = SchemaEnum<'ReportStatus'>;
 
@@ -30,6 +31,7 @@ export function moderationPage(ctx: PageContext): Page {
   const queueEl = h('div', { 'data-testid': 'moderation-queue' }, loading());
   const logEl = h('div', { 'data-testid': 'audit-log' });
   const head = h('div');
+  const escalationEl = h('div');
   let status: ReportStatus | '' = 'OPEN';
   const statusSelect = h('select', { 'data-testid': 'queue-status', onchange: () => ((status = statusSelect.value as ReportStatus | ''), void loadQueue()) },
     h('option', { value: 'OPEN' }, '待处理'), h('option', { value: 'ACTIONED' }, '已处理'), h('option', { value: 'DISMISSED' }, '已驳回'), h('option', { value: '' }, '全部'));
@@ -49,6 +51,7 @@ export function moderationPage(ctx: PageContext): Page {
           `处罚规则：${g.moderation.escalation.windowDays} 天内 ${g.moderation.escalation.warnings} 次有效警告自动禁言 ${g.moderation.escalation.muteMinutes} 分钟。`),
         h('div', { class: 'form-actions' }, muteButton, h('a', { class: 'btn btn-small btn-secondary', href: '#/my/record' }, '我的记录')),
       );
+      replaceChildren(escalationEl, escalationSection(groupId, g.moderation.escalation, () => void loadQueue()));
       replaceChildren(
         queueEl,
         h('h2', null, `举报队列（待处理 ${q.openCount}）`),
@@ -126,12 +129,15 @@ export function moderationPage(ctx: PageContext): Page {
       const { groupAuditLog } = await gql(
         LOG, { g: groupId, f, after }, ctx.signal);
       for (const { node: e } of groupAuditLog.edges) {
+        // The server words each entry (audit/sentences.ts): names, Asia/Shanghai times, no ids.
         list.append(h('li', { class: 'audit-entry', 'data-testid': 'audit-entry' },
           h('time', { datetime: e.at }, shanghai(e.at)), ' ',
-          h('strong', null, e.actionLabel), ' ',
-          `${e.actor?.realName ?? '系统'}${e.targetUser ? ` → ${e.targetUser.realName}` : ''}`,
-          e.reason ? h('span', { class: 'muted' }, `（${e.reason}）`) : null,
-          h('details', null, h('summary', null, '变更'), h('pre', null, `之前：${e.before ?? '—'}\n之后：${e.after ?? '—'}`))));
+          h('span', { class: 'badge' }, e.actionLabel), ' ',
+          h('span', { 'data-testid': 'audit-summary' }, e.summary),
+          e.details.length
+            ? h('details', null, h('summary', null, '详情'),
+                h('dl', { class: 'audit-details', 'data-testid': 'audit-details' }, e.details.flatMap((d) => [h('dt', null, d.label), h('dd', null, d.value)])))
+            : null));
       }
       if (!groupAuditLog.edges.length && reset) list.append(h('li', { class: 'muted' }, '没有记录'));
       after = groupAuditLog.pageInfo.endCursor;
@@ -146,7 +152,8 @@ export function moderationPage(ctx: PageContext): Page {
   replaceChildren(logEl, h('h2', null, '操作记录'), filters, list, more);
   void loadQueue();
   void loadLog(true);
-  return { title: '群管理', el: h('section', { class: 'card moderation-page', 'data-testid': 'moderation-page' }, head, queueEl, logEl) };
+  const tools = h('div', { class: 'moderation-tools' }, sanctionsSection(groupId, ctx.signal), escalationEl, sensitiveRulesSection(groupId, ctx.signal));
+  return { title: '群管理', el: h('section', { class: 'card moderation-page', 'data-testid': 'moderation-page' }, head, queueEl, tools, logEl) };
 }
 
 const MY_RECORD = graphql(`query MyModerationRecord { myModerationRecord { sanctions { id kind active reasonLabel note createdAt endsAt revokedAt revokeReason group { name } actor { realName } }
