@@ -14,7 +14,7 @@ import { fetchConversationDocuments, fetchDocument, fetchDocuments, fetchFolderP
 import { formDialog, type Dialog } from './dialog.js';
 import { fileIcon } from './preview.js';
 import { formatSize, type AttachedVersion, type Folder, type LibraryDocument } from './types.js';
-import { fileButton, UploadQueue } from './uploadQueue.js';
+import { fileButton, UploadQueue, uploadLimitNote } from './uploadQueue.js';
 
 /** Which library: a group's 群文件, or a discussion group's or private chat's own files. */
 export type PickerLibrary = { groupId: string; conversationId?: undefined } | { conversationId: string; groupId?: undefined };
@@ -183,6 +183,7 @@ export function openPicker(options: PickerOptions): Dialog {
       },
     },
     h('div', { class: 'picker-bar' }, crumbs, h('span', { class: 'spacer' }), uploadButton, input),
+    h('p', { class: 'hint picker-limit' }, uploadLimitNote('picker-limit')),
     queue.el,
     uploadError,
     h('div', { class: 'picker-scroll' }, list, status, h('div', { class: 'more-row' }, more)),
