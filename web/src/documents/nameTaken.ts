@@ -20,7 +20,7 @@ export function askNameTaken(file: File, existing: LibraryDocument, target: Uplo
     const choice = (value: 'version' | 'copy', label: string, hint: string, checked: boolean, disabled = false) =>
       h(
         'label',
-        { class: `choice${disabled ? ' is-disabled' : ''}` },
+        { class: `name-choice${disabled ? ' is-disabled' : ''}` },
         h('input', { type: 'radio', name: 'nameTaken', value, checked, disabled, 'data-testid': `name-taken-${value}` }),
         h('span', null, h('strong', null, label), h('span', { class: 'hint' }, hint)),
       );
@@ -42,7 +42,7 @@ export function askNameTaken(file: File, existing: LibraryDocument, target: Uplo
       h('p', null, `这里已有名为“${existing.name}”的文件（${existing.uploader.realName} 上传，共 ${existing.latestVersion.version} 个版本）。要如何保存“${file.name}”？`),
       h(
         'fieldset',
-        { class: 'choices' },
+        { class: 'name-choices' },
         h('legend', { class: 'visually-hidden' }, '保存方式'),
         choice('version', '保存为新版本', mayVersion ? '替换列表中显示的文件，旧版本仍可在“版本”中下载' : '只有原文件的上传者和群管理员可以上传新版本', mayVersion, !mayVersion),
         choice('copy', '另存为新文件', `保留两个文件，新文件名后加编号，例如“${numbered(file.name)}”`, !mayVersion),

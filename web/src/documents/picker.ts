@@ -96,7 +96,7 @@ export function openPicker(options: PickerOptions): Dialog {
     });
     return h(
       'li',
-      { class: 'picker-item', 'data-testid': 'picker-item', 'data-name': d.name },
+      { class: 'picker-item', 'data-testid': 'picker-item', 'data-name': d.name, 'data-document-id': d.id },
       h(
         'label',
         { class: 'picker-label' },
@@ -155,7 +155,9 @@ export function openPicker(options: PickerOptions): Dialog {
       const after = reset ? null : endCursor;
       const page = conversationId ? await fetchConversationDocuments(conversationId, 'TIME', after) : await fetchDocuments(groupId!, path.at(-1) ?? null, 'TIME', after);
       if (current !== seq) return;
-      for (const e of page.edges) list.appendChild(docRow(e.node));
+      // One entry per document, also when a reload after an upload overlaps another load.
+      const shown = new Set([...list.querySelectorAll<HTMLElement>('[data-testid=picker-item]')].map((el) => el.dataset.documentId));
+      for (const e of page.edges) if (!shown.has(e.node.id)) list.appendChild(docRow(e.node));
       renderSummary();
       endCursor = page.pageInfo.endCursor;
       more.hidden = !page.pageInfo.hasNextPage;
