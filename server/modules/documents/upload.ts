@@ -15,7 +15,7 @@ import { isUuid } from '../ids.js';
 import { toTsvectorLiteral } from '../content/segment.js';
 import { documentForActor, libraryForActor } from './access.js';
 import { checkFileName, contentMatches, SNIFF_BYTES } from './fileTypes.js';
-import { documentNamed, folderInGroup, folderOfDocument, insertDocument, lockNameInFolder, type LibraryPlace, insertObject, insertVersion, lockDocumentVersion, objectWithContent, updateDocumentLatest } from './store.js';
+import { documentNamed, folderInGroup, folderOfDocument, insertDocument, insertObject, insertVersion, lockDocumentVersion, lockNameInFolder, objectWithContent, updateDocumentLatest, type LibraryPlace } from './store.js';
 import type { LibraryAccess } from './subjects.js';
 
 export interface UploadTarget {
@@ -173,12 +173,13 @@ export async function uploadDocument(ctx: DomainContext, store: ObjectStore, tar
       let version = 1;
       let name: string;
       if (existing) {
-        const locked = await lockDocumentVersion(em, existing.document.id);
+        documentId = existing.document.id;
+        // A version under another name renames the document: not onto another one's name. (The
+        // name's lock comes before the row's, in the order a move takes them.)
+        name = await nameInFolder(em, { groupId: library.groupId, conversationId: library.conversationId, folderId: await folderOfDocument(em, documentId) }, file.name, documentId, null);
+        const locked = await lockDocumentVersion(em, documentId);
         if (locked.deleted_at) throw conflict('文件已删除');
         version = locked.latest_version + 1;
-        documentId = existing.document.id;
-        // A version under another name renames the document: not onto another one's name.
-        name = await nameInFolder(em, { groupId: library.groupId, conversationId: library.conversationId, folderId: await folderOfDocument(em, documentId) }, file.name, documentId, null);
         await updateDocumentLatest(em, documentId, name, version, toTsvectorLiteral(name.replace(/\.[^.]+$/, '')));
       } else {
         name = await nameInFolder(em, { groupId: library.groupId, conversationId: library.conversationId, folderId }, file.name, null, target.ifNameTaken);
