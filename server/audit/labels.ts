@@ -29,6 +29,8 @@ export const AUDIT_LABELS: Partial<Record<AuditAction, string>> = {
   'document.deleted': '删除文件',
   'document.moved': '移动文件',
   'document.folder_created': '新建文件夹',
+  'document.folder_renamed': '重命名文件夹',
+  'document.folder_deleted': '删除文件夹',
   'document.request_created': '发起资料寻找',
   'document.request_closed': '关闭资料寻找',
   'meeting.issued': '发布会议通知',

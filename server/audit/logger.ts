@@ -52,6 +52,8 @@ export type AuditAction =
   | 'document.deleted'
   | 'document.moved'
   | 'document.folder_created'
+  | 'document.folder_renamed'
+  | 'document.folder_deleted'
   | 'document.request_created'
   | 'document.request_closed'
   | 'group.meeting_policy_changed'

@@ -26,7 +26,7 @@ const STATUS: Record<string, number> = {
 /** Browsers cannot send this header cross-site without a CORS preflight (which is never granted): CSRF protection for uploads. */
 export const UPLOAD_HEADER = 'x-jiaoliu-upload';
 
-const TARGET_FIELDS = new Set(['groupId', 'conversationId', 'folderId', 'documentId']);
+const TARGET_FIELDS = new Set(['groupId', 'conversationId', 'folderId', 'documentId', 'ifNameTaken']);
 /** Images and PDFs may be shown in the page (previews); everything else always downloads. */
 const INLINE_TYPES = new Set(['image/png', 'image/jpeg', 'application/pdf']);
 

@@ -16,7 +16,7 @@ export { isGroupMember, managesGroup, managesGroupAsMember, ownsGroup, runsGroup
 export { ContentReaders, mayReadContent, mayReadSql, restrictedReaders, userMayRead, type ReadFacts, type SqlOperand } from './confidentiality.js';
 export { mayFind, mayFindSql } from './search.js';
 export { GROUP_ABILITIES, MESSAGE_ABILITIES } from './chat.js';
-export { DOCUMENT_ABILITIES } from './documents.js';
+export { DOCUMENT_ABILITIES, FOLDER_ABILITIES } from './documents.js';
 export { REPLY_ABILITIES, THREAD_ABILITIES } from './forum.js';
 export { meetingAbilities } from './meetings.js';
 export { UNIT_ABILITIES } from './orgUnit.js';

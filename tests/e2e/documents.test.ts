@@ -332,7 +332,7 @@ describe('an upload over the size limit', () => {
     await page.getByTestId('lib-upload-input').setInputFiles({ name, mimeType: 'application/pdf', buffer: Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(3 * 1024 * 1024, 0x20)]) });
     const row = page.locator(`[data-testid=upload-item][data-name="${name}"][data-state=failed]`);
     await row.waitFor();
-    expect(await row.getByTestId('upload-status').textContent()).toBe(`“${name}”上传失败：文件超过 1 MB 的上限`);
+    expect(await row.getByTestId('upload-status').textContent()).toBe(`“${name}”无法上传：文件大小 3 MB，超过了单个文件 1 MB 的上限`);
     await page.reload();
     await page.getByTestId('lib-status').getByTestId('empty').waitFor();
     expect(await page.getByTestId('lib-doc').count()).toBe(0);

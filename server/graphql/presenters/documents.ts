@@ -2,13 +2,13 @@ import { ChatGroup, Document, DocumentFolder, DocumentRequest, DocumentVersion, 
 import type { ConversationAccess } from '../../modules/groups/subjects.js';
 import { requireActor } from '../../modules/context.js';
 import { libraryForActor } from '../../modules/documents/access.js';
-import { listDocuments, listFolders, versionsOf, type DocumentSort } from '../../modules/documents/library.js';
+import { documentNamedIn, listDocuments, listFolders, versionsOf, type DocumentSort } from '../../modules/documents/library.js';
 import { groupRequests } from '../../modules/documents/requests.js';
-import { DocumentAccess, LibraryAccess } from '../../modules/documents/subjects.js';
+import { DocumentAccess, FolderAccess, LibraryAccess } from '../../modules/documents/subjects.js';
 import type { MessageView } from '../../modules/chat/messageViews.js';
 import { emptyPage, type PageArgs } from '../../modules/pagination.js';
 import { nullIfNotFound } from '../../errors.js';
-import { abilities, can, DOCUMENT_ABILITIES, noAbilities } from '../../policies/index.js';
+import { abilities, can, DOCUMENT_ABILITIES, FOLDER_ABILITIES, noAbilities } from '../../policies/index.js';
 import type { GraphQLContext } from '../context.js';
 import { attachmentsOf as attachmentsFor, requestAnswerRows, type AttachmentOwner } from '../../modules/documents/store.js';
 import { groupsById, usersById } from './chat.js';
@@ -117,6 +117,10 @@ export const versionLoaders = {
 
 export const folderResolvers = {
   parentId: (f: DocumentFolder) => f.parent?.id ?? null,
+  viewerCan: async (f: DocumentFolder, _: unknown, ctx: Ctx) => {
+    const access = await library(ctx, { groupId: f.group.id });
+    return access ? abilities(ctx.domain.actor, new FolderAccess(f, access), FOLDER_ABILITIES) : noAbilities(FOLDER_ABILITIES);
+  },
 };
 
 /** Attachments of a page of messages, threads, replies or meetings (documents/store.ts: one prepared statement). */
@@ -160,6 +164,10 @@ export const groupDocumentResolvers = {
     const access = await library(ctx, { groupId: g.id });
     return access ? listFolders(ctx.domain.em, access, args.parentId) : [];
   },
+  documentNamed: async (g: ChatGroup, args: { name: string; folderId?: string }, ctx: Ctx) => {
+    const access = await library(ctx, { groupId: g.id });
+    return access ? documentNamedIn(ctx.domain.em, access, args.folderId, args.name) : null;
+  },
   documentRequests: async (g: ChatGroup, args: { includeClosed?: boolean }, ctx: Ctx) => {
     const access = await library(ctx, { groupId: g.id });
     return access?.group ? groupRequests(ctx.domain.em, access.group, !!args.includeClosed) : [];
@@ -171,6 +179,11 @@ export const conversationDocumentResolvers = {
     if (c.conversation.kind === 'group') return connection(emptyPage());
     const access = await library(ctx, { conversationId: c.conversation.id });
     return connection(access ? await listDocuments(ctx.domain.em, access, args) : emptyPage());
+  },
+  documentNamed: async (c: ConversationAccess, args: { name: string }, ctx: Ctx) => {
+    if (c.conversation.kind === 'group') return null;
+    const access = await library(ctx, { conversationId: c.conversation.id });
+    return access ? documentNamedIn(ctx.domain.em, access, null, args.name) : null;
   },
 };
 

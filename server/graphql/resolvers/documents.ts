@@ -1,6 +1,6 @@
 import { requireActor } from '../../modules/context.js';
 import { documentForActor } from '../../modules/documents/access.js';
-import { createFolder, deleteDocument, moveDocument } from '../../modules/documents/library.js';
+import { createFolder, deleteDocument, deleteFolder, moveDocument, renameFolder } from '../../modules/documents/library.js';
 import { libraryForActor } from '../../modules/documents/access.js';
 import { answerDocumentRequest, closeDocumentRequest, requestDocument, requestsForMe } from '../../modules/documents/requests.js';
 import { can } from '../../policies/index.js';
@@ -16,11 +16,17 @@ export const documentQueries = {
     return access.document;
   },
   myDocumentRequests: (_: unknown, __: unknown, { domain }: Ctx) => requestsForMe(domain),
+  uploadLimits: (_: unknown, __: unknown, { domain }: Ctx) => {
+    requireActor(domain);
+    return { maxFileBytes: domain.deps.config.storage.maxUploadBytes };
+  },
 };
 
 export const documentMutations = {
   createDocumentFolder: async (_: unknown, args: { groupId: string; name: string; parentId?: string }, { domain }: Ctx) =>
     createFolder(domain, await libraryForActor(domain.em, requireActor(domain), { groupId: args.groupId }), args.name, args.parentId),
+  renameDocumentFolder: (_: unknown, args: { folderId: string; name: string }, { domain }: Ctx) => renameFolder(domain, args.folderId, args.name),
+  deleteDocumentFolder: (_: unknown, args: { folderId: string }, { domain }: Ctx) => deleteFolder(domain, args.folderId),
   moveDocument: (_: unknown, args: { documentId: string; folderId?: string | null }, { domain }: Ctx) => moveDocument(domain, args.documentId, args.folderId),
   deleteDocument: (_: unknown, args: { documentId: string; reason?: string }, { domain }: Ctx) => deleteDocument(domain, args.documentId, args.reason),
   documentDownloadLink: (_: unknown, args: { versionId: string }, { domain }: Ctx) => domain.deps.downloadLinks.create(domain, domain.deps.storage, args.versionId),

@@ -1,15 +1,15 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { audit } from '../../audit/logger.js';
 import { Document, DocumentFolder, DocumentVersion } from '../../db/entities/index.js';
-import { badInput, conflict, notFound } from '../../errors.js';
+import { badInput, conflict, notFound, notFoundAs } from '../../errors.js';
 import { authorize } from '../../policies/index.js';
 import * as valid from '../core/validation.js';
 import { requireActor, type DomainContext } from '../context.js';
 import { isUuid } from '../ids.js';
 import { decodeTypedCursor, pageSize, toPage, type Page, type PageArgs } from '../pagination.js';
-import { documentForActor } from './access.js';
-import { documentKeys, folderIds, folderInGroup, insertFolder, markDocumentDeleted, moveDocumentTo, type DocumentSort } from './store.js';
-import type { LibraryAccess } from './subjects.js';
+import { documentForActor, libraryForActor } from './access.js';
+import { deleteFolderRow, documentKeys, documentNamed, folderContents, folderIds, folderInGroup, folderRow, insertFolder, lockNameInFolder, markDocumentDeleted, moveDocumentTo, renameFolderRow, type DocumentSort } from './store.js';
+import { FolderAccess, type LibraryAccess } from './subjects.js';
 
 export type { DocumentSort };
 
@@ -39,11 +39,63 @@ export async function listFolders(em: EntityManager, library: LibraryAccess, par
   return ids.map((id) => byId.get(id)!);
 }
 
+function folderName(raw: unknown): string {
+  const name = valid.requiredText(raw, 'name', '文件夹名称', 50);
+  if (/[/\\\r\n]/.test(name)) throw badInput('文件夹名称不能包含 / \\ 或换行', 'name');
+  return name;
+}
+
+/** A folder of a library the actor may read, or NOT_FOUND. */
+export async function folderForActor(ctx: DomainContext, folderId: unknown): Promise<FolderAccess> {
+  const actor = requireActor(ctx);
+  const row = isUuid(folderId) ? await folderRow(ctx.em, folderId) : null;
+  if (!row) throw notFound('文件夹');
+  const library = await libraryForActor(ctx.em, actor, { groupId: row.group_id }).catch(notFoundAs('文件夹'));
+  return new FolderAccess(await ctx.em.findOneOrFail(DocumentFolder, { id: row.id }), library);
+}
+
+/** Renames a folder (its creator or a group admin); another folder of that name beside it is a CONFLICT. */
+export async function renameFolder(ctx: DomainContext, folderId: unknown, rawName: unknown): Promise<DocumentFolder> {
+  const actor = requireActor(ctx);
+  const access = await folderForActor(ctx, folderId);
+  authorize(actor, 'rename', access, '只有文件夹的创建者和群管理员可以重命名文件夹');
+  const name = folderName(rawName);
+  const before = access.folder.name;
+  if (name === before) return access.folder;
+  await ctx.em.transactional(async (em) => {
+    if (!(await renameFolderRow(em, access.folder.id, name))) throw conflict('已有同名文件夹', 'name');
+    audit(em, { actorId: actor.userId, action: 'document.folder_renamed', targetType: 'group', targetId: access.library.groupId!, before: { folderId: access.folder.id, name: before }, after: { folderId: access.folder.id, name }, ip: ctx.ip });
+  });
+  await ctx.em.refresh(access.folder);
+  return access.folder;
+}
+
+/**
+ * Deletes an empty folder (its creator or a group admin). A folder that still holds folders or
+ * documents is refused (CONFLICT, saying what is left): nothing is deleted by surprise, and
+ * documents are deleted one by one, each with its own record.
+ */
+export async function deleteFolder(ctx: DomainContext, folderId: unknown): Promise<DocumentFolder> {
+  const actor = requireActor(ctx);
+  const access = await folderForActor(ctx, folderId);
+  authorize(actor, 'delete', access, '只有文件夹的创建者和群管理员可以删除文件夹');
+  const { folder } = access;
+  await ctx.em.transactional(async (em) => {
+    const left = await folderContents(em, folder.id);
+    if (left.folders || left.documents) {
+      const parts = [left.documents ? `${left.documents} 个文件` : '', left.folders ? `${left.folders} 个子文件夹` : ''].filter(Boolean).join('和');
+      throw conflict(`文件夹“${folder.name}”里还有 ${parts}，请先移走或删除`, 'folderId');
+    }
+    await deleteFolderRow(em, folder.id);
+    audit(em, { actorId: actor.userId, action: 'document.folder_deleted', targetType: 'group', targetId: access.library.groupId!, before: { folderId: folder.id, name: folder.name, parentId: folder.parent?.id ?? null }, ip: ctx.ip });
+  });
+  return folder;
+}
+
 export async function createFolder(ctx: DomainContext, library: LibraryAccess, rawName: unknown, parentId: unknown): Promise<DocumentFolder> {
   const actor = requireActor(ctx);
   authorize(actor, 'manageFolders', library, '只有群成员可以在群文件中建文件夹');
-  const name = valid.requiredText(rawName, 'name', '文件夹名称', 50);
-  if (/[/\\\r\n]/.test(name)) throw badInput('文件夹名称不能包含 / \\ 或换行', 'name');
+  const name = folderName(rawName);
   let parent: string | null = null;
   if (parentId) {
     parent = isUuid(parentId) ? await folderInGroup(ctx.em, parentId, library.groupId) : null;
@@ -83,6 +135,9 @@ export async function moveDocument(ctx: DomainContext, documentId: unknown, fold
     if (!folder) throw notFound('文件夹', 'folderId');
   }
   await ctx.em.transactional(async (em) => {
+    const place = { groupId: access.library.groupId, conversationId: access.library.conversationId, folderId: folder };
+    await lockNameInFolder(em, place, access.document.name);
+    if (await documentNamed(em, place, access.document.name, access.document.id)) throw conflict(`目标文件夹中已有名为“${access.document.name}”的文件`, 'folderId');
     await moveDocumentTo(em, access.document.id, folder);
     audit(em, { actorId: actor.userId, action: 'document.moved', targetType: 'document', targetId: access.document.id, after: { folderId: folder }, ip: ctx.ip });
   });
@@ -92,4 +147,17 @@ export async function moveDocument(ctx: DomainContext, documentId: unknown, fold
 
 export async function versionsOf(em: EntityManager, documentId: string): Promise<DocumentVersion[]> {
   return em.find(DocumentVersion, { document: documentId }, { orderBy: { version: 'desc' } });
+}
+
+/** The undeleted document of this name in a folder of the library (null: its top), if any: what an upload of that name would meet. */
+export async function documentNamedIn(em: EntityManager, library: LibraryAccess, folderId: unknown, rawName: unknown): Promise<Document | null> {
+  const name = String(rawName ?? '').normalize('NFC').trim();
+  if (!name) return null;
+  let folder: string | null = null;
+  if (folderId && library.groupId) {
+    folder = isUuid(folderId) ? await folderInGroup(em, folderId, library.groupId) : null;
+    if (!folder) throw notFound('文件夹', 'folderId');
+  }
+  const id = await documentNamed(em, { groupId: library.groupId, conversationId: library.conversationId, folderId: folder }, name);
+  return id ? em.findOneOrFail(Document, { id }) : null;
 }

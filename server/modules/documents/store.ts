@@ -98,6 +98,46 @@ export async function insertFolder(em: EntityManager, f: { groupId: string | nul
   return inserted[0]?.id ?? null;
 }
 
+export interface FolderRow {
+  id: string;
+  group_id: string;
+  parent_id: string | null;
+  name: string;
+  created_by_id: string;
+}
+
+export async function folderRow(em: EntityManager, folderId: string): Promise<FolderRow | null> {
+  const [row] = await rows<FolderRow>(em, sql`select id, group_id, parent_id, name, created_by_id from document_folder where id = ${folderId}`);
+  return row ?? null;
+}
+
+/** Renames a folder; false when its parent already holds another folder of that name. */
+export async function renameFolderRow(em: EntityManager, folderId: string, name: string): Promise<boolean> {
+  const changed = await rows<{ id: string }>(
+    em,
+    sql`update document_folder f set name = ${name} where f.id = ${folderId}
+          and not exists (select 1 from document_folder o where o.group_id = f.group_id and o.parent_id is not distinct from f.parent_id and o.name = ${name} and o.id <> f.id)
+        returning f.id`,
+  );
+  return changed.length > 0;
+}
+
+/** What a folder still holds: subfolders and documents not deleted. Locks the folder row against a concurrent upload or move into it. */
+export async function folderContents(em: EntityManager, folderId: string): Promise<{ folders: number; documents: number }> {
+  await rows(em, sql`select id from document_folder where id = ${folderId} for update`);
+  const [row] = await rows<{ folders: string; documents: string }>(
+    em,
+    sql`select (select count(*) from document_folder where parent_id = ${folderId}) as folders,
+               (select count(*) from document where folder_id = ${folderId} and deleted_at is null) as documents`,
+  );
+  return { folders: Number(row.folders), documents: Number(row.documents) };
+}
+
+/** Deletes an (empty) folder; deleted documents that were in it move to the top (folder_id set null). */
+export async function deleteFolderRow(em: EntityManager, folderId: string): Promise<void> {
+  await rows(em, sql`delete from document_folder where id = ${folderId}`);
+}
+
 /** Soft-deletes a document; false when it already was deleted. */
 export async function markDocumentDeleted(em: EntityManager, documentId: string, deletedBy: string): Promise<boolean> {
   const changed = await rows<{ id: string }>(em, sql`update document set deleted_at = now(), deleted_by_id = ${deletedBy} where id = ${documentId} and deleted_at is null returning id`);
@@ -144,6 +184,39 @@ export async function lockDocumentVersion(em: EntityManager, documentId: string)
 
 export async function updateDocumentLatest(em: EntityManager, documentId: string, name: string, version: number, searchVector: string | null): Promise<void> {
   await rows(em, sql`update document set name = ${name}, latest_version = ${version}, updated_at = now(), search_vector = ${searchVector}::tsvector where id = ${documentId}`);
+}
+
+export interface LibraryPlace {
+  groupId: string | null;
+  conversationId: string | null;
+  /** The folder, or null for the library's top (and for conversation libraries). */
+  folderId: string | null;
+}
+
+/**
+ * Serialises writers of one name in one folder until the transaction ends (an advisory lock on
+ * the place and the name, case-folded), so two uploads of the same name cannot both see it free.
+ */
+export async function lockNameInFolder(em: EntityManager, place: LibraryPlace, name: string): Promise<void> {
+  const key = `document-name:${place.groupId ?? place.conversationId}:${place.folderId ?? ''}:${name.toLowerCase()}`;
+  await rows(em, sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
+}
+
+/** The undeleted document of this name (case-insensitive) in the folder, other than `except`. */
+export async function documentNamed(em: EntityManager, place: LibraryPlace, name: string, except: string | null = null): Promise<string | null> {
+  const library = place.groupId ? sql`group_id = ${place.groupId}` : sql`conversation_id = ${place.conversationId}`;
+  const folder = place.folderId ? sql`folder_id = ${place.folderId}` : sql`folder_id is null`;
+  const [row] = await rows<{ id: string }>(
+    em,
+    sql`select id from document where ${library} and ${folder} and deleted_at is null and lower(name) = lower(${name}) and id is distinct from ${except}::uuid order by created_at limit 1`,
+  );
+  return row?.id ?? null;
+}
+
+/** The folder a document is in (null: the top). */
+export async function folderOfDocument(em: EntityManager, documentId: string): Promise<string | null> {
+  const [row] = await rows<{ folder_id: string | null }>(em, sql`select folder_id from document where id = ${documentId}`);
+  return row?.folder_id ?? null;
 }
 
 export interface NewDocument {

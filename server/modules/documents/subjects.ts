@@ -1,4 +1,4 @@
-import type { Document } from '../../db/entities/index.js';
+import type { Document, DocumentFolder } from '../../db/entities/index.js';
 import type { ConversationAccess, GroupAccess } from '../groups/subjects.js';
 
 /**
@@ -24,6 +24,14 @@ export class LibraryAccess {
 export class DocumentAccess {
   constructor(
     readonly document: Document,
+    readonly library: LibraryAccess,
+  ) {}
+}
+
+/** A folder of a group library with the actor's access to that library. */
+export class FolderAccess {
+  constructor(
+    readonly folder: DocumentFolder,
     readonly library: LibraryAccess,
   ) {}
 }

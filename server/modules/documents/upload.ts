@@ -15,7 +15,7 @@ import { isUuid } from '../ids.js';
 import { toTsvectorLiteral } from '../content/segment.js';
 import { documentForActor, libraryForActor } from './access.js';
 import { checkFileName, contentMatches, SNIFF_BYTES } from './fileTypes.js';
-import { folderInGroup, insertDocument, insertObject, insertVersion, lockDocumentVersion, objectWithContent, updateDocumentLatest } from './store.js';
+import { documentNamed, folderInGroup, folderOfDocument, insertDocument, insertObject, insertVersion, lockDocumentVersion, lockNameInFolder, objectWithContent, updateDocumentLatest, type LibraryPlace } from './store.js';
 import type { LibraryAccess } from './subjects.js';
 
 export interface UploadTarget {
@@ -24,6 +24,46 @@ export interface UploadTarget {
   folderId?: unknown;
   /** Set to add a new version of this document instead of a new document. */
   documentId?: unknown;
+  /**
+   * When the folder already holds a document of the file's name: absent, the upload is refused
+   * (CONFLICT, `nameTaken`, with that document's id, so the client can offer a new version);
+   * 'rename' keeps both, the new one named 会议议程(2).txt.
+   */
+  ifNameTaken?: unknown;
+}
+
+/** A same-named document is in the folder: the client may offer 保存为新版本 (documentId) or 另存为新文件 (ifNameTaken=rename). */
+export class NameTaken extends AppError {
+  constructor(name: string, documentId: string) {
+    super('CONFLICT', `此处已有名为“${name}”的文件，请选择保存为新版本或另存为新文件`, { field: 'file', reason: 'nameTaken', documentId });
+  }
+}
+
+/** 会议议程.txt → 会议议程(2).txt, 会议议程(3).txt, … */
+export function numberedName(name: string, n: number, maxChars = 200): string {
+  const dot = name.lastIndexOf('.');
+  const [base, ext] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ''];
+  const suffix = `(${n})${ext}`;
+  // Within the column's length: a long base gives way to the number.
+  return [...base].slice(0, Math.max(1, maxChars - [...suffix].length)).join('') + suffix;
+}
+
+/**
+ * The name a document gets in its folder, decided under the name's lock: the file's own when
+ * free; taken by another document, a numbered one ('rename') or CONFLICT.
+ */
+async function nameInFolder(em: EntityManager, place: LibraryPlace, name: string, self: string | null, ifNameTaken: unknown): Promise<string> {
+  await lockNameInFolder(em, place, name);
+  const taken = await documentNamed(em, place, name, self);
+  if (!taken) return name;
+  if (self) throw conflict(`此处已有另一个名为“${name}”的文件，新版本不能使用这个名称`, 'file');
+  if (ifNameTaken !== 'rename') throw new NameTaken(name, taken);
+  for (let n = 2; n < 1000; n += 1) {
+    const candidate = numberedName(name, n);
+    await lockNameInFolder(em, place, candidate);
+    if (!(await documentNamed(em, place, candidate))) return candidate;
+  }
+  throw conflict('同名文件过多，请改名后再上传', 'file');
 }
 
 export class UploadTooLarge extends AppError {
@@ -94,6 +134,7 @@ export async function uploadDocument(ctx: DomainContext, store: ObjectStore, tar
   const actor = requireActor(ctx);
   const maxBytes = ctx.deps.config.storage.maxUploadBytes;
   const file = checkFileName(fileName);
+  if (target.ifNameTaken && target.ifNameTaken !== 'rename') throw badInput('ifNameTaken 只能是 rename', 'ifNameTaken');
   const existing = target.documentId ? await documentForActor(ctx.em, actor, target.documentId) : null;
   let library: LibraryAccess;
   if (existing) {
@@ -128,25 +169,29 @@ export async function uploadDocument(ctx: DomainContext, store: ObjectStore, tar
         // The same content raced in from another upload: use that object.
         objectId = inserted ?? (await objectWithContent(em, library, received.sha256));
       }
-      const searchVector = toTsvectorLiteral(file.name.replace(/\.[^.]+$/, ''));
       let documentId: string;
       let version = 1;
+      let name: string;
       if (existing) {
-        const locked = await lockDocumentVersion(em, existing.document.id);
+        documentId = existing.document.id;
+        // A version under another name renames the document: not onto another one's name. (The
+        // name's lock comes before the row's, in the order a move takes them.)
+        name = await nameInFolder(em, { groupId: library.groupId, conversationId: library.conversationId, folderId: await folderOfDocument(em, documentId) }, file.name, documentId, null);
+        const locked = await lockDocumentVersion(em, documentId);
         if (locked.deleted_at) throw conflict('文件已删除');
         version = locked.latest_version + 1;
-        documentId = existing.document.id;
-        await updateDocumentLatest(em, documentId, file.name, version, searchVector);
+        await updateDocumentLatest(em, documentId, name, version, toTsvectorLiteral(name.replace(/\.[^.]+$/, '')));
       } else {
-        documentId = await insertDocument(em, { groupId: library.groupId, conversationId: library.conversationId, folderId, name: file.name, uploaderId: actor.userId, searchVector });
+        name = await nameInFolder(em, { groupId: library.groupId, conversationId: library.conversationId, folderId }, file.name, null, target.ifNameTaken);
+        documentId = await insertDocument(em, { groupId: library.groupId, conversationId: library.conversationId, folderId, name, uploaderId: actor.userId, searchVector: toTsvectorLiteral(name.replace(/\.[^.]+$/, '')) });
       }
-      const versionId = await insertVersion(em, { documentId, version, objectId, name: file.name, uploaderId: actor.userId });
+      const versionId = await insertVersion(em, { documentId, version, objectId, name, uploaderId: actor.userId });
       audit(em, {
         actorId: actor.userId,
         action: existing ? 'document.version_added' : 'document.uploaded',
         targetType: 'document',
         targetId: documentId,
-        after: { name: file.name, version, size: received.size, sha256: received.sha256, groupId: library.groupId, conversationId: library.conversationId },
+        after: { name, version, size: received.size, sha256: received.sha256, groupId: library.groupId, conversationId: library.conversationId },
         ip: ctx.ip,
       });
       return { versionId, usedNewObject };

@@ -14,6 +14,11 @@ const CONVERSATION_DOCUMENTS = graphql(`query ConversationDocuments($c: ID!, $so
   documents(sort: $sort, first: $first, after: $after) { pageInfo { hasNextPage endCursor } edges { cursor node { ...DocumentFields } } } } }`, [DocumentFields]);
 const DOCUMENT = graphql('query OneDocument($id: ID!) { document(id: $id) { ...DocumentFields versions { ...VersionFields } } }', [DocumentFields, VersionFields]);
 const CREATE_FOLDER = graphql('mutation CreateFolder($g: ID!, $name: String!, $parent: ID) { createDocumentFolder(groupId: $g, name: $name, parentId: $parent) { ...FolderFields } }', [FolderFields]);
+const RENAME_FOLDER = graphql('mutation RenameFolder($f: ID!, $name: String!) { renameDocumentFolder(folderId: $f, name: $name) { ...FolderFields } }', [FolderFields]);
+const DELETE_FOLDER = graphql('mutation DeleteFolder($f: ID!) { deleteDocumentFolder(folderId: $f) { id } }');
+const GROUP_DOCUMENT_NAMED = graphql('query GroupDocumentNamed($g: ID!, $name: String!, $folder: ID) { group(id: $g) { id documentNamed(name: $name, folderId: $folder) { ...DocumentFields } } }', [DocumentFields]);
+const CONVERSATION_DOCUMENT_NAMED = graphql('query ConversationDocumentNamed($c: ID!, $name: String!) { conversation(id: $c) { id documentNamed(name: $name) { ...DocumentFields } } }', [DocumentFields]);
+const UPLOAD_LIMITS = graphql('query UploadLimits { uploadLimits { maxFileBytes } }');
 const MOVE = graphql('mutation MoveDocument($d: ID!, $folder: ID) { moveDocument(documentId: $d, folderId: $folder) { ...DocumentFields } }', [DocumentFields]);
 const DELETE = graphql('mutation DeleteDocument($d: ID!, $reason: String) { deleteDocument(documentId: $d, reason: $reason) { id } }');
 const GROUP_REQUESTS = graphql('query GroupRequests($g: ID!, $closed: Boolean) { group(id: $g) { id documentRequests(includeClosed: $closed) { ...RequestFields } } }', [RequestFields]);
@@ -115,6 +120,34 @@ export async function fetchFolderTree(groupId: string, signal?: AbortSignal, max
 
 export async function createFolder(groupId: string, name: string, parentId: string | null): Promise<Folder> {
   return (await gql(CREATE_FOLDER, { g: groupId, name, parent: parentId })).createDocumentFolder;
+}
+
+export async function renameFolder(folderId: string, name: string): Promise<Folder> {
+  return (await gql(RENAME_FOLDER, { f: folderId, name })).renameDocumentFolder;
+}
+
+export async function deleteFolder(folderId: string): Promise<void> {
+  await gql(DELETE_FOLDER, { f: folderId });
+}
+
+/** The document an upload of this name would meet in the library's folder (null: none). */
+export async function fetchDocumentNamed(target: { groupId?: string; conversationId?: string; folderId?: string | null }, name: string): Promise<LibraryDocument | null> {
+  if (target.groupId) return (await gql(GROUP_DOCUMENT_NAMED, { g: target.groupId, name, folder: target.folderId ?? null })).group.documentNamed;
+  if (target.conversationId) return (await gql(CONVERSATION_DOCUMENT_NAMED, { c: target.conversationId, name })).conversation.documentNamed;
+  return null;
+}
+
+let uploadLimits: Promise<{ maxFileBytes: number }> | null = null;
+/** The server's upload limits, asked once per page load (a failed ask is asked again next time). */
+export function fetchUploadLimits(): Promise<{ maxFileBytes: number }> {
+  uploadLimits ??= gql(UPLOAD_LIMITS, {}).then(
+    (data) => data.uploadLimits,
+    (error) => {
+      uploadLimits = null;
+      throw error;
+    },
+  );
+  return uploadLimits;
 }
 
 export async function moveDocument(documentId: string, folderId: string | null): Promise<LibraryDocument> {

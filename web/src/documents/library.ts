@@ -12,11 +12,11 @@ import { dateTimeEl } from '../forum/render.js';
 import { notify } from '../notify.js';
 import { navigate } from '../router.js';
 import { emptyState, errorBox, loading } from '../ui.js';
-import { createFolder, deleteDocument, fetchDocument, fetchDocuments, fetchFolderPath, fetchFolderTree, moveDocument } from './api.js';
+import { createFolder, deleteDocument, deleteFolder, fetchDocument, fetchDocuments, fetchFolderPath, fetchFolderTree, moveDocument, renameFolder } from './api.js';
 import { Dialog, field, formDialog } from './dialog.js';
 import { downloadLink, fileIcon, openPreview } from './preview.js';
 import { ALLOWED_EXTENSIONS, formatSize, previewKind, SORT_LABELS, type DocumentSort, type DocumentVersion, type Folder, type LibraryDocument } from './types.js';
-import { fileButton, UploadQueue } from './uploadQueue.js';
+import { fileButton, UploadQueue, uploadLimitNote } from './uploadQueue.js';
 
 export const libraryHref = (groupId: string, path: string[] = []) => `#/groups/${encodeURIComponent(groupId)}/files${path.length ? `?path=${path.map(encodeURIComponent).join(',')}` : ''}`;
 
@@ -65,12 +65,13 @@ export class LibraryView {
     );
     const { button: upload, input } = fileButton('上传文件', (files) => this.upload(files), { testid: 'lib-upload' });
     const newFolder = h('button', { type: 'button', class: 'btn btn-secondary', 'aria-haspopup': 'dialog', 'data-testid': 'lib-new-folder', onclick: () => this.openCreateFolder() }, '新建文件夹');
+    const limit = uploadLimitNote('lib-limit');
     this.overlay = h('div', { class: 'drop-overlay', hidden: true, 'aria-hidden': 'true' }, h('p', null, '松开鼠标，上传到当前文件夹'));
     this.el = h(
       'section',
       { class: 'card lib-card', 'aria-label': '群文件', 'data-testid': 'library' },
       h('div', { class: 'lib-toolbar' }, this.crumbs, h('span', { class: 'spacer' }), this.sortGroup, newFolder, upload, input),
-      h('p', { class: 'hint lib-hint' }, `可将文件拖到此处上传。支持 ${ALLOWED_EXTENSIONS.join('、')}；单个文件一般不超过 50 MB。`),
+      h('p', { class: 'hint lib-hint' }, `可将文件拖到此处上传。支持 ${ALLOWED_EXTENSIONS.join('、')}。`, limit),
       this.queue.el,
       h('div', { class: 'table-scroll' }, this.table),
       this.status,
@@ -197,8 +198,57 @@ export class LibraryView {
       h('td', { class: 'col-who muted' }, '—'),
       h('td', { class: 'col-time muted' }, '—'),
       h('td', { class: 'col-count muted' }, '—'),
-      h('td', { class: 'col-actions' }),
+      h(
+        'td',
+        { class: 'col-actions' },
+        h(
+          'div',
+          { class: 'row-actions' },
+          f.viewerCan.rename ? h('button', { type: 'button', class: 'btn btn-small btn-ghost', 'aria-haspopup': 'dialog', 'aria-label': `重命名文件夹“${f.name}”`, 'data-testid': 'folder-rename', onclick: () => this.openRenameFolder(f) }, '重命名') : null,
+          f.viewerCan.delete ? h('button', { type: 'button', class: 'btn btn-small btn-ghost btn-danger-link', 'aria-haspopup': 'dialog', 'aria-label': `删除文件夹“${f.name}”`, 'data-testid': 'folder-delete', onclick: () => this.openDeleteFolder(f) }, '删除') : null,
+        ),
+      ),
     );
+  }
+
+  private openRenameFolder(f: Folder): void {
+    const name = h('input', { type: 'text', name: 'name', maxlength: 50, autocomplete: 'off', required: true, value: f.name, 'data-testid': 'folder-name' });
+    formDialog(
+      {
+        title: `重命名文件夹“${f.name}”`,
+        testid: 'folder-rename-dialog',
+        submitLabel: '保存',
+        busyLabel: '正在保存…',
+        submit: async () => {
+          const value = name.value.trim();
+          if (!value) throw new ApiError('BAD_USER_INPUT', '请填写文件夹名称', 'name');
+          if (value === f.name) return;
+          const renamed = await renameFolder(f.id, value);
+          notify(`已将文件夹“${f.name}”重命名为“${renamed.name}”`);
+          await this.refresh();
+        },
+      },
+      field('文件夹名称', name, '不超过 50 字，不能包含 / 或 \\'),
+    ).open();
+    name.select();
+  }
+
+  private openDeleteFolder(f: Folder): void {
+    formDialog(
+      {
+        title: `删除文件夹“${f.name}”？`,
+        testid: 'folder-delete-dialog',
+        submitLabel: '删除',
+        busyLabel: '正在删除…',
+        danger: true,
+        submit: async () => {
+          await deleteFolder(f.id);
+          notify(`已删除文件夹“${f.name}”`, 'info');
+          await this.refresh();
+        },
+      },
+      h('p', null, '只能删除空文件夹：文件夹里还有文件或子文件夹时，请先把它们移走或删除。删除操作会记入审计日志。'),
+    ).open();
   }
 
   private docRow(d: LibraryDocument): HTMLElement {

@@ -14,7 +14,7 @@ import { fetchConversationDocuments, fetchDocument, fetchDocuments, fetchFolderP
 import { formDialog, type Dialog } from './dialog.js';
 import { fileIcon } from './preview.js';
 import { formatSize, type AttachedVersion, type Folder, type LibraryDocument } from './types.js';
-import { fileButton, UploadQueue } from './uploadQueue.js';
+import { fileButton, UploadQueue, uploadLimitNote } from './uploadQueue.js';
 
 /** Which library: a group's 群文件, or a discussion group's or private chat's own files. */
 export type PickerLibrary = { groupId: string; conversationId?: undefined } | { conversationId: string; groupId?: undefined };
@@ -96,7 +96,7 @@ export function openPicker(options: PickerOptions): Dialog {
     });
     return h(
       'li',
-      { class: 'picker-item', 'data-testid': 'picker-item', 'data-name': d.name },
+      { class: 'picker-item', 'data-testid': 'picker-item', 'data-name': d.name, 'data-document-id': d.id },
       h(
         'label',
         { class: 'picker-label' },
@@ -155,7 +155,9 @@ export function openPicker(options: PickerOptions): Dialog {
       const after = reset ? null : endCursor;
       const page = conversationId ? await fetchConversationDocuments(conversationId, 'TIME', after) : await fetchDocuments(groupId!, path.at(-1) ?? null, 'TIME', after);
       if (current !== seq) return;
-      for (const e of page.edges) list.appendChild(docRow(e.node));
+      // One entry per document, also when a reload after an upload overlaps another load.
+      const shown = new Set([...list.querySelectorAll<HTMLElement>('[data-testid=picker-item]')].map((el) => el.dataset.documentId));
+      for (const e of page.edges) if (!shown.has(e.node.id)) list.appendChild(docRow(e.node));
       renderSummary();
       endCursor = page.pageInfo.endCursor;
       more.hidden = !page.pageInfo.hasNextPage;
@@ -183,6 +185,7 @@ export function openPicker(options: PickerOptions): Dialog {
       },
     },
     h('div', { class: 'picker-bar' }, crumbs, h('span', { class: 'spacer' }), uploadButton, input),
+    h('p', { class: 'hint picker-limit' }, uploadLimitNote('picker-limit')),
     queue.el,
     uploadError,
     h('div', { class: 'picker-scroll' }, list, status, h('div', { class: 'more-row' }, more)),

@@ -5,7 +5,7 @@
  * session cookie goes by itself. Errors come back as ApiErrors with the server's Chinese message.
  */
 import { ApiError, type ErrorCode } from '../api.js';
-import { ALLOWED_EXTENSIONS, extensionOf } from './types.js';
+import { ALLOWED_EXTENSIONS, extensionOf, formatSize } from './types.js';
 
 export interface UploadTarget {
   groupId?: string;
@@ -13,6 +13,8 @@ export interface UploadTarget {
   folderId?: string | null;
   /** Upload a new version of this document. */
   documentId?: string;
+  /** A same-named document in the folder: keep both, the new one numbered (会议议程(2).txt). Absent, the server refuses. */
+  ifNameTaken?: 'rename';
 }
 
 export interface Uploaded {
@@ -27,11 +29,15 @@ export interface UploadHandle {
   abort(): void;
 }
 
-/** Checks the browser can make before sending anything; null when the file may go. */
-export function precheck(file: File): string | null {
+/** 「单个文件不超过 50 MB」: the server's limit as the upload places show it. */
+export const limitHint = (maxFileBytes: number) => `单个文件不超过 ${formatSize(maxFileBytes)}`;
+
+/** Checks the browser can make before sending anything (type, emptiness, the server's size limit when known); null when the file may go. */
+export function precheck(file: File, maxFileBytes?: number): string | null {
   const ext = extensionOf(file.name);
   if (!ext || !ALLOWED_EXTENSIONS.includes(ext)) return `不支持该文件类型，仅支持：${ALLOWED_EXTENSIONS.join('、')}`;
   if (file.size === 0) return '文件为空';
+  if (maxFileBytes && file.size > maxFileBytes) return `文件大小 ${formatSize(file.size)}，超过了单个文件 ${formatSize(maxFileBytes)} 的上限`;
   return null;
 }
 
@@ -49,6 +55,7 @@ export function uploadFile(target: UploadTarget, file: File, onProgress: (fracti
     if (target.conversationId) form.append('conversationId', target.conversationId);
     if (target.folderId) form.append('folderId', target.folderId);
     if (target.documentId) form.append('documentId', target.documentId);
+    if (target.ifNameTaken) form.append('ifNameTaken', target.ifNameTaken);
     form.append('file', file, file.name);
     xhr.open('POST', '/files');
     xhr.withCredentials = true;

@@ -3,11 +3,14 @@
  * sending, and when it ends either 已上传 or the reason in Chinese (too large, type not allowed,
  * content does not match the extension…) with a 关闭 button. Files go one after another.
  */
+import { ApiError } from '../api.js';
 import { pageError } from '../auth.js';
 import { h, replaceChildren } from '../dom.js';
+import { fetchDocument, fetchDocumentNamed, fetchUploadLimits } from './api.js';
+import { askNameTaken } from './nameTaken.js';
 import { fileIcon } from './preview.js';
 import { ACCEPT, formatSize } from './types.js';
-import { precheck, uploadFile, type Uploaded, type UploadTarget } from './upload.js';
+import { limitHint, precheck, uploadFile, type Uploaded, type UploadTarget } from './upload.js';
 
 export class UploadQueue {
   readonly el: HTMLElement;
@@ -105,11 +108,41 @@ class UploadRow {
 
   async start(target: UploadTarget, onUploaded: (result: Uploaded, file: File) => void): Promise<void> {
     if (this.cancelled) return;
-    const early = precheck(this.file);
+    // The server's limit, to refuse an oversize file before any byte goes (the server checks again).
+    const limit = await fetchUploadLimits().then((l) => l.maxFileBytes, () => undefined);
+    const early = precheck(this.file, limit);
     if (early) {
       this.finish('failed', `“${this.file.name}”无法上传：${early}`);
       throw new Error(early);
     }
+    let to = target;
+    // A new document whose name the folder already holds: ask first (new version, keep both, or cancel).
+    if (!to.documentId && !to.ifNameTaken) {
+      const existing = await fetchDocumentNamed(to, this.file.name).catch(() => null);
+      if (existing) to = await this.ask(to, existing);
+    }
+    try {
+      await this.send(to, onUploaded);
+    } catch (error) {
+      // Another upload of the name came first (between the check and the send): ask, then send again.
+      if (!(error instanceof ApiError && error.code === 'CONFLICT' && error.extensions.reason === 'nameTaken' && typeof error.extensions.documentId === 'string')) throw error;
+      const existing = await fetchDocument(error.extensions.documentId);
+      await this.send(await this.ask(to, existing), onUploaded, false);
+    }
+  }
+
+  /** The target the person chose for a same-named file; throws when they cancel. */
+  private async ask(target: UploadTarget, existing: Parameters<typeof askNameTaken>[1]): Promise<UploadTarget> {
+    this.el.dataset.state = 'asking';
+    this.percent.textContent = '等待选择';
+    const chosen = await askNameTaken(this.file, existing, target);
+    if (chosen && !this.cancelled) return chosen;
+    if (!this.cancelled) this.finish('cancelled', '已取消上传');
+    throw new Error('已取消上传');
+  }
+
+  /** Sends the file; a same-named refusal is passed up to ask about once (`mayAsk`), else shown. */
+  private async send(target: UploadTarget, onUploaded: (result: Uploaded, file: File) => void, mayAsk = true): Promise<void> {
     this.setState('sending');
     this.percent.textContent = '0%';
     const handle = uploadFile(target, this.file, (fraction) => {
@@ -125,6 +158,10 @@ class UploadRow {
     } catch (error) {
       if (this.cancelled) {
         this.finish('cancelled', '已取消上传');
+        throw error;
+      }
+      if (mayAsk && error instanceof ApiError && error.code === 'CONFLICT' && error.extensions.reason === 'nameTaken') {
+        this.abort = null;
         throw error;
       }
       const shown = pageError(error);
@@ -144,4 +181,14 @@ export function fileButton(label: string, onFiles: (files: File[]) => void, opti
   });
   const button = h('button', { type: 'button', class: `btn ${options.kind ?? 'btn-primary'}`, 'data-testid': options.testid ?? 'upload', onclick: () => input.click() }, label);
   return { button, input };
+}
+
+/** 「单个文件不超过 N MB」 from the server's configured limit, filled in when it is known. */
+export function uploadLimitNote(testid: string): HTMLElement {
+  const note = h('span', { 'data-testid': testid });
+  void fetchUploadLimits().then(
+    (limits) => (note.textContent = `${limitHint(limits.maxFileBytes)}。`),
+    () => undefined,
+  );
+  return note;
 }

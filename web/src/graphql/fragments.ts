@@ -55,7 +55,7 @@ export const DocumentFields = graphql(
   [UserFields, VersionFields],
 );
 
-export const FolderFields = graphql(`fragment FolderFields on DocumentFolder { id name parentId }`);
+export const FolderFields = graphql(`fragment FolderFields on DocumentFolder { id name parentId viewerCan { rename delete } }`);
 
 export const RequestFields = graphql(
   `fragment RequestFields on DocumentRequest { id title details dueDate status createdAt closedAt viewerCanClose group { id name }
