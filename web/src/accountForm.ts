@@ -33,7 +33,7 @@ export type AccountFields = ReturnType<typeof accountFields>;
 
 /**
  * Client-side checks before sending (the server checks everything again). Returns the input
- * for the mutation, or null after marking the first bad field.
+ * for the mutation, or null after marking every bad field.
  */
 export function accountInput(f: AccountFields, state: FormState) {
   const required: Array<[keyof AccountFields, string]> = [
@@ -44,21 +44,13 @@ export function accountInput(f: AccountFields, state: FormState) {
     ['unitId', '请选择所在单位'],
     ['title', '请填写职务'],
   ];
-  for (const [name, message] of required) {
-    if (!f[name].control.value.trim()) {
-      state.fieldError(name, message);
-      return null;
-    }
-  }
+  const errors = new Map<keyof AccountFields, string>();
+  for (const [name, message] of required) if (!f[name].control.value.trim()) errors.set(name, message);
   const password = f.password.control.value;
-  if ([...password].length < PASSWORD_MIN) {
-    state.fieldError('password', `密码至少 ${PASSWORD_MIN} 个字符`);
-    return null;
-  }
-  if (password !== f.confirm.control.value) {
-    state.fieldError('confirm', '两次输入的密码不一致');
-    return null;
-  }
+  if (password && [...password].length < PASSWORD_MIN) errors.set('password', `密码至少 ${PASSWORD_MIN} 个字符`);
+  if (password && f.confirm.control.value && password !== f.confirm.control.value) errors.set('confirm', '两次输入的密码不一致');
+  // In the form's order, so the focus goes to the first bad field.
+  if (state.fieldErrors(Object.keys(f).filter((name) => errors.has(name as keyof AccountFields)).map((name) => [name, errors.get(name as keyof AccountFields)!]))) return null;
   const value = (name: keyof AccountFields) => f[name].control.value.trim();
   return {
     loginName: value('loginName'),

@@ -72,6 +72,21 @@ export class FormState {
     f.control.focus();
   }
 
+  /**
+   * Every client-side error at once, each next to its field; the first bad field takes the focus.
+   * Returns whether there were any (so a submit handler can stop).
+   */
+  fieldErrors(errors: Array<[name: string, message: string]>): boolean {
+    for (const [name, message] of errors) {
+      const f = this.fields[name];
+      if (f) this.setFieldError(f, message);
+      else setText(this.alert, message);
+    }
+    const first = errors.map(([name]) => this.fields[name]).find(Boolean);
+    first?.control.focus();
+    return errors.length > 0;
+  }
+
   /** Shows an error next to its field when the server named one we have, else above the form. */
   show(error: unknown): ApiError {
     const apiError = toApiError(error);

@@ -75,7 +75,6 @@ export class UnitTree {
       {
         role: 'treeitem',
         'aria-level': node.depth + 1,
-        'aria-label': badge ? `${unit.name}，${badge}` : unit.name,
         class: `tree-item level-${node.depth}`,
         'data-unit-id': unit.id,
         onclick: (e: MouseEvent) => {

@@ -80,9 +80,9 @@ export function groupInfoPanel(group: GroupInfo, changed: () => void): HTMLEleme
   return h(
     'section',
     { class: 'side-section', 'aria-label': '群资料和群规', 'data-testid': 'group-info' },
-    h('h3', null, '宗旨'),
+    h('h2', null, '宗旨'),
     h('p', { class: 'pre', 'data-testid': 'group-purpose' }, group.purpose || '（未填写）'),
-    h('h3', null, '群规'),
+    h('h2', null, '群规'),
     h('div', { class: 'rules-box', 'data-testid': 'group-rules' }, group.rules || '（未填写）'),
     facts([
       ['群主', group.owner.realName],

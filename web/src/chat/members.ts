@@ -136,7 +136,7 @@ export class MembersPanel {
     this.el = h(
       'section',
       { class: 'side-section', 'aria-label': '群成员', 'data-testid': 'members-panel' },
-      h('div', { class: 'side-head' }, h('h3', null, '群成员 ', this.count), inviteButton),
+      h('div', { class: 'side-head' }, h('h2', null, '群成员 ', this.count), inviteButton),
       this.inviteBox,
       this.appsBox,
       this.filter,
@@ -292,7 +292,7 @@ export class MembersPanel {
           ? h(
               'div',
               { class: 'apps', 'data-testid': 'applications' },
-              h('h4', null, `入群申请（${data.group.applications.totalCount}）`),
+              h('h3', { class: 'side-minor' }, `入群申请（${data.group.applications.totalCount}）`),
               h('ul', { class: 'plain-list' }, apps.map((a) => this.applicationRow(a))),
             )
           : null,
@@ -383,7 +383,7 @@ export class MembersPanel {
       window.clearTimeout(timer);
       timer = window.setTimeout(() => void run(), 300);
     });
-    replaceChildren(this.inviteBox, h('h4', null, '邀请成员'), search, results);
+    replaceChildren(this.inviteBox, h('h3', { class: 'side-minor' }, '邀请成员'), search, results);
     search.focus();
   }
 

@@ -38,10 +38,9 @@ export class MentionPicker {
     private readonly onChoose: (choice: MentionChoice) => void,
   ) {
     this.el = h('ul', { class: 'mention-list', role: 'listbox', id: uid('mentions'), 'aria-label': '选择要提及的成员', hidden: true, 'data-testid': 'mention-list' });
-    textarea.setAttribute('role', 'combobox');
+    // A textarea may not take the combobox role (ARIA in HTML): it stays a textbox that controls the list.
     textarea.setAttribute('aria-autocomplete', 'list');
     textarea.setAttribute('aria-controls', this.el.id);
-    textarea.setAttribute('aria-expanded', 'false');
     textarea.addEventListener('input', () => void this.update());
     textarea.addEventListener('click', () => void this.update());
     // Focus really left the box (not just the window losing focus): close.
@@ -78,7 +77,6 @@ export class MentionPicker {
 
   close(): void {
     this.el.hidden = true;
-    this.textarea.setAttribute('aria-expanded', 'false');
     this.textarea.removeAttribute('aria-activedescendant');
     this.requestSeq += 1;
   }
@@ -111,7 +109,6 @@ export class MentionPicker {
     this.active = 0;
     this.renderOptions();
     this.el.hidden = false;
-    this.textarea.setAttribute('aria-expanded', 'true');
   }
 
   private renderOptions(): void {

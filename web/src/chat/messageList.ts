@@ -45,9 +45,10 @@ export class MessageList {
 
   constructor(private readonly options: MessageListOptions) {
     this.top = h('div', { class: 'history-top' });
-    this.list = h('ol', { class: 'msg-list', role: 'log', 'aria-label': '消息记录', 'aria-relevant': 'additions', 'data-testid': 'message-list' });
+    // The ol keeps its list semantics (each message an li); the scrolling box around it is the live log.
+    this.list = h('ol', { class: 'msg-list', 'aria-label': '消息记录', 'data-testid': 'message-list' });
     this.empty = h('p', { class: 'msg-empty', hidden: true, 'data-testid': 'messages-empty' }, '还没有消息，发一条开始交流吧');
-    this.scroller = h('div', { class: 'msg-scroll', tabindex: '0', 'aria-label': '消息记录，可用方向键滚动' }, this.top, this.list, this.empty);
+    this.scroller = h('div', { class: 'msg-scroll', role: 'log', 'aria-relevant': 'additions', tabindex: '0', 'aria-label': '消息记录，可用方向键滚动' }, this.top, this.list, this.empty);
     this.newButton = h('button', { type: 'button', class: 'new-messages', hidden: true, 'data-testid': 'new-messages', onclick: () => this.scrollToBottom() });
     this.el = h('div', { class: 'msg-pane' }, this.scroller, this.newButton);
     this.scroller.addEventListener('scroll', () => {

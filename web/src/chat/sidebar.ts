@@ -90,14 +90,12 @@ export class ConversationSidebar {
     const many = item.kind !== 'DIRECT';
     const preview = last ? `${many && !last.recalledAt && last.author ? `${last.author.id === me ? '我' : last.author.realName}：` : ''}${previewText(last, 40, true)}` : many ? '暂无消息' : '还没有聊过';
     const unread = item.unread > 99 ? '99+' : String(item.unread);
-    const label = [item.title, item.discussion ? '讨论组' : null, item.unread ? `${item.unread} 条未读` : null, item.mentions ? '有人@我' : null].filter(Boolean).join('，');
     return h(
       'a',
       {
         class: `conv-item${item.unread ? ' conv-unread' : ''}`,
         href: `#/chat/${encodeURIComponent(item.id)}`,
         'aria-current': item.id === this.activeId ? 'page' : null,
-        'aria-label': label,
         'data-testid': 'conversation-item',
         'data-conversation-id': item.id,
         'data-kind': item.kind,
@@ -122,6 +120,8 @@ export class ConversationSidebar {
           { class: 'conv-line' },
           h('span', { class: 'conv-preview' }, item.mentions ? h('span', { class: 'conv-at', 'data-testid': 'mention-marker' }, '[有人@我] ') : null, preview),
           item.unread ? h('span', { class: 'count-badge', 'data-testid': 'unread-badge' }, unread) : null,
+          // The link's name is its visible text (a screen reader hears what is shown), plus what the count means.
+          item.unread ? h('span', { class: 'visually-hidden' }, ' 条未读') : null,
         ),
       ),
     );

@@ -418,8 +418,12 @@ export function meetingFormPage(ctx: PageContext): Page {
         const invitees = { scope, unitIds: scope === 'UNITS' ? checked(unitBoxes) : null, memberIds: scope === 'MEMBERS' ? checked(memberBoxes) : null };
         const startsAt = fromLocalInput(fields.startsAt.control.value);
         const endsAt = fromLocalInput(fields.endsAt.control.value);
-        if (!startsAt) return state.fieldError('startsAt', '请填写开始时间');
-        if (!endsAt) return state.fieldError('endsAt', '请填写结束时间');
+        const missing: Array<[string, string]> = [];
+        if (!fields.title.control.value.trim()) missing.push(['title', '请填写会议名称']);
+        if (!startsAt) missing.push(['startsAt', '请填写开始时间']);
+        if (!endsAt) missing.push(['endsAt', '请填写结束时间']);
+        if (!fields.place.control.value.trim() && !fields.onlineUrl.control.value.trim()) missing.push(['place', '请填写会议地点或线上会议链接']);
+        if (state.fieldErrors(missing) || !startsAt || !endsAt) return;
         const values = {
           title: fields.title.control.value,
           agenda: fields.agenda.control.value,
