@@ -53,9 +53,12 @@ export function isClassic(code: string): boolean {
   return GLYPHS.has(code);
 }
 
-/** "[微笑]" → "微笑"; an emoji → its Chinese name when it has one (👍 → 赞), else itself. */
+/** Classic expressions whose code is not Chinese. */
+const CLASSIC_NAMES: Record<string, string> = { '[OK]': '好的' };
+
+/** "[微笑]" → "微笑" ([OK] → 好的); an emoji → its Chinese name when it has one (👍 → 赞), else itself. */
 export function expressionName(code: string): string {
-  return isClassic(code) ? code.slice(1, -1) : (EMOJI_NAMES[code] ?? code);
+  return isClassic(code) ? (CLASSIC_NAMES[code] ?? code.slice(1, -1)) : (EMOJI_NAMES[code] ?? code);
 }
 
 /**
