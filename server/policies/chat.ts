@@ -28,7 +28,7 @@ const conversationMuted = (c: ConversationAccess) => !!c.group && mutedUntil(c.r
 allow(MessageAccess, 'react', (actor, m) => !!actor && !m.conversation.readOnly && !m.message.recalledAt && !m.message.removedAt && !conversationMuted(m.conversation));
 /** What Group.viewerCan and Message.viewerCan send (the forum adds its two group abilities). */
 export const GROUP_ABILITIES = ['post', 'update', 'manageMembers', 'manageAdmins', 'mentionAll', 'apply', 'leave', 'manageBoards', 'createDiscussion'] as const;
-export const MESSAGE_ABILITIES = ['edit', 'recall', 'react'] as const;
+export const MESSAGE_ABILITIES = ['edit', 'recall', 'react', 'raiseConfidentiality'] as const;
 
 /** Group members post in the group's conversation and its discussion groups, unless archived or muted. */
 allow(ConversationAccess, 'postInGroup', (actor, c) => c.group !== null && isGroupMember(actor, c) && !c.readOnly && !conversationMuted(c));

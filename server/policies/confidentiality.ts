@@ -1,5 +1,7 @@
 import { sql, sqlText, type Statement } from '../db/statement.js';
 import type { ConfidentialityLevel, GroupRole } from '../db/entities/index.js';
+import { MessageAccess } from '../modules/chat/subjects.js';
+import { ThreadAccess } from '../modules/forum/subjects.js';
 import { GroupAccess } from '../modules/groups/subjects.js';
 import { allow } from './engine.js';
 import { isGroupMember, leadsGroup, managesGroup, runsGroup } from './groups.js';
@@ -68,6 +70,13 @@ const operand = (part: SqlOperand) => (typeof part === 'string' ? sqlText(part) 
  * left out: restricted content is read by the group's owner and admins, not by system admins.
  */
 allow(GroupAccess, 'raiseConfidentiality', (actor, g) => runsGroup(actor, g));
+/**
+ * Offered on a message or thread (viewerCan) by the same group rule, while there is a level
+ * above its own (受限 is the top) and it is still shown (not recalled or removed).
+ */
+allow(MessageAccess, 'raiseConfidentiality', (actor, m) =>
+  !!m.conversation.group && runsGroup(actor, m.conversation) && m.message.confidentiality !== 'restricted' && !m.message.recalledAt && !m.message.removedAt);
+allow(ThreadAccess, 'raiseConfidentiality', (actor, t) => runsGroup(actor, t.group) && t.thread.confidentiality !== 'restricted' && !t.thread.removedAt);
 /** The rules in force in a group: its members (they are told what to avoid) and system admins. */
 allow(GroupAccess, 'readSensitiveRules', (actor, g) => isGroupMember(actor, g) || !!actor?.isSystemAdmin);
 /** A group's extra sensitive terms and block rules: its owner and admins (and system admins). */

@@ -17,7 +17,7 @@ const muted = (g: GroupAccess) => mutedUntil(g.role, g.mutedUntil, g.group.muted
 allow(BoardAccess, 'post', (actor, b) => isGroupMember(actor, b.group) && !b.board.archivedAt && !muted(b.group));
 
 /** What Thread.viewerCan and ThreadReply.viewerCan send. */
-export const THREAD_ABILITIES = ['reply', 'edit', 'moderate'] as const;
+export const THREAD_ABILITIES = ['reply', 'edit', 'moderate', 'raiseConfidentiality'] as const;
 export const REPLY_ABILITIES = ['edit', 'delete'] as const;
 
 allow(ThreadAccess, 'reply', (actor, t) => isGroupMember(actor, t.group) && !t.thread.lockedAt && !t.board.archivedAt && !t.thread.removedAt && !muted(t.group));

@@ -28,10 +28,16 @@ async function openAs(loginName: string, realName: string): Promise<Opened> {
 
 const message = (page: Page, text: string) => page.getByTestId('message').filter({ has: page.getByTestId('message-body').getByText(text, { exact: true }) });
 
-/** What the watermark pseudo-element draws over a message body. */
+/** The watermark a message body is marked with, and what the window's watermark overlay draws while it is in view ('none' for normal content). */
 async function watermarkOf(page: Page, text: string): Promise<{ text: string | undefined; image: string }> {
   const body = message(page, text).getByTestId('message-body');
-  return body.evaluate((el) => ({ text: (el as HTMLElement).dataset.watermark, image: getComputedStyle(el, '::after').backgroundImage }));
+  return body.evaluate(async (el) => {
+    // The overlay follows what is in view from the next frame on.
+    for (let i = 0; i < 3; i++) await new Promise(requestAnimationFrame);
+    const overlay = document.querySelector<HTMLElement>('[data-testid=watermark-overlay]');
+    const marked = (el as HTMLElement).dataset.watermark;
+    return { text: marked, image: marked && overlay && !overlay.hidden ? getComputedStyle(overlay).backgroundImage : 'none' };
+  });
 }
 
 beforeAll(async () => {

@@ -192,7 +192,7 @@ export const messageResolvers = {
   viewerCan: async (m: MessageView, _: unknown, ctx: Ctx, info: GraphQLResolveInfo) => {
     const access = m.placeholder ? null : await conversationAccessOf(ctx, info, m.conversationId);
     if (!access) return noAbilities(MESSAGE_ABILITIES);
-    const subject = new MessageAccess({ author: { id: m.authorId }, createdAt: m.createdAt, recalledAt: m.recalledAt, removedAt: m.removedAt }, access);
+    const subject = new MessageAccess({ author: { id: m.authorId }, createdAt: m.createdAt, recalledAt: m.recalledAt, removedAt: m.removedAt, confidentiality: m.confidentiality }, access);
     return abilities(ctx.domain.actor, subject, MESSAGE_ABILITIES);
   },
 };

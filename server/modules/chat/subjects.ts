@@ -1,4 +1,4 @@
-import type { Message } from '../../db/entities/index.js';
+import type { ConfidentialityLevel, Message } from '../../db/entities/index.js';
 import type { ConversationAccess } from '../groups/subjects.js';
 
 /** What the message rules read of a message: the entity, or the same columns of a message view. */
@@ -7,6 +7,7 @@ export interface MessageFacts {
   readonly createdAt: Date;
   readonly recalledAt: Date | null;
   readonly removedAt: Date | null;
+  readonly confidentiality: ConfidentialityLevel;
 }
 
 /**

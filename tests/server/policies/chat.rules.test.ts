@@ -69,6 +69,7 @@ describe('messages', () => {
       author: { id: c.mine ? VIEWER_ID : 'someone' },
       createdAt: new Date(Date.now() - (c.ageMs ?? 0)),
       recalledAt: c.recalled ? new Date() : null,
+      confidentiality: 'normal',
       removedAt: c.removed ? new Date() : null,
     };
     const subject = new MessageAccess(message, conversation);

@@ -24,6 +24,7 @@ import { realtime } from './realtime.js';
 import { SidePanel, type SideTab } from './sidePanel.js';
 import { chatStore } from './store.js';
 import { withConfirmation } from '../confidentiality/confirm.js';
+import { openRaiseDialog } from '../confidentiality/raise.js';
 import type { ChatEvent, ChatUser, ConversationKind, GroupInfo, Message } from './types.js';
 import { mutedText, setModerationContext } from '../moderation/context.js';
 import { moderationLinks } from '../moderation/messageMenu.js';
@@ -49,6 +50,10 @@ const SEND = graphql(`mutation Send($c: ID!, $body: String!, $key: String!, $rep
   sendMessage(conversationId: $c, body: $body, clientMessageId: $key, replyToId: $reply, mentionUserIds: $mentions, mentionAll: $all, attachmentVersionIds: $files,
               confidentiality: $level, audienceUserIds: $audience, acknowledgeSensitive: $ack) { ...MessageFields ...MessageFiles } }`, [MessageFields, MessageFiles]);
 const EDIT = graphql('mutation Edit($id: ID!, $body: String!) { editMessage(messageId: $id, body: $body) { ...MessageFields } }', [MessageFields]);
+const RAISE = graphql(
+  'mutation RaiseMessageLevel($id: ID!, $level: Confidentiality!, $audience: [ID!]) { raiseMessageConfidentiality(messageId: $id, confidentiality: $level, audienceUserIds: $audience) { ...MessageFields } }',
+  [MessageFields],
+);
 const RECALL = graphql('mutation Recall($id: ID!) { recallMessage(messageId: $id) { ...MessageFields } }', [MessageFields]);
 const REACT = graphql('mutation React($id: ID!, $emoji: String!) { addReaction(messageId: $id, emoji: $emoji) { ...MessageFields } }', [MessageFields]);
 const UNREACT = graphql('mutation Unreact($id: ID!, $emoji: String!) { removeReaction(messageId: $id, emoji: $emoji) { ...MessageFields } }', [MessageFields]);
@@ -628,6 +633,19 @@ export class ConversationView {
         ),
       recall: (m) => void mutate(async () => (await gql(RECALL, { id: m.id })).recallMessage),
       edit: (m) => this.startEdit(latest(m)),
+      raiseLevel: (m) => {
+        const current = latest(m);
+        void openRaiseDialog({
+          current: current.confidentiality,
+          what: '这条消息',
+          members: () => this.memberUsers(),
+          authorId: current.author?.id,
+          apply: async ({ level, audienceUserIds }) => {
+            const data = await gql(RAISE, { id: m.id, level, audience: audienceUserIds });
+            if (!this.destroyed) this.applyMessage(data.raiseMessageConfidentiality, false);
+          },
+        }).then((raised) => raised && notify('已提高保密级别', 'success'));
+      },
       jumpTo: (messageId, seq) => void this.jumpTo(messageId, seq),
     };
   }

@@ -3,6 +3,7 @@
  * expression is drawn, and the picker used by the composer and for reactions.
  */
 import { h } from '../dom.js';
+import { expressionImage } from './expressionImages.js';
 
 /**
  * The server's list (CLASSIC_EXPRESSIONS in server/modules/chat/messages.ts), in its order, with
@@ -35,6 +36,16 @@ export const EMOJI: readonly string[] = [
   '❤️', '🎉', '🔥', '✅', '❌', '❓', '❗', '⭐', '🌹', '☕', '🍵', '💡', '📄', '📌', '📢', '📅', '⏰', '🇨🇳',
 ];
 
+/** Chinese names of the offered emoji: the tooltip and accessible name wherever one is shown. */
+const EMOJI_NAMES: Record<string, string> = {
+  '😀': '嘿嘿', '😄': '大笑', '😂': '笑哭', '😊': '愉快', '😉': '眨眼', '😍': '喜爱', '🤔': '思考', '😅': '擦汗',
+  '😭': '大哭', '😮': '惊讶', '😎': '酷', '🙄': '白眼', '😴': '睡觉', '😷': '口罩', '🤗': '拥抱', '🙃': '倒脸',
+  '👍': '赞', '👎': '踩', '👏': '鼓掌', '🙏': '抱拳', '💪': '加油', '👌': '好的', '✌️': '胜利', '🤝': '握手',
+  '👋': '挥手', '🙌': '欢呼', '✍️': '书写', '👀': '关注', '❤️': '爱心', '🎉': '庆祝', '🔥': '火热', '✅': '完成',
+  '❌': '错误', '❓': '疑问', '❗': '注意', '⭐': '星星', '🌹': '玫瑰', '☕': '咖啡', '🍵': '茶', '💡': '想法',
+  '📄': '文件', '📌': '图钉', '📢': '通知', '📅': '日历', '⏰': '闹钟', '🇨🇳': '中国国旗', '🙂': '微笑', '😜': '调皮', '☺️': '害羞',
+};
+
 /** Reactions offered first (one tap). */
 export const QUICK_REACTIONS: readonly string[] = ['👍', '[点赞]', '[收到]', '[抱拳]', '👏', '❤️', '😄', '[辛苦了]'];
 
@@ -42,20 +53,36 @@ export function isClassic(code: string): boolean {
   return GLYPHS.has(code);
 }
 
-/** "[微笑]" → "微笑"; an emoji stays as it is. */
+/** Classic expressions whose code is not Chinese. */
+const CLASSIC_NAMES: Record<string, string> = { '[OK]': '好的' };
+
+/** "[微笑]" → "微笑" ([OK] → 好的); an emoji → its Chinese name when it has one (👍 → 赞), else itself. */
 export function expressionName(code: string): string {
-  return isClassic(code) ? code.slice(1, -1) : code;
+  return isClassic(code) ? (CLASSIC_NAMES[code] ?? code.slice(1, -1)) : (EMOJI_NAMES[code] ?? code);
 }
 
-/** A classic expression as a small picture with its name (the code is the tooltip); an emoji as text. */
+/**
+ * A Unicode emoji: Jiaoliu's own picture when it draws one (independent of the PC's fonts),
+ * else the character in a colour-emoji font stack (styles: .emoji), named in Chinese.
+ */
+export function emojiGlyph(emoji: string, titled = true): HTMLElement {
+  const name = expressionName(emoji);
+  const img = expressionImage(emoji, name, 'emoji-img');
+  if (img && titled) img.title = name;
+  return img ?? h('span', { class: 'emoji', role: 'img', 'aria-label': name, title: titled ? name : null }, emoji);
+}
+
+/** A classic expression as a small picture with its name (the code is the tooltip); an emoji as {@link emojiGlyph}. */
 export function expression(code: string, withLabel = true): HTMLElement {
   const glyph = GLYPHS.get(code);
-  if (!glyph) return h('span', { class: 'emoji' }, code);
+  if (!glyph) return emojiGlyph(code);
+  const name = expressionName(code);
   return h(
     'span',
     { class: 'expr', title: code, 'data-expr': code },
-    h('span', { class: 'expr-glyph', 'aria-hidden': 'true' }, glyph),
-    withLabel ? h('span', { class: 'expr-label' }, expressionName(code)) : h('span', { class: 'visually-hidden' }, expressionName(code)),
+    expressionImage(glyph, name) ?? h('span', { class: 'expr-glyph emoji', role: 'img', 'aria-label': name }, glyph),
+    // The picture carries the name for assistive technology; the visible label is not read twice.
+    withLabel ? h('span', { class: 'expr-label', 'aria-hidden': 'true' }, name) : null,
   );
 }
 
@@ -85,8 +112,8 @@ export function openEmojiPicker(anchor: HTMLElement, onPick: (code: string) => v
       {
         type: 'button',
         class: isClassic(code) ? 'picker-choice picker-classic' : 'picker-choice',
-        title: code,
-        'aria-label': isClassic(code) ? expressionName(code) : code,
+        title: isClassic(code) ? code : expressionName(code),
+        'aria-label': expressionName(code),
         'data-testid': 'emoji-choice',
         'data-code': code,
         tabindex: -1,
@@ -95,14 +122,14 @@ export function openEmojiPicker(anchor: HTMLElement, onPick: (code: string) => v
           onPick(code);
         },
       },
-      isClassic(code) ? expression(code) : code,
+      expression(code),
     );
   const el = h(
     'div',
     { class: 'picker', role: 'dialog', 'aria-label': title, 'data-testid': 'emoji-picker' },
     h('p', { class: 'picker-heading' }, '经典表情'),
     h('div', { class: 'picker-grid picker-grid-classic' }, CLASSIC_EXPRESSIONS.map(([code]) => choice(code))),
-    h('p', { class: 'picker-heading' }, 'Emoji'),
+    h('p', { class: 'picker-heading' }, '表情'),
     h('div', { class: 'picker-grid' }, EMOJI.map(choice)),
   );
   const buttons = () => [...el.querySelectorAll<HTMLButtonElement>('.picker-choice')];

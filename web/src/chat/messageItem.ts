@@ -7,7 +7,7 @@ import { serverNow } from '../api.js';
 import { attachmentList, fileIcon } from '../documents/preview.js';
 import { h } from '../dom.js';
 import { previewText, recalledText, renderBody } from './body.js';
-import { expression, expressionName, isClassic } from './emoji.js';
+import { emojiGlyph, expression, expressionName, isClassic } from './emoji.js';
 import { clockTime, dayKey, dayLabel, fullTime } from './time.js';
 import type { Message, Reaction } from './types.js';
 import { levelBadge } from '../confidentiality/badge.js';
@@ -23,6 +23,8 @@ export interface MessageActions {
   pickReaction(message: Message, anchor: HTMLElement): void;
   recall(message: Message): void;
   edit(message: Message): void;
+  /** 提高密级 (group owner and admins: viewerCan.raiseConfidentiality). */
+  raiseLevel(message: Message): void;
   jumpTo(messageId: string, seq: number): void;
 }
 
@@ -48,7 +50,7 @@ function avatarClass(id: string): string {
 function reactionLabel(r: Reaction): string {
   const names = r.users.map((u) => u.realName);
   const who = names.join('、') + (r.count > names.length ? ` 等 ${r.count} 人` : '');
-  return `${who} 回应了 ${r.emoji}`;
+  return `${who} 回应了「${expressionName(r.emoji)}」`;
 }
 
 function reactionChip(m: Message, r: Reaction, options: ItemOptions): HTMLElement {
@@ -59,14 +61,14 @@ function reactionChip(m: Message, r: Reaction, options: ItemOptions): HTMLElemen
       type: 'button',
       class: r.viewerReacted ? 'reaction reaction-mine' : 'reaction',
       'aria-pressed': String(r.viewerReacted),
-      'aria-label': `${isClassic(r.emoji) ? expressionName(r.emoji) : r.emoji} ${r.count} 人：${r.users.map((u) => u.realName).join('、')}。${r.viewerReacted ? '点击取消' : '点击同样回应'}`,
+      'aria-label': `${expressionName(r.emoji)} ${r.count} 人：${r.users.map((u) => u.realName).join('、')}。${r.viewerReacted ? '点击取消' : '点击同样回应'}`,
       title: label,
       disabled: !m.viewerCan.react,
       'data-testid': 'reaction',
       'data-emoji': r.emoji,
       onclick: () => options.actions.toggleReaction(m, r.emoji, !r.viewerReacted),
     },
-    isClassic(r.emoji) ? expression(r.emoji, false) : h('span', { class: 'emoji' }, r.emoji),
+    isClassic(r.emoji) ? expression(r.emoji, false) : emojiGlyph(r.emoji, false),
     h('span', { class: 'reaction-count', 'data-testid': 'reaction-count' }, r.count),
   );
 }
@@ -96,6 +98,7 @@ export function messageItem(m: Message, options: ItemOptions): HTMLLIElement {
     m.viewerCan.react ? actionButton('表情', 'action-react', (event) => actions.pickReaction(m, event.currentTarget as HTMLElement), { 'aria-haspopup': 'dialog', 'aria-expanded': 'false' }) : null,
     canEdit(m) ? actionButton('编辑', 'action-edit', () => actions.edit(m)) : null,
     canRecall(m) ? actionButton('撤回', 'action-recall', () => actions.recall(m)) : null,
+    m.viewerCan.raiseConfidentiality ? actionButton('提高密级', 'action-raise', () => actions.raiseLevel(m), { 'aria-haspopup': 'dialog', title: '提高保密级别' }) : null,
     ...moderationButtons(m, options.viewerId),
   );
 

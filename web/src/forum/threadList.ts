@@ -1,6 +1,7 @@
 /** A list of threads (board, whole group, 我的帖子): badges, author, counts, last activity, 加载更多. */
 import { pageError } from '../auth.js';
 import { h, replaceChildren, type Child } from '../dom.js';
+import { icon } from '../icons.js';
 import { emptyState, errorBox, loading } from '../ui.js';
 import { countText, timeEl } from './render.js';
 import type { Page, ThreadSummary } from './types.js';
@@ -15,9 +16,9 @@ export function threadBadges(t: Pick<ThreadSummary, 'pinned' | 'essence'>): Chil
   ];
 }
 
-/** 🔒 (shown after a title). */
+/** A lock (shown after a title). */
 export function lockMark(locked: boolean): HTMLElement | null {
-  return locked ? h('span', { class: 'thread-lock', role: 'img', 'aria-label': '已锁定', title: '已锁定，不能回复', 'data-testid': 'badge-locked' }, '🔒') : null;
+  return locked ? h('span', { class: 'thread-lock', role: 'img', 'aria-label': '已锁定', title: '已锁定，不能回复', 'data-testid': 'badge-locked' }, icon('lock')) : null;
 }
 
 export interface ThreadRowOptions {

@@ -14,7 +14,7 @@ export const MessageFields = graphql(
     replyTo { id seq body recalledAt restrictedPlaceholder confidentiality author { id realName } }
     mentions { id realName } mentionsAll
     reactions { emoji count viewerReacted users { id realName } }
-    createdAt editedAt recalledAt clientMessageId viewerCan { edit recall react } confidentiality restrictedPlaceholder
+    createdAt editedAt recalledAt clientMessageId viewerCan { edit recall react raiseConfidentiality } confidentiality restrictedPlaceholder
     removal { reason reasonLabel notice movedToThreadId } removedBody }`,
   [UserFields],
 );
@@ -75,7 +75,7 @@ export const ThreadSummaryFields = graphql(
 );
 
 export const ThreadFields = graphql(
-  `fragment ThreadFields on Thread { ...ThreadSummaryFields body bodyHtml editedAt edits { ...EditFields } viewerCan { reply edit moderate }
+  `fragment ThreadFields on Thread { ...ThreadSummaryFields body bodyHtml editedAt edits { ...EditFields } viewerCan { reply edit moderate raiseConfidentiality }
     group { id name viewerRole conversation { id } } }`,
   [ThreadSummaryFields, EditFields],
 );

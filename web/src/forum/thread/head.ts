@@ -6,9 +6,12 @@
 import { gql } from '../../api.js';
 import { pageError } from '../../auth.js';
 import { levelBadge } from '../../confidentiality/badge.js';
+import { openRaiseDialog } from '../../confidentiality/raise.js';
 import { applyWatermark } from '../../confidentiality/watermark.js';
+import { MemberDirectory } from '../../chat/members.js';
 import { attachmentList } from '../../documents/preview.js';
 import { h, replaceChildren, setText } from '../../dom.js';
+import { icon } from '../../icons.js';
 import { ThreadFields } from '../../graphql/fragments.js';
 import { graphql } from '../../graphql/index.js';
 import { forumModerationButtons, restoreForum, type ForumModerationContext } from '../../moderation/forumModeration.js';
@@ -24,6 +27,10 @@ const EDIT_THREAD = graphql('mutation EditThread($t: ID!, $title: String!, $body
 const FOLLOW = graphql('mutation Follow($t: ID!, $follow: Boolean!) { setThreadFollowed(threadId: $t, follow: $follow) { id viewerFollows } }');
 const PIN = graphql('mutation Pin($t: ID!, $on: Boolean!) { setThreadPinned(threadId: $t, pinned: $on) { ...ThreadFields } }', [ThreadFields]);
 const ESSENCE = graphql('mutation Essence($t: ID!, $on: Boolean!) { setThreadEssence(threadId: $t, essence: $on) { ...ThreadFields } }', [ThreadFields]);
+const RAISE = graphql(
+  'mutation RaiseThreadLevel($t: ID!, $level: Confidentiality!, $audience: [ID!]) { raiseThreadConfidentiality(threadId: $t, confidentiality: $level, audienceUserIds: $audience) { ...ThreadFields } }',
+  [ThreadFields],
+);
 const LOCK = graphql('mutation Lock($t: ID!, $on: Boolean!) { setThreadLocked(threadId: $t, locked: $on) { ...ThreadFields } }', [ThreadFields]);
 /** Sets one of the thread's flags and answers the thread as it now is. */
 const SET_FLAG = {
@@ -102,6 +109,23 @@ export class ThreadHead {
               : null,
           )
         : null;
+    // 提高密级 (group owner and admins): confirmed in a dialog that says what changes.
+    const raise = t.viewerCan.raiseConfidentiality
+      ? h('button', { type: 'button', class: 'btn btn-small btn-secondary', 'aria-haspopup': 'dialog', 'data-testid': 'thread-raise' }, '提高密级')
+      : null;
+    raise?.addEventListener('click', () => {
+      const directory = new MemberDirectory(t.group.id);
+      void openRaiseDialog({
+        current: t.confidentiality,
+        what: '这个帖子',
+        members: async () => (await directory.all()).map((m) => m.user),
+        authorId: t.author.id,
+        apply: async ({ level, audienceUserIds }) => {
+          const next = (await gql(RAISE, { t: t.id, level, audience: audienceUserIds })).raiseThreadConfidentiality;
+          options.changed({ ...t, ...next }, { repliesChanged: true });
+        },
+      }).then((raised) => (raised ? notify('已提高保密级别') : raise.focus()));
+    });
     const moderate = t.viewerCan.moderate ? [flag('pinned', '置顶', '取消置顶'), flag('essence', '设为精华', '取消精华'), flag('locked', '锁定', '解锁')] : [];
     replaceChildren(
       this.el,
@@ -126,7 +150,7 @@ export class ThreadHead {
         editHistory(t.edits, t.editedAt),
       ),
       h('p', { class: 'muted small thread-counts' }, h('span', { 'data-testid': 'thread-view-count' }, `浏览 ${countText(t.viewCount)}`), ' · ', h('span', { 'data-testid': 'thread-reply-count' }, `回复 ${countText(t.replyCount)}`)),
-      t.locked ? h('p', { class: 'alert thread-locked', role: 'note', 'data-testid': 'thread-locked-notice' }, '🔒 本帖已被管理员锁定，不能回复或编辑。') : null,
+      t.locked ? h('p', { class: 'alert thread-locked', role: 'note', 'data-testid': 'thread-locked-notice' }, icon('lock'), ' 本帖已被管理员锁定，不能回复或编辑。') : null,
       removedBanner,
       bodyBox,
       hidden ? null : attachmentList(t.attachments, 'thread-attachments'),
@@ -136,6 +160,7 @@ export class ThreadHead {
         { class: 'actions thread-actions' },
         follow,
         edit,
+        raise,
         moderate.length ? h('span', { class: 'mod-actions', role: 'group', 'aria-label': '管理操作' }, moderate) : null,
         modButtons.length ? h('span', { class: 'mod-actions', role: 'group', 'aria-label': '举报与管理' }, modButtons) : null,
       ),

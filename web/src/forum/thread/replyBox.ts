@@ -8,6 +8,7 @@ import { withConfirmation } from '../../confidentiality/confirm.js';
 import { ConfidentialitySelector } from '../../confidentiality/selector.js';
 import { AttachmentField } from '../../documents/attachField.js';
 import { h, replaceChildren } from '../../dom.js';
+import { icon } from '../../icons.js';
 import { graphql } from '../../graphql/index.js';
 import { notify } from '../../notify.js';
 import { MarkdownEditor, type EditorOptions } from '../editor.js';
@@ -39,7 +40,7 @@ export class ReplyBox {
       this.editor = null;
       replaceChildren(
         this.el,
-        h('p', { class: 'muted', 'data-testid': 'reply-closed' }, t.removal ? '本帖已被管理员移除，不能回复。' : t.locked ? '🔒 本帖已锁定，不能回复。' : t.group.viewerRole ? '该版块已归档，不能回复。' : '您不是本群成员，不能回复。'),
+        h('p', { class: 'muted', 'data-testid': 'reply-closed' }, t.removal ? '本帖已被管理员移除，不能回复。' : t.locked ? [icon('lock'), ' 本帖已锁定，不能回复。'] : t.group.viewerRole ? '该版块已归档，不能回复。' : '您不是本群成员，不能回复。'),
       );
       return;
     }
