@@ -50,6 +50,8 @@ describe('群管理 tools', () => {
     await warning.waitFor({ state: 'detached' });
     const [revoked] = await sql<{ revoke_reason: string }>(app.orm, `select revoke_reason from moderation_sanction where group_id = ? and user_id = ? and kind = 'warning'`, [groupId, client.ids.gouxiaoyan]);
     expect(revoked.revoke_reason).toBe('误判，已核实');
+    // The log below shows the new entry at once, in words.
+    await page.getByTestId('audit-log').getByTestId('audit-entry').filter({ hasText: '李劲松 撤销了对 苟晓燕 的警告' }).waitFor();
 
     const ban = sanctions.getByTestId('sanction').filter({ hasText: '宁志远' }).filter({ hasText: '禁止加入' });
     await ban.getByTestId('sanction-unban').click();

@@ -51,7 +51,7 @@ export function moderationPage(ctx: PageContext): Page {
           `处罚规则：${g.moderation.escalation.windowDays} 天内 ${g.moderation.escalation.warnings} 次有效警告自动禁言 ${g.moderation.escalation.muteMinutes} 分钟。`),
         h('div', { class: 'form-actions' }, muteButton, h('a', { class: 'btn btn-small btn-secondary', href: '#/my/record' }, '我的记录')),
       );
-      replaceChildren(escalationEl, escalationSection(groupId, g.moderation.escalation, () => void loadQueue()));
+      replaceChildren(escalationEl, escalationSection(groupId, g.moderation.escalation, () => (void loadQueue(), void loadLog(true))));
       replaceChildren(
         queueEl,
         h('h2', null, `举报队列（待处理 ${q.openCount}）`),
@@ -152,7 +152,9 @@ export function moderationPage(ctx: PageContext): Page {
   replaceChildren(logEl, h('h2', null, '操作记录'), filters, list, more);
   void loadQueue();
   void loadLog(true);
-  const tools = h('div', { class: 'moderation-tools' }, sanctionsSection(groupId, ctx.signal), escalationEl, sensitiveRulesSection(groupId, ctx.signal));
+  // A change made with the tools is a new entry of the log below: show it.
+  const logChanged = () => void loadLog(true);
+  const tools = h('div', { class: 'moderation-tools' }, sanctionsSection(groupId, ctx.signal, logChanged), escalationEl, sensitiveRulesSection(groupId, ctx.signal, logChanged));
   return { title: '群管理', el: h('section', { class: 'card moderation-page', 'data-testid': 'moderation-page' }, head, queueEl, tools, logEl) };
 }
 

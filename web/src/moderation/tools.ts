@@ -32,8 +32,8 @@ const PATTERN_NAMES: Record<string, string> = { resident_id: '身份证号', mob
 const SCOPE_NAMES: Record<string, string> = { BUILT_IN: '系统内置', SYSTEM: '全系统', GROUP: '本群' };
 const ACTION_NAMES: Record<string, string> = { WARN: '提醒确认', BLOCK: '禁止发送' };
 
-/** 警告与禁止: warnings that still count, bans not lifted; each can be revoked or lifted. */
-export function sanctionsSection(groupId: string, signal: AbortSignal): HTMLElement {
+/** 警告与禁止: warnings that still count, bans not lifted; each can be revoked or lifted (`onChanged`: the log has a new entry). */
+export function sanctionsSection(groupId: string, signal: AbortSignal, onChanged: () => void): HTMLElement {
   const body = h('div', null, loading());
   async function load() {
     try {
@@ -59,6 +59,7 @@ export function sanctionsSection(groupId: string, signal: AbortSignal): HTMLElem
             if (!v.reason) throw new ApiError('BAD_USER_INPUT', '请填写撤销原因');
             await gql(REVOKE, { s: s.id, r: v.reason });
             void load();
+            onChanged();
             return `已撤销对 ${name} 的警告`;
           });
         }
@@ -67,6 +68,7 @@ export function sanctionsSection(groupId: string, signal: AbortSignal): HTMLElem
           openDialog(`确定解除对 ${name} 的禁止加入？解除后对方可以重新申请或接受邀请加入本群。`, [{ name: 'note', label: '说明（选填）', control: note, value: () => note.value.trim() }], '解除禁止', async (v) => {
             await gql(UNBAN, { g: groupId, u: s.user.id, n: v.note || null });
             void load();
+            onChanged();
             return `已解除对 ${name} 的禁止加入`;
           });
         };
@@ -128,7 +130,7 @@ export function escalationSection(groupId: string, current: Escalation, onSaved:
 }
 
 /** 保密提醒规则: the rules in effect (built-in, system, this group's), adding a term, removing one of the group's. */
-export function sensitiveRulesSection(groupId: string, signal: AbortSignal): HTMLElement {
+export function sensitiveRulesSection(groupId: string, signal: AbortSignal, onChanged: () => void): HTMLElement {
   const list = h('div', null, loading());
   const term = h('input', { type: 'text', name: 'term', maxlength: 30, placeholder: '例如：内部资料', 'aria-label': '敏感词', 'data-testid': 'rule-term' });
   const action = h('select', { name: 'action', 'aria-label': '处理方式', 'data-testid': 'rule-action' }, h('option', { value: 'WARN' }, '提醒确认（确认后按“内部”发送）'), h('option', { value: 'BLOCK' }, '禁止发送'));
@@ -149,6 +151,7 @@ export function sensitiveRulesSection(groupId: string, signal: AbortSignal): HTM
         term.value = '';
         notify(`已添加敏感词「${value}」`);
         void load();
+        onChanged();
       })
       .catch((e: unknown) => {
         error.hidden = false;
@@ -182,6 +185,7 @@ export function sensitiveRulesSection(groupId: string, signal: AbortSignal): HTM
               openDialog(`确定删除${what}？删除后本群不再按此规则提醒。`, [], '删除规则', async () => {
                 await gql(REMOVE_RULE, { r: id });
                 void load();
+                onChanged();
                 return `已删除${what}`;
               }),
           }, '删除')
