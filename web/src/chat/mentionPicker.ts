@@ -84,10 +84,15 @@ export class MentionPicker {
   }
 
   close(): void {
+    this.closeList();
+    this.requestSeq += 1;
+  }
+
+  /** Hides the list (a search under way still answers). */
+  private closeList(): void {
     this.el.hidden = true;
     this.textarea.setAttribute('aria-expanded', 'false');
     this.textarea.removeAttribute('aria-activedescendant');
-    this.requestSeq += 1;
   }
 
   /** Opens the list for an "@" just before the caret, if there is one. */
@@ -103,6 +108,8 @@ export class MentionPicker {
     let byName: ChatUser[];
     try {
       if (search) {
+        // Until the server answers, the list shows only what still matches (Enter never picks a stale option).
+        if (this.isOpen()) this.show(this.withAll(this.filter(this.options.flatMap((o) => (o.user ? [o.user] : [])))));
         // One question per pause in typing, not per key.
         await new Promise((resolve) => window.setTimeout(resolve, SEARCH_DELAY_MS));
         if (seq !== this.requestSeq) return;
@@ -112,12 +119,21 @@ export class MentionPicker {
       return seq === this.requestSeq ? this.close() : undefined;
     }
     if (seq !== this.requestSeq) return;
+    this.show(this.withAll(byName));
+  }
+
+  /** @全体成员 (for those who may use it, when the query fits it), then the members. */
+  private withAll(members: ChatUser[]): MentionChoice[] {
     const q = this.query.toLowerCase();
     const options: MentionChoice[] = [];
     if (this.source.mentionAll() && (MENTION_ALL.includes(this.query) || 'all'.startsWith(q) || 'quanti'.startsWith(q))) options.push({ id: null, name: MENTION_ALL });
-    for (const m of byName.slice(0, MAX_OPTIONS - options.length)) options.push({ id: m.id, name: m.realName, user: m });
+    for (const m of members.slice(0, MAX_OPTIONS - options.length)) options.push({ id: m.id, name: m.realName, user: m });
+    return options;
+  }
+
+  private show(options: MentionChoice[]): void {
     this.options = options;
-    if (!options.length) return this.close();
+    if (!options.length) return this.closeList();
     this.active = 0;
     this.renderOptions();
     this.el.hidden = false;
