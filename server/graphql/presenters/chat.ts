@@ -85,7 +85,7 @@ export const usersById = async (ctx: Ctx, ids: string[]) => (ids.length ? loadPe
 
 export const groupResolvers = {
   visibility: columnReader((g: ChatGroup) => upper(g.visibility)),
-  members: async (g: ChatGroup, args: PageArgs, ctx: Ctx) => {
+  members: async (g: ChatGroup, args: PageArgs & { query?: string | null }, ctx: Ctx) => {
     const [access] = await accessFor(ctx, [g]);
     return connection(await groupMembers(ctx.domain.em, requireActor(ctx.domain), access, args));
   },

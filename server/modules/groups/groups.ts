@@ -30,6 +30,7 @@ import {
   leaveDiscussions,
   lockGroupSize,
   memberPageRows,
+  memberSearchRows,
   transferOwner,
   withdrawPendingApplication,
 } from './store.js';
@@ -310,9 +311,11 @@ export async function searchGroups(ctx: DomainContext, query: unknown, args: Pag
 }
 
 /** Members, owner first, then admins, then by join date. Members of the group only. */
-export async function groupMembers(em: EntityManager, actor: Actor, access: GroupAccess, args: PageArgs): Promise<Page<GroupMember>> {
+export async function groupMembers(em: EntityManager, actor: Actor, access: GroupAccess, args: PageArgs & { query?: unknown }): Promise<Page<GroupMember>> {
   if (!can(actor, 'readMembers', access)) return { nodes: [], cursors: [], hasNextPage: false, endCursor: null, totalCount: 0 };
   const size = pageSize(args.first);
+  const text = valid.optionalText(args.query, 'query', '搜索内容', 30);
+  if (text) return searchMembers(em, access, text, size);
   const cursor = decodeCursor(args.after, 3);
   if (cursor && !isUuid(cursor[2])) throw badInput('分页游标无效', 'after');
   const rows = await memberPageRows(em, access.group.id, cursor ? [Number(cursor[0]), String(cursor[1]), String(cursor[2])] : null, size + 1);
@@ -320,6 +323,16 @@ export async function groupMembers(em: EntityManager, actor: Actor, access: Grou
   const byUser = new Map(members.map((m) => [m.user.id, m]));
   const page = toPage(rows, size, (r) => [Number(r.rank), new Date(r.joined_at).toISOString(), r.user_id]);
   return { ...page, nodes: page.nodes.map((r) => byUser.get(r.user_id)!), totalCount: access.group.memberCount };
+}
+
+/** The members matching `text` (name or login name), for @-mention autocomplete: one page. */
+async function searchMembers(em: EntityManager, access: GroupAccess, text: string, size: number): Promise<Page<GroupMember>> {
+  const escaped = text.replace(/[\\%_]/g, (c) => `\\${c}`);
+  const rows = await memberSearchRows(em, access.group.id, `%${escaped}%`, `${escaped}%`, size);
+  const members = await em.find(GroupMember, { group: access.group.id, user: { $in: rows.map((r) => r.user_id) } }, { populate: ['user', 'user.unit'] });
+  const byUser = new Map<string, GroupMember>(members.map((m) => [m.user.id, m]));
+  const nodes = rows.flatMap((r) => byUser.get(r.user_id) ?? []);
+  return { nodes, cursors: nodes.map(() => ''), hasNextPage: false, endCursor: null, totalCount: access.group.memberCount };
 }
 
 export async function pendingApplications(em: EntityManager, actor: Actor, access: GroupAccess, args: PageArgs): Promise<Page<GroupApplication>> {

@@ -183,6 +183,19 @@ export function findGroupRows(em: EntityManager, userId: string, pattern: string
   return rows<{ id: string; name: string }>(em, sql`select g.id, g.name from chat_group g where ${joinSql(where, ' and ')} order by g.name collate "pinyin", g.id limit ${limit}`);
 }
 
+/**
+ * Members whose real name or login name contains `text` (an ilike pattern of it in `contains`,
+ * one that starts with it in `prefix`): those starting with it first, then by name.
+ */
+export function memberSearchRows(em: EntityManager, groupId: string, contains: string, prefix: string, limit: number): Promise<Array<{ user_id: string }>> {
+  return rows<{ user_id: string }>(
+    em,
+    sql`select gm.user_id from group_member gm join app_user u on u.id = gm.user_id
+        where gm.group_id = ${groupId} and (u.real_name ilike ${contains} or u.login_name ilike ${contains})
+        order by (u.real_name ilike ${prefix} or u.login_name ilike ${prefix}) desc, u.real_name collate "pinyin", gm.user_id limit ${limit}`,
+  );
+}
+
 const MEMBER_RANK = sqlText(`case gm.role when 'owner' then 0 when 'admin' then 1 else 2 end`);
 
 /** A page of a group's members: owner first, then admins, then by join date; `after` the keyset (rank, joined at, user id). */

@@ -1,9 +1,10 @@
 /**
- * A message's text as DOM: text nodes (never HTML), line breaks kept by CSS, @mentions of the
+ * A message's text as DOM: text nodes (never HTML), web addresses as links (links.ts), line breaks kept by CSS, @mentions of the
  * people the message really mentions highlighted (the viewer's own more so), classic
  * expressions drawn. Also the one-line previews used by the list and quotes.
  */
 import { h, type Child } from '../dom.js';
+import { webLinks } from './links.js';
 import { CLASSIC_PATTERN, expression, isClassic } from './emoji.js';
 import type { Message, UserRef } from './types.js';
 import { INTERNAL_PREVIEW, RESTRICTED_PREVIEW } from '../confidentiality/levels.js';
@@ -12,8 +13,21 @@ const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export const MENTION_ALL = '全体成员';
 
-/** Body text split into text, mentions and expressions. */
+/** Body text split into web links, text, mentions and expressions. */
 export function renderBody(body: string, mentions: UserRef[], mentionsAll: boolean, viewerId: string | undefined): Child[] {
+  const out: Child[] = [];
+  let last = 0;
+  for (const link of webLinks(body)) {
+    if (link.index > last) out.push(...renderText(body.slice(last, link.index), mentions, mentionsAll, viewerId));
+    out.push(h('a', { class: 'message-link', href: link.url, target: '_blank', rel: 'noopener noreferrer nofollow', 'data-testid': 'message-link' }, link.text));
+    last = link.lastIndex;
+  }
+  if (last < body.length) out.push(...renderText(body.slice(last), mentions, mentionsAll, viewerId));
+  return out;
+}
+
+/** Text between links: mentions and expressions. */
+function renderText(body: string, mentions: UserRef[], mentionsAll: boolean, viewerId: string | undefined): Child[] {
   const byName = new Map<string, UserRef | null>();
   for (const user of mentions) byName.set(`@${user.realName}`, user);
   if (mentionsAll) byName.set(`@${MENTION_ALL}`, null);

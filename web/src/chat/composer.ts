@@ -49,12 +49,17 @@ export interface ComposerOptions {
   direct?: () => boolean;
 }
 
+/** What the composer says while the text is over the limit. */
+const overText = (length: number) => `消息最多 ${MAX_LENGTH} 字，已超出 ${length - MAX_LENGTH} 字`;
+
 export class Composer {
   readonly el: HTMLFormElement;
   readonly textarea: HTMLTextAreaElement;
   private readonly replyBox: HTMLElement;
   private readonly counter: HTMLElement;
   private readonly notice: HTMLElement;
+  /** 「消息最多 N 字，已超出 M 字」 while the text is too long. */
+  private readonly over: HTMLElement;
   private readonly buttons: HTMLButtonElement[];
   private readonly picker: MentionPicker;
   private readonly files: AttachmentField | null;
@@ -72,8 +77,8 @@ export class Composer {
       rows: 3,
       placeholder: '输入消息，Enter 发送，Shift+Enter 换行，输入 @ 提及成员',
       'aria-label': '消息内容',
-      'aria-describedby': 'composer-hint',
-      maxlength: MAX_LENGTH + 200,
+      // No maxlength: the browser would cut a long paste silently; the composer says how much is over.
+      'aria-describedby': 'composer-hint composer-over',
       'data-testid': 'composer-input',
     });
     this.textarea.value = drafts.get(options.conversationId) ?? '';
@@ -83,6 +88,7 @@ export class Composer {
     this.replyBox = h('div', { class: 'reply-preview', hidden: true, 'data-testid': 'reply-preview' });
     this.counter = h('span', { class: 'composer-count', 'aria-live': 'polite', hidden: true });
     this.notice = h('p', { class: 'composer-disabled', hidden: true, 'data-testid': 'composer-disabled' });
+    this.over = h('p', { class: 'composer-over', id: 'composer-over', role: 'status', hidden: true, 'data-testid': 'composer-over' });
     const emojiButton = h('button', { type: 'button', class: 'btn btn-ghost btn-icon', 'aria-haspopup': 'dialog', 'aria-expanded': 'false', title: '表情', 'data-testid': 'emoji-button' }, '☺ 表情');
     emojiButton.addEventListener('click', () => openEmojiPicker(emojiButton, (code) => this.insert(code)));
     const mentionButton = h('button', { type: 'button', class: 'btn btn-ghost btn-icon', title: '提及成员', 'data-testid': 'mention-button', onclick: () => this.insert('@', true) }, '@ 提及');
@@ -123,6 +129,7 @@ export class Composer {
         this.counter,
         send,
       ),
+      this.over,
       this.notice,
     );
     this.el.addEventListener('submit', (event) => {
@@ -219,6 +226,9 @@ export class Composer {
     this.counter.hidden = n < MAX_LENGTH - 500;
     this.counter.textContent = `${n} / ${MAX_LENGTH}`;
     this.counter.classList.toggle('over', n > MAX_LENGTH);
+    setText(this.over, n > MAX_LENGTH ? overText(n) : null);
+    if (n > MAX_LENGTH) this.textarea.setAttribute('aria-invalid', 'true');
+    else this.textarea.removeAttribute('aria-invalid');
   }
 
   /**
@@ -230,7 +240,10 @@ export class Composer {
     const ids = new Set<string>();
     for (const [name, id] of chosen) if (body.includes(`@${name}`)) ids.add(id);
     let members = mentions.known();
-    if (!members && body.includes('@')) members = await mentions.members().catch(() => []);
+    // Every member is loaded only for an "@" that is not one picked from the list (typed by hand).
+    let rest = body;
+    for (const name of chosen.keys()) rest = rest.split(`@${name}`).join('');
+    if (!members && rest.split(`@${MENTION_ALL}`).join('').includes('@')) members = await mentions.members().catch(() => []);
     for (const m of members ?? []) {
       if (m.id !== mentions.viewerId && body.includes(`@${m.realName}`)) ids.add(m.id);
     }
@@ -246,8 +259,10 @@ export class Composer {
       this.focus();
       return;
     }
-    if ([...body].length > MAX_LENGTH) {
-      setText(this.notice, `消息不能超过 ${MAX_LENGTH} 字，请分几条发送`);
+    // Too long: refused here, the text stays in the box for the author to shorten or split.
+    const length = [...body].length;
+    if (length > MAX_LENGTH) {
+      setText(this.over, `${overText(length)}，请删减或分几条发送`);
       this.focus();
       return;
     }

@@ -20,6 +20,7 @@ import type { MessageActions } from './messageItem.js';
 import { MessageList } from './messageList.js';
 import { AnnouncementBar } from './announcementBar.js';
 import { MemberDirectory } from './members.js';
+import { MAX_OPTIONS } from './mentionPicker.js';
 import { realtime } from './realtime.js';
 import { SidePanel, type SideTab } from './sidePanel.js';
 import { chatStore } from './store.js';
@@ -31,6 +32,10 @@ import { moderationLinks } from '../moderation/messageMenu.js';
 import type { Discussion } from '../forum/types.js';
 import { graphql, type ResultOf } from '../graphql/index.js';
 import { DiscussionFields, GroupFields, MessageFields, MessageFiles, UserFields } from '../graphql/fragments.js';
+
+/** A 禁言 or 解除禁言 notice about this group. */
+const isMuteNotice = (event: ChatEvent, groupId: string | undefined) =>
+  !!groupId && (event.notification?.kind === 'MUTED' || event.notification?.kind === 'UNMUTED') && event.notification.group?.id === groupId;
 
 const PAGE = 50;
 const CONVERSATION = graphql(`query Conversation($id: ID!, $first: Int) { conversation(id: $id) {
@@ -118,6 +123,8 @@ export class ConversationView {
   private readSent = 0;
   private readTimer: number | undefined;
   private groupTimer: number | undefined;
+  /** Reloads the group when the viewer's mute (or 全员禁言) ends, so the composer opens by itself. */
+  private muteEndTimer: number | undefined;
   private filling: Promise<void> = Promise.resolve();
   private olderLoading = false;
   /** Seqs of live messages whose attachments are still to be fetched. */
@@ -181,6 +188,7 @@ export class ConversationView {
     for (const t of this.typing.values()) window.clearTimeout(t.timer);
     window.clearTimeout(this.readTimer);
     window.clearTimeout(this.groupTimer);
+    window.clearTimeout(this.muteEndTimer);
     window.clearTimeout(this.attachmentTimer);
     closeEmojiPicker();
     chatStore.setViewing(null);
@@ -223,6 +231,8 @@ export class ConversationView {
           viewerId: this.viewerId,
           mentionAll: () => this.data?.kind === 'GROUP' && !!this.data.group?.viewerCan.mentionAll,
           members: async () => this.memberUsers(),
+          // In a group the server finds the members (the page need not hold them all).
+          search: this.directory ? (query) => this.directory!.search(query, MAX_OPTIONS) : undefined,
           known: () => (this.directory ? (this.directory.known()?.map((m) => m.user) ?? null) : this.data?.discussion ? this.data.discussion.members : this.data?.peer ? [this.data.peer] : null),
         },
         // A group conversation attaches from the group's 群文件; a discussion group or private chat from its own files.
@@ -259,6 +269,8 @@ export class ConversationView {
 
   /** About this group: a new announcement (the pinned bar), a new application (the 成员 panel). */
   private onNotification(event: ChatEvent): void {
+    // 禁言 and its lifting reach the member as a notification (no conversation): the composer follows at once.
+    if (isMuteNotice(event, this.data?.group?.id)) return this.scheduleGroupReload();
     const n = event.notification;
     if (!n || this.destroyed || this.data?.kind !== 'GROUP' || n.group.id !== this.data.group?.id) return;
     if (n.kind === 'ANNOUNCEMENT') void this.announcements?.reload();
@@ -374,8 +386,9 @@ export class ConversationView {
   // ---------- events ----------
 
   private onEvent(event: ChatEvent): void {
+    if (this.destroyed) return;
     if (event.type === 'NOTIFICATION') return this.onNotification(event);
-    if (event.conversationId !== this.id || this.destroyed) return;
+    if (event.conversationId !== this.id) return;
     if (this.early) {
       this.early.push(event);
       return;
@@ -761,6 +774,16 @@ export class ConversationView {
     if (archived) this.composer.setEnabled(false, '讨论组已归档');
     else if (group && !group.viewerCan.post) this.composer.setEnabled(false, group.viewerRole ? mutedText(group) : '您不是本群成员，不能发言');
     else this.composer.setEnabled(true);
+    this.watchMuteEnd();
+  }
+
+  /** A mute with an end: the group is asked again just after it (a timer holds at most about 24 days). */
+  private watchMuteEnd(): void {
+    window.clearTimeout(this.muteEndTimer);
+    const until = this.data?.group?.moderation?.viewerMuted ? this.data.group.moderation.viewerMutedUntil : null;
+    if (!until) return;
+    const wait = Math.min(new Date(until).getTime() - Date.now() + 1000, 2 ** 31 - 1);
+    this.muteEndTimer = window.setTimeout(() => void this.reloadGroup(), Math.max(wait, 1000));
   }
 
   private sideToggled(tab: SideTab | null): void {

@@ -12,12 +12,14 @@ import { formatDate, formatDateTime } from '../format.js';
 import { notify } from '../notify.js';
 import { emptyState, errorBox, loading } from '../ui.js';
 import { chatStore } from './store.js';
-import { ROLE_LABELS, type Application, type GroupInfo, type GroupMember, type GroupRole } from './types.js';
+import { ROLE_LABELS, type Application, type ChatUser, type GroupInfo, type GroupMember, type GroupRole } from './types.js';
 import { graphql, type ResultOf } from '../graphql/index.js';
-import { ApplicationFields, MemberFields } from '../graphql/fragments.js';
+import { ApplicationFields, MemberFields, UserFields } from '../graphql/fragments.js';
 
 const MEMBERS = graphql(`query GroupMembers($id: ID!, $after: String) { group(id: $id) { id members(first: 100, after: $after) {
   totalCount pageInfo { hasNextPage endCursor } edges { node { ...MemberFields } } } } }`, [MemberFields]);
+const MENTION_SEARCH = graphql(`query MentionSearch($id: ID!, $q: String, $first: Int) { group(id: $id) { id members(first: $first, query: $q) {
+  edges { node { user { ...UserFields } } } } } }`, [UserFields]);
 const APPLICATIONS = graphql('query GroupApplications($id: ID!) { group(id: $id) { id applications(first: 100) { totalCount edges { node { ...ApplicationFields } } } } }', [ApplicationFields]);
 const APPROVE = graphql('mutation Approve($id: ID!) { approveApplication(applicationId: $id) { id status } }');
 const REJECT = graphql('mutation Reject($id: ID!, $reason: String!) { rejectApplication(applicationId: $id, reason: $reason) { id status } }');
@@ -44,6 +46,12 @@ export class MemberDirectory {
     this.generation += 1;
     this.members = null;
     this.loading = null;
+  }
+
+  /** Members whose name or login name contains `query`, asked of the server (any member of a large group). */
+  async search(query: string, first: number): Promise<ChatUser[]> {
+    const data = await gql(MENTION_SEARCH, { id: this.groupId, q: query || null, first });
+    return data.group.members.edges.map((e) => e.node.user);
   }
 
   all(): Promise<GroupMember[]> {

@@ -1,13 +1,15 @@
 /**
  * @-autocomplete for the composer textarea: typing "@" (then part of a name or login name)
- * lists matching members of the conversation; ↑/↓ choose, Enter or Tab insert "@姓名 ", Escape
+ * lists matching members of the conversation (in a group, asked of the server, so any member of
+ * a large group is found); ↑/↓ choose, Enter or Tab insert "@姓名 ", Escape
  * closes. "@全体成员" is offered only to those who may use it. ARIA combobox pattern.
  */
 import { h, replaceChildren, uid } from '../dom.js';
 import { MENTION_ALL } from './body.js';
 import type { ChatUser } from './types.js';
 
-const MAX_OPTIONS = 8;
+export const MAX_OPTIONS = 8;
+const SEARCH_DELAY_MS = 120;
 /** "@" at the start or after anything but a letter or digit (not an e-mail address), then the query. */
 const TRIGGER = /(^|[^A-Za-z0-9_.@])@([^\s@]{0,16})$/;
 
@@ -20,6 +22,11 @@ export interface MentionChoice {
 
 export interface MentionSource {
   members: () => Promise<ChatUser[]>;
+  /**
+   * Asks the server for the members matching the text after "@" (large groups: the page does not
+   * hold every member). Without it, `members()` is filtered here.
+   */
+  search?: (query: string) => Promise<ChatUser[]>;
   mentionAll: () => boolean;
   viewerId: string | undefined;
 }
@@ -76,9 +83,14 @@ export class MentionPicker {
   }
 
   close(): void {
+    this.closeList();
+    this.requestSeq += 1;
+  }
+
+  /** Hides the list (a search under way still answers). */
+  private closeList(): void {
     this.el.hidden = true;
     this.textarea.removeAttribute('aria-activedescendant');
-    this.requestSeq += 1;
   }
 
   /** Opens the list for an "@" just before the caret, if there is one. */
@@ -90,25 +102,46 @@ export class MentionPicker {
     this.query = match[2];
     this.start = caret - match[2].length - 1;
     const seq = ++this.requestSeq;
-    let members: ChatUser[];
+    const search = this.source.search;
+    let byName: ChatUser[];
     try {
-      members = await this.source.members();
+      if (search) {
+        // Until the server answers, the list shows only what still matches (Enter never picks a stale option).
+        if (this.isOpen()) this.show(this.withAll(this.filter(this.options.flatMap((o) => (o.user ? [o.user] : [])))));
+        // One question per pause in typing, not per key.
+        await new Promise((resolve) => window.setTimeout(resolve, SEARCH_DELAY_MS));
+        if (seq !== this.requestSeq) return;
+        byName = (await search(this.query)).filter((m) => m.id !== this.source.viewerId);
+      } else byName = this.filter(await this.source.members());
     } catch {
-      return this.close();
+      return seq === this.requestSeq ? this.close() : undefined;
     }
     if (seq !== this.requestSeq) return;
+    this.show(this.withAll(byName));
+  }
+
+  /** @全体成员 (for those who may use it, when the query fits it), then the members. */
+  private withAll(members: ChatUser[]): MentionChoice[] {
     const q = this.query.toLowerCase();
     const options: MentionChoice[] = [];
     if (this.source.mentionAll() && (MENTION_ALL.includes(this.query) || 'all'.startsWith(q) || 'quanti'.startsWith(q))) options.push({ id: null, name: MENTION_ALL });
-    const byName = members.filter((m) => m.id !== this.source.viewerId && (m.realName.includes(this.query) || (m.loginName ?? '').startsWith(q)));
-    // Names that start with the query first.
-    byName.sort((a, b) => Number(!a.realName.startsWith(this.query)) - Number(!b.realName.startsWith(this.query)));
-    for (const m of byName.slice(0, MAX_OPTIONS - options.length)) options.push({ id: m.id, name: m.realName, user: m });
+    for (const m of members.slice(0, MAX_OPTIONS - options.length)) options.push({ id: m.id, name: m.realName, user: m });
+    return options;
+  }
+
+  private show(options: MentionChoice[]): void {
     this.options = options;
-    if (!options.length) return this.close();
+    if (!options.length) return this.closeList();
     this.active = 0;
     this.renderOptions();
     this.el.hidden = false;
+  }
+
+  /** The loaded members matching the query: names that start with it first. */
+  private filter(members: ChatUser[]): ChatUser[] {
+    const q = this.query.toLowerCase();
+    const found = members.filter((m) => m.id !== this.source.viewerId && (m.realName.includes(this.query) || (m.loginName ?? '').toLowerCase().includes(q)));
+    return found.sort((a, b) => Number(!a.realName.startsWith(this.query)) - Number(!b.realName.startsWith(this.query)));
   }
 
   private renderOptions(): void {

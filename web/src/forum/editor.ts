@@ -1,5 +1,5 @@
 /**
- * The BBS composer: an optional title, a Markdown body with a 预览 toggle (rendered by the
+ * The BBS composer: an optional title, a formatted (Markdown) body with 格式 buttons and a 预览 toggle (rendered by the
  * server's markdownPreview, exactly as the post will look), @-mentions of group members with
  * autocomplete, an optional quoted floor, Ctrl+Enter (⌘+Enter) to submit, errors next to
  * their field. Used for new threads, replies and edits.
@@ -10,6 +10,7 @@ import { h, replaceChildren, setText, uid } from '../dom.js';
 import { MentionPicker, type MentionSource } from '../chat/mentionPicker.js';
 import type { ChatUser } from '../chat/types.js';
 import { loading } from '../ui.js';
+import { formatToolbar } from './formatToolbar.js';
 import { markdownHtml } from './render.js';
 import { graphql } from '../graphql/index.js';
 
@@ -75,9 +76,9 @@ export class MarkdownEditor {
       id: `${id}-body`,
       class: 'editor-body',
       rows: options.withTitle ? 10 : 5,
-      maxlength: MAX_BODY + 200,
-      placeholder: options.placeholder ?? '正文支持 Markdown：**加粗**、列表、表格、> 引用、`代码`；输入 @ 提及成员',
-      'aria-label': '正文（Markdown）',
+      // No maxlength: a long paste is not cut silently; the length is checked (and said) on submit.
+      placeholder: options.placeholder ?? '正文可用上方“格式”按钮加粗、列表、表格、链接、引用；输入 @ 提及成员',
+      'aria-label': '正文',
       'aria-describedby': `${id}-hint ${this.bodyError.id}`,
       'data-testid': 'editor-body',
       value: options.body ?? '',
@@ -100,6 +101,9 @@ export class MarkdownEditor {
       this.alert,
       this.titleInput ? h('div', { class: 'field' }, h('label', { class: 'visually-hidden', for: this.titleInput.id }, '标题'), this.titleInput, this.titleError) : null,
       this.quoteBox,
+      formatToolbar(this.textarea, () => {
+        if (this.previewing) void this.togglePreview();
+      }),
       h('div', { class: 'editor-box' }, picker?.el, h('label', { class: 'visually-hidden', for: this.textarea.id }, '正文'), this.textarea, this.preview),
       this.bodyError,
       options.below ?? null,
@@ -110,7 +114,7 @@ export class MarkdownEditor {
         this.previewButton,
         mentionButton,
         options.tools ?? null,
-        h('span', { class: 'editor-hint muted small', id: `${id}-hint` }, '支持 Markdown · Ctrl+Enter 提交'),
+        h('span', { class: 'editor-hint muted small', id: `${id}-hint` }, '支持格式 · Ctrl+Enter 提交'),
         h('span', { class: 'spacer' }),
         options.cancel ? h('button', { type: 'button', class: 'btn btn-link', 'data-testid': 'editor-cancel', onclick: () => options.cancel?.() }, '取消') : null,
         this.submitButton,
@@ -252,7 +256,8 @@ export class MarkdownEditor {
     const body = this.textarea.value;
     if (this.titleInput && !title) return this.showError('title', '请填写标题');
     if (!body.trim()) return this.showError('body', '正文不能为空');
-    if ([...body].length > MAX_BODY) return this.showError('body', `正文不能超过 ${MAX_BODY} 字`);
+    const length = [...body].length;
+    if (length > MAX_BODY) return this.showError('body', `正文最多 ${MAX_BODY} 字，已超出 ${length - MAX_BODY} 字`);
     this.busy = true;
     this.submitButton.disabled = true;
     this.submitButton.textContent = this.options.busyLabel;

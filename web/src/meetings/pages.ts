@@ -13,6 +13,7 @@ import { notify } from '../notify.js';
 import { navigate } from '../router.js';
 import type { ResultOf } from '../graphql/index.js';
 import { UNITS } from '../units.js';
+import { withFormatToolbar } from '../forum/formatToolbar.js';
 import { button, emptyState, errorBox, loading, pageTitle, type Page, type PageContext } from '../ui.js';
 import {
   ANNOUNCEMENT,
@@ -169,8 +170,9 @@ export function groupBoardPage(ctx: PageContext): Page {
 function announcementForm(initial: { title: string; body: string } | null, save: (title: string, body: string) => Promise<void>, cancel: () => void): HTMLElement {
   const fields = {
     title: field({ label: '标题', control: input('title', { maxlength: 100, value: initial?.title ?? '' }) }),
-    body: field({ label: '内容', control: textarea('body', { rows: 6, value: initial?.body ?? '' }), hint: '支持 Markdown' }),
+    body: field({ label: '内容', control: textarea('body', { rows: 6, value: initial?.body ?? '' }), hint: '支持格式：可用上方按钮加粗、列表、表格、链接、引用' }),
   };
+  withFormatToolbar(fields.body);
   const state = new FormState(fields);
   const submit = h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'announcement-submit' }, initial ? '保存' : '发布');
   const form = h('form', { class: 'form', novalidate: true }, state.alert, fields.title.el, fields.body.el, h('div', { class: 'actions' }, submit, button('取消', cancel)));
@@ -517,8 +519,9 @@ export function bulletinPage(ctx: PageContext): Page {
     if (!bulletinTargets.length) return void replaceChildren(body, emptyState('只有单位管理员可以发布通报：须是群管理员，或群成员都在您管理的单位内。'));
     const fields = {
       title: field({ label: '标题', control: input('title', { maxlength: 100, placeholder: '如：工作周报（第24期）' }) }),
-      body: field({ label: '内容', control: textarea('body', { rows: 8 }), hint: '支持 Markdown' }),
+      body: field({ label: '内容', control: textarea('body', { rows: 8 }), hint: '支持格式：可用上方按钮加粗、列表、表格、链接、引用' }),
     };
+    withFormatToolbar(fields.body);
     const state = new FormState(fields);
     const targets = h('div', { class: 'check-grid' }, bulletinTargets.map((g) => h('label', { class: 'radio-row' }, h('input', { type: 'checkbox', value: g.id, checked: true }), `${g.name}（${g.memberCount} 人）`)));
     const submit = h('button', { type: 'submit', class: 'btn btn-primary' }, '发布到所选群');

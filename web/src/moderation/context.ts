@@ -23,8 +23,8 @@ export const moderationContext = (conversationId: string): ModerationContext | u
 export function mutedText(group: Pick<GroupInfo, 'moderation'>): string {
   const m = group.moderation;
   if (!m?.viewerMuted) return '您当前不能在本群发言';
-  if (!m.viewerMutedUntil) return m.mutedAll ? '本群已开启全员禁言' : '您已被禁言，直至管理员解除';
-  return `${m.mutedAll ? '本群已开启全员禁言' : '您已被禁言'}，${shanghai(m.viewerMutedUntil)} 前不能发言`;
+  if (!m.viewerMutedUntil) return m.mutedAll ? '本群已开启全员禁言，直至管理员解除' : '您已被禁言，直至管理员解除';
+  return m.mutedAll ? `本群已开启全员禁言，至 ${shanghai(m.viewerMutedUntil)}` : `您已被禁言至 ${shanghai(m.viewerMutedUntil)}`;
 }
 
 export function shanghai(iso: string): string {

@@ -55,7 +55,7 @@ export class ReplyBox {
       below: attachments.el,
       submitLabel: '回复',
       busyLabel: '正在回复…',
-      placeholder: '写下您的回复，支持 Markdown；输入 @ 提及成员。Ctrl+Enter 回复',
+      placeholder: '写下您的回复，可用上方“格式”按钮；输入 @ 提及成员。Ctrl+Enter 回复',
       mentions: this.options.mentions(),
       testid: 'reply-editor',
       submit: async (value) => {
