@@ -194,6 +194,8 @@ export function presentAuditEntry(e: AuditEntryFacts, names: AuditNames): AuditP
     'document.deleted': () => `${actor} 删除了文件${document()}`,
     'document.moved': () => `${actor} 将文件${document()}移至${a.folderId ? `文件夹「${name('folder', a.folderId, '已删除的文件夹')}」` : '根目录'}`,
     'document.folder_created': () => `${actor} 新建了文件夹${quoted(a.name)}`,
+    'document.folder_renamed': () => `${actor} 将文件夹${quoted(b.name)}重命名为${quoted(a.name)}`,
+    'document.folder_deleted': () => `${actor} 删除了文件夹${quoted(b.name)}`,
     'document.request_created': () => `${actor} 发起资料寻找${quoted(a.title, request())}${a.addresseeId ? `，请 ${person(a.addresseeId)} 提供` : ''}`,
     'document.request_closed': () => `${actor} 关闭了资料寻找${request()}（${a.fulfilled ? '已找到' : '未找到'}）`,
     'meeting.issued': () => `${actor} 发布了会议通知${meeting()}`,

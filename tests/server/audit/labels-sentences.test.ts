@@ -26,7 +26,8 @@ const OTHER = id(99);
 const MUTED_UNTIL = '2026-12-06T18:11:28.754Z';
 
 type Fixture = Partial<AuditEntryFacts> & { before?: Record<string, unknown> | null; after?: Record<string, unknown> | null };
-const F: Record<keyof typeof AUDIT_LABELS, Fixture> = {
+// Every labelled action has a fixture: the first test compares the keys with AUDIT_LABELS.
+const F: Partial<Record<AuditAction, Fixture>> = {
   'group.created': { after: { name: '政务服务工作交流', purpose: '交流', rules: '文明', visibility: 'listed' } },
   'group.updated': { before: { name: '旧名', purpose: 'a', rules: 'b', visibility: 'listed' }, after: { name: '新名', purpose: 'a', rules: 'b', visibility: 'invite_only' } },
   'group.member_joined': { after: { userId: GOU, role: 'member', via: 'application' } },
@@ -54,9 +55,10 @@ const F: Record<keyof typeof AUDIT_LABELS, Fixture> = {
   'document.deleted': { targetType: 'document', targetId: DOC, reason: '重复', before: { name: '会议议程.txt' } },
   'document.moved': { targetType: 'document', targetId: DOC, after: { folderId: FOLDER } },
   'document.folder_created': { after: { folderId: FOLDER, name: '2026年材料', parentId: null } },
+  'document.folder_renamed': { before: { folderId: FOLDER, name: '2026年材料' }, after: { folderId: FOLDER, name: '2026年资料' } },
+  'document.folder_deleted': { before: { folderId: FOLDER, name: '2026年材料', parentId: null } },
   'document.request_created': { after: { requestId: REQUEST, title: '窗口服务规范', addresseeId: ZHANG, dueDate: '2026-12-20' } },
   'document.request_closed': { after: { requestId: REQUEST, fulfilled: true } },
-  'group.meeting_policy_changed_': undefined as never,
   'meeting.issued': { targetType: 'meeting', targetId: MEETING, after: { groupId: OTHER, title: '研讨会', startsAt: '2026-12-10T01:00:00.000Z', endsAt: '2026-12-10T09:00:00.000Z', scope: 'all', invitees: 13 } },
   'meeting.edited': { targetType: 'meeting', targetId: MEETING, before: { startsAt: '2026-12-10T01:00:00.000Z' }, after: { startsAt: '2026-12-11T01:00:00.000Z', added: 1, removed: 0 } },
   'meeting.cancelled': { targetType: 'meeting', targetId: MEETING, reason: '改期', before: { status: 'active' }, after: { status: 'cancelled' } },
@@ -89,7 +91,6 @@ const F: Record<keyof typeof AUDIT_LABELS, Fixture> = {
   'archive.deleted': { after: { exportId: OTHER } },
   'archive.downloaded': { after: { exportId: OTHER } },
 };
-delete (F as Record<string, unknown>)['group.meeting_policy_changed_'];
 
 const NAMES: AuditNames = {
   user: new Map([[LI, '李劲松'], [GOU, '苟晓燕'], [ZHANG, '张凯峰']]),
@@ -109,7 +110,7 @@ const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 const ISO_TIME = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 const CODE = /\b[a-z]+\.[a-z_]+\b|\b(until_lifted|off_topic|retries exhausted|invite_only|listed|pattern|term|mobile)\b/;
 
-const entry = (action: string, f: Fixture): AuditEntryFacts => ({
+const entry = (action: string, f: Fixture = {}): AuditEntryFacts => ({
   action, actorId: f.actorId ?? LI, targetType: f.targetType ?? 'group', targetId: f.targetId ?? OTHER, reason: f.reason ?? null, before: f.before ?? null, after: f.after ?? null,
 });
 
