@@ -135,13 +135,15 @@ describe('notices in the browser', () => {
     const ning = await openAs('ningzhiyuan', '宁志远');
     await ning.page.goto(`/#/chat/${demoConversationId}`);
     const pinned = ning.page.getByTestId('chat-announcement');
-    await expect.poll(() => pinned.textContent()).toBe(BULLETIN);
+    await pinned.filter({ hasText: BULLETIN }).waitFor();
+    expect(await pinned.textContent()).toBe(BULLETIN);
     await api('lijinsong', `mutation($g: ID!, $t: String!, $b: String!) { postAnnouncement(groupId: $g, title: $t, body: $b) { id } }`, {
       g: demoGroupId,
       t: '关于12月窗口服务考评的群公告',
       b: '请各区县于本周五前报送考评材料。',
     });
-    await expect.poll(() => pinned.textContent(), { timeout: 10_000 }).toBe('关于12月窗口服务考评的群公告');
+    await pinned.filter({ hasText: '关于12月窗口服务考评的群公告' }).waitFor({ timeout: 10_000 });
+    expect(await pinned.textContent()).toBe('关于12月窗口服务考评的群公告');
     await pinned.click();
     await ning.page.getByRole('heading', { name: '关于12月窗口服务考评的群公告' }).waitFor();
 

@@ -12,7 +12,7 @@ import { decodeCursor, pageSize, toPage, type Page, type PageArgs } from '../pag
 import { groupForActor, memberOf } from './access.js';
 import { inTransaction, publisherOf, recordEvent } from '../core/events.js';
 import type { OutgoingEvent } from '../core/realtime.js';
-import { notify } from '../notifications/notifications.js';
+import { markSubjectReadForAll, notify } from '../notifications/notifications.js';
 import { GroupAccess } from './subjects.js';
 import {
   acceptPendingInvitation,
@@ -175,6 +175,8 @@ export async function reviewApplication(ctx: DomainContext, applicationId: unkno
     if (!decided) throw conflict('该申请已经处理过了');
     if (approve) emit(await addMember(em, ctx, access.group, application.applicant.id, 'member', 'application'));
     else audit(em, { actorId: actor.userId, action: 'group.application_rejected', targetType: 'group', targetId: access.group.id, reason, after: { userId: application.applicant.id }, ip: ctx.ip });
+    // Decided: the other reviewers' notices of it need no more attention.
+    await markSubjectReadForAll(em, 'group_application', application.id);
     // The applicant learns the outcome live (their 已申请，等待审核 turns into the group, or the reason).
     const told = await notify(em, { kind: approve ? 'application_approved' : 'application_rejected', userIds: [application.applicant.id], actorId: actor.userId, groupId: access.group.id, subjectId: application.id, data: reason ? { reason } : null });
     for (const event of told) emit(event);
@@ -186,7 +188,10 @@ export async function withdrawApplication(ctx: DomainContext, applicationId: unk
   const actor = requireActor(ctx);
   const { application } = await applicationForManager(ctx, applicationId);
   if (application.applicant.id !== actor.userId) throw notFound('申请');
-  if (!(await withdrawPendingApplication(ctx.em, application.id))) throw conflict('该申请已经处理过了');
+  await inTransaction(ctx.em, publisherOf(ctx), async (em) => {
+    if (!(await withdrawPendingApplication(em, application.id))) throw conflict('该申请已经处理过了');
+    await markSubjectReadForAll(em, 'group_application', application.id);
+  });
   return ctx.em.findOneOrFail(GroupApplication, { id: application.id }, { refresh: true });
 }
 

@@ -6,7 +6,7 @@ import { pageSize, decodeTypedCursor, toPage, type Page, type PageArgs } from '.
 import type { OutgoingEvent } from '../core/realtime.js';
 import { insertNotifications, markRead, notificationPage, notificationsByIds, type NotificationRow } from './store.js';
 
-export { markThreadNotificationsRead, unreadNotificationCount, type NotificationRow } from './store.js';
+export { markSubjectReadForAll, markThreadNotificationsRead, unreadNotificationCount, type NotificationRow } from './store.js';
 
 interface NewNotifications {
   kind: NotificationKind;

@@ -77,3 +77,8 @@ export async function markRead(em: EntityManager, userId: string, ids: string[] 
 export async function markThreadNotificationsRead(em: EntityManager, userId: string, threadId: string): Promise<void> {
   await rows(em, sql`update notification set read_at = now() where user_id = ${userId} and thread_id = ${threadId} and read_at is null`);
 }
+
+/** Everyone's notifications of one kind about one subject are read (e.g. an application once decided). */
+export async function markSubjectReadForAll(em: EntityManager, kind: NotificationKind, subjectId: string): Promise<void> {
+  await rows(em, sql`update notification set read_at = now() where kind = ${kind} and subject_id = ${subjectId} and read_at is null`);
+}

@@ -78,6 +78,8 @@ describe('notifications of joining', () => {
     await admin.request(`mutation($a: ID!) { approveApplication(applicationId: $a) { id } }`, { a: group.applications.edges[0].node.id });
     const event = await stream.waitFor(notificationOf('APPLICATION_APPROVED'));
     expect(event.notification).toMatchObject({ actor: { realName: '黄伟' }, group: { id: groupId } });
+    // Decided: the owner's notice of the application is read too.
+    expect(await count(t.orm, 'notification', `kind = 'group_application' and read_at is null`)).toBe(0);
   });
 
   it('tells a rejected applicant the reason, and the notification stays although they are not a member', async () => {

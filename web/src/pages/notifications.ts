@@ -48,7 +48,7 @@ export function notificationsPage(ctx: PageContext): Page {
   const el = h(
     'section',
     { class: 'notifications-page', 'data-testid': 'notifications-page' },
-    pageTitle('通知', h('p', { class: 'muted' }, '关注的帖子有新回复、有人 @ 您、被邀请加入讨论组、有人向您索要资料时，会在这里提醒您'), h('a', { class: 'btn btn-secondary btn-small', href: '#/my/requests', 'data-testid': 'notifications-my-requests' }, '向我索要的资料')),
+    pageTitle('通知', h('p', { class: 'muted' }, '关注的帖子有新回复、有人 @ 您、会议通知与群公告、入群申请与邀请、有人向您索要资料时，会在这里提醒您'), h('a', { class: 'btn btn-secondary btn-small', href: '#/my/requests', 'data-testid': 'notifications-my-requests' }, '向我索要的资料')),
     h('section', { class: 'card' }, h('div', { class: 'toolbar' }, summary, h('span', { class: 'spacer' }), h('label', { class: 'check' }, unreadOnly, '只看未读'), markAll), list, status, h('div', { class: 'more-row' }, more)),
   );
   let endCursor: string | null = null;
