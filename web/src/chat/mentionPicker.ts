@@ -1,8 +1,9 @@
 /**
  * @-autocomplete for the composer textarea: typing "@" (then part of a name or login name)
  * lists matching members of the conversation (in a group, asked of the server, so any member of
- * a large group is found); ↑/↓ choose, Enter or Tab insert "@姓名 ", Escape
- * closes. "@全体成员" is offered only to those who may use it. ARIA combobox pattern.
+ * a large group is found); ↑/↓ choose, Enter or Tab insert "@姓名 ", Escape closes. "@全体成员" is
+ * offered only to those who may use it. The textarea controls the listbox (aria-controls,
+ * aria-activedescendant).
  */
 import { h, replaceChildren, uid } from '../dom.js';
 import { MENTION_ALL } from './body.js';
