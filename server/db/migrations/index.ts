@@ -13,6 +13,7 @@ import { Migration20261125180000SearchMerge } from './Migration20261125180000Sea
 import { Migration20261207010000OrgImport } from './Migration20261207010000OrgImport.js';
 import { Migration20261207020000Directory } from './Migration20261207020000Directory.js';
 import { Migration20261207030000Archives } from './Migration20261207030000Archives.js';
+import { Migration20261208060000SearchPinyin } from './Migration20261208060000SearchPinyin.js';
 
 /** Checked-in migrations, applied in order by the Migrator at start. */
 export const migrationsList = [
@@ -31,4 +32,5 @@ export const migrationsList = [
   { name: 'Migration20261207010000OrgImport', class: Migration20261207010000OrgImport },
   { name: 'Migration20261207020000Directory', class: Migration20261207020000Directory },
   { name: 'Migration20261207030000Archives', class: Migration20261207030000Archives },
+  { name: 'Migration20261208060000SearchPinyin', class: Migration20261208060000SearchPinyin },
 ];

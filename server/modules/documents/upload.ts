@@ -12,7 +12,7 @@ import { authorize } from '../../policies/index.js';
 import type { ObjectStore } from '../../storage/index.js';
 import { requireActor, type DomainContext } from '../context.js';
 import { isUuid } from '../ids.js';
-import { toTsvectorLiteral } from '../content/segment.js';
+import { toTitledTsvectorLiteral } from '../content/segment.js';
 import { documentForActor, libraryForActor } from './access.js';
 import { checkFileName, contentMatches, SNIFF_BYTES } from './fileTypes.js';
 import { folderInGroup, insertDocument, insertObject, insertVersion, lockDocumentVersion, objectWithContent, updateDocumentLatest } from './store.js';
@@ -128,7 +128,7 @@ export async function uploadDocument(ctx: DomainContext, store: ObjectStore, tar
         // The same content raced in from another upload: use that object.
         objectId = inserted ?? (await objectWithContent(em, library, received.sha256));
       }
-      const searchVector = toTsvectorLiteral(file.name.replace(/\.[^.]+$/, ''));
+      const searchVector = toTitledTsvectorLiteral(file.name.replace(/\.[^.]+$/, ''));
       let documentId: string;
       let version = 1;
       if (existing) {
