@@ -100,6 +100,7 @@ export function searchPage(ctx: PageContext): Page {
       endCursor = page.pageInfo.endCursor;
       more.hidden = !page.pageInfo.hasNextPage;
       const words = page.words.length ? page.words : [c.q];
+      summary.hidden = false;
       replaceChildren(
         summary,
         `“${c.q}”的搜索结果`,
