@@ -1,4 +1,4 @@
-import { pinyin } from 'pinyin-pro';
+import { customPinyin, pinyin } from 'pinyin-pro';
 
 /**
  * Pinyin for search: officials type 行政 as `xingzheng` or its initials `xz`, and names such as
@@ -7,6 +7,20 @@ import { pinyin } from 'pinyin-pro';
  * with the surname rules (曾 zeng, 单 shan). Only that one reading is indexed: a character read
  * otherwise in a name will not be found by its other reading (docs/search.md).
  */
+
+/**
+ * Official titles pinyin-pro's dictionary reads as 长 cháng (checked with 3.29.4): the titles of
+ * the directory are searched by pinyin too, so their reading must be the one officials type.
+ */
+customPinyin({
+  处长: 'chù zhǎng',
+  局长: 'jú zhǎng',
+  所长: 'suǒ zhǎng',
+  乡长: 'xiāng zhǎng',
+  馆长: 'guǎn zhǎng',
+  室长: 'shì zhǎng',
+  秘书长: 'mì shū zhǎng',
+});
 
 const HAN = /\p{Script=Han}/u;
 const ONLY_HAN = /^\p{Script=Han}+$/u;

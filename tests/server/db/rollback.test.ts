@@ -103,7 +103,9 @@ describe('migrations roll back', () => {
       const names = migrationsList.map((migration) => migration.name);
       const [user] = await db(`select id from app_user where status = 'active' order by login_name limit 1`);
       await db(`insert into archive_export (id, requester_id, kind, status, storage_key, created_at, expires_at) values (gen_random_uuid(), '${user.id}', 'personal', 'done', 'archives/x.zip', now(), now() + interval '7 days')`);
-      const refused = await runAdmin(['rollback'], { DATABASE_URL: url });
+      // Down past the archives (later migrations may sit above it).
+      const beforeArchives = names[names.indexOf('Migration20261207030000Archives') - 1];
+      const refused = await runAdmin(['rollback', '--to', beforeArchives], { DATABASE_URL: url });
       expect(refused.code).toBe(1);
       expect(refused.stderr).toContain('回滚未执行，数据库保持不变：仍有已生成的档案导出文件');
       expect(await executed()).toEqual(names);
