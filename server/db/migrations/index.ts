@@ -14,6 +14,7 @@ import { Migration20261207010000OrgImport } from './Migration20261207010000OrgIm
 import { Migration20261207020000Directory } from './Migration20261207020000Directory.js';
 import { Migration20261207030000Archives } from './Migration20261207030000Archives.js';
 import { Migration20261208050000JoinNotifications } from './Migration20261208050000JoinNotifications.js';
+import { Migration20261208060000SearchPinyin } from './Migration20261208060000SearchPinyin.js';
 
 /** Checked-in migrations, applied in order by the Migrator at start. */
 export const migrationsList = [
@@ -33,4 +34,5 @@ export const migrationsList = [
   { name: 'Migration20261207020000Directory', class: Migration20261207020000Directory },
   { name: 'Migration20261207030000Archives', class: Migration20261207030000Archives },
   { name: 'Migration20261208050000JoinNotifications', class: Migration20261208050000JoinNotifications },
+  { name: 'Migration20261208060000SearchPinyin', class: Migration20261208060000SearchPinyin },
 ];

@@ -4,6 +4,7 @@ import { hydrate, plainView } from '../../db/sql.js';
 import { selectsColumnsOnly } from '../columnReaders.js';
 import { ChatGroup, Document, Thread } from '../../db/entities/index.js';
 import { snippet } from '../../modules/content/segment.js';
+import { markdownText } from '../../modules/forum/markdown.js';
 import { INTERNAL_PREVIEW, RESTRICTED_PREVIEW } from '../../modules/content/levels.js';
 import type { SearchHit, SearchPage } from '../../modules/search/search.js';
 import type { GraphQLContext } from '../context.js';
@@ -55,12 +56,15 @@ export const searchConnection = (em: EntityManager, page: SearchPage) => {
  */
 const masked = (h: SearchHit) => (h.confidentiality === 'normal' ? null : [{ text: h.confidentiality === 'internal' ? INTERNAL_PREVIEW : RESTRICTED_PREVIEW, match: false }]);
 
+/** Threads and replies are Markdown: their snippets are cut from the text a reader sees, not the markup. */
+const plainBody = (h: SearchHit) => (h.type === 'THREAD' || h.type === 'REPLY' ? markdownText(h.body) : h.body);
+
 export const searchResultResolvers = {
   author: (h: Hit) => h.author,
   group: (h: Hit, _: unknown, _ctx: Ctx, info: GraphQLResolveInfo) => h.related.of<ChatGroup>(ChatGroup, h.groupId, h.group, info),
   thread: (h: Hit, _: unknown, _ctx: Ctx, info: GraphQLResolveInfo) => h.related.of<Thread>(Thread, h.threadId, h.thread, info),
   title: (h: SearchHit & { words: string[] }) => (h.title === null ? null : snippet(h.title, h.words, 100)),
-  snippet: (h: SearchHit & { words: string[] }) => masked(h) ?? snippet(h.body, h.words),
+  snippet: (h: SearchHit & { words: string[] }) => masked(h) ?? snippet(plainBody(h), h.words),
   confidentiality: (h: SearchHit) => h.confidentiality.toUpperCase(),
 };
 

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type { Jieba as JiebaType } from '@node-rs/jieba';
+import { pinyinMatches, pinyinWords } from './pinyin.js';
 
 /**
  * Chinese word segmentation for search. Text is cut with jieba's search mode (long words also
@@ -50,10 +51,24 @@ const quoteLexeme = (word: string) => `'${word.replace(/\\/g, '\\\\').replace(/'
 
 /** A tsvector literal (`'word':1,5 'other':2`) for `?::tsvector`; null for text without words. */
 export function toTsvectorLiteral(...texts: string[]): string | null {
+  return vectorLiteral(texts.map(indexWords));
+}
+
+/**
+ * The vector of a titled text (a thread's title and body, a file's name): the title's words are
+ * also indexed in pinyin (full and initials, content/pinyin.ts), so 行政 is found as `xingzheng`
+ * or `xz`. Bodies are not: see docs/search.md for why and what it would cost.
+ */
+export function toTitledTsvectorLiteral(title: string, ...bodies: string[]): string | null {
+  const titleWords = indexWords(title);
+  return vectorLiteral([[...titleWords, ...pinyinWords(titleWords)], ...bodies.map(indexWords)]);
+}
+
+function vectorLiteral(texts: string[][]): string | null {
   const positions = new Map<string, number[]>();
   let position = 0;
-  for (const text of texts) {
-    for (const word of indexWords(text)) {
+  for (const words of texts) {
+    for (const word of words) {
       position = Math.min(position + 1, MAX_POSITION);
       let list = positions.get(word);
       if (!list) positions.set(word, (list = []));
@@ -87,7 +102,8 @@ export interface SnippetPart {
 }
 
 /**
- * A short excerpt around the first match, split into plain and matching parts. Parts are text,
+ * A short excerpt around the first match, split into plain and matching parts. `text` is plain
+ * text: Markdown is turned into text before (forum/markdown.ts markdownText). Parts are text,
  * never markup: the client renders them as text nodes, so a document cannot inject HTML here.
  */
 export function snippet(text: string, words: string[], width = 80): SnippetPart[] {
@@ -95,7 +111,9 @@ export function snippet(text: string, words: string[], width = 80): SnippetPart[
   const lower = normalise(flat);
   // NFKC can change lengths (e.g. full-width forms stay one char, ligatures do not): fall back to no highlight then.
   const comparable = lower.length === flat.length;
-  const needles = comparable ? [...words].sort((a, b) => b.length - a.length) : [];
+  // A query in pinyin (xingzheng) marks the Chinese words it stands for (行政).
+  const all = words.some((w) => /^[a-z]+$/.test(w)) ? [...words, ...pinyinMatches(indexWords(flat), words)] : words;
+  const needles = comparable ? [...new Set(all)].sort((a, b) => b.length - a.length) : [];
   let first = -1;
   for (const w of needles) {
     const at = lower.indexOf(w);

@@ -12,7 +12,7 @@ import { authorize } from '../../policies/index.js';
 import type { ObjectStore } from '../../storage/index.js';
 import { requireActor, type DomainContext } from '../context.js';
 import { isUuid } from '../ids.js';
-import { toTsvectorLiteral } from '../content/segment.js';
+import { toTitledTsvectorLiteral } from '../content/segment.js';
 import { documentForActor, libraryForActor } from './access.js';
 import { checkFileName, contentMatches, SNIFF_BYTES } from './fileTypes.js';
 import { documentNamed, folderInGroup, folderOfDocument, insertDocument, insertObject, insertVersion, lockDocumentVersion, lockNameInFolder, objectWithContent, updateDocumentLatest, type LibraryPlace } from './store.js';
@@ -180,10 +180,10 @@ export async function uploadDocument(ctx: DomainContext, store: ObjectStore, tar
         const locked = await lockDocumentVersion(em, documentId);
         if (locked.deleted_at) throw conflict('文件已删除');
         version = locked.latest_version + 1;
-        await updateDocumentLatest(em, documentId, name, version, toTsvectorLiteral(name.replace(/\.[^.]+$/, '')));
+        await updateDocumentLatest(em, documentId, name, version, toTitledTsvectorLiteral(name.replace(/\.[^.]+$/, '')));
       } else {
         name = await nameInFolder(em, { groupId: library.groupId, conversationId: library.conversationId, folderId }, file.name, null, target.ifNameTaken);
-        documentId = await insertDocument(em, { groupId: library.groupId, conversationId: library.conversationId, folderId, name, uploaderId: actor.userId, searchVector: toTsvectorLiteral(name.replace(/\.[^.]+$/, '')) });
+        documentId = await insertDocument(em, { groupId: library.groupId, conversationId: library.conversationId, folderId, name, uploaderId: actor.userId, searchVector: toTitledTsvectorLiteral(name.replace(/\.[^.]+$/, '')) });
       }
       const versionId = await insertVersion(em, { documentId, version, objectId, name, uploaderId: actor.userId });
       audit(em, {

@@ -38,3 +38,29 @@ const sanitizeOptions: sanitizeHtml.IOptions = {
 export function renderMarkdown(source: string): string {
   return sanitizeHtml(markdown.render(source), sanitizeOptions);
 }
+
+/** Block tokens after which the text of the next block starts with a space (paragraphs, cells, items). */
+const BLOCK_END = /_close$|^(fence|code_block|hr)$/;
+
+/**
+ * A Markdown body as the plain text a reader sees (for search snippets): markup is dropped
+ * (`**国务院**` → 国务院, a table's pipes and rules → its cells' text), blocks and cells are
+ * separated by a space, and raw HTML stays literal text, as the page shows it. The snippet is cut
+ * from this text, so what it highlights is exactly what the reader sees.
+ */
+export function markdownText(source: string): string {
+  const parts: string[] = [];
+  for (const token of markdown.parse(source, {})) {
+    if (token.type === 'inline') {
+      for (const child of token.children ?? []) {
+        if (child.type === 'text' || child.type === 'code_inline' || child.type === 'html_inline') parts.push(child.content);
+        else if (child.type === 'softbreak' || child.type === 'hardbreak') parts.push(' ');
+      }
+    } else if (token.type === 'fence' || token.type === 'code_block' || token.type === 'html_block') {
+      parts.push(token.content, ' ');
+    } else if (BLOCK_END.test(token.type)) {
+      parts.push(' ');
+    }
+  }
+  return parts.join('').replace(/\s+/g, ' ').trim();
+}

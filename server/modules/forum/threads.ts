@@ -9,7 +9,7 @@ import { inTransaction, publisherOf } from '../core/events.js';
 import type { GroupAccess } from '../groups/subjects.js';
 import { requireActor, type DomainContext } from '../context.js';
 import { decodeTypedCursor, pageSize, toPage, type Page, type PageArgs } from '../pagination.js';
-import { toTsvectorLiteral } from '../content/segment.js';
+import { toTitledTsvectorLiteral } from '../content/segment.js';
 import { checkAttachments, insertAttachments } from '../content/attachments.js';
 import { boardForActor, threadForActor } from './access.js';
 import { markThreadNotificationsRead, notify } from '../notifications/notifications.js';
@@ -73,7 +73,7 @@ export async function createThread(ctx: DomainContext, input: ThreadInput): Prom
     const still = await memberAndBoardLocked(em, board.group.group.id, actor.userId, board.board.id);
     if (!still.member) throw notFound('版块');
     if (still.archived) throw forbidden('该版块已归档，不能发新帖');
-    const id = await insertThread(em, { groupId: board.group.group.id, boardId: board.board.id, authorId: actor.userId, title, body, searchVector: toTsvectorLiteral(title, body), confidentiality: level });
+    const id = await insertThread(em, { groupId: board.group.group.id, boardId: board.board.id, authorId: actor.userId, title, body, searchVector: toTitledTsvectorLiteral(title, body), confidentiality: level });
     if (audience.length) await insertThreadAudience(em, id, audience);
     if (verdict.acknowledged) {
       audit(em, {
@@ -118,7 +118,7 @@ export async function editThread(ctx: DomainContext, threadId: unknown, rawTitle
     const current = await lockThreadText(em, access.thread.id);
     if (current.locked_at) throw conflict('帖子已锁定，不能编辑');
     await insertThreadEdit(em, access.thread.id, current, actor.userId);
-    await updateThreadText(em, access.thread.id, title, body, toTsvectorLiteral(title, body));
+    await updateThreadText(em, access.thread.id, title, body, toTitledTsvectorLiteral(title, body));
   });
   return refreshed(ctx.em, access.thread.id);
 }

@@ -14,6 +14,7 @@ import { inTransaction, publisherOf, recordEvent } from '../core/events.js';
 import type { OutgoingEvent } from '../core/realtime.js';
 import { markSubjectReadForAll, notify } from '../notifications/notifications.js';
 import { GroupAccess } from './subjects.js';
+import { queryPinyin } from '../content/pinyin.js';
 import {
   acceptPendingInvitation,
   changeMemberCount,
@@ -308,7 +309,7 @@ export async function searchGroups(ctx: DomainContext, query: unknown, args: Pag
   const text = valid.optionalText(query, 'query', '搜索内容', 30);
   const pattern = text ? `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
   if (cursor && !isUuid(cursor[1])) throw badInput('分页游标无效', 'after');
-  const rows = await findGroupRows(ctx.em, actor.userId, pattern, cursor ? [String(cursor[0]), String(cursor[1])] : null, size + 1);
+  const rows = await findGroupRows(ctx.em, actor.userId, pattern, cursor ? [String(cursor[0]), String(cursor[1])] : null, size + 1, text ? queryPinyin(text) : null);
   const groups = await ctx.em.find(ChatGroup, { id: rows.map((r) => r.id) });
   const byId = new Map(groups.map((g) => [g.id, g]));
   const page = toPage(rows, size, (r) => [r.name, r.id]);

@@ -174,11 +174,13 @@ export async function groupIdsOf(em: EntityManager, userId: string): Promise<str
 
 /**
  * A page of the groups a user may find (listed ones and their own) by pinyin name: `pattern` an
- * ilike pattern on name or purpose, `after` the keyset (name, id) to continue from.
+ * ilike pattern on name or purpose (`pinyin`: letters also found in the name's pinyin key),
+ * `after` the keyset (name, id) to continue from.
  */
-export function findGroupRows(em: EntityManager, userId: string, pattern: string | null, after: [string, string] | null, limit: number): Promise<Array<{ id: string; name: string }>> {
+export function findGroupRows(em: EntityManager, userId: string, pattern: string | null, after: [string, string] | null, limit: number, pinyin: string | null = null): Promise<Array<{ id: string; name: string }>> {
   const where: Statement[] = [sql`(g.visibility = 'listed' or exists (select 1 from group_member m where m.group_id = g.id and m.user_id = ${userId}))`];
-  if (pattern) where.push(sql`(g.name ilike ${pattern} or g.purpose ilike ${pattern})`);
+  const py = pinyin ? sql` or g.name_pinyin like ${`%${pinyin}%`}` : sqlText('');
+  if (pattern) where.push(sql`(g.name ilike ${pattern} or g.purpose ilike ${pattern}${py})`);
   if (after) where.push(sql`(g.name collate "pinyin", g.id) > (${after[0]} collate "pinyin", ${after[1]}::uuid)`);
   return rows<{ id: string; name: string }>(em, sql`select g.id, g.name from chat_group g where ${joinSql(where, ' and ')} order by g.name collate "pinyin", g.id limit ${limit}`);
 }

@@ -10,7 +10,7 @@ import { requireActor, type DomainContext } from '../context.js';
 import { isUuid } from '../ids.js';
 import { notify } from '../notifications/notifications.js';
 import { validTitle } from '../content/posts.js';
-import { toTsvectorLiteral } from '../content/segment.js';
+import { toTitledTsvectorLiteral, toTsvectorLiteral } from '../content/segment.js';
 import { contentForActor, moderatedGroupForActor, targetForActor, type ContentRef } from './access.js';
 import {
   closePendingWaysIn, hasActiveBan, insertMovedThread, insertSanction, liftMemberMute, lockEscalation, lockGroupMute, lockMemberMute, lockRunningMute,
@@ -96,7 +96,7 @@ export async function restoreContent(ctx: DomainContext, rawType: unknown, id: u
   if (!content.removedAt) throw conflict('该内容未被移除');
   const text = note(rawNote);
   await inTransaction(ctx.em, publisherOf(ctx), async (em, emit) => {
-    const vector = content.type === 'thread' ? toTsvectorLiteral(content.title ?? '', content.body) : toTsvectorLiteral(content.body);
+    const vector = content.type === 'thread' ? toTitledTsvectorLiteral(content.title ?? '', content.body) : toTsvectorLiteral(content.body);
     if (!(await markContentRestored(em, content.type, content.id, vector))) throw conflict('该内容未被移除');
     if (content.type === 'message') {
       emit(await recordEvent(em, { conversationId: content.conversationId!, type: 'MESSAGE_RESTORED', messageId: content.id, userId: actor.userId }));
@@ -128,7 +128,7 @@ export async function moveMessageToBoard(ctx: DomainContext, messageId: unknown,
   const title = validTitle(rawTitle === null || rawTitle === undefined || rawTitle === '' ? [...firstLine.trim()].slice(0, 30).join('') : rawTitle);
   const text = note(rawNote);
   return inTransaction(ctx.em, publisherOf(ctx), async (em, emit) => {
-    const threadId = await insertMovedThread(em, { groupId: content.group.group.id, boardId: board.id, authorId: content.authorId, title, body: content.body, vector: toTsvectorLiteral(title, content.body) });
+    const threadId = await insertMovedThread(em, { groupId: content.group.group.id, boardId: board.id, authorId: content.authorId, title, body: content.body, vector: toTitledTsvectorLiteral(title, content.body) });
     await markRemoved(em, content, 'off_topic', threadId);
     emit(await recordEvent(em, { conversationId: content.conversationId!, type: 'MESSAGE_REMOVED', messageId: content.id, userId: actor.userId }));
     audit(em, {

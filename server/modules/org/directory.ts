@@ -5,13 +5,14 @@ import { authorize, isAnyAdmin } from '../../policies/index.js';
 import { requireActor, type DomainContext } from '../context.js';
 import { unitById } from '../accounts/access.js';
 import { isUuid } from '../ids.js';
+import { queryPinyin } from '../content/pinyin.js';
 import { decodeCursor, emptyPage, pageSize, toPage, type Page, type PageArgs } from '../pagination.js';
 import { countPeople, peoplePageRows, type PeopleFilter } from './store.js';
 
 export interface DirectoryFilter {
   unitId?: string | null;
   includeSubunits?: boolean | null;
-  /** Matches real name, login name, title or unit name. */
+  /** Matches real name, login name, title or unit name, and in letters the pinyin of name or title. */
   query?: string | null;
 }
 
@@ -47,6 +48,7 @@ export async function searchDirectory(ctx: DomainContext, filter: DirectoryFilte
   if (query) {
     if ([...query].length > 50) throw badInput('搜索内容不能超过 50 个字', 'query');
     people.pattern = likePattern(query);
+    people.pinyin = queryPinyin(query) ?? undefined;
   }
   return pageOfUsers(ctx.em, people, args);
 }

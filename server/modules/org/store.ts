@@ -12,6 +12,8 @@ export interface PeopleFilter {
   subtreeOf?: string;
   /** An ilike pattern on real name, login name, title or unit name. */
   pattern?: string;
+  /** With `pattern`: letters also found in the pinyin of real name or title (content/pinyin.ts). */
+  pinyin?: string;
   /** In any of the units of these paths or below them. */
   withinPaths?: string[];
 }
@@ -21,7 +23,8 @@ function peopleWhere(filter: PeopleFilter): Statement {
   if (filter.subtreeOf !== undefined) conditions.push(sql`starts_with(o.path, ${filter.subtreeOf})`);
   if (filter.unitId !== undefined) conditions.push(sql`u.unit_id = ${filter.unitId}`);
   const p = filter.pattern;
-  if (p !== undefined) conditions.push(sql`(u.real_name ilike ${p} or u.login_name ilike ${p} or u.title ilike ${p} or o.name ilike ${p})`);
+  const py = filter.pinyin === undefined ? sqlText('') : sql` or u.name_pinyin like ${`%${filter.pinyin}%`}`;
+  if (p !== undefined) conditions.push(sql`(u.real_name ilike ${p} or u.login_name ilike ${p} or u.title ilike ${p} or o.name ilike ${p}${py})`);
   if (filter.withinPaths) conditions.push(sql`(${joinSql(filter.withinPaths.map((path) => sql`starts_with(o.path, ${path})`), ' or ')})`);
   return joinSql(conditions, ' and ');
 }

@@ -1,12 +1,14 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { toTsvectorLiteral } from '../content/segment.js';
-import { rowsToIndex, SEARCH_SOURCES, writeVectors } from './store/reindex.js';
+import { namePinyinKey } from '../content/pinyin.js';
+import { toTitledTsvectorLiteral, toTsvectorLiteral } from '../content/segment.js';
+import { NAME_SOURCES, namesToIndex, rowsToIndex, SEARCH_SOURCES, toPgArray, writeNameKeys, writeVectors } from './store/reindex.js';
 
 /**
  * Fills search vectors that are missing (rows written before search existed, or by an older
- * version), or rebuilds all of them after the segmentation changed. Works in batches by id,
- * each batch its own short transaction, so a live server keeps serving. Text without any word
- * gets an empty vector, so it is not picked up again.
+ * version), or rebuilds all of them after the segmentation changed; then the pinyin keys of
+ * people's and groups' names the same way. Works in batches by id, each batch its own short
+ * transaction, so a live server keeps serving. Text without any word gets an empty vector, so it
+ * is not picked up again.
  */
 export async function reindexSearch(em: EntityManager, options: { all?: boolean; batch?: number; log?: (line: string) => void } = {}): Promise<number> {
   const batch = options.batch ?? 2000;
@@ -18,7 +20,7 @@ export async function reindexSearch(em: EntityManager, options: { all?: boolean;
       if (!rows.length) break;
       const vectors = rows.map((row) => {
         const texts = source.columns.map((c) => (c === 'name' ? String(row[c]).replace(/\.[^.]+$/, '') : String(row[c] ?? '')));
-        return toTsvectorLiteral(...texts) ?? '';
+        return (source.titled ? toTitledTsvectorLiteral(texts[0], ...texts.slice(1)) : toTsvectorLiteral(...texts)) ?? '';
       });
       await writeVectors(em, source, rows.map((r) => r.id), toPgArray(vectors));
       total += rows.length;
@@ -26,10 +28,17 @@ export async function reindexSearch(em: EntityManager, options: { all?: boolean;
       options.log?.(`${source.table}: ${total}`);
     }
   }
+  for (const source of NAME_SOURCES) {
+    let after = '00000000-0000-0000-0000-000000000000';
+    for (;;) {
+      const rows = await namesToIndex(em, source, after, !!options.all, batch);
+      if (!rows.length) break;
+      const keys = rows.map((row) => namePinyinKey(source.columns.map((c) => ({ text: String(row[c.column] ?? ''), name: c.name }))));
+      await writeNameKeys(em, source, rows.map((r) => r.id), keys);
+      total += rows.length;
+      after = rows[rows.length - 1].id;
+      options.log?.(`${source.table}: ${total}`);
+    }
+  }
   return total;
-}
-
-/** A text[] literal: every element quoted, quotes and backslashes escaped. */
-function toPgArray(values: string[]): string {
-  return `{${values.map((v) => `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`;
 }

@@ -37,6 +37,7 @@ describe('migrations', () => {
       'Migration20261207020000Directory',
       'Migration20261207030000Archives',
       'Migration20261208050000JoinNotifications',
+      'Migration20261208060000SearchPinyin',
     ]);
   });
 });

@@ -6,7 +6,7 @@ import { gql } from '../api.js';
 import { pageError } from '../auth.js';
 import { h, replaceChildren, setText } from '../dom.js';
 import { LEVEL_LABELS } from '../format.js';
-import { navigate } from '../router.js';
+import { hashQuery, navigate } from '../router.js';
 import { viewer } from '../session.js';
 import { UnitTree } from '../tree.js';
 import type { OrgUnit } from '../types.js';
@@ -39,6 +39,8 @@ export function directoryPage(ctx: PageContext): Page {
     autocomplete: 'off',
     'data-testid': 'directory-search',
   });
+  // #/directory?q=… (the search page's 查看全部) starts with that search.
+  search.value = hashQuery().get('q') ?? '';
   const subunits = h('input', { type: 'checkbox', name: 'includeSubunits', checked: true, 'data-testid': 'include-subunits' });
   const subunitsLabel = h('label', { class: 'check' }, subunits, '包含下级单位');
   const count = h('p', { class: 'count', 'aria-live': 'polite', 'data-testid': 'member-count' });

@@ -11,7 +11,7 @@ import { ROLE_LABELS, type GroupInfo } from '../chat/types.js';
 import { h, replaceChildren, setText } from '../dom.js';
 import { formatDate } from '../format.js';
 import { notify } from '../notify.js';
-import { navigate } from '../router.js';
+import { hashQuery, navigate } from '../router.js';
 import { emptyState, errorBox, loading, pageTitle, type Page, type PageContext } from '../ui.js';
 import { graphql } from '../graphql/index.js';
 import { GroupFields } from '../graphql/fragments.js';
@@ -31,6 +31,8 @@ export function groupsPage(ctx: PageContext): Page {
   const createBox = h('div', { class: 'card create-box', hidden: true, 'data-testid': 'create-box' });
   const invitations = h('div');
   const search = h('input', { type: 'search', class: 'search', name: 'query', placeholder: '搜索群名称或宗旨', 'aria-label': '搜索群组', maxlength: 30, autocomplete: 'off', 'data-testid': 'group-search' });
+  // #/groups?q=… (a group found by the search page) starts with that search.
+  search.value = hashQuery().get('q') ?? '';
   const list = h('ul', { class: 'group-results', 'aria-label': '群组', 'data-testid': 'group-results' });
   const status = h('div');
   const more = h('button', { type: 'button', class: 'btn btn-secondary', hidden: true, 'data-testid': 'load-more' }, '加载更多');

@@ -4,18 +4,22 @@
  * order by relevance or time. Results show their type, group, author and time, with the matching
  * words highlighted (text nodes and <mark>, never HTML), and open where they are: a message in
  * its conversation, a thread, a floor of a thread. The filters live in the address, so the back
- * button and shared links work.
+ * button and shared links work. Matching people and groups (by name, and by pinyin: xingzheng,
+ * xz) come first, in sections of their own (search/names.ts).
  */
 import { gql } from '../api.js';
 import { pageError } from '../auth.js';
 import { h, replaceChildren, setText } from '../dom.js';
 import { dayStart, readCriteria } from '../search/criteria.js';
 import { SearchForm } from '../search/form.js';
-import { SEARCH } from '../search/query.js';
+import { NAMES_SHOWN, nameSections } from '../search/names.js';
+import { SEARCH, SEARCH_NAMES } from '../search/query.js';
 import { resultItem } from '../search/resultItem.js';
 import { emptyState, errorBox, loading, pageTitle, type Page, type PageContext } from '../ui.js';
 
 const PAGE_SIZE = 20;
+/** The group list's longest query. */
+const GROUP_QUERY_MAX = 30;
 /** A relevance list at least this long may have reached the end of the ranked pool (about 200). */
 const POOL_HINT_AT = 100;
 const countText = (sort: 'RELEVANCE' | 'TIME', n: number) => (sort === 'RELEVANCE' ? ` · 最相关的 ${n} 条` : ` · 共 ${n} 条`);
@@ -28,20 +32,39 @@ export function searchPage(ctx: PageContext): Page {
   const status = h('div');
   const more = h('button', { type: 'button', class: 'btn btn-secondary', hidden: true, 'data-testid': 'search-more', onclick: () => void run(false) }, '加载更多');
   const poolHint = h('p', { class: 'muted small', hidden: true, 'data-testid': 'search-pool-hint' }, '按相关度排序时，只在较新的匹配内容中排出最相关的结果；要查看全部匹配，请改为按时间排序。');
+  const names = h('div', { class: 'search-names', 'data-testid': 'search-names' });
   const el = h(
     'section',
     { class: 'search-page', 'data-testid': 'search-page' },
     pageTitle('搜索', h('p', { class: 'muted' }, '在您能看到的群聊、讨论组、私聊和群论坛中查找，支持中文分词')),
     form.el,
+    names,
     h('section', { class: 'card', 'aria-label': '搜索结果' }, summary, list, status, h('div', { class: 'more-row' }, more), poolHint),
   );
 
   let endCursor: string | null = null;
   let seq = 0;
 
+  /** People and groups of the query, beside the content search; a failure here leaves the sections out. */
+  async function runNames(current: number, q: string): Promise<void> {
+    replaceChildren(names);
+    delete names.dataset.query;
+    if (!q) return;
+    try {
+      const data = await gql(SEARCH_NAMES, { q, first: NAMES_SHOWN + 1, withGroups: [...q].length <= GROUP_QUERY_MAX }, ctx.signal);
+      if (current !== seq) return;
+      const groups = data.groups?.edges.map((e) => e.node) ?? [];
+      replaceChildren(names, nameSections(q, data.directory.edges.map((e) => e.node), data.directory.totalCount, groups, !!data.groups?.pageInfo.hasNextPage));
+    } catch {
+      // The content results below still show; these sections are a shortcut to the directory and group list.
+    }
+    if (current === seq) names.dataset.query = q;
+  }
+
   async function run(resetList: boolean): Promise<void> {
     const current = ++seq;
     const c = form.criteria;
+    if (resetList) void runNames(current, c.q);
     if (!c.q) {
       replaceChildren(list);
       more.hidden = true;
@@ -77,6 +100,7 @@ export function searchPage(ctx: PageContext): Page {
       endCursor = page.pageInfo.endCursor;
       more.hidden = !page.pageInfo.hasNextPage;
       const words = page.words.length ? page.words : [c.q];
+      summary.hidden = false;
       replaceChildren(
         summary,
         `“${c.q}”的搜索结果`,

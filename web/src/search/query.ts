@@ -10,3 +10,17 @@ export const SEARCH = graphql(`query Search($q: String!, $filter: SearchFilter, 
       document { id name folder { id name } latestVersion { id documentId version name size mime createdAt downloadPath } } } } } }`, [UserFields]);
 /** One hit as the search page selects it (DOCUMENT hits carry the file; its name is the snippet). */
 export type SearchResult = ResultOf<typeof SEARCH>['search']['edges'][number]['node'];
+
+/**
+ * People and groups matching the query (also by pinyin), as the directory and the group list find
+ * them: active officials of the directory, and listed groups or the viewer's own. The group list
+ * takes at most 30 characters (`withGroups` is false beyond).
+ */
+export const SEARCH_NAMES = graphql(`query SearchNames($q: String!, $first: Int, $withGroups: Boolean!) {
+  directory(filter: { query: $q }, first: $first) { totalCount edges { node { ...UserFields } } }
+  groups(query: $q, first: $first) @include(if: $withGroups) {
+    pageInfo { hasNextPage }
+    edges { node { id name purpose memberCount visibility viewerRole conversation { id } } } } }`, [UserFields]);
+export type NamesResult = ResultOf<typeof SEARCH_NAMES>;
+export type FoundPerson = NamesResult['directory']['edges'][number]['node'];
+export type FoundGroup = NonNullable<NamesResult['groups']>['edges'][number]['node'];
