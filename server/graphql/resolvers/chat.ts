@@ -15,6 +15,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { countDelivered, timedSend } from '../../metrics/registry.js';
 import { observedSubscribe } from '../observe.js';
 import { socketLog } from '../subscriptions.js';
+import { readSubscriptionQueue } from '../subscriptionQueue.js';
 
 type Ctx = GraphQLContext;
 // mercurius is CommonJS: Node's ESM loader does not see withFilter as a named export.
@@ -103,7 +104,7 @@ export const chatSubscriptions = {
           return conversationId ? endsWhenLeaving(ctx, conversationId, iterator, () => void iterator.return?.()) : iterator;
         }
         const queue = await ctx.pubsub.subscribe(topic);
-        const iterator = (await withFilter(async () => queue, inConversation)(root, args, ctx, info)) as AsyncIterator<unknown> & AsyncIterable<unknown>;
+        const iterator = (await withFilter(async () => readSubscriptionQueue(queue), inConversation)(root, args, ctx, info)) as AsyncIterator<unknown> & AsyncIterable<unknown>;
         // End of stream after what the queue already holds (the removal event itself).
         return conversationId ? endsWhenLeaving(ctx, conversationId, iterator, () => !queue.readableEnded && !queue.destroyed && queue.push(null)) : iterator;
       }),
