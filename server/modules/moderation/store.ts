@@ -283,9 +283,18 @@ export interface AuditLogQuery {
 /** The person an entry is about: the userId of its after or before state. */
 const AUDIT_TARGET = sqlText(`coalesce(a.after::jsonb ->> 'userId', a.before::jsonb ->> 'userId')`);
 
-/** A group's audit entries, newest first, filtered. */
+/**
+ * A group's audit entries, newest first, filtered: those about the group itself and those about
+ * its library's documents, its meeting notices and its announcements (recorded against them).
+ */
 export function groupAuditEntries(em: EntityManager, q: AuditLogQuery) {
-  const where = [sql`a.target_type = 'group'`, sql`a.target_id = ${q.groupId}`];
+  const g = q.groupId;
+  const where = [
+    sql`((a.target_type = 'group' and a.target_id = ${g})
+      or (a.target_type = 'document' and a.target_id in (select id::text from document where group_id = ${g}))
+      or (a.target_type = 'meeting' and a.target_id in (select id::text from meeting_notice where group_id = ${g}))
+      or (a.target_type = 'announcement' and a.target_id in (select id::text from announcement where group_id = ${g})))`,
+  ];
   if (q.action) where.push(q.action.endsWith('.') ? sql`a.action like ${`${q.action}%`}` : sql`a.action = ${q.action}`);
   if (q.actorId) where.push(sql`a.actor_id = ${q.actorId}`);
   if (q.targetUserId) where.push(sql`${AUDIT_TARGET} = ${q.targetUserId}`);
