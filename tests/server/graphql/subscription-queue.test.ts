@@ -19,7 +19,7 @@ async function completeWhileDelivering(read: (queue: never) => AsyncIterable<unk
   const log = { error: (entry: unknown) => errors.push(entry) };
   const context = new SubscriptionContext({ pubsub: new PubSub(mqemitter()), fastify: { log } });
   const queue = await context.subscribe('chat');
-  const iterator = (await mercurius.withFilter(async () => read(queue as never), () => true)({}, {}, {}, {})) as AsyncIterator<unknown>;
+  const iterator = (await mercurius.withFilter(async () => read(queue as never), () => true)({}, {}, {} as never, {} as never)) as AsyncIterator<unknown>;
   await context.publish({ topic: 'chat', payload: { n: 1 } });
   expect(await iterator.next()).toEqual({ done: false, value: { n: 1 } });
   // mercurius's handleGQLComplete: close the context, then return the iterator.
