@@ -410,9 +410,11 @@ export async function liftableSanctionIds(em: EntityManager, groupId: string, wa
   return found.map((r) => r.id);
 }
 
-/** The roles of some people in a group (absent: not a member). */
-export async function rolesInGroup(em: EntityManager, groupId: string, userIds: string[]): Promise<Map<string, GroupRole>> {
-  if (!userIds.length) return new Map();
-  const found = await rows<{ user_id: string; role: GroupRole }>(em, sql`select user_id, role from group_member where group_id = ${groupId} and user_id in (${userIds})`);
-  return new Map(found.map((r) => [r.user_id, r.role]));
+/** The roles and mutes of some people in some groups, in one read (absent: not a member). */
+export function membershipsInGroups(em: EntityManager, groupIds: string[], userIds: string[]) {
+  if (!groupIds.length || !userIds.length) return Promise.resolve([]);
+  return rows<{ group_id: string; user_id: string; role: GroupRole; muted_until: Date | null }>(
+    em,
+    sql`select group_id, user_id, role, muted_until from group_member where group_id in (${groupIds}) and user_id in (${userIds})`,
+  );
 }
