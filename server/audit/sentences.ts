@@ -155,7 +155,7 @@ export function presentAuditEntry(e: AuditEntryFacts, names: AuditNames): AuditP
     const kind = CONTENT_KINDS[type];
     const noun = CONTENT_NOUNS[type] ?? '内容';
     const label = kind ? names[kind]?.get(String(field('contentId'))) : undefined;
-    return `${who}的${noun}${label ? (type === 'message' ? `「${label}」` : label) : ''}`;
+    return `${who}的${noun}${label ? (type === 'message' ? `「${label}」` : type === 'thread' ? `《${label}》` : label) : ''}`;
   };
   const until = (value: unknown) => (value === 'until_lifted' || value === null || value === undefined ? '直至解除' : typeof value === 'string' && ISO_TIME.test(value) ? shanghaiShort(new Date(value)) : '直至解除');
   const flag = (key: string, on: string, off: string) => (field(key) ? on : off);
@@ -243,6 +243,8 @@ export function auditDetails(e: AuditEntryFacts, names: AuditNames): AuditDetail
   const keys = [...new Set([...Object.keys(b), ...Object.keys(a)])];
   for (const key of keys) {
     if (HIDDEN_KEYS.has(key)) continue;
+    // A moved message's thread is named by its threadId, as its reader may read it now (not by the title it was given).
+    if (key === 'title' && e.action === 'moderation.message_moved') continue;
     const before = key in b ? readable(key, b[key], b, names) : null;
     const after = key in a ? readable(key, a[key], a, names) : null;
     if (before === null && after === null) continue;

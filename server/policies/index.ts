@@ -22,5 +22,5 @@ export { meetingAbilities } from './meetings.js';
 export { UNIT_ABILITIES } from './orgUnit.js';
 export { Organisation } from './organisation.js';
 export { authorizeIdentityChange, authorizeProfileChange, userAbilities } from './user.js';
-export { ModerationTarget, ReportableContent, mayActOn, mayReadAuditIp, moderatesEverywhere, mutedUntil, INDEFINITE, MODERATION_ACTIONS, type ModerationAction } from './moderation.js';
+export { ModerationTarget, ReportableContent, auditShowsTextSql, mayActOn, mayReadAuditIp, moderatesEverywhere, mutedUntil, INDEFINITE, MODERATION_ACTIONS, type ModerationAction } from './moderation.js';
 export { ARCHIVE_ABILITIES, holdsExportRight, seesGroupArchive } from './archives.js';

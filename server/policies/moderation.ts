@@ -1,8 +1,10 @@
 import type { GroupRole } from '../db/entities/index.js';
+import { sql, sqlText, type Statement } from '../db/statement.js';
 import { GroupAccess } from '../modules/groups/subjects.js';
 import type { MaybeActor } from './actor.js';
 import { allow } from './engine.js';
 import { isGroupMember, managesGroup, ownsGroup, runsGroup } from './groups.js';
+import { mayReadSql } from './confidentiality.js';
 
 /**
  * Who may act on whom: the one place that decides it.
@@ -75,3 +77,24 @@ export function mutedUntil(role: GroupRole | null, memberMutedUntil: Date | null
   if (own && all) return own.getTime() >= all.getTime() ? own : all;
   return own ?? all;
 }
+
+/**
+ * Whether the audit log shows a message's or thread's text (a message's start, a thread's title)
+ * to its reader: only what the reader may read in the product itself — content still shown (not
+ * recalled or removed), in a conversation or group they are in or, for a system admin (who
+ * moderates everywhere, `moderatesEverywhere`), any group's own chat and BBS, but never a
+ * discussion group's messages, which stay for its members (not the parent group's owner and
+ * admins); and at a level they may read (`mayReadSql`). `x` is the row's alias (fixed by code),
+ * `viewer` the reader's id.
+ */
+export const auditShowsTextSql = {
+  message: (x: string, viewer: Statement, everywhere: boolean) =>
+    sql`(${sqlText(`${x}.recalled_at is null and ${x}.removed_at is null`)}
+      and (exists (select 1 from conversation_member cm where cm.conversation_id = ${sqlText(`${x}.conversation_id`)} and cm.user_id = ${viewer})
+           or (${everywhere}::boolean and exists (select 1 from chat_group g where g.conversation_id = ${sqlText(`${x}.conversation_id`)})))
+      and ${mayReadSql(`${x}.id`, `${x}.confidentiality`, `${x}.author_id`, `jl_conversation_group(${x}.conversation_id)`, viewer)})`,
+  thread: (x: string, viewer: Statement, everywhere: boolean) =>
+    sql`(${sqlText(`${x}.removed_at is null`)}
+      and (${everywhere}::boolean or exists (select 1 from group_member gm where gm.group_id = ${sqlText(`${x}.group_id`)} and gm.user_id = ${viewer}))
+      and ${mayReadSql(`${x}.id`, `${x}.confidentiality`, `${x}.author_id`, `${x}.group_id`, viewer)})`,
+};

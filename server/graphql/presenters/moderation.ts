@@ -7,7 +7,7 @@ import { mayLiftSanctions } from '../../modules/moderation/sanctions.js';
 import { queueReports, type AuditRow, type ModerationQueue, type RemovedContentRow } from '../../modules/moderation/reports.js';
 import type { PageArgs } from '../../modules/pagination.js';
 import { isUuid } from '../../modules/ids.js';
-import { can, mayReadAuditIp, mutedUntil } from '../../policies/index.js';
+import { can, mayReadAuditIp, moderatesEverywhere, mutedUntil } from '../../policies/index.js';
 import { auditActionLabel } from '../../audit/labels.js';
 import { auditReferences, presentAuditEntry, type AuditNames, type AuditPresentation } from '../../audit/sentences.js';
 import type { Page } from '../../modules/pagination.js';
@@ -225,7 +225,7 @@ export async function presentAuditPage(ctx: Ctx, page: Page<AuditRow>): Promise<
   const { user, ...others } = refs;
   const [people, subjects] = await Promise.all([
     usersById(ctx, [...user]),
-    auditSubjectNames(ctx.domain.em, Object.fromEntries(Object.entries(others).map(([kind, ids]) => [kind, [...ids]]))),
+    auditSubjectNames(ctx.domain.em, { userId: requireActor(ctx.domain).userId, moderatesEverywhere: moderatesEverywhere(ctx.domain.actor) }, Object.fromEntries(Object.entries(others).map(([kind, ids]) => [kind, [...ids]]))),
   ]);
   const names: AuditNames = { user: new Map([...people].map(([id, p]) => [id, p.realName])) };
   for (const s of subjects) (names[s.kind] ??= new Map()).set(s.id, s.name);

@@ -1,8 +1,9 @@
-import { ModerationSanction } from '../../db/entities/index.js';
-import { authorize, can, ModerationTarget } from '../../policies/index.js';
+import { ChatGroup, ModerationSanction } from '../../db/entities/index.js';
+import { authorize, can, ModerationTarget, moderatesEverywhere } from '../../policies/index.js';
+import { GroupAccess } from '../groups/subjects.js';
 import { requireActor, type DomainContext } from '../context.js';
 import { moderatedGroupForActor } from './access.js';
-import { liftableSanctionIds, rolesInGroup } from './store.js';
+import { liftableSanctionIds, membershipsInGroups } from './store.js';
 
 /** At most this many standing sanctions are listed (a group with more has bigger problems). */
 const MAX_LISTED = 200;
@@ -26,20 +27,33 @@ export async function liftableSanctions(ctx: DomainContext, groupId: unknown): P
 /**
  * Whether the actor may lift each sanction now (revoke a warning, unban), from the same rules the
  * actions check: an admin cannot lift the owner's or another admin's, nobody their own. Lifted
- * sanctions, mutes and kicks answer false. One access check and one role read per group.
+ * sanctions, mutes and kicks answer false. Two reads for any number of groups (their rows, then
+ * the actor's and the sanctioned people's memberships); none for one's own record (我的记录).
  */
 export async function mayLiftSanctions(ctx: DomainContext, sanctions: ModerationSanction[]): Promise<boolean[]> {
   const actor = ctx.actor;
   if (!actor) return sanctions.map(() => false);
-  const liftable = (s: ModerationSanction) => !s.revokedAt && (s.kind === 'warning' || s.kind === 'ban');
-  const byGroup = new Map<string, ModerationSanction[]>();
-  for (const s of sanctions.filter(liftable)) byGroup.set(s.group.id, [...(byGroup.get(s.group.id) ?? []), s]);
+  const liftable = sanctions.filter((s) => !s.revokedAt && (s.kind === 'warning' || s.kind === 'ban') && s.user.id !== actor.userId);
+  if (!liftable.length) return sanctions.map(() => false);
+  const groupIds = [...new Set(liftable.map((s) => s.group.id))];
+  const [groups, members] = await Promise.all([
+    ctx.em.find(ChatGroup, { id: { $in: groupIds } }),
+    membershipsInGroups(ctx.em, groupIds, [...new Set([actor.userId, ...liftable.map((s) => s.user.id)])]),
+  ]);
+  const member = new Map(members.map((m) => [`${m.group_id}:${m.user_id}`, m]));
+  const access = new Map(
+    groups.map((g) => {
+      const own = member.get(`${g.id}:${actor.userId}`);
+      return [g.id, new GroupAccess(g, own?.role ?? null, false, own?.muted_until ? new Date(own.muted_until) : null)];
+    }),
+  );
   const allowed = new Set<string>();
-  for (const [groupId, list] of byGroup) {
-    const access = await moderatedGroupForActor(ctx.em, actor, groupId).catch(() => null);
-    if (!access) continue;
-    const roles = await rolesInGroup(ctx.em, groupId, [...new Set(list.map((s) => s.user.id))]);
-    for (const s of list) if (can(actor, s.kind === 'warning' ? 'revokeWarning' : 'unban', new ModerationTarget(access, s.user.id, roles.get(s.user.id) ?? null))) allowed.add(s.id);
+  for (const s of liftable) {
+    const group = access.get(s.group.id);
+    // The group as moderatedGroupForActor gives it: hidden ones (not a member, not a system admin) allow nothing.
+    if (!group || !(moderatesEverywhere(actor) || can(actor, 'read', group))) continue;
+    const target = new ModerationTarget(group, s.user.id, member.get(`${s.group.id}:${s.user.id}`)?.role ?? null);
+    if (can(actor, s.kind === 'warning' ? 'revokeWarning' : 'unban', target)) allowed.add(s.id);
   }
   return sanctions.map((s) => allowed.has(s.id));
 }

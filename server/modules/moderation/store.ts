@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ContentType, GroupRole, ModerationReason, ModerationSanction, ReportStatus } from '../../db/entities/index.js';
 import { joinSql, rows, sql, sqlText, type Statement } from '../../db/statement.js';
+import { auditShowsTextSql } from '../../policies/index.js';
 
 /**
  * Moderation's SQL: the content, members and sanctions it acts on, reports and the group's audit
@@ -362,15 +363,27 @@ export function reportedReplies(em: EntityManager, ids: string[]) {
 export type AuditNamedKind = 'thread' | 'message' | 'reply' | 'document' | 'folder' | 'board' | 'discussion' | 'request' | 'meeting' | 'announcement';
 
 /**
- * What the audit log calls each referenced thread, message, document…: one statement for a whole
- * page. Restricted content is named by its level only (the log's readers need not be its audience);
- * a message reads as the start of its text, a reply as its thread and floor.
+ * What the audit log calls each referenced thread, message, document…, for its reader: one
+ * statement for a whole page. A message reads as the start of its text and a thread as its title
+ * only when the reader may read them (`auditShowsTextSql`); otherwise as a placeholder saying why
+ * (recalled, removed, a discussion group's, restricted). A reply reads as its thread and floor.
  */
-export async function auditSubjectNames(em: EntityManager, ids: Partial<Record<AuditNamedKind, string[]>>): Promise<Array<{ kind: AuditNamedKind; id: string; name: string }>> {
+export async function auditSubjectNames(em: EntityManager, reader: { userId: string; moderatesEverywhere: boolean }, ids: Partial<Record<AuditNamedKind, string[]>>): Promise<Array<{ kind: AuditNamedKind; id: string; name: string }>> {
+  const viewer = sql`${reader.userId}::uuid`;
+  const threadName = (t: string) =>
+    sql`case when ${auditShowsTextSql.thread(t, viewer, reader.moderatesEverywhere)} then ${sqlText(`${t}.title`)}
+             when ${sqlText(`${t}.removed_at`)} is not null then '已移除的帖子'
+             when ${sqlText(`${t}.confidentiality`)} = 'restricted' then '受限帖子' else '无权查看的帖子' end`;
   const parts: Record<AuditNamedKind, (list: string[]) => Statement> = {
-    thread: (list) => sql`select 'thread' as kind, id::text as id, case when confidentiality = 'restricted' then '受限帖子' else title end as name from thread where id in (${list})`,
-    message: (list) => sql`select 'message' as kind, id::text as id, case when confidentiality = 'restricted' then '受限消息' when char_length(body) > 24 then left(body, 24) || '…' else body end as name from message where id in (${list})`,
-    reply: (list) => sql`select 'reply' as kind, r.id::text as id, '《' || case when t.confidentiality = 'restricted' then '受限帖子' else t.title end || '》第 ' || r.floor || ' 楼' as name
+    thread: (list) => sql`select 'thread' as kind, t.id::text as id, ${threadName('t')} as name from thread t where t.id in (${list})`,
+    message: (list) => sql`select 'message' as kind, m.id::text as id,
+                             case when ${auditShowsTextSql.message('m', viewer, reader.moderatesEverywhere)} then case when char_length(m.body) > 24 then left(m.body, 24) || '…' else m.body end
+                                  when m.recalled_at is not null then '已撤回的消息'
+                                  when m.removed_at is not null then '已移除的消息'
+                                  when exists (select 1 from discussion_group d where d.conversation_id = m.conversation_id) then '讨论组消息'
+                                  when m.confidentiality = 'restricted' then '受限消息' else '无权查看的消息' end as name
+                           from message m where m.id in (${list})`,
+    reply: (list) => sql`select 'reply' as kind, r.id::text as id, '《' || ${threadName('t')} || '》第 ' || r.floor || ' 楼' as name
                            from thread_reply r join thread t on t.id = r.thread_id where r.id in (${list})`,
     document: (list) => sql`select 'document' as kind, id::text as id, name from document where id in (${list})`,
     folder: (list) => sql`select 'folder' as kind, id::text as id, name from document_folder where id in (${list})`,
@@ -397,9 +410,11 @@ export async function liftableSanctionIds(em: EntityManager, groupId: string, wa
   return found.map((r) => r.id);
 }
 
-/** The roles of some people in a group (absent: not a member). */
-export async function rolesInGroup(em: EntityManager, groupId: string, userIds: string[]): Promise<Map<string, GroupRole>> {
-  if (!userIds.length) return new Map();
-  const found = await rows<{ user_id: string; role: GroupRole }>(em, sql`select user_id, role from group_member where group_id = ${groupId} and user_id in (${userIds})`);
-  return new Map(found.map((r) => [r.user_id, r.role]));
+/** The roles and mutes of some people in some groups, in one read (absent: not a member). */
+export function membershipsInGroups(em: EntityManager, groupIds: string[], userIds: string[]) {
+  if (!groupIds.length || !userIds.length) return Promise.resolve([]);
+  return rows<{ group_id: string; user_id: string; role: GroupRole; muted_until: Date | null }>(
+    em,
+    sql`select group_id, user_id, role, muted_until from group_member where group_id in (${groupIds}) and user_id in (${userIds})`,
+  );
 }

@@ -64,6 +64,48 @@ describe('groupSanctions', () => {
   });
 });
 
+describe('groupSanctions of an invite-only group', () => {
+  it('answers NOT_FOUND to an outsider (the group is hidden from them), FORBIDDEN to a member', async () => {
+    const { createGroup } = await li.request(`mutation($input: GroupInput!) { createGroup(input: $input) { id } }`, {
+      input: { name: '警告与禁止邀请制测试群', purpose: '测试', rules: '实名发言', visibility: 'INVITE_ONLY' },
+    });
+    const { inviteToGroup } = await li.request(`mutation($g: ID!, $u: ID!) { inviteToGroup(groupId: $g, userId: $u) { id } }`, { g: createGroup.id, u: cheng.userId });
+    await cheng.request(`mutation($i: ID!) { acceptInvitation(invitationId: $i, acceptRules: true) { id } }`, { i: inviteToGroup.id });
+    expect(await gou.errorCode(SANCTIONS, { g: createGroup.id })).toBe('NOT_FOUND');
+    expect(await cheng.errorCode(SANCTIONS, { g: createGroup.id })).toBe('FORBIDDEN');
+    expect((await li.request(SANCTIONS, { g: createGroup.id })).groupSanctions).toEqual([]);
+  });
+});
+
+describe('Sanction.viewerCanLift', () => {
+  it("costs no reads per group in one's own record (我的记录), however many groups it spans", async () => {
+    for (const name of ['可撤销测试一群', '可撤销测试二群', '可撤销测试三群', '可撤销测试四群']) {
+      const { createGroup } = await li.request(`mutation($input: GroupInput!) { createGroup(input: $input) { id } }`, { input: { name, purpose: '测试', rules: '实名发言', visibility: 'INVITE_ONLY' } });
+      const { inviteToGroup } = await li.request(`mutation($g: ID!, $u: ID!) { inviteToGroup(groupId: $g, userId: $u) { id } }`, { g: createGroup.id, u: gou.userId });
+      await gou.request(`mutation($i: ID!) { acceptInvitation(invitationId: $i, acceptRules: true) { id } }`, { i: inviteToGroup.id });
+      await li.request(`mutation($g: ID!, $u: ID!) { warnMember(groupId: $g, userId: $u, reason: OTHER) { id } }`, { g: createGroup.id, u: gou.userId });
+    }
+    const knex = t.orm.em.getConnection().getKnex();
+    const statementsOf = async (query: string) => {
+      let statements = 0;
+      const count = () => statements++;
+      knex.on('query', count);
+      try {
+        const { myModerationRecord } = await gou.request(query);
+        expect(myModerationRecord.sanctions.length).toBeGreaterThanOrEqual(4);
+        return { statements, sanctions: myModerationRecord.sanctions };
+      } finally {
+        knex.off('query', count);
+      }
+    };
+    const plain = await statementsOf(`{ myModerationRecord { sanctions { id } } }`);
+    const withLift = await statementsOf(`{ myModerationRecord { sanctions { id viewerCanLift } } }`);
+    expect(withLift.sanctions.every((s: any) => s.viewerCanLift === false)).toBe(true);
+    // Was two reads per group (eight here); nobody lifts their own sanctions, so none are needed.
+    expect(withLift.statements - plain.statements).toBeLessThanOrEqual(0);
+  });
+});
+
 describe('the audit log through the API', () => {
   it('reads as named sentences with labelled fields, without ids or ISO times', async () => {
     const log = (await li.request(LOG, { g: groupId })).groupAuditLog.edges.map((e: any) => e.node);
