@@ -4,6 +4,7 @@ import { OrgUnit, User } from '../server/db/entities/index.js';
 import { audit } from '../server/audit/logger.js';
 import type { PasswordHasher } from '../server/modules/accounts/passwords.js';
 import { newUnit } from '../server/modules/org/units.js';
+import { personPinyinKey } from '../server/modules/content/pinyin.js';
 
 /** One password for every demo account (stated in README.md). */
 export const DEMO_PASSWORD = 'Jiaoliu@2026';
@@ -107,6 +108,7 @@ export async function loadDemoData(orm: MikroORM, hasher: PasswordHasher): Promi
         passwordHash: hashes[i],
         reviewedAt: person.status ? null : new Date(),
       });
+      user.namePinyin = personPinyinKey(user);
       user.unit = ref(units[person.unit]);
       for (const key of person.adminOf ?? []) user.adminUnits.add(units[key]);
       tem.persist(user);

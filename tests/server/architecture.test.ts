@@ -104,4 +104,12 @@ describe('architecture', () => {
     expect(graph.get('archives')).toContain('scheduler');
     expect([...graph].filter(([, uses]) => uses.has('archives')).map(([folder]) => folder)).toEqual([]);
   });
+
+  it('entities are data only: server/db/entities imports nothing from server/modules (names, pinyin and the like are the services\' work)', () => {
+    const entities = join(root, 'server/db/entities');
+    const imports = tsFiles(entities).flatMap((file) =>
+      [...readFileSync(file, 'utf8').matchAll(/(?:from|import)\s*\(?\s*'(\.[^']+)'/g)].map(([, target]) => relative(root, join(file, '..', target))),
+    );
+    expect(imports.filter((target) => target.startsWith('server/modules/'))).toEqual([]);
+  });
 });

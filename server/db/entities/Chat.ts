@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { EntitySchema, type Ref } from '@mikro-orm/core';
 import { User } from './User.js';
 import type { ConfidentialityLevel } from './Confidentiality.js';
-import { namePinyinKey } from '../../modules/content/pinyin.js';
 
 /** A stream of messages: a group's conversation, or a private one between two officials. */
 export class Conversation {
@@ -72,14 +71,11 @@ export class ChatGroup {
   warnMuteMinutes = 1440;
   /** Replies in the group's BBS so far: each reply's group_seq, taken under this row's lock. */
   lastReplySeq = 0;
-  /** Pinyin of the name, for search (content/pinyin.ts); null until computed (search:reindex fills it). */
+  /** Pinyin of the name, for search: set by the services that write the name (content/pinyin.ts groupPinyinKey); null until computed (the reindex fills it). */
   namePinyin: string | null = null;
   createdAt: Date = new Date();
   updatedAt: Date = new Date();
 }
-
-/** Undefined when the name is not loaded (a partial entity): the key then stays as it is. */
-const groupPinyin = (g: ChatGroup) => (typeof g.name === 'string' ? namePinyinKey([{ text: g.name }]) : undefined);
 
 export const ChatGroupSchema = new EntitySchema<ChatGroup>({
   class: ChatGroup,
@@ -100,7 +96,7 @@ export const ChatGroupSchema = new EntitySchema<ChatGroup>({
     warnWindowDays: { type: 'integer', default: 90 },
     warnMuteMinutes: { type: 'integer', default: 1440 },
     lastReplySeq: { type: 'integer', default: 0 },
-    namePinyin: { type: 'text', nullable: true, onCreate: (g: ChatGroup) => groupPinyin(g) ?? null, onUpdate: (g: ChatGroup) => groupPinyin(g) },
+    namePinyin: { type: 'text', nullable: true },
     createdAt: { type: 'datetime', columnType: 'timestamptz' },
     updatedAt: { type: 'datetime', columnType: 'timestamptz', onUpdate: () => new Date() },
   },

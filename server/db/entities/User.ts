@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { Collection, EntitySchema, type Ref } from '@mikro-orm/core';
-import { namePinyinKey } from '../../modules/content/pinyin.js';
 import { OrgUnit } from './OrgUnit.js';
 
 export type UserStatus = 'pending' | 'active' | 'rejected' | 'disabled';
@@ -35,15 +34,14 @@ export class User {
   mustChangePassword = false;
   /** When the last realtime connection of this user closed (presence). */
   lastSeenAt: Date | null = null;
-  /** Pinyin of the real name and title, for search (content/pinyin.ts); null until computed (search:reindex fills it). */
+  /**
+   * Pinyin of the real name and title, for search: set by the services that write either
+   * (content/pinyin.ts personPinyinKey); null until computed (the reindex fills it).
+   */
   namePinyin: string | null = null;
   createdAt: Date = new Date();
   updatedAt: Date = new Date();
 }
-
-/** Undefined when the names are not loaded (a partial entity): the key then stays as it is. */
-const personPinyin = (u: User) =>
-  typeof u.realName === 'string' && typeof u.title === 'string' ? namePinyinKey([{ text: u.realName, name: true }, { text: u.title }]) : undefined;
 
 export const UserSchema = new EntitySchema<User>({
   class: User,
@@ -80,7 +78,7 @@ export const UserSchema = new EntitySchema<User>({
     passwordChangedAt: { type: 'datetime', columnType: 'timestamptz' },
     mustChangePassword: { type: 'boolean', default: false },
     lastSeenAt: { type: 'datetime', columnType: 'timestamptz', nullable: true },
-    namePinyin: { type: 'text', nullable: true, onCreate: (u: User) => personPinyin(u) ?? null, onUpdate: (u: User) => personPinyin(u) },
+    namePinyin: { type: 'text', nullable: true },
     createdAt: { type: 'datetime', columnType: 'timestamptz' },
     updatedAt: { type: 'datetime', columnType: 'timestamptz', onUpdate: () => new Date() },
   },

@@ -10,6 +10,7 @@ import { meetingEntities } from './Meetings.js';
 import { confidentialityEntities } from './Confidentiality.js';
 import { moderationEntities } from './Moderation.js';
 import { archiveEntities } from './Archives.js';
+import { SearchRebuildSchema } from './SearchRebuild.js';
 
 export { AuditEntry } from './AuditEntry.js';
 export { LoginAttempt } from './LoginAttempt.js';
@@ -25,5 +26,6 @@ export * from './Meetings.js';
 export * from './Confidentiality.js';
 export * from './Moderation.js';
 export * from './Archives.js';
+export { SearchRebuild } from './SearchRebuild.js';
 
-export const entities = [OrgUnitSchema, UserSchema, SessionSchema, LoginAttemptSchema, AuditEntrySchema, ...chatEntities, ...forumEntities, ...documentEntities, ...meetingEntities, ...moderationEntities, ...confidentialityEntities, ...archiveEntities];
+export const entities = [OrgUnitSchema, UserSchema, SessionSchema, LoginAttemptSchema, AuditEntrySchema, ...chatEntities, ...forumEntities, ...documentEntities, ...meetingEntities, ...moderationEntities, ...confidentialityEntities, ...archiveEntities, SearchRebuildSchema];

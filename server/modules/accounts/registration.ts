@@ -7,6 +7,7 @@ import { requireActor, type DomainContext } from '../context.js';
 import { lockUser, unitById, userForActor } from './access.js';
 import { DIRECTORY_LOGIN_TAKEN_MESSAGE } from './directoryAccounts.js';
 import * as valid from '../core/validation.js';
+import { personPinyinKey } from '../content/pinyin.js';
 
 export interface AccountInput {
   loginName: unknown;
@@ -54,6 +55,7 @@ async function writeAccount(ctx: DomainContext, fields: Awaited<ReturnType<typeo
         passwordHash: hash,
         status,
       });
+      user.namePinyin = personPinyinKey(user);
       user.unit = em.getReference(OrgUnit, unit.id, { wrapped: true });
       if (status === 'active') {
         user.reviewedBy = ctx.actor ? em.getReference(User, ctx.actor.userId, { wrapped: true }) : null;

@@ -9,6 +9,7 @@ import { lockUser, unitById, userForActor } from './access.js';
 import { endAllSessions } from './sessions.js';
 import { directoryFields } from './directoryAccounts.js';
 import * as valid from '../core/validation.js';
+import { personPinyinKey } from '../content/pinyin.js';
 
 /** Title and phone: the person or an admin of their unit. */
 export async function updateProfile(ctx: DomainContext, userId: unknown, input: { title?: unknown; phone?: unknown }): Promise<User> {
@@ -24,6 +25,7 @@ export async function updateProfile(ctx: DomainContext, userId: unknown, input: 
   if (before.title === next.title && before.phone === next.phone) return user;
   return ctx.em.transactional(async (em) => {
     Object.assign(user, next);
+    user.namePinyin = personPinyinKey(user);
     audit(em, { actorId: actor.userId, action: 'user.profile_changed', targetType: 'user', targetId: user.id, unitId: user.unit.id, before, after: next, ip: ctx.ip });
     await em.flush();
     return user;
@@ -51,6 +53,7 @@ export async function updateIdentity(ctx: DomainContext, userId: unknown, input:
   const before = { realName: user.realName, unitId: user.unit.id, unit: user.unit.getEntity().name };
   return ctx.em.transactional(async (em) => {
     user.realName = realName;
+    user.namePinyin = personPinyinKey(user);
     user.unit = ref(unit);
     audit(em, {
       actorId: actor.userId,

@@ -70,6 +70,19 @@ export function namePinyinKey(texts: Array<{ text: string; name?: boolean }>): s
 }
 
 /**
+ * The key of a person (`app_user.name_pinyin`): real name (surname rules) and title. Every
+ * service that writes either sets it (a plain column: nothing recomputes it on flush).
+ */
+export function personPinyinKey(person: { realName: string; title: string }): string {
+  return namePinyinKey([{ text: person.realName, name: true }, { text: person.title }]);
+}
+
+/** The key of a group's name (`chat_group.name_pinyin`), set where the name is written. */
+export function groupPinyinKey(name: string): string {
+  return namePinyinKey([{ text: name }]);
+}
+
+/**
  * A query that can be pinyin: Latin letters only, spaces and apostrophes between syllables
  * allowed (xing zheng, xi'an), lower-cased and joined; null for anything else.
  */

@@ -14,7 +14,7 @@ import { inTransaction, publisherOf, recordEvent } from '../core/events.js';
 import type { OutgoingEvent } from '../core/realtime.js';
 import { markSubjectReadForAll, notify } from '../notifications/notifications.js';
 import { GroupAccess } from './subjects.js';
-import { queryPinyin } from '../content/pinyin.js';
+import { groupPinyinKey, queryPinyin } from '../content/pinyin.js';
 import {
   acceptPendingInvitation,
   changeMemberCount,
@@ -98,6 +98,7 @@ export async function createGroup(ctx: DomainContext, input: GroupInput, setUp: 
     conversation.kind = 'group';
     const group = new ChatGroup();
     Object.assign(group, fields);
+    group.namePinyin = groupPinyinKey(group.name);
     group.owner = em.getReference(User, actor.userId, { wrapped: true });
     group.conversation = ref(conversation);
     em.persist([conversation, group]);
@@ -120,6 +121,7 @@ export async function updateGroup(ctx: DomainContext, groupId: unknown, input: G
   const before = { name: group.name, purpose: group.purpose, rules: group.rules, visibility: group.visibility };
   await inTransaction(ctx.em, publisherOf(ctx), async (em, emit) => {
     Object.assign(group, fields);
+    group.namePinyin = groupPinyinKey(group.name);
     audit(em, { actorId: actor.userId, action: 'group.updated', targetType: 'group', targetId: group.id, before, after: fields, ip: ctx.ip });
     await em.flush();
     emit(await recordEvent(em, { conversationId: group.conversation.id, type: 'GROUP_UPDATED', userId: actor.userId }));

@@ -5,6 +5,7 @@ import { OrgUnit, User, type UnitLevel } from '../../db/entities/index.js';
 import { audit } from '../../audit/logger.js';
 import { applyStatus } from '../accounts/users.js';
 import { newUnit } from '../org/units.js';
+import { personPinyinKey } from '../content/pinyin.js';
 import * as valid from '../core/validation.js';
 import type { DirectoryPerson } from './entries.js';
 
@@ -108,6 +109,7 @@ export async function applyPerson(em: EntityManager, config: DirectoryConfig, pe
       reviewedAt: new Date(),
       directoryDn: person.dn,
     });
+    created.namePinyin = personPinyinKey(created);
     created.unit = ref(unit);
     em.persist(created);
     audit(em, {
@@ -131,6 +133,7 @@ export async function applyPerson(em: EntityManager, config: DirectoryConfig, pe
   let change: AccountChange = 'unchanged';
   if (JSON.stringify(before) !== JSON.stringify(after)) {
     Object.assign(user, { loginName: after.loginName, realName: after.realName, title: after.title, phone: after.phone, directoryDn: after.dn });
+    user.namePinyin = personPinyinKey(user);
     user.unit = ref(unit);
     audit(em, { actorId: null, action: 'directory.user_updated', targetType: 'user', targetId: user.id, unitId: unit.id, before, after });
     await em.flush();

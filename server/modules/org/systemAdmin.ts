@@ -8,6 +8,7 @@ import * as valid from '../core/validation.js';
 import type { Operator } from './operator.js';
 import { levelOf } from './orgImport/columns.js';
 import { newUnit } from './units.js';
+import { personPinyinKey } from '../content/pinyin.js';
 import { DEMO_PASSWORD } from '../../../seeds/demo.js';
 
 export interface SystemAdminInput {
@@ -59,6 +60,7 @@ export async function createSystemAdmin(em: EntityManager, hasher: PasswordHashe
       }
       const user = new User();
       Object.assign(user, { loginName, realName, title, status: 'active', isSystemAdmin: true, passwordHash: hash, reviewedAt: new Date() });
+      user.namePinyin = personPinyinKey(user);
       user.unit = ref(unit);
       tem.persist(user);
       audit(tem, { actorId: operator.actorId, action: 'user.created', targetType: 'user', targetId: user.id, unitId: unit.id, after: { loginName, realName, unit: unit.name, title, status: 'active' }, ip: operator.ip });

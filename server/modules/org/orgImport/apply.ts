@@ -9,6 +9,7 @@ import type { Operator } from '../operator.js';
 import { newUnit } from '../units.js';
 import type { OrgFileRow, RowProblem } from './columns.js';
 import { endAllSessions } from '../../accounts/sessions.js';
+import { personPinyinKey } from '../../content/pinyin.js';
 import { planImport, type ImportPlan, type PlanOptions } from './plan.js';
 
 /** An initial password, for the unit admins to hand over; never stored or logged in clear. */
@@ -89,6 +90,7 @@ export async function applyImport(
       const unit = units.get(account.unitName)!;
       const user = new User();
       Object.assign(user, { loginName: account.loginName, realName: account.realName, title: account.title, phone: account.phone, email: account.email, status: 'active', passwordHash: hashes[i], mustChangePassword: true, reviewedBy: reviewer, reviewedAt: new Date() });
+      user.namePinyin = personPinyinKey(user);
       user.unit = ref(unit);
       if (account.grantAdmin) user.adminUnits.add(unit);
       tem.persist(user);
@@ -101,6 +103,7 @@ export async function applyImport(
       const unit = units.get(account.unitName)!;
       const before = { realName: user.realName, unit: user.unit.getEntity().name, title: user.title, phone: user.phone, email: user.email };
       Object.assign(user, { realName: account.realName, title: account.title, phone: account.phone, email: account.email });
+      user.namePinyin = personPinyinKey(user);
       user.unit = ref(unit);
       if (account.grantAdmin) user.adminUnits.add(unit);
       audit(tem, { actorId: operator.actorId, action: 'user.import_updated', targetType: 'user', targetId: user.id, unitId: unit.id, before, after: { realName: account.realName, unit: unit.name, title: account.title, phone: account.phone, email: account.email, unitAdminGranted: account.grantAdmin, importId }, ip: operator.ip });

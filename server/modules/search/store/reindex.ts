@@ -40,6 +40,22 @@ export async function writeVectors(em: EntityManager, source: SearchSource, ids:
   );
 }
 
+/** The tables whose vectors a migration marked for a rebuild (db/entities/SearchRebuild.ts), with how far each got. */
+export async function pendingRebuilds(em: EntityManager): Promise<Map<string, string>> {
+  const found = await rows<{ source: string; after_id: string }>(em, sql`select source, after_id from search_rebuild`);
+  return new Map(found.map((r) => [r.source, r.after_id]));
+}
+
+/** Records how far the rebuild of a table got: a restart goes on after this id. */
+export async function recordRebuildProgress(em: EntityManager, source: SearchSource, after: string): Promise<void> {
+  await rows(em, sql`update search_rebuild set after_id = ${after} where source = ${source.table}`);
+}
+
+/** The rebuild of a table is done: from now on only missing vectors are filled. */
+export async function finishRebuild(em: EntityManager, source: SearchSource): Promise<void> {
+  await rows(em, sql`delete from search_rebuild where source = ${source.table}`);
+}
+
 /** Rows whose names have a pinyin key (`name_pinyin`, content/pinyin.ts namePinyinKey), and the unit name of a person. */
 export interface NameSource {
   table: 'app_user' | 'chat_group';
