@@ -1,14 +1,16 @@
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { audit } from '../../audit/logger.js';
 import { Document, DocumentFolder, DocumentVersion } from '../../db/entities/index.js';
-import { badInput, conflict, notFound, notFoundAs } from '../../errors.js';
+import { isUniqueViolation } from '../../db/sql.js';
+import { AppError, badInput, conflict, notFound, notFoundAs } from '../../errors.js';
 import { authorize } from '../../policies/index.js';
 import * as valid from '../core/validation.js';
 import { requireActor, type DomainContext } from '../context.js';
 import { isUuid } from '../ids.js';
 import { decodeTypedCursor, pageSize, toPage, type Page, type PageArgs } from '../pagination.js';
 import { documentForActor, libraryForActor } from './access.js';
-import { deleteFolderRow, documentKeys, documentNamed, folderContents, folderIds, folderInGroup, folderRow, insertFolder, lockNameInFolder, markDocumentDeleted, moveDocumentTo, renameFolderRow, type DocumentSort } from './store.js';
+import { deleteFolderRow, documentKeys, documentNamed, folderContents, folderIds, folderInGroup, folderRow, holdFolder, insertFolder, lockDocument, lockFolderForRename, lockFolderName, lockNameInFolder, markDocumentDeleted, moveDocumentTo, renameFolderRow, type DocumentSort } from './store.js';
 import { FolderAccess, type LibraryAccess } from './subjects.js';
 
 export type { DocumentSort };
@@ -45,6 +47,9 @@ function folderName(raw: unknown): string {
   return name;
 }
 
+/** A folder the actor saw was deleted before the write that names it could hold it. */
+export const folderDeleted = (field?: string) => new AppError('NOT_FOUND', '文件夹已被删除', field ? { field } : {});
+
 /** A folder of a library the actor may read, or NOT_FOUND. */
 export async function folderForActor(ctx: DomainContext, folderId: unknown): Promise<FolderAccess> {
   const actor = requireActor(ctx);
@@ -62,10 +67,20 @@ export async function renameFolder(ctx: DomainContext, folderId: unknown, rawNam
   const name = folderName(rawName);
   const before = access.folder.name;
   if (name === before) return access.folder;
-  await ctx.em.transactional(async (em) => {
-    if (!(await renameFolderRow(em, access.folder.id, name))) throw conflict('已有同名文件夹', 'name');
-    audit(em, { actorId: actor.userId, action: 'document.folder_renamed', targetType: 'group', targetId: access.library.groupId!, before: { folderId: access.folder.id, name: before }, after: { folderId: access.folder.id, name }, ip: ctx.ip });
-  });
+  const sameName = () => conflict('已有同名文件夹', 'name');
+  try {
+    await ctx.em.transactional(async (em) => {
+      const place = await lockFolderForRename(em, access.folder.id);
+      if (!place) throw folderDeleted('folderId');
+      await lockFolderName(em, place.group_id, place.parent_id, name);
+      if (!(await renameFolderRow(em, access.folder.id, name))) throw sameName();
+      audit(em, { actorId: actor.userId, action: 'document.folder_renamed', targetType: 'group', targetId: access.library.groupId!, before: { folderId: access.folder.id, name: before }, after: { folderId: access.folder.id, name }, ip: ctx.ip });
+    });
+  } catch (error) {
+    // A same-named folder written past the name's lock (another server version, a script).
+    if (error instanceof UniqueConstraintViolationException || isUniqueViolation(error)) throw sameName();
+    throw error;
+  }
   await ctx.em.refresh(access.folder);
   return access.folder;
 }
@@ -102,6 +117,8 @@ export async function createFolder(ctx: DomainContext, library: LibraryAccess, r
     if (!parent) throw notFound('文件夹', 'parentId');
   }
   return ctx.em.transactional(async (em) => {
+    if (parent && !(await holdFolder(em, parent))) throw folderDeleted('parentId');
+    await lockFolderName(em, library.groupId!, parent, name);
     const folderId = await insertFolder(em, { groupId: library.groupId, parentId: parent, name, creatorId: actor.userId });
     if (!folderId) throw conflict('已有同名文件夹', 'name');
     audit(em, { actorId: actor.userId, action: 'document.folder_created', targetType: 'group', targetId: library.groupId!, after: { folderId, name, parentId: parent }, ip: ctx.ip });
@@ -135,9 +152,13 @@ export async function moveDocument(ctx: DomainContext, documentId: unknown, fold
     if (!folder) throw notFound('文件夹', 'folderId');
   }
   await ctx.em.transactional(async (em) => {
+    // In the documents' lock order (store.ts, lockNameInFolder): the row, the folder, the name.
+    const locked = await lockDocument(em, access.document.id);
+    if (locked.deleted_at) throw notFound('文件');
+    if (folder && !(await holdFolder(em, folder))) throw folderDeleted('folderId');
     const place = { groupId: access.library.groupId, conversationId: access.library.conversationId, folderId: folder };
-    await lockNameInFolder(em, place, access.document.name);
-    if (await documentNamed(em, place, access.document.name, access.document.id)) throw conflict(`目标文件夹中已有名为“${access.document.name}”的文件`, 'folderId');
+    await lockNameInFolder(em, place, locked.name);
+    if (await documentNamed(em, place, locked.name, access.document.id)) throw conflict(`目标文件夹中已有名为“${locked.name}”的文件`, 'folderId');
     await moveDocumentTo(em, access.document.id, folder);
     audit(em, { actorId: actor.userId, action: 'document.moved', targetType: 'document', targetId: access.document.id, after: { folderId: folder }, ip: ctx.ip });
   });

@@ -111,6 +111,23 @@ export async function folderRow(em: EntityManager, folderId: string): Promise<Fo
   return row ?? null;
 }
 
+/**
+ * Locks a folder for renaming (FOR NO KEY UPDATE: uploads into it and new subfolders go on) and
+ * returns where it is, or null when it was deleted meanwhile.
+ */
+export async function lockFolderForRename(em: EntityManager, folderId: string): Promise<{ group_id: string; parent_id: string | null } | null> {
+  const [row] = await rows<{ group_id: string; parent_id: string | null }>(em, sql`select group_id, parent_id from document_folder where id = ${folderId} for no key update`);
+  return row ?? null;
+}
+
+/**
+ * Serialises creates and renames of one folder name in one parent until the transaction ends
+ * (an advisory lock), so that a rename's check for a same-named folder sees any that won.
+ */
+export async function lockFolderName(em: EntityManager, groupId: string, parentId: string | null, name: string): Promise<void> {
+  await rows(em, sql`select pg_advisory_xact_lock(hashtextextended(${`document-folder-name:${groupId}:${parentId ?? ''}:${name}`}, 0))`);
+}
+
 /** Renames a folder; false when its parent already holds another folder of that name. */
 export async function renameFolderRow(em: EntityManager, folderId: string, name: string): Promise<boolean> {
   const changed = await rows<{ id: string }>(
@@ -122,7 +139,17 @@ export async function renameFolderRow(em: EntityManager, folderId: string, name:
   return changed.length > 0;
 }
 
-/** What a folder still holds: subfolders and documents not deleted. Locks the folder row against a concurrent upload or move into it. */
+/**
+ * Keeps a folder from being deleted until the transaction ends (FOR KEY SHARE, as the foreign
+ * key's own check would, but before anything is written); false when it was deleted meanwhile.
+ * A deletion under way (its row FOR UPDATE) is waited for.
+ */
+export async function holdFolder(em: EntityManager, folderId: string): Promise<boolean> {
+  const held = await rows<{ id: string }>(em, sql`select id from document_folder where id = ${folderId} for key share`);
+  return held.length > 0;
+}
+
+/** What a folder still holds: subfolders and documents not deleted. Locks the folder row (FOR UPDATE) against writers holding it (holdFolder) until the deletion ends. */
 export async function folderContents(em: EntityManager, folderId: string): Promise<{ folders: number; documents: number }> {
   await rows(em, sql`select id from document_folder where id = ${folderId} for update`);
   const [row] = await rows<{ folders: string; documents: string }>(
@@ -177,8 +204,16 @@ export async function insertObject(em: EntityManager, o: NewObject): Promise<str
   return inserted[0]?.id ?? null;
 }
 
-export async function lockDocumentVersion(em: EntityManager, documentId: string): Promise<{ latest_version: number; deleted_at: Date | null }> {
-  const [locked] = await rows<{ latest_version: number; deleted_at: Date | null }>(em, sql`select latest_version, deleted_at from document where id = ${documentId} for update`);
+export interface LockedDocument {
+  name: string;
+  folder_id: string | null;
+  latest_version: number;
+  deleted_at: Date | null;
+}
+
+/** Locks a document's row (FOR UPDATE) and reads it as it is now, after any writer it waited for. */
+export async function lockDocument(em: EntityManager, documentId: string): Promise<LockedDocument> {
+  const [locked] = await rows<LockedDocument>(em, sql`select name, folder_id, latest_version, deleted_at from document where id = ${documentId} for update`);
   return locked;
 }
 
@@ -196,6 +231,15 @@ export interface LibraryPlace {
 /**
  * Serialises writers of one name in one folder until the transaction ends (an advisory lock on
  * the place and the name, case-folded), so two uploads of the same name cannot both see it free.
+ *
+ * Lock order of the documents' writers, the same everywhere so that none waits in a cycle:
+ *   1. the document's row (lockDocument: a new version, a move), read again once locked, so that
+ *      its name and folder are the ones a concurrent move or version left;
+ *   2. the folder written into (holdFolder: an upload, a move, a new subfolder; a folder being
+ *      renamed: lockFolderForRename);
+ *   3. names in a folder (lockNameInFolder, lockFolderName).
+ * Deleting a folder locks its row, then (the foreign key's set null) rows of deleted documents in
+ * it; a writer holding a document's row (1) finds it deleted and stops before waiting for (2).
  */
 export async function lockNameInFolder(em: EntityManager, place: LibraryPlace, name: string): Promise<void> {
   const key = `document-name:${place.groupId ?? place.conversationId}:${place.folderId ?? ''}:${name.toLowerCase()}`;
@@ -211,12 +255,6 @@ export async function documentNamed(em: EntityManager, place: LibraryPlace, name
     sql`select id from document where ${library} and ${folder} and deleted_at is null and lower(name) = lower(${name}) and id is distinct from ${except}::uuid order by created_at limit 1`,
   );
   return row?.id ?? null;
-}
-
-/** The folder a document is in (null: the top). */
-export async function folderOfDocument(em: EntityManager, documentId: string): Promise<string | null> {
-  const [row] = await rows<{ folder_id: string | null }>(em, sql`select folder_id from document where id = ${documentId}`);
-  return row?.folder_id ?? null;
 }
 
 export interface NewDocument {

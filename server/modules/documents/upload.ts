@@ -15,7 +15,8 @@ import { isUuid } from '../ids.js';
 import { toTitledTsvectorLiteral } from '../content/segment.js';
 import { documentForActor, libraryForActor } from './access.js';
 import { checkFileName, contentMatches, SNIFF_BYTES } from './fileTypes.js';
-import { documentNamed, folderInGroup, folderOfDocument, insertDocument, insertObject, insertVersion, lockDocumentVersion, lockNameInFolder, objectWithContent, updateDocumentLatest, type LibraryPlace } from './store.js';
+import { folderDeleted } from './library.js';
+import { documentNamed, folderInGroup, holdFolder, insertDocument, insertObject, insertVersion, lockDocument, lockNameInFolder, objectWithContent, updateDocumentLatest, type LibraryPlace } from './store.js';
 import type { LibraryAccess } from './subjects.js';
 
 export interface UploadTarget {
@@ -161,6 +162,10 @@ export async function uploadDocument(ctx: DomainContext, store: ObjectStore, tar
       await store.put(key, fs.createReadStream(temp), received.size);
     }
     const { versionId, usedNewObject } = await ctx.em.transactional(async (em) => {
+      // In the documents' lock order (store.ts, lockNameInFolder): the row, the folder, the name.
+      const locked = existing ? await lockDocument(em, existing.document.id) : null;
+      if (locked?.deleted_at) throw conflict('文件已删除');
+      if (folderId && !(await holdFolder(em, folderId))) throw folderDeleted('folderId');
       let objectId = known;
       let usedNewObject = false;
       if (!objectId) {
@@ -172,13 +177,11 @@ export async function uploadDocument(ctx: DomainContext, store: ObjectStore, tar
       let documentId: string;
       let version = 1;
       let name: string;
-      if (existing) {
+      if (existing && locked) {
         documentId = existing.document.id;
-        // A version under another name renames the document: not onto another one's name. (The
-        // name's lock comes before the row's, in the order a move takes them.)
-        name = await nameInFolder(em, { groupId: library.groupId, conversationId: library.conversationId, folderId: await folderOfDocument(em, documentId) }, file.name, documentId, null);
-        const locked = await lockDocumentVersion(em, documentId);
-        if (locked.deleted_at) throw conflict('文件已删除');
+        // A version under another name renames the document: not onto another one's name in
+        // the folder it is in now (a move it waited for may have changed that).
+        name = await nameInFolder(em, { groupId: library.groupId, conversationId: library.conversationId, folderId: locked.folder_id }, file.name, documentId, null);
         version = locked.latest_version + 1;
         await updateDocumentLatest(em, documentId, name, version, toTitledTsvectorLiteral(name.replace(/\.[^.]+$/, '')));
       } else {
