@@ -1,7 +1,7 @@
 import { sql, sqlText, type Statement } from '../db/statement.js';
 import type { ConfidentialityLevel, GroupRole } from '../db/entities/index.js';
 import { MessageAccess } from '../modules/chat/subjects.js';
-import { ThreadAccess } from '../modules/forum/subjects.js';
+import { ReplyAccess, ThreadAccess } from '../modules/forum/subjects.js';
 import { GroupAccess } from '../modules/groups/subjects.js';
 import { allow } from './engine.js';
 import { isGroupMember, leadsGroup, managesGroup, runsGroup } from './groups.js';
@@ -64,19 +64,19 @@ export type SqlOperand = string | Statement;
 const operand = (part: SqlOperand) => (typeof part === 'string' ? sqlText(part) : part);
 
 /**
- * Raising a level (内部 → 受限 or 普通 → 内部): the group's owner and admins. Levels are never
- * lowered by anyone: what was once marked confidential may have been treated as such.
+ * Raising a level (内部 → 受限 or 普通 → 内部) on a message, thread or reply: the group's owner
+ * and admins, while there is a level above its own (受限 is the top; 内部 for a reply, which
+ * follows its thread to 受限) and it is still shown (not recalled, removed or deleted). Levels
+ * are never lowered by anyone: what was once marked confidential may have been treated as such.
  * The author sets the level when posting (any level the conversation allows). System admins are
  * left out: restricted content is read by the group's owner and admins, not by system admins.
- */
-allow(GroupAccess, 'raiseConfidentiality', (actor, g) => runsGroup(actor, g));
-/**
- * Offered on a message or thread (viewerCan) by the same group rule, while there is a level
- * above its own (受限 is the top) and it is still shown (not recalled or removed).
+ * One rule per subject for both viewerCan and the raise mutations (modules/confidentiality/raise.ts).
  */
 allow(MessageAccess, 'raiseConfidentiality', (actor, m) =>
   !!m.conversation.group && runsGroup(actor, m.conversation) && m.message.confidentiality !== 'restricted' && !m.message.recalledAt && !m.message.removedAt);
 allow(ThreadAccess, 'raiseConfidentiality', (actor, t) => runsGroup(actor, t.group) && t.thread.confidentiality !== 'restricted' && !t.thread.removedAt);
+allow(ReplyAccess, 'raiseConfidentiality', (actor, r) =>
+  runsGroup(actor, r.thread.group) && r.reply.confidentiality === 'normal' && !r.reply.removedAt && !r.reply.deletedAt && !r.thread.thread.removedAt);
 /** The rules in force in a group: its members (they are told what to avoid) and system admins. */
 allow(GroupAccess, 'readSensitiveRules', (actor, g) => isGroupMember(actor, g) || !!actor?.isSystemAdmin);
 /** A group's extra sensitive terms and block rules: its owner and admins (and system admins). */

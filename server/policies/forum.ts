@@ -18,7 +18,7 @@ allow(BoardAccess, 'post', (actor, b) => isGroupMember(actor, b.group) && !b.boa
 
 /** What Thread.viewerCan and ThreadReply.viewerCan send. */
 export const THREAD_ABILITIES = ['reply', 'edit', 'moderate', 'raiseConfidentiality'] as const;
-export const REPLY_ABILITIES = ['edit', 'delete'] as const;
+export const REPLY_ABILITIES = ['edit', 'delete', 'raiseConfidentiality'] as const;
 
 allow(ThreadAccess, 'reply', (actor, t) => isGroupMember(actor, t.group) && !t.thread.lockedAt && !t.board.archivedAt && !t.thread.removedAt && !muted(t.group));
 allow(ThreadAccess, 'edit', (actor, t) => !!actor && isGroupMember(actor, t.group) && t.thread.author.id === actor.userId && !t.thread.lockedAt && !t.thread.removedAt);

@@ -1,13 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { audit } from '../../audit/logger.js';
 import { levelRank, type AudienceSubjectKind, type ConfidentialityLevel, type Thread, type ThreadReply } from '../../db/entities/index.js';
-import { badInput, conflict, forbidden } from '../../errors.js';
-import { can } from '../../policies/index.js';
+import { badInput, conflict } from '../../errors.js';
+import { authorize } from '../../policies/index.js';
 import { messageForActor } from '../chat/access.js';
 import { recordEvent } from '../core/events.js';
 import { commitMessageChange } from '../chat/messages.js';
 import type { MessageView } from '../chat/messageViews.js';
-import { GroupAccess } from '../groups/subjects.js';
 import { requireActor, type DomainContext } from '../context.js';
 import { replyForActor, threadForActor } from '../forum/access.js';
 import { LEVEL_NAMES, parseLevel, validAudience } from '../content/levels.js';
@@ -19,10 +18,16 @@ import { addAudience, raiseLevel } from './store.js';
  * members may already have treated the content as confidential. Each raise is audited with
  * the prior and resulting level in the same transaction; raising a message to restricted
  * sends its old audience an edit event that carries only the placeholder.
+ *
+ * Each mutation authorizes on the content itself (MessageAccess, ThreadAccess, ReplyAccess: the
+ * rule its viewerCan serialises). The level is checked first (BAD_USER_INPUT; the viewer reads
+ * the level anyway), so "already the top level" says so rather than FORBIDDEN.
  */
 function assertRaise(current: ConfidentialityLevel, next: ConfidentialityLevel): void {
   if (levelRank(next) <= levelRank(current)) throw badInput(`只能提高保密级别（当前为「${LEVEL_NAMES[current]}」）`, 'confidentiality');
 }
+
+const REFUSED = '只有群主和管理员可以提高保密级别';
 
 async function writeAudience(em: EntityManager, subjectId: string, kind: AudienceSubjectKind, userIds: string[]): Promise<void> {
   if (userIds.length) {
@@ -34,10 +39,10 @@ export async function raiseMessageConfidentiality(ctx: DomainContext, messageId:
   const actor = requireActor(ctx);
   const access = await messageForActor(ctx.em, actor, messageId);
   const conv = access.conversation;
-  if (!conv.group || !can(actor, 'raiseConfidentiality', new GroupAccess(conv.group, conv.role, false))) throw forbidden('只有群主和管理员可以提高保密级别');
   const level = parseLevel(rawLevel);
   const current = access.message.confidentiality;
   assertRaise(current, level);
+  authorize(actor, 'raiseConfidentiality', access, access.message.recalledAt ? '消息已撤回，不能提高保密级别' : access.message.removedAt ? '消息已被移除，不能提高保密级别' : REFUSED);
   const audience = await validAudience(ctx.em, level, audienceUserIds, { conversationId: conv.conversation.id }, access.message.author.id);
   return commitMessageChange(ctx, async (tem, emit) => {
     if (!(await raiseLevel(tem, 'message', access.message.id, current, level))) throw conflict('保密级别已被修改，请刷新后重试');
@@ -59,10 +64,10 @@ export async function raiseMessageConfidentiality(ctx: DomainContext, messageId:
 export async function raiseThreadConfidentiality(ctx: DomainContext, threadId: unknown, rawLevel: unknown, audienceUserIds: unknown[] | null | undefined): Promise<Thread> {
   const actor = requireActor(ctx);
   const access = await threadForActor(ctx.em, actor, threadId);
-  if (!can(actor, 'raiseConfidentiality', access.group)) throw forbidden('只有群主和管理员可以提高保密级别');
   const level = parseLevel(rawLevel);
   const current = access.thread.confidentiality;
   assertRaise(current, level);
+  authorize(actor, 'raiseConfidentiality', access, access.thread.removedAt ? '帖子已被移除，不能提高保密级别' : REFUSED);
   const audience = await validAudience(ctx.em, level, audienceUserIds, { groupId: access.group.group.id }, access.thread.author.id);
   await ctx.em.transactional(async (em) => {
     if (!(await raiseLevel(em, 'thread', access.thread.id, current, level))) throw conflict('保密级别已被修改，请刷新后重试');
@@ -85,11 +90,12 @@ export async function raiseReplyConfidentiality(ctx: DomainContext, replyId: unk
   const actor = requireActor(ctx);
   const access = await replyForActor(ctx.em, actor, replyId);
   const group = access.thread.group;
-  if (!can(actor, 'raiseConfidentiality', group)) throw forbidden('只有群主和管理员可以提高保密级别');
   const level = parseLevel(rawLevel);
   if (level === 'restricted') throw badInput('回复不能单独设为「受限」，请将整个帖子设为受限', 'confidentiality');
   const current = access.reply.confidentiality;
   assertRaise(current, level);
+  const gone = access.reply.deletedAt ? '回复已删除' : access.reply.removedAt ? '回复已被移除' : access.thread.thread.removedAt ? '帖子已被移除' : null;
+  authorize(actor, 'raiseConfidentiality', access, gone ? `${gone}，不能提高保密级别` : REFUSED);
   const audience = await validAudience(ctx.em, level, audienceUserIds, { groupId: group.group.id }, access.reply.author.id);
   await ctx.em.transactional(async (em) => {
     if (!(await raiseLevel(em, 'reply', access.reply.id, current, level))) throw conflict('保密级别已被修改，请刷新后重试');

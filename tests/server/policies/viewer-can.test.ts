@@ -7,12 +7,12 @@ import { captureStatements } from '../../helpers/statements.js';
 /**
  * Message.viewerCan against the mutations, through the real API: for each case the abilities a
  * viewer is shown (on the latest history page and by message(id)) must be exactly the mutations the server
- * then accepts: addReaction, editMessage, recallMessage. The UI never offers what the server
+ * then accepts: addReaction, editMessage, raiseMessageConfidentiality, recallMessage. The UI never offers what the server
  * refuses, nor hides what it would accept. The expected column pins the rules themselves.
  */
 type Login = 'lijinsong' | 'chengyong' | 'gouxiaoyan' | 'ningzhiyuan';
 const ROLE: Record<Login, 'owner' | 'admin' | 'member'> = { lijinsong: 'owner', chengyong: 'admin', gouxiaoyan: 'member', ningzhiyuan: 'member' };
-type Abilities = { edit: boolean; recall: boolean; react: boolean };
+type Abilities = { edit: boolean; recall: boolean; react: boolean; raiseConfidentiality: boolean };
 
 interface Case {
   viewer: Login;
@@ -29,18 +29,21 @@ interface Case {
   expected: Abilities;
 }
 
-const all = (edit: boolean, recall: boolean, react: boolean): Abilities => ({ edit, recall, react });
+/** 提高密级 only for the group's owner and admins (the last column, default no). */
+const all = (edit: boolean, recall: boolean, react: boolean, raiseConfidentiality = false): Abilities => ({ edit, recall, react, raiseConfidentiality });
 const CASES: Record<string, Case> = {
   'the author, just sent': { viewer: 'gouxiaoyan', author: 'gouxiaoyan', expected: all(true, true, true) },
   'another member': { viewer: 'ningzhiyuan', author: 'gouxiaoyan', expected: all(false, false, true) },
-  'an admin on a member’s message': { viewer: 'chengyong', author: 'gouxiaoyan', expected: all(false, false, true) },
-  'the owner on a member’s message': { viewer: 'lijinsong', author: 'gouxiaoyan', expected: all(false, false, true) },
+  'an admin on a member’s message': { viewer: 'chengyong', author: 'gouxiaoyan', expected: all(false, false, true, true) },
+  'the owner on a member’s message': { viewer: 'lijinsong', author: 'gouxiaoyan', expected: all(false, false, true, true) },
   'a muted author': { viewer: 'gouxiaoyan', author: 'gouxiaoyan', muted: true, expected: all(true, true, false) },
   'a muted member on another’s message': { viewer: 'gouxiaoyan', author: 'ningzhiyuan', muted: true, expected: all(false, false, false) },
   'a plain member under 全员禁言': { viewer: 'gouxiaoyan', author: 'gouxiaoyan', mutedAll: true, expected: all(true, true, false) },
-  'an admin under 全员禁言': { viewer: 'chengyong', author: 'gouxiaoyan', mutedAll: true, expected: all(false, false, true) },
+  'an admin under 全员禁言': { viewer: 'chengyong', author: 'gouxiaoyan', mutedAll: true, expected: all(false, false, true, true) },
   'the author, recalled': { viewer: 'gouxiaoyan', author: 'gouxiaoyan', recalled: true, expected: all(false, false, false) },
   'the author, removed by an admin': { viewer: 'gouxiaoyan', author: 'gouxiaoyan', removed: true, expected: all(false, true, false) },
+  'an admin on a recalled message': { viewer: 'chengyong', author: 'gouxiaoyan', recalled: true, expected: all(false, false, false) },
+  'the owner on a removed message': { viewer: 'lijinsong', author: 'gouxiaoyan', removed: true, expected: all(false, false, false) },
   'a restricted message the viewer may not read (placeholder)': { viewer: 'ningzhiyuan', author: 'gouxiaoyan', restricted: true, expected: all(false, false, false) },
   'a restricted message, its author': { viewer: 'gouxiaoyan', author: 'gouxiaoyan', restricted: true, expected: all(true, true, true) },
   'a restricted message, an admin reader': { viewer: 'chengyong', author: 'gouxiaoyan', restricted: true, expected: all(false, false, true) },
@@ -48,10 +51,11 @@ const CASES: Record<string, Case> = {
   'the author, 11 minutes on (past the edit window)': { viewer: 'gouxiaoyan', author: 'gouxiaoyan', age: 11, expected: all(false, false, true) },
 };
 
-const ABILITIES = 'viewerCan { edit recall react }';
+const ABILITIES = 'viewerCan { edit recall react raiseConfidentiality }';
 const SEND = `mutation($c: ID!, $b: String!, $k: String!, $level: Confidentiality, $aud: [ID!]) {
   sendMessage(conversationId: $c, body: $b, clientMessageId: $k, confidentiality: $level, audienceUserIds: $aud) { id } }`;
 const MUTATIONS: Record<keyof Abilities, string> = {
+  raiseConfidentiality: `mutation($m: ID!, $level: Confidentiality!) { raiseMessageConfidentiality(messageId: $m, confidentiality: $level) { id } }`,
   react: `mutation($m: ID!) { addReaction(messageId: $m, emoji: "👍") { id } }`,
   edit: `mutation($m: ID!) { editMessage(messageId: $m, body: "改过的内容") { id } }`,
   recall: `mutation($m: ID!) { recallMessage(messageId: $m) { id } }`,
@@ -116,9 +120,12 @@ describe('Message.viewerCan is what the mutations do', () => {
     if (!node.restrictedPlaceholder) expect((await viewer.request(`query($m: ID!) { message(id: $m) { ${ABILITIES} } }`, { m: id })).message.viewerCan).toEqual(shown);
 
     // The oracle: each shown ability is accepted, each hidden one refused (recall last, it ends the rest).
-    for (const action of ['react', 'edit', 'recall'] as const) {
-      if (shown[action]) await viewer.request(MUTATIONS[action], { m: id });
-      else expect(await viewer.errorCode(MUTATIONS[action], { m: id }), action).toMatch(/^(FORBIDDEN|CONFLICT|NOT_FOUND)$/);
+    // A raise asks for the next level; at the top (受限) there is none, and the refusal says so (BAD_USER_INPUT).
+    const level = c.restricted ? 'RESTRICTED' : 'INTERNAL';
+    for (const action of ['react', 'edit', 'raiseConfidentiality', 'recall'] as const) {
+      const vars = action === 'raiseConfidentiality' ? { m: id, level } : { m: id };
+      if (shown[action]) await viewer.request(MUTATIONS[action], vars);
+      else expect(await viewer.errorCode(MUTATIONS[action], vars), action).toMatch(action === 'raiseConfidentiality' && c.restricted ? /^(BAD_USER_INPUT|NOT_FOUND)$/ : /^(FORBIDDEN|CONFLICT|NOT_FOUND)$/);
     }
   });
 });
