@@ -41,7 +41,7 @@ describe('the pinned announcement bar', () => {
     const links = [li, gou].map((o) => o.page.getByTestId('chat-announcement'));
     for (const bar of bars) expect(await bar.isHidden()).toBe(true);
     const shows = async (title: string) => {
-      for (const link of links) await expect.poll(() => link.textContent().catch(() => null), { timeout: 10_000 }).toBe(title);
+      for (const link of links) await expect.poll(() => link.allTextContents(), { timeout: 10_000 }).toEqual([title]);
     };
 
     const { postAnnouncement } = await api<{ postAnnouncement: { id: string } }>('lijinsong', `mutation($g: ID!, $t: String!, $b: String!) { postAnnouncement(groupId: $g, title: $t, body: $b) { id } }`, {
