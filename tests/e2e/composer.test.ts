@@ -10,7 +10,7 @@
  * - @ in a group larger than one page of members finds any member through the server.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Page } from 'playwright-core';
+import type { Page, Request } from 'playwright-core';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { apiClient, BrowserSession, type Opened } from '../helpers/browser.js';
 import { sql } from '../helpers/demo.js';
@@ -114,9 +114,14 @@ describe('messages and the composer', () => {
     await page.keyboard.insertText(long);
     expect((await box.inputValue()).length).toBe(long.length);
     await expect.poll(() => page.getByTestId('composer-over').textContent()).toBe(`消息最多 ${LIMIT} 字，已超出 250 字`);
+    // Neither Enter nor 发送 asks the server to send it (watched at the request, not by waiting).
+    const sends: string[] = [];
+    const watch = (request: Request) => {
+      if (request.method() === 'POST' && /\/graphql$/.test(new URL(request.url()).pathname) && /\bsendMessage\b/.test(request.postData() ?? '')) sends.push(request.postData()!);
+    };
+    page.on('request', watch);
     await box.press('Enter');
     await page.getByTestId('send').click();
-    await page.waitForTimeout(500);
     expect(await page.getByTestId('message').count()).toBe(messages);
     expect((await box.inputValue()) === long).toBe(true);
     expect(await page.getByTestId('composer-over').textContent()).toContain('已超出 250 字');
@@ -125,6 +130,10 @@ describe('messages and the composer', () => {
     expect(await page.getByTestId('composer-over').isHidden()).toBe(true);
     await box.press('Enter');
     await expect.poll(() => page.getByTestId('message').count()).toBe(messages + 1);
+    // The watch sees a send: exactly this one, the shortened text.
+    page.off('request', watch);
+    expect(sends).toHaveLength(1);
+    expect(JSON.parse(sends[0]).variables.body).toBe('政'.repeat(LIMIT));
     expect(errors).toEqual([]);
   });
 });

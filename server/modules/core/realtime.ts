@@ -30,6 +30,7 @@ export type ChatEventType =
   | 'MEMBER_REMOVED'
   | 'MEMBER_ROLE_CHANGED'
   | 'GROUP_UPDATED'
+  | 'ANNOUNCEMENTS_CHANGED'
   | 'TYPING'
   | 'PRESENCE'
   | 'NOTIFICATION';

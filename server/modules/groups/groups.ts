@@ -8,7 +8,7 @@ import { userForActor } from '../accounts/access.js';
 import * as valid from '../core/validation.js';
 import { requireActor, type DomainContext } from '../context.js';
 import { isUuid } from '../ids.js';
-import { decodeCursor, pageSize, toPage, type Page, type PageArgs } from '../pagination.js';
+import { decodeCursor, decodeTypedCursor, pageSize, toPage, type Page, type PageArgs } from '../pagination.js';
 import { groupForActor, memberOf } from './access.js';
 import { inTransaction, publisherOf, recordEvent } from '../core/events.js';
 import type { OutgoingEvent } from '../core/realtime.js';
@@ -31,6 +31,7 @@ import {
   leaveDiscussions,
   lockGroupSize,
   memberPageRows,
+  memberSearchCount,
   memberSearchRows,
   transferOwner,
   withdrawPendingApplication,
@@ -323,7 +324,7 @@ export async function groupMembers(em: EntityManager, actor: Actor, access: Grou
   if (!can(actor, 'readMembers', access)) return { nodes: [], cursors: [], hasNextPage: false, endCursor: null, totalCount: 0 };
   const size = pageSize(args.first);
   const text = valid.optionalText(args.query, 'query', '搜索内容', 30);
-  if (text) return searchMembers(em, access, text, size);
+  if (text) return searchMembers(em, access, text, decodeTypedCursor(args.after, ['int', 'text', 'uuid']), size);
   const cursor = decodeCursor(args.after, 3);
   if (cursor && !isUuid(cursor[2])) throw badInput('分页游标无效', 'after');
   const rows = await memberPageRows(em, access.group.id, cursor ? [Number(cursor[0]), String(cursor[1]), String(cursor[2])] : null, size + 1);
@@ -333,14 +334,19 @@ export async function groupMembers(em: EntityManager, actor: Actor, access: Grou
   return { ...page, nodes: page.nodes.map((r) => byUser.get(r.user_id)!), totalCount: access.group.memberCount };
 }
 
-/** The members matching `text` (name or login name), for @-mention autocomplete: one page. */
-async function searchMembers(em: EntityManager, access: GroupAccess, text: string, size: number): Promise<Page<GroupMember>> {
+/**
+ * The members matching `text` (name or login name), for @-mention autocomplete: a page, with
+ * cursors to go on and the number of matches as totalCount.
+ */
+async function searchMembers(em: EntityManager, access: GroupAccess, text: string, cursor: unknown[] | null, size: number): Promise<Page<GroupMember>> {
   const escaped = text.replace(/[\\%_]/g, (c) => `\\${c}`);
-  const rows = await memberSearchRows(em, access.group.id, `%${escaped}%`, `${escaped}%`, size);
+  const contains = `%${escaped}%`;
+  const after: [number, string, string] | null = cursor ? [Number(cursor[0]), String(cursor[1]), String(cursor[2])] : null;
+  const rows = await memberSearchRows(em, access.group.id, contains, `${escaped}%`, after, size + 1);
   const members = await em.find(GroupMember, { group: access.group.id, user: { $in: rows.map((r) => r.user_id) } }, { populate: ['user', 'user.unit'] });
   const byUser = new Map<string, GroupMember>(members.map((m) => [m.user.id, m]));
-  const nodes = rows.flatMap((r) => byUser.get(r.user_id) ?? []);
-  return { nodes, cursors: nodes.map(() => ''), hasNextPage: false, endCursor: null, totalCount: access.group.memberCount };
+  const page = toPage(rows, size, (r) => [Number(r.rank), r.real_name, r.user_id]);
+  return { ...page, nodes: page.nodes.map((r) => byUser.get(r.user_id)!), totalCount: () => memberSearchCount(em, access.group.id, contains) };
 }
 
 export async function pendingApplications(em: EntityManager, actor: Actor, access: GroupAccess, args: PageArgs): Promise<Page<GroupApplication>> {

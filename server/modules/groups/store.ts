@@ -189,13 +189,28 @@ export function findGroupRows(em: EntityManager, userId: string, pattern: string
  * Members whose real name or login name contains `text` (an ilike pattern of it in `contains`,
  * one that starts with it in `prefix`): those starting with it first, then by name.
  */
-export function memberSearchRows(em: EntityManager, groupId: string, contains: string, prefix: string, limit: number): Promise<Array<{ user_id: string }>> {
-  return rows<{ user_id: string }>(
+/** The members whose real name or login name matches `contains`, in the search's order. */
+const memberMatches = (groupId: string, contains: string, prefix: string): Statement =>
+  sql`select gm.user_id, case when u.real_name ilike ${prefix} or u.login_name ilike ${prefix} then 0 else 1 end as rank, u.real_name
+      from group_member gm join app_user u on u.id = gm.user_id
+      where gm.group_id = ${groupId} and (u.real_name ilike ${contains} or u.login_name ilike ${contains})`;
+
+/**
+ * A page of the members matching a search: those starting with it first, then by name (pinyin),
+ * then user id; `after` the keyset (rank, real name, user id).
+ */
+export function memberSearchRows(em: EntityManager, groupId: string, contains: string, prefix: string, after: [number, string, string] | null, limit: number): Promise<Array<{ user_id: string; rank: number; real_name: string }>> {
+  const keyset = after ? sql`where (m.rank, m.real_name collate "pinyin", m.user_id) > (${after[0]}::int, ${after[1]}::text, ${after[2]}::uuid)` : sqlText('');
+  return rows<{ user_id: string; rank: number; real_name: string }>(
     em,
-    sql`select gm.user_id from group_member gm join app_user u on u.id = gm.user_id
-        where gm.group_id = ${groupId} and (u.real_name ilike ${contains} or u.login_name ilike ${contains})
-        order by (u.real_name ilike ${prefix} or u.login_name ilike ${prefix}) desc, u.real_name collate "pinyin", gm.user_id limit ${limit}`,
+    sql`select m.user_id, m.rank, m.real_name from (${memberMatches(groupId, contains, prefix)}) m ${keyset} order by m.rank, m.real_name collate "pinyin", m.user_id limit ${limit}`,
   );
+}
+
+/** How many members match a search. */
+export async function memberSearchCount(em: EntityManager, groupId: string, contains: string): Promise<number> {
+  const [row] = await rows<{ n: string }>(em, sql`select count(*) as n from (${memberMatches(groupId, contains, contains)}) m`);
+  return Number(row.n);
 }
 
 const MEMBER_RANK = sqlText(`case gm.role when 'owner' then 0 when 'admin' then 1 else 2 end`);

@@ -4,7 +4,7 @@ import { audit } from '../../audit/logger.js';
 import { Announcement } from '../../db/entities/index.js';
 import { badInput, conflict, forbidden, notFound } from '../../errors.js';
 import { authorize, can, isAnyAdmin, type Actor } from '../../policies/index.js';
-import { inTransaction, publisherOf } from '../core/events.js';
+import { inTransaction, publisherOf, recordEvent } from '../core/events.js';
 import type { OutgoingEvent } from '../core/realtime.js';
 import type { GroupAccess } from '../groups/subjects.js';
 import { requireActor, type DomainContext } from '../context.js';
@@ -24,13 +24,23 @@ function validBody(raw: unknown): string {
   return body;
 }
 
+/**
+ * Tells every member of the group (the actor too) that its announcements changed, so that an
+ * open chat reloads its pinned bar: on posting, editing, pinning and unpinning.
+ */
+async function announcementsChanged(em: EntityManager, emit: (e: OutgoingEvent) => void, actor: Actor, group: GroupAccess): Promise<void> {
+  emit(await recordEvent(em, { conversationId: group.group.conversation.id, type: 'ANNOUNCEMENTS_CHANGED', userId: actor.userId }));
+}
+
 /** Inserts one announcement (pinned) and notifies the group's members; in the caller's transaction. */
-async function announce(em: EntityManager, emit: (e: OutgoingEvent) => void, actor: Actor, groupId: string, title: string, body: string, bulletinId: string | null): Promise<string> {
+async function announce(em: EntityManager, emit: (e: OutgoingEvent) => void, actor: Actor, group: GroupAccess, title: string, body: string, bulletinId: string | null): Promise<string> {
+  const groupId = group.group.id;
   const id = await insertAnnouncement(em, { groupId, authorId: actor.userId, title, body, bulletinId });
   // The author has read what they wrote.
   await insertAuthorRead(em, id, actor.userId);
   const events = await notify(em, { kind: 'announcement', userIds: await groupMemberIds(em, groupId), actorId: actor.userId, groupId, subjectId: id, data: bulletinId ? { bulletin: true } : null });
   events.forEach(emit);
+  await announcementsChanged(em, emit, actor, group);
   return id;
 }
 
@@ -42,7 +52,7 @@ export async function postAnnouncement(ctx: DomainContext, groupId: unknown, raw
   const title = validTitle(rawTitle);
   const body = validBody(rawBody);
   const id = await inTransaction(ctx.em, publisherOf(ctx), async (em, emit) => {
-    const id = await announce(em, emit, actor, group.group.id, title, body, null);
+    const id = await announce(em, emit, actor, group, title, body, null);
     audit(em, { actorId: actor.userId, action: 'announcement.posted', targetType: 'announcement', targetId: id, after: { groupId: group.group.id, title }, ip: ctx.ip });
     return id;
   });
@@ -63,9 +73,10 @@ export async function editAnnouncement(ctx: DomainContext, id: unknown, rawTitle
   const body = validBody(rawBody);
   const a = access.announcement;
   if (title === a.title && body === a.body) throw badInput('内容没有变化', 'body');
-  await ctx.em.transactional(async (em) => {
+  await inTransaction(ctx.em, publisherOf(ctx), async (em, emit) => {
     await updateAnnouncementText(em, a.id, title, body);
     audit(em, { actorId: actor.userId, action: 'announcement.edited', targetType: 'announcement', targetId: a.id, before: { title: a.title, body: a.body }, after: { title, body }, ip: ctx.ip });
+    await announcementsChanged(em, emit, actor, access.group);
   });
   return refreshed(ctx.em, a.id);
 }
@@ -74,9 +85,10 @@ export async function setAnnouncementPinned(ctx: DomainContext, id: unknown, pin
   const actor = requireActor(ctx);
   const access = await announcementForActor(ctx.em, actor, id);
   authorize(actor, 'manage', access, '只有群主和管理员可以置顶或取消置顶群公告');
-  await ctx.em.transactional(async (em) => {
+  await inTransaction(ctx.em, publisherOf(ctx), async (em, emit) => {
     if (!(await changeAnnouncementPinned(em, access.announcement.id, pinned))) throw conflict(pinned ? '公告已置顶' : '公告未置顶');
     audit(em, { actorId: actor.userId, action: pinned ? 'announcement.pinned' : 'announcement.unpinned', targetType: 'announcement', targetId: access.announcement.id, ip: ctx.ip });
+    await announcementsChanged(em, emit, actor, access.group);
   });
   return refreshed(ctx.em, access.announcement.id);
 }
@@ -121,7 +133,7 @@ export async function publishBulletin(ctx: DomainContext, rawGroupIds: unknown[]
   const ids = await inTransaction(ctx.em, publisherOf(ctx), async (em, emit) => {
     const ids: string[] = [];
     for (const target of targets) {
-      const id = await announce(em, emit, actor, target.group.group.id, title, body, bulletinId);
+      const id = await announce(em, emit, actor, target.group, title, body, bulletinId);
       audit(em, { actorId: actor.userId, action: 'announcement.bulletin_published', targetType: 'group', targetId: target.group.group.id, after: { announcementId: id, bulletinId, title }, ip: ctx.ip });
       ids.push(id);
     }

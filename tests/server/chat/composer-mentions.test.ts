@@ -5,10 +5,12 @@ import { signedIn, type Client } from '../../helpers/graphql.js';
 
 /**
  * Group.members(query:) for @-mention autocomplete: any member whose real name or login name
- * contains the text, those starting with it first, at most `first`; members only may search.
+ * contains the text, those starting with it first, page by page (`after` goes on where a page
+ * ended), totalCount the number of matches; members only may search.
  */
 
-const SEARCH = `query($g: ID!, $q: String, $first: Int) { group(id: $g) { id members(first: $first, query: $q) { totalCount pageInfo { hasNextPage } edges { node { role user { realName loginName } } } } } }`;
+const SEARCH = `query($g: ID!, $q: String, $first: Int, $after: String) { group(id: $g) { id members(first: $first, after: $after, query: $q) {
+  totalCount pageInfo { hasNextPage endCursor } edges { cursor node { role user { realName loginName } } } } } }`;
 
 let t: TestApp;
 let li: Client & { userId: string };
@@ -58,8 +60,35 @@ describe('member search for @-mentions', () => {
     // LIKE wildcards are text.
     expect(await names(li, '%')).toEqual([]);
     expect(await names(li, '批量成员', 5)).toHaveLength(5);
-    const { group } = await li.request(SEARCH, { g: groupId, q: '批量成员', first: 5 });
-    expect(group.members.pageInfo.hasNextPage).toBe(false);
+  });
+
+  it('counts the matches, not the group, and pages through them with cursors', async () => {
+    const count = async (q: string) => (await li.request(SEARCH, { g: groupId, q, first: 5 })).group.members.totalCount;
+    expect(await count('明轩')).toBe(2);
+    expect(await count('欧阳')).toBe(1);
+    expect(await count('%')).toBe(0);
+    expect(await count('批量成员')).toBe(120);
+    // 120 matches, 50 a page: three pages, each going on where the last ended, none twice.
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (let n = 0; n < 3; n++) {
+      const { group }: { group: any } = await li.request(SEARCH, { g: groupId, q: '批量成员', first: 50, after });
+      const edges = group.members.edges;
+      expect(edges).toHaveLength(n < 2 ? 50 : 20);
+      expect(group.members.pageInfo.hasNextPage).toBe(n < 2);
+      expect(new Set(edges.map((e: any) => e.cursor)).size).toBe(edges.length);
+      expect(group.members.pageInfo.endCursor).toBe(edges.at(-1).cursor);
+      seen.push(...edges.map((e: any) => e.node.user.loginName));
+      after = group.members.pageInfo.endCursor;
+    }
+    expect(new Set(seen).size).toBe(120);
+    // Starting matches first across pages too: 明轩阳 then 欧阳明轩, one a page.
+    const first = await li.request(SEARCH, { g: groupId, q: '明轩', first: 1 });
+    expect(first.group.members.edges.map((e: any) => e.node.user.realName)).toEqual(['明轩阳']);
+    const second = await li.request(SEARCH, { g: groupId, q: '明轩', first: 1, after: first.group.members.pageInfo.endCursor });
+    expect(second.group.members.edges.map((e: any) => e.node.user.realName)).toEqual(['欧阳明轩']);
+    expect(second.group.members.pageInfo.hasNextPage).toBe(false);
+    expect(await li.errorCode(SEARCH, { g: groupId, q: '明轩', first: 1, after: 'bm90IGEgY3Vyc29y' })).toBe('BAD_USER_INPUT');
   });
 
   it('without a query lists members page by page as before', async () => {

@@ -1,7 +1,8 @@
 /**
  * The pinned bar at the top of a group's chat: the latest pinned announcement (群公告, or a
  * bulletin such as 工作周报), one line that opens it, with a link to all of the group's
- * announcements. The conversation view reloads it when a new announcement is published.
+ * announcements. The conversation view reloads it on ANNOUNCEMENTS_CHANGED (posted, edited,
+ * pinned or unpinned), which reaches every member, the author too.
  */
 import { gql } from '../api.js';
 import { h, replaceChildren } from '../dom.js';

@@ -267,13 +267,12 @@ export class ConversationView {
     }
   }
 
-  /** About this group: a new announcement (the pinned bar), a new application (the 成员 panel). */
+  /** About this group: a new application (the 成员 panel). The pinned bar follows ANNOUNCEMENTS_CHANGED. */
   private onNotification(event: ChatEvent): void {
     // 禁言 and its lifting reach the member as a notification (no conversation): the composer follows at once.
     if (isMuteNotice(event, this.data?.group?.id)) return this.scheduleGroupReload();
     const n = event.notification;
     if (!n || this.destroyed || this.data?.kind !== 'GROUP' || n.group.id !== this.data.group?.id) return;
-    if (n.kind === 'ANNOUNCEMENT') void this.announcements?.reload();
     if (n.kind === 'GROUP_APPLICATION') this.side.membersChanged();
   }
 
@@ -429,6 +428,9 @@ export class ConversationView {
       case 'MEMBER_ROLE_CHANGED':
       case 'GROUP_UPDATED':
         this.scheduleGroupReload();
+        return;
+      case 'ANNOUNCEMENTS_CHANGED':
+        void this.announcements?.reload();
         return;
       default:
         return;
