@@ -32,7 +32,8 @@ export type ChatEventType =
   | 'GROUP_UPDATED'
   | 'TYPING'
   | 'PRESENCE'
-  | 'NOTIFICATION';
+  | 'NOTIFICATION'
+  | 'NOTIFICATIONS_CHANGED';
 
 /** What the realtime layer needs to know of a preloaded message; the hub reads it as chat's MessageView. */
 export interface PreloadedMessage {
