@@ -218,12 +218,6 @@ export const conversationForumResolvers = {
  */
 export const notificationResolvers = {
   kind: (n: NotificationRow) => upper(n.kind),
-  groupName: async (n: NotificationRow, _: unknown, ctx: Ctx) => {
-    const snapshot = n.data?.groupName;
-    if (typeof snapshot === 'string' && snapshot) return snapshot;
-    const visible = await visibleGroups(ctx.domain.em, requireActor(ctx.domain), [n.groupId]);
-    return visible.get(n.groupId)?.name ?? '已不可见的群组';
-  },
   read: (n: NotificationRow) => !!n.readAt,
   details: (n: NotificationRow) => (n.data ? JSON.stringify(n.data) : null),
 };
@@ -233,6 +227,13 @@ export const notificationLoaders = {
   actor: async (queries: Batch<NotificationRow>, ctx: Ctx) => {
     const byId = await usersById(ctx, queries.map((q) => q.obj.actorId));
     return queries.map((q) => byId.get(q.obj.actorId));
+  },
+  /** The name stored with it (group kinds), else the group's current name while the viewer may see it. */
+  groupName: async (queries: Batch<NotificationRow>, ctx: Ctx) => {
+    const snapshot = (n: NotificationRow) => (typeof n.data?.groupName === 'string' && n.data.groupName ? n.data.groupName : null);
+    const missing = queries.filter((q) => !snapshot(q.obj)).map((q) => q.obj.groupId);
+    const byId = missing.length ? await visibleGroups(ctx.domain.em, requireActor(ctx.domain), missing) : new Map<string, ChatGroup>();
+    return queries.map((q) => snapshot(q.obj) ?? byId.get(q.obj.groupId)?.name ?? '已不可见的群组');
   },
   group: async (queries: Batch<NotificationRow>, ctx: Ctx) => {
     const byId = await visibleGroups(ctx.domain.em, requireActor(ctx.domain), queries.map((q) => q.obj.groupId));
