@@ -12,7 +12,7 @@ import './archives.js';
 
 export { abilities, allow, authorize, can, noAbilities } from './engine.js';
 export { administers, isAnyAdmin, type Actor, type MaybeActor } from './actor.js';
-export { isGroupMember, managesGroup, managesGroupAsMember, ownsGroup, runsGroup } from './groups.js';
+export { isGroupMember, leadsGroup, leadsGroupSql, managesGroup, notificationShownSql, managesGroupAsMember, ownsGroup, runsGroup } from './groups.js';
 export { ContentReaders, mayReadContent, mayReadSql, restrictedReaders, userMayRead, type ReadFacts, type SqlOperand } from './confidentiality.js';
 export { mayFind, mayFindSql } from './search.js';
 export { GROUP_ABILITIES, MESSAGE_ABILITIES } from './chat.js';

@@ -1,6 +1,6 @@
 import { notFound, nullIfNotFound } from '../../errors.js';
 import { Board, ChatGroup, DiscussionGroup, PostEdit, Thread, ThreadReply } from '../../db/entities/index.js';
-import { conversationsForActor } from '../../modules/groups/access.js';
+import { conversationsForActor, visibleGroups } from '../../modules/groups/access.js';
 import { conversationMemberRows, memberConversations } from '../../modules/chat/store.js';
 import { audienceRows } from '../../modules/forum/store/threads.js';
 import type { ConversationAccess, GroupAccess } from '../../modules/groups/subjects.js';
@@ -211,8 +211,10 @@ export const conversationForumResolvers = {
 };
 
 /**
- * Notifications resolve what they point at in one query per kind for the whole list. They are
- * only shown for groups the viewer belongs to (the list query checks), so no access is lost here.
+ * Notifications resolve what they point at in one query per kind for the whole list. Some are
+ * listed to people outside the group (an invitation, a rejected application: policies/groups.ts
+ * `notificationShownSql`), so the group itself resolves only while the viewer may see it
+ * (policies: GroupAccess 'read'); its name is read from the notification's snapshot.
  */
 export const notificationResolvers = {
   kind: (n: NotificationRow) => upper(n.kind),
@@ -226,9 +228,16 @@ export const notificationLoaders = {
     const byId = await usersById(ctx, queries.map((q) => q.obj.actorId));
     return queries.map((q) => byId.get(q.obj.actorId));
   },
+  /** The name stored with it (group kinds), else the group's current name while the viewer may see it. */
+  groupName: async (queries: Batch<NotificationRow>, ctx: Ctx) => {
+    const snapshot = (n: NotificationRow) => (typeof n.data?.groupName === 'string' && n.data.groupName ? n.data.groupName : null);
+    const missing = queries.filter((q) => !snapshot(q.obj)).map((q) => q.obj.groupId);
+    const byId = missing.length ? await visibleGroups(ctx.domain.em, requireActor(ctx.domain), missing) : new Map<string, ChatGroup>();
+    return queries.map((q) => snapshot(q.obj) ?? byId.get(q.obj.groupId)?.name ?? '已不可见的群组');
+  },
   group: async (queries: Batch<NotificationRow>, ctx: Ctx) => {
-    const byId = await groupsById(ctx, queries.map((q) => q.obj.groupId));
-    return queries.map((q) => byId.get(q.obj.groupId));
+    const byId = await visibleGroups(ctx.domain.em, requireActor(ctx.domain), queries.map((q) => q.obj.groupId));
+    return queries.map((q) => byId.get(q.obj.groupId) ?? null);
   },
   thread: async (queries: Batch<NotificationRow>, ctx: Ctx) => {
     const ids = [...new Set(queries.map((q) => q.obj.threadId).filter((id): id is string => !!id))];

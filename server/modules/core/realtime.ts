@@ -33,7 +33,8 @@ export type ChatEventType =
   | 'ANNOUNCEMENTS_CHANGED'
   | 'TYPING'
   | 'PRESENCE'
-  | 'NOTIFICATION';
+  | 'NOTIFICATION'
+  | 'NOTIFICATIONS_CHANGED';
 
 /** What the realtime layer needs to know of a preloaded message; the hub reads it as chat's MessageView. */
 export interface PreloadedMessage {

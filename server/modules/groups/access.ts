@@ -5,7 +5,7 @@ import { can, type Actor } from '../../policies/index.js';
 import { isUuid } from '../ids.js';
 import { plainView } from '../../db/sql.js';
 import { ConversationAccess, GroupAccess } from './subjects.js';
-import { conversationAccessRows, groupStanding } from './store.js';
+import { conversationAccessRows, groupStanding, viewerGroupStanding } from './store.js';
 
 /** Loads a group the actor may see, or NOT_FOUND (same answer for hidden and missing). */
 export async function groupForActor(em: EntityManager, actor: Actor, id: unknown): Promise<GroupAccess> {
@@ -16,6 +16,20 @@ export async function groupForActor(em: EntityManager, actor: Actor, id: unknown
   const access = new GroupAccess(group, row?.role ?? null, !!row?.invited, row?.muted_until ? new Date(row.muted_until) : null, !!row?.banned);
   if (!can(actor, 'read', access)) throw notFound('群组');
   return access;
+}
+
+/**
+ * Of the given groups, those the actor may see now (policies: GroupAccess 'read'), read afresh
+ * (not the request's cached standing: a live event may follow an invitation, a decline or a ban).
+ */
+export async function visibleGroups(em: EntityManager, actor: Actor, ids: readonly string[]): Promise<Map<string, ChatGroup>> {
+  const unique = [...new Set(ids.filter(isUuid))];
+  if (!unique.length) return new Map();
+  const [groups, { roles, invites, bans }] = await Promise.all([em.find(ChatGroup, { id: unique }), viewerGroupStanding(em, actor.userId, unique)]);
+  const role = new Map(roles.map((r) => [r.group_id, r.role]));
+  const invited = new Set(invites.map((r) => r.group_id));
+  const banned = new Set(bans.map((r) => r.group_id));
+  return new Map(groups.filter((g) => can(actor, 'read', new GroupAccess(g, role.get(g.id) ?? null, invited.has(g.id), null, banned.has(g.id)))).map((g) => [g.id, g]));
 }
 
 /**

@@ -12,7 +12,7 @@ import { decodeCursor, decodeTypedCursor, pageSize, toPage, type Page, type Page
 import { groupForActor, memberOf } from './access.js';
 import { inTransaction, publisherOf, recordEvent } from '../core/events.js';
 import type { OutgoingEvent } from '../core/realtime.js';
-import { markSubjectReadForAll, notify } from '../notifications/notifications.js';
+import { markSubjectReadForAll, notificationsChanged, notify } from '../notifications/notifications.js';
 import { GroupAccess } from './subjects.js';
 import { groupPinyinKey, queryPinyin } from '../content/pinyin.js';
 import {
@@ -152,7 +152,7 @@ export async function applyToGroup(ctx: DomainContext, groupId: unknown, message
       throw conflict('您已提交过申请，请等待管理员审核');
     }
     const runners = await groupRunnerIds(em, access.group.id);
-    for (const event of await notify(em, { kind: 'group_application', userIds: runners, actorId: actor.userId, groupId: access.group.id, subjectId: application.id, data: text ? { message: text } : null })) emit(event);
+    for (const event of await notify(em, { kind: 'group_application', userIds: runners, actorId: actor.userId, groupId: access.group.id, subjectId: application.id, data: { groupName: access.group.name, ...(text ? { message: text } : {}) } })) emit(event);
   });
   return ctx.em.findOneOrFail(GroupApplication, { id: application.id });
 }
@@ -179,10 +179,10 @@ export async function reviewApplication(ctx: DomainContext, applicationId: unkno
     if (!decided) throw conflict('该申请已经处理过了');
     if (approve) emit(await addMember(em, ctx, access.group, application.applicant.id, 'member', 'application'));
     else audit(em, { actorId: actor.userId, action: 'group.application_rejected', targetType: 'group', targetId: access.group.id, reason, after: { userId: application.applicant.id }, ip: ctx.ip });
-    // Decided: the other reviewers' notices of it need no more attention.
-    await markSubjectReadForAll(em, 'group_application', application.id);
+    // Decided: the other reviewers' notices of it need no more attention (their badges follow live).
+    for (const event of notificationsChanged(await markSubjectReadForAll(em, 'group_application', application.id))) emit(event);
     // The applicant learns the outcome live (their 已申请，等待审核 turns into the group, or the reason).
-    const told = await notify(em, { kind: approve ? 'application_approved' : 'application_rejected', userIds: [application.applicant.id], actorId: actor.userId, groupId: access.group.id, subjectId: application.id, data: reason ? { reason } : null });
+    const told = await notify(em, { kind: approve ? 'application_approved' : 'application_rejected', userIds: [application.applicant.id], actorId: actor.userId, groupId: access.group.id, subjectId: application.id, data: { groupName: access.group.name, ...(reason ? { reason } : {}) } });
     for (const event of told) emit(event);
   });
   return ctx.em.findOneOrFail(GroupApplication, { id: application.id }, { refresh: true });
@@ -192,9 +192,9 @@ export async function withdrawApplication(ctx: DomainContext, applicationId: unk
   const actor = requireActor(ctx);
   const { application } = await applicationForManager(ctx, applicationId);
   if (application.applicant.id !== actor.userId) throw notFound('申请');
-  await inTransaction(ctx.em, publisherOf(ctx), async (em) => {
+  await inTransaction(ctx.em, publisherOf(ctx), async (em, emit) => {
     if (!(await withdrawPendingApplication(em, application.id))) throw conflict('该申请已经处理过了');
-    await markSubjectReadForAll(em, 'group_application', application.id);
+    for (const event of notificationsChanged(await markSubjectReadForAll(em, 'group_application', application.id))) emit(event);
   });
   return ctx.em.findOneOrFail(GroupApplication, { id: application.id }, { refresh: true });
 }
@@ -218,17 +218,22 @@ export async function invite(ctx: DomainContext, groupId: unknown, userId: unkno
     } catch {
       throw conflict('已经邀请过此人，正在等待对方回应');
     }
-    for (const event of await notify(em, { kind: 'group_invitation', userIds: [invitee.id], actorId: actor.userId, groupId: access.group.id, subjectId: invitation.id })) emit(event);
+    // The group's name goes with it: a declined invitee still reads what they were invited to, not the group.
+    const data = { groupName: access.group.name };
+    for (const event of await notify(em, { kind: 'group_invitation', userIds: [invitee.id], actorId: actor.userId, groupId: access.group.id, subjectId: invitation.id, data })) emit(event);
   });
   return ctx.em.findOneOrFail(GroupInvitation, { id: invitation.id });
 }
+
+/** Accepting or declining an invitation no longer pending (withdrawn, or answered elsewhere). */
+const GONE_INVITATION = '该邀请已失效（已被撤回或已处理）';
 
 async function ownInvitation(ctx: DomainContext, invitationId: unknown): Promise<GroupInvitation> {
   const actor = requireActor(ctx);
   if (!isUuid(invitationId)) throw notFound('邀请');
   const invitation = await ctx.em.findOne(GroupInvitation, { id: invitationId, invitee: actor.userId });
   if (!invitation) throw notFound('邀请');
-  if (invitation.status !== 'pending') throw conflict('该邀请已经处理过了');
+  if (invitation.status !== 'pending') throw conflict(GONE_INVITATION);
   return invitation;
 }
 
@@ -237,7 +242,7 @@ export async function acceptInvitation(ctx: DomainContext, invitationId: unknown
   if (!acceptRules) throw badInput(RULES_REQUIRED, 'acceptRules');
   const group = await ctx.em.findOneOrFail(ChatGroup, { id: invitation.group.id });
   await inTransaction(ctx.em, publisherOf(ctx), async (em, emit) => {
-    if (!(await acceptPendingInvitation(em, invitation.id))) throw conflict('该邀请已经处理过了');
+    if (!(await acceptPendingInvitation(em, invitation.id))) throw conflict(GONE_INVITATION);
     emit(await addMember(em, ctx, group, invitation.invitee.id, 'member', 'invitation'));
   });
   return ctx.em.findOneOrFail(ChatGroup, { id: group.id }, { refresh: true });

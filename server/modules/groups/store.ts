@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { ChatGroup, Conversation, type GroupRole } from '../../db/entities/index.js';
 import { entityColumns, query } from '../../db/sql.js';
 import { joinSql, rows, sql, sqlText, type Statement } from '../../db/statement.js';
+import { leadsGroupSql } from '../../policies/index.js';
 
 /** Groups' SQL: access, membership changes under the group's row lock, invitations and applications, and the lists' keyset pages. */
 
@@ -226,6 +227,6 @@ export function memberPageRows(em: EntityManager, groupId: string, after: [numbe
 
 /** The owner and admins of a group: who reviews its applications. */
 export async function groupRunnerIds(em: EntityManager, groupId: string): Promise<string[]> {
-  const found = await rows<{ user_id: string }>(em, sql`select user_id from group_member where group_id = ${groupId} and role in ('owner', 'admin')`);
+  const found = await rows<{ user_id: string }>(em, sql`select user_id from group_member where group_id = ${groupId} and ${leadsGroupSql('role')}`);
   return found.map((r) => r.user_id);
 }

@@ -8,7 +8,7 @@ import { dropMember } from '../groups/groups.js';
 import { inTransaction, publisherOf, recordEvent } from '../core/events.js';
 import { requireActor, type DomainContext } from '../context.js';
 import { isUuid } from '../ids.js';
-import { notify } from '../notifications/notifications.js';
+import { markSubjectReadForAll, notificationsChanged, notify } from '../notifications/notifications.js';
 import { validTitle } from '../content/posts.js';
 import { toTitledTsvectorLiteral, toTsvectorLiteral } from '../content/segment.js';
 import { contentForActor, moderatedGroupForActor, targetForActor, type ContentRef } from './access.js';
@@ -344,7 +344,12 @@ export async function banMember(ctx: DomainContext, groupId: unknown, userId: un
   const id = await inTransaction(ctx.em, publisherOf(ctx), async (em, emit) => {
     if (await hasActiveBan(em, group.id, target.targetUserId)) throw conflict('此人已被禁止加入该群');
     if (target.targetRole) for (const event of await dropMember(em, group, target.targetUserId, 'MEMBER_REMOVED')) emit(event);
-    await closePendingWaysIn(em, group.id, target.targetUserId, actor.userId);
+    const closed = await closePendingWaysIn(em, group.id, target.targetUserId, actor.userId);
+    // Reviewers' notices of the closed application are read, and the invitee's withdrawn invitation
+    // leaves their list: both told live (an accept would now fail).
+    const readers = await markSubjectReadForAll(em, 'group_application', closed.applicationIds);
+    await markSubjectReadForAll(em, 'group_invitation', closed.invitationIds);
+    for (const event of notificationsChanged([...readers, ...(closed.invitationIds.length ? [target.targetUserId] : [])])) emit(event);
     const sanction = await insertSanction(em, { groupId: group.id, userId: target.targetUserId, kind: 'ban', actorId: actor.userId, reason, note: text, contentType: null, contentId: null, endsAt: null });
     audit(em, {
       actorId: actor.userId, action: 'moderation.banned', targetType: 'group', targetId: group.id, reason: auditReason(reason, text), ip: ctx.ip,

@@ -199,12 +199,13 @@ export async function hasActiveBan(em: EntityManager, groupId: string, userId: s
 }
 
 /** A banned person's pending application is rejected and pending invitations declined. */
-export async function closePendingWaysIn(em: EntityManager, groupId: string, userId: string, actorId: string): Promise<void> {
-  await rows(
+export async function closePendingWaysIn(em: EntityManager, groupId: string, userId: string, actorId: string): Promise<{ applicationIds: string[]; invitationIds: string[] }> {
+  const applications = await rows<{ id: string }>(
     em,
-    sql`update group_application set status = 'rejected', reason = ${'已被禁止加入'}, reviewed_by_id = ${actorId}, reviewed_at = now() where group_id = ${groupId} and applicant_id = ${userId} and status = 'pending'`,
+    sql`update group_application set status = 'rejected', reason = ${'已被禁止加入'}, reviewed_by_id = ${actorId}, reviewed_at = now() where group_id = ${groupId} and applicant_id = ${userId} and status = 'pending' returning id`,
   );
-  await rows(em, sql`update group_invitation set status = 'declined', responded_at = now() where group_id = ${groupId} and invitee_id = ${userId} and status = 'pending'`);
+  const invitations = await rows<{ id: string }>(em, sql`update group_invitation set status = 'declined', responded_at = now() where group_id = ${groupId} and invitee_id = ${userId} and status = 'pending' returning id`);
+  return { applicationIds: applications.map((r) => String(r.id)), invitationIds: invitations.map((r) => String(r.id)) };
 }
 
 /** Ends an active ban; false when there was none. */

@@ -38,6 +38,15 @@ export async function notify(em: EntityManager, n: NewNotifications): Promise<Ou
   }));
 }
 
+/**
+ * The live event telling people some of their notifications changed without a new one (read for
+ * them, or about something withdrawn): their clients ask for the unread count (and invitations) again.
+ */
+export function notificationsChanged(userIds: string[]): OutgoingEvent[] {
+  const recipients = [...new Set(userIds)];
+  return recipients.length ? [{ event: { id: null, type: 'NOTIFICATIONS_CHANGED', conversationId: null, at: new Date() }, recipients }] : [];
+}
+
 export async function loadNotifications(em: EntityManager, ids: string[]): Promise<Map<string, NotificationRow>> {
   if (!ids.length) return new Map();
   const rows = await notificationsByIds(em, ids);

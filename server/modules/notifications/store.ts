@@ -1,19 +1,15 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { NotificationKind } from '../../db/entities/index.js';
 import { rows, sql, sqlText } from '../../db/statement.js';
-import { mayReadSql } from '../../policies/index.js';
+import { mayReadSql, notificationShownSql } from '../../policies/index.js';
 
 /** Notifications' SQL: one insert per batch of recipients (unnest), and lists filtered in SQL. */
 
 const COLUMNS = sqlText(`n.id::text as id, n.kind, n.actor_id as "actorId", n.group_id as "groupId", n.thread_id as "threadId", n.reply_id as "replyId",
   n.conversation_id as "conversationId", n.subject_id as "subjectId", n.data, n.created_at as "createdAt", n.read_at as "readAt"`);
 
-/**
- * Only notifications about groups the viewer still belongs to are shown: leaving a group hides
- * what it said about its threads. An invitation and a rejected application speak to someone
- * outside the group, about the group alone, and stay.
- */
-const STILL_MEMBER = sql`(n.kind in ('group_invitation', 'application_rejected') or exists (select 1 from group_member gm where gm.group_id = n.group_id and gm.user_id = n.user_id))
+/** The notifications a person is shown: the policy's rule (policies/groups.ts `notificationShownSql`)... */
+const SHOWN = sql`${notificationShownSql()}
   -- ... and about threads they may still read (a thread raised to restricted vanishes for the rest).
   and (n.thread_id is null or exists (select 1 from thread t where t.id = n.thread_id and ${mayReadSql('t.id', 't.confidentiality', 't.author_id', 't.group_id', 'n.user_id')}))`;
 
@@ -54,13 +50,13 @@ export function notificationPage(em: EntityManager, userId: string, unreadOnly: 
   return rows<NotificationRow>(
     em,
     sql`select ${COLUMNS} from notification n
-      where n.user_id = ${userId} and ${STILL_MEMBER} ${sqlText(unreadOnly ? 'and n.read_at is null' : '')} ${beforeId ? sql`and n.id < ${beforeId}` : sqlText('')}
+      where n.user_id = ${userId} and ${SHOWN} ${sqlText(unreadOnly ? 'and n.read_at is null' : '')} ${beforeId ? sql`and n.id < ${beforeId}` : sqlText('')}
       order by n.id desc limit ${limit}`,
   );
 }
 
 export async function unreadNotificationCount(em: EntityManager, userId: string): Promise<number> {
-  const [row] = await rows<{ count: string }>(em, sql`select count(*) as count from notification n where n.user_id = ${userId} and n.read_at is null and ${STILL_MEMBER}`);
+  const [row] = await rows<{ count: string }>(em, sql`select count(*) as count from notification n where n.user_id = ${userId} and n.read_at is null and ${SHOWN}`);
   return Number(row.count);
 }
 
@@ -79,6 +75,9 @@ export async function markThreadNotificationsRead(em: EntityManager, userId: str
 }
 
 /** Everyone's notifications of one kind about one subject are read (e.g. an application once decided). */
-export async function markSubjectReadForAll(em: EntityManager, kind: NotificationKind, subjectId: string): Promise<void> {
-  await rows(em, sql`update notification set read_at = now() where kind = ${kind} and subject_id = ${subjectId} and read_at is null`);
+export async function markSubjectReadForAll(em: EntityManager, kind: NotificationKind, subjectIds: string | string[]): Promise<string[]> {
+  const ids = typeof subjectIds === 'string' ? [subjectIds] : subjectIds;
+  if (!ids.length) return [];
+  const changed = await rows<{ user_id: string }>(em, sql`update notification set read_at = now() where kind = ${kind} and subject_id in (${ids}) and read_at is null returning user_id`);
+  return [...new Set(changed.map((r) => r.user_id))];
 }

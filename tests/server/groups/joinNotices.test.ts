@@ -64,7 +64,8 @@ describe('notifications of joining', () => {
       expect(event.notification).toMatchObject({ subjectId: applyToGroup.id, actor: { realName: '宁志远' }, group: { id: groupId } });
     }
     const { notifications } = await owner.request<{ notifications: { edges: Array<{ node: Record<string, unknown> }> } }>(NOTIFICATIONS);
-    expect(notifications.edges[0].node).toMatchObject({ kind: 'GROUP_APPLICATION', group: { name: '营商环境专题交流' }, details: JSON.stringify({ message: '我负责巴州区营商环境工作' }) });
+    expect(notifications.edges[0].node).toMatchObject({ kind: 'GROUP_APPLICATION', group: { name: '营商环境专题交流' } });
+    expect(JSON.parse(String(notifications.edges[0].node.details))).toEqual({ groupName: '营商环境专题交流', message: '我负责巴州区营商环境工作' });
     expect(await count(t.orm, 'notification', `kind = 'group_application' and user_id = ?`, [member.userId])).toBe(0);
     expect(await count(t.orm, 'notification', `kind = 'group_application' and user_id = ?`, [applicant.userId])).toBe(0);
     // A second application is refused and tells nobody again.
@@ -87,7 +88,7 @@ describe('notifications of joining', () => {
     const { applyToGroup } = await other.request<{ applyToGroup: { id: string } }>(APPLY, { g: groupId });
     await owner.request(`mutation($a: ID!, $r: String!) { rejectApplication(applicationId: $a, reason: $r) { id } }`, { a: applyToGroup.id, r: '本群仅限巴中市人员' });
     const event = await stream.waitFor(notificationOf('APPLICATION_REJECTED'));
-    expect(JSON.parse(event.notification.details)).toEqual({ reason: '本群仅限巴中市人员' });
+    expect(JSON.parse(event.notification.details)).toEqual({ groupName: '营商环境专题交流', reason: '本群仅限巴中市人员' });
     const { notifications } = await other.request<{ notifications: { unreadCount: number; edges: Array<{ node: Record<string, unknown> }> } }>(NOTIFICATIONS);
     expect(notifications.edges[0].node).toMatchObject({ kind: 'APPLICATION_REJECTED', group: { name: '营商环境专题交流' } });
     expect(notifications.unreadCount).toBeGreaterThanOrEqual(1);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConfidentialityLevel, GroupRole } from '../../../server/db/entities/index.js';
-import { ContentReaders, mayFind, mayFindSql, mayReadContent, mayReadSql, restrictedReaders, userMayRead, type ReadFacts } from '../../../server/policies/index.js';
+import { ContentReaders, leadsGroup, leadsGroupSql, mayFind, mayFindSql, mayReadContent, mayReadSql, restrictedReaders, userMayRead, type ReadFacts } from '../../../server/policies/index.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { sql, userId } from '../../helpers/demo.js';
 import { signedIn } from '../../helpers/graphql.js';
@@ -125,5 +125,14 @@ describe('what a search may find: mayFind and mayFindSql', () => {
         mayFind.reply({ deleted: c.deleted, content: factsFor(c.level, c.viewer, false), thread: { removed: c.thread.removed, content: factsFor(c.thread.level, c.viewer, false) } }),
       ),
     );
+  });
+});
+
+describe('who leads a group: leadsGroup and leadsGroupSql', () => {
+  it('agree on every role and on none', async () => {
+    const roles: Array<GroupRole | null> = ['owner', 'admin', 'member', null];
+    const inSql = await evaluate([['n', 'int'], ['role', 'text']], roles.map((role, n) => [n, role]), leadsGroupSql('x.role').text);
+    roles.forEach((role, n) => expect(inSql[n], String(role)).toBe(leadsGroup(role)));
+    expect(roles.map(leadsGroup)).toEqual([true, true, false, false]);
   });
 });

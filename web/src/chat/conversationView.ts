@@ -272,7 +272,7 @@ export class ConversationView {
     // 禁言 and its lifting reach the member as a notification (no conversation): the composer follows at once.
     if (isMuteNotice(event, this.data?.group?.id)) return this.scheduleGroupReload();
     const n = event.notification;
-    if (!n || this.destroyed || this.data?.kind !== 'GROUP' || n.group.id !== this.data.group?.id) return;
+    if (!n || this.destroyed || this.data?.kind !== 'GROUP' || n.group?.id !== this.data.group?.id) return;
     if (n.kind === 'GROUP_APPLICATION') this.side.membersChanged();
   }
 

@@ -3,7 +3,8 @@
  * and "我已阅读并同意群规" under the rules), and an invitation to accept (rules shown, tick to
  * accept) or decline.
  */
-import { gql } from '../api.js';
+import { ApiError, gql } from '../api.js';
+import { notify } from '../notify.js';
 import { pageError } from '../auth.js';
 import { h, setText, uid } from '../dom.js';
 import { field, FormState, input, onSubmit, textarea } from '../forms.js';
@@ -115,10 +116,26 @@ export function applyForm(group: Pick<GroupInfo, 'id' | 'name' | 'rules'>, done:
 const ACCEPT = graphql('mutation AcceptInvitation($id: ID!) { acceptInvitation(invitationId: $id, acceptRules: true) { id conversation { id } } }');
 const DECLINE = graphql('mutation DeclineInvitation($id: ID!) { declineInvitation(invitationId: $id) }');
 
-/** An invitation: who invited, the group's purpose and rules, accept (after ticking) or decline. */
-export function invitationCard(inv: Invitation, accepted: (conversationId: string | null) => void, declined: () => void): HTMLElement {
+/** The invitation is no longer pending (withdrawn, or answered elsewhere): the server's CONFLICT, or NOT_FOUND. */
+const isGone = (error: unknown) => error instanceof ApiError && (error.code === 'CONFLICT' || error.code === 'NOT_FOUND');
+
+/**
+ * An invitation: who invited, the group's purpose and rules, accept (after ticking) or decline.
+ * One found gone is announced and `gone` drops it from the list.
+ */
+export function invitationCard(inv: Invitation, accepted: (conversationId: string | null) => void, declined: () => void, gone: () => void): HTMLElement {
   const accept = h('input', { type: 'checkbox', 'data-testid': 'invitation-accept-rules' });
   const alert = h('p', { class: 'field-error', role: 'alert', hidden: true });
+  const failed = (error: unknown, button: HTMLButtonElement) => {
+    if (isGone(error)) {
+      notify(`加入“${inv.group.name}”的邀请已失效，已从列表中移除`, 'info');
+      gone();
+      return;
+    }
+    const shown = pageError(error);
+    if (shown) setText(alert, shown.message);
+    button.disabled = false;
+  };
   const acceptButton = h('button', { type: 'button', class: 'btn btn-small btn-primary', 'data-testid': 'invitation-accept' }, '接受邀请');
   const declineButton = h('button', { type: 'button', class: 'btn btn-small btn-link', 'data-testid': 'invitation-decline' }, '拒绝');
   const details = h(
@@ -148,9 +165,7 @@ export function invitationCard(inv: Invitation, accepted: (conversationId: strin
       const data = await gql(ACCEPT, { id: inv.id });
       accepted(data.acceptInvitation.conversation?.id ?? null);
     } catch (error) {
-      const shown = pageError(error);
-      if (shown) setText(alert, shown.message);
-      acceptButton.disabled = false;
+      failed(error, acceptButton);
     }
   });
   declineButton.addEventListener('click', async () => {
@@ -159,9 +174,7 @@ export function invitationCard(inv: Invitation, accepted: (conversationId: strin
       await gql(DECLINE, { id: inv.id });
       declined();
     } catch (error) {
-      const shown = pageError(error);
-      if (shown) setText(alert, shown.message);
-      declineButton.disabled = false;
+      failed(error, declineButton);
     }
   });
   return h(

@@ -152,6 +152,7 @@ export class ConversationSidebar {
             notify('已拒绝邀请', 'info');
             void chatStore.load();
           },
+          () => chatStore.dropInvitation(inv.id),
         ),
       ),
     );

@@ -93,6 +93,14 @@ class ChatStore {
     }
   }
 
+  /** An invitation found gone (withdrawn, or answered in another tab) leaves the list at once. */
+  dropInvitation(id: string): void {
+    const kept = this.invitations.filter((i) => i.id !== id);
+    if (kept.length === this.invitations.length) return;
+    this.invitations = kept;
+    this.changed();
+  }
+
   stop(): void {
     this.started = false;
     for (const off of this.detach) off();
@@ -247,6 +255,8 @@ class ChatStore {
       return;
     }
     if (event.type === 'NOTIFICATION' && event.notification?.kind === 'GROUP_INVITATION') return void this.refreshInvitations();
+    // An invitation withdrawn (e.g. by a ban) comes as a change to the invitee's notifications.
+    if (event.type === 'NOTIFICATIONS_CHANGED') return void this.refreshInvitations();
     if (event.type === 'TYPING' || !event.conversationId) return;
     const item = this.items.get(event.conversationId);
     const aboutMe = !!event.user && event.user.id === me;

@@ -220,7 +220,7 @@ export class RequestsView {
     );
     // A request or an answer in this group arrives live: show it (the toast still tells).
     const off = notificationStore.onNew((n) => {
-      if ((n.kind === 'DOCUMENT_REQUEST' || n.kind === 'DOCUMENT_REQUEST_ANSWERED') && n.group.id === this.groupId && this.el.isConnected) void this.load(null);
+      if ((n.kind === 'DOCUMENT_REQUEST' || n.kind === 'DOCUMENT_REQUEST_ANSWERED') && n.group?.id === this.groupId && this.el.isConnected) void this.load(null);
     });
     signal.addEventListener('abort', off);
   }

@@ -21,7 +21,7 @@ const MARK = graphql('mutation MarkNotificationsRead($ids: [ID!]) { markNotifica
  * notice is no longer visible.
  */
 function meetingName(n: Notification): string {
-  return n.meeting ? `会议“${n.meeting.title}”（${formatMonthDayTime(n.meeting.startsAt)}）` : `“${n.group.name}”的会议`;
+  return n.meeting ? `会议“${n.meeting.title}”（${formatMonthDayTime(n.meeting.startsAt)}）` : `“${n.groupName}”的会议`;
 }
 
 /** A text field of the notification's details (JSON), or null. */
@@ -56,19 +56,19 @@ export function notificationText(n: Notification): string {
     case 'MEETING_NUDGE':
       return `${who} 请您回复${meetingName(n)}`;
     case 'ANNOUNCEMENT':
-      return `${who} 在“${n.group.name}”发布了新公告${n.announcement ? `《${n.announcement.title}》` : ''}`;
+      return `${who} 在“${n.groupName}”发布了新公告${n.announcement ? `《${n.announcement.title}》` : ''}`;
     case 'GROUP_APPLICATION':
-      return `${who} 申请加入“${n.group.name}”，请审核`;
+      return `${who} 申请加入“${n.groupName}”，请审核`;
     case 'APPLICATION_APPROVED':
-      return `${who} 同意了您加入“${n.group.name}”的申请`;
+      return `${who} 同意了您加入“${n.groupName}”的申请`;
     case 'APPLICATION_REJECTED': {
       const reason = detail(n, 'reason');
-      return `您加入“${n.group.name}”的申请未通过${reason ? `：${reason}` : ''}`;
+      return `您加入“${n.groupName}”的申请未通过${reason ? `：${reason}` : ''}`;
     }
     case 'GROUP_INVITATION':
-      return `${who} 邀请您加入“${n.group.name}”`;
+      return `${who} 邀请您加入“${n.groupName}”`;
     case 'DOCUMENT_REQUEST':
-      return `${who} 向您索要文件（${n.group.name}）`;
+      return `${who} 向您索要文件（${n.groupName}）`;
     case 'DOCUMENT_REQUEST_ANSWERED':
       return `${who} 回复了您的文件请求`;
     default:
@@ -82,12 +82,12 @@ export function notificationHref(n: Notification): string | null {
   if (n.discussion) return `#/chat/${encodeURIComponent(n.discussion.conversation.id)}`;
   if (n.meeting) return `#/meetings/${encodeURIComponent(n.meeting.id)}`;
   if (n.announcement) return `#/announcements/${encodeURIComponent(n.announcement.id)}`;
-  const chat = n.group.conversation ? `#/chat/${encodeURIComponent(n.group.conversation.id)}` : null;
+  const chat = n.group?.conversation ? `#/chat/${encodeURIComponent(n.group.conversation.id)}` : null;
   // The application is reviewed in the group chat's 成员 panel.
   if (n.kind === 'GROUP_APPLICATION') return chat ? `${chat}?panel=members` : null;
   if (n.kind === 'APPLICATION_APPROVED') return chat;
   if (n.kind === 'APPLICATION_REJECTED' || n.kind === 'GROUP_INVITATION') return '#/groups';
-  if (n.kind === 'DOCUMENT_REQUEST' || n.kind === 'DOCUMENT_REQUEST_ANSWERED') {
+  if ((n.kind === 'DOCUMENT_REQUEST' || n.kind === 'DOCUMENT_REQUEST_ANSWERED') && n.group) {
     return `#/groups/${encodeURIComponent(n.group.id)}/requests${n.subjectId ? `?request=${encodeURIComponent(n.subjectId)}` : ''}`;
   }
   return moderationNotificationHref(n);
@@ -104,6 +104,8 @@ class NotificationStore {
     if (this.detach.length) return;
     this.detach = [
       realtime.onEvent((event) => {
+        // Read for the viewer elsewhere (an application another reviewer decided): count again.
+        if (event.type === 'NOTIFICATIONS_CHANGED') return void this.refresh();
         if (event.type !== 'NOTIFICATION' || !event.notification) return;
         const n = event.notification;
         if (!n.read) this.unread += 1;

@@ -32,7 +32,7 @@ export const ThreadFiles = graphql(`fragment ThreadFiles on Thread { attachments
 export const ReplyFiles = graphql(`fragment ReplyFiles on ThreadReply { attachments { version { ...AttachedVersionFields } } }`, [AttachedVersionFields]);
 export const MeetingFiles = graphql(`fragment MeetingFiles on MeetingNotice { attachments { version { ...AttachedVersionFields } } }`, [AttachedVersionFields]);
 
-export const NotificationFields = graphql(`fragment NotificationFields on Notification { id kind createdAt read subjectId details actor { id realName } group { id name conversation { id } }
+export const NotificationFields = graphql(`fragment NotificationFields on Notification { id kind createdAt read subjectId details actor { id realName } groupName group { id name conversation { id } }
   thread { id title } reply { id floor } discussion { id topic conversation { id } } meeting { id title startsAt } announcement { id title } }`);
 
 export const EventFields = graphql(

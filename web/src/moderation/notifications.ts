@@ -14,7 +14,7 @@ export const MODERATION_KIND_LABELS = {
 
 export function moderationNotificationText(n: Notification): string | null {
   const who = n.actor.realName;
-  const where = `“${n.group.name}”`;
+  const where = `“${n.groupName}”`;
   switch (n.kind) {
     case 'CONTENT_REMOVED':
       return `${who} 在${where}移除了您的一条内容，原因和原文见“我的记录”`;

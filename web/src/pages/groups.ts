@@ -91,6 +91,7 @@ export function groupsPage(ctx: PageContext): Page {
                   notify('已拒绝邀请', 'info');
                   void chatStore.load();
                 },
+                () => chatStore.dropInvitation(inv.id),
               ),
             ),
           )
@@ -228,7 +229,7 @@ export function groupsPage(ctx: PageContext): Page {
   });
   // The applicant hears the review live: the group's row turns into 进入群聊 (or 申请加入 again).
   const offNotice = notificationStore.onNew((n) => {
-    if ((n.kind === 'APPLICATION_APPROVED' || n.kind === 'APPLICATION_REJECTED') && list.querySelector(`[data-group-id="${CSS.escape(n.group.id)}"]`)) void load(true);
+    if ((n.kind === 'APPLICATION_APPROVED' || n.kind === 'APPLICATION_REJECTED') && n.group && list.querySelector(`[data-group-id="${CSS.escape(n.group.id)}"]`)) void load(true);
   });
   ctx.signal.addEventListener('abort', () => {
     window.clearTimeout(timer);

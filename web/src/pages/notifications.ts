@@ -85,7 +85,7 @@ export function notificationsPage(ctx: PageContext): Page {
         href
           ? h('a', { href, 'data-testid': 'notification-link', onclick: (event: MouseEvent) => (event.preventDefault(), void markRead(), navigate(href)) }, text)
           : h('span', null, text),
-        h('p', { class: 'muted small' }, n.group.name, ' · ', timeEl(n.createdAt)),
+        h('p', { class: 'muted small' }, n.groupName, ' · ', timeEl(n.createdAt)),
       ),
       readButton,
     );
