@@ -1,7 +1,7 @@
 /**
  * Browser test of attachments in chat and meeting notices against the real server (fresh
  * PostgreSQL with the demo data; files on a temp disk store): 李劲松 uploads a text file and an
- * image from the composer's 📎 附件 into 政务服务工作交流's library and sends them with no text;
+ * image from the composer's 附件 into 政务服务工作交流's library and sends them with no text;
  * 程永, who has the conversation open, sees them arrive live (live events carry no attachments:
  * the page fetches them after the event), downloads the text and previews the image. In the
  * private chat with 苟晓燕 the file goes to the chat's own files (conversationId) and can be picked
@@ -84,7 +84,7 @@ describe('attachments in chat and meeting notices', () => {
     await picker.getByTestId('dialog-submit').click();
     await picker.waitFor({ state: 'detached' });
     await expect.poll(() => composer.getByTestId('attach-chip').count()).toBe(2);
-    expect(await composer.getByTestId('attach-add').textContent()).toBe('📎 附件（2）');
+    expect(await composer.getByTestId('attach-add').textContent()).toBe('附件（2）');
 
     // A chip removed and added back: the × works, the picker keeps the library's files.
     await composer.locator(`[data-testid=attach-chip]`).filter({ hasText: PNG_NAME }).getByTestId('attach-remove').click();
@@ -104,7 +104,7 @@ describe('attachments in chat and meeting notices', () => {
     await own.getByTestId('attachment-download').filter({ hasText: TXT_NAME }).waitFor();
     expect(await own.getByTestId('message-body').count()).toBe(0);
     await expect.poll(() => composer.getByTestId('attach-chip').count()).toBe(0);
-    expect(await composer.getByTestId('attach-add').textContent()).toBe('📎 附件');
+    expect(await composer.getByTestId('attach-add').textContent()).toBe('附件');
 
     // 程永: the message arrives live, then its files, without reloading.
     const arrived = c.locator(`[data-testid=message][data-author-id="${ids.lijinsong}"]`).filter({ has: c.getByTestId('message-attachments') }).last();

@@ -2,7 +2,7 @@
  * Browser test of expressions drawn without any emoji font: the classic expressions (经典表情) in a
  * message, the reactions under it and the picker's choices are Jiaoliu's own pictures (<img> of
  * an SVG with a Chinese name), not characters a PC without a colour-emoji font draws as boxes;
- * the picker's headings are Chinese.
+ * the picker's headings are Chinese; the composer's 表情 and 附件 buttons draw their icons the same way.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
@@ -113,6 +113,20 @@ describe('expressions without an emoji font', () => {
     const received = item.locator('[data-testid=reaction][data-emoji="[收到]"]');
     await received.waitFor();
     expectPictures(await drawn(item.getByTestId('reactions'), '[data-testid=reaction][data-emoji="[收到]"]'), 1);
+    expect(errors).toEqual([]);
+  });
+
+  test("the composer's 表情 and 附件 buttons draw their icons as pictures, not emoji characters", async () => {
+    const { page, errors } = await session.openAs('lijinsong', '李劲松', { viewport: { width: 1280, height: 800 } });
+    await page.goto(`/#/chat/${conversationId}`);
+    await page.getByTestId('composer-input').waitFor();
+    for (const [testId, text] of [['emoji-button', '表情'], ['attach-add', '附件']] as const) {
+      const button = page.getByTestId(testId);
+      expect((await button.textContent())?.trim()).toBe(text);
+      const [picture] = await drawn(button, 'img');
+      expect(picture).toMatchObject({ tag: 'IMG', loaded: true });
+      expect(picture.width).toBeGreaterThan(8);
+    }
     expect(errors).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@
  * The message box: Enter sends, Shift+Enter starts a new line (and Enter while an input method
  * is composing does neither), the emoji picker, @-mentions with autocomplete, a reply preview
  * with cancel, a character count near the limit, "typing" signals, and a draft kept per
- * conversation while the tab is open. 📎 附件 attaches files of the conversation's library (the
+ * conversation while the tab is open. 附件 attaches files of the conversation's library (the
  * group's 群文件, or a discussion group's or private chat's own files, where new ones can be
  * uploaded too), shown as chips above the box; a message may be only files. Disabled, with the
  * reason, when the viewer cannot post.
@@ -17,6 +17,7 @@ import { MentionPicker, type MentionSource } from './mentionPicker.js';
 import type { ChatUser, Message } from './types.js';
 import { ConfidentialitySelector } from '../confidentiality/selector.js';
 import type { Confidentiality } from '../confidentiality/levels.js';
+import { icon } from '../icons.js';
 
 export const MAX_LENGTH = 4000;
 const TYPING_EVERY_MS = 3000;
@@ -89,13 +90,14 @@ export class Composer {
     this.counter = h('span', { class: 'composer-count', 'aria-live': 'polite', hidden: true });
     this.notice = h('p', { class: 'composer-disabled', hidden: true, 'data-testid': 'composer-disabled' });
     this.over = h('p', { class: 'composer-over', id: 'composer-over', role: 'status', hidden: true, 'data-testid': 'composer-over' });
-    const emojiButton = h('button', { type: 'button', class: 'btn btn-ghost btn-icon', 'aria-haspopup': 'dialog', 'aria-expanded': 'false', title: '表情', 'data-testid': 'emoji-button' }, '☺ 表情');
+    const emojiButton = h('button', { type: 'button', class: 'btn btn-ghost btn-icon', 'aria-haspopup': 'dialog', 'aria-expanded': 'false', title: '表情', 'data-testid': 'emoji-button' }, icon('smile'), '表情');
     emojiButton.addEventListener('click', () => openEmojiPicker(emojiButton, (code) => this.insert(code)));
     const mentionButton = h('button', { type: 'button', class: 'btn btn-ghost btn-icon', title: '提及成员', 'data-testid': 'mention-button', onclick: () => this.insert('@', true) }, '@ 提及');
     const send = h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'send' }, '发送');
     this.files = options.library
       ? new AttachmentField(options.library, {
-          label: '📎 附件',
+          label: '附件',
+          icon: 'clip',
           buttonClass: 'btn btn-ghost btn-icon',
           onChange: (versions) => {
             if (versions.length) draftFiles.set(options.conversationId, versions);

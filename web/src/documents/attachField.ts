@@ -9,6 +9,7 @@ import { h, replaceChildren } from '../dom.js';
 import { openPicker, type PickerLibrary } from './picker.js';
 import { fileIcon } from './preview.js';
 import { formatSize, type AttachedVersion } from './types.js';
+import { icon, type IconName } from '../icons.js';
 
 /** The server's limit (server/modules/content/attachments.ts). */
 export const MAX_ATTACHMENTS = 10;
@@ -16,6 +17,8 @@ export const MAX_ATTACHMENTS = 10;
 export interface AttachmentFieldOptions {
   /** The button's label when nothing is chosen (default 添加附件). */
   label?: string;
+  /** An icon before the label (the product's own SVG, not an emoji glyph). */
+  icon?: IconName;
   /** The button's classes (default a small ghost button). */
   buttonClass?: string;
   /** The picker's title. */
@@ -28,6 +31,7 @@ export class AttachmentField {
   readonly el: HTMLElement;
   private readonly chips: HTMLElement;
   private readonly addButton: HTMLButtonElement;
+  private readonly addLabel = h('span', {});
   private readonly library: PickerLibrary;
   private chosen: AttachedVersion[] = [];
 
@@ -35,7 +39,7 @@ export class AttachmentField {
   constructor(library: string | PickerLibrary, private readonly options: AttachmentFieldOptions = {}) {
     this.library = typeof library === 'string' ? { groupId: library } : library;
     this.chips = h('ul', { class: 'attach-chips', 'aria-label': '已添加的附件', 'data-testid': 'attach-chips' });
-    this.addButton = h('button', { type: 'button', class: options.buttonClass ?? 'btn btn-small btn-ghost', 'aria-haspopup': 'dialog', 'data-testid': 'attach-add', onclick: () => this.pick() }, this.label());
+    this.addButton = h('button', { type: 'button', class: options.buttonClass ?? 'btn btn-small btn-ghost', 'aria-haspopup': 'dialog', 'data-testid': 'attach-add', onclick: () => this.pick() }, options.icon ? icon(options.icon) : null, this.addLabel);
     this.el = h('div', { class: 'attach-field' }, this.chips);
     this.render();
   }
@@ -93,7 +97,7 @@ export class AttachmentField {
 
   private render(notify = true): void {
     this.chips.hidden = !this.chosen.length;
-    this.addButton.textContent = this.chosen.length ? `${this.label()}（${this.chosen.length}）` : this.label();
+    this.addLabel.textContent = this.chosen.length ? `${this.label()}（${this.chosen.length}）` : this.label();
     if (notify) this.options.onChange?.(this.versions());
     replaceChildren(
       this.chips,
