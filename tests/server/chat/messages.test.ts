@@ -26,7 +26,8 @@ const streams: Stream[] = [];
 const statementsOf = async (work: () => Promise<unknown>): Promise<string[]> => (await captureStatements(work)).map((s) => s.text);
 
 beforeAll(async () => {
-  t = await startTestApp();
+  // No job scheduler: its polls would be counted among the statements these tests measure.
+  t = await startTestApp({ scheduler: { pollMs: 0 } });
   [li, cheng] = await Promise.all([signedIn(t.url, 'lijinsong'), signedIn(t.url, 'chengyong')]);
   [{ id: demo, group: demoGroup }] = await sql<{ id: string; group: string }>(t.orm, `select conversation_id as id, id as group from chat_group where name = '政务服务工作交流'`);
 });
