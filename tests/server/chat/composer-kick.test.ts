@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { signedIn, type Client } from '../../helpers/graphql.js';
 import { openStream, type Stream } from '../../helpers/ws.js';
+import { logCapture } from '../../helpers/logCapture.js';
 
 /**
  * Kicking a member whose page is open (live streams: the whole one and one filtered to the
@@ -14,7 +15,6 @@ import { openStream, type Stream } from '../../helpers/ws.js';
  * guarded by tests/server/graphql/subscription-queue.test.ts (server/graphql/subscriptionQueue.ts).
  */
 
-type LogRecord = Record<string, any>;
 
 const CREATE = `mutation($input: GroupInput!) { createGroup(input: $input) { id conversation { id } } }`;
 const INVITE = `mutation($g: ID!, $u: ID!) { inviteToGroup(groupId: $g, userId: $u) { id } }`;
@@ -22,19 +22,15 @@ const ACCEPT = `mutation($i: ID!) { acceptInvitation(invitationId: $i, acceptRul
 const KICK = `mutation($g: ID!, $u: ID!) { kickMember(groupId: $g, userId: $u, reason: OFF_TOPIC, note: "测试移出") }`;
 
 let t: TestApp;
-let output = '';
+const log = logCapture();
 let li: Client & { userId: string };
 let cheng: Client & { userId: string };
 const streams: Stream[] = [];
 
-const records = (): LogRecord[] =>
-  output
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as LogRecord);
+const records = log.records;
 
 beforeAll(async () => {
-  t = await startTestApp({ logLevel: 'debug', scheduler: { pollMs: 0 } }, { logStream: { write: (line: string) => void (output += line) } });
+  t = await startTestApp({ logLevel: 'debug', scheduler: { pollMs: 0 } }, { logStream: log.stream });
   [li, cheng] = await Promise.all([signedIn(t.url, 'lijinsong'), signedIn(t.url, 'chengyong')]);
   cheng.token = (await cheng.login('chengyong')).token;
 });
@@ -77,6 +73,6 @@ describe('kicking a member who is online', () => {
 
     const after = records().slice(before);
     expect(after.filter((r) => r.level >= 50)).toEqual([]);
-    expect(output).not.toMatch(/AbortError/);
+    expect(log.text()).not.toMatch(/AbortError/);
   });
 });

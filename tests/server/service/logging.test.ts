@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { DEMO_PASSWORD, signedIn, type Client } from '../../helpers/graphql.js';
 import { openStream } from '../../helpers/ws.js';
+import { logCapture } from '../../helpers/logCapture.js';
 
 /**
  * The app's log output, read from the real logger (a stream in the logger options, as a
@@ -9,26 +10,22 @@ import { openStream } from '../../helpers/ws.js';
  * GraphQL operation name, WebSocket open and close records, and no secret or message text.
  */
 
-type LogRecord = Record<string, any>;
-
 let t: TestApp;
-let output = '';
+const log = logCapture();
 let li: Client & { userId: string };
 let cheng: Client & { userId: string };
 const BODY = '日志中不得出现的消息正文-4af1';
 
-const records = (): LogRecord[] =>
-  output
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as LogRecord);
+const records = log.records;
 
 beforeAll(async () => {
-  t = await startTestApp({ logLevel: 'info', scheduler: { pollMs: 0 } }, { logStream: { write: (line: string) => void (output += line) } });
+  t = await startTestApp({ logLevel: 'info', scheduler: { pollMs: 0 } }, { logStream: log.stream });
   [li, cheng] = await Promise.all([signedIn(t.url, 'lijinsong'), signedIn(t.url, 'chengyong')]);
   cheng.token = (await cheng.login('chengyong')).token;
 });
-afterAll(async () => { require('fs').writeFileSync('/tmp/obs-log.txt', output); await t?.close(); });
+afterAll(async () => {
+  await t?.close();
+});
 
 describe('structured logs', () => {
   it('tags a request with the user id and the GraphQL operation name', async () => {
@@ -95,14 +92,14 @@ describe('structured logs', () => {
   });
 
   it('writes only JSON lines, and never a token, cookie, password or message text', () => {
-    const lines = output.split('\n').filter(Boolean);
+    const lines = log.text().split('\n').filter(Boolean);
     expect(lines.length).toBeGreaterThan(10);
     for (const line of lines) expect(() => JSON.parse(line), line).not.toThrow();
     for (const record of records()) expect(record.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
-    expect(output).not.toContain(cheng.token!);
-    expect(output).not.toContain('jiaoliu_session');
-    expect(output).not.toContain(DEMO_PASSWORD);
-    expect(output).not.toContain(BODY);
-    expect(output).not.toContain('secret-signature-value');
+    expect(log.text()).not.toContain(cheng.token!);
+    expect(log.text()).not.toContain('jiaoliu_session');
+    expect(log.text()).not.toContain(DEMO_PASSWORD);
+    expect(log.text()).not.toContain(BODY);
+    expect(log.text()).not.toContain('secret-signature-value');
   });
 });
